@@ -1,0 +1,5 @@
+export * from './errors.ts';
+export * from './redact.ts';
+export * from './logger.ts';
+export * from './ids.ts';
+export * from './clock.ts';
