@@ -1,0 +1,48 @@
+import { newId } from '@flowgento/core';
+import type { Store } from '../store.ts';
+import type { WorkspaceScope } from '../scope.ts';
+import type { Contact } from '../types.ts';
+
+export const CONTACT_COLUMNS = `c.id, c.wa_id AS waId, c.profile_name AS profileName,
+  c.opted_out_at AS optedOutAt, c.opt_out_source AS optOutSource`;
+
+export class ContactRepo {
+  constructor(
+    private readonly store: Store,
+    private readonly scope: WorkspaceScope,
+  ) {}
+
+  /** The contact's id, creating it or refreshing its profile name. */
+  upsert(waId: string, profileName: string | null): string {
+    const now = this.store.clock.now();
+    return this.store
+      .statement(
+        `INSERT INTO contacts (id, workspace_id, wa_id, profile_name, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (workspace_id, wa_id) DO UPDATE SET
+           profile_name = coalesce(excluded.profile_name, contacts.profile_name),
+           updated_at = excluded.updated_at
+         RETURNING id`,
+      )
+      .pluck()
+      .get(newId(), this.scope.workspaceId, waId, profileName, now, now) as string;
+  }
+
+  get(id: string): Contact | undefined {
+    return this.store
+      .statement(`SELECT ${CONTACT_COLUMNS} FROM contacts c WHERE c.workspace_id = ? AND c.id = ?`)
+      .get(this.scope.workspaceId, id) as Contact | undefined;
+  }
+
+  setOptOut(id: string, optedOutAt: number | null, source: string | null): boolean {
+    return (
+      this.store
+        .statement(
+          `UPDATE contacts SET opted_out_at = ?, opt_out_source = ?, updated_at = ?
+           WHERE workspace_id = ? AND id = ?`,
+        )
+        .run(optedOutAt, source, this.store.clock.now(), this.scope.workspaceId, id)
+        .changes === 1
+    );
+  }
+}

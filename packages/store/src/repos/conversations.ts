@@ -1,0 +1,129 @@
+import { newId } from '@flowgento/core';
+import type { Store } from '../store.ts';
+import type { WorkspaceScope } from '../scope.ts';
+import type { Contact, ConversationSummary } from '../types.ts';
+
+interface SummaryRow {
+  id: string;
+  numberId: string;
+  lastMessageAt: number;
+  lastInboundAt: number | null;
+  unreadCount: number;
+  lastMessagePreview: string | null;
+  contactId: string;
+  waId: string;
+  profileName: string | null;
+  optedOutAt: number | null;
+  optOutSource: string | null;
+}
+
+const SUMMARY_SELECT = `
+  SELECT v.id, v.number_id AS numberId, v.last_message_at AS lastMessageAt,
+    v.last_inbound_at AS lastInboundAt, v.unread_count AS unreadCount,
+    (SELECT coalesce(m.body, '[' || m.type || ']') FROM messages m
+       WHERE m.conversation_id = v.id ORDER BY m.occurred_at DESC, m.created_at DESC
+       LIMIT 1) AS lastMessagePreview,
+    c.id AS contactId, c.wa_id AS waId, c.profile_name AS profileName,
+    c.opted_out_at AS optedOutAt, c.opt_out_source AS optOutSource
+  FROM conversations v JOIN contacts c ON c.id = v.contact_id`;
+
+const toSummary = (row: SummaryRow): ConversationSummary => {
+  const contact: Contact = {
+    id: row.contactId,
+    waId: row.waId,
+    profileName: row.profileName,
+    optedOutAt: row.optedOutAt,
+    optOutSource: row.optOutSource,
+  };
+  return {
+    id: row.id,
+    numberId: row.numberId,
+    contact,
+    lastMessageAt: row.lastMessageAt,
+    lastInboundAt: row.lastInboundAt,
+    unreadCount: row.unreadCount,
+    lastMessagePreview: row.lastMessagePreview,
+  };
+};
+
+export class ConversationRepo {
+  constructor(
+    private readonly store: Store,
+    private readonly scope: WorkspaceScope,
+  ) {}
+
+  /** Records an inbound message's arrival; returns the conversation id. */
+  touchInbound(numberId: string, contactId: string, occurredAt: number): string {
+    return this.store
+      .statement(
+        `INSERT INTO conversations (id, workspace_id, number_id, contact_id, last_message_at,
+           last_inbound_at, unread_count, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, 1, ?)
+         ON CONFLICT (workspace_id, number_id, contact_id) DO UPDATE SET
+           last_message_at = max(conversations.last_message_at, excluded.last_message_at),
+           last_inbound_at = max(coalesce(conversations.last_inbound_at, 0),
+             excluded.last_inbound_at),
+           unread_count = conversations.unread_count + 1
+         RETURNING id`,
+      )
+      .pluck()
+      .get(
+        newId(),
+        this.scope.workspaceId,
+        numberId,
+        contactId,
+        occurredAt,
+        occurredAt,
+        this.store.clock.now(),
+      ) as string;
+  }
+
+  touchOutbound(conversationId: string, occurredAt: number): void {
+    this.store
+      .statement(
+        `UPDATE conversations SET last_message_at = max(last_message_at, ?), unread_count = 0
+         WHERE workspace_id = ? AND id = ?`,
+      )
+      .run(occurredAt, this.scope.workspaceId, conversationId);
+  }
+
+  list(limit = 200): ConversationSummary[] {
+    const rows = this.store
+      .statement(`${SUMMARY_SELECT} WHERE v.workspace_id = ? ORDER BY v.last_message_at DESC LIMIT ?`)
+      .all(this.scope.workspaceId, limit) as SummaryRow[];
+    return rows.map(toSummary);
+  }
+
+  get(id: string): ConversationSummary | undefined {
+    const row = this.store
+      .statement(`${SUMMARY_SELECT} WHERE v.workspace_id = ? AND v.id = ?`)
+      .get(this.scope.workspaceId, id) as SummaryRow | undefined;
+    return row && toSummary(row);
+  }
+
+  markRead(id: string): void {
+    this.store
+      .statement('UPDATE conversations SET unread_count = 0 WHERE workspace_id = ? AND id = ?')
+      .run(this.scope.workspaceId, id);
+  }
+
+  /** Deletes the conversation and, by cascade, its messages. */
+  delete(id: string): boolean {
+    const waIds = this.store
+      .statement(
+        `SELECT wa_message_id FROM messages
+         WHERE workspace_id = ? AND conversation_id = ? AND wa_message_id IS NOT NULL`,
+      )
+      .pluck()
+      .all(this.scope.workspaceId, id) as string[];
+    const dropStatus = this.store.statement(
+      'DELETE FROM message_statuses WHERE workspace_id = ? AND wa_message_id = ?',
+    );
+    for (const waId of waIds) dropStatus.run(this.scope.workspaceId, waId);
+    return (
+      this.store
+        .statement('DELETE FROM conversations WHERE workspace_id = ? AND id = ?')
+        .run(this.scope.workspaceId, id).changes === 1
+    );
+  }
+}

@@ -1,0 +1,29 @@
+import type { Store } from './store.ts';
+import type { WorkspaceScope } from './scope.ts';
+import { MemberRepo } from './repos/members.ts';
+import { InviteRepo } from './repos/invites.ts';
+import { NumberRepo } from './repos/numbers.ts';
+import { ContactRepo } from './repos/contacts.ts';
+import { ConversationRepo } from './repos/conversations.ts';
+import { MessageRepo } from './repos/messages.ts';
+
+/** Every repository of one workspace; each query binds `scope.workspaceId`. */
+export class ScopedStore {
+  readonly scope: WorkspaceScope;
+  readonly members: MemberRepo;
+  readonly invites: InviteRepo;
+  readonly numbers: NumberRepo;
+  readonly contacts: ContactRepo;
+  readonly conversations: ConversationRepo;
+  readonly messages: MessageRepo;
+
+  constructor(store: Store, scope: WorkspaceScope) {
+    this.scope = scope;
+    this.members = new MemberRepo(store, scope);
+    this.invites = new InviteRepo(store, scope);
+    this.numbers = new NumberRepo(store, scope);
+    this.contacts = new ContactRepo(store, scope);
+    this.conversations = new ConversationRepo(store, scope);
+    this.messages = new MessageRepo(store, scope);
+  }
+}

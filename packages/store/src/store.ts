@@ -1,0 +1,82 @@
+import { AppError, systemClock, type Clock } from '@flowgento/core';
+import type Database from 'better-sqlite3-multiple-ciphers';
+import type { Db } from './database.ts';
+import type { WorkspaceScope } from './scope.ts';
+import { WorkspaceRepo } from './repos/workspaces.ts';
+import { UserRepo } from './repos/users.ts';
+import { SessionRepo } from './repos/sessions.ts';
+import { SetupRepo } from './repos/setup.ts';
+import { RoutingRepo } from './repos/routing.ts';
+import { InviteLookup } from './repos/invites.ts';
+import { ScopedStore } from './scoped-store.ts';
+
+type Statement = Database.Statement<unknown[], unknown>;
+
+/**
+ * The data layer. System repositories hold what exists before a workspace is
+ * known (people, sessions, routing by outside identifiers); everything else
+ * is reached through `in(scope)`. SQL lives only below this package, so a
+ * PostgreSQL store can later implement the same repositories.
+ */
+export class Store {
+  readonly db: Db;
+  readonly clock: Clock;
+  readonly workspaces: WorkspaceRepo;
+  readonly users: UserRepo;
+  readonly sessions: SessionRepo;
+  readonly setup: SetupRepo;
+  readonly routing: RoutingRepo;
+  readonly invites: InviteLookup;
+  private readonly statements = new Map<string, Statement>();
+
+  constructor(db: Db, clock: Clock = systemClock) {
+    this.db = db;
+    this.clock = clock;
+    this.workspaces = new WorkspaceRepo(this);
+    this.users = new UserRepo(this);
+    this.sessions = new SessionRepo(this);
+    this.setup = new SetupRepo(this);
+    this.routing = new RoutingRepo(this);
+    this.invites = new InviteLookup(this);
+  }
+
+  /** A prepared statement, compiled once per connection. */
+  statement(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare<unknown[], unknown>(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /** Runs `fn` in one IMMEDIATE transaction; nested calls join the outer one. */
+  transaction<T>(fn: () => T): T {
+    if (this.db.inTransaction) return fn();
+    return this.db.transaction(fn).immediate();
+  }
+
+  in(scope: WorkspaceScope): ScopedStore {
+    return new ScopedStore(this, scope);
+  }
+
+  close(): void {
+    if (this.db.open) {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+      this.db.close();
+    }
+  }
+}
+
+/** Throws unless a write changed exactly `expected` rows. */
+export function expectChanges(
+  result: { changes: number },
+  expected: number,
+  what: string,
+): void {
+  if (result.changes !== expected) {
+    throw new AppError('NOT_FOUND', `${what} was not found`, {
+      reason: 'row_count_mismatch',
+    });
+  }
+}

@@ -1,0 +1,96 @@
+export const ROLES = ['OWNER', 'ADMIN', 'AGENT'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Workspace {
+  id: string;
+  name: string;
+  createdAt: number;
+}
+
+export interface User {
+  id: string;
+  email: string;
+  displayName: string;
+  passwordHash: string;
+  createdAt: number;
+}
+
+export interface Member {
+  userId: string;
+  email: string;
+  displayName: string;
+  role: Role;
+  joinedAt: number;
+}
+
+export interface Session {
+  idHash: string;
+  userId: string;
+  workspaceId: string;
+  createdAt: number;
+  expiresAt: number;
+  lastSeenAt: number;
+}
+
+export interface Invite {
+  id: string;
+  workspaceId: string;
+  role: Role;
+  email: string | null;
+  createdBy: string;
+  createdAt: number;
+  expiresAt: number;
+  usedAt: number | null;
+}
+
+/** A WhatsApp number as stored: secrets stay wrapped until a service needs one. */
+export interface WhatsAppNumber {
+  id: string;
+  workspaceId: string;
+  phoneNumberId: string;
+  businessAccountId: string;
+  displayPhoneNumber: string;
+  accessTokenWrapped: Buffer;
+  appSecretWrapped: Buffer;
+  verifyTokenWrapped: Buffer;
+  verifyTokenHash: string;
+  simulated: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface Contact {
+  id: string;
+  waId: string;
+  profileName: string | null;
+  optedOutAt: number | null;
+  optOutSource: string | null;
+}
+
+export interface ConversationSummary {
+  id: string;
+  numberId: string;
+  contact: Contact;
+  lastMessageAt: number;
+  lastInboundAt: number | null;
+  unreadCount: number;
+  lastMessagePreview: string | null;
+}
+
+export type MessageDirection = 'inbound' | 'outbound';
+export type MessageStatus = 'received' | 'pending' | 'sent' | 'delivered' | 'read' | 'failed';
+
+export interface Message {
+  id: string;
+  conversationId: string;
+  waMessageId: string | null;
+  direction: MessageDirection;
+  type: string;
+  body: string | null;
+  status: MessageStatus;
+  errorCode: number | null;
+  errorTitle: string | null;
+  sentBy: string | null;
+  occurredAt: number;
+  statusAt: number | null;
+}

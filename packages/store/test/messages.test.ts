@@ -1,0 +1,99 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { workspaceScope, type Store } from '../src/index.ts';
+import { tempDatabase } from './temp-db.ts';
+
+let env: ReturnType<typeof tempDatabase>;
+afterEach(() => env?.cleanup());
+
+function seed(store: Store) {
+  const ws = store.workspaces.create('Acme');
+  const scoped = store.in(workspaceScope(ws.id));
+  const number = scoped.numbers.save({
+    phoneNumberId: '1001',
+    businessAccountId: '2002',
+    displayPhoneNumber: '+1 555 0100',
+    wrapAccessToken: () => Buffer.from('a'),
+    wrapAppSecret: () => Buffer.from('b'),
+    wrapVerifyToken: () => Buffer.from('c'),
+    verifyTokenHash: 'h',
+    simulated: false,
+  });
+  const contactId = scoped.contacts.upsert('15550001111', 'Ana');
+  const conversationId = scoped.conversations.touchInbound(number.id, contactId, 1000);
+  const user = store.users.create({ email: 'a@x.test', displayName: 'A', passwordHash: 'x' });
+  return { ws, scoped, conversationId, user };
+}
+
+const status = (waMessageId: string, value: string, at: number, errorCode: number | null = null) => ({
+  waMessageId,
+  status: value,
+  occurredAt: at,
+  recipientId: '15550001111',
+  errorCode,
+  errorTitle: errorCode ? 'Undeliverable' : null,
+  rawJson: '{}',
+});
+
+describe('message storage', () => {
+  it('stores an inbound message once per WhatsApp id', () => {
+    env = tempDatabase();
+    const { scoped, conversationId } = seed(env.open());
+    const write = {
+      conversationId,
+      waMessageId: 'wamid.1',
+      type: 'text',
+      body: 'hello',
+      rawJson: '{}',
+      replyToWaMessageId: null,
+      occurredAt: 1000,
+    };
+    expect(scoped.messages.insertInbound(write)).not.toBeNull();
+    expect(scoped.messages.insertInbound(write)).toBeNull();
+    expect(scoped.messages.count()).toBe(1);
+  });
+
+  it('moves statuses forward only, and keeps failed with its code', () => {
+    env = tempDatabase();
+    const { scoped, conversationId, user } = seed(env.open());
+    const id = scoped.messages.insertOutbound({ conversationId, body: 'hi', sentBy: user.id, rawJson: '{}' });
+    scoped.messages.markAccepted(id, 'wamid.out');
+
+    scoped.messages.applyStatus(status('wamid.out', 'read', 3000));
+    scoped.messages.applyStatus(status('wamid.out', 'delivered', 2000));
+    expect(scoped.messages.get(id)?.status).toBe('read');
+
+    scoped.messages.applyStatus(status('wamid.out', 'failed', 4000, 131026));
+    scoped.messages.applyStatus(status('wamid.out', 'delivered', 5000));
+    const message = scoped.messages.get(id);
+    expect(message?.status).toBe('failed');
+    expect(message?.errorCode).toBe(131026);
+  });
+
+  it('applies a status that arrived before Meta accepted the send', () => {
+    env = tempDatabase();
+    const { scoped, conversationId, user } = seed(env.open());
+    scoped.messages.applyStatus(status('wamid.early', 'delivered', 2000));
+    const id = scoped.messages.insertOutbound({ conversationId, body: 'hi', sentBy: user.id, rawJson: '{}' });
+    scoped.messages.markAccepted(id, 'wamid.early');
+    expect(scoped.messages.get(id)?.status).toBe('delivered');
+  });
+
+  it('never shows one workspace the messages of another', () => {
+    env = tempDatabase();
+    const store = env.open();
+    const { scoped, conversationId } = seed(store);
+    scoped.messages.insertInbound({
+      conversationId,
+      waMessageId: 'wamid.2',
+      type: 'text',
+      body: 'private',
+      rawJson: '{}',
+      replyToWaMessageId: null,
+      occurredAt: 1,
+    });
+    const other = store.in(workspaceScope(store.workspaces.create('Other').id));
+    expect(other.conversations.list()).toEqual([]);
+    expect(other.messages.listForConversation(conversationId)).toEqual([]);
+    expect(other.conversations.get(conversationId)).toBeUndefined();
+  });
+});
