@@ -1,0 +1,43 @@
+/**
+ * `@flowgento/whatsapp`: the WhatsApp Cloud API as the appliance sees it.
+ * Webhook signatures and parsing on the way in, a Graph client on the way
+ * out, and a loopback simulator of Meta's side for trying it all offline.
+ */
+export { matchSignature, signPayload } from './signature.ts';
+export {
+  buildStatusWebhook,
+  buildTextWebhook,
+  parseWebhook,
+  verifyHandshake,
+  type HandshakeResult,
+  type InboundMessage,
+  type StatusKind,
+  type StatusUpdate,
+  type StatusWebhookInput,
+  type TextWebhookInput,
+  type WebhookBatch,
+  type WebhookError,
+  type WebhookParseResult,
+} from './webhook.ts';
+export type { WebhookBody } from './webhook-builders.ts';
+export {
+  GraphClient,
+  type GraphClientOptions,
+  type SentMessage,
+} from './graph-client.ts';
+export { THROTTLING_CODES } from './graph-errors.ts';
+export {
+  MAX_TEXT_LENGTH,
+  type SendTarget,
+  type SendTemplateInput,
+  type SendTextInput,
+} from './send-request.ts';
+export { isLoopbackHost } from './loopback.ts';
+export {
+  startCloudApiSimulator,
+  type CloudApiSimulator,
+  type CloudApiSimulatorOptions,
+  type SimulatedNumber,
+  type StatusDelays,
+} from './simulator/index.ts';
+export { postBytes, type HttpReply } from './http-post.ts';

@@ -1,0 +1,144 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AppError } from '@flowgento/core';
+import { isLoopbackHost, parseServiceUrl } from '../loopback.ts';
+import { buildTextWebhook } from '../webhook-builders.ts';
+import { handleGraphRequest } from './graph-routes.ts';
+import { newSimulatedMessageId } from './graph-reply.ts';
+import { StatusSchedule } from './status-schedule.ts';
+import type {
+  CloudApiSimulator,
+  CloudApiSimulatorOptions,
+  SimulatedNumber,
+  StatusDelays,
+} from './types.ts';
+import { WebhookSender } from './webhook-sender.ts';
+
+export type {
+  CloudApiSimulator,
+  CloudApiSimulatorOptions,
+  SimulatedNumber,
+  StatusDelays,
+};
+
+const DEFAULT_DELAYS: StatusDelays = { sent: 300, delivered: 1200, read: 2500 };
+const PHONE_NUMBER_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const CUSTOMER_NUMBER = /^[0-9]{5,20}$/;
+
+/**
+ * Starts a stand-in for Meta's side of the Cloud API on loopback, so the
+ * appliance can be tried without a Meta account: it accepts sends, answers
+ * like Graph, and posts signed webhooks back. Everything it emits is marked
+ * simulated: `simulated: true` on its log lines, `wamid.SIM` on its ids.
+ */
+export async function startCloudApiSimulator(
+  options: CloudApiSimulatorOptions,
+): Promise<CloudApiSimulator> {
+  const webhookUrl = parseServiceUrl(options.webhookUrl, 'Simulator webhook URL');
+  // Simulated traffic stays on this machine, whatever the scheme.
+  if (!isLoopbackHost(webhookUrl.hostname)) {
+    throw new AppError('CONFIG_INVALID', 'Simulator webhook URL must be on loopback');
+  }
+
+  const logger = options.logger.child({
+    simulated: true,
+    component: 'cloud-api-simulator',
+  });
+  const numbers = new Map<string, SimulatedNumber>();
+  const lifetime = new AbortController();
+  const sender = new WebhookSender(webhookUrl, options.caCertPem, lifetime.signal);
+  const delays = options.statusDelaysMs ?? DEFAULT_DELAYS;
+  const statuses = new StatusSchedule(sender, delays, lifetime.signal, logger);
+
+  const server = createServer((req, res) => {
+    const ctx = { numbers, logger, onAccepted: statuses.start.bind(statuses) };
+    handleGraphRequest(req, res, ctx).catch((error: unknown) => {
+      logger.error({ err: error }, 'simulated request crashed');
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
+    });
+  });
+  const port = await listen(server, options.host ?? '127.0.0.1');
+  const baseUrl = `http://127.0.0.1:${port}`;
+  let closing: Promise<void> | undefined;
+  logger.info({ baseUrl }, 'WhatsApp Cloud API simulator listening');
+
+  return {
+    baseUrl,
+
+    registerNumber(number) {
+      const complete =
+        PHONE_NUMBER_ID.test(number.phoneNumberId) &&
+        [number.displayPhoneNumber, number.accessToken, number.appSecret].every(
+          (value) => value.length > 0,
+        );
+      if (!complete)
+        throw new AppError('INVALID_INPUT', 'Simulated number is incomplete');
+      numbers.set(number.phoneNumberId, { ...number });
+      logger.info({ phoneNumberId: number.phoneNumberId }, 'simulated number registered');
+    },
+
+    async sendCustomerMessage(input) {
+      if (lifetime.signal.aborted) {
+        throw new AppError('PRECONDITION_FAILED', 'The simulator is closed');
+      }
+      const number = numbers.get(input.phoneNumberId);
+      if (number === undefined) {
+        throw new AppError(
+          'INVALID_INPUT',
+          'No simulated number has this phoneNumberId',
+          {
+            reason: 'simulated_number_unknown',
+          },
+        );
+      }
+      if (!CUSTOMER_NUMBER.test(input.from)) {
+        throw new AppError('INVALID_INPUT', 'from must be the customer’s digits');
+      }
+
+      const waMessageId = newSimulatedMessageId();
+      const body = buildTextWebhook({
+        phoneNumberId: number.phoneNumberId,
+        displayPhoneNumber: number.displayPhoneNumber,
+        waMessageId,
+        from: input.from,
+        profileName: input.profileName,
+        text: input.text,
+      });
+      const status = await sender.post(number.appSecret, body);
+      const fields = { phoneNumberId: number.phoneNumberId, waMessageId, status };
+      if (status !== 200) {
+        logger.warn(fields, 'simulated customer message refused by the webhook');
+        throw new AppError('UPSTREAM_FAILED', `The webhook answered HTTP ${status}`, {
+          reason: 'webhook_rejected',
+          details: { httpStatus: status },
+        });
+      }
+      logger.info(fields, 'simulated customer message delivered');
+      return { waMessageId };
+    },
+
+    close() {
+      closing ??= (async () => {
+        lifetime.abort();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        await statuses.settled();
+        logger.info('WhatsApp Cloud API simulator stopped');
+      })();
+      return closing;
+    },
+  };
+}
+
+function listen(server: Server, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}

@@ -1,0 +1,108 @@
+import type { StatusKind } from './webhook.ts';
+
+/**
+ * Builders of webhook bodies in the documented Cloud API shape, for the
+ * simulator and for tests. They return plain objects; serialise once and sign
+ * those exact bytes.
+ */
+
+interface WebhookOrigin {
+  phoneNumberId: string;
+  displayPhoneNumber: string;
+  /** `entry[].id`; the appliance routes on phone_number_id, so any id will do. */
+  wabaId?: string;
+  /** Unix seconds; now when omitted. */
+  timestampSeconds?: number;
+}
+
+export interface TextWebhookInput extends WebhookOrigin {
+  waMessageId: string;
+  from: string;
+  profileName: string;
+  text: string;
+  /** The business message this one replies to. */
+  contextMessageId?: string;
+}
+
+export interface StatusWebhookInput extends WebhookOrigin {
+  waMessageId: string;
+  status: StatusKind;
+  recipientId: string;
+  /** Present on `failed` statuses. */
+  error?: { code: number; title: string; message?: string; details?: string };
+  /** Adds the `pricing` object Meta sends with billable statuses. */
+  pricingCategory?: string;
+}
+
+export interface WebhookBody {
+  object: 'whatsapp_business_account';
+  entry: { id: string; changes: { field: string; value: Record<string, unknown> }[] }[];
+}
+
+/** An inbound text message from a customer, with its contact. */
+export function buildTextWebhook(input: TextWebhookInput): WebhookBody {
+  const message: Record<string, unknown> = {
+    from: input.from,
+    id: input.waMessageId,
+    timestamp: timestampOf(input),
+    type: 'text',
+    text: { body: input.text },
+  };
+  if (input.contextMessageId !== undefined) {
+    message['context'] = { from: input.displayPhoneNumber, id: input.contextMessageId };
+  }
+
+  return wrap(input, {
+    contacts: [{ profile: { name: input.profileName }, wa_id: input.from }],
+    messages: [message],
+  });
+}
+
+/** A status change of a message the business sent. */
+export function buildStatusWebhook(input: StatusWebhookInput): WebhookBody {
+  const status: Record<string, unknown> = {
+    id: input.waMessageId,
+    status: input.status,
+    timestamp: timestampOf(input),
+    recipient_id: input.recipientId,
+  };
+  if (input.pricingCategory !== undefined) {
+    status['pricing'] = {
+      billable: input.pricingCategory !== 'service',
+      pricing_model: 'PMP',
+      category: input.pricingCategory,
+    };
+  }
+  if (input.error !== undefined) {
+    const { code, title, message, details } = input.error;
+    status['errors'] = [
+      {
+        code,
+        title,
+        message: message ?? title,
+        error_data: { details: details ?? title },
+      },
+    ];
+  }
+
+  return wrap(input, { statuses: [status] });
+}
+
+function wrap(origin: WebhookOrigin, content: Record<string, unknown>): WebhookBody {
+  const value = {
+    messaging_product: 'whatsapp',
+    metadata: {
+      display_phone_number: origin.displayPhoneNumber,
+      phone_number_id: origin.phoneNumberId,
+    },
+    ...content,
+  };
+  return {
+    object: 'whatsapp_business_account',
+    entry: [{ id: origin.wabaId ?? '0', changes: [{ value, field: 'messages' }] }],
+  };
+}
+
+function timestampOf(origin: WebhookOrigin): string {
+  return String(origin.timestampSeconds ?? Math.floor(Date.now() / 1000));
+}
