@@ -1,0 +1,51 @@
+import type { RequestOrigin } from '@flowgento/core';
+import type { AccessService, AuthContext } from '@flowgento/access';
+import type { AuditLog } from '@flowgento/audit';
+import type {
+  ConversationService,
+  LiveEvents,
+  NumberSettingsService,
+  ReplyService,
+} from '@flowgento/messaging';
+
+/** The built-in Cloud API simulator, as the API sees it; null when it is off. */
+export interface SimulatorControl {
+  sendCustomerMessage(input: {
+    phoneNumberId: string;
+    from: string;
+    profileName: string;
+    text: string;
+  }): Promise<{ waMessageId: string }>;
+}
+
+export interface ApplianceInfo {
+  version: string;
+  simulator: boolean;
+  caFingerprint256: string;
+}
+
+/** Everything procedures call; built once by the server. */
+export interface ApiServices {
+  access: AccessService;
+  audit: AuditLog;
+  conversations: ConversationService;
+  replies: ReplyService;
+  numbers: NumberSettingsService;
+  events: LiveEvents;
+  simulator: SimulatorControl | null;
+  info: ApplianceInfo;
+}
+
+export interface SessionCookie {
+  set(token: string, expiresAt: number): void;
+  clear(): void;
+  /** The cookie value the request carried, to re-check long-lived streams. */
+  current: string | undefined;
+}
+
+export interface ApiContext {
+  services: ApiServices;
+  auth: AuthContext | null;
+  origin: RequestOrigin;
+  cookie: SessionCookie;
+}

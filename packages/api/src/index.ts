@@ -1,0 +1,4 @@
+export * from './context.ts';
+export * from './router.ts';
+export * from './errors.ts';
+export { createCallerFactory, type ProcedureMeta, type Requirement } from './trpc.ts';

@@ -1,0 +1,20 @@
+import { router } from './trpc.ts';
+import { auditRouter } from './routers/audit.ts';
+import { authRouter } from './routers/auth.ts';
+import { inboxRouter } from './routers/inbox.ts';
+import { membersRouter } from './routers/members.ts';
+import { simulatorRouter } from './routers/simulator.ts';
+import { systemRouter } from './routers/system.ts';
+import { whatsappRouter } from './routers/whatsapp.ts';
+
+export const appRouter = router({
+  system: systemRouter,
+  auth: authRouter,
+  inbox: inboxRouter,
+  members: membersRouter,
+  whatsapp: whatsappRouter,
+  audit: auditRouter,
+  simulator: simulatorRouter,
+});
+
+export type AppRouter = typeof appRouter;

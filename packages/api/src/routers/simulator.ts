@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { AppError } from '@flowgento/core';
+import * as field from '../schemas.ts';
+import { allow, authOf, router } from '../trpc.ts';
+
+export const simulatorRouter = router({
+  /** Plays a customer writing to one of this workspace's simulated numbers. */
+  customerMessage: allow('simulator.use')
+    .input(
+      z.object({
+        numberId: field.id,
+        from: z.string().trim().regex(/^[0-9]{6,15}$/, 'Digits only, 6 to 15'),
+        profileName: z.string().trim().min(1).max(80),
+        text: z.string().trim().min(1).max(4096),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const simulator = ctx.services.simulator;
+      if (!simulator) {
+        throw new AppError('PRECONDITION_FAILED', 'The Cloud API simulator is off', {
+          reason: 'simulator_off',
+        });
+      }
+      const number = ctx.services.numbers
+        .list(authOf(ctx).scope)
+        .find((n) => n.id === input.numberId && n.simulated);
+      if (!number) throw new AppError('NOT_FOUND', 'No simulated number with that id here');
+      return simulator.sendCustomerMessage({
+        phoneNumberId: number.phoneNumberId,
+        from: input.from,
+        profileName: input.profileName,
+        text: input.text,
+      });
+    }),
+});

@@ -1,0 +1,76 @@
+import { initTRPC, TRPCError } from '@trpc/server';
+import { roleAllows, type Permission } from '@flowgento/access';
+import type { ApiContext } from './context.ts';
+import { appErrorOf, describeZodIssues, toTrpcError } from './errors.ts';
+
+/**
+ * What a procedure needs: a permission from the matrix, `authenticated` (any
+ * member), or `public`. A procedure that declares nothing is refused.
+ */
+export type Requirement = Permission | 'authenticated' | 'public';
+
+export interface ProcedureMeta {
+  requires: Requirement;
+}
+
+const t = initTRPC
+  .context<ApiContext>()
+  .meta<ProcedureMeta>()
+  .create({
+    errorFormatter({ shape, error }) {
+      const app = appErrorOf(error);
+      const zodMessage = error.code === 'BAD_REQUEST' ? describeZodIssues(error.cause) : undefined;
+      return {
+        message: zodMessage ?? shape.message,
+        code: shape.code,
+        data: {
+          code: shape.data.code,
+          httpStatus: shape.data.httpStatus,
+          path: shape.data.path,
+          reason: app?.reason ?? null,
+        },
+      };
+    },
+  });
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Deny by default: checks the declared requirement before the resolver runs. */
+const enforce = t.middleware(async ({ ctx, meta, next }) => {
+  const requires = meta?.requires;
+  if (!requires) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'This procedure declares no permission' });
+  }
+  if (requires !== 'public') {
+    if (!ctx.auth) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first' });
+    if (requires !== 'authenticated' && !roleAllows(ctx.auth.role, requires)) {
+      throw new TRPCError({
+        code: 'FORBIDDEN',
+        message: `Your role (${ctx.auth.role}) does not allow ${requires}`,
+      });
+    }
+  }
+  const result = await next();
+  if (!result.ok) {
+    const app = appErrorOf(result.error.cause);
+    if (app) throw toTrpcError(app);
+  }
+  return result;
+});
+
+const base = t.procedure.use(enforce);
+
+export const publicProcedure = base.meta({ requires: 'public' });
+export const memberProcedure = base.meta({ requires: 'authenticated' });
+
+/** A procedure open to the roles whose permissions include `permission`. */
+export function allow(permission: Permission) {
+  return base.meta({ requires: permission });
+}
+
+/** The caller's identity, for procedures that passed `enforce`. */
+export function authOf(ctx: ApiContext) {
+  if (!ctx.auth) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first' });
+  return ctx.auth;
+}

@@ -1,0 +1,88 @@
+import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppError } from '@flowgento/core';
+import type { KeySetup } from '@flowgento/crypto';
+import { openEncryptedDatabase, schemaVersion, type Db } from '@flowgento/store';
+import { COUNTED_TABLES, MANIFEST_FILE, SNAPSHOT_FILE, type BackupManifest } from './manifest.ts';
+import { sha256File } from './hash-file.ts';
+
+export type BackupProgress = (step: string, done: number, total: number) => void;
+
+export function countRows(db: Db): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const table of COUNTED_TABLES) {
+    counts[table] = db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
+  }
+  return counts;
+}
+
+/**
+ * Writes an encrypted snapshot into a new folder under `toDir`. VACUUM INTO
+ * keeps the database's cipher and key, so the snapshot is never plaintext; it
+ * is written under a temporary name and renamed only when complete.
+ */
+export async function createBackup(input: {
+  db: Db;
+  /** The database key, to verify the snapshot by opening it. */
+  dbKey: Buffer;
+  toDir: string;
+  installationId: string;
+  keySetup: KeySetup;
+  now?: Date;
+  onProgress?: BackupProgress;
+}): Promise<{ dir: string; manifest: BackupManifest }> {
+  const progress = input.onProgress ?? (() => undefined);
+  const now = input.now ?? new Date();
+  const name = `flowgento-backup-${now.toISOString().replace(/[:.]/g, '-')}`;
+  const dir = join(input.toDir, name);
+  const partial = `${dir}.partial`;
+  mkdirSync(partial, { recursive: true, mode: 0o700 });
+
+  try {
+    progress('writing encrypted snapshot', 1, 4);
+    const snapshot = join(partial, SNAPSHOT_FILE);
+    // VACUUM INTO is itself a consistent snapshot and keeps cipher and key.
+    input.db.prepare('VACUUM INTO ?').run(snapshot);
+
+    progress('verifying snapshot', 2, 4);
+    const counts = verifySnapshot(snapshot, input.dbKey);
+
+    progress('checksumming', 3, 4);
+    const manifest: BackupManifest = {
+      format: 1,
+      createdAt: now.toISOString(),
+      installationId: input.installationId,
+      schemaVersion: schemaVersion(input.db),
+      file: SNAPSHOT_FILE,
+      bytes: statSync(snapshot).size,
+      sha256: await sha256File(snapshot),
+      rowCounts: counts,
+      keySetup: { ...input.keySetup } as BackupManifest['keySetup'],
+    };
+    writeFileSync(join(partial, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`, {
+      mode: 0o600,
+    });
+    renameSync(partial, dir);
+    progress('done', 4, 4);
+    return { dir, manifest };
+  } catch (error) {
+    rmSync(partial, { recursive: true, force: true });
+    throw new AppError('INTERNAL', 'The backup could not be written', { cause: error });
+  }
+}
+
+/** Opens a snapshot with the key, checks its integrity and returns its row counts. */
+export function verifySnapshot(path: string, dbKey: Buffer): Record<string, number> {
+  const db = openEncryptedDatabase({ path, key: dbKey, mustExist: true, readonly: true });
+  try {
+    const integrity = db.prepare('PRAGMA integrity_check').pluck().all() as string[];
+    if (integrity.length !== 1 || integrity[0] !== 'ok') {
+      throw new AppError('INTERNAL', `Snapshot integrity check failed: ${integrity.slice(0, 3).join('; ')}`, {
+        reason: 'snapshot_integrity_failed',
+      });
+    }
+    return countRows(db);
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,3 @@
+export * from './manifest.ts';
+export * from './create-backup.ts';
+export * from './restore-backup.ts';

@@ -1,0 +1,29 @@
+import { EventEmitter } from 'node:events';
+import type { MessageStatus } from '@flowgento/store';
+
+export type LiveEvent =
+  | { type: 'message.created'; conversationId: string; messageId: string }
+  | { type: 'message.status'; conversationId: string; messageId: string; status: MessageStatus }
+  | { type: 'conversation.deleted'; conversationId: string };
+
+/**
+ * In-process fan-out of committed changes to the browsers of one workspace.
+ * Events carry ids only; clients fetch content through scoped queries.
+ */
+export class LiveEvents {
+  private readonly emitter = new EventEmitter();
+
+  constructor() {
+    // One listener per open browser tab; the default cap of 10 is far too low.
+    this.emitter.setMaxListeners(0);
+  }
+
+  publish(workspaceId: string, event: LiveEvent): void {
+    this.emitter.emit(workspaceId, event);
+  }
+
+  subscribe(workspaceId: string, listener: (event: LiveEvent) => void): () => void {
+    this.emitter.on(workspaceId, listener);
+    return () => this.emitter.off(workspaceId, listener);
+  }
+}
