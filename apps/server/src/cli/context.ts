@@ -1,0 +1,28 @@
+import { createLogger, type Logger } from '@flowgento/core';
+import { loadConfig, type ApplianceConfig } from '../config.ts';
+
+/** Configuration and logger for a CLI run, from flags, environment and file. */
+export function cliContext(values: Record<string, string | boolean | undefined>): {
+  config: ApplianceConfig;
+  logger: Logger;
+} {
+  const text = (name: string) => {
+    const value = values[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const overrides: Partial<Record<'dataDir' | 'port' | 'keyFile' | 'configFile', string>> = {};
+  if (text('data-dir')) overrides.dataDir = text('data-dir');
+  if (text('key-file')) overrides.keyFile = text('key-file');
+  if (text('config')) overrides.configFile = text('config');
+  if (text('port')) overrides.port = text('port');
+  const config = loadConfig({ overrides });
+  return { config, logger: createLogger({ level: config.logLevel }) };
+}
+
+export function requireText(values: Record<string, string | boolean | undefined>, name: string): string {
+  const value = values[name];
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new Error(`--${name} is required`);
+  }
+  return value;
+}

@@ -1,0 +1,47 @@
+import { startAppliance } from '../server.ts';
+import type { Command } from './commands.ts';
+import { cliContext } from './context.ts';
+import { say } from './output.ts';
+
+export const serve: Command = {
+  summary: 'Run the appliance: HTTPS UI and API, webhook intake, simulator',
+  details: [
+    'Creates the data folder, key and certificates on first start. While nobody owns',
+    'the appliance it prints a one-time setup code that creates the OWNER.',
+  ],
+  options: { port: { type: 'string', help: 'HTTPS port (default $FLOWGENTO_PORT or 8443)' } },
+  async run(values) {
+    const { config, logger } = cliContext(values);
+    const running = await startAppliance(config, { logger });
+    const shownPort = running.port;
+
+    say('');
+    say('  Flowgento Appliance is running');
+    say(`    Open        https://localhost:${shownPort}`);
+    for (const url of running.lanUrls) say(`    On the LAN  ${url}`);
+    say(`    CA cert     https://localhost:${shownPort}/ca.crt`);
+    say(`    CA SHA-256  ${running.tls.caFingerprint256}`);
+    say(`    Data        ${config.dataDir}`);
+    say(`    Key         ${running.appliance.keyFilePath ?? 'derived from FLOWGENTO_DB_PASSPHRASE'}`);
+    if (running.simulator) {
+      say('    WhatsApp    SIMULATED: a built-in Cloud API simulator stands in for Meta');
+    }
+    if (running.setupCode) {
+      say('');
+      say(`  One-time setup code: ${running.setupCode}`);
+      say('  Enter it on the setup page to create the OWNER account.');
+    }
+    say('');
+
+    await new Promise<void>((resolve) => {
+      const stop = (signal: string) => {
+        logger.info({ signal }, 'shutting down');
+        running.close().then(resolve, resolve);
+      };
+      process.once('SIGINT', () => stop('SIGINT'));
+      process.once('SIGTERM', () => stop('SIGTERM'));
+    });
+    logger.flush();
+    return 0;
+  },
+};

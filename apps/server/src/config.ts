@@ -1,0 +1,101 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { AppError } from '@flowgento/core';
+
+const port = z.number().int().min(0).max(65535);
+
+/** The whole configuration; every field has an embedded default. */
+export const configSchema = z
+  .object({
+    dataDir: z.string().min(1),
+    host: z.string().min(1).default('0.0.0.0'),
+    port: port.default(8443),
+    /** Plain HTTP that only redirects to HTTPS; null turns it off. */
+    httpRedirectPort: port.nullable().default(8080),
+    /** Where the database root key lives; by default outside the data folder. */
+    keyFile: z.string().min(1).optional(),
+    /** Extra host names for the certificate, e.g. the appliance's LAN name. */
+    hostnames: z.array(z.string().min(1)).default([]),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+    simulator: z.strictObject({ enabled: z.boolean().default(true) }).default({ enabled: true }),
+    whatsapp: z
+      .strictObject({
+        graphApiBaseUrl: z.url().default('https://graph.facebook.com'),
+        graphApiVersion: z
+          .string()
+          .regex(/^v\d+\.\d+$/, 'Use a version such as v23.0')
+          .default('v23.0'),
+      })
+      .default({ graphApiBaseUrl: 'https://graph.facebook.com', graphApiVersion: 'v23.0' }),
+  })
+  .strict();
+
+export type ApplianceConfig = z.infer<typeof configSchema>;
+
+export interface ConfigSources {
+  env?: NodeJS.ProcessEnv;
+  /** Values from command-line flags; they win over everything else. */
+  overrides?: Partial<Record<'dataDir' | 'port' | 'keyFile' | 'configFile', string>>;
+}
+
+/**
+ * Embedded defaults, then the config file (`<dataDir>/flowgento.config.json`
+ * or FLOWGENTO_CONFIG), then environment variables, then flags. Every error
+ * names the field and where the value came from.
+ */
+export function loadConfig(sources: ConfigSources = {}): ApplianceConfig {
+  const env = sources.env ?? process.env;
+  const flags = sources.overrides ?? {};
+  const dataDir = resolve(flags.dataDir ?? env['FLOWGENTO_DATA_DIR'] ?? './data');
+  const file = flags.configFile ?? env['FLOWGENTO_CONFIG'] ?? resolve(dataDir, 'flowgento.config.json');
+  const fromFile = readConfigFile(file, Boolean(flags.configFile ?? env['FLOWGENTO_CONFIG']));
+
+  const merged: Record<string, unknown> = { ...fromFile, dataDir };
+  const portText = flags.port ?? env['FLOWGENTO_PORT'];
+  if (portText !== undefined) merged['port'] = parsePort(portText);
+  const keyFile = flags.keyFile ?? env['FLOWGENTO_KEY_FILE'];
+  if (keyFile) merged['keyFile'] = resolve(keyFile);
+  const httpPort = env['FLOWGENTO_HTTP_PORT'];
+  if (httpPort !== undefined) {
+    merged['httpRedirectPort'] = httpPort === 'off' ? null : parsePort(httpPort);
+  }
+  if (env['FLOWGENTO_HOST']) merged['host'] = env['FLOWGENTO_HOST'];
+  if (env['FLOWGENTO_LOG_LEVEL']) merged['logLevel'] = env['FLOWGENTO_LOG_LEVEL'];
+  if (env['FLOWGENTO_SIMULATOR'] !== undefined) {
+    merged['simulator'] = { enabled: env['FLOWGENTO_SIMULATOR'] !== 'off' };
+  }
+
+  const parsed = configSchema.safeParse(merged);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map(
+      (issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+    );
+    throw new AppError('CONFIG_INVALID', `Configuration is invalid (file: ${file}):\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+function readConfigFile(path: string, required: boolean): Record<string, unknown> {
+  if (!existsSync(path)) {
+    if (required) throw new AppError('CONFIG_INVALID', `Config file not found: ${path}`);
+    return {};
+  }
+  try {
+    const value: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      throw new Error('the top level must be an object');
+    }
+    return value as Record<string, unknown>;
+  } catch (error) {
+    throw new AppError('CONFIG_INVALID', `Config file ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function parsePort(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    throw new AppError('CONFIG_INVALID', `Port must be a whole number from 0 to 65535, got "${text}"`);
+  }
+  return value;
+}

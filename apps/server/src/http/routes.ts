@@ -1,0 +1,67 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '@flowgento/core';
+import type { Services } from '../services.ts';
+import { applySecurityHeaders, sendJson, sendText } from './headers.ts';
+import { serveStatic } from './static.ts';
+import { handleTrpc, REQUEST_HEADER } from './trpc.ts';
+import { handleWebhookDelivery, handleWebhookHandshake } from './webhook.ts';
+
+export interface RouteDeps {
+  services: Services;
+  logger: Logger;
+  caCertPem: string;
+  webRoot: string;
+}
+
+/** The appliance's one HTTPS request handler. */
+export function createRequestHandler(deps: RouteDeps) {
+  const { services, logger } = deps;
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    applySecurityHeaders(res);
+    const url = new URL(req.url ?? '/', 'https://appliance.invalid');
+    const method = req.method ?? 'GET';
+    const path = url.pathname;
+
+    const run = async (): Promise<void> => {
+      if (path === '/webhooks/whatsapp') {
+        if (method === 'POST') return handleWebhookDelivery(req, res, services, logger);
+        if (method === 'GET') return handleWebhookHandshake(url, res, services);
+        return sendText(res, 405, 'Method not allowed');
+      }
+      if (path === '/healthz') {
+        return sendJson(res, 200, { status: 'ok', simulator: services.info.simulator });
+      }
+      if (path.startsWith('/trpc/')) {
+        if (method === 'POST' && req.headers[REQUEST_HEADER] !== '1') {
+          logger.info({ reason: 'csrf_header_missing', ip: req.socket.remoteAddress }, 'request refused');
+          return sendJson(res, 403, { error: { code: 'FORBIDDEN', message: 'Missing request header' } });
+        }
+        const origin = {
+          ip: req.socket.remoteAddress ?? null,
+          userAgent: headerText(req.headers['user-agent']),
+        };
+        return handleTrpc(req, res, url, services, origin, logger);
+      }
+      if (path === '/ca.crt') {
+        res.writeHead(200, {
+          'Content-Type': 'application/x-x509-ca-cert',
+          'Content-Disposition': 'attachment; filename="flowgento-appliance-ca.crt"',
+        });
+        res.end(deps.caCertPem);
+        return;
+      }
+      if (method !== 'GET' && method !== 'HEAD') return sendText(res, 405, 'Method not allowed');
+      return serveStatic(deps.webRoot, path, res);
+    };
+
+    run().catch((error: unknown) => {
+      logger.error({ err: error, path }, 'request failed');
+      if (!res.headersSent) sendJson(res, 500, { error: { code: 'INTERNAL', message: 'Internal error' } });
+      else res.destroy();
+    });
+  };
+}
+
+function headerText(value: string | string[] | undefined): string | null {
+  return (Array.isArray(value) ? value[0] : value) ?? null;
+}

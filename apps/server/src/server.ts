@@ -1,0 +1,141 @@
+import { createServer as createHttpsServer, type Server } from 'node:https';
+import type { Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { systemClock, type Clock, type Logger } from '@flowgento/core';
+import { ensureTlsMaterial, type TlsMaterial } from '@flowgento/crypto';
+import { startCloudApiSimulator, type CloudApiSimulator } from '@flowgento/whatsapp';
+import type { ApplianceConfig } from './config.ts';
+import { openAppliance, type OpenedAppliance } from './appliance.ts';
+import { dataPaths } from './appliance-state.ts';
+import { buildServices, type Services } from './services.ts';
+import { createRequestHandler } from './http/routes.ts';
+import { createRedirectServer } from './http/redirect.ts';
+import { lanAddresses, machineHostname } from './network.ts';
+import { APP_VERSION } from './version.ts';
+
+export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+export interface RunningAppliance {
+  /** https://127.0.0.1:<port> — what tests and the desktop shell use. */
+  url: string;
+  port: number;
+  lanUrls: string[];
+  tls: TlsMaterial;
+  appliance: OpenedAppliance;
+  services: Services;
+  simulator: CloudApiSimulator | null;
+  /** Shown once at start while nobody owns the appliance. */
+  setupCode: string | null;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger: Logger;
+  clock?: Clock;
+  webRoot?: string;
+}
+
+/** Opens the data folder and serves the appliance over HTTPS. */
+export async function startAppliance(
+  config: ApplianceConfig,
+  options: StartOptions,
+): Promise<RunningAppliance> {
+  const { logger } = options;
+  const clock = options.clock ?? systemClock;
+  const appliance = await openAppliance(config, logger, clock);
+  const lan = lanAddresses();
+  const tls = ensureTlsMaterial({
+    dir: dataPaths(config.dataDir).tls,
+    wrapKey: appliance.tlsKey,
+    hostnames: ['localhost', machineHostname(), ...config.hostnames],
+    ips: ['127.0.0.1', '::1', ...lan],
+  });
+
+  const server: Server = createHttpsServer({
+    key: tls.serverKeyPem,
+    cert: tls.serverCertPem,
+    minVersion: 'TLSv1.2',
+  });
+  await listen(server, config.port, config.host);
+  const port = (server.address() as AddressInfo).port;
+  const url = `https://127.0.0.1:${port}`;
+
+  let simulator: CloudApiSimulator | null = null;
+  if (config.simulator.enabled) {
+    simulator = await startCloudApiSimulator({
+      webhookUrl: `${url}/webhooks/whatsapp`,
+      caCertPem: tls.caCertPem,
+      logger,
+    });
+  }
+  const services = buildServices({
+    config,
+    store: appliance.store,
+    secretsKey: appliance.secretsKey,
+    clock,
+    logger,
+    simulator,
+    info: { version: APP_VERSION, simulator: simulator !== null, caFingerprint256: tls.caFingerprint256 },
+  });
+  server.on(
+    'request',
+    createRequestHandler({
+      services,
+      logger,
+      caCertPem: tls.caCertPem,
+      webRoot: options.webRoot ?? DEFAULT_WEB_ROOT,
+    }),
+  );
+
+  let redirect: HttpServer | null = null;
+  if (config.httpRedirectPort !== null) {
+    redirect = createRedirectServer(port);
+    await listen(redirect, config.httpRedirectPort, config.host);
+  }
+  const setupCode = services.access.prepareSetupCode();
+  const lanUrls = lan.map((address) => `https://${address}:${port}`);
+  logger.info(
+    {
+      url,
+      lanUrls,
+      caFingerprint256: tls.caFingerprint256,
+      simulator: simulator ? { enabled: true, baseUrl: simulator.baseUrl } : { enabled: false },
+      needsSetup: setupCode !== null,
+    },
+    'appliance listening',
+  );
+
+  return {
+    url,
+    port,
+    lanUrls,
+    tls,
+    appliance,
+    services,
+    simulator,
+    setupCode,
+    async close() {
+      await simulator?.close();
+      await Promise.all([closeServer(server), redirect ? closeServer(redirect) : undefined]);
+      appliance.store.close();
+    },
+  };
+}
+
+function listen(server: Server | HttpServer, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function closeServer(server: Server | HttpServer): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

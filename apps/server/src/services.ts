@@ -1,0 +1,97 @@
+import type { Clock, Logger } from '@flowgento/core';
+import { AccessService } from '@flowgento/access';
+import { AuditLog } from '@flowgento/audit';
+import { unwrapSecretText, wrapSecret } from '@flowgento/crypto';
+import {
+  ConversationService,
+  LiveEvents,
+  NumberSettingsService,
+  ReplyService,
+  WebhookIntake,
+  type SecretBox,
+} from '@flowgento/messaging';
+import type { Store, WhatsAppNumber } from '@flowgento/store';
+import { GraphClient, type CloudApiSimulator } from '@flowgento/whatsapp';
+import type { ApiServices, ApplianceInfo } from '@flowgento/api';
+import type { ApplianceConfig } from './config.ts';
+
+export interface Services extends ApiServices {
+  intake: WebhookIntake;
+}
+
+export function secretBox(key: Buffer): SecretBox {
+  return {
+    wrap: (plaintext, aad) => wrapSecret(key, plaintext, aad),
+    unwrapText: (blob, aad) => unwrapSecretText(key, blob, aad),
+  };
+}
+
+/**
+ * Wires the domain services. The simulator, when on, is reached only by
+ * numbers marked simulated; real numbers always go to the configured Graph API.
+ */
+export function buildServices(input: {
+  config: ApplianceConfig;
+  store: Store;
+  secretsKey: Buffer;
+  clock: Clock;
+  logger: Logger;
+  simulator: CloudApiSimulator | null;
+  info: ApplianceInfo;
+}): Services {
+  const { config, store, clock, logger, simulator } = input;
+  const secrets = secretBox(input.secretsKey);
+  const audit = new AuditLog(store);
+  const events = new LiveEvents();
+  const access = new AccessService(store, audit, clock, logger);
+  const intake = new WebhookIntake(store, secrets, events, logger);
+
+  const realGraph = new GraphClient({
+    baseUrl: config.whatsapp.graphApiBaseUrl,
+    apiVersion: config.whatsapp.graphApiVersion,
+    logger,
+  });
+  const simulatedGraph = simulator
+    ? new GraphClient({ baseUrl: simulator.baseUrl, apiVersion: 'v23.0', logger })
+    : null;
+  const graphFor = (number: WhatsAppNumber) =>
+    number.simulated && simulatedGraph ? simulatedGraph : realGraph;
+
+  const numbers: NumberSettingsService = new NumberSettingsService(store, secrets, audit, () => {
+    intake.refresh();
+    if (simulator) registerSimulatedNumbers(store, numbers, simulator);
+  });
+  if (simulator) registerSimulatedNumbers(store, numbers, simulator);
+
+  return {
+    access,
+    audit,
+    events,
+    intake,
+    numbers,
+    conversations: new ConversationService(store, audit, events, clock),
+    replies: new ReplyService(store, graphFor, secrets, events, clock, logger),
+    simulator: simulator && {
+      sendCustomerMessage: (message) => simulator.sendCustomerMessage(message),
+    },
+    info: input.info,
+  };
+}
+
+/** Tells the simulator the credentials of every simulated number, as Meta would know them. */
+function registerSimulatedNumbers(
+  store: Store,
+  numbers: NumberSettingsService,
+  simulator: CloudApiSimulator,
+): void {
+  for (const number of store.routing.allNumbers()) {
+    if (!number.simulated) continue;
+    simulator.registerNumber({
+      phoneNumberId: number.phoneNumberId,
+      displayPhoneNumber: number.displayPhoneNumber,
+      accessToken: numbers.unwrap(number, 'accessToken'),
+      appSecret: numbers.unwrap(number, 'appSecret'),
+    });
+  }
+}
+
