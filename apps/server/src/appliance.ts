@@ -31,7 +31,7 @@ export async function openAppliance(
   config: ApplianceConfig,
   logger: Logger,
   clock?: Clock,
-  options: { mustExist?: boolean } = {},
+  options: { mustExist?: boolean; passphrase?: string } = {},
 ): Promise<OpenedAppliance> {
   const paths = dataPaths(config.dataDir);
   const existing = readApplianceState(config.dataDir);
@@ -47,7 +47,7 @@ export async function openAppliance(
   }
   const installationId = existing?.installationId ?? randomUUID();
   const keyFilePath = config.keyFile ?? defaultKeyFilePath(installationId);
-  const passphrase = process.env['FLOWGENTO_DB_PASSPHRASE'];
+  const passphrase = options.passphrase ?? process.env['FLOWGENTO_DB_PASSPHRASE'];
   const { rootKey, setup, created } = await resolveRootKey({
     existing: existing?.keySetup,
     keyFilePath,

@@ -34,6 +34,8 @@ export interface StartOptions {
   logger: Logger;
   clock?: Clock;
   webRoot?: string;
+  /** Overrides FLOWGENTO_DB_PASSPHRASE (tests). */
+  passphrase?: string;
 }
 
 /** Opens the data folder and serves the appliance over HTTPS. */
@@ -43,7 +45,9 @@ export async function startAppliance(
 ): Promise<RunningAppliance> {
   const { logger } = options;
   const clock = options.clock ?? systemClock;
-  const appliance = await openAppliance(config, logger, clock);
+  const appliance = await openAppliance(config, logger, clock, {
+    passphrase: options.passphrase,
+  });
   const lan = lanAddresses();
   const tls = ensureTlsMaterial({
     dir: dataPaths(config.dataDir).tls,

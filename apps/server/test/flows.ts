@@ -1,0 +1,125 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { buildStatusWebhook, buildTextWebhook, signPayload } from '@flowgento/whatsapp';
+import type { RunningAppliance } from '../src/server.ts';
+import { ApiClient, httpsRequest } from './harness.ts';
+
+export const OWNER = { email: 'owner@acme.test', password: 'owner-password-1', displayName: 'Olivia Owner' };
+export const AGENT = { email: 'agent@acme.test', password: 'agent-password-1', displayName: 'Arjun Agent' };
+
+export const REAL_NUMBER = {
+  phoneNumberId: '106540352242922',
+  businessAccountId: '102290129340398',
+  displayPhoneNumber: '+1 555 0199',
+  accessToken: 'EAAG-test-access-token-0123456789',
+  appSecret: 'app-secret-for-tests-0123456789',
+  verifyToken: 'verify-token-for-tests',
+};
+
+/** Completes first-run setup in the browser's place and returns the OWNER's client. */
+export async function setupOwner(app: () => RunningAppliance): Promise<ApiClient> {
+  const owner = new ApiClient(app);
+  await owner.mutate('auth.setup', {
+    setupCode: app().setupCode,
+    workspaceName: 'Acme Support',
+    ...OWNER,
+  });
+  return owner;
+}
+
+/** Invites an AGENT and accepts the invite; returns the AGENT's signed-in client. */
+export async function addAgent(
+  app: () => RunningAppliance,
+  owner: ApiClient,
+  who = AGENT,
+): Promise<ApiClient> {
+  const invite = await owner.mutate<{ code: string }>('members.invite', { role: 'AGENT', email: who.email });
+  const agent = new ApiClient(app);
+  await agent.mutate('auth.acceptInvite', { code: invite.code, ...who });
+  return agent;
+}
+
+export function newWamid(): string {
+  return `wamid.TEST${randomBytes(10).toString('hex').toUpperCase()}`;
+}
+
+/** Posts a customer's text message as Meta would, signed with `appSecret`. */
+export async function deliverText(
+  app: RunningAppliance,
+  input: { text: string; from?: string; waMessageId?: string; appSecret?: string; timestampSeconds?: number },
+) {
+  const body = Buffer.from(
+    JSON.stringify(
+      buildTextWebhook({
+        phoneNumberId: REAL_NUMBER.phoneNumberId,
+        displayPhoneNumber: REAL_NUMBER.displayPhoneNumber,
+        waMessageId: input.waMessageId ?? newWamid(),
+        from: input.from ?? '15550001111',
+        profileName: 'Carla Customer',
+        text: input.text,
+        timestampSeconds: input.timestampSeconds,
+      }),
+    ),
+  );
+  return postSigned(app, body, input.appSecret ?? REAL_NUMBER.appSecret);
+}
+
+export async function deliverStatus(
+  app: RunningAppliance,
+  waMessageId: string,
+  status: 'sent' | 'delivered' | 'read' | 'failed',
+) {
+  const body = Buffer.from(
+    JSON.stringify(
+      buildStatusWebhook({
+        phoneNumberId: REAL_NUMBER.phoneNumberId,
+        displayPhoneNumber: REAL_NUMBER.displayPhoneNumber,
+        waMessageId,
+        status,
+        recipientId: '15550001111',
+        ...(status === 'failed' ? { error: { code: 131026, title: 'Message undeliverable' } } : {}),
+      }),
+    ),
+  );
+  return postSigned(app, body, REAL_NUMBER.appSecret);
+}
+
+export function postSigned(app: RunningAppliance, body: Buffer, appSecret: string) {
+  return httpsRequest(app, 'POST', '/webhooks/whatsapp', {
+    body,
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signPayload(appSecret, body) },
+  });
+}
+
+/** A loopback stand-in for graph.facebook.com that records every send. */
+export async function startGraphRecorder(): Promise<{
+  baseUrl: string;
+  sends: { path: string; authorization: string | undefined; body: Record<string, unknown> }[];
+  close(): Promise<void>;
+}> {
+  const sends: { path: string; authorization: string | undefined; body: Record<string, unknown> }[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString() || '{}') as Record<string, unknown>;
+      sends.push({ path: req.url ?? '', authorization: req.headers.authorization, body });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          messaging_product: 'whatsapp',
+          contacts: [{ input: body['to'], wa_id: body['to'] }],
+          messages: [{ id: newWamid() }],
+        }),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    sends,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,151 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { createLogger, type Logger } from '@flowgento/core';
+import { loadConfig, type ApplianceConfig } from '../src/config.ts';
+import { startAppliance, type RunningAppliance } from '../src/server.ts';
+
+/** Every log line of a test appliance, to assert on (and to grep for secrets). */
+export class LogCapture extends Writable {
+  readonly lines: string[] = [];
+  override _write(chunk: Buffer, _enc: string, done: () => void): void {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    done();
+  }
+  get text(): string {
+    return this.lines.join('\n');
+  }
+}
+
+export interface TestAppliance {
+  running: RunningAppliance;
+  config: ApplianceConfig;
+  dir: string;
+  logs: LogCapture;
+  restart(): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+export async function startTestAppliance(
+  env: Record<string, string> = {},
+  options: { passphrase?: string } = {},
+): Promise<TestAppliance> {
+  const dir = mkdtempSync(join(tmpdir(), 'fg-server-'));
+  const config = loadConfig({
+    env: {
+      FLOWGENTO_DATA_DIR: join(dir, 'data'),
+      FLOWGENTO_KEY_FILE: join(dir, 'keys', 'root.key'),
+      FLOWGENTO_PORT: '0',
+      FLOWGENTO_HTTP_PORT: 'off',
+      FLOWGENTO_HOST: '127.0.0.1',
+      ...env,
+    },
+  });
+  const logs = new LogCapture();
+  const logger: Logger = createLogger({ level: 'debug', destination: logs });
+  const harness: TestAppliance = {
+    running: await startAppliance(config, { logger, passphrase: options.passphrase }),
+    config,
+    dir,
+    logs,
+    async restart() {
+      await harness.running.close();
+      harness.running = await startAppliance(config, { logger, passphrase: options.passphrase });
+    },
+    async cleanup() {
+      await harness.running.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return harness;
+}
+
+export interface HttpsReply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** One HTTPS request to the test appliance, trusting only its own CA. */
+export function httpsRequest(
+  app: RunningAppliance,
+  method: string,
+  path: string,
+  options: { body?: string | Buffer; headers?: Record<string, string>; minVersion?: 'TLSv1.2' } = {},
+): Promise<HttpsReply> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${app.url}${path}`,
+      { method, headers: options.headers, ca: app.tls.caCertPem, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+/** A browser-like tRPC caller: keeps the session cookie and sends the CSRF header. */
+export class ApiClient {
+  cookie: string | undefined;
+  constructor(private readonly app: () => RunningAppliance) {}
+
+  async query<T = unknown>(path: string, input?: unknown): Promise<T> {
+    const qs = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`;
+    return this.handle<T>(await httpsRequest(this.app(), 'GET', `/trpc/${path}${qs}`, { headers: this.headers() }));
+  }
+
+  async mutate<T = unknown>(path: string, input?: unknown): Promise<T> {
+    const reply = await httpsRequest(this.app(), 'POST', `/trpc/${path}`, {
+      body: JSON.stringify(input ?? null),
+      headers: { ...this.headers(), 'content-type': 'application/json', 'x-flowgento-request': '1' },
+    });
+    return this.handle<T>(reply);
+  }
+
+  private headers(): Record<string, string> {
+    return { 'user-agent': 'flowgento-test/1.0', ...(this.cookie ? { cookie: this.cookie } : {}) };
+  }
+
+  private handle<T>(reply: HttpsReply): T {
+    const setCookie = reply.headers['set-cookie'];
+    for (const line of Array.isArray(setCookie) ? setCookie : []) {
+      const pair = line.split(';')[0] ?? '';
+      this.cookie = pair.endsWith('=') ? undefined : pair;
+    }
+    const json = JSON.parse(reply.body) as {
+      result?: { data: T };
+      error?: { message: string; data: { code: string; httpStatus: number; reason: string | null } };
+    };
+    if (json.error) throw new ApiError(json.error.message, json.error.data.code, reply.status, json.error.data.reason);
+    return json.result!.data;
+  }
+}
+
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly status: number,
+    readonly reason: string | null,
+  ) {
+    super(message);
+  }
+}
+
+export async function expectApiError(promise: Promise<unknown>): Promise<ApiError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof ApiError) return error;
+    throw error;
+  }
+  throw new Error('expected the call to be refused');
+}
