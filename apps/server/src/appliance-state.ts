@@ -46,7 +46,7 @@ export function readApplianceState(dataDir: string): ApplianceState | undefined 
       `${path} is damaged (${issue?.path.join('.')}: ${issue?.message}); restore it from a backup`,
     );
   }
-  return result.data as ApplianceState;
+  return result.data;
 }
 
 export function writeApplianceState(dataDir: string, state: ApplianceState): void {

@@ -102,7 +102,7 @@ describe('backup and restore through the CLI', () => {
     const [folder] = readdirSync(work).filter((name) => name.startsWith('flowgento-backup-'));
     const snapshotPath = join(work, folder!, 'flowgento.db');
     const bytes = readFileSync(snapshotPath);
-    bytes[bytes.length - 100] ^= 0xff;
+    bytes[bytes.length - 100] = (bytes[bytes.length - 100] ?? 0) ^ 0xff;
     writeFileSync(snapshotPath, bytes);
     const result = await cli([
       'restore', '--from', join(work, folder!), '--data-dir', join(work, 'tampered'),

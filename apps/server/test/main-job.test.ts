@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, startTestAppliance, type TestAppliance } from './harness.ts';
+import { type ApiClient, startTestAppliance, type TestAppliance } from './harness.ts';
 import { AGENT, OWNER, addAgent, setupOwner } from './flows.ts';
 
 /**

@@ -57,7 +57,7 @@ export async function createBackup(input: {
       bytes: statSync(snapshot).size,
       sha256: await sha256File(snapshot),
       rowCounts: counts,
-      keySetup: { ...input.keySetup } as BackupManifest['keySetup'],
+      keySetup: { ...input.keySetup },
     };
     writeFileSync(join(partial, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`, {
       mode: 0o600,

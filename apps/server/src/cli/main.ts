@@ -60,7 +60,7 @@ async function main(argv: string[]): Promise<number> {
     say(commandHelp(name, command));
     return 0;
   }
-  return command.run(parsed.values as Record<string, string | boolean | undefined>);
+  return command.run(parsed.values);
 }
 
 main(process.argv.slice(2)).then(

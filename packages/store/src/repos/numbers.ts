@@ -104,4 +104,26 @@ export class NumberRepo {
     if (!saved) throw new Error('WhatsApp number vanished after save');
     return saved;
   }
+
+  /** Keeps an error Meta reported for this number in `value.errors`. */
+  recordWebhookError(
+    numberId: string,
+    error: { code: number; title: string; message: string | null; rawJson: string },
+  ): void {
+    this.store
+      .statement(
+        `INSERT INTO whatsapp_errors (id, workspace_id, number_id, code, title, message,
+           raw_json, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        newId(),
+        this.scope.workspaceId,
+        numberId,
+        error.code,
+        error.title,
+        error.message,
+        error.rawJson,
+        this.store.clock.now(),
+      );
+  }
 }
