@@ -1,0 +1,19 @@
+/** What the server child announces once it listens (its pino line). */
+export interface ServerReady {
+  url: string;
+  caFingerprint256: string;
+}
+
+/** Parses one stdout line of the server child; null for any other line. */
+export function parseReadyLine(line: string): ServerReady | null {
+  if (!line.startsWith('{')) return null;
+  try {
+    const value = JSON.parse(line) as Record<string, unknown>;
+    if (value['msg'] !== 'appliance listening') return null;
+    const { url, caFingerprint256 } = value;
+    if (typeof url !== 'string' || typeof caFingerprint256 !== 'string') return null;
+    return { url, caFingerprint256 };
+  } catch {
+    return null;
+  }
+}
