@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ApiClient, expectApiError, startTestAppliance, type TestAppliance } from './harness.ts';
+import { type ApiClient, expectApiError, startTestAppliance, type TestAppliance } from './harness.ts';
 import { REAL_NUMBER, addAgent, deliverText, postSigned, setupOwner } from './flows.ts';
 
 let t: TestAppliance;
