@@ -11,6 +11,9 @@ export function lanAddresses(): string[] {
   return out;
 }
 
-export function machineHostname(): string {
-  return hostname();
+/** This machine's host name, when it is a valid DNS name for a certificate. */
+export function machineHostnames(): string[] {
+  const name = hostname();
+  const label = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
+  return name.length <= 253 && name.split('.').every((part) => label.test(part)) ? [name] : [];
 }

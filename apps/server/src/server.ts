@@ -1,8 +1,8 @@
 import { createServer as createHttpsServer, type Server } from 'node:https';
-import type { Server as HttpServer } from 'node:http';
+import { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { systemClock, type Clock, type Logger } from '@flowgento/core';
+import { AppError, systemClock, type Clock, type Logger } from '@flowgento/core';
 import { ensureTlsMaterial, type TlsMaterial } from '@flowgento/crypto';
 import { startCloudApiSimulator, type CloudApiSimulator } from '@flowgento/whatsapp';
 import type { ApplianceConfig } from './config.ts';
@@ -11,7 +11,7 @@ import { dataPaths } from './appliance-state.ts';
 import { buildServices, type Services } from './services.ts';
 import { createRequestHandler } from './http/routes.ts';
 import { createRedirectServer } from './http/redirect.ts';
-import { lanAddresses, machineHostname } from './network.ts';
+import { lanAddresses, machineHostnames } from './network.ts';
 import { APP_VERSION } from './version.ts';
 
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -48,88 +48,122 @@ export async function startAppliance(
   const appliance = await openAppliance(config, logger, clock, {
     passphrase: options.passphrase,
   });
-  const lan = lanAddresses();
-  const tls = ensureTlsMaterial({
-    dir: dataPaths(config.dataDir).tls,
-    wrapKey: appliance.tlsKey,
-    hostnames: ['localhost', machineHostname(), ...config.hostnames],
-    ips: ['127.0.0.1', '::1', ...lan],
-  });
-
-  const server: Server = createHttpsServer({
-    key: tls.serverKeyPem,
-    cert: tls.serverCertPem,
-    minVersion: 'TLSv1.2',
-  });
-  await listen(server, config.port, config.host);
-  const port = (server.address() as AddressInfo).port;
-  const url = `https://127.0.0.1:${port}`;
-
-  let simulator: CloudApiSimulator | null = null;
-  if (config.simulator.enabled) {
-    simulator = await startCloudApiSimulator({
-      webhookUrl: `${url}/webhooks/whatsapp`,
-      caCertPem: tls.caCertPem,
-      logger,
+  const cleanups: (() => Promise<void> | void)[] = [() => appliance.store.close()];
+  try {
+    const lan = lanAddresses();
+    const tls = ensureTlsMaterial({
+      dir: dataPaths(config.dataDir).tls,
+      wrapKey: appliance.tlsKey,
+      hostnames: ['localhost', ...machineHostnames(), ...config.hostnames],
+      ips: ['127.0.0.1', '::1', ...lan],
     });
-  }
-  const services = buildServices({
-    config,
-    store: appliance.store,
-    secretsKey: appliance.secretsKey,
-    clock,
-    logger,
-    simulator,
-    info: { version: APP_VERSION, simulator: simulator !== null, caFingerprint256: tls.caFingerprint256 },
-  });
-  server.on(
-    'request',
-    createRequestHandler({
-      services,
+
+    const server: Server = createHttpsServer({
+      key: tls.serverKeyPem,
+      cert: tls.serverCertPem,
+      minVersion: 'TLSv1.2',
+    });
+    cleanups.push(() => closeServer(server));
+    await listen(server, config.port, config.host);
+    const port = (server.address() as AddressInfo).port;
+    const url = `https://127.0.0.1:${port}`;
+
+    let simulator: CloudApiSimulator | null = null;
+    if (config.simulator.enabled) {
+      simulator = await startCloudApiSimulator({
+        webhookUrl: `${url}/webhooks/whatsapp`,
+        caCertPem: tls.caCertPem,
+        logger,
+      });
+      const started = simulator;
+      cleanups.push(() => started.close());
+    }
+    const services = buildServices({
+      config,
+      store: appliance.store,
+      secretsKey: appliance.secretsKey,
+      clock,
       logger,
-      caCertPem: tls.caCertPem,
-      webRoot: options.webRoot ?? DEFAULT_WEB_ROOT,
-    }),
-  );
+      simulator,
+      info: {
+        version: APP_VERSION,
+        simulator: simulator !== null,
+        caFingerprint256: tls.caFingerprint256,
+      },
+    });
+    server.on(
+      'request',
+      createRequestHandler({
+        services,
+        logger,
+        caCertPem: tls.caCertPem,
+        webRoot: options.webRoot ?? DEFAULT_WEB_ROOT,
+      }),
+    );
 
-  let redirect: HttpServer | null = null;
-  if (config.httpRedirectPort !== null) {
-    redirect = createRedirectServer(port);
-    await listen(redirect, config.httpRedirectPort, config.host);
-  }
-  const setupCode = services.access.prepareSetupCode();
-  const lanUrls = lan.map((address) => `https://${address}:${port}`);
-  logger.info(
-    {
+    let redirect: HttpServer | null = null;
+    if (config.httpRedirectPort !== null) {
+      const redirectServer = createRedirectServer(port);
+      redirect = redirectServer;
+      cleanups.push(() => closeServer(redirectServer));
+      await listen(redirectServer, config.httpRedirectPort, config.host);
+    }
+    const setupCode = services.access.prepareSetupCode();
+    const lanUrls = lan.map((address) => `https://${address}:${port}`);
+    logger.info(
+      {
+        url,
+        lanUrls,
+        caFingerprint256: tls.caFingerprint256,
+        simulator: simulator
+          ? { enabled: true, baseUrl: simulator.baseUrl }
+          : { enabled: false },
+        needsSetup: setupCode !== null,
+      },
+      'appliance listening',
+    );
+    return {
       url,
+      port,
       lanUrls,
-      caFingerprint256: tls.caFingerprint256,
-      simulator: simulator ? { enabled: true, baseUrl: simulator.baseUrl } : { enabled: false },
-      needsSetup: setupCode !== null,
-    },
-    'appliance listening',
-  );
-
-  return {
-    url,
-    port,
-    lanUrls,
-    tls,
-    appliance,
-    services,
-    simulator,
-    setupCode,
-    async close() {
-      await simulator?.close();
-      await Promise.all([closeServer(server), redirect ? closeServer(redirect) : undefined]);
-      appliance.store.close();
-    },
-  };
+      tls,
+      appliance,
+      services,
+      simulator,
+      setupCode,
+      async close() {
+        await simulator?.close();
+        await Promise.all([
+          closeServer(server),
+          redirect ? closeServer(redirect) : undefined,
+        ]);
+        appliance.store.close();
+      },
+    };
+  } catch (error) {
+    // A start that fails half-way releases what it took: ports, simulator, database.
+    for (const cleanup of cleanups.reverse())
+      await Promise.resolve(cleanup()).catch(() => undefined);
+    throw error;
+  }
 }
 
 function listen(server: Server | HttpServer, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EADDRINUSE' && error.code !== 'EACCES') return reject(error);
+      const which =
+        server instanceof HttpServer ? 'FLOWGENTO_HTTP_PORT (or off)' : 'FLOWGENTO_PORT';
+      reject(
+        new AppError(
+          'CONFIG_INVALID',
+          `Cannot listen on ${host}:${port} (${error.code}); choose another port with ${which}`,
+          {
+            cause: error,
+          },
+        ),
+      );
+    });
     server.listen(port, host, () => {
       server.off('error', reject);
       resolve();

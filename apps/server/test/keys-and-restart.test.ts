@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '@flowgento/core';
 import { startAppliance } from '../src/server.ts';
@@ -91,5 +92,22 @@ describe('keys, encryption at rest and restarts', () => {
     await expect(missing).rejects.toThrow(/FLOWGENTO_DB_PASSPHRASE/);
     rmSync(t.dir, { recursive: true, force: true });
     t = undefined;
+  });
+
+  it('names the busy port when it cannot listen, and releases the database', async () => {
+    t = await startTestAppliance({ FLOWGENTO_SIMULATOR: 'off' });
+    await t.running.close();
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const busy = (blocker.address() as { port: number }).port;
+    try {
+      await expect(
+        startAppliance({ ...t.config, port: busy }, { logger: silentLogger() }),
+      ).rejects.toThrow(new RegExp(`127.0.0.1:${busy}.*FLOWGENTO_PORT`));
+    } finally {
+      blocker.close();
+    }
+    // Nothing from the failed start is left holding the data folder.
+    t.running = await startAppliance(t.config, { logger: silentLogger() });
   });
 });
