@@ -71,6 +71,25 @@ describe('the main job with the Cloud API simulator', () => {
     expect(conversation.contact).toMatchObject({ waId: CUSTOMER_NUMBER, profileName: 'Priya Customer' });
   });
 
+  it('keeps the conversation unread until the agent marks it read, not when it is fetched', async () => {
+    const unread = async () =>
+      (await agent.query<{ unreadCount: number }[]>('inbox.conversations'))[0]!.unreadCount;
+    expect(await unread()).toBe(1);
+    await agent.query('inbox.conversation', { conversationId: conversation.id });
+    expect(await unread()).toBe(1);
+    await agent.mutate('inbox.markRead', { conversationId: conversation.id });
+    expect(await unread()).toBe(0);
+  });
+
+  it('tells an agent its permissions and the simulated numbers it may write to', async () => {
+    const me = await agent.query<{ permissions: string[]; assignableRoles: string[] }>('auth.me');
+    expect(me.permissions).toContain('messages.reply');
+    expect(me.permissions).not.toContain('audit.read');
+    expect(me.assignableRoles).toEqual([]);
+    const numbers = await agent.query<{ id: string }[]>('simulator.numbers');
+    expect(numbers).toHaveLength(1);
+  });
+
   it('sends the agent\'s reply and moves it to delivered, then read', async () => {
     await agent.mutate('inbox.reply', { conversationId: conversation.id, body: REPLY_TEXT });
     const seen: string[] = [];

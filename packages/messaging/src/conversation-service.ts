@@ -34,15 +34,19 @@ export class ConversationService {
     const scoped = this.store.in(scope);
     const conversation = scoped.conversations.get(conversationId);
     if (!conversation) throw new AppError('NOT_FOUND', 'Conversation not found');
-    scoped.conversations.markRead(conversationId);
     return {
       conversation: {
         ...conversation,
-        unreadCount: 0,
         windowClosesAt: serviceWindowClosesAt(conversation.lastInboundAt, this.clock.now()),
       },
       messages: scoped.messages.listForConversation(conversationId),
     };
+  }
+
+  markRead(scope: WorkspaceScope, conversationId: string): void {
+    if (!this.store.in(scope).conversations.markRead(conversationId)) {
+      throw new AppError('NOT_FOUND', 'Conversation not found');
+    }
   }
 
   delete(

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PERMISSION_MATRIX, assignableRoles } from '@flowgento/access';
 import * as field from '../schemas.ts';
 import { authOf, memberProcedure, publicProcedure, router } from '../trpc.ts';
 
@@ -13,6 +14,9 @@ export const authRouter = router({
       role: auth.role,
       workspaceId: auth.workspaceId,
       workspaceName: auth.workspaceName,
+      /** What the UI may offer; the server still checks every call. */
+      permissions: [...PERMISSION_MATRIX[auth.role]],
+      assignableRoles: assignableRoles(auth.role),
     };
   }),
 

@@ -16,6 +16,14 @@ export const inboxRouter = router({
       ctx.services.conversations.open(authOf(ctx).scope, input.conversationId),
     ),
 
+  /** Separate from reading, so a background refetch never marks anything read. */
+  markRead: allow('inbox.read')
+    .input(z.object({ conversationId: field.id }))
+    .mutation(({ ctx, input }) => {
+      ctx.services.conversations.markRead(authOf(ctx).scope, input.conversationId);
+      return { ok: true };
+    }),
+
   reply: allow('messages.reply')
     .input(
       z.object({

@@ -4,6 +4,15 @@ import * as field from '../schemas.ts';
 import { allow, authOf, router } from '../trpc.ts';
 
 export const simulatorRouter = router({
+  /** The workspace's simulated numbers, for any member who may use the simulator. */
+  numbers: allow('simulator.use').query(({ ctx }) => {
+    if (!ctx.services.simulator) return [];
+    return ctx.services.numbers
+      .list(authOf(ctx).scope)
+      .filter((n) => n.simulated)
+      .map((n) => ({ id: n.id, displayPhoneNumber: n.displayPhoneNumber }));
+  }),
+
   /** Plays a customer writing to one of this workspace's simulated numbers. */
   customerMessage: allow('simulator.use')
     .input(

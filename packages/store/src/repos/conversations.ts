@@ -101,10 +101,12 @@ export class ConversationRepo {
     return row && toSummary(row);
   }
 
-  markRead(id: string): void {
-    this.store
-      .statement('UPDATE conversations SET unread_count = 0 WHERE workspace_id = ? AND id = ?')
-      .run(this.scope.workspaceId, id);
+  markRead(id: string): boolean {
+    return (
+      this.store
+        .statement('UPDATE conversations SET unread_count = 0 WHERE workspace_id = ? AND id = ?')
+        .run(this.scope.workspaceId, id).changes === 1
+    );
   }
 
   /** Deletes the conversation and, by cascade, its messages. */

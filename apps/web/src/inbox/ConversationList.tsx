@@ -1,0 +1,62 @@
+import type { Outputs } from '../api.ts';
+import { shortTime } from '../format.ts';
+import { hrefOf } from '../routing.ts';
+import { contactName, contactNumber } from './contact.ts';
+
+type Conversation = Outputs['inbox']['conversations'][number];
+
+export function ConversationList(props: {
+  conversations: Conversation[];
+  openId: string | null;
+  now: number;
+}) {
+  if (props.conversations.length === 0) {
+    return (
+      <p className="empty muted" data-testid="conversations-empty">
+        No conversations yet. They appear here as soon as a customer writes.
+      </p>
+    );
+  }
+  return (
+    <ul className="conversation-list" data-testid="conversation-list">
+      {props.conversations.map((c) => {
+        const open = c.id === props.openId;
+        // The open conversation is being read right now; its count is stale.
+        const unread = open ? 0 : c.unreadCount;
+        return (
+          <li key={c.id}>
+            <a
+              href={hrefOf({ screen: 'inbox', conversationId: c.id })}
+              className={open ? 'conversation open' : 'conversation'}
+              aria-current={open ? 'true' : undefined}
+              data-testid="conversation-item"
+            >
+              <span className="conversation-top">
+                <span className="contact-name">{contactName(c.contact)}</span>
+                <time
+                  className="muted small"
+                  dateTime={new Date(c.lastMessageAt).toISOString()}
+                >
+                  {shortTime(c.lastMessageAt, props.now)}
+                </time>
+              </span>
+              <span className="muted small">{contactNumber(c.contact)}</span>
+              <span className="conversation-bottom">
+                <span className="preview">{c.lastMessagePreview ?? 'No text'}</span>
+                {unread > 0 && (
+                  <span
+                    className="badge"
+                    data-testid="unread-badge"
+                    aria-label={`${unread} unread`}
+                  >
+                    {unread}
+                  </span>
+                )}
+              </span>
+            </a>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

@@ -1,0 +1,81 @@
+import { useEffect, useRef } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTRPC } from '../api.ts';
+import { ErrorNote } from '../forms/ErrorNote.tsx';
+import { serviceWindowText, windowOpen } from '../format.ts';
+import { contactName, contactNumber } from './contact.ts';
+import { MessageItem } from './MessageItem.tsx';
+import { ReplyBox } from './ReplyBox.tsx';
+
+/** The open conversation: its messages, the service window and the reply box. */
+export function ConversationPane(props: { conversationId: string; now: number }) {
+  const { conversationId } = props;
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const query = useQuery(trpc.inbox.conversation.queryOptions({ conversationId }));
+  const listEnd = useRef<HTMLLIElement>(null);
+  const messageCount = query.data?.messages.length ?? 0;
+
+  // Seeing the messages marks the conversation read: on opening and whenever
+  // new ones arrive while it is open. A background refetch alone does not.
+  const markRead = useMutation(
+    trpc.inbox.markRead.mutationOptions({
+      onSuccess: () =>
+        queryClient.setQueryData(trpc.inbox.conversations.queryKey(), (list) =>
+          list?.map((c) => (c.id === conversationId ? { ...c, unreadCount: 0 } : c)),
+        ),
+    }),
+  );
+  const { mutate: markReadNow } = markRead;
+  useEffect(() => {
+    if (query.isSuccess) markReadNow({ conversationId });
+  }, [query.isSuccess, messageCount, conversationId, markReadNow]);
+
+  useEffect(() => {
+    listEnd.current?.scrollIntoView({ block: 'end' });
+  }, [messageCount, conversationId]);
+
+  if (query.isPending)
+    return <section className="pane muted">Loading conversation…</section>;
+  if (query.isError) {
+    return (
+      <section className="pane">
+        <ErrorNote error={query.error} />
+      </section>
+    );
+  }
+
+  const { conversation, messages } = query.data;
+  // The ticking clock may predate the fetch; never count from before it.
+  const now = Math.max(props.now, query.dataUpdatedAt);
+  const open = windowOpen(conversation.windowClosesAt, now);
+  return (
+    <section className="pane" data-testid="conversation-pane" aria-label="Conversation">
+      <header className="pane-header">
+        <a className="back-link" href="#/inbox">
+          ← Conversations
+        </a>
+        <div>
+          <h2 data-testid="conversation-contact">{contactName(conversation.contact)}</h2>
+          <p className="muted small">{contactNumber(conversation.contact)}</p>
+        </div>
+        <p
+          className={open ? 'window window-open' : 'window window-closed'}
+          data-testid="service-window"
+        >
+          {serviceWindowText(conversation.windowClosesAt, now)}
+        </p>
+      </header>
+      <ol className="messages" data-testid="messages">
+        {messages.map((message) => (
+          <MessageItem key={message.id} message={message} now={now} />
+        ))}
+        <li ref={listEnd} className="messages-end" aria-hidden="true" />
+      </ol>
+      {conversation.contact.optedOutAt !== null && (
+        <p className="note">This contact opted out of messages; replies are refused.</p>
+      )}
+      <ReplyBox conversationId={conversation.id} windowOpen={open} />
+    </section>
+  );
+}

@@ -1,0 +1,42 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useSubscription } from '@trpc/tanstack-react-query';
+import { useTRPC } from '../api.ts';
+import { navigate } from '../routing.ts';
+
+export type LiveState = 'connecting' | 'live' | 'offline';
+
+/**
+ * Keeps the inbox current without reloads. Events carry ids only, so each
+ * one re-fetches the inbox queries on screen through the scoped API.
+ */
+export function useInboxEvents(openConversationId: string | null): LiveState {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.inbox.pathKey() });
+
+  const subscription = useSubscription(
+    trpc.inbox.events.subscriptionOptions(undefined, {
+      // Whatever happened while the stream was down is fetched once on (re)connect.
+      onStarted: () => void refresh(),
+      onData: (event) => {
+        if (
+          event.type === 'conversation.deleted' &&
+          event.conversationId === openConversationId
+        ) {
+          navigate({ screen: 'inbox', conversationId: null });
+        }
+        void refresh();
+      },
+    }),
+  );
+
+  switch (subscription.status) {
+    case 'pending':
+      return 'live';
+    case 'error':
+      return 'offline';
+    case 'idle':
+    case 'connecting':
+      return 'connecting';
+  }
+}

@@ -1,0 +1,59 @@
+import { useSyncExternalStore } from 'react';
+
+/**
+ * Routes live in the hash (`#/inbox/<id>`), so the server serves one
+ * index.html and a reload keeps the member where they were.
+ */
+export type Route =
+  | { screen: 'setup' }
+  | { screen: 'login' }
+  | { screen: 'invite'; code: string }
+  | { screen: 'inbox'; conversationId: string | null }
+  | { screen: 'members' }
+  | { screen: 'whatsapp' }
+  | { screen: 'audit' };
+
+export function parseRoute(hash: string): Route {
+  const [first = '', second = ''] = hash.replace(/^#\/?/, '').split('/');
+  const param = decodeURIComponent(second);
+  switch (first) {
+    case 'setup':
+    case 'login':
+    case 'members':
+    case 'whatsapp':
+    case 'audit':
+      return { screen: first };
+    case 'invite':
+      return { screen: 'invite', code: param };
+    default:
+      return { screen: 'inbox', conversationId: param || null };
+  }
+}
+
+export function hrefOf(route: Route): string {
+  switch (route.screen) {
+    case 'invite':
+      return `#/invite/${encodeURIComponent(route.code)}`;
+    case 'inbox':
+      return route.conversationId
+        ? `#/inbox/${encodeURIComponent(route.conversationId)}`
+        : '#/inbox';
+    default:
+      return `#/${route.screen}`;
+  }
+}
+
+export function navigate(route: Route): void {
+  location.hash = hrefOf(route);
+}
+
+function subscribe(onChange: () => void): () => void {
+  window.addEventListener('hashchange', onChange);
+  return () => window.removeEventListener('hashchange', onChange);
+}
+
+/** The current route; re-renders on every hash change. */
+export function useRoute(): Route {
+  const hash = useSyncExternalStore(subscribe, () => location.hash);
+  return parseRoute(hash);
+}

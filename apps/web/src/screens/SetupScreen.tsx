@@ -1,0 +1,66 @@
+import { useMutation } from '@tanstack/react-query';
+import { useTRPC } from '../api.ts';
+import { ErrorNote } from '../forms/ErrorNote.tsx';
+import { Field } from '../forms/Field.tsx';
+import { field, readForm } from '../forms/form-data.ts';
+import { useSignedIn } from './use-sign-in.ts';
+import { AuthCard } from './AuthCard.tsx';
+
+/** First run: the setup code from the appliance's console makes the first OWNER. */
+export function SetupScreen() {
+  const trpc = useTRPC();
+  const signedIn = useSignedIn();
+  const setup = useMutation(trpc.auth.setup.mutationOptions({ onSuccess: signedIn }));
+
+  return (
+    <AuthCard
+      testId="setup-screen"
+      title="Set up this appliance"
+      intro="Enter the setup code printed where the appliance started, then create the workspace and its owner account."
+    >
+      <form
+        className="stack"
+        onSubmit={(event) => {
+          const v = readForm(event);
+          setup.mutate({
+            setupCode: field(v, 'setupCode'),
+            workspaceName: field(v, 'workspaceName'),
+            displayName: field(v, 'displayName'),
+            email: field(v, 'email'),
+            password: field(v, 'password'),
+          });
+        }}
+      >
+        <Field
+          label="Setup code"
+          name="setupCode"
+          required
+          autoComplete="off"
+          spellCheck={false}
+        />
+        <Field label="Workspace name" name="workspaceName" required maxLength={80} />
+        <Field
+          label="Your name"
+          name="displayName"
+          required
+          maxLength={80}
+          autoComplete="name"
+        />
+        <Field label="Email" name="email" type="email" required autoComplete="username" />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          required
+          minLength={10}
+          autoComplete="new-password"
+          hint="At least 10 characters."
+        />
+        <ErrorNote error={setup.error} testId="setup-error" />
+        <button type="submit" className="primary" disabled={setup.isPending}>
+          {setup.isPending ? 'Creating workspace…' : 'Create workspace'}
+        </button>
+      </form>
+    </AuthCard>
+  );
+}

@@ -1,0 +1,44 @@
+import type { Me } from '../api.ts';
+import { can } from '../permissions.ts';
+import { hrefOf, type Route } from '../routing.ts';
+
+const ITEMS = [
+  { screen: 'inbox', label: 'Inbox', visible: () => true },
+  {
+    screen: 'members',
+    label: 'Members',
+    visible: (me: Me) => can(me, 'members.read'),
+  },
+  {
+    screen: 'whatsapp',
+    label: 'WhatsApp',
+    visible: (me: Me) => can(me, 'whatsapp.read'),
+  },
+  {
+    screen: 'audit',
+    label: 'Audit log',
+    visible: (me: Me) => can(me, 'audit.read'),
+  },
+] as const;
+
+/** Only the screens this member's role can use; the others are not even listed. */
+export function Nav({ me, current }: { me: Me; current: Route['screen'] }) {
+  return (
+    <nav className="app-nav" aria-label="Main">
+      {ITEMS.filter((item) => item.visible(me)).map((item) => (
+        <a
+          key={item.screen}
+          href={hrefOf(
+            item.screen === 'inbox'
+              ? { screen: 'inbox', conversationId: null }
+              : { screen: item.screen },
+          )}
+          aria-current={current === item.screen ? 'page' : undefined}
+          data-testid={`nav-${item.screen}`}
+        >
+          {item.label}
+        </a>
+      ))}
+    </nav>
+  );
+}

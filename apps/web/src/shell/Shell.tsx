@@ -1,0 +1,46 @@
+import type { Me } from '../api.ts';
+import { can } from '../permissions.ts';
+import type { Route } from '../routing.ts';
+import { InboxScreen } from '../inbox/InboxScreen.tsx';
+import { MembersScreen } from '../members/MembersScreen.tsx';
+import { WhatsAppScreen } from '../whatsapp/WhatsAppScreen.tsx';
+import { AuditScreen } from '../audit/AuditScreen.tsx';
+import { Header } from './Header.tsx';
+import { Nav } from './Nav.tsx';
+
+type SignedInRoute = Exclude<Route, { screen: 'setup' | 'login' | 'invite' }>;
+
+/** The signed-in frame: header, navigation and the screen the hash names. */
+export function Shell({ me, route }: { me: Me; route: SignedInRoute }) {
+  return (
+    <div className="shell">
+      <Header me={me} />
+      <Nav me={me} current={route.screen} />
+      <div className="content">{screen(me, route)}</div>
+    </div>
+  );
+}
+
+function screen(me: Me, route: SignedInRoute) {
+  switch (route.screen) {
+    case 'inbox':
+      return <InboxScreen me={me} conversationId={route.conversationId} />;
+    case 'members':
+      return can(me, 'members.read') ? <MembersScreen me={me} /> : <NotAllowed />;
+    case 'whatsapp':
+      return can(me, 'whatsapp.read') ? <WhatsAppScreen me={me} /> : <NotAllowed />;
+    case 'audit':
+      return can(me, 'audit.read') ? <AuditScreen /> : <NotAllowed />;
+  }
+}
+
+function NotAllowed() {
+  return (
+    <section className="card">
+      <h1>Not available to your role</h1>
+      <p>
+        Ask an owner or admin if you need this. <a href="#/inbox">Go to the inbox</a>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,54 @@
+import type { Outputs } from '../api.ts';
+import { fullTime } from '../format.ts';
+
+type NumberView = Outputs['whatsapp']['numbers'][number];
+
+export function NumberCard({
+  number,
+  onEdit,
+}: {
+  number: NumberView;
+  onEdit: (() => void) | null;
+}) {
+  return (
+    <section className="card" data-testid="number-card">
+      <div className="row space-between">
+        <h2>
+          {number.displayPhoneNumber}{' '}
+          {number.simulated && <span className="sim-tag">SIMULATED</span>}
+        </h2>
+        {onEdit && (
+          <button type="button" onClick={onEdit}>
+            Edit {number.displayPhoneNumber}
+          </button>
+        )}
+      </div>
+      <dl className="facts">
+        <dt>Phone number id</dt>
+        <dd>
+          <code>{number.phoneNumberId}</code>
+        </dd>
+        <dt>Business account id</dt>
+        <dd>
+          <code>{number.businessAccountId}</code>
+        </dd>
+        <dt>Access token</dt>
+        <dd>
+          <code>{number.accessTokenHint}</code>{' '}
+          <span className="muted small">(stored encrypted)</span>
+        </dd>
+        <dt>Verify token</dt>
+        <dd>
+          <code data-testid="verify-token">{number.verifyToken}</code>
+        </dd>
+        <dt>Updated</dt>
+        <dd>{fullTime(number.updatedAt)}</dd>
+      </dl>
+      {number.simulated && (
+        <p className="small muted">
+          Lives in the built-in Cloud API simulator; nothing reaches Meta.
+        </p>
+      )}
+    </section>
+  );
+}

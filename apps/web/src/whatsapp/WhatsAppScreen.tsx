@@ -1,0 +1,59 @@
+import { useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useTRPC, type Me } from '../api.ts';
+import { ErrorNote } from '../forms/ErrorNote.tsx';
+import { can } from '../permissions.ts';
+import { NumberCard } from './NumberCard.tsx';
+import { NumberForm } from './NumberForm.tsx';
+
+/** The workspace's WhatsApp numbers and what to paste into Meta's dashboard. */
+export function WhatsAppScreen({ me }: { me: Me }) {
+  const trpc = useTRPC();
+  const numbers = useQuery(trpc.whatsapp.numbers.queryOptions());
+  const manage = can(me, 'whatsapp.manage');
+  // null: no form; 'new': adding; otherwise the id of the number being edited.
+  const [editing, setEditing] = useState<string | null>(null);
+  const list = numbers.data ?? [];
+  const current = list.find((n) => n.id === editing);
+
+  return (
+    <div className="page" data-testid="whatsapp-screen">
+      <h1>WhatsApp</h1>
+      <section className="card">
+        <h2>Webhook for Meta's dashboard</h2>
+        <p className="small">
+          In the Meta app's WhatsApp configuration, paste this callback URL and the
+          number's verify token shown below.
+        </p>
+        <p>
+          <span className="muted small">Callback URL</span>
+          <br />
+          <code data-testid="callback-url">{`${location.origin}/webhooks/whatsapp`}</code>
+        </p>
+      </section>
+      <ErrorNote error={numbers.error} />
+      {list.length === 0 && !numbers.isPending && (
+        <p className="muted">No numbers connected yet.</p>
+      )}
+      {list.map((number) => (
+        <NumberCard
+          key={number.id}
+          number={number}
+          onEdit={manage && !number.simulated ? () => setEditing(number.id) : null}
+        />
+      ))}
+      {manage &&
+        (editing ? (
+          <NumberForm
+            key={editing}
+            number={current ?? null}
+            onDone={() => setEditing(null)}
+          />
+        ) : (
+          <button type="button" className="primary" onClick={() => setEditing('new')}>
+            Add a WhatsApp number
+          </button>
+        ))}
+    </div>
+  );
+}
