@@ -14,6 +14,13 @@ export class ContactRepo {
 
   /** The contact's id, creating it or refreshing its profile name. */
   upsert(waId: string, profileName: string | null): string {
+    const known = this.store
+      .statement(
+        'SELECT id, profile_name AS profileName FROM contacts WHERE workspace_id = ? AND wa_id = ?',
+      )
+      .get(this.scope.workspaceId, waId) as { id: string; profileName: string | null } | undefined;
+    // Most messages come from known contacts: write only when something changed.
+    if (known && (profileName === null || profileName === known.profileName)) return known.id;
     const now = this.store.clock.now();
     return this.store
       .statement(
