@@ -31,7 +31,7 @@ export async function openAppliance(
   config: ApplianceConfig,
   logger: Logger,
   clock?: Clock,
-  options: { mustExist?: boolean; passphrase?: string } = {},
+  options: { mustExist?: boolean; passphrase?: string; manualCheckpoints?: boolean } = {},
 ): Promise<OpenedAppliance> {
   const paths = dataPaths(config.dataDir);
   const existing = readApplianceState(config.dataDir);
@@ -62,7 +62,11 @@ export async function openAppliance(
     keySetup: setup,
   };
   const databaseKey = deriveSubkey(rootKey, 'database', installationId);
-  const db = openEncryptedDatabase({ path: paths.database, key: databaseKey });
+  const db = openEncryptedDatabase({
+    path: paths.database,
+    key: databaseKey,
+    autoCheckpoint: !options.manualCheckpoints,
+  });
   const applied = migrate(db);
   if (created) writeApplianceState(config.dataDir, state);
   logger.info(

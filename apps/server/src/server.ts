@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { AppError, systemClock, type Clock, type Logger } from '@flowgento/core';
 import { ensureTlsMaterial, type TlsMaterial } from '@flowgento/crypto';
+import { WorkerIntakeWriter } from '@flowgento/messaging';
 import { startCloudApiSimulator, type CloudApiSimulator } from '@flowgento/whatsapp';
 import type { ApplianceConfig } from './config.ts';
 import { openAppliance, type OpenedAppliance } from './appliance.ts';
@@ -25,6 +26,7 @@ export interface RunningAppliance {
   appliance: OpenedAppliance;
   services: Services;
   simulator: CloudApiSimulator | null;
+  intakeWriter: WorkerIntakeWriter;
   /** Shown once at start while nobody owns the appliance. */
   setupCode: string | null;
   close(): Promise<void>;
@@ -47,9 +49,17 @@ export async function startAppliance(
   const clock = options.clock ?? systemClock;
   const appliance = await openAppliance(config, logger, clock, {
     passphrase: options.passphrase,
+    manualCheckpoints: true,
   });
   const cleanups: (() => Promise<void> | void)[] = [() => appliance.store.close()];
   try {
+    // Webhook writes commit on their own thread and connection, which also
+    // checkpoints the WAL for every connection.
+    const intakeWriter = await WorkerIntakeWriter.start(
+      { path: dataPaths(config.dataDir).database, key: appliance.databaseKey },
+      logger,
+    );
+    cleanups.push(() => intakeWriter.close());
     const lan = lanAddresses();
     const tls = ensureTlsMaterial({
       dir: dataPaths(config.dataDir).tls,
@@ -85,6 +95,7 @@ export async function startAppliance(
       clock,
       logger,
       simulator,
+      intakeWriter,
       info: {
         version: APP_VERSION,
         simulator: simulator !== null,
@@ -130,6 +141,7 @@ export async function startAppliance(
       appliance,
       services,
       simulator,
+      intakeWriter,
       setupCode,
       async close() {
         await simulator?.close();
@@ -137,6 +149,8 @@ export async function startAppliance(
           closeServer(server),
           redirect ? closeServer(redirect) : undefined,
         ]);
+        await intakeWriter.close();
+        logger.info({ intake: intakeWriter.lastStats }, 'webhook intake stopped');
         appliance.store.close();
       },
     };

@@ -8,6 +8,7 @@ import {
   NumberSettingsService,
   ReplyService,
   WebhookIntake,
+  type IntakeWriter,
   type SecretBox,
 } from '@flowgento/messaging';
 import type { Store, WhatsAppNumber } from '@flowgento/store';
@@ -37,6 +38,7 @@ export function buildServices(input: {
   clock: Clock;
   logger: Logger;
   simulator: CloudApiSimulator | null;
+  intakeWriter: IntakeWriter;
   info: ApplianceInfo;
 }): Services {
   const { config, store, clock, logger, simulator } = input;
@@ -44,7 +46,7 @@ export function buildServices(input: {
   const audit = new AuditLog(store);
   const events = new LiveEvents();
   const access = new AccessService(store, audit, clock, logger);
-  const intake = new WebhookIntake(store, secrets, events, logger);
+  const intake = new WebhookIntake(store, secrets, events, input.intakeWriter, logger);
 
   const realGraph = new GraphClient({
     baseUrl: config.whatsapp.graphApiBaseUrl,

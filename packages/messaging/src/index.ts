@@ -6,3 +6,7 @@ export * from './service-window.ts';
 export * from './reply-service.ts';
 export * from './number-settings.ts';
 export * from './conversation-service.ts';
+export * from './intake-records.ts';
+export * from './intake-writer.ts';
+export * from './worker-intake-writer.ts';
+export type { IntakeStats } from './intake-worker-protocol.ts';

@@ -11,6 +11,11 @@ export interface OpenDatabaseOptions {
   key: Buffer;
   mustExist?: boolean;
   readonly?: boolean;
+  /**
+   * False hands checkpoints to the caller (see `Checkpointer`): SQLite's own
+   * runs inside a COMMIT every 1,000 pages, on the request's critical path.
+   */
+  autoCheckpoint?: boolean;
 }
 
 /**
@@ -50,6 +55,7 @@ export function openEncryptedDatabase(options: OpenDatabaseOptions): Db {
     db.pragma('journal_mode = WAL');
     // FULL: a webhook is acknowledged only after its commit is on disk.
     db.pragma('synchronous = FULL');
+    if (options.autoCheckpoint === false) db.pragma('wal_autocheckpoint = 0');
   }
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');

@@ -6,3 +6,4 @@ export * from './scoped-store.ts';
 export * from './types.ts';
 export type { NumberWrite } from './repos/numbers.ts';
 export type { InboundMessageWrite, StatusWrite } from './repos/messages.ts';
+export * from './checkpointer.ts';

@@ -22,6 +22,26 @@ export function applySecurityHeaders(res: ServerResponse): void {
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
 }
 
+const RAW_SECURITY_HEADERS = Object.entries(SECURITY_HEADERS).flat();
+
+/**
+ * The same security headers, written as one flat list in a single writeHead:
+ * the webhook path answers thousands of times a second, and per-header
+ * setHeader calls were a measurable share of its cost.
+ */
+export function sendRaw(res: ServerResponse, status: number, contentType: string, body: Buffer): void {
+  res.writeHead(status, [
+    ...RAW_SECURITY_HEADERS,
+    'Content-Type',
+    contentType,
+    'Content-Length',
+    String(body.length),
+    'Cache-Control',
+    'no-store',
+  ]);
+  res.end(body);
+}
+
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {

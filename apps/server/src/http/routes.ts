@@ -17,10 +17,11 @@ export interface RouteDeps {
 export function createRequestHandler(deps: RouteDeps) {
   const { services, logger } = deps;
   return (req: IncomingMessage, res: ServerResponse): void => {
-    applySecurityHeaders(res);
     const url = new URL(req.url ?? '/', 'https://appliance.invalid');
     const method = req.method ?? 'GET';
     const path = url.pathname;
+    // The webhook path writes the same headers in one call (see sendRaw).
+    if (path !== '/webhooks/whatsapp' || method !== 'POST') applySecurityHeaders(res);
 
     const run = async (): Promise<void> => {
       if (path === '/webhooks/whatsapp') {

@@ -3,7 +3,9 @@ import { toAppError, type Logger } from '@flowgento/core';
 import { verifyHandshake } from '@flowgento/whatsapp';
 import type { Services } from '../services.ts';
 import { readRawBody } from './body.ts';
-import { sendJson, sendText } from './headers.ts';
+import { sendRaw, sendText } from './headers.ts';
+
+const ACK = Buffer.from('EVENT_RECEIVED');
 
 /** Meta's payloads are small; this bounds memory per request. */
 const WEBHOOK_BODY_LIMIT = 1024 * 1024;
@@ -29,7 +31,7 @@ export async function handleWebhookDelivery(
     const raw = await readRawBody(req, WEBHOOK_BODY_LIMIT);
     const signature = req.headers['x-hub-signature-256'];
     await services.intake.receive(raw, Array.isArray(signature) ? signature[0] : signature);
-    sendText(res, 200, 'EVENT_RECEIVED');
+    sendRaw(res, 200, 'text/plain; charset=utf-8', ACK);
   } catch (error) {
     const app = toAppError(error);
     const status = app.code === 'INTERNAL' ? 500 : app.httpStatus;
@@ -37,8 +39,7 @@ export async function handleWebhookDelivery(
       { reason: app.reason ?? app.code, status, ip: req.socket.remoteAddress, err: status >= 500 ? error : undefined },
       'webhook refused',
     );
-    sendJson(res, status, {
-      error: { code: app.code, message: app.code === 'INTERNAL' ? 'Internal error' : app.message },
-    });
+    const refusal = { code: app.code, message: app.code === 'INTERNAL' ? 'Internal error' : app.message };
+    sendRaw(res, status, 'application/json; charset=utf-8', Buffer.from(JSON.stringify({ error: refusal })));
   }
 }

@@ -1,0 +1,131 @@
+import { workspaceScope, type Store } from '@flowgento/store';
+import type { WebhookBatch } from '@flowgento/whatsapp';
+import type { LiveEvent } from './events.ts';
+
+/**
+ * One verified change for one known number, reduced to plain strings and
+ * numbers so it crosses to the writer thread cheaply. Raw fields travel as
+ * JSON text and are stored as such.
+ */
+export interface IntakeRecord {
+  workspaceId: string;
+  numberId: string;
+  contacts: { waId: string; profileName: string | null }[];
+  messages: {
+    waMessageId: string;
+    from: string;
+    timestampMs: number;
+    type: string;
+    text: string | null;
+    contextMessageId: string | null;
+    rawJson: string;
+  }[];
+  statuses: {
+    waMessageId: string;
+    status: string;
+    timestampMs: number;
+    recipientId: string;
+    errorCode: number | null;
+    errorTitle: string | null;
+    rawJson: string;
+  }[];
+  errors: { code: number; title: string; message: string | null; rawJson: string }[];
+}
+
+export interface IntakeCounts {
+  messages: number;
+  statuses: number;
+  errors: number;
+}
+
+export interface IntakeWrite {
+  counts: IntakeCounts;
+  /** What to tell browsers once the write is committed. */
+  events: { workspaceId: string; event: LiveEvent }[];
+}
+
+export function toIntakeRecord(
+  workspaceId: string,
+  numberId: string,
+  batch: WebhookBatch,
+): IntakeRecord {
+  return {
+    workspaceId,
+    numberId,
+    contacts: batch.contacts,
+    messages: batch.messages.map(({ raw, ...message }) => ({
+      ...message,
+      rawJson: JSON.stringify(raw),
+    })),
+    statuses: batch.statuses.map(({ raw, ...status }) => ({ ...status, rawJson: JSON.stringify(raw) })),
+    errors: batch.errors.map(({ raw, ...error }) => ({ ...error, rawJson: JSON.stringify(raw) })),
+  };
+}
+
+/**
+ * Stores verified records: each message once (by wamid), its contact and
+ * conversation, statuses moved forward only, and Meta's reported errors.
+ * Runs inside the caller's transaction.
+ */
+export function storeIntakeRecords(store: Store, records: readonly IntakeRecord[]): IntakeWrite {
+  const counts: IntakeCounts = { messages: 0, statuses: 0, errors: 0 };
+  const events: IntakeWrite['events'] = [];
+  for (const record of records) {
+    const { workspaceId } = record;
+    const scoped = store.in(workspaceScope(workspaceId));
+    const names = new Map(record.contacts.map((c) => [c.waId, c.profileName]));
+
+    for (const message of record.messages) {
+      if (scoped.messages.exists(message.waMessageId)) continue;
+      const contactId = scoped.contacts.upsert(message.from, names.get(message.from) ?? null);
+      const conversationId = scoped.conversations.touchInbound(
+        record.numberId,
+        contactId,
+        message.timestampMs,
+      );
+      const messageId = scoped.messages.insertInbound({
+        conversationId,
+        waMessageId: message.waMessageId,
+        type: message.type,
+        body: message.text,
+        rawJson: message.rawJson,
+        replyToWaMessageId: message.contextMessageId,
+        occurredAt: message.timestampMs,
+      });
+      if (!messageId) continue;
+      counts.messages += 1;
+      events.push({ workspaceId, event: { type: 'message.created', conversationId, messageId } });
+    }
+
+    for (const status of record.statuses) {
+      const messageId = scoped.messages.applyStatus({
+        waMessageId: status.waMessageId,
+        status: status.status,
+        occurredAt: status.timestampMs,
+        recipientId: status.recipientId,
+        errorCode: status.errorCode,
+        errorTitle: status.errorTitle,
+        rawJson: status.rawJson,
+      });
+      counts.statuses += 1;
+      const message = messageId ? scoped.messages.get(messageId) : undefined;
+      if (message) {
+        events.push({
+          workspaceId,
+          event: {
+            type: 'message.status',
+            conversationId: message.conversationId,
+            messageId: message.id,
+            status: message.status,
+          },
+        });
+      }
+    }
+
+    for (const error of record.errors) {
+      scoped.numbers.recordWebhookError(record.numberId, error);
+      counts.errors += 1;
+    }
+  }
+  return { counts, events };
+}

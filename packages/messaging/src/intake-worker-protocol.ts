@@ -1,0 +1,22 @@
+import type { ErrorCode } from '@flowgento/core';
+import type { IntakeRecord, IntakeWrite } from './intake-records.ts';
+
+export interface WorkerSetup {
+  path: string;
+  key: Uint8Array;
+}
+
+export type ToWorker = { type: 'write'; id: number; records: IntakeRecord[] } | { type: 'close' };
+
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'unusable'; message: string }
+  | { type: 'written'; id: number; result: IntakeWrite }
+  | { type: 'failed'; id: number; code: ErrorCode; message: string }
+  | { type: 'closed'; stats: IntakeStats };
+
+export interface IntakeStats {
+  commits: number;
+  writes: number;
+  busyMs: number;
+}
