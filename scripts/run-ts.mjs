@@ -1,6 +1,7 @@
 // Runs one TypeScript file under Node with tsx's loader, passing on the
 // remaining arguments: `node scripts/run-ts.mjs <file.ts> [args...]`.
 import { resolve } from 'node:path';
+import process from 'node:process';
 import { pathToFileURL } from 'node:url';
 import { register } from 'tsx/esm/api';
 
