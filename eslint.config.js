@@ -22,7 +22,10 @@ export default tseslint.config(
         'error',
         { considerDefaultExhaustiveForUnions: true },
       ],
-      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { fixStyle: 'inline-type-imports' },
+      ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       '@typescript-eslint/only-throw-error': 'error',
     },
@@ -34,7 +37,15 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/apps/**', '@flowgento/server', '@flowgento/web', '@flowgento/desktop'], message: 'Domain packages never import apps.' },
+            {
+              group: [
+                '**/apps/**',
+                '@flowgento/server',
+                '@flowgento/web',
+                '@flowgento/desktop',
+              ],
+              message: 'Domain packages never import apps.',
+            },
           ],
         },
       ],
@@ -46,10 +57,20 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: nodeBuiltins.map((name) => ({ name, message: 'The web app runs in a browser: no Node modules.' })),
+          paths: nodeBuiltins.map((name) => ({
+            name,
+            message: 'The web app runs in a browser: no Node modules.',
+          })),
           patterns: [
-            { group: ['@flowgento/*'], allowTypeImports: true, message: 'The web app imports only types from the domain (e.g. AppRouter).' },
-            { group: ['**/packages/**', '**/apps/server/**', '**/apps/desktop/**'], message: 'The web app imports no server code.' },
+            {
+              group: ['@flowgento/*'],
+              allowTypeImports: true,
+              message: 'The web app imports only types from the domain (e.g. AppRouter).',
+            },
+            {
+              group: ['**/packages/**', '**/apps/server/**', '**/apps/desktop/**'],
+              message: 'The web app imports no server code.',
+            },
           ],
         },
       ],
@@ -57,7 +78,14 @@ export default tseslint.config(
   },
   {
     // Tests, scripts and benchmarks talk to the terminal and use loose fixtures.
-    files: ['**/test/**', 'tests/**', 'scripts/**', 'bench/**', '**/*.config.ts', 'eslint.config.js'],
+    files: [
+      '**/test/**',
+      'tests/**',
+      'scripts/**',
+      'bench/**',
+      '**/*.config.ts',
+      'eslint.config.js',
+    ],
     rules: {
       'no-console': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',
@@ -71,7 +99,12 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: {
-      globals: { process: 'readonly', Buffer: 'readonly', URL: 'readonly', console: 'readonly' },
+      globals: {
+        process: 'readonly',
+        Buffer: 'readonly',
+        URL: 'readonly',
+        console: 'readonly',
+      },
     },
   },
 );

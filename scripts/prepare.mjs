@@ -14,7 +14,9 @@ export function run(command, args, env = {}) {
     env: { ...process.env, ...env },
   });
   if (result.status !== 0) {
-    process.stderr.write(`\n${command} ${args.join(' ')} failed (exit ${result.status ?? result.signal})\n`);
+    process.stderr.write(
+      `\n${command} ${args.join(' ')} failed (exit ${result.status ?? result.signal})\n`,
+    );
     process.exit(result.status ?? 1);
   }
 }
@@ -23,13 +25,18 @@ function newestMtime(path) {
   if (!existsSync(path)) return 0;
   const stat = statSync(path);
   if (!stat.isDirectory()) return stat.mtimeMs;
-  return readdirSync(path).reduce((max, name) => Math.max(max, newestMtime(join(path, name))), stat.mtimeMs);
+  return readdirSync(path).reduce(
+    (max, name) => Math.max(max, newestMtime(join(path, name))),
+    stat.mtimeMs,
+  );
 }
 
 export function checkNode() {
   const major = Number(process.versions.node.split('.')[0]);
   if (major < 20) {
-    process.stderr.write(`Flowgento needs Node.js 20 or newer; this is ${process.version}.\n`);
+    process.stderr.write(
+      `Flowgento needs Node.js 20 or newer; this is ${process.version}.\n`,
+    );
     process.exit(1);
   }
 }
@@ -38,18 +45,34 @@ export function checkNode() {
 export function ensureDependencies() {
   const installed = join(root, 'node_modules', '.package-lock.json');
   const lock = join(root, 'package-lock.json');
-  if (existsSync(installed) && statSync(installed).mtimeMs >= statSync(lock).mtimeMs) return;
-  process.stdout.write('Installing dependencies (the encrypted SQLite module compiles, about 2 minutes)...\n');
+  if (existsSync(installed) && statSync(installed).mtimeMs >= statSync(lock).mtimeMs)
+    return;
+  process.stdout.write(
+    'Installing dependencies (the encrypted SQLite module compiles, about 2 minutes)...\n',
+  );
   // The Electron binary cannot be downloaded everywhere; the server never needs it.
-  run('npm', ['install', '--no-audit', '--no-fund'], { ELECTRON_SKIP_BINARY_DOWNLOAD: '1' });
+  run('npm', ['install', '--no-audit', '--no-fund'], {
+    ELECTRON_SKIP_BINARY_DOWNLOAD: '1',
+  });
 }
 
 /** vite build when apps/web/dist is missing or older than its sources. */
 export function ensureWebBuild() {
   const web = join(root, 'apps', 'web');
   const built = newestMtime(join(web, 'dist', 'index.html'));
-  const sources = Math.max(newestMtime(join(web, 'src')), newestMtime(join(web, 'index.html')), newestMtime(join(web, 'vite.config.ts')));
+  const sources = Math.max(
+    newestMtime(join(web, 'src')),
+    newestMtime(join(web, 'index.html')),
+    newestMtime(join(web, 'vite.config.ts')),
+  );
   if (built >= sources && built > 0) return;
   process.stdout.write('Building the web UI...\n');
-  run('npx', ['vite', 'build', '--config', 'apps/web/vite.config.ts', '--logLevel', 'warn']);
+  run('npx', [
+    'vite',
+    'build',
+    '--config',
+    'apps/web/vite.config.ts',
+    '--logLevel',
+    'warn',
+  ]);
 }

@@ -7,10 +7,14 @@ checkNode();
 ensureDependencies();
 ensureWebBuild();
 
-const child = spawn(process.execPath, ['apps/server/bin/flowgento.mjs', 'serve', ...process.argv.slice(2)], {
-  cwd: root,
-  stdio: 'inherit',
-});
+const child = spawn(
+  process.execPath,
+  ['apps/server/bin/flowgento.mjs', 'serve', ...process.argv.slice(2)],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => child.kill(signal));
 }

@@ -16,9 +16,13 @@ function ensureChromium() {
     );
     process.exit(1);
   }
-  process.stdout.write('Installing Chromium for the browser tests (apt-get install -y chromium)...\n');
+  process.stdout.write(
+    'Installing Chromium for the browser tests (apt-get install -y chromium)...\n',
+  );
   run('apt-get', ['update', '-qq']);
-  run('apt-get', ['install', '-y', '-qq', 'chromium'], { DEBIAN_FRONTEND: 'noninteractive' });
+  run('apt-get', ['install', '-y', '-qq', 'chromium'], {
+    DEBIAN_FRONTEND: 'noninteractive',
+  });
 }
 
 checkNode();
@@ -28,7 +32,8 @@ ensureWebBuild();
 process.stdout.write('Type-checking...\n');
 run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
 run('npx', ['tsc', '-p', 'apps/web/tsconfig.json', '--noEmit']);
-process.stdout.write('Linting...\n');
+process.stdout.write('Linting and checking formatting...\n');
 run('npx', ['eslint', '--max-warnings', '0', '.']);
+run('npx', ['prettier', '--check', '--log-level', 'warn', '.']);
 process.stdout.write('Running the tests...\n');
 run('npx', ['vitest', 'run', ...process.argv.slice(2)]);

@@ -18,7 +18,9 @@ function startServer(): Promise<ServerReady> {
   });
   app.on('before-quit', () => child.kill('SIGTERM'));
   return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`The appliance server exited (${code})`)));
+    child.once('exit', (code) =>
+      reject(new Error(`The appliance server exited (${code})`)),
+    );
     createInterface({ input: child.stdout }).on('line', (line) => {
       const ready = parseReadyLine(line);
       if (ready) resolve(ready);
@@ -28,7 +30,10 @@ function startServer(): Promise<ServerReady> {
 
 async function openAdminWindow(ready: ServerReady): Promise<void> {
   const origin = new URL(ready.url).origin;
-  const pin = { hostname: new URL(ready.url).hostname, caFingerprint: electronFingerprint(ready.caFingerprint256) };
+  const pin = {
+    hostname: new URL(ready.url).hostname,
+    caFingerprint: electronFingerprint(ready.caFingerprint256),
+  };
   session.defaultSession.setCertificateVerifyProc((request, callback) => {
     callback(
       verifyCertificate(
@@ -51,7 +56,8 @@ async function openAdminWindow(ready: ServerReady): Promise<void> {
     if (!isApplianceUrl(url, origin)) event.preventDefault();
   });
   window.webContents.setWindowOpenHandler(({ url }) => {
-    if (isExternalWebUrl(url) && !isApplianceUrl(url, origin)) void shell.openExternal(url);
+    if (isExternalWebUrl(url) && !isApplianceUrl(url, origin))
+      void shell.openExternal(url);
     return { action: 'deny' };
   });
   await window.loadURL(origin);

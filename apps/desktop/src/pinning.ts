@@ -12,7 +12,10 @@ export function electronFingerprint(colonHex: string): string {
 }
 
 export function fingerprintOfPem(pem: string): string {
-  const der = Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
+  const der = Buffer.from(
+    pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''),
+    'base64',
+  );
   return `sha256/${createHash('sha256').update(der).digest('base64')}`;
 }
 
@@ -27,11 +30,16 @@ export interface PinnedOrigin {
  * issued by the appliance's CA. Every other host keeps Chromium's own verdict.
  */
 export function verifyCertificate(
-  request: { hostname: string; issuerFingerprint: string | undefined; chromiumVerdict: number },
+  request: {
+    hostname: string;
+    issuerFingerprint: string | undefined;
+    chromiumVerdict: number;
+  },
   pin: PinnedOrigin,
 ): number {
   const TRUST = 0;
   const REJECT = -2;
-  if (request.hostname !== pin.hostname) return request.chromiumVerdict === 0 ? TRUST : REJECT;
+  if (request.hostname !== pin.hostname)
+    return request.chromiumVerdict === 0 ? TRUST : REJECT;
   return request.issuerFingerprint === pin.caFingerprint ? TRUST : REJECT;
 }

@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { isApplianceUrl, isExternalWebUrl } from '../src/navigation.ts';
-import { electronFingerprint, fingerprintOfPem, verifyCertificate } from '../src/pinning.ts';
+import {
+  electronFingerprint,
+  fingerprintOfPem,
+  verifyCertificate,
+} from '../src/pinning.ts';
 import { parseReadyLine } from '../src/ready-line.ts';
 
 describe('the desktop shell rules, tested under Node', () => {
@@ -18,24 +22,56 @@ describe('the desktop shell rules, tested under Node', () => {
   it('trusts the appliance host only with a certificate from the appliance CA', () => {
     const ca = 'sha256/abc=';
     const pin = { hostname: '127.0.0.1', caFingerprint: ca };
-    expect(verifyCertificate({ hostname: '127.0.0.1', issuerFingerprint: ca, chromiumVerdict: -202 }, pin)).toBe(0);
-    expect(verifyCertificate({ hostname: '127.0.0.1', issuerFingerprint: 'sha256/other=', chromiumVerdict: 0 }, pin)).toBe(-2);
+    expect(
+      verifyCertificate(
+        { hostname: '127.0.0.1', issuerFingerprint: ca, chromiumVerdict: -202 },
+        pin,
+      ),
+    ).toBe(0);
+    expect(
+      verifyCertificate(
+        { hostname: '127.0.0.1', issuerFingerprint: 'sha256/other=', chromiumVerdict: 0 },
+        pin,
+      ),
+    ).toBe(-2);
     // Another host never inherits the pin; it keeps Chromium's own verdict.
-    expect(verifyCertificate({ hostname: 'evil.test', issuerFingerprint: ca, chromiumVerdict: -202 }, pin)).toBe(-2);
-    expect(verifyCertificate({ hostname: 'example.org', issuerFingerprint: undefined, chromiumVerdict: 0 }, pin)).toBe(0);
+    expect(
+      verifyCertificate(
+        { hostname: 'evil.test', issuerFingerprint: ca, chromiumVerdict: -202 },
+        pin,
+      ),
+    ).toBe(-2);
+    expect(
+      verifyCertificate(
+        { hostname: 'example.org', issuerFingerprint: undefined, chromiumVerdict: 0 },
+        pin,
+      ),
+    ).toBe(0);
   });
 
-  it('converts the printed CA fingerprint into Electron\'s form', () => {
+  it("converts the printed CA fingerprint into Electron's form", () => {
     const der = Buffer.from('certificate bytes');
-    const hex = createHash('sha256').update(der).digest('hex').toUpperCase().match(/../g)!.join(':');
+    const hex = createHash('sha256')
+      .update(der)
+      .digest('hex')
+      .toUpperCase()
+      .match(/../g)!
+      .join(':');
     const pem = `-----BEGIN CERTIFICATE-----\n${der.toString('base64')}\n-----END CERTIFICATE-----\n`;
     expect(electronFingerprint(hex)).toBe(fingerprintOfPem(pem));
     expect(() => electronFingerprint('AB:CD')).toThrow();
   });
 
-  it('recognises the server\'s ready line and nothing else', () => {
-    const line = JSON.stringify({ msg: 'appliance listening', url: 'https://127.0.0.1:8443', caFingerprint256: 'AA:BB' });
-    expect(parseReadyLine(line)).toEqual({ url: 'https://127.0.0.1:8443', caFingerprint256: 'AA:BB' });
+  it("recognises the server's ready line and nothing else", () => {
+    const line = JSON.stringify({
+      msg: 'appliance listening',
+      url: 'https://127.0.0.1:8443',
+      caFingerprint256: 'AA:BB',
+    });
+    expect(parseReadyLine(line)).toEqual({
+      url: 'https://127.0.0.1:8443',
+      caFingerprint256: 'AA:BB',
+    });
     expect(parseReadyLine('  One-time setup code: ABCD')).toBeNull();
     expect(parseReadyLine('{"msg":"opened the encrypted data folder"}')).toBeNull();
     expect(parseReadyLine('{not json')).toBeNull();

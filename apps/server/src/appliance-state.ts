@@ -36,7 +36,10 @@ export function readApplianceState(dataDir: string): ApplianceState | undefined 
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch {
-    throw new AppError('CONFIG_INVALID', `${path} is not valid JSON; restore it from a backup`);
+    throw new AppError(
+      'CONFIG_INVALID',
+      `${path} is not valid JSON; restore it from a backup`,
+    );
   }
   const result = stateSchema.safeParse(parsed);
   if (!result.success) {

@@ -36,7 +36,10 @@ export async function openAppliance(
   const paths = dataPaths(config.dataDir);
   const existing = readApplianceState(config.dataDir);
   if (!existing && options.mustExist) {
-    throw new AppError('NOT_FOUND', `No appliance data in ${config.dataDir}; start it once with \`npm start\``);
+    throw new AppError(
+      'NOT_FOUND',
+      `No appliance data in ${config.dataDir}; start it once with \`npm start\``,
+    );
   }
   if (!existing && existsSync(paths.database)) {
     throw new AppError(

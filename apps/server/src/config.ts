@@ -17,8 +17,12 @@ export const configSchema = z
     keyFile: z.string().min(1).optional(),
     /** Extra host names for the certificate, e.g. the appliance's LAN name. */
     hostnames: z.array(z.string().min(1)).default([]),
-    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
-    simulator: z.strictObject({ enabled: z.boolean().default(true) }).default({ enabled: true }),
+    logLevel: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
+      .default('info'),
+    simulator: z
+      .strictObject({ enabled: z.boolean().default(true) })
+      .default({ enabled: true }),
     whatsapp: z
       .strictObject({
         graphApiBaseUrl: z.url().default('https://graph.facebook.com'),
@@ -27,7 +31,10 @@ export const configSchema = z
           .regex(/^v\d+\.\d+$/, 'Use a version such as v23.0')
           .default('v23.0'),
       })
-      .default({ graphApiBaseUrl: 'https://graph.facebook.com', graphApiVersion: 'v23.0' }),
+      .default({
+        graphApiBaseUrl: 'https://graph.facebook.com',
+        graphApiVersion: 'v23.0',
+      }),
   })
   .strict();
 
@@ -48,8 +55,14 @@ export function loadConfig(sources: ConfigSources = {}): ApplianceConfig {
   const env = sources.env ?? process.env;
   const flags = sources.overrides ?? {};
   const dataDir = resolve(flags.dataDir ?? env['FLOWGENTO_DATA_DIR'] ?? './data');
-  const file = flags.configFile ?? env['FLOWGENTO_CONFIG'] ?? resolve(dataDir, 'flowgento.config.json');
-  const fromFile = readConfigFile(file, Boolean(flags.configFile ?? env['FLOWGENTO_CONFIG']));
+  const file =
+    flags.configFile ??
+    env['FLOWGENTO_CONFIG'] ??
+    resolve(dataDir, 'flowgento.config.json');
+  const fromFile = readConfigFile(
+    file,
+    Boolean(flags.configFile ?? env['FLOWGENTO_CONFIG']),
+  );
 
   const merged: Record<string, unknown> = { ...fromFile, dataDir };
   const portText = flags.port ?? env['FLOWGENTO_PORT'];
@@ -71,7 +84,10 @@ export function loadConfig(sources: ConfigSources = {}): ApplianceConfig {
     const lines = parsed.error.issues.map(
       (issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`,
     );
-    throw new AppError('CONFIG_INVALID', `Configuration is invalid (file: ${file}):\n${lines.join('\n')}`);
+    throw new AppError(
+      'CONFIG_INVALID',
+      `Configuration is invalid (file: ${file}):\n${lines.join('\n')}`,
+    );
   }
   return parsed.data;
 }
@@ -88,14 +104,20 @@ function readConfigFile(path: string, required: boolean): Record<string, unknown
     }
     return value as Record<string, unknown>;
   } catch (error) {
-    throw new AppError('CONFIG_INVALID', `Config file ${path} is not valid JSON: ${(error as Error).message}`);
+    throw new AppError(
+      'CONFIG_INVALID',
+      `Config file ${path} is not valid JSON: ${(error as Error).message}`,
+    );
   }
 }
 
 function parsePort(text: string): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 0 || value > 65535) {
-    throw new AppError('CONFIG_INVALID', `Port must be a whole number from 0 to 65535, got "${text}"`);
+    throw new AppError(
+      'CONFIG_INVALID',
+      `Port must be a whole number from 0 to 65535, got "${text}"`,
+    );
   }
   return value;
 }

@@ -15,5 +15,7 @@ export function lanAddresses(): string[] {
 export function machineHostnames(): string[] {
   const name = hostname();
   const label = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
-  return name.length <= 253 && name.split('.').every((part) => label.test(part)) ? [name] : [];
+  return name.length <= 253 && name.split('.').every((part) => label.test(part))
+    ? [name]
+    : [];
 }

@@ -59,10 +59,15 @@ export function buildServices(input: {
   const graphFor = (number: WhatsAppNumber) =>
     number.simulated && simulatedGraph ? simulatedGraph : realGraph;
 
-  const numbers: NumberSettingsService = new NumberSettingsService(store, secrets, audit, () => {
-    intake.refresh();
-    if (simulator) registerSimulatedNumbers(store, numbers, simulator);
-  });
+  const numbers: NumberSettingsService = new NumberSettingsService(
+    store,
+    secrets,
+    audit,
+    () => {
+      intake.refresh();
+      if (simulator) registerSimulatedNumbers(store, numbers, simulator);
+    },
+  );
   if (simulator) registerSimulatedNumbers(store, numbers, simulator);
 
   return {
@@ -96,4 +101,3 @@ function registerSimulatedNumbers(
     });
   }
 }
-

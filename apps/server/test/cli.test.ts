@@ -27,12 +27,15 @@ async function cli(args: string[], env: Record<string, string> = {}) {
 }
 
 describe('flowgento --help', () => {
-  it.each(['serve', 'backup', 'restore', 'simulate'])('explains the %s command', async (command) => {
-    const result = await cli([command, '--help']);
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`Usage: flowgento ${command}`);
-    expect(result.stdout).toContain('--data-dir');
-  });
+  it.each(['serve', 'backup', 'restore', 'simulate'])(
+    'explains the %s command',
+    async (command) => {
+      const result = await cli([command, '--help']);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(`Usage: flowgento ${command}`);
+      expect(result.stdout).toContain('--data-dir');
+    },
+  );
 
   it('lists every command and refuses an unknown one', async () => {
     const help = await cli(['--help']);
@@ -60,7 +63,15 @@ describe('backup and restore through the CLI', () => {
 
   it('writes an encrypted snapshot while the appliance runs, and restores it verified into a new folder', async () => {
     const keyFile = t.running.appliance.keyFilePath!;
-    const backup = await cli(['backup', '--data-dir', t.config.dataDir, '--key-file', keyFile, '--to', work]);
+    const backup = await cli([
+      'backup',
+      '--data-dir',
+      t.config.dataDir,
+      '--key-file',
+      keyFile,
+      '--to',
+      work,
+    ]);
     expect(backup.stderr).toBe('');
     expect(backup.code).toBe(0);
     expect(backup.stdout).toMatch(/\[1\/4\][\s\S]*\[4\/4\] done/);
@@ -70,13 +81,30 @@ describe('backup and restore through the CLI', () => {
     expect(snapshot.subarray(0, 15).toString('latin1')).not.toBe('SQLite format 3');
 
     const target = join(work, 'restored');
-    const restore = await cli(['restore', '--from', join(work, folder!), '--data-dir', target, '--key-file', keyFile]);
+    const restore = await cli([
+      'restore',
+      '--from',
+      join(work, folder!),
+      '--data-dir',
+      target,
+      '--key-file',
+      keyFile,
+    ]);
     expect(restore.code).toBe(0);
     expect(restore.stdout).toContain('integrity_check: ok');
     expect(restore.stdout).toContain('messages=5');
 
     const restored = await startAppliance(
-      loadConfig({ env: { FLOWGENTO_DATA_DIR: target, FLOWGENTO_KEY_FILE: keyFile, FLOWGENTO_PORT: '0', FLOWGENTO_HTTP_PORT: 'off', FLOWGENTO_HOST: '127.0.0.1', FLOWGENTO_SIMULATOR: 'off' } }),
+      loadConfig({
+        env: {
+          FLOWGENTO_DATA_DIR: target,
+          FLOWGENTO_KEY_FILE: keyFile,
+          FLOWGENTO_PORT: '0',
+          FLOWGENTO_HTTP_PORT: 'off',
+          FLOWGENTO_HOST: '127.0.0.1',
+          FLOWGENTO_SIMULATOR: 'off',
+        },
+      }),
       { logger: silentLogger() },
     );
     try {
@@ -89,24 +117,38 @@ describe('backup and restore through the CLI', () => {
   });
 
   it('refuses to restore over an existing database, changing nothing', async () => {
-    const [folder] = readdirSync(work).filter((name) => name.startsWith('flowgento-backup-'));
+    const [folder] = readdirSync(work).filter((name) =>
+      name.startsWith('flowgento-backup-'),
+    );
     const result = await cli([
-      'restore', '--from', join(work, folder!), '--data-dir', t.config.dataDir,
-      '--key-file', t.running.appliance.keyFilePath!,
+      'restore',
+      '--from',
+      join(work, folder!),
+      '--data-dir',
+      t.config.dataDir,
+      '--key-file',
+      t.running.appliance.keyFilePath!,
     ]);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/already holds a database/);
   });
 
   it('refuses a snapshot whose bytes no longer match the manifest', async () => {
-    const [folder] = readdirSync(work).filter((name) => name.startsWith('flowgento-backup-'));
+    const [folder] = readdirSync(work).filter((name) =>
+      name.startsWith('flowgento-backup-'),
+    );
     const snapshotPath = join(work, folder!, 'flowgento.db');
     const bytes = readFileSync(snapshotPath);
     bytes[bytes.length - 100] = (bytes[bytes.length - 100] ?? 0) ^ 0xff;
     writeFileSync(snapshotPath, bytes);
     const result = await cli([
-      'restore', '--from', join(work, folder!), '--data-dir', join(work, 'tampered'),
-      '--key-file', t.running.appliance.keyFilePath!,
+      'restore',
+      '--from',
+      join(work, folder!),
+      '--data-dir',
+      join(work, 'tampered'),
+      '--key-file',
+      t.running.appliance.keyFilePath!,
     ]);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/checksum does not match/);
@@ -117,7 +159,10 @@ describe('configuration errors', () => {
   it('names the field and the file when the config file is invalid', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fg-config-'));
     try {
-      writeFileSync(join(dir, 'flowgento.config.json'), JSON.stringify({ port: 'eighty', simulator: { enabled: 'yes' } }));
+      writeFileSync(
+        join(dir, 'flowgento.config.json'),
+        JSON.stringify({ port: 'eighty', simulator: { enabled: 'yes' } }),
+      );
       expect(() => loadConfig({ env: { FLOWGENTO_DATA_DIR: dir } })).toThrow(
         /flowgento\.config\.json[\s\S]*port: [\s\S]*simulator\.enabled: /,
       );
@@ -133,7 +178,10 @@ describe('configuration errors', () => {
   it('refuses an unknown setting rather than ignoring a typo', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fg-config-'));
     try {
-      writeFileSync(join(dir, 'flowgento.config.json'), JSON.stringify({ simulater: { enabled: false } }));
+      writeFileSync(
+        join(dir, 'flowgento.config.json'),
+        JSON.stringify({ simulater: { enabled: false } }),
+      );
       expect(() => loadConfig({ env: { FLOWGENTO_DATA_DIR: dir } })).toThrow(/simulater/);
     } finally {
       rmSync(dir, { recursive: true, force: true });

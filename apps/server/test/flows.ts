@@ -5,8 +5,16 @@ import { buildStatusWebhook, buildTextWebhook, signPayload } from '@flowgento/wh
 import type { RunningAppliance } from '../src/server.ts';
 import { ApiClient, httpsRequest } from './harness.ts';
 
-export const OWNER = { email: 'owner@acme.test', password: 'owner-password-1', displayName: 'Olivia Owner' };
-export const AGENT = { email: 'agent@acme.test', password: 'agent-password-1', displayName: 'Arjun Agent' };
+export const OWNER = {
+  email: 'owner@acme.test',
+  password: 'owner-password-1',
+  displayName: 'Olivia Owner',
+};
+export const AGENT = {
+  email: 'agent@acme.test',
+  password: 'agent-password-1',
+  displayName: 'Arjun Agent',
+};
 
 export const REAL_NUMBER = {
   phoneNumberId: '106540352242922',
@@ -34,7 +42,10 @@ export async function addAgent(
   owner: ApiClient,
   who = AGENT,
 ): Promise<ApiClient> {
-  const invite = await owner.mutate<{ code: string }>('members.invite', { role: 'AGENT', email: who.email });
+  const invite = await owner.mutate<{ code: string }>('members.invite', {
+    role: 'AGENT',
+    email: who.email,
+  });
   const agent = new ApiClient(app);
   await agent.mutate('auth.acceptInvite', { code: invite.code, ...who });
   return agent;
@@ -47,7 +58,13 @@ export function newWamid(): string {
 /** Posts a customer's text message as Meta would, signed with `appSecret`. */
 export async function deliverText(
   app: RunningAppliance,
-  input: { text: string; from?: string; waMessageId?: string; appSecret?: string; timestampSeconds?: number },
+  input: {
+    text: string;
+    from?: string;
+    waMessageId?: string;
+    appSecret?: string;
+    timestampSeconds?: number;
+  },
 ) {
   const body = Buffer.from(
     JSON.stringify(
@@ -78,7 +95,9 @@ export async function deliverStatus(
         waMessageId,
         status,
         recipientId: '15550001111',
-        ...(status === 'failed' ? { error: { code: 131026, title: 'Message undeliverable' } } : {}),
+        ...(status === 'failed'
+          ? { error: { code: 131026, title: 'Message undeliverable' } }
+          : {}),
       }),
     ),
   );
@@ -88,22 +107,36 @@ export async function deliverStatus(
 export function postSigned(app: RunningAppliance, body: Buffer, appSecret: string) {
   return httpsRequest(app, 'POST', '/webhooks/whatsapp', {
     body,
-    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signPayload(appSecret, body) },
+    headers: {
+      'content-type': 'application/json',
+      'x-hub-signature-256': signPayload(appSecret, body),
+    },
   });
 }
 
 /** A loopback stand-in for graph.facebook.com that records every send. */
 export async function startGraphRecorder(): Promise<{
   baseUrl: string;
-  sends: { path: string; authorization: string | undefined; body: Record<string, unknown> }[];
+  sends: {
+    path: string;
+    authorization: string | undefined;
+    body: Record<string, unknown>;
+  }[];
   close(): Promise<void>;
 }> {
-  const sends: { path: string; authorization: string | undefined; body: Record<string, unknown> }[] = [];
+  const sends: {
+    path: string;
+    authorization: string | undefined;
+    body: Record<string, unknown>;
+  }[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString() || '{}') as Record<string, unknown>;
+      const body = JSON.parse(Buffer.concat(chunks).toString() || '{}') as Record<
+        string,
+        unknown
+      >;
       sends.push({ path: req.url ?? '', authorization: req.headers.authorization, body });
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(

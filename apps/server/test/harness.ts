@@ -52,7 +52,10 @@ export async function startTestAppliance(
     logs,
     async restart() {
       await harness.running.close();
-      harness.running = await startAppliance(config, { logger, passphrase: options.passphrase });
+      harness.running = await startAppliance(config, {
+        logger,
+        passphrase: options.passphrase,
+      });
     },
     async cleanup() {
       await harness.running.close();
@@ -73,7 +76,11 @@ export function httpsRequest(
   app: RunningAppliance,
   method: string,
   path: string,
-  options: { body?: string | Buffer; headers?: Record<string, string>; minVersion?: 'TLSv1.2' } = {},
+  options: {
+    body?: string | Buffer;
+    headers?: Record<string, string>;
+    minVersion?: 'TLSv1.2';
+  } = {},
 ): Promise<HttpsReply> {
   return new Promise((resolve, reject) => {
     const req = request(
@@ -83,7 +90,11 @@ export function httpsRequest(
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }),
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString(),
+          }),
         );
       },
     );
@@ -98,20 +109,32 @@ export class ApiClient {
   constructor(private readonly app: () => RunningAppliance) {}
 
   async query<T = unknown>(path: string, input?: unknown): Promise<T> {
-    const qs = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`;
-    return this.handle<T>(await httpsRequest(this.app(), 'GET', `/trpc/${path}${qs}`, { headers: this.headers() }));
+    const qs =
+      input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`;
+    return this.handle<T>(
+      await httpsRequest(this.app(), 'GET', `/trpc/${path}${qs}`, {
+        headers: this.headers(),
+      }),
+    );
   }
 
   async mutate<T = unknown>(path: string, input?: unknown): Promise<T> {
     const reply = await httpsRequest(this.app(), 'POST', `/trpc/${path}`, {
       body: JSON.stringify(input ?? null),
-      headers: { ...this.headers(), 'content-type': 'application/json', 'x-flowgento-request': '1' },
+      headers: {
+        ...this.headers(),
+        'content-type': 'application/json',
+        'x-flowgento-request': '1',
+      },
     });
     return this.handle<T>(reply);
   }
 
   private headers(): Record<string, string> {
-    return { 'user-agent': 'flowgento-test/1.0', ...(this.cookie ? { cookie: this.cookie } : {}) };
+    return {
+      'user-agent': 'flowgento-test/1.0',
+      ...(this.cookie ? { cookie: this.cookie } : {}),
+    };
   }
 
   private handle<T>(reply: HttpsReply): T {
@@ -122,9 +145,18 @@ export class ApiClient {
     }
     const json = JSON.parse(reply.body) as {
       result?: { data: T };
-      error?: { message: string; data: { code: string; httpStatus: number; reason: string | null } };
+      error?: {
+        message: string;
+        data: { code: string; httpStatus: number; reason: string | null };
+      };
     };
-    if (json.error) throw new ApiError(json.error.message, json.error.data.code, reply.status, json.error.data.reason);
+    if (json.error)
+      throw new ApiError(
+        json.error.message,
+        json.error.data.code,
+        reply.status,
+        json.error.data.reason,
+      );
     return json.result!.data;
   }
 }

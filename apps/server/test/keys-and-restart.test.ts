@@ -16,7 +16,8 @@ afterEach(async () => {
 });
 
 const MARKER = 'zebra-umbrella-4471';
-const digest = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+const digest = (path: string) =>
+  createHash('sha256').update(readFileSync(path)).digest('hex');
 
 describe('keys, encryption at rest and restarts', () => {
   it('keeps the key file outside the data folder with mode 0600', async () => {
@@ -30,7 +31,9 @@ describe('keys, encryption at rest and restarts', () => {
     t = await startTestAppliance({ FLOWGENTO_SIMULATOR: 'off' });
     const owner = await setupOwner(() => t!.running);
     await owner.mutate('whatsapp.save', REAL_NUMBER);
-    expect((await deliverText(t.running, { text: `Please call me, ${MARKER}` })).status).toBe(200);
+    expect(
+      (await deliverText(t.running, { text: `Please call me, ${MARKER}` })).status,
+    ).toBe(200);
 
     const db = join(t.config.dataDir, 'flowgento.db');
     for (const file of [db, `${db}-wal`]) {
@@ -38,7 +41,9 @@ describe('keys, encryption at rest and restarts', () => {
       expect(bytes.includes(MARKER), file).toBe(false);
       expect(bytes.includes(REAL_NUMBER.accessToken), file).toBe(false);
     }
-    expect(readFileSync(db).subarray(0, 15).toString('latin1')).not.toBe('SQLite format 3');
+    expect(readFileSync(db).subarray(0, 15).toString('latin1')).not.toBe(
+      'SQLite format 3',
+    );
   });
 
   it('keeps everything across a restart', async () => {
@@ -51,7 +56,8 @@ describe('keys, encryption at rest and restarts', () => {
     expect(t.running.setupCode).toBeNull();
     const client = new ApiClient(() => t!.running);
     await client.mutate('auth.login', { email: OWNER.email, password: OWNER.password });
-    const conversations = await client.query<{ lastMessagePreview: string }[]>('inbox.conversations');
+    const conversations =
+      await client.query<{ lastMessagePreview: string }[]>('inbox.conversations');
     expect(conversations.map((c) => c.lastMessagePreview)).toEqual(['before restart']);
     // Webhooks still verify: the app secret survived, wrapped.
     expect((await deliverText(t.running, { text: 'after restart' })).status).toBe(200);
@@ -66,7 +72,9 @@ describe('keys, encryption at rest and restarts', () => {
     const keyFile = t.running.appliance.keyFilePath!;
     writeFileSync(keyFile, `${'ab'.repeat(32)}\n`, { mode: 0o600 });
 
-    await expect(startAppliance(t.config, { logger: silentLogger() })).rejects.toMatchObject({
+    await expect(
+      startAppliance(t.config, { logger: silentLogger() }),
+    ).rejects.toMatchObject({
       code: 'KEY_REJECTED',
     });
     expect(digest(db)).toBe(before);
@@ -75,7 +83,10 @@ describe('keys, encryption at rest and restarts', () => {
   });
 
   it('derives the key from a passphrase and refuses a wrong one with a clear message', async () => {
-    t = await startTestAppliance({ FLOWGENTO_SIMULATOR: 'off' }, { passphrase: 'correct horse battery staple' });
+    t = await startTestAppliance(
+      { FLOWGENTO_SIMULATOR: 'off' },
+      { passphrase: 'correct horse battery staple' },
+    );
     expect(t.running.appliance.keyFilePath).toBeNull();
     expect(t.running.appliance.state.keySetup.mode).toBe('passphrase');
     await setupOwner(() => t!.running);
@@ -83,7 +94,10 @@ describe('keys, encryption at rest and restarts', () => {
     const db = join(t.config.dataDir, 'flowgento.db');
     const before = digest(db);
 
-    const wrong = startAppliance(t.config, { logger: silentLogger(), passphrase: 'incorrect horse battery' });
+    const wrong = startAppliance(t.config, {
+      logger: silentLogger(),
+      passphrase: 'incorrect horse battery',
+    });
     await expect(wrong).rejects.toMatchObject({ code: 'KEY_REJECTED' });
     await expect(wrong).rejects.toThrow(/passphrase does not match/);
     expect(digest(db)).toBe(before);

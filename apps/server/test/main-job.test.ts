@@ -29,7 +29,11 @@ interface Thread {
   messages: { direction: string; body: string; status: string }[];
 }
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, ms = 15_000): Promise<T> {
+async function waitFor<T>(
+  probe: () => Promise<T | undefined>,
+  what: string,
+  ms = 15_000,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await probe();
@@ -68,12 +72,16 @@ describe('the main job with the Cloud API simulator', () => {
     const list = await agent.query<Conversation[]>('inbox.conversations');
     expect(list).toHaveLength(1);
     conversation = list[0]!;
-    expect(conversation.contact).toMatchObject({ waId: CUSTOMER_NUMBER, profileName: 'Priya Customer' });
+    expect(conversation.contact).toMatchObject({
+      waId: CUSTOMER_NUMBER,
+      profileName: 'Priya Customer',
+    });
   });
 
   it('keeps the conversation unread until the agent marks it read, not when it is fetched', async () => {
     const unread = async () =>
-      (await agent.query<{ unreadCount: number }[]>('inbox.conversations'))[0]!.unreadCount;
+      (await agent.query<{ unreadCount: number }[]>('inbox.conversations'))[0]!
+        .unreadCount;
     expect(await unread()).toBe(1);
     await agent.query('inbox.conversation', { conversationId: conversation.id });
     expect(await unread()).toBe(1);
@@ -82,7 +90,9 @@ describe('the main job with the Cloud API simulator', () => {
   });
 
   it('tells an agent its permissions and the simulated numbers it may write to', async () => {
-    const me = await agent.query<{ permissions: string[]; assignableRoles: string[] }>('auth.me');
+    const me = await agent.query<{ permissions: string[]; assignableRoles: string[] }>(
+      'auth.me',
+    );
     expect(me.permissions).toContain('messages.reply');
     expect(me.permissions).not.toContain('audit.read');
     expect(me.assignableRoles).toEqual([]);
@@ -90,17 +100,24 @@ describe('the main job with the Cloud API simulator', () => {
     expect(numbers).toHaveLength(1);
   });
 
-  it('sends the agent\'s reply and moves it to delivered, then read', async () => {
-    await agent.mutate('inbox.reply', { conversationId: conversation.id, body: REPLY_TEXT });
+  it("sends the agent's reply and moves it to delivered, then read", async () => {
+    await agent.mutate('inbox.reply', {
+      conversationId: conversation.id,
+      body: REPLY_TEXT,
+    });
     const seen: string[] = [];
     await waitFor(async () => {
-      const thread = await agent.query<Thread>('inbox.conversation', { conversationId: conversation.id });
+      const thread = await agent.query<Thread>('inbox.conversation', {
+        conversationId: conversation.id,
+      });
       const reply = thread.messages.find((m) => m.direction === 'outbound');
       if (reply && seen.at(-1) !== reply.status) seen.push(reply.status);
       return reply?.status === 'read' ? reply : undefined;
     }, 'the reply to be read');
     expect(seen.at(-1)).toBe('read');
-    expect(seen.every((status) => ['sent', 'delivered', 'read'].includes(status))).toBe(true);
+    expect(seen.every((status) => ['sent', 'delivered', 'read'].includes(status))).toBe(
+      true,
+    );
   });
 
   it('never writes a secret, password, code, phone number or message text to the log', () => {

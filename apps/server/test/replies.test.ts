@@ -1,8 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashPassword } from '@flowgento/crypto';
 import { workspaceScope } from '@flowgento/store';
-import { ApiClient, expectApiError, startTestAppliance, type TestAppliance } from './harness.ts';
-import { REAL_NUMBER, addAgent, deliverText, setupOwner, startGraphRecorder } from './flows.ts';
+import {
+  ApiClient,
+  expectApiError,
+  startTestAppliance,
+  type TestAppliance,
+} from './harness.ts';
+import {
+  REAL_NUMBER,
+  addAgent,
+  deliverText,
+  setupOwner,
+  startGraphRecorder,
+} from './flows.ts';
 
 let t: TestAppliance;
 let graph: Awaited<ReturnType<typeof startGraphRecorder>>;
@@ -37,11 +48,14 @@ async function firstConversation(): Promise<ConversationRow> {
 }
 
 describe('an agent replying to a customer', () => {
-  it('sends inside the service window through the Graph API and stores Meta\'s id', async () => {
+  it("sends inside the service window through the Graph API and stores Meta's id", async () => {
     await deliverText(app(), { text: 'Where is my parcel?' });
     const conversation = await firstConversation();
 
-    await agent.mutate('inbox.reply', { conversationId: conversation.id, body: 'It ships today.' });
+    await agent.mutate('inbox.reply', {
+      conversationId: conversation.id,
+      body: 'It ships today.',
+    });
 
     expect(graph.sends).toHaveLength(1);
     const send = graph.sends[0]!;
@@ -53,10 +67,9 @@ describe('an agent replying to a customer', () => {
       type: 'text',
       text: { body: 'It ships today.' },
     });
-    const opened = await agent.query<{ messages: { direction: string; status: string; waMessageId: string | null }[] }>(
-      'inbox.conversation',
-      { conversationId: conversation.id },
-    );
+    const opened = await agent.query<{
+      messages: { direction: string; status: string; waMessageId: string | null }[];
+    }>('inbox.conversation', { conversationId: conversation.id });
     const outbound = opened.messages.find((m) => m.direction === 'outbound');
     expect(outbound?.status).toBe('sent');
     expect(outbound?.waMessageId).toMatch(/^wamid\./);
@@ -67,7 +80,9 @@ describe('an agent replying to a customer', () => {
     await deliverText(app(), { text: 'old message', timestampSeconds: dayAndHourAgo });
     const conversation = await firstConversation();
 
-    const error = await expectApiError(agent.mutate('inbox.reply', { conversationId: conversation.id, body: 'Sorry!' }));
+    const error = await expectApiError(
+      agent.mutate('inbox.reply', { conversationId: conversation.id, body: 'Sorry!' }),
+    );
     expect(error.status).toBe(412);
     expect(error.reason).toBe('service_window_closed');
     expect(error.message).toMatch(/template/);
@@ -82,7 +97,9 @@ describe('an agent replying to a customer', () => {
     const contactId = store.db.prepare('SELECT id FROM contacts').pluck().get() as string;
     store.in(workspaceScope(wsId)).contacts.setOptOut(contactId, Date.now(), 'test');
 
-    const error = await expectApiError(agent.mutate('inbox.reply', { conversationId: conversation.id, body: 'Hi' }));
+    const error = await expectApiError(
+      agent.mutate('inbox.reply', { conversationId: conversation.id, body: 'Hi' }),
+    );
     expect(error.reason).toBe('contact_opted_out');
     expect(graph.sends).toHaveLength(0);
   });
@@ -101,23 +118,35 @@ describe('an agent replying to a customer', () => {
     });
     store.in(workspaceScope(other.id)).members.add(intruder.id, 'AGENT');
     const outsider = new ApiClient(app);
-    await outsider.mutate('auth.login', { email: 'intruder@other.test', password: 'intruder-password-1' });
+    await outsider.mutate('auth.login', {
+      email: 'intruder@other.test',
+      password: 'intruder-password-1',
+    });
 
-    const messagesBefore = store.db.prepare('SELECT count(*) FROM messages').pluck().get();
+    const messagesBefore = store.db
+      .prepare('SELECT count(*) FROM messages')
+      .pluck()
+      .get();
     const error = await expectApiError(
       outsider.mutate('inbox.reply', { conversationId: conversation.id, body: 'leak?' }),
     );
     expect(error.status).toBe(404);
     expect(graph.sends).toHaveLength(0);
-    expect(store.db.prepare('SELECT count(*) FROM messages').pluck().get()).toBe(messagesBefore);
+    expect(store.db.prepare('SELECT count(*) FROM messages').pluck().get()).toBe(
+      messagesBefore,
+    );
     expect(await outsider.query('inbox.conversations')).toEqual([]);
-    await expectApiError(outsider.query('inbox.conversation', { conversationId: conversation.id }));
+    await expectApiError(
+      outsider.query('inbox.conversation', { conversationId: conversation.id }),
+    );
   });
 
   it('refuses an empty reply with a message naming the field', async () => {
     await deliverText(app(), { text: 'hello' });
     const conversation = await firstConversation();
-    const error = await expectApiError(agent.mutate('inbox.reply', { conversationId: conversation.id, body: '   ' }));
+    const error = await expectApiError(
+      agent.mutate('inbox.reply', { conversationId: conversation.id, body: '   ' }),
+    );
     expect(error.status).toBe(400);
     expect(error.message).toMatch(/^body: /);
     expect(graph.sends).toHaveLength(0);

@@ -10,7 +10,10 @@ beforeAll(async () => {
 });
 afterAll(() => t.cleanup());
 
-function handshake(version: 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3', port = t.running.port): Promise<string> {
+function handshake(
+  version: 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3',
+  port = t.running.port,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect({
       host: '127.0.0.1',
@@ -33,12 +36,15 @@ function handshake(version: 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3', port = t.running.
 
 describe('transport security', () => {
   it('refuses TLS 1.1, which the same client completes against a permissive server', async () => {
-    const permissive = createTlsServer({
-      key: t.running.tls.serverKeyPem,
-      cert: t.running.tls.serverCertPem,
-      minVersion: 'TLSv1.1',
-      ciphers: 'DEFAULT:@SECLEVEL=0',
-    }, (socket) => socket.end());
+    const permissive = createTlsServer(
+      {
+        key: t.running.tls.serverKeyPem,
+        cert: t.running.tls.serverCertPem,
+        minVersion: 'TLSv1.1',
+        ciphers: 'DEFAULT:@SECLEVEL=0',
+      },
+      (socket) => socket.end(),
+    );
     await new Promise<void>((resolve) => permissive.listen(0, '127.0.0.1', resolve));
     const controlPort = (permissive.address() as { port: number }).port;
     try {
@@ -63,7 +69,9 @@ describe('transport security', () => {
       ['GET', '/'],
     ] as const) {
       const reply = await httpsRequest(t.running, method, path);
-      expect(reply.headers['strict-transport-security'], `${method} ${path}`).toMatch(/max-age=\d{8}/);
+      expect(reply.headers['strict-transport-security'], `${method} ${path}`).toMatch(
+        /max-age=\d{8}/,
+      );
       expect(reply.headers['content-security-policy']).toMatch(/frame-ancestors 'none'/);
       expect(reply.headers['x-content-type-options']).toBe('nosniff');
     }
@@ -80,17 +88,29 @@ describe('transport security', () => {
     const server = createRedirectServer(t.running.port);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as { port: number }).port;
-    const reply = await new Promise<{ status: number; location: string | undefined }>((resolve, reject) => {
-      request({ host: '127.0.0.1', port, path: '/trpc/auth.me?x=1', headers: { host: 'appliance.lan:80' } }, (res) => {
-        res.resume();
-        resolve({ status: res.statusCode ?? 0, location: res.headers.location });
-      })
-        .on('error', reject)
-        .end();
-    });
+    const reply = await new Promise<{ status: number; location: string | undefined }>(
+      (resolve, reject) => {
+        request(
+          {
+            host: '127.0.0.1',
+            port,
+            path: '/trpc/auth.me?x=1',
+            headers: { host: 'appliance.lan:80' },
+          },
+          (res) => {
+            res.resume();
+            resolve({ status: res.statusCode ?? 0, location: res.headers.location });
+          },
+        )
+          .on('error', reject)
+          .end();
+      },
+    );
     await new Promise((resolve) => server.close(resolve));
     expect(reply.status).toBe(308);
-    expect(reply.location).toBe(`https://appliance.lan:${t.running.port}/trpc/auth.me?x=1`);
+    expect(reply.location).toBe(
+      `https://appliance.lan:${t.running.port}/trpc/auth.me?x=1`,
+    );
   });
 
   it('reports health without needing a session', async () => {

@@ -2,13 +2,23 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { workspaceScope } from '@flowgento/store';
 import { signPayload } from '@flowgento/whatsapp';
 import { httpsRequest, startTestAppliance, type TestAppliance } from './harness.ts';
-import { REAL_NUMBER, deliverStatus, deliverText, newWamid, postSigned, setupOwner } from './flows.ts';
+import {
+  REAL_NUMBER,
+  deliverStatus,
+  deliverText,
+  newWamid,
+  postSigned,
+  setupOwner,
+} from './flows.ts';
 
 let t: TestAppliance;
 const app = () => t.running;
 
 function messageCount(): number {
-  return t.running.appliance.store.db.prepare('SELECT count(*) FROM messages').pluck().get() as number;
+  return t.running.appliance.store.db
+    .prepare('SELECT count(*) FROM messages')
+    .pluck()
+    .get() as number;
 }
 
 beforeEach(async () => {
@@ -38,7 +48,10 @@ describe('webhook intake over HTTPS', () => {
   });
 
   it('refuses a bad signature with 401 and stores nothing', async () => {
-    const reply = await deliverText(app(), { text: 'forged', appSecret: 'not-the-app-secret' });
+    const reply = await deliverText(app(), {
+      text: 'forged',
+      appSecret: 'not-the-app-secret',
+    });
     expect(reply.status).toBe(401);
     expect(messageCount()).toBe(0);
   });
@@ -53,7 +66,11 @@ describe('webhook intake over HTTPS', () => {
   });
 
   it('refuses malformed JSON with 400 even when correctly signed, and stores nothing', async () => {
-    const reply = await postSigned(app(), Buffer.from('{"object": "whatsapp_business_account", '), REAL_NUMBER.appSecret);
+    const reply = await postSigned(
+      app(),
+      Buffer.from('{"object": "whatsapp_business_account", '),
+      REAL_NUMBER.appSecret,
+    );
     expect(reply.status).toBe(400);
     expect(reply.body).toMatch(/not valid JSON/);
     expect(messageCount()).toBe(0);
@@ -61,7 +78,23 @@ describe('webhook intake over HTTPS', () => {
 
   it('refuses a payload missing required fields with 400 naming the field', async () => {
     const body = Buffer.from(
-      JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '1' } } }] }] }),
+      JSON.stringify({
+        object: 'whatsapp_business_account',
+        entry: [
+          {
+            id: '1',
+            changes: [
+              {
+                field: 'messages',
+                value: {
+                  messaging_product: 'whatsapp',
+                  metadata: { display_phone_number: '1' },
+                },
+              },
+            ],
+          },
+        ],
+      }),
     );
     const reply = await postSigned(app(), body, REAL_NUMBER.appSecret);
     expect(reply.status).toBe(400);
@@ -74,7 +107,10 @@ describe('webhook intake over HTTPS', () => {
     const spaced = Buffer.from('{ "object": "whatsapp_business_account", "entry": [] }');
     const reply = await httpsRequest(app(), 'POST', '/webhooks/whatsapp', {
       body: spaced,
-      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signPayload(REAL_NUMBER.appSecret, compact) },
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature-256': signPayload(REAL_NUMBER.appSecret, compact),
+      },
     });
     expect(reply.status).toBe(401);
   });
@@ -87,7 +123,12 @@ describe('webhook intake over HTTPS', () => {
     const conversation = scoped.conversations.list()[0]!;
     const user = store.db.prepare('SELECT id FROM users').pluck().get() as string;
     const id = store.transaction(() =>
-      scoped.messages.insertOutbound({ conversationId: conversation.id, body: 'ok', sentBy: user, rawJson: '{}' }),
+      scoped.messages.insertOutbound({
+        conversationId: conversation.id,
+        body: 'ok',
+        sentBy: user,
+        rawJson: '{}',
+      }),
     );
     store.transaction(() => scoped.messages.markAccepted(id, 'wamid.OUT1'));
 
@@ -96,7 +137,7 @@ describe('webhook intake over HTTPS', () => {
     expect(scoped.messages.get(id)?.status).toBe('read');
   });
 
-  it('answers Meta\'s verification handshake only for the configured verify token', async () => {
+  it("answers Meta's verification handshake only for the configured verify token", async () => {
     const ok = await httpsRequest(
       app(),
       'GET',
@@ -104,7 +145,11 @@ describe('webhook intake over HTTPS', () => {
     );
     expect(ok.status).toBe(200);
     expect(ok.body).toBe('1158201444');
-    const wrong = await httpsRequest(app(), 'GET', '/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1');
+    const wrong = await httpsRequest(
+      app(),
+      'GET',
+      '/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1',
+    );
     expect(wrong.status).toBe(403);
   });
 
@@ -112,7 +157,29 @@ describe('webhook intake over HTTPS', () => {
     const body = Buffer.from(
       JSON.stringify({
         object: 'whatsapp_business_account',
-        entry: [{ id: '1', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '1', phone_number_id: '999999999' }, messages: [{ id: newWamid(), from: '1555', timestamp: '1700000000', type: 'text', text: { body: 'x' } }] } }] }],
+        entry: [
+          {
+            id: '1',
+            changes: [
+              {
+                field: 'messages',
+                value: {
+                  messaging_product: 'whatsapp',
+                  metadata: { display_phone_number: '1', phone_number_id: '999999999' },
+                  messages: [
+                    {
+                      id: newWamid(),
+                      from: '1555',
+                      timestamp: '1700000000',
+                      type: 'text',
+                      text: { body: 'x' },
+                    },
+                  ],
+                },
+              },
+            ],
+          },
+        ],
       }),
     );
     const reply = await postSigned(app(), body, REAL_NUMBER.appSecret);

@@ -1,5 +1,16 @@
-import { AppError, DAY_MS, type Clock, type Logger, type RequestOrigin } from '@flowgento/core';
-import { hashPassword, sha256Hex, validateNewPassword, verifyPassword } from '@flowgento/crypto';
+import {
+  AppError,
+  DAY_MS,
+  type Clock,
+  type Logger,
+  type RequestOrigin,
+} from '@flowgento/core';
+import {
+  hashPassword,
+  sha256Hex,
+  validateNewPassword,
+  verifyPassword,
+} from '@flowgento/crypto';
 import { workspaceScope, type Role, type Store } from '@flowgento/store';
 import type { AuditLog } from '@flowgento/audit';
 import type { AuthContext } from './auth-context.ts';
@@ -78,12 +89,18 @@ export class AccessService {
     });
   }
 
-  async login(email: string, password: string, origin: RequestOrigin): Promise<IssuedSession> {
+  async login(
+    email: string,
+    password: string,
+    origin: RequestOrigin,
+  ): Promise<IssuedSession> {
     const user = this.store.users.findByEmail(email);
     const ok = user
       ? await verifyPassword(password, user.passwordHash)
       : await verifyPassword(password, await this.decoy());
-    const workspaceId = user ? this.store.users.memberships(user.id)[0]?.workspaceId : undefined;
+    const workspaceId = user
+      ? this.store.users.memberships(user.id)[0]?.workspaceId
+      : undefined;
 
     if (!user || !ok || !workspaceId) {
       this.store.transaction(() =>
@@ -176,7 +193,10 @@ export class AccessService {
     const existing = this.store.users.findByEmail(input.email);
     if (existing) {
       if (!(await verifyPassword(input.password, existing.passwordHash))) {
-        throw new AppError('UNAUTHENTICATED', 'That email has an account; its password is needed');
+        throw new AppError(
+          'UNAUTHENTICATED',
+          'That email has an account; its password is needed',
+        );
       }
     } else {
       validateNewPassword(input.password);
@@ -187,9 +207,13 @@ export class AccessService {
       const now = this.clock.now();
       const invite = this.store.invites.findUsable(codeHash, now);
       if (!invite) {
-        throw new AppError('NOT_FOUND', 'This invite is unknown, expired or already used', {
-          reason: 'invite_unusable',
-        });
+        throw new AppError(
+          'NOT_FOUND',
+          'This invite is unknown, expired or already used',
+          {
+            reason: 'invite_unusable',
+          },
+        );
       }
       if (invite.email && invite.email.toLowerCase() !== input.email.toLowerCase()) {
         throw new AppError('FORBIDDEN', 'This invite was made for another email address');
@@ -231,9 +255,13 @@ export class AccessService {
         });
       }
       if (target.role === 'OWNER' && role !== 'OWNER' && members.countOwners() <= 1) {
-        throw new AppError('PRECONDITION_FAILED', 'A workspace keeps at least one OWNER', {
-          reason: 'last_owner',
-        });
+        throw new AppError(
+          'PRECONDITION_FAILED',
+          'A workspace keeps at least one OWNER',
+          {
+            reason: 'last_owner',
+          },
+        );
       }
       if (target.role === role) return;
       members.setRole(userId, role);
@@ -255,9 +283,13 @@ export class AccessService {
       const members = this.store.in(auth.scope).members;
       const target = this.guardTarget(auth, userId);
       if (target.role === 'OWNER' && members.countOwners() <= 1) {
-        throw new AppError('PRECONDITION_FAILED', 'A workspace keeps at least one OWNER', {
-          reason: 'last_owner',
-        });
+        throw new AppError(
+          'PRECONDITION_FAILED',
+          'A workspace keeps at least one OWNER',
+          {
+            reason: 'last_owner',
+          },
+        );
       }
       members.remove(userId);
       this.store.sessions.deleteForUserInWorkspace(userId, auth.workspaceId);

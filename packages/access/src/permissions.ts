@@ -19,7 +19,12 @@ export const PERMISSIONS = [
 
 export type Permission = (typeof PERMISSIONS)[number];
 
-const everyone: Permission[] = ['inbox.read', 'messages.reply', 'members.read', 'simulator.use'];
+const everyone: Permission[] = [
+  'inbox.read',
+  'messages.reply',
+  'members.read',
+  'simulator.use',
+];
 const managers: Permission[] = [
   ...everyone,
   'conversations.delete',

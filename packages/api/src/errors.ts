@@ -32,7 +32,8 @@ export function appErrorOf(error: unknown): AppError | undefined {
 
 /** A zod failure as one line naming the field, e.g. `email: Invalid email address`. */
 export function describeZodIssues(cause: unknown): string | undefined {
-  const issues = (cause as { issues?: { path: PropertyKey[]; message: string }[] } | null)?.issues;
+  const issues = (cause as { issues?: { path: PropertyKey[]; message: string }[] } | null)
+    ?.issues;
   if (!Array.isArray(issues) || issues.length === 0) return undefined;
   return issues
     .slice(0, 3)

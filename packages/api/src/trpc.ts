@@ -19,7 +19,8 @@ const t = initTRPC
   .create({
     errorFormatter({ shape, error }) {
       const app = appErrorOf(error);
-      const zodMessage = error.code === 'BAD_REQUEST' ? describeZodIssues(error.cause) : undefined;
+      const zodMessage =
+        error.code === 'BAD_REQUEST' ? describeZodIssues(error.cause) : undefined;
       return {
         message: zodMessage ?? shape.message,
         code: shape.code,
@@ -40,10 +41,14 @@ export const createCallerFactory = t.createCallerFactory;
 const enforce = t.middleware(async ({ ctx, meta, next }) => {
   const requires = meta?.requires;
   if (!requires) {
-    throw new TRPCError({ code: 'FORBIDDEN', message: 'This procedure declares no permission' });
+    throw new TRPCError({
+      code: 'FORBIDDEN',
+      message: 'This procedure declares no permission',
+    });
   }
   if (requires !== 'public') {
-    if (!ctx.auth) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first' });
+    if (!ctx.auth)
+      throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first' });
     if (requires !== 'authenticated' && !roleAllows(ctx.auth.role, requires)) {
       throw new TRPCError({
         code: 'FORBIDDEN',

@@ -7,7 +7,8 @@ interface ProcedureDef {
 }
 
 const procedures = Object.entries(
-  (appRouter as unknown as { _def: { procedures: Record<string, ProcedureDef> } })._def.procedures,
+  (appRouter as unknown as { _def: { procedures: Record<string, ProcedureDef> } })._def
+    .procedures,
 );
 
 describe('the API permission declarations', () => {
@@ -22,12 +23,27 @@ describe('the API permission declarations', () => {
   });
 
   it('opens only sign-in, setup, invite acceptance and appliance info to anonymous callers', () => {
-    const open = procedures.filter(([, p]) => p._def.meta?.requires === 'public').map(([path]) => path);
-    expect(open.sort()).toEqual(['auth.acceptInvite', 'auth.login', 'auth.me', 'auth.setup', 'system.info']);
+    const open = procedures
+      .filter(([, p]) => p._def.meta?.requires === 'public')
+      .map(([path]) => path);
+    expect(open.sort()).toEqual([
+      'auth.acceptInvite',
+      'auth.login',
+      'auth.me',
+      'auth.setup',
+      'system.info',
+    ]);
   });
 
   it('keeps admin permissions away from AGENTs', () => {
-    for (const permission of ['members.invite', 'members.manage', 'whatsapp.manage', 'whatsapp.read', 'audit.read', 'conversations.delete'] as const) {
+    for (const permission of [
+      'members.invite',
+      'members.manage',
+      'whatsapp.manage',
+      'whatsapp.read',
+      'audit.read',
+      'conversations.delete',
+    ] as const) {
       expect(PERMISSION_MATRIX.AGENT.has(permission), permission).toBe(false);
       expect(PERMISSION_MATRIX.ADMIN.has(permission), permission).toBe(true);
     }

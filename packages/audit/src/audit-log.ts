@@ -48,7 +48,9 @@ export class AuditLog {
 
   record(entry: AuditEntryInput): void {
     if (!this.store.db.inTransaction) {
-      throw new Error(`Audit entry ${entry.action} written outside its action's transaction`);
+      throw new Error(
+        `Audit entry ${entry.action} written outside its action's transaction`,
+      );
     }
     const actor = entry.actor;
     this.store
@@ -74,7 +76,10 @@ export class AuditLog {
   }
 
   /** Newest first, in pages keyed by sequence number. */
-  list(scope: WorkspaceScope, options: { limit: number; beforeSeq?: number }): AuditEntry[] {
+  list(
+    scope: WorkspaceScope,
+    options: { limit: number; beforeSeq?: number },
+  ): AuditEntry[] {
     const rows = this.store
       .statement(
         `SELECT seq, at, actor_type AS actorType, actor_id AS actorId,
@@ -82,7 +87,11 @@ export class AuditLog {
            target_id AS targetId, ip, user_agent AS userAgent, details_json AS detailsJson
          FROM audit_log WHERE workspace_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
       )
-      .all(scope.workspaceId, options.beforeSeq ?? Number.MAX_SAFE_INTEGER, options.limit) as AuditRow[];
+      .all(
+        scope.workspaceId,
+        options.beforeSeq ?? Number.MAX_SAFE_INTEGER,
+        options.limit,
+      ) as AuditRow[];
     return rows.map(({ detailsJson, ...row }) => ({
       ...row,
       details: JSON.parse(detailsJson) as Record<string, unknown>,

@@ -3,7 +3,12 @@ import { join } from 'node:path';
 import { AppError } from '@flowgento/core';
 import type { KeySetup } from '@flowgento/crypto';
 import { openEncryptedDatabase, schemaVersion, type Db } from '@flowgento/store';
-import { COUNTED_TABLES, MANIFEST_FILE, SNAPSHOT_FILE, type BackupManifest } from './manifest.ts';
+import {
+  COUNTED_TABLES,
+  MANIFEST_FILE,
+  SNAPSHOT_FILE,
+  type BackupManifest,
+} from './manifest.ts';
 import { sha256File } from './hash-file.ts';
 
 export type BackupProgress = (step: string, done: number, total: number) => void;
@@ -59,9 +64,13 @@ export async function createBackup(input: {
       rowCounts: counts,
       keySetup: { ...input.keySetup },
     };
-    writeFileSync(join(partial, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`, {
-      mode: 0o600,
-    });
+    writeFileSync(
+      join(partial, MANIFEST_FILE),
+      `${JSON.stringify(manifest, null, 2)}\n`,
+      {
+        mode: 0o600,
+      },
+    );
     renameSync(partial, dir);
     progress('done', 4, 4);
     return { dir, manifest };
@@ -77,9 +86,13 @@ export function verifySnapshot(path: string, dbKey: Buffer): Record<string, numb
   try {
     const integrity = db.prepare('PRAGMA integrity_check').pluck().all() as string[];
     if (integrity.length !== 1 || integrity[0] !== 'ok') {
-      throw new AppError('INTERNAL', `Snapshot integrity check failed: ${integrity.slice(0, 3).join('; ')}`, {
-        reason: 'snapshot_integrity_failed',
-      });
+      throw new AppError(
+        'INTERNAL',
+        `Snapshot integrity check failed: ${integrity.slice(0, 3).join('; ')}`,
+        {
+          reason: 'snapshot_integrity_failed',
+        },
+      );
     }
     return countRows(db);
   } finally {

@@ -1,4 +1,11 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '@flowgento/core';
 import { latestSchemaVersion } from '@flowgento/store';
@@ -9,7 +16,10 @@ import { verifySnapshot, type BackupProgress } from './create-backup.ts';
 export function readManifest(fromDir: string): BackupManifest {
   const path = join(fromDir, MANIFEST_FILE);
   if (!existsSync(path)) {
-    throw new AppError('NOT_FOUND', `${fromDir} is not a Flowgento backup (no ${MANIFEST_FILE})`);
+    throw new AppError(
+      'NOT_FOUND',
+      `${fromDir} is not a Flowgento backup (no ${MANIFEST_FILE})`,
+    );
   }
   let json: unknown;
   try {
@@ -20,7 +30,10 @@ export function readManifest(fromDir: string): BackupManifest {
   const parsed = manifestSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new AppError('INVALID_INPUT', `${path} is invalid: ${issue?.path.join('.')}: ${issue?.message}`);
+    throw new AppError(
+      'INVALID_INPUT',
+      `${path} is invalid: ${issue?.path.join('.')}: ${issue?.message}`,
+    );
   }
   return parsed.data;
 }
@@ -46,21 +59,32 @@ export async function restoreBackup(input: {
   const progress = input.onProgress ?? (() => undefined);
   const manifest = readManifest(input.fromDir);
   if (manifest.schemaVersion > latestSchemaVersion) {
-    throw new AppError('PRECONDITION_FAILED', `The backup's schema (v${manifest.schemaVersion}) is newer than this build`);
+    throw new AppError(
+      'PRECONDITION_FAILED',
+      `The backup's schema (v${manifest.schemaVersion}) is newer than this build`,
+    );
   }
   const target = join(input.dataDir, 'flowgento.db');
   if (existsSync(target)) {
-    throw new AppError('CONFLICT', `${input.dataDir} already holds a database; restore into a new folder`, {
-      reason: 'restore_target_not_empty',
-    });
+    throw new AppError(
+      'CONFLICT',
+      `${input.dataDir} already holds a database; restore into a new folder`,
+      {
+        reason: 'restore_target_not_empty',
+      },
+    );
   }
 
   progress('checking checksum', 1, 4);
   const snapshot = join(input.fromDir, manifest.file);
   if (!existsSync(snapshot) || (await sha256File(snapshot)) !== manifest.sha256) {
-    throw new AppError('PRECONDITION_FAILED', 'The snapshot is missing or its checksum does not match the manifest', {
-      reason: 'snapshot_checksum_mismatch',
-    });
+    throw new AppError(
+      'PRECONDITION_FAILED',
+      'The snapshot is missing or its checksum does not match the manifest',
+      {
+        reason: 'snapshot_checksum_mismatch',
+      },
+    );
   }
 
   mkdirSync(input.dataDir, { recursive: true, mode: 0o700 });
@@ -72,9 +96,13 @@ export async function restoreBackup(input: {
     const rowCounts = verifySnapshot(staging, input.dbKey);
     for (const [table, expected] of Object.entries(manifest.rowCounts)) {
       if (rowCounts[table] !== expected) {
-        throw new AppError('PRECONDITION_FAILED', `Row count of ${table} is ${rowCounts[table]}, the manifest says ${expected}`, {
-          reason: 'restore_count_mismatch',
-        });
+        throw new AppError(
+          'PRECONDITION_FAILED',
+          `Row count of ${table} is ${rowCounts[table]}, the manifest says ${expected}`,
+          {
+            reason: 'restore_count_mismatch',
+          },
+        );
       }
     }
     progress('moving into place', 3, 4);

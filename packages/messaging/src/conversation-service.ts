@@ -1,6 +1,11 @@
 import { AppError, type RequestOrigin } from '@flowgento/core';
 import type { AuditActor, AuditLog } from '@flowgento/audit';
-import type { ConversationSummary, Message, Store, WorkspaceScope } from '@flowgento/store';
+import type {
+  ConversationSummary,
+  Message,
+  Store,
+  WorkspaceScope,
+} from '@flowgento/store';
 import type { LiveEvents } from './events.ts';
 import { serviceWindowClosesAt } from './service-window.ts';
 import type { Clock } from '@flowgento/core';
@@ -24,7 +29,10 @@ export class ConversationService {
     return this.store
       .in(scope)
       .conversations.list()
-      .map((c) => ({ ...c, windowClosesAt: serviceWindowClosesAt(c.lastInboundAt, now) }));
+      .map((c) => ({
+        ...c,
+        windowClosesAt: serviceWindowClosesAt(c.lastInboundAt, now),
+      }));
   }
 
   open(
@@ -37,7 +45,10 @@ export class ConversationService {
     return {
       conversation: {
         ...conversation,
-        windowClosesAt: serviceWindowClosesAt(conversation.lastInboundAt, this.clock.now()),
+        windowClosesAt: serviceWindowClosesAt(
+          conversation.lastInboundAt,
+          this.clock.now(),
+        ),
       },
       messages: scoped.messages.listForConversation(conversationId),
     };
@@ -65,6 +76,9 @@ export class ConversationService {
         origin: acting.origin,
       });
     });
-    this.events.publish(acting.scope.workspaceId, { type: 'conversation.deleted', conversationId });
+    this.events.publish(acting.scope.workspaceId, {
+      type: 'conversation.deleted',
+      conversationId,
+    });
   }
 }

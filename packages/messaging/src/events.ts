@@ -3,7 +3,12 @@ import type { MessageStatus } from '@flowgento/store';
 
 export type LiveEvent =
   | { type: 'message.created'; conversationId: string; messageId: string }
-  | { type: 'message.status'; conversationId: string; messageId: string; status: MessageStatus }
+  | {
+      type: 'message.status';
+      conversationId: string;
+      messageId: string;
+      status: MessageStatus;
+    }
   | { type: 'conversation.deleted'; conversationId: string };
 
 /**

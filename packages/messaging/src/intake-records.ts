@@ -57,8 +57,14 @@ export function toIntakeRecord(
       ...message,
       rawJson: JSON.stringify(raw),
     })),
-    statuses: batch.statuses.map(({ raw, ...status }) => ({ ...status, rawJson: JSON.stringify(raw) })),
-    errors: batch.errors.map(({ raw, ...error }) => ({ ...error, rawJson: JSON.stringify(raw) })),
+    statuses: batch.statuses.map(({ raw, ...status }) => ({
+      ...status,
+      rawJson: JSON.stringify(raw),
+    })),
+    errors: batch.errors.map(({ raw, ...error }) => ({
+      ...error,
+      rawJson: JSON.stringify(raw),
+    })),
   };
 }
 
@@ -67,7 +73,10 @@ export function toIntakeRecord(
  * conversation, statuses moved forward only, and Meta's reported errors.
  * Runs inside the caller's transaction.
  */
-export function storeIntakeRecords(store: Store, records: readonly IntakeRecord[]): IntakeWrite {
+export function storeIntakeRecords(
+  store: Store,
+  records: readonly IntakeRecord[],
+): IntakeWrite {
   const counts: IntakeCounts = { messages: 0, statuses: 0, errors: 0 };
   const events: IntakeWrite['events'] = [];
   for (const record of records) {
@@ -77,7 +86,10 @@ export function storeIntakeRecords(store: Store, records: readonly IntakeRecord[
 
     for (const message of record.messages) {
       if (scoped.messages.exists(message.waMessageId)) continue;
-      const contactId = scoped.contacts.upsert(message.from, names.get(message.from) ?? null);
+      const contactId = scoped.contacts.upsert(
+        message.from,
+        names.get(message.from) ?? null,
+      );
       const conversationId = scoped.conversations.touchInbound(
         record.numberId,
         contactId,
@@ -94,7 +106,10 @@ export function storeIntakeRecords(store: Store, records: readonly IntakeRecord[
       });
       if (!messageId) continue;
       counts.messages += 1;
-      events.push({ workspaceId, event: { type: 'message.created', conversationId, messageId } });
+      events.push({
+        workspaceId,
+        event: { type: 'message.created', conversationId, messageId },
+      });
     }
 
     for (const status of record.statuses) {

@@ -34,18 +34,23 @@ try {
       port.close();
       return;
     }
-    batcher.submit(() => storeIntakeRecords(store, message.records)).then(
-      (result) => send({ type: 'written', id: message.id, result }),
-      (error: unknown) =>
-        send({
-          type: 'failed',
-          id: message.id,
-          code: isAppError(error) ? error.code : 'INTERNAL',
-          message: error instanceof Error ? error.message : String(error),
-        }),
-    );
+    batcher
+      .submit(() => storeIntakeRecords(store, message.records))
+      .then(
+        (result) => send({ type: 'written', id: message.id, result }),
+        (error: unknown) =>
+          send({
+            type: 'failed',
+            id: message.id,
+            code: isAppError(error) ? error.code : 'INTERNAL',
+            message: error instanceof Error ? error.message : String(error),
+          }),
+      );
   });
   send({ type: 'ready' });
 } catch (error) {
-  send({ type: 'unusable', message: error instanceof Error ? error.message : String(error) });
+  send({
+    type: 'unusable',
+    message: error instanceof Error ? error.message : String(error),
+  });
 }

@@ -6,7 +6,8 @@ export interface WorkerSetup {
   key: Uint8Array;
 }
 
-export type ToWorker = { type: 'write'; id: number; records: IntakeRecord[] } | { type: 'close' };
+export type ToWorker =
+  { type: 'write'; id: number; records: IntakeRecord[] } | { type: 'close' };
 
 export type FromWorker =
   | { type: 'ready' }

@@ -1,6 +1,10 @@
 import type { Store } from '@flowgento/store';
 import { CommitBatcher } from './commit-batcher.ts';
-import { storeIntakeRecords, type IntakeRecord, type IntakeWrite } from './intake-records.ts';
+import {
+  storeIntakeRecords,
+  type IntakeRecord,
+  type IntakeWrite,
+} from './intake-records.ts';
 
 /** Where verified webhook records are committed; settles after the commit. */
 export interface IntakeWriter {

@@ -52,7 +52,8 @@ export class NumberSettingsService {
     const saved = this.store.transaction(() => {
       const numbers = this.store.in(acting.scope).numbers;
       const current = numberId ? numbers.get(numberId) : undefined;
-      if (numberId && !current) throw new AppError('NOT_FOUND', 'No such WhatsApp number');
+      if (numberId && !current)
+        throw new AppError('NOT_FOUND', 'No such WhatsApp number');
       const owner = this.store.routing.numberByPhoneNumberId(input.phoneNumberId);
       if (owner && owner.id !== numberId) {
         throw new AppError('CONFLICT', 'This phone number id is already connected', {
@@ -70,9 +71,12 @@ export class NumberSettingsService {
           phoneNumberId: input.phoneNumberId,
           businessAccountId: input.businessAccountId,
           displayPhoneNumber: input.displayPhoneNumber,
-          wrapAccessToken: (id) => this.secrets.wrap(accessToken, numberSecretAad.accessToken(id)),
-          wrapAppSecret: (id) => this.secrets.wrap(appSecret, numberSecretAad.appSecret(id)),
-          wrapVerifyToken: (id) => this.secrets.wrap(verifyToken, numberSecretAad.verifyToken(id)),
+          wrapAccessToken: (id) =>
+            this.secrets.wrap(accessToken, numberSecretAad.accessToken(id)),
+          wrapAppSecret: (id) =>
+            this.secrets.wrap(appSecret, numberSecretAad.appSecret(id)),
+          wrapVerifyToken: (id) =>
+            this.secrets.wrap(verifyToken, numberSecretAad.verifyToken(id)),
           verifyTokenHash: sha256Hex(verifyToken),
           simulated: current?.simulated ?? false,
         },
@@ -108,8 +112,10 @@ export class NumberSettingsService {
         displayPhoneNumber: `+1 555 01${suffix.slice(0, 2)} ${suffix.slice(2)}`,
         wrapAccessToken: (id) =>
           this.secrets.wrap(`SIM-${randomToken(24)}`, numberSecretAad.accessToken(id)),
-        wrapAppSecret: (id) => this.secrets.wrap(randomToken(24), numberSecretAad.appSecret(id)),
-        wrapVerifyToken: (id) => this.secrets.wrap(verifyToken, numberSecretAad.verifyToken(id)),
+        wrapAppSecret: (id) =>
+          this.secrets.wrap(randomToken(24), numberSecretAad.appSecret(id)),
+        wrapVerifyToken: (id) =>
+          this.secrets.wrap(verifyToken, numberSecretAad.verifyToken(id)),
         verifyTokenHash: sha256Hex(verifyToken),
         simulated: true,
       });
@@ -168,9 +174,13 @@ export class NumberSettingsService {
   }
 }
 
-function changedFields(current: WhatsAppNumber | undefined, input: NumberSettingsInput): string[] {
+function changedFields(
+  current: WhatsAppNumber | undefined,
+  input: NumberSettingsInput,
+): string[] {
   const changed: string[] = [];
-  if (!current || current.phoneNumberId !== input.phoneNumberId) changed.push('phoneNumberId');
+  if (!current || current.phoneNumberId !== input.phoneNumberId)
+    changed.push('phoneNumberId');
   if (!current || current.businessAccountId !== input.businessAccountId) {
     changed.push('businessAccountId');
   }

@@ -32,7 +32,9 @@ export class ReplyService {
     const scoped = this.store.in(input.scope);
     const conversation = scoped.conversations.get(input.conversationId);
     if (!conversation) {
-      throw new AppError('NOT_FOUND', 'Conversation not found', { reason: 'conversation_unknown' });
+      throw new AppError('NOT_FOUND', 'Conversation not found', {
+        reason: 'conversation_unknown',
+      });
     }
     if (!serviceWindowOpen(conversation.lastInboundAt, this.clock.now())) {
       throw new AppError(
@@ -43,12 +45,17 @@ export class ReplyService {
       );
     }
     if (conversation.contact.optedOutAt !== null) {
-      throw new AppError('PRECONDITION_FAILED', 'This contact has opted out of messages', {
-        reason: 'contact_opted_out',
-      });
+      throw new AppError(
+        'PRECONDITION_FAILED',
+        'This contact has opted out of messages',
+        {
+          reason: 'contact_opted_out',
+        },
+      );
     }
     const number = scoped.numbers.get(conversation.numberId);
-    if (!number) throw new AppError('NOT_FOUND', 'The conversation has no WhatsApp number');
+    if (!number)
+      throw new AppError('NOT_FOUND', 'The conversation has no WhatsApp number');
     const accessToken = this.secrets.unwrapText(
       number.accessTokenWrapped,
       numberSecretAad.accessToken(number.id),
@@ -84,7 +91,9 @@ export class ReplyService {
       this.logger.warn({ err: error, reason: 'send_failed' }, 'reply could not be sent');
       throw isAppError(error)
         ? error
-        : new AppError('UPSTREAM_FAILED', 'The message could not be sent', { cause: error });
+        : new AppError('UPSTREAM_FAILED', 'The message could not be sent', {
+            cause: error,
+          });
     }
     this.publish(input.scope, conversation.id, messageId, 'message.status');
     return { messageId };

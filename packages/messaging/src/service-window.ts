@@ -8,7 +8,10 @@ export function serviceWindowOpen(lastInboundAt: number | null, now: number): bo
 }
 
 /** When the window closes, or null when it is closed already. */
-export function serviceWindowClosesAt(lastInboundAt: number | null, now: number): number | null {
+export function serviceWindowClosesAt(
+  lastInboundAt: number | null,
+  now: number,
+): number | null {
   return serviceWindowOpen(lastInboundAt, now) && lastInboundAt !== null
     ? lastInboundAt + SERVICE_WINDOW_MS
     : null;

@@ -2,7 +2,11 @@ import { AppError, type Logger } from '@flowgento/core';
 import type { Store, WhatsAppNumber } from '@flowgento/store';
 import { matchSignature, parseWebhook } from '@flowgento/whatsapp';
 import type { LiveEvents } from './events.ts';
-import { toIntakeRecord, type IntakeCounts, type IntakeRecord } from './intake-records.ts';
+import {
+  toIntakeRecord,
+  type IntakeCounts,
+  type IntakeRecord,
+} from './intake-records.ts';
 import type { IntakeWriter } from './intake-writer.ts';
 import { numberSecretAad, type SecretBox } from './secret-box.ts';
 
@@ -51,7 +55,10 @@ export class WebhookIntake {
     this.apps = [...bySecret.values()];
   }
 
-  async receive(rawBody: Buffer, signatureHeader: string | undefined): Promise<IntakeResult> {
+  async receive(
+    rawBody: Buffer,
+    signatureHeader: string | undefined,
+  ): Promise<IntakeResult> {
     const index = matchSignature(
       signatureHeader,
       rawBody,
@@ -59,9 +66,13 @@ export class WebhookIntake {
     );
     const app = this.apps[index];
     if (!app) {
-      throw new AppError('UNAUTHENTICATED', 'Webhook signature is missing or does not match', {
-        reason: 'webhook_signature_rejected',
-      });
+      throw new AppError(
+        'UNAUTHENTICATED',
+        'Webhook signature is missing or does not match',
+        {
+          reason: 'webhook_signature_rejected',
+        },
+      );
     }
 
     let json: unknown;
@@ -93,7 +104,8 @@ export class WebhookIntake {
       );
     }
 
-    if (records.length === 0) return { stored: { messages: 0, statuses: 0, errors: 0 }, ignored };
+    if (records.length === 0)
+      return { stored: { messages: 0, statuses: 0, errors: 0 }, ignored };
     const { counts: stored, events } = await this.writer.write(records);
     for (const { workspaceId, event } of events) this.events.publish(workspaceId, event);
     return { stored, ignored };

@@ -2,7 +2,12 @@ import { Worker } from 'node:worker_threads';
 import { AppError, type Logger } from '@flowgento/core';
 import type { IntakeRecord, IntakeWrite } from './intake-records.ts';
 import type { IntakeWriter } from './intake-writer.ts';
-import type { FromWorker, IntakeStats, ToWorker, WorkerSetup } from './intake-worker-protocol.ts';
+import type {
+  FromWorker,
+  IntakeStats,
+  ToWorker,
+  WorkerSetup,
+} from './intake-worker-protocol.ts';
 
 interface Pending {
   resolve: (result: IntakeWrite) => void;
@@ -45,7 +50,9 @@ export class WorkerIntakeWriter implements IntakeWriter {
 
   async close(): Promise<void> {
     this.closing = true;
-    const closed = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    const closed = new Promise<void>((resolve) =>
+      this.worker.once('exit', () => resolve()),
+    );
     this.worker.postMessage({ type: 'close' } satisfies ToWorker);
     await closed;
   }
@@ -59,11 +66,18 @@ export class WorkerIntakeWriter implements IntakeWriter {
           case 'ready':
             return resolve();
           case 'unusable':
-            return reject(new AppError('INTERNAL', `Intake writer could not open the database: ${message.message}`));
+            return reject(
+              new AppError(
+                'INTERNAL',
+                `Intake writer could not open the database: ${message.message}`,
+              ),
+            );
           case 'written':
             return this.settle(message.id)?.resolve(message.result);
           case 'failed':
-            return this.settle(message.id)?.reject(new AppError(message.code, message.message));
+            return this.settle(message.id)?.reject(
+              new AppError(message.code, message.message),
+            );
           case 'closed':
             this.lastStats = message.stats;
             return undefined;
@@ -85,11 +99,18 @@ export class WorkerIntakeWriter implements IntakeWriter {
 
   private onExit(code: number): void {
     for (const entry of this.pending.values()) {
-      entry.reject(new AppError('INTERNAL', 'The intake writer stopped before committing'));
+      entry.reject(
+        new AppError('INTERNAL', 'The intake writer stopped before committing'),
+      );
     }
     this.pending.clear();
     if (this.closing) return;
-    this.logger.error({ exitCode: code }, 'intake writer thread exited; starting a new one');
-    this.spawn().catch((error: unknown) => this.logger.error({ err: error }, 'intake writer restart failed'));
+    this.logger.error(
+      { exitCode: code },
+      'intake writer thread exited; starting a new one',
+    );
+    this.spawn().catch((error: unknown) =>
+      this.logger.error({ err: error }, 'intake writer restart failed'),
+    );
   }
 }

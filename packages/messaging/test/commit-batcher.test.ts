@@ -20,7 +20,8 @@ function openStore(): Store {
   return new Store(db);
 }
 
-const names = () => store.db.prepare('SELECT name FROM workspaces ORDER BY name').pluck().all();
+const names = () =>
+  store.db.prepare('SELECT name FROM workspaces ORDER BY name').pluck().all();
 
 describe('grouping concurrent writes into one commit', () => {
   it('commits the good writes of a batch and rolls back only the one that failed', async () => {
@@ -42,7 +43,9 @@ describe('grouping concurrent writes into one commit', () => {
     store = openStore();
     const batcher = new CommitBatcher(store);
     const pending = Array.from({ length: 50 }, (_, i) =>
-      batcher.submit(() => store.workspaces.create(`w${i}`)).then(() => store.db.inTransaction),
+      batcher
+        .submit(() => store.workspaces.create(`w${i}`))
+        .then(() => store.db.inTransaction),
     );
     const inTransactionWhenSettled = await Promise.all(pending);
     expect(inTransactionWhenSettled.every((open) => open === false)).toBe(true);

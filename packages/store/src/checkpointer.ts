@@ -20,7 +20,8 @@ export class Checkpointer {
   run(): void {
     if (!this.db.open || this.db.inTransaction) return;
     const [result] = this.db.pragma('wal_checkpoint(PASSIVE)') as { log: number }[];
-    if (result && result.log > this.maxWalPages) this.db.pragma('wal_checkpoint(RESTART)');
+    if (result && result.log > this.maxWalPages)
+      this.db.pragma('wal_checkpoint(RESTART)');
   }
 
   stop(): void {

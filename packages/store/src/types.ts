@@ -78,7 +78,8 @@ export interface ConversationSummary {
 }
 
 export type MessageDirection = 'inbound' | 'outbound';
-export type MessageStatus = 'received' | 'pending' | 'sent' | 'delivered' | 'read' | 'failed';
+export type MessageStatus =
+  'received' | 'pending' | 'sent' | 'delivered' | 'read' | 'failed';
 
 export interface Message {
   id: string;

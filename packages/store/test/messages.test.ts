@@ -20,11 +20,20 @@ function seed(store: Store) {
   });
   const contactId = scoped.contacts.upsert('15550001111', 'Ana');
   const conversationId = scoped.conversations.touchInbound(number.id, contactId, 1000);
-  const user = store.users.create({ email: 'a@x.test', displayName: 'A', passwordHash: 'x' });
+  const user = store.users.create({
+    email: 'a@x.test',
+    displayName: 'A',
+    passwordHash: 'x',
+  });
   return { ws, scoped, conversationId, user };
 }
 
-const status = (waMessageId: string, value: string, at: number, errorCode: number | null = null) => ({
+const status = (
+  waMessageId: string,
+  value: string,
+  at: number,
+  errorCode: number | null = null,
+) => ({
   waMessageId,
   status: value,
   occurredAt: at,
@@ -55,7 +64,12 @@ describe('message storage', () => {
   it('moves statuses forward only, and keeps failed with its code', () => {
     env = tempDatabase();
     const { scoped, conversationId, user } = seed(env.open());
-    const id = scoped.messages.insertOutbound({ conversationId, body: 'hi', sentBy: user.id, rawJson: '{}' });
+    const id = scoped.messages.insertOutbound({
+      conversationId,
+      body: 'hi',
+      sentBy: user.id,
+      rawJson: '{}',
+    });
     scoped.messages.markAccepted(id, 'wamid.out');
 
     scoped.messages.applyStatus(status('wamid.out', 'read', 3000));
@@ -73,7 +87,12 @@ describe('message storage', () => {
     env = tempDatabase();
     const { scoped, conversationId, user } = seed(env.open());
     scoped.messages.applyStatus(status('wamid.early', 'delivered', 2000));
-    const id = scoped.messages.insertOutbound({ conversationId, body: 'hi', sentBy: user.id, rawJson: '{}' });
+    const id = scoped.messages.insertOutbound({
+      conversationId,
+      body: 'hi',
+      sentBy: user.id,
+      rawJson: '{}',
+    });
     scoped.messages.markAccepted(id, 'wamid.early');
     expect(scoped.messages.get(id)?.status).toBe('delivered');
   });

@@ -43,7 +43,9 @@ describe('migration 001 (initial schema) on a fresh encrypted database', () => {
     db.prepare(
       `INSERT INTO audit_log (at, actor_type, action, outcome) VALUES (1, 'system', 'x', 'success')`,
     ).run();
-    expect(() => db.prepare(`UPDATE audit_log SET action = 'y'`).run()).toThrow(/append-only/);
+    expect(() => db.prepare(`UPDATE audit_log SET action = 'y'`).run()).toThrow(
+      /append-only/,
+    );
     expect(() => db.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
     expect(db.prepare('SELECT action FROM audit_log').pluck().all()).toEqual(['x']);
     db.close();

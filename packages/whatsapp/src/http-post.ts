@@ -61,7 +61,9 @@ export function postBytes(
             onResponse,
           )
         : httpRequest(url, { method: 'POST', headers, signal }, onResponse);
-    req.on('error', (error) => reject(timeout.aborted ? (timeout.reason as Error) : error));
+    req.on('error', (error) =>
+      reject(timeout.aborted ? (timeout.reason as Error) : error),
+    );
     req.end(body);
   });
 }

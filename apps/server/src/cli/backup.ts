@@ -37,7 +37,11 @@ export const backup: Command = {
       );
       say(`Backup written to ${dir}`);
       say(`  ${manifest.bytes} bytes, sha256 ${manifest.sha256}`);
-      say(`  rows: ${Object.entries(manifest.rowCounts).map(([t, n]) => `${t}=${n}`).join(', ')}`);
+      say(
+        `  rows: ${Object.entries(manifest.rowCounts)
+          .map(([t, n]) => `${t}=${n}`)
+          .join(', ')}`,
+      );
       return 0;
     } finally {
       appliance.store.close();

@@ -10,7 +10,9 @@ export function cliContext(values: Record<string, string | boolean | undefined>)
     const value = values[name];
     return typeof value === 'string' ? value : undefined;
   };
-  const overrides: Partial<Record<'dataDir' | 'port' | 'keyFile' | 'configFile', string>> = {};
+  const overrides: Partial<
+    Record<'dataDir' | 'port' | 'keyFile' | 'configFile', string>
+  > = {};
   if (text('data-dir')) overrides.dataDir = text('data-dir');
   if (text('key-file')) overrides.keyFile = text('key-file');
   if (text('config')) overrides.configFile = text('config');
@@ -19,7 +21,10 @@ export function cliContext(values: Record<string, string | boolean | undefined>)
   return { config, logger: createLogger({ level: config.logLevel }) };
 }
 
-export function requireText(values: Record<string, string | boolean | undefined>, name: string): string {
+export function requireText(
+  values: Record<string, string | boolean | undefined>,
+  name: string,
+): string {
   const value = values[name];
   if (typeof value !== 'string' || value.trim() === '') {
     throw new Error(`--${name} is required`);

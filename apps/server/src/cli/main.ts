@@ -11,7 +11,9 @@ const COMMON_OPTIONS = {
 } as const satisfies ParseArgsConfig['options'];
 
 function usage(): string {
-  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  const lines = Object.entries(commands).map(
+    ([name, c]) => `  ${name.padEnd(10)} ${c.summary}`,
+  );
   return [
     'Usage: flowgento <command> [options]',
     '',
@@ -24,15 +26,27 @@ function usage(): string {
     '  --config <file>    config file (default: <data-dir>/flowgento.config.json)',
     '  --help             help for the command',
     '',
-    'Run `flowgento <command> --help` for a command\'s own options.',
+    "Run `flowgento <command> --help` for a command's own options.",
   ].join('\n');
 }
 
 function commandHelp(name: string, command: Command): string {
   const own = Object.entries(command.options).map(
-    ([flag, spec]) => `  --${flag}${spec.type === 'string' ? ' <value>' : ''}`.padEnd(22) + ` ${spec.help}`,
+    ([flag, spec]) =>
+      `  --${flag}${spec.type === 'string' ? ' <value>' : ''}`.padEnd(22) +
+      ` ${spec.help}`,
   );
-  return [`Usage: flowgento ${name} [options]`, '', command.summary, '', ...command.details, '', 'Options:', ...own, '  --data-dir, --key-file, --config, --help (see `flowgento --help`)'].join('\n');
+  return [
+    `Usage: flowgento ${name} [options]`,
+    '',
+    command.summary,
+    '',
+    ...command.details,
+    '',
+    'Options:',
+    ...own,
+    '  --data-dir, --key-file, --config, --help (see `flowgento --help`)',
+  ].join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -51,7 +65,12 @@ async function main(argv: string[]): Promise<number> {
   );
   let parsed;
   try {
-    parsed = parseArgs({ args: rest, options: { ...COMMON_OPTIONS, ...own }, strict: true, allowPositionals: false });
+    parsed = parseArgs({
+      args: rest,
+      options: { ...COMMON_OPTIONS, ...own },
+      strict: true,
+      allowPositionals: false,
+    });
   } catch (error) {
     complain(`${(error as Error).message}\n\n${commandHelp(name, command)}`);
     return 2;
@@ -70,10 +89,13 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     if (isAppError(error) && error.code !== 'INTERNAL') {
       complain(`flowgento: ${error.message}`);
-      process.exitCode = error.code === 'CONFIG_INVALID' || error.code === 'INVALID_INPUT' ? 2 : 1;
+      process.exitCode =
+        error.code === 'CONFIG_INVALID' || error.code === 'INVALID_INPUT' ? 2 : 1;
       return;
     }
-    complain(`flowgento: unexpected failure: ${(error as Error)?.message ?? String(error)}`);
+    complain(
+      `flowgento: unexpected failure: ${(error as Error)?.message ?? String(error)}`,
+    );
     if (process.env['FLOWGENTO_DEBUG']) complain(String((error as Error)?.stack));
     process.exitCode = 1;
   },

@@ -1,6 +1,11 @@
 import { resolve } from 'node:path';
 import { readManifest, restoreBackup } from '@flowgento/backup';
-import { defaultKeyFilePath, deriveSubkey, resolveRootKey, type KeySetup } from '@flowgento/crypto';
+import {
+  defaultKeyFilePath,
+  deriveSubkey,
+  resolveRootKey,
+  type KeySetup,
+} from '@flowgento/crypto';
 import { writeApplianceState } from '../appliance-state.ts';
 import type { Command } from './commands.ts';
 import { cliContext, requireText } from './context.ts';
@@ -41,7 +46,11 @@ export const restore: Command = {
     });
     say(`Restored into ${config.dataDir}`);
     say('  integrity_check: ok');
-    say(`  rows: ${Object.entries(report.rowCounts).map(([t, n]) => `${t}=${n}`).join(', ')}`);
+    say(
+      `  rows: ${Object.entries(report.rowCounts)
+        .map(([t, n]) => `${t}=${n}`)
+        .join(', ')}`,
+    );
     return 0;
   },
 };

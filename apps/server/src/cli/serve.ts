@@ -9,7 +9,9 @@ export const serve: Command = {
     'Creates the data folder, key and certificates on first start. While nobody owns',
     'the appliance it prints a one-time setup code that creates the OWNER.',
   ],
-  options: { port: { type: 'string', help: 'HTTPS port (default $FLOWGENTO_PORT or 8443)' } },
+  options: {
+    port: { type: 'string', help: 'HTTPS port (default $FLOWGENTO_PORT or 8443)' },
+  },
   async run(values) {
     const { config, logger } = cliContext(values);
     const running = await startAppliance(config, { logger });
@@ -22,7 +24,9 @@ export const serve: Command = {
     say(`    CA cert     https://localhost:${shownPort}/ca.crt`);
     say(`    CA SHA-256  ${running.tls.caFingerprint256}`);
     say(`    Data        ${config.dataDir}`);
-    say(`    Key         ${running.appliance.keyFilePath ?? 'derived from FLOWGENTO_DB_PASSPHRASE'}`);
+    say(
+      `    Key         ${running.appliance.keyFilePath ?? 'derived from FLOWGENTO_DB_PASSPHRASE'}`,
+    );
     if (running.simulator) {
       say('    WhatsApp    SIMULATED: a built-in Cloud API simulator stands in for Meta');
     }

@@ -15,25 +15,41 @@ import { say } from './output.ts';
 export const simulate: Command = {
   summary: 'SIMULATED: send a customer message to a running appliance, as Meta would',
   details: [
-    'Signs an inbound text webhook with the simulated number\'s app secret and posts',
+    "Signs an inbound text webhook with the simulated number's app secret and posts",
     'it to the running appliance over HTTPS. Only simulated numbers can be used.',
   ],
   options: {
     text: { type: 'string', help: 'the message text (required)' },
     from: { type: 'string', help: 'customer number, digits only (default 15550100001)' },
-    name: { type: 'string', help: 'customer profile name (default "Simulated Customer")' },
-    number: { type: 'string', help: 'phone_number_id of the simulated number (default: the first)' },
+    name: {
+      type: 'string',
+      help: 'customer profile name (default "Simulated Customer")',
+    },
+    number: {
+      type: 'string',
+      help: 'phone_number_id of the simulated number (default: the first)',
+    },
     url: { type: 'string', help: 'appliance URL (default https://127.0.0.1:<port>)' },
-    port: { type: 'string', help: 'appliance HTTPS port (default $FLOWGENTO_PORT or 8443)' },
+    port: {
+      type: 'string',
+      help: 'appliance HTTPS port (default $FLOWGENTO_PORT or 8443)',
+    },
   },
   async run(values) {
     const { config, logger } = cliContext(values);
     const text = requireText(values, 'text');
     const from = typeof values['from'] === 'string' ? values['from'] : '15550100001';
-    if (!/^[0-9]{6,15}$/.test(from)) throw new AppError('INVALID_INPUT', '--from must be 6 to 15 digits');
-    const profileName = typeof values['name'] === 'string' ? values['name'] : 'Simulated Customer';
+    if (!/^[0-9]{6,15}$/.test(from))
+      throw new AppError('INVALID_INPUT', '--from must be 6 to 15 digits');
+    const profileName =
+      typeof values['name'] === 'string' ? values['name'] : 'Simulated Customer';
 
-    const appliance = await openAppliance(config, logger.child({}, { level: 'warn' }), undefined, { mustExist: true });
+    const appliance = await openAppliance(
+      config,
+      logger.child({}, { level: 'warn' }),
+      undefined,
+      { mustExist: true },
+    );
     let body: Buffer;
     let signature: string;
     try {
@@ -44,11 +60,15 @@ export const simulate: Command = {
         () => undefined,
       );
       const candidates = appliance.store.routing.allNumbers().filter((n) => n.simulated);
-      const number = typeof values['number'] === 'string'
-        ? candidates.find((n) => n.phoneNumberId === values['number'])
-        : candidates[0];
+      const number =
+        typeof values['number'] === 'string'
+          ? candidates.find((n) => n.phoneNumberId === values['number'])
+          : candidates[0];
       if (!number) {
-        throw new AppError('NOT_FOUND', 'No simulated WhatsApp number; connect one on the WhatsApp settings page');
+        throw new AppError(
+          'NOT_FOUND',
+          'No simulated WhatsApp number; connect one on the WhatsApp settings page',
+        );
       }
       const payload = buildTextWebhook({
         phoneNumberId: number.phoneNumberId,
@@ -64,14 +84,20 @@ export const simulate: Command = {
       appliance.store.close();
     }
 
-    const base = typeof values['url'] === 'string' ? values['url'] : `https://127.0.0.1:${config.port}`;
+    const base =
+      typeof values['url'] === 'string'
+        ? values['url']
+        : `https://127.0.0.1:${config.port}`;
     const reply = await postBytes(new URL('/webhooks/whatsapp', base), body, {
       headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
       timeoutMs: 10_000,
       caCertPem: readFileSync(join(dataPaths(config.dataDir).tls, 'ca.crt'), 'utf8'),
     });
     if (reply.status !== 200) {
-      throw new AppError('UPSTREAM_FAILED', `The appliance answered ${reply.status}: ${reply.body.slice(0, 200)}`);
+      throw new AppError(
+        'UPSTREAM_FAILED',
+        `The appliance answered ${reply.status}: ${reply.body.slice(0, 200)}`,
+      );
     }
     say(`SIMULATED customer message delivered (appliance answered ${reply.status})`);
     return 0;

@@ -6,7 +6,11 @@ export function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > limit) {
-      reject(new AppError('INVALID_INPUT', 'Request body is too large', { reason: 'body_too_large' }));
+      reject(
+        new AppError('INVALID_INPUT', 'Request body is too large', {
+          reason: 'body_too_large',
+        }),
+      );
       req.resume();
       return;
     }
@@ -15,13 +19,19 @@ export function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
-        reject(new AppError('INVALID_INPUT', 'Request body is too large', { reason: 'body_too_large' }));
+        reject(
+          new AppError('INVALID_INPUT', 'Request body is too large', {
+            reason: 'body_too_large',
+          }),
+        );
         req.destroy();
         return;
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    req.on('end', () =>
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)),
+    );
     req.on('error', reject);
   });
 }

@@ -19,7 +19,8 @@ const SECURITY_HEADERS: Record<string, string> = {
 };
 
 export function applySecurityHeaders(res: ServerResponse): void {
-  for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+  for (const [name, value] of Object.entries(SECURITY_HEADERS))
+    res.setHeader(name, value);
 }
 
 const RAW_SECURITY_HEADERS = Object.entries(SECURITY_HEADERS).flat();
@@ -29,7 +30,12 @@ const RAW_SECURITY_HEADERS = Object.entries(SECURITY_HEADERS).flat();
  * the webhook path answers thousands of times a second, and per-header
  * setHeader calls were a measurable share of its cost.
  */
-export function sendRaw(res: ServerResponse, status: number, contentType: string, body: Buffer): void {
+export function sendRaw(
+  res: ServerResponse,
+  status: number,
+  contentType: string,
+  body: Buffer,
+): void {
   res.writeHead(status, [
     ...RAW_SECURITY_HEADERS,
     'Content-Type',

@@ -34,8 +34,13 @@ export function createRequestHandler(deps: RouteDeps) {
       }
       if (path.startsWith('/trpc/')) {
         if (method === 'POST' && req.headers[REQUEST_HEADER] !== '1') {
-          logger.info({ reason: 'csrf_header_missing', ip: req.socket.remoteAddress }, 'request refused');
-          return sendJson(res, 403, { error: { code: 'FORBIDDEN', message: 'Missing request header' } });
+          logger.info(
+            { reason: 'csrf_header_missing', ip: req.socket.remoteAddress },
+            'request refused',
+          );
+          return sendJson(res, 403, {
+            error: { code: 'FORBIDDEN', message: 'Missing request header' },
+          });
         }
         const origin = {
           ip: req.socket.remoteAddress ?? null,
@@ -51,13 +56,15 @@ export function createRequestHandler(deps: RouteDeps) {
         res.end(deps.caCertPem);
         return;
       }
-      if (method !== 'GET' && method !== 'HEAD') return sendText(res, 405, 'Method not allowed');
+      if (method !== 'GET' && method !== 'HEAD')
+        return sendText(res, 405, 'Method not allowed');
       return serveStatic(deps.webRoot, path, res);
     };
 
     run().catch((error: unknown) => {
       logger.error({ err: error, path }, 'request failed');
-      if (!res.headersSent) sendJson(res, 500, { error: { code: 'INTERNAL', message: 'Internal error' } });
+      if (!res.headersSent)
+        sendJson(res, 500, { error: { code: 'INTERNAL', message: 'Internal error' } });
       else res.destroy();
     });
   };

@@ -21,7 +21,11 @@ const CONTENT_TYPES: Record<string, string> = {
 export function serveStatic(root: string, pathname: string, res: ServerResponse): void {
   const index = join(root, 'index.html');
   if (!existsSync(index)) {
-    sendText(res, 503, 'The web UI is not built. Run `npm run build:web` (npm start does it).');
+    sendText(
+      res,
+      503,
+      'The web UI is not built. Run `npm run build:web` (npm start does it).',
+    );
     return;
   }
   let decoded: string;
@@ -33,7 +37,8 @@ export function serveStatic(root: string, pathname: string, res: ServerResponse)
   }
   const candidate = normalize(join(root, decoded));
   const inside = candidate.startsWith(root + sep);
-  const file = inside && existsSync(candidate) && statSync(candidate).isFile() ? candidate : index;
+  const file =
+    inside && existsSync(candidate) && statSync(candidate).isFile() ? candidate : index;
   const body = readFileSync(file);
   const immutable = file !== index && file.includes(`${sep}assets${sep}`);
   res.writeHead(200, {

@@ -27,7 +27,8 @@ export async function handleTrpc(
     origin,
     cookie: {
       current: token,
-      set: (value, expiresAt) => res.appendHeader('Set-Cookie', sessionCookie.serialize(value, expiresAt)),
+      set: (value, expiresAt) =>
+        res.appendHeader('Set-Cookie', sessionCookie.serialize(value, expiresAt)),
       clear: () => res.appendHeader('Set-Cookie', sessionCookie.clear()),
     },
   });

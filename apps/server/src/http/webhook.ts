@@ -11,8 +11,14 @@ const ACK = Buffer.from('EVENT_RECEIVED');
 const WEBHOOK_BODY_LIMIT = 1024 * 1024;
 
 /** GET: Meta's subscription handshake, answered only for a known verify token. */
-export function handleWebhookHandshake(url: URL, res: ServerResponse, services: Services): void {
-  const result = verifyHandshake(url.searchParams, (token) => services.numbers.isVerifyToken(token));
+export function handleWebhookHandshake(
+  url: URL,
+  res: ServerResponse,
+  services: Services,
+): void {
+  const result = verifyHandshake(url.searchParams, (token) =>
+    services.numbers.isVerifyToken(token),
+  );
   if (result.ok) sendText(res, 200, result.challenge);
   else sendText(res, 403, 'Verification failed');
 }
@@ -30,16 +36,32 @@ export async function handleWebhookDelivery(
   try {
     const raw = await readRawBody(req, WEBHOOK_BODY_LIMIT);
     const signature = req.headers['x-hub-signature-256'];
-    await services.intake.receive(raw, Array.isArray(signature) ? signature[0] : signature);
+    await services.intake.receive(
+      raw,
+      Array.isArray(signature) ? signature[0] : signature,
+    );
     sendRaw(res, 200, 'text/plain; charset=utf-8', ACK);
   } catch (error) {
     const app = toAppError(error);
     const status = app.code === 'INTERNAL' ? 500 : app.httpStatus;
     logger.warn(
-      { reason: app.reason ?? app.code, status, ip: req.socket.remoteAddress, err: status >= 500 ? error : undefined },
+      {
+        reason: app.reason ?? app.code,
+        status,
+        ip: req.socket.remoteAddress,
+        err: status >= 500 ? error : undefined,
+      },
       'webhook refused',
     );
-    const refusal = { code: app.code, message: app.code === 'INTERNAL' ? 'Internal error' : app.message };
-    sendRaw(res, status, 'application/json; charset=utf-8', Buffer.from(JSON.stringify({ error: refusal })));
+    const refusal = {
+      code: app.code,
+      message: app.code === 'INTERNAL' ? 'Internal error' : app.message,
+    };
+    sendRaw(
+      res,
+      status,
+      'application/json; charset=utf-8',
+      Buffer.from(JSON.stringify({ error: refusal })),
+    );
   }
 }

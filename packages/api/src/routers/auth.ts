@@ -39,7 +39,11 @@ export const authRouter = router({
   login: publicProcedure
     .input(z.object({ email: field.email, password: z.string().min(1).max(256) }))
     .mutation(async ({ ctx, input }) => {
-      const session = await ctx.services.access.login(input.email, input.password, ctx.origin);
+      const session = await ctx.services.access.login(
+        input.email,
+        input.password,
+        ctx.origin,
+      );
       ctx.cookie.set(session.token, session.expiresAt);
       return { ok: true };
     }),

@@ -18,7 +18,10 @@ export const simulatorRouter = router({
     .input(
       z.object({
         numberId: field.id,
-        from: z.string().trim().regex(/^[0-9]{6,15}$/, 'Digits only, 6 to 15'),
+        from: z
+          .string()
+          .trim()
+          .regex(/^[0-9]{6,15}$/, 'Digits only, 6 to 15'),
         profileName: z.string().trim().min(1).max(80),
         text: z.string().trim().min(1).max(4096),
       }),
@@ -33,7 +36,8 @@ export const simulatorRouter = router({
       const number = ctx.services.numbers
         .list(authOf(ctx).scope)
         .find((n) => n.id === input.numberId && n.simulated);
-      if (!number) throw new AppError('NOT_FOUND', 'No simulated number with that id here');
+      if (!number)
+        throw new AppError('NOT_FOUND', 'No simulated number with that id here');
       return simulator.sendCustomerMessage({
         phoneNumberId: number.phoneNumberId,
         from: input.from,

@@ -7,7 +7,7 @@ import { allow, authOf, router } from '../trpc.ts';
 const metaId = z
   .string()
   .trim()
-  .regex(/^[0-9]{5,32}$/, 'Use the numeric id shown in Meta\'s WhatsApp Manager');
+  .regex(/^[0-9]{5,32}$/, "Use the numeric id shown in Meta's WhatsApp Manager");
 const secret = z.string().trim().min(8, 'Too short to be a real secret').max(1024);
 
 export const whatsappRouter = router({

@@ -18,9 +18,11 @@ export class ContactRepo {
       .statement(
         'SELECT id, profile_name AS profileName FROM contacts WHERE workspace_id = ? AND wa_id = ?',
       )
-      .get(this.scope.workspaceId, waId) as { id: string; profileName: string | null } | undefined;
+      .get(this.scope.workspaceId, waId) as
+      { id: string; profileName: string | null } | undefined;
     // Most messages come from known contacts: write only when something changed.
-    if (known && (profileName === null || profileName === known.profileName)) return known.id;
+    if (known && (profileName === null || profileName === known.profileName))
+      return known.id;
     const now = this.store.clock.now();
     return this.store
       .statement(
@@ -37,7 +39,9 @@ export class ContactRepo {
 
   get(id: string): Contact | undefined {
     return this.store
-      .statement(`SELECT ${CONTACT_COLUMNS} FROM contacts c WHERE c.workspace_id = ? AND c.id = ?`)
+      .statement(
+        `SELECT ${CONTACT_COLUMNS} FROM contacts c WHERE c.workspace_id = ? AND c.id = ?`,
+      )
       .get(this.scope.workspaceId, id) as Contact | undefined;
   }
 

@@ -89,7 +89,9 @@ export class ConversationRepo {
 
   list(limit = 200): ConversationSummary[] {
     const rows = this.store
-      .statement(`${SUMMARY_SELECT} WHERE v.workspace_id = ? ORDER BY v.last_message_at DESC LIMIT ?`)
+      .statement(
+        `${SUMMARY_SELECT} WHERE v.workspace_id = ? ORDER BY v.last_message_at DESC LIMIT ?`,
+      )
       .all(this.scope.workspaceId, limit) as SummaryRow[];
     return rows.map(toSummary);
   }
@@ -104,7 +106,9 @@ export class ConversationRepo {
   markRead(id: string): boolean {
     return (
       this.store
-        .statement('UPDATE conversations SET unread_count = 0 WHERE workspace_id = ? AND id = ?')
+        .statement(
+          'UPDATE conversations SET unread_count = 0 WHERE workspace_id = ? AND id = ?',
+        )
         .run(this.scope.workspaceId, id).changes === 1
     );
   }

@@ -160,7 +160,12 @@ export class MessageRepo {
 
   private advance(
     waMessageId: string,
-    status: { status: string; occurredAt: number; errorCode: number | null; errorTitle: string | null },
+    status: {
+      status: string;
+      occurredAt: number;
+      errorCode: number | null;
+      errorTitle: string | null;
+    },
   ): string | null {
     const row = this.store
       .statement(
@@ -183,7 +188,9 @@ export class MessageRepo {
 
   get(id: string): Message | undefined {
     return this.store
-      .statement(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE workspace_id = ? AND id = ?`)
+      .statement(
+        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE workspace_id = ? AND id = ?`,
+      )
       .get(this.scope.workspaceId, id) as Message | undefined;
   }
 

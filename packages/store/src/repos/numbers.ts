@@ -53,7 +53,9 @@ export class NumberRepo {
 
   list(): WhatsAppNumber[] {
     const rows = this.store
-      .statement('SELECT * FROM whatsapp_numbers WHERE workspace_id = ? ORDER BY created_at')
+      .statement(
+        'SELECT * FROM whatsapp_numbers WHERE workspace_id = ? ORDER BY created_at',
+      )
       .all(this.scope.workspaceId) as NumberRow[];
     return rows.map(toNumber);
   }
@@ -88,7 +90,8 @@ export class NumberRepo {
            WHERE workspace_id = ? AND id = ?`,
         )
         .run(...values, now, this.scope.workspaceId, id);
-      if (result.changes !== 1) throw new Error('WhatsApp number not found in this workspace');
+      if (result.changes !== 1)
+        throw new Error('WhatsApp number not found in this workspace');
     } else {
       this.store
         .statement(

@@ -69,6 +69,7 @@ export class SessionRepo {
   }
 
   deleteExpired(now: number): number {
-    return this.store.statement('DELETE FROM sessions WHERE expires_at <= ?').run(now).changes;
+    return this.store.statement('DELETE FROM sessions WHERE expires_at <= ?').run(now)
+      .changes;
   }
 }

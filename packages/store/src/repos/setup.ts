@@ -15,9 +15,10 @@ export class SetupRepo {
   }
 
   codeHash(): string | undefined {
-    return this.store.statement('SELECT code_hash FROM setup_codes WHERE id = 1').pluck().get() as
-      | string
-      | undefined;
+    return this.store
+      .statement('SELECT code_hash FROM setup_codes WHERE id = 1')
+      .pluck()
+      .get() as string | undefined;
   }
 
   /** Consumes the code; true only for the one caller that removed it. */

@@ -27,6 +27,9 @@ export class WorkspaceRepo {
   }
 
   count(): number {
-    return this.store.statement('SELECT count(*) AS n FROM workspaces').pluck().get() as number;
+    return this.store
+      .statement('SELECT count(*) AS n FROM workspaces')
+      .pluck()
+      .get() as number;
   }
 }
