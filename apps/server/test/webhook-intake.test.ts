@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { workspaceScope } from '@flowgento/store';
-import { signPayload } from '@flowgento/whatsapp';
+import { buildStatusWebhook, signPayload } from '@flowgento/whatsapp';
 import { httpsRequest, startTestAppliance, type TestAppliance } from './harness.ts';
 import {
   REAL_NUMBER,
@@ -21,9 +21,11 @@ function messageCount(): number {
     .get() as number;
 }
 
+let owner: Awaited<ReturnType<typeof setupOwner>>;
+
 beforeEach(async () => {
   t = await startTestAppliance({ FLOWGENTO_SIMULATOR: 'off' });
-  const owner = await setupOwner(app);
+  owner = await setupOwner(app);
   await owner.mutate('whatsapp.save', REAL_NUMBER);
 });
 afterEach(() => t.cleanup());
@@ -185,5 +187,67 @@ describe('webhook intake over HTTPS', () => {
     const reply = await postSigned(app(), body, REAL_NUMBER.appSecret);
     expect(reply.status).toBe(200);
     expect(messageCount()).toBe(0);
+  });
+
+  it('does not let a timestamp from the future hold the service window open', async () => {
+    const year2100 = Math.floor(Date.UTC(2100, 0, 1) / 1000);
+    expect(
+      (await deliverText(app(), { text: 'from the future', timestampSeconds: year2100 }))
+        .status,
+    ).toBe(200);
+    const store = t.running.appliance.store;
+    const wsId = store.db.prepare('SELECT id FROM workspaces').pluck().get() as string;
+    const [conversation] = t.running.services.conversations.list(workspaceScope(wsId));
+    expect(conversation!.windowClosesAt).not.toBeNull();
+    expect(conversation!.windowClosesAt!).toBeLessThanOrEqual(
+      Date.now() + 24 * 3600 * 1000,
+    );
+  });
+
+  it('refuses a message whose sender is not a WhatsApp id, storing nothing', async () => {
+    const reply = await deliverText(app(), { text: 'hi', from: '<script>' });
+    expect(reply.status).toBe(400);
+    expect(reply.body).toMatch(/messages\.0\.from/);
+    expect(messageCount()).toBe(0);
+  });
+
+  it("ignores a status signed by another number's app for this number's message", async () => {
+    const other = {
+      ...REAL_NUMBER,
+      phoneNumberId: '200000000000001',
+      appSecret: 'another-app-secret-98765',
+      verifyToken: 'another-verify-token',
+    };
+    await owner.mutate('whatsapp.save', other);
+    await deliverText(app(), { text: 'hi' });
+    const store = t.running.appliance.store;
+    const wsId = store.db.prepare('SELECT id FROM workspaces').pluck().get() as string;
+    const scoped = store.in(workspaceScope(wsId));
+    const conversation = scoped.conversations.list()[0]!;
+    const user = store.db.prepare('SELECT id FROM users').pluck().get() as string;
+    const id = store.transaction(() =>
+      scoped.messages.insertOutbound({
+        conversationId: conversation.id,
+        body: 'ok',
+        sentBy: user,
+        rawJson: '{}',
+      }),
+    );
+    store.transaction(() => scoped.messages.markAccepted(id, 'wamid.VICTIM'));
+
+    const forged = Buffer.from(
+      JSON.stringify(
+        buildStatusWebhook({
+          phoneNumberId: other.phoneNumberId,
+          displayPhoneNumber: other.displayPhoneNumber,
+          waMessageId: 'wamid.VICTIM',
+          status: 'failed',
+          recipientId: '15550001111',
+          error: { code: 1, title: 'spoofed' },
+        }),
+      ),
+    );
+    expect((await postSigned(app(), forged, other.appSecret)).status).toBe(200);
+    expect(scoped.messages.get(id)?.status).toBe('sent');
   });
 });

@@ -1,3 +1,4 @@
+import { AppError } from '@flowgento/core';
 import { workspaceScope, type Store } from '@flowgento/store';
 import type { WebhookBatch } from '@flowgento/whatsapp';
 import type { LiveEvent } from './events.ts';
@@ -44,11 +45,25 @@ export interface IntakeWrite {
   events: { workspaceId: string; event: LiveEvent }[];
 }
 
+/** WhatsApp ids of people are phone numbers in international form, digits only. */
+const WA_ID = /^[0-9]{5,20}$/;
+
 export function toIntakeRecord(
   workspaceId: string,
   numberId: string,
   batch: WebhookBatch,
 ): IntakeRecord {
+  for (const [index, message] of batch.messages.entries()) {
+    if (!WA_ID.test(message.from)) {
+      throw new AppError(
+        'INVALID_INPUT',
+        `Webhook payload rejected: messages.${index}.from is not a WhatsApp id`,
+        {
+          reason: 'webhook_invalid_payload',
+        },
+      );
+    }
+  }
   return {
     workspaceId,
     numberId,
@@ -79,6 +94,9 @@ export function storeIntakeRecords(
 ): IntakeWrite {
   const counts: IntakeCounts = { messages: 0, statuses: 0, errors: 0 };
   const events: IntakeWrite['events'] = [];
+  // A timestamp from the future would hold the 24-hour window open (and pin
+  // the conversation on top): no message counts as later than its arrival.
+  const now = store.clock.now();
   for (const record of records) {
     const { workspaceId } = record;
     const scoped = store.in(workspaceScope(workspaceId));
@@ -90,10 +108,11 @@ export function storeIntakeRecords(
         message.from,
         names.get(message.from) ?? null,
       );
+      const occurredAt = Math.min(message.timestampMs, now);
       const conversationId = scoped.conversations.touchInbound(
         record.numberId,
         contactId,
-        message.timestampMs,
+        occurredAt,
       );
       const messageId = scoped.messages.insertInbound({
         conversationId,
@@ -102,7 +121,7 @@ export function storeIntakeRecords(
         body: message.text,
         rawJson: message.rawJson,
         replyToWaMessageId: message.contextMessageId,
-        occurredAt: message.timestampMs,
+        occurredAt,
       });
       if (!messageId) continue;
       counts.messages += 1;
@@ -114,6 +133,7 @@ export function storeIntakeRecords(
 
     for (const status of record.statuses) {
       const messageId = scoped.messages.applyStatus({
+        numberId: record.numberId,
         waMessageId: status.waMessageId,
         status: status.status,
         occurredAt: status.timestampMs,

@@ -18,6 +18,7 @@ function seed(store: Store) {
     verifyTokenHash: 'h',
     simulated: false,
   });
+  numberId = number.id;
   const contactId = scoped.contacts.upsert('15550001111', 'Ana');
   const conversationId = scoped.conversations.touchInbound(number.id, contactId, 1000);
   const user = store.users.create({
@@ -25,15 +26,17 @@ function seed(store: Store) {
     displayName: 'A',
     passwordHash: 'x',
   });
-  return { ws, scoped, conversationId, user };
+  return { ws, scoped, conversationId, user, numberId: number.id };
 }
 
+let numberId = '';
 const status = (
   waMessageId: string,
   value: string,
   at: number,
   errorCode: number | null = null,
 ) => ({
+  numberId,
   waMessageId,
   status: value,
   occurredAt: at,
@@ -61,7 +64,7 @@ describe('message storage', () => {
     expect(scoped.messages.count()).toBe(1);
   });
 
-  it('moves statuses forward only, and keeps failed with its code', () => {
+  it('moves statuses forward only: a late delivered or failed does not undo read', () => {
     env = tempDatabase();
     const { scoped, conversationId, user } = seed(env.open());
     const id = scoped.messages.insertOutbound({
@@ -74,13 +77,55 @@ describe('message storage', () => {
 
     scoped.messages.applyStatus(status('wamid.out', 'read', 3000));
     scoped.messages.applyStatus(status('wamid.out', 'delivered', 2000));
+    scoped.messages.applyStatus(status('wamid.out', 'failed', 4000, 131026));
     expect(scoped.messages.get(id)?.status).toBe('read');
+  });
+
+  it('keeps failed with its code, and never shows it as delivered afterwards', () => {
+    env = tempDatabase();
+    const { scoped, conversationId, user } = seed(env.open());
+    const id = scoped.messages.insertOutbound({
+      conversationId,
+      body: 'hi',
+      sentBy: user.id,
+      rawJson: '{}',
+    });
+    scoped.messages.markAccepted(id, 'wamid.out');
 
     scoped.messages.applyStatus(status('wamid.out', 'failed', 4000, 131026));
     scoped.messages.applyStatus(status('wamid.out', 'delivered', 5000));
     const message = scoped.messages.get(id);
     expect(message?.status).toBe('failed');
     expect(message?.errorCode).toBe(131026);
+  });
+
+  it('ignores a status reported for the message by another number', () => {
+    env = tempDatabase();
+    const store = env.open();
+    const { scoped, conversationId, user } = seed(store);
+    const other = scoped.numbers.save({
+      phoneNumberId: '3003',
+      businessAccountId: '4004',
+      displayPhoneNumber: '+1 555 0101',
+      wrapAccessToken: () => Buffer.from('a'),
+      wrapAppSecret: () => Buffer.from('b'),
+      wrapVerifyToken: () => Buffer.from('c'),
+      verifyTokenHash: 'h2',
+      simulated: false,
+    });
+    const id = scoped.messages.insertOutbound({
+      conversationId,
+      body: 'hi',
+      sentBy: user.id,
+      rawJson: '{}',
+    });
+    scoped.messages.markAccepted(id, 'wamid.out');
+
+    scoped.messages.applyStatus({
+      ...status('wamid.out', 'read', 3000),
+      numberId: other.id,
+    });
+    expect(scoped.messages.get(id)?.status).toBe('sent');
   });
 
   it('applies a status that arrived before Meta accepted the send', () => {

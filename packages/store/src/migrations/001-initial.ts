@@ -128,6 +128,7 @@ export const initialSchema: Migration = {
 
       CREATE TABLE message_statuses (
         workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+        number_id TEXT NOT NULL REFERENCES whatsapp_numbers(id) ON DELETE CASCADE,
         wa_message_id TEXT NOT NULL,
         status TEXT NOT NULL,
         occurred_at INTEGER NOT NULL,
@@ -136,7 +137,7 @@ export const initialSchema: Migration = {
         error_title TEXT,
         raw_json TEXT NOT NULL,
         received_at INTEGER NOT NULL,
-        PRIMARY KEY (workspace_id, wa_message_id, status)
+        PRIMARY KEY (workspace_id, wa_message_id, number_id, status)
       ) STRICT;
 
       CREATE TABLE whatsapp_errors (

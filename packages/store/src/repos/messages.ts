@@ -7,10 +7,16 @@ const MESSAGE_COLUMNS = `id, conversation_id AS conversationId, wa_message_id AS
   direction, type, body, status, error_code AS errorCode, error_title AS errorTitle,
   sent_by AS sentBy, occurred_at AS occurredAt, status_at AS statusAt`;
 
-/** Statuses only move forward; `failed` is final and keeps its error code. */
+/**
+ * Statuses only move forward. `failed` is final and keeps its error code, and
+ * it can only follow `pending` or `sent`: a message already delivered or read
+ * is not turned into a failure by a late or forged report.
+ */
 const rank = (column: string): string =>
   `CASE ${column} WHEN 'pending' THEN 0 WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2
      WHEN 'read' THEN 3 WHEN 'failed' THEN 4 ELSE -1 END`;
+const MOVES_FORWARD = `CASE WHEN @status = 'failed' THEN status IN ('pending', 'sent')
+  ELSE ${rank('status')} < ${rank('@status')} AND ${rank('@status')} > 0 END`;
 
 export interface InboundMessageWrite {
   conversationId: string;
@@ -23,6 +29,8 @@ export interface InboundMessageWrite {
 }
 
 export interface StatusWrite {
+  /** The number whose app signed the report; it only moves that number's messages. */
+  numberId: string;
   waMessageId: string;
   status: string;
   occurredAt: number;
@@ -120,7 +128,8 @@ export class MessageRepo {
       errorCode: number | null;
       errorTitle: string | null;
     }[];
-    for (const status of early) this.advance(waMessageId, status);
+    const numberId = this.numberOf(id);
+    for (const status of early) if (numberId) this.advance(waMessageId, numberId, status);
   }
 
   markFailed(id: string, errorCode: number | null, errorTitle: string): void {
@@ -139,13 +148,14 @@ export class MessageRepo {
   applyStatus(write: StatusWrite): string | null {
     this.store
       .statement(
-        `INSERT INTO message_statuses (workspace_id, wa_message_id, status, occurred_at,
-           recipient_id, error_code, error_title, raw_json, received_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (workspace_id, wa_message_id, status) DO NOTHING`,
+        `INSERT INTO message_statuses (workspace_id, number_id, wa_message_id, status,
+           occurred_at, recipient_id, error_code, error_title, raw_json, received_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (workspace_id, wa_message_id, number_id, status) DO NOTHING`,
       )
       .run(
         this.scope.workspaceId,
+        write.numberId,
         write.waMessageId,
         write.status,
         write.occurredAt,
@@ -155,11 +165,22 @@ export class MessageRepo {
         write.rawJson,
         this.store.clock.now(),
       );
-    return this.advance(write.waMessageId, write);
+    return this.advance(write.waMessageId, write.numberId, write);
+  }
+
+  private numberOf(messageId: string): string | undefined {
+    return this.store
+      .statement(
+        `SELECT v.number_id FROM messages m JOIN conversations v ON v.id = m.conversation_id
+         WHERE m.workspace_id = ? AND m.id = ?`,
+      )
+      .pluck()
+      .get(this.scope.workspaceId, messageId) as string | undefined;
   }
 
   private advance(
     waMessageId: string,
+    numberId: string,
     status: {
       status: string;
       occurredAt: number;
@@ -172,7 +193,9 @@ export class MessageRepo {
         `UPDATE messages SET status = @status, status_at = @at,
            error_code = coalesce(@code, error_code), error_title = coalesce(@title, error_title)
          WHERE workspace_id = @ws AND wa_message_id = @wamid AND direction = 'outbound'
-           AND ${rank('status')} < ${rank('@status')} AND ${rank('@status')} > 0
+           AND conversation_id IN
+             (SELECT id FROM conversations WHERE workspace_id = @ws AND number_id = @number)
+           AND ${MOVES_FORWARD}
          RETURNING id`,
       )
       .get({
@@ -182,6 +205,7 @@ export class MessageRepo {
         title: status.errorTitle,
         ws: this.scope.workspaceId,
         wamid: waMessageId,
+        number: numberId,
       }) as { id: string } | undefined;
     return row?.id ?? null;
   }
