@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,8 +24,10 @@ import { ensureWebBuilt, WEB_DIST } from './support/web-build.ts';
 // The simulator sends sent / delivered / read after 0.3 / 1.2 / 2.5 s.
 const STATUS_TIMEOUT = 15_000;
 const LIVE_TIMEOUT = 10_000;
-const AGENT_SCREENSHOT = join(tmpdir(), 'flowgento-e2e-agent-inbox.png');
-const AGENT_SCREENSHOT_PHONE = join(tmpdir(), 'flowgento-e2e-agent-inbox-390.png');
+// Kept for a person to look at after a run; the folder is ignored by git.
+const SCREENSHOTS = fileURLToPath(new URL('../../test-results/', import.meta.url));
+const AGENT_SCREENSHOT = join(SCREENSHOTS, 'e2e-agent-inbox.png');
+const AGENT_SCREENSHOT_PHONE = join(SCREENSHOTS, 'e2e-agent-inbox-390.png');
 
 let browser: Browser | undefined;
 let running: RunningAppliance | undefined;

@@ -36,7 +36,14 @@ export const configSchema = z
         graphApiVersion: 'v23.0',
       }),
   })
-  .strict();
+  .strict()
+  .refine(
+    (c) => c.httpRedirectPort === null || c.port === 0 || c.httpRedirectPort !== c.port,
+    {
+      message: 'must differ from port',
+      path: ['httpRedirectPort'],
+    },
+  );
 
 export type ApplianceConfig = z.infer<typeof configSchema>;
 
@@ -66,27 +73,32 @@ export function loadConfig(sources: ConfigSources = {}): ApplianceConfig {
 
   const merged: Record<string, unknown> = { ...fromFile, dataDir };
   const portText = flags.port ?? env['FLOWGENTO_PORT'];
-  if (portText !== undefined) merged['port'] = parsePort(portText);
+  if (portText !== undefined) {
+    merged['port'] = parsePort(portText, flags.port ? '--port' : 'FLOWGENTO_PORT');
+  }
   const keyFile = flags.keyFile ?? env['FLOWGENTO_KEY_FILE'];
   if (keyFile) merged['keyFile'] = resolve(keyFile);
   const httpPort = env['FLOWGENTO_HTTP_PORT'];
   if (httpPort !== undefined) {
-    merged['httpRedirectPort'] = httpPort === 'off' ? null : parsePort(httpPort);
+    merged['httpRedirectPort'] =
+      httpPort === 'off' ? null : parsePort(httpPort, 'FLOWGENTO_HTTP_PORT');
   }
   if (env['FLOWGENTO_HOST']) merged['host'] = env['FLOWGENTO_HOST'];
   if (env['FLOWGENTO_LOG_LEVEL']) merged['logLevel'] = env['FLOWGENTO_LOG_LEVEL'];
-  if (env['FLOWGENTO_SIMULATOR'] !== undefined) {
-    merged['simulator'] = { enabled: env['FLOWGENTO_SIMULATOR'] !== 'off' };
-  }
+  const simulator = env['FLOWGENTO_SIMULATOR'];
+  if (simulator !== undefined) merged['simulator'] = { enabled: parseSwitch(simulator) };
 
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
     const lines = parsed.error.issues.map(
       (issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`,
     );
+    const from = existsSync(file)
+      ? `${file} and FLOWGENTO_* variables`
+      : 'FLOWGENTO_* variables';
     throw new AppError(
       'CONFIG_INVALID',
-      `Configuration is invalid (file: ${file}):\n${lines.join('\n')}`,
+      `Configuration is invalid (from ${from}):\n${lines.join('\n')}`,
     );
   }
   return parsed.data;
@@ -111,13 +123,23 @@ function readConfigFile(path: string, required: boolean): Record<string, unknown
   }
 }
 
-function parsePort(text: string): number {
+function parsePort(text: string, source: string): number {
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+  if (text.trim() === '' || !Number.isInteger(value) || value < 0 || value > 65535) {
     throw new AppError(
       'CONFIG_INVALID',
-      `Port must be a whole number from 0 to 65535, got "${text}"`,
+      `${source} must be a whole number from 0 to 65535, got "${text}"`,
     );
   }
   return value;
+}
+
+function parseSwitch(text: string): boolean {
+  const value = text.trim().toLowerCase();
+  if (['on', 'true', '1', 'yes'].includes(value)) return true;
+  if (['off', 'false', '0', 'no'].includes(value)) return false;
+  throw new AppError(
+    'CONFIG_INVALID',
+    `FLOWGENTO_SIMULATOR must be on or off, got "${text}"`,
+  );
 }

@@ -15,6 +15,15 @@ import { createRedirectServer } from './http/redirect.ts';
 import { lanAddresses, machineHostnames } from './network.ts';
 import { APP_VERSION } from './version.ts';
 
+const TLS12_CIPHERS = [
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+].join(':');
+
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 export interface RunningAppliance {
@@ -72,6 +81,9 @@ export async function startAppliance(
       key: tls.serverKeyPem,
       cert: tls.serverCertPem,
       minVersion: 'TLSv1.2',
+      // TLS 1.2 only with forward secrecy and AEAD; TLS 1.3 suites are all fine.
+      ciphers: TLS12_CIPHERS,
+      honorCipherOrder: true,
     });
     cleanups.push(() => closeServer(server));
     await listen(server, config.port, config.host);
@@ -114,13 +126,21 @@ export async function startAppliance(
 
     let redirect: HttpServer | null = null;
     if (config.httpRedirectPort !== null) {
-      const redirectServer = createRedirectServer(port);
+      const redirectServer = createRedirectServer(port, [
+        'localhost',
+        '127.0.0.1',
+        ...machineHostnames(),
+        ...config.hostnames,
+        ...lan,
+      ]);
       redirect = redirectServer;
       cleanups.push(() => closeServer(redirectServer));
       await listen(redirectServer, config.httpRedirectPort, config.host);
     }
     const setupCode = services.access.prepareSetupCode();
-    const lanUrls = lan.map((address) => `https://${address}:${port}`);
+    // LAN addresses are reachable only when listening on every interface.
+    const everywhere = config.host === '0.0.0.0' || config.host === '::';
+    const lanUrls = everywhere ? lan.map((address) => `https://${address}:${port}`) : [];
     logger.info(
       {
         url,

@@ -1,5 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -93,6 +100,8 @@ describe('backup and restore through the CLI', () => {
     expect(restore.code).toBe(0);
     expect(restore.stdout).toContain('integrity_check: ok');
     expect(restore.stdout).toContain('messages=5');
+    expect(restore.stdout).toContain('restored: tls/ca.crt');
+    expect(statSync(join(target, 'flowgento.db')).mode & 0o777).toBe(0o600);
 
     const restored = await startAppliance(
       loadConfig({
@@ -108,6 +117,8 @@ describe('backup and restore through the CLI', () => {
       { logger: silentLogger() },
     );
     try {
+      // The CA came back too: office devices that trust it keep trusting the restore.
+      expect(restored.tls.caFingerprint256).toBe(t.running.tls.caFingerprint256);
       const client = new ApiClient(() => restored);
       await client.mutate('auth.login', { email: OWNER.email, password: OWNER.password });
       expect(await client.query<unknown[]>('inbox.conversations')).toHaveLength(1);
@@ -186,5 +197,20 @@ describe('configuration errors', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('names the variable when an environment value is wrong', () => {
+    expect(() => loadConfig({ env: { FLOWGENTO_SIMULATOR: 'banana' } })).toThrow(
+      /FLOWGENTO_SIMULATOR must be on or off/,
+    );
+    expect(() => loadConfig({ env: { FLOWGENTO_HTTP_PORT: 'maybe' } })).toThrow(
+      /FLOWGENTO_HTTP_PORT must be a whole number/,
+    );
+    expect(() =>
+      loadConfig({ env: { FLOWGENTO_PORT: '8443', FLOWGENTO_HTTP_PORT: '8443' } }),
+    ).toThrow(/httpRedirectPort: must differ from port/);
+    expect(loadConfig({ env: { FLOWGENTO_SIMULATOR: 'false' } }).simulator.enabled).toBe(
+      false,
+    );
   });
 });

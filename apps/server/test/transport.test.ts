@@ -84,32 +84,53 @@ describe('transport security', () => {
     expect(t.running.tls.caFingerprint256).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
   });
 
-  it('answers plain HTTP only with a redirect to HTTPS', async () => {
-    const server = createRedirectServer(t.running.port);
+  it('answers plain HTTP only with a redirect to HTTPS, on one of its own names', async () => {
+    const server = createRedirectServer(t.running.port, ['appliance.lan', 'localhost']);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as { port: number }).port;
-    const reply = await new Promise<{ status: number; location: string | undefined }>(
-      (resolve, reject) => {
-        request(
-          {
-            host: '127.0.0.1',
-            port,
-            path: '/trpc/auth.me?x=1',
-            headers: { host: 'appliance.lan:80' },
-          },
-          (res) => {
-            res.resume();
-            resolve({ status: res.statusCode ?? 0, location: res.headers.location });
-          },
-        )
+    const ask = (host: string, path: string) =>
+      new Promise<{ status: number; location: string | undefined }>((resolve, reject) => {
+        request({ host: '127.0.0.1', port, path, headers: { host } }, (res) => {
+          res.resume();
+          resolve({ status: res.statusCode ?? 0, location: res.headers.location });
+        })
           .on('error', reject)
           .end();
-      },
-    );
-    await new Promise((resolve) => server.close(resolve));
-    expect(reply.status).toBe(308);
-    expect(reply.location).toBe(
-      `https://appliance.lan:${t.running.port}/trpc/auth.me?x=1`,
+      });
+    try {
+      const own = await ask('appliance.lan:80', '/trpc/auth.me?x=1');
+      expect(own.status).toBe(308);
+      expect(own.location).toBe(
+        `https://appliance.lan:${t.running.port}/trpc/auth.me?x=1`,
+      );
+      const foreign = await ask('evil.example', '/login');
+      expect(foreign.location).toBe(`https://localhost:${t.running.port}/login`);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('offers only forward-secret cipher suites under TLS 1.2', async () => {
+    const attempt = (ciphers: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect({
+          host: '127.0.0.1',
+          port: t.running.port,
+          ca: t.running.tls.caCertPem,
+          servername: 'localhost',
+          maxVersion: 'TLSv1.2',
+          ciphers,
+        });
+        socket.once('secureConnect', () => {
+          const name = socket.getCipher().name;
+          socket.end();
+          resolve(name);
+        });
+        socket.once('error', reject);
+      });
+    await expect(attempt('AES128-SHA:AES256-GCM-SHA384')).rejects.toThrow();
+    expect(await attempt('ECDHE-RSA-AES128-GCM-SHA256')).toBe(
+      'ECDHE-RSA-AES128-GCM-SHA256',
     );
   });
 

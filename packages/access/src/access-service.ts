@@ -158,9 +158,13 @@ export class AccessService {
     origin: RequestOrigin,
   ): { code: string; expiresAt: number } {
     if (!assignableRoles(auth.role).includes(input.role)) {
-      throw new AppError('FORBIDDEN', `A ${auth.role} cannot invite a ${input.role}`, {
-        reason: 'role_not_assignable',
-      });
+      throw new AppError(
+        'FORBIDDEN',
+        `Your role (${auth.role}) cannot invite an ${input.role}`,
+        {
+          reason: 'role_not_assignable',
+        },
+      );
     }
     const code = humanCode(5);
     const expiresAt = this.clock.now() + INVITE_TTL_MS;
@@ -250,7 +254,7 @@ export class AccessService {
       const members = this.store.in(auth.scope).members;
       const target = this.guardTarget(auth, userId);
       if (!assignableRoles(auth.role).includes(role)) {
-        throw new AppError('FORBIDDEN', `A ${auth.role} cannot grant ${role}`, {
+        throw new AppError('FORBIDDEN', `Your role (${auth.role}) cannot grant ${role}`, {
           reason: 'role_not_assignable',
         });
       }

@@ -1,10 +1,20 @@
-import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
 import { AppError } from '@flowgento/core';
 import type { KeySetup } from '@flowgento/crypto';
 import { openEncryptedDatabase, schemaVersion, type Db } from '@flowgento/store';
 import {
   COUNTED_TABLES,
+  FILES_DIR,
   MANIFEST_FILE,
   SNAPSHOT_FILE,
   type BackupManifest,
@@ -33,6 +43,13 @@ export async function createBackup(input: {
   toDir: string;
   installationId: string;
   keySetup: KeySetup;
+  /**
+   * Files of the data folder to keep with the snapshot, by path relative to
+   * it: the configuration, and the CA whose fingerprint office devices trust
+   * (its private key is stored wrapped, so it is no easier to use here).
+   */
+  dataDir?: string;
+  dataFiles?: string[];
   now?: Date;
   onProgress?: BackupProgress;
 }): Promise<{ dir: string; manifest: BackupManifest }> {
@@ -48,11 +65,13 @@ export async function createBackup(input: {
     const snapshot = join(partial, SNAPSHOT_FILE);
     // VACUUM INTO is itself a consistent snapshot and keeps cipher and key.
     input.db.prepare('VACUUM INTO ?').run(snapshot);
+    chmodSync(snapshot, 0o600);
 
     progress('verifying snapshot', 2, 4);
     const counts = verifySnapshot(snapshot, input.dbKey);
 
     progress('checksumming', 3, 4);
+    const files = await copyDataFiles(input.dataDir, input.dataFiles ?? [], partial);
     const manifest: BackupManifest = {
       format: 1,
       createdAt: now.toISOString(),
@@ -62,6 +81,7 @@ export async function createBackup(input: {
       bytes: statSync(snapshot).size,
       sha256: await sha256File(snapshot),
       rowCounts: counts,
+      files,
       keySetup: { ...input.keySetup },
     };
     writeFileSync(
@@ -98,4 +118,24 @@ export function verifySnapshot(path: string, dbKey: Buffer): Record<string, numb
   } finally {
     db.close();
   }
+}
+
+/** Copies the named data-folder files that exist into `files/`, with their checksums. */
+async function copyDataFiles(
+  dataDir: string | undefined,
+  names: string[],
+  into: string,
+): Promise<{ name: string; sha256: string }[]> {
+  const copied: { name: string; sha256: string }[] = [];
+  if (!dataDir) return copied;
+  for (const name of names) {
+    const source = join(dataDir, name);
+    if (!existsSync(source)) continue;
+    const target = join(into, FILES_DIR, name);
+    mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
+    copyFileSync(source, target);
+    chmodSync(target, 0o600);
+    copied.push({ name, sha256: await sha256File(target) });
+  }
+  return copied;
 }

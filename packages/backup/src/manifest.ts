@@ -22,6 +22,15 @@ export const manifestSchema = z.object({
   bytes: z.number().int().nonnegative(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   rowCounts: z.record(z.string(), z.number().int().nonnegative()),
+  /** Files of the data folder kept beside the snapshot (configuration, TLS). */
+  files: z
+    .array(
+      z.object({
+        name: z.string().regex(/^(tls\/)?[A-Za-z0-9][A-Za-z0-9._-]*$/),
+        sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      }),
+    )
+    .default([]),
   /** Non-secret: how the root key is made, so a restore can ask for the right one. */
   keySetup: z.looseObject({ mode: z.enum(['file', 'passphrase']), check: z.string() }),
 });
@@ -29,3 +38,4 @@ export const manifestSchema = z.object({
 export type BackupManifest = z.infer<typeof manifestSchema>;
 export const MANIFEST_FILE = 'manifest.json';
 export const SNAPSHOT_FILE = 'flowgento.db';
+export const FILES_DIR = 'files';

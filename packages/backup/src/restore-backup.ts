@@ -1,4 +1,5 @@
 import {
+  chmodSync,
   copyFileSync,
   existsSync,
   mkdirSync,
@@ -6,10 +7,15 @@ import {
   renameSync,
   rmSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { AppError } from '@flowgento/core';
 import { latestSchemaVersion } from '@flowgento/store';
-import { MANIFEST_FILE, manifestSchema, type BackupManifest } from './manifest.ts';
+import {
+  FILES_DIR,
+  MANIFEST_FILE,
+  manifestSchema,
+  type BackupManifest,
+} from './manifest.ts';
 import { sha256File } from './hash-file.ts';
 import { verifySnapshot, type BackupProgress } from './create-backup.ts';
 
@@ -106,11 +112,38 @@ export async function restoreBackup(input: {
       }
     }
     progress('moving into place', 3, 4);
+    await restoreDataFiles(input.fromDir, input.dataDir, manifest);
     renameSync(staging, target);
     progress('done', 4, 4);
     return { manifest, databasePath: target, rowCounts };
   } catch (error) {
     rmSync(staging, { force: true });
     throw error;
+  }
+}
+
+/** Puts the configuration and TLS files back, after checking each checksum. */
+async function restoreDataFiles(
+  fromDir: string,
+  dataDir: string,
+  manifest: BackupManifest,
+): Promise<void> {
+  for (const file of manifest.files) {
+    const source = join(fromDir, FILES_DIR, file.name);
+    if (!existsSync(source) || (await sha256File(source)) !== file.sha256) {
+      throw new AppError(
+        'PRECONDITION_FAILED',
+        `${file.name} in the backup is missing or altered`,
+        {
+          reason: 'backup_file_mismatch',
+        },
+      );
+    }
+  }
+  for (const file of manifest.files) {
+    const target = join(dataDir, file.name);
+    mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
+    copyFileSync(join(fromDir, FILES_DIR, file.name), target);
+    chmodSync(target, 0o600);
   }
 }

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync } from 'node:fs';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { AppError } from '@flowgento/core';
 
@@ -52,6 +52,8 @@ export function openEncryptedDatabase(options: OpenDatabaseOptions): Db {
   }
 
   if (!options.readonly) {
+    // Encrypted or not, the file is nobody else's business.
+    chmodSync(options.path, 0o600);
     db.pragma('journal_mode = WAL');
     // FULL: a webhook is acknowledged only after its commit is on disk.
     db.pragma('synchronous = FULL');

@@ -24,6 +24,14 @@ export const backup: Command = {
         toDir,
         installationId: appliance.state.installationId,
         keySetup: appliance.state.keySetup,
+        dataDir: config.dataDir,
+        dataFiles: [
+          'flowgento.config.json',
+          'tls/ca.crt',
+          'tls/ca.key.enc',
+          'tls/server.crt',
+          'tls/server.key.enc',
+        ],
         onProgress: (step, done, total) => say(`  [${done}/${total}] ${step}`),
       });
       appliance.store.transaction(() =>
@@ -36,6 +44,9 @@ export const backup: Command = {
         }),
       );
       say(`Backup written to ${dir}`);
+      say(
+        `  also kept: ${manifest.files.map((f) => f.name).join(', ') || 'no configuration files'}`,
+      );
       say(`  ${manifest.bytes} bytes, sha256 ${manifest.sha256}`);
       say(
         `  rows: ${Object.entries(manifest.rowCounts)

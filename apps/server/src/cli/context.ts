@@ -1,4 +1,4 @@
-import { createLogger, type Logger } from '@flowgento/core';
+import { AppError, createLogger, type Logger } from '@flowgento/core';
 import { loadConfig, type ApplianceConfig } from '../config.ts';
 
 /** Configuration and logger for a CLI run, from flags, environment and file. */
@@ -27,7 +27,7 @@ export function requireText(
 ): string {
   const value = values[name];
   if (typeof value !== 'string' || value.trim() === '') {
-    throw new Error(`--${name} is required`);
+    throw new AppError('INVALID_INPUT', `--${name} is required (see --help)`);
   }
   return value;
 }

@@ -46,6 +46,9 @@ export const restore: Command = {
     });
     say(`Restored into ${config.dataDir}`);
     say('  integrity_check: ok');
+    if (report.manifest.files.length > 0) {
+      say(`  restored: ${report.manifest.files.map((f) => f.name).join(', ')}`);
+    }
     say(
       `  rows: ${Object.entries(report.rowCounts)
         .map(([t, n]) => `${t}=${n}`)

@@ -67,7 +67,9 @@ export const simulate: Command = {
       if (!number) {
         throw new AppError(
           'NOT_FOUND',
-          'No simulated WhatsApp number; connect one on the WhatsApp settings page',
+          candidates.length === 0
+            ? 'No simulated WhatsApp number yet: use "Connect a simulated number" in the Inbox\'s simulator panel'
+            : `No simulated number with phone_number_id ${String(values['number'])}; known: ${candidates.map((n) => n.phoneNumberId).join(', ')}`,
         );
       }
       const payload = buildTextWebhook({
@@ -88,10 +90,17 @@ export const simulate: Command = {
       typeof values['url'] === 'string'
         ? values['url']
         : `https://127.0.0.1:${config.port}`;
-    const reply = await postBytes(new URL('/webhooks/whatsapp', base), body, {
+    const url = new URL('/webhooks/whatsapp', base);
+    const reply = await postBytes(url, body, {
       headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
       timeoutMs: 10_000,
       caCertPem: readFileSync(join(dataPaths(config.dataDir).tls, 'ca.crt'), 'utf8'),
+    }).catch((error: unknown) => {
+      throw new AppError(
+        'UPSTREAM_FAILED',
+        `No appliance answered at ${url.origin} (${(error as Error).message}). ` +
+          'Is it running? Pass --port or --url if it listens elsewhere.',
+      );
     });
     if (reply.status !== 200) {
       throw new AppError(

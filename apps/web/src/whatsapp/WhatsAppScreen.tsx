@@ -5,11 +5,13 @@ import { ErrorNote } from '../forms/ErrorNote.tsx';
 import { can } from '../permissions.ts';
 import { NumberCard } from './NumberCard.tsx';
 import { NumberForm } from './NumberForm.tsx';
+import { ConnectSimulatedNumber } from '../simulator/ConnectSimulatedNumber.tsx';
 
 /** The workspace's WhatsApp numbers and what to paste into Meta's dashboard. */
 export function WhatsAppScreen({ me }: { me: Me }) {
   const trpc = useTRPC();
   const numbers = useQuery(trpc.whatsapp.numbers.queryOptions());
+  const info = useQuery(trpc.system.info.queryOptions());
   const manage = can(me, 'whatsapp.manage');
   // null: no form; 'new': adding; otherwise the id of the number being edited.
   const [editing, setEditing] = useState<string | null>(null);
@@ -34,6 +36,15 @@ export function WhatsAppScreen({ me }: { me: Me }) {
       <ErrorNote error={numbers.error} />
       {list.length === 0 && !numbers.isPending && (
         <p className="muted">No numbers connected yet.</p>
+      )}
+      {manage && info.data?.simulator && !list.some((n) => n.simulated) && (
+        <section className="card sim-card">
+          <p className="small">
+            <span className="sim-tag">SIMULATED</span> Try the appliance without a Meta
+            account: a number that lives in the built-in Cloud API simulator.
+          </p>
+          <ConnectSimulatedNumber />
+        </section>
       )}
       {list.map((number) => (
         <NumberCard
