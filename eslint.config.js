@@ -104,6 +104,8 @@ export default tseslint.config(
         Buffer: 'readonly',
         URL: 'readonly',
         console: 'readonly',
+        setInterval: 'readonly',
+        setTimeout: 'readonly',
       },
     },
   },
