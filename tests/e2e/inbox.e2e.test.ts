@@ -160,12 +160,26 @@ describe('inbox, end to end in Chromium', () => {
     await status.filter({ hasText: /^Delivered$/ }).waitFor({ timeout: STATUS_TIMEOUT });
     await status.filter({ hasText: /^Read$/ }).waitFor({ timeout: STATUS_TIMEOUT });
     expect(await agent.getByTestId('reply-input').inputValue()).toBe('');
+    // Deleting is for OWNER and ADMIN only: the agent is not offered it.
+    expect(await agent.getByRole('button', { name: 'Delete conversation' }).count()).toBe(
+      0,
+    );
     expect(await pageWasNotReloaded(agent)).toBe(true);
 
     await agent.screenshot({ path: AGENT_SCREENSHOT });
     await agent.setViewportSize({ width: 390, height: 800 });
     await agent.getByText('← Conversations').waitFor();
     await agent.screenshot({ path: AGENT_SCREENSHOT_PHONE });
+
+    // The OWNER deletes the conversation; it disappears for the agent too.
+    await owner.getByTestId('conversation-item').filter({ hasText: 'Asha Rao' }).click();
+    await owner.getByRole('button', { name: 'Delete conversation' }).click();
+    await owner.getByTestId('confirm-delete-conversation').click();
+    await agent.setViewportSize({ width: 1280, height: 800 });
+    await item.waitFor({ state: 'detached', timeout: LIVE_TIMEOUT });
+    expect(await agent.getByRole('button', { name: 'Delete conversation' }).count()).toBe(
+      0,
+    );
 
     // No CSP violation, script error or request to another host on the way.
     expect(watches.flatMap((w) => w.problems)).toEqual([]);

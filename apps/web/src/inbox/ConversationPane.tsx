@@ -6,9 +6,14 @@ import { serviceWindowText, windowOpen } from '../format.ts';
 import { contactName, contactNumber } from './contact.ts';
 import { MessageItem } from './MessageItem.tsx';
 import { ReplyBox } from './ReplyBox.tsx';
+import { DeleteConversation } from './DeleteConversation.tsx';
 
 /** The open conversation: its messages, the service window and the reply box. */
-export function ConversationPane(props: { conversationId: string; now: number }) {
+export function ConversationPane(props: {
+  conversationId: string;
+  now: number;
+  mayDelete: boolean;
+}) {
   const { conversationId } = props;
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -76,6 +81,11 @@ export function ConversationPane(props: { conversationId: string; now: number })
         <p className="note">This contact opted out of messages; replies are refused.</p>
       )}
       <ReplyBox conversationId={conversation.id} windowOpen={open} />
+      {props.mayDelete && (
+        <footer className="pane-footer">
+          <DeleteConversation conversationId={conversation.id} />
+        </footer>
+      )}
     </section>
   );
 }

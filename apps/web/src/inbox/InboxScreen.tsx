@@ -5,6 +5,7 @@ import { SimulatorPanel } from '../simulator/SimulatorPanel.tsx';
 import { useNow } from '../use-now.ts';
 import { ConversationList } from './ConversationList.tsx';
 import { ConversationPane } from './ConversationPane.tsx';
+import { can } from '../permissions.ts';
 import { LiveStatus } from './LiveStatus.tsx';
 import { useInboxEvents } from './use-inbox-events.ts';
 
@@ -48,6 +49,7 @@ export function InboxScreen({
           key={conversationId}
           conversationId={conversationId}
           now={now}
+          mayDelete={can(me, 'conversations.delete')}
         />
       ) : (
         <section className="pane pane-empty muted">
