@@ -1,7 +1,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { useTRPC } from '../api.ts';
 import { ErrorNote } from '../forms/ErrorNote.tsx';
-import { Field } from '../forms/Field.tsx';
+import { NewAccountFields } from '../forms/NewAccountFields.tsx';
 import { field, readForm } from '../forms/form-data.ts';
 import { useSignedIn } from './use-sign-in.ts';
 import { AuthCard } from './AuthCard.tsx';
@@ -32,23 +32,7 @@ export function InviteScreen({ code }: { code: string }) {
           });
         }}
       >
-        <Field
-          label="Your name"
-          name="displayName"
-          required
-          maxLength={80}
-          autoComplete="name"
-        />
-        <Field label="Email" name="email" type="email" required autoComplete="username" />
-        <Field
-          label="Password"
-          name="password"
-          type="password"
-          required
-          minLength={10}
-          autoComplete="new-password"
-          hint="At least 10 characters."
-        />
+        <NewAccountFields />
         <ErrorNote error={accept.error} testId="invite-error" />
         <button type="submit" className="primary" disabled={accept.isPending || !code}>
           {accept.isPending ? 'Joining…' : 'Accept invite'}

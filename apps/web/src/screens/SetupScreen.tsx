@@ -2,6 +2,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useTRPC } from '../api.ts';
 import { ErrorNote } from '../forms/ErrorNote.tsx';
 import { Field } from '../forms/Field.tsx';
+import { NewAccountFields } from '../forms/NewAccountFields.tsx';
 import { field, readForm } from '../forms/form-data.ts';
 import { useSignedIn } from './use-sign-in.ts';
 import { AuthCard } from './AuthCard.tsx';
@@ -39,23 +40,7 @@ export function SetupScreen() {
           spellCheck={false}
         />
         <Field label="Workspace name" name="workspaceName" required maxLength={80} />
-        <Field
-          label="Your name"
-          name="displayName"
-          required
-          maxLength={80}
-          autoComplete="name"
-        />
-        <Field label="Email" name="email" type="email" required autoComplete="username" />
-        <Field
-          label="Password"
-          name="password"
-          type="password"
-          required
-          minLength={10}
-          autoComplete="new-password"
-          hint="At least 10 characters."
-        />
+        <NewAccountFields />
         <ErrorNote error={setup.error} testId="setup-error" />
         <button type="submit" className="primary" disabled={setup.isPending}>
           {setup.isPending ? 'Creating workspace…' : 'Create workspace'}
