@@ -251,3 +251,29 @@ describe('webhook intake over HTTPS', () => {
     expect(scoped.messages.get(id)?.status).toBe('sent');
   });
 });
+
+describe('the intake thread', () => {
+  it('is replaced when it dies, and the next deliveries are stored once', async () => {
+    // The appliance from beforeEach, with its number configured.
+    const writer = t.running.intakeWriter as unknown as {
+      worker: { terminate(): Promise<number> };
+    };
+    await writer.worker.terminate();
+
+    let stored = false;
+    for (let attempt = 0; attempt < 50 && !stored; attempt += 1) {
+      const reply = await deliverText(app(), {
+        text: 'after a crash',
+        waMessageId: 'wamid.AFTERCRASH',
+      });
+      stored = reply.status === 200;
+      if (!stored) {
+        expect(reply.status).toBe(500);
+        expect(reply.body).not.toMatch(/at .*\.ts/);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+    expect(stored).toBe(true);
+    expect(messageCount()).toBe(1);
+  });
+});

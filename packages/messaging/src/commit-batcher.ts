@@ -33,6 +33,11 @@ export class CommitBatcher {
     });
   }
 
+  /** Commits what is queued now, instead of at the next turn (before closing). */
+  drain(): void {
+    this.flush();
+  }
+
   private flush(): void {
     this.scheduled = false;
     while (this.queue.length > 0) {

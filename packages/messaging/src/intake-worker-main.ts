@@ -28,10 +28,15 @@ try {
 
   port.on('message', (message: ToWorker) => {
     if (message.type === 'close') {
-      checkpointer.stop();
-      store.close();
-      send({ type: 'closed', stats: batcher.stats });
-      port.close();
+      // Writes that arrived before the close are committed and answered
+      // (their answers go out as microtasks) before the connection closes.
+      batcher.drain();
+      setImmediate(() => {
+        checkpointer.stop();
+        store.close();
+        send({ type: 'closed', stats: batcher.stats });
+        port.close();
+      });
       return;
     }
     batcher
