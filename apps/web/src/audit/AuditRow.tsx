@@ -30,10 +30,8 @@ export function AuditRow({ entry }: { entry: Entry }) {
         {entry.targetType ? (
           <span title={entry.targetId ?? undefined}>
             {entry.targetType.replace(/_/g, ' ')}{' '}
-            {/* Ids are UUIDs; eight characters tell rows apart, the tooltip has all. */}
-            {entry.targetId && (
-              <code className="muted">{entry.targetId.slice(0, 8)}</code>
-            )}
+            {/* Ids are time-ordered UUIDs: their tail tells rows apart; the tooltip has all. */}
+            {entry.targetId && <code className="muted">…{entry.targetId.slice(-8)}</code>}
           </span>
         ) : (
           '—'
