@@ -66,12 +66,3 @@ export function toAppError(error: unknown): AppError {
   if (isAppError(error)) return error;
   return new AppError('INTERNAL', 'Internal error', { cause: error });
 }
-
-export function httpStatusOf(code: ErrorCode): number {
-  return httpStatusByCode[code];
-}
-
-/** Marks a branch the type checker proves unreachable. */
-export function assertNever(value: never, what = 'value'): never {
-  throw new AppError('INTERNAL', `Unexpected ${what}: ${String(value)}`);
-}

@@ -1,4 +1,4 @@
-import { AppError, systemClock, type Clock } from '@flowgento/core';
+import { systemClock, type Clock } from '@flowgento/core';
 import type Database from 'better-sqlite3-multiple-ciphers';
 import type { Db } from './database.ts';
 import type { WorkspaceScope } from './scope.ts';
@@ -65,18 +65,5 @@ export class Store {
       this.db.pragma('wal_checkpoint(TRUNCATE)');
       this.db.close();
     }
-  }
-}
-
-/** Throws unless a write changed exactly `expected` rows. */
-export function expectChanges(
-  result: { changes: number },
-  expected: number,
-  what: string,
-): void {
-  if (result.changes !== expected) {
-    throw new AppError('NOT_FOUND', `${what} was not found`, {
-      reason: 'row_count_mismatch',
-    });
   }
 }

@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { AppError, isAppError } from '@flowgento/core';
+import { isAppError } from '@flowgento/core';
 import { complain, say } from './output.ts';
 import { commands, type Command } from './commands.ts';
 
@@ -100,5 +100,3 @@ main(process.argv.slice(2)).then(
     process.exitCode = 1;
   },
 );
-
-export { AppError };

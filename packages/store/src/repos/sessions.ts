@@ -67,9 +67,4 @@ export class SessionRepo {
       .statement('DELETE FROM sessions WHERE user_id = ? AND workspace_id = ?')
       .run(userId, workspaceId);
   }
-
-  deleteExpired(now: number): number {
-    return this.store.statement('DELETE FROM sessions WHERE expires_at <= ?').run(now)
-      .changes;
-  }
 }
