@@ -258,15 +258,7 @@ export class AccessService {
           reason: 'role_not_assignable',
         });
       }
-      if (target.role === 'OWNER' && role !== 'OWNER' && members.countOwners() <= 1) {
-        throw new AppError(
-          'PRECONDITION_FAILED',
-          'A workspace keeps at least one OWNER',
-          {
-            reason: 'last_owner',
-          },
-        );
-      }
+      this.keepAnOwner(auth, target.role, role);
       if (target.role === role) return;
       members.setRole(userId, role);
       // Their open sessions were granted under the old role; they sign in again.
@@ -286,15 +278,7 @@ export class AccessService {
     this.store.transaction(() => {
       const members = this.store.in(auth.scope).members;
       const target = this.guardTarget(auth, userId);
-      if (target.role === 'OWNER' && members.countOwners() <= 1) {
-        throw new AppError(
-          'PRECONDITION_FAILED',
-          'A workspace keeps at least one OWNER',
-          {
-            reason: 'last_owner',
-          },
-        );
-      }
+      this.keepAnOwner(auth, target.role, null);
       members.remove(userId);
       this.store.sessions.deleteForUserInWorkspace(userId, auth.workspaceId);
       this.audit.record({
@@ -306,6 +290,16 @@ export class AccessService {
         details: { role: target.role },
       });
     });
+  }
+
+  /** Refuses a change that would leave the workspace without an OWNER. */
+  private keepAnOwner(auth: AuthContext, currentRole: Role, nextRole: Role | null): void {
+    if (currentRole !== 'OWNER' || nextRole === 'OWNER') return;
+    if (this.store.in(auth.scope).members.countOwners() <= 1) {
+      throw new AppError('PRECONDITION_FAILED', 'A workspace keeps at least one OWNER', {
+        reason: 'last_owner',
+      });
+    }
   }
 
   /** The member an admin action targets, refusing self-changes and ADMIN→OWNER. */

@@ -7,16 +7,10 @@ import type {
   NumberSettingsService,
   ReplyService,
 } from '@flowgento/messaging';
+import type { CloudApiSimulator } from '@flowgento/whatsapp';
 
 /** The built-in Cloud API simulator, as the API sees it; null when it is off. */
-export interface SimulatorControl {
-  sendCustomerMessage(input: {
-    phoneNumberId: string;
-    from: string;
-    profileName: string;
-    text: string;
-  }): Promise<{ waMessageId: string }>;
-}
+export type SimulatorControl = Pick<CloudApiSimulator, 'sendCustomerMessage'>;
 
 export interface ApplianceInfo {
   version: string;

@@ -1,7 +1,12 @@
 import { AppError, randomToken, type RequestOrigin } from '@flowgento/core';
 import { sha256Hex } from '@flowgento/crypto';
 import type { AuditActor, AuditLog } from '@flowgento/audit';
-import type { Store, WhatsAppNumber, WorkspaceScope } from '@flowgento/store';
+import type {
+  NumberWrite,
+  Store,
+  WhatsAppNumber,
+  WorkspaceScope,
+} from '@flowgento/store';
 import { numberSecretAad, type SecretBox } from './secret-box.ts';
 
 export interface NumberSettingsInput {
@@ -49,9 +54,10 @@ export class NumberSettingsService {
   }
 
   save(acting: ActingMember, input: NumberSettingsInput, numberId?: string): NumberView {
-    const saved = this.store.transaction(() => {
-      const numbers = this.store.in(acting.scope).numbers;
-      const current = numberId ? numbers.get(numberId) : undefined;
+    return this.saveAudited(acting, numberId, () => {
+      const current = numberId
+        ? this.store.in(acting.scope).numbers.get(numberId)
+        : undefined;
       if (numberId && !current)
         throw new AppError('NOT_FOUND', 'No such WhatsApp number');
       const owner = this.store.routing.numberByPhoneNumberId(input.phoneNumberId);
@@ -62,38 +68,17 @@ export class NumberSettingsService {
       }
       const secret = (name: keyof typeof numberSecretAad, given: string | undefined) =>
         this.resolveSecret(current, name, given);
-      const accessToken = secret('accessToken', input.accessToken);
-      const appSecret = secret('appSecret', input.appSecret);
-      const verifyToken = secret('verifyToken', input.verifyToken);
-
-      const number = numbers.save(
+      const write = this.writeOf(
+        input,
         {
-          phoneNumberId: input.phoneNumberId,
-          businessAccountId: input.businessAccountId,
-          displayPhoneNumber: input.displayPhoneNumber,
-          wrapAccessToken: (id) =>
-            this.secrets.wrap(accessToken, numberSecretAad.accessToken(id)),
-          wrapAppSecret: (id) =>
-            this.secrets.wrap(appSecret, numberSecretAad.appSecret(id)),
-          wrapVerifyToken: (id) =>
-            this.secrets.wrap(verifyToken, numberSecretAad.verifyToken(id)),
-          verifyTokenHash: sha256Hex(verifyToken),
-          simulated: current?.simulated ?? false,
+          accessToken: secret('accessToken', input.accessToken),
+          appSecret: secret('appSecret', input.appSecret),
+          verifyToken: secret('verifyToken', input.verifyToken),
         },
-        numberId,
+        current?.simulated ?? false,
       );
-      this.audit.record({
-        workspaceId: acting.scope.workspaceId,
-        actor: acting.actor,
-        action: 'whatsapp.settings_changed',
-        target: { type: 'whatsapp_number', id: number.id },
-        origin: acting.origin,
-        details: { changed: changedFields(current, input).join(',') },
-      });
-      return number;
+      return { write, changed: changedFields(current, input).join(',') };
     });
-    this.onChange();
-    return this.view(saved);
   }
 
   /** Connects a number that lives in the built-in Cloud API simulator. */
@@ -104,33 +89,71 @@ export class NumberSettingsService {
       .find((n) => n.simulated);
     if (existing) return this.view(existing);
     const suffix = String(Date.now() % 1_000_000).padStart(6, '0');
-    const verifyToken = randomToken(12);
+    const fields = {
+      phoneNumberId: `sim-${randomToken(6)}`,
+      businessAccountId: `sim-waba-${randomToken(4)}`,
+      displayPhoneNumber: `+1 555 01${suffix.slice(0, 2)} ${suffix.slice(2)}`,
+    };
+    const secrets = {
+      accessToken: `SIM-${randomToken(24)}`,
+      appSecret: randomToken(24),
+      verifyToken: randomToken(12),
+    };
+    return this.saveAudited(acting, undefined, () => ({
+      write: this.writeOf(fields, secrets, true),
+      changed: 'simulated_number_connected',
+    }));
+  }
+
+  /**
+   * Saves a number and its audit entry in one transaction (`prepare` runs
+   * inside it, so its checks see the rows the save will change), then tells
+   * intake and the simulator.
+   */
+  private saveAudited(
+    acting: ActingMember,
+    numberId: string | undefined,
+    prepare: () => { write: NumberWrite; changed: string },
+  ): NumberView {
     const saved = this.store.transaction(() => {
-      const number = this.store.in(acting.scope).numbers.save({
-        phoneNumberId: `sim-${randomToken(6)}`,
-        businessAccountId: `sim-waba-${randomToken(4)}`,
-        displayPhoneNumber: `+1 555 01${suffix.slice(0, 2)} ${suffix.slice(2)}`,
-        wrapAccessToken: (id) =>
-          this.secrets.wrap(`SIM-${randomToken(24)}`, numberSecretAad.accessToken(id)),
-        wrapAppSecret: (id) =>
-          this.secrets.wrap(randomToken(24), numberSecretAad.appSecret(id)),
-        wrapVerifyToken: (id) =>
-          this.secrets.wrap(verifyToken, numberSecretAad.verifyToken(id)),
-        verifyTokenHash: sha256Hex(verifyToken),
-        simulated: true,
-      });
+      const { write, changed } = prepare();
+      const number = this.store.in(acting.scope).numbers.save(write, numberId);
       this.audit.record({
         workspaceId: acting.scope.workspaceId,
         actor: acting.actor,
         action: 'whatsapp.settings_changed',
         target: { type: 'whatsapp_number', id: number.id },
         origin: acting.origin,
-        details: { changed: 'simulated_number_connected' },
+        details: { changed },
       });
       return number;
     });
     this.onChange();
     return this.view(saved);
+  }
+
+  /** A row to store: each secret wrapped and bound to the row's id. */
+  private writeOf(
+    fields: Pick<
+      NumberSettingsInput,
+      'phoneNumberId' | 'businessAccountId' | 'displayPhoneNumber'
+    >,
+    secrets: Record<keyof typeof numberSecretAad, string>,
+    simulated: boolean,
+  ): NumberWrite {
+    return {
+      phoneNumberId: fields.phoneNumberId,
+      businessAccountId: fields.businessAccountId,
+      displayPhoneNumber: fields.displayPhoneNumber,
+      wrapAccessToken: (id) =>
+        this.secrets.wrap(secrets.accessToken, numberSecretAad.accessToken(id)),
+      wrapAppSecret: (id) =>
+        this.secrets.wrap(secrets.appSecret, numberSecretAad.appSecret(id)),
+      wrapVerifyToken: (id) =>
+        this.secrets.wrap(secrets.verifyToken, numberSecretAad.verifyToken(id)),
+      verifyTokenHash: sha256Hex(secrets.verifyToken),
+      simulated,
+    };
   }
 
   /** True when `token` is the verify token of some number (Meta's GET handshake). */

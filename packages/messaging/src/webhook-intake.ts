@@ -29,6 +29,8 @@ export interface IntakeResult {
  */
 export class WebhookIntake {
   private apps: SigningApp[] = [];
+  /** The apps' secrets in the same order, built once per refresh, not per request. */
+  private appSecrets: string[] = [];
 
   constructor(
     private readonly store: Store,
@@ -53,17 +55,14 @@ export class WebhookIntake {
       bySecret.set(appSecret, app);
     }
     this.apps = [...bySecret.values()];
+    this.appSecrets = this.apps.map((app) => app.appSecret);
   }
 
   async receive(
     rawBody: Buffer,
     signatureHeader: string | undefined,
   ): Promise<IntakeResult> {
-    const index = matchSignature(
-      signatureHeader,
-      rawBody,
-      this.apps.map((app) => app.appSecret),
-    );
+    const index = matchSignature(signatureHeader, rawBody, this.appSecrets);
     const app = this.apps[index];
     if (!app) {
       throw new AppError(

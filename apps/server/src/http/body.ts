@@ -1,16 +1,17 @@
 import type { IncomingMessage } from 'node:http';
 import { AppError } from '@flowgento/core';
 
+const tooLarge = () =>
+  new AppError('INVALID_INPUT', 'Request body is too large', {
+    reason: 'body_too_large',
+  });
+
 /** Reads the whole body as raw bytes, refusing more than `limit` bytes. */
 export function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > limit) {
-      reject(
-        new AppError('INVALID_INPUT', 'Request body is too large', {
-          reason: 'body_too_large',
-        }),
-      );
+      reject(tooLarge());
       req.resume();
       return;
     }
@@ -19,11 +20,7 @@ export function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
-        reject(
-          new AppError('INVALID_INPUT', 'Request body is too large', {
-            reason: 'body_too_large',
-          }),
-        );
+        reject(tooLarge());
         req.destroy();
         return;
       }
