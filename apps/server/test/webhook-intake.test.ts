@@ -23,6 +23,26 @@ function messageCount(): number {
 
 let owner: Awaited<ReturnType<typeof setupOwner>>;
 
+/** A customer writes, and a reply to them is accepted by Meta under `waMessageId`. */
+async function acceptedReply(waMessageId: string) {
+  await deliverText(app(), { text: 'hi' });
+  const store = t.running.appliance.store;
+  const wsId = store.db.prepare('SELECT id FROM workspaces').pluck().get() as string;
+  const scoped = store.in(workspaceScope(wsId));
+  const conversation = scoped.conversations.list()[0]!;
+  const user = store.db.prepare('SELECT id FROM users').pluck().get() as string;
+  const id = store.transaction(() =>
+    scoped.messages.insertOutbound({
+      conversationId: conversation.id,
+      body: 'ok',
+      sentBy: user,
+      rawJson: '{}',
+    }),
+  );
+  store.transaction(() => scoped.messages.markAccepted(id, waMessageId));
+  return { scoped, id };
+}
+
 beforeEach(async () => {
   t = await startTestAppliance({ FLOWGENTO_SIMULATOR: 'off' });
   owner = await setupOwner(app);
@@ -118,21 +138,7 @@ describe('webhook intake over HTTPS', () => {
   });
 
   it('moves an outbound message forward only: read is not undone by a late delivered', async () => {
-    const store = t.running.appliance.store;
-    await deliverText(app(), { text: 'hi' });
-    const wsId = store.db.prepare('SELECT id FROM workspaces').pluck().get() as string;
-    const scoped = store.in(workspaceScope(wsId));
-    const conversation = scoped.conversations.list()[0]!;
-    const user = store.db.prepare('SELECT id FROM users').pluck().get() as string;
-    const id = store.transaction(() =>
-      scoped.messages.insertOutbound({
-        conversationId: conversation.id,
-        body: 'ok',
-        sentBy: user,
-        rawJson: '{}',
-      }),
-    );
-    store.transaction(() => scoped.messages.markAccepted(id, 'wamid.OUT1'));
+    const { scoped, id } = await acceptedReply('wamid.OUT1');
 
     expect((await deliverStatus(app(), 'wamid.OUT1', 'read')).status).toBe(200);
     expect((await deliverStatus(app(), 'wamid.OUT1', 'delivered')).status).toBe(200);
@@ -219,21 +225,7 @@ describe('webhook intake over HTTPS', () => {
       verifyToken: 'another-verify-token',
     };
     await owner.mutate('whatsapp.save', other);
-    await deliverText(app(), { text: 'hi' });
-    const store = t.running.appliance.store;
-    const wsId = store.db.prepare('SELECT id FROM workspaces').pluck().get() as string;
-    const scoped = store.in(workspaceScope(wsId));
-    const conversation = scoped.conversations.list()[0]!;
-    const user = store.db.prepare('SELECT id FROM users').pluck().get() as string;
-    const id = store.transaction(() =>
-      scoped.messages.insertOutbound({
-        conversationId: conversation.id,
-        body: 'ok',
-        sentBy: user,
-        rawJson: '{}',
-      }),
-    );
-    store.transaction(() => scoped.messages.markAccepted(id, 'wamid.VICTIM'));
+    const { scoped, id } = await acceptedReply('wamid.VICTIM');
 
     const forged = Buffer.from(
       JSON.stringify(
