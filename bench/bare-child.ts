@@ -4,6 +4,7 @@
  */
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { TLS_SERVER_OPTIONS } from '../apps/server/src/http/tls-options.ts';
 import { announcePort, onStopRequest, readSettings } from './child-io.ts';
 
 interface BareSettings {
@@ -15,8 +16,7 @@ interface BareSettings {
 const ANSWER = Buffer.from('EVENT_RECEIVED');
 
 const { keyPem, certPem } = await readSettings<BareSettings>();
-// The same options the appliance passes in apps/server/src/server.ts.
-const server = createServer({ key: keyPem, cert: certPem, minVersion: 'TLSv1.2' });
+const server = createServer({ key: keyPem, cert: certPem, ...TLS_SERVER_OPTIONS });
 
 server.on('request', (req, res) => {
   let size = 0;

@@ -14,15 +14,7 @@ import { createRequestHandler } from './http/routes.ts';
 import { createRedirectServer } from './http/redirect.ts';
 import { lanAddresses, machineHostnames } from './network.ts';
 import { APP_VERSION } from './version.ts';
-
-const TLS12_CIPHERS = [
-  'ECDHE-ECDSA-AES128-GCM-SHA256',
-  'ECDHE-RSA-AES128-GCM-SHA256',
-  'ECDHE-ECDSA-AES256-GCM-SHA384',
-  'ECDHE-RSA-AES256-GCM-SHA384',
-  'ECDHE-ECDSA-CHACHA20-POLY1305',
-  'ECDHE-RSA-CHACHA20-POLY1305',
-].join(':');
+import { TLS_SERVER_OPTIONS } from './http/tls-options.ts';
 
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
@@ -80,10 +72,7 @@ export async function startAppliance(
     const server: Server = createHttpsServer({
       key: tls.serverKeyPem,
       cert: tls.serverCertPem,
-      minVersion: 'TLSv1.2',
-      // TLS 1.2 only with forward secrecy and AEAD; TLS 1.3 suites are all fine.
-      ciphers: TLS12_CIPHERS,
-      honorCipherOrder: true,
+      ...TLS_SERVER_OPTIONS,
     });
     cleanups.push(() => closeServer(server));
     await listen(server, config.port, config.host);
