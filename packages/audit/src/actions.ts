@@ -11,6 +11,11 @@ export const AUDIT_ACTIONS = [
   'whatsapp.settings_changed',
   'conversation.deleted',
   'backup.created',
+  'two_factor.enabled',
+  'two_factor.disabled',
+  'two_factor.recovery_codes_replaced',
+  'workspace.two_factor_required',
+  'workspace.two_factor_optional',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

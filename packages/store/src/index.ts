@@ -7,3 +7,4 @@ export * from './types.ts';
 export type { NumberWrite } from './repos/numbers.ts';
 export type { InboundMessageWrite, StatusWrite } from './repos/messages.ts';
 export * from './checkpointer.ts';
+export type { TwoFactorRecord, LoginChallenge } from './repos/two-factor.ts';

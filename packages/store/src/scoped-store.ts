@@ -6,6 +6,7 @@ import { NumberRepo } from './repos/numbers.ts';
 import { ContactRepo } from './repos/contacts.ts';
 import { ConversationRepo } from './repos/conversations.ts';
 import { MessageRepo } from './repos/messages.ts';
+import { WorkspaceSettingsRepo } from './repos/workspace-settings.ts';
 
 /** Every repository of one workspace; each query binds `scope.workspaceId`. */
 export class ScopedStore {
@@ -16,6 +17,7 @@ export class ScopedStore {
   readonly contacts: ContactRepo;
   readonly conversations: ConversationRepo;
   readonly messages: MessageRepo;
+  readonly settings: WorkspaceSettingsRepo;
 
   constructor(store: Store, scope: WorkspaceScope) {
     this.scope = scope;
@@ -25,5 +27,6 @@ export class ScopedStore {
     this.contacts = new ContactRepo(store, scope);
     this.conversations = new ConversationRepo(store, scope);
     this.messages = new MessageRepo(store, scope);
+    this.settings = new WorkspaceSettingsRepo(store, scope);
   }
 }

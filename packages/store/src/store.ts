@@ -8,6 +8,7 @@ import { SessionRepo } from './repos/sessions.ts';
 import { SetupRepo } from './repos/setup.ts';
 import { RoutingRepo } from './repos/routing.ts';
 import { InviteLookup } from './repos/invites.ts';
+import { TwoFactorRepo } from './repos/two-factor.ts';
 import { ScopedStore } from './scoped-store.ts';
 
 type Statement = Database.Statement<unknown[], unknown>;
@@ -27,6 +28,7 @@ export class Store {
   readonly setup: SetupRepo;
   readonly routing: RoutingRepo;
   readonly invites: InviteLookup;
+  readonly twoFactor: TwoFactorRepo;
   private readonly statements = new Map<string, Statement>();
 
   constructor(db: Db, clock: Clock = systemClock) {
@@ -38,6 +40,7 @@ export class Store {
     this.setup = new SetupRepo(this);
     this.routing = new RoutingRepo(this);
     this.invites = new InviteLookup(this);
+    this.twoFactor = new TwoFactorRepo(this);
   }
 
   /** A prepared statement, compiled once per connection. */

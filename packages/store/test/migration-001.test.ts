@@ -9,7 +9,7 @@ describe('migration 001 (initial schema) on a fresh encrypted database', () => {
   it('creates every table and records schema version 1', () => {
     env = tempDatabase();
     const db = openEncryptedDatabase({ path: env.path, key: env.key });
-    expect(migrate(db)).toEqual([1]);
+    expect(migrate(db, 1)).toEqual([1]);
     expect(schemaVersion(db)).toBe(1);
     const tables = db
       .prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name`)
@@ -32,7 +32,7 @@ describe('migration 001 (initial schema) on a fresh encrypted database', () => {
         'workspaces',
       ]),
     );
-    expect(migrate(db)).toEqual([]);
+    expect(migrate(db, 1)).toEqual([]);
     db.close();
   });
 
@@ -55,7 +55,7 @@ describe('migration 001 (initial schema) on a fresh encrypted database', () => {
     env = tempDatabase();
     const store = env.open();
     store.db.exec(`
-      INSERT INTO workspaces VALUES ('w', 'W', 0);
+      INSERT INTO workspaces (id, name, created_at) VALUES ('w', 'W', 0);
       INSERT INTO whatsapp_numbers VALUES ('n', 'w', 'p', 'b', 'd', x'00', x'00', x'00', 'h', 0, 0, 0);
       INSERT INTO contacts (id, workspace_id, wa_id, created_at, updated_at) VALUES ('c', 'w', '1', 0, 0);
       INSERT INTO conversations (id, workspace_id, number_id, contact_id, last_message_at, created_at)

@@ -1,5 +1,6 @@
 import type { Db } from '../database.ts';
 import { initialSchema } from './001-initial.ts';
+import { twoFactor } from './006-two-factor.ts';
 
 export interface Migration {
   version: number;
@@ -8,7 +9,7 @@ export interface Migration {
 }
 
 /** Every migration, in order. A migration, once shipped, is never edited. */
-export const migrations: readonly Migration[] = [initialSchema];
+export const migrations: readonly Migration[] = [initialSchema, twoFactor];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;
 
