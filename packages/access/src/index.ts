@@ -3,3 +3,5 @@ export * from './auth-context.ts';
 export * from './sessions.ts';
 export * from './access-service.ts';
 export * from './codes.ts';
+export * from './login-throttle.ts';
+export * from './user-agent.ts';

@@ -1,5 +1,6 @@
 import type { Db } from '../database.ts';
 import { initialSchema } from './001-initial.ts';
+import { sessionsAndLogin } from './003-sessions-and-login.ts';
 
 export interface Migration {
   version: number;
@@ -8,7 +9,10 @@ export interface Migration {
 }
 
 /** Every migration, in order. A migration, once shipped, is never edited. */
-export const migrations: readonly Migration[] = [initialSchema];
+export const migrations: readonly Migration[] = [
+  initialSchema,
+  sessionsAndLogin,
+];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;
 
