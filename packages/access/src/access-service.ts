@@ -17,11 +17,7 @@ import type { AuthContext } from './auth-context.ts';
 import { humanCode, normalizeCode } from './codes.ts';
 import { assignableRoles } from './permissions.ts';
 import { LoginThrottle } from './login-throttle.ts';
-import {
-  SessionService,
-  type IssuedSession,
-  type SessionSummary,
-} from './sessions.ts';
+import { SessionService, type IssuedSession, type SessionSummary } from './sessions.ts';
 
 export const INVITE_TTL_MS = 3 * DAY_MS;
 

@@ -75,7 +75,8 @@ export class LoginThrottle {
     const now = this.clock.now();
     for (const { key, policy } of keys) {
       const state = this.current(key, policy, now);
-      if (state && state.blockedUntil > now) throw tooManyAttempts(state.blockedUntil, now);
+      if (state && state.blockedUntil > now)
+        throw tooManyAttempts(state.blockedUntil, now);
       const allowed = Math.max(1, policy.freeFailures - (state?.failures ?? 0));
       if ((this.inFlight.get(key) ?? 0) >= allowed) {
         throw new AppError(

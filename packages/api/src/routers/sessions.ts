@@ -4,9 +4,7 @@ import { authOf, memberProcedure, router } from '../trpc.ts';
 
 /** A member's own sessions: every member may see and end theirs, no one else's. */
 export const sessionsRouter = router({
-  list: memberProcedure.query(({ ctx }) =>
-    ctx.services.access.listSessions(authOf(ctx)),
-  ),
+  list: memberProcedure.query(({ ctx }) => ctx.services.access.listSessions(authOf(ctx))),
 
   revoke: memberProcedure
     .input(z.object({ sessionId: field.id }))

@@ -9,10 +9,7 @@ export interface Migration {
 }
 
 /** Every migration, in order. A migration, once shipped, is never edited. */
-export const migrations: readonly Migration[] = [
-  initialSchema,
-  sessionsAndLogin,
-];
+export const migrations: readonly Migration[] = [initialSchema, sessionsAndLogin];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;
 
