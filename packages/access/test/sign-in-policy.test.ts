@@ -11,9 +11,7 @@ const MINUTE_MS = 60 * 1000;
 
 describe('the wait after failed sign-ins', () => {
   it('is free for four failures, then 30 s doubling up to 15 minutes', () => {
-    const waits = [1, 4, 5, 6, 7, 8, 9, 10, 50].map((n) =>
-      delayAfter(n, ACCOUNT_POLICY),
-    );
+    const waits = [1, 4, 5, 6, 7, 8, 9, 10, 50].map((n) => delayAfter(n, ACCOUNT_POLICY));
     expect(waits).toEqual([
       0,
       0,
