@@ -143,3 +143,27 @@ describe('sign-in throttling per address', () => {
     await attempt(OWNER.email, OWNER.password);
   });
 });
+
+describe('sign-in throttling on other paths', () => {
+  it('counts wrong passwords given to accept an invite, so an invite is no way around it', async () => {
+    const owner = await setupOwner(app);
+    const invite = await owner.mutate<{ code: string }>('members.invite', {
+      role: 'AGENT',
+      email: null,
+    });
+    const accept = (password: string) =>
+      new ApiClient(app).mutate('auth.acceptInvite', {
+        code: invite.code,
+        displayName: 'Mallory',
+        email: OWNER.email,
+        password,
+      });
+    for (let i = 0; i < 5; i++) {
+      expect((await expectApiError(accept('not-the-password'))).code).toBe(
+        'UNAUTHORIZED',
+      );
+    }
+    expect((await expectApiError(accept(OWNER.password))).code).toBe('TOO_MANY_REQUESTS');
+    await refused(OWNER.email, OWNER.password);
+  });
+});

@@ -86,6 +86,15 @@ describe('idle and absolute session limits', () => {
     expect(await lastUsed()).toBeGreaterThan(signedInAt + MINUTE_MS);
   });
 
+  it('sweeps sessions nobody presents again at the member’s next sign-in', async () => {
+    await setupOwner(app);
+    await signIn(OWNER, CHROME_ON_WINDOWS);
+    expect(storedSessions()).toBe(2);
+    clock.advance(2 * HOUR_MS);
+    await signIn(OWNER);
+    expect(storedSessions()).toBe(1);
+  });
+
   it('ends a session 12 hours after sign-in even while it is in use', async () => {
     const owner = await setupOwner(app);
     for (let hours = 0.5; hours < 12; hours += 0.5) {

@@ -280,11 +280,19 @@ export class AccessService {
     const codeHash = sha256Hex(normalizeCode(input.code));
     const existing = this.store.users.findByEmail(input.email);
     if (existing) {
-      if (!(await verifyPassword(input.password, existing.passwordHash))) {
-        throw new AppError(
-          'UNAUTHENTICATED',
-          'That email has an account; its password is needed',
-        );
+      // A password check like sign-in's, so an invite is no way around the throttle.
+      const keys = this.throttle.keysFor(input.email, origin.ip);
+      const release = this.throttle.admit(keys);
+      try {
+        if (!(await verifyPassword(input.password, existing.passwordHash))) {
+          this.store.transaction(() => this.throttle.recordFailure(keys));
+          throw new AppError(
+            'UNAUTHENTICATED',
+            'That email has an account; its password is needed',
+          );
+        }
+      } finally {
+        release();
       }
     } else {
       validateNewPassword(input.password);

@@ -3,14 +3,14 @@ import { sha256Hex } from '@flowgento/crypto';
 import type { LoginThrottleState, Store } from '@flowgento/store';
 
 const MINUTE_MS = 60 * 1000;
+/** Failures older than this (since the last one) are forgotten. */
+const FORGET_AFTER_MS = DAY_MS;
 
 /** How many failures a key may have for free, and how the wait grows after. */
 export interface ThrottlePolicy {
   freeFailures: number;
   firstDelayMs: number;
   maxDelayMs: number;
-  /** Failures older than this (since the last one) are forgotten. */
-  forgetAfterMs: number;
 }
 
 /** Five wrong passwords, then 30 s, 1 min, 2 min, … at most 15 minutes. */
@@ -18,7 +18,6 @@ export const ACCOUNT_POLICY: ThrottlePolicy = {
   freeFailures: 5,
   firstDelayMs: 30 * 1000,
   maxDelayMs: 15 * MINUTE_MS,
-  forgetAfterMs: DAY_MS,
 };
 
 /**
@@ -30,10 +29,10 @@ export const ADDRESS_POLICY: ThrottlePolicy = {
   freeFailures: 20,
   firstDelayMs: 30 * 1000,
   maxDelayMs: 15 * MINUTE_MS,
-  forgetAfterMs: DAY_MS,
 };
 
 interface ThrottleKey {
+  kind: 'account' | 'address';
   key: string;
   policy: ThrottlePolicy;
 }
@@ -62,8 +61,8 @@ export class LoginThrottle {
 
   keysFor(email: string, ip: string | null): ThrottleKey[] {
     return [
-      { key: `account:${accountHash(email)}`, policy: ACCOUNT_POLICY },
-      { key: `address:${ip ?? 'unknown'}`, policy: ADDRESS_POLICY },
+      { kind: 'account', key: `account:${accountHash(email)}`, policy: ACCOUNT_POLICY },
+      { kind: 'address', key: `address:${ip ?? 'unknown'}`, policy: ADDRESS_POLICY },
     ];
   }
 
@@ -74,9 +73,10 @@ export class LoginThrottle {
   admit(keys: ThrottleKey[]): () => void {
     const now = this.clock.now();
     for (const { key, policy } of keys) {
-      const state = this.current(key, policy, now);
-      if (state && state.blockedUntil > now)
+      const state = this.current(key, now);
+      if (state && state.blockedUntil > now) {
         throw tooManyAttempts(state.blockedUntil, now);
+      }
       const allowed = Math.max(1, policy.freeFailures - (state?.failures ?? 0));
       if ((this.inFlight.get(key) ?? 0) >= allowed) {
         throw new AppError(
@@ -103,9 +103,12 @@ export class LoginThrottle {
   /** Counts a failure under every key; returns the longest wait it started. */
   recordFailure(keys: ThrottleKey[]): number {
     const now = this.clock.now();
+    // Failures are rare enough to pay for this sweep, which keeps emails
+    // sprayed by an attacker from piling up.
+    this.store.loginThrottle.forgetBefore(now - FORGET_AFTER_MS);
     let longest = 0;
     for (const { key, policy } of keys) {
-      const failures = (this.current(key, policy, now)?.failures ?? 0) + 1;
+      const failures = (this.current(key, now)?.failures ?? 0) + 1;
       const delay = delayAfter(failures, policy);
       this.store.loginThrottle.put(key, {
         failures,
@@ -119,17 +122,14 @@ export class LoginThrottle {
 
   /** A correct password clears the account's count; the address keeps its own. */
   recordSuccess(keys: ThrottleKey[]): void {
-    const account = keys[0];
-    if (account) this.store.loginThrottle.clear(account.key);
+    for (const { kind, key } of keys) {
+      if (kind === 'account') this.store.loginThrottle.clear(key);
+    }
   }
 
-  private current(
-    key: string,
-    policy: ThrottlePolicy,
-    now: number,
-  ): LoginThrottleState | undefined {
+  private current(key: string, now: number): LoginThrottleState | undefined {
     const state = this.store.loginThrottle.get(key);
-    if (!state || now - state.lastFailureAt > policy.forgetAfterMs) return undefined;
+    if (!state || now - state.lastFailureAt > FORGET_AFTER_MS) return undefined;
     return state;
   }
 }

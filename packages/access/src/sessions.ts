@@ -46,7 +46,10 @@ export class SessionService {
 
   issue(userId: string, workspaceId: string, origin: RequestOrigin): IssuedSession {
     const token = randomToken(32);
-    const expiresAt = this.clock.now() + SESSION_TTL_MS;
+    const now = this.clock.now();
+    const expiresAt = now + SESSION_TTL_MS;
+    // Sessions nobody presents again are never resolved; sweep them here.
+    this.store.sessions.deleteDead(userId, now, now - SESSION_IDLE_MS);
     this.store.sessions.create({
       idHash: sha256Hex(token),
       userId,

@@ -29,6 +29,11 @@ export class LoginThrottleRepo {
       .run(key, state.failures, state.lastFailureAt, state.blockedUntil);
   }
 
+  /** Drops counts whose last failure is older than `at`; they no longer matter. */
+  forgetBefore(at: number): void {
+    this.store.statement('DELETE FROM login_throttle WHERE last_failure_at < ?').run(at);
+  }
+
   clear(key: string): void {
     this.store.statement('DELETE FROM login_throttle WHERE key = ?').run(key);
   }

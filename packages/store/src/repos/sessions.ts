@@ -90,6 +90,16 @@ export class SessionRepo {
       .run(at, idHash);
   }
 
+  /** Deletes `userId`'s sessions that expired or went unused since `idleSince`. */
+  deleteDead(userId: string, now: number, idleSince: number): void {
+    this.store
+      .statement(
+        `DELETE FROM sessions
+         WHERE user_id = ? AND (expires_at <= ? OR last_seen_at <= ?)`,
+      )
+      .run(userId, now, idleSince);
+  }
+
   delete(idHash: string): boolean {
     return (
       this.store.statement('DELETE FROM sessions WHERE id_hash = ?').run(idHash)
