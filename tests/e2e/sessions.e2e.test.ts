@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +21,10 @@ import { ensureWebBuilt, WEB_DIST } from './support/web-build.ts';
  * the sign-in page says when to try again after too many wrong passwords.
  */
 
+// Kept for a person to look at after a run; the folder is ignored by git.
+const SCREENSHOT = fileURLToPath(
+  new URL('../../test-results/e2e-sessions.png', import.meta.url),
+);
 const EMAIL = 'olivia@example.test';
 const PASSWORD = 'correct horse battery';
 
@@ -98,6 +103,7 @@ describe('sessions, end to end in Chromium', () => {
     expect(await rows.count()).toBe(2);
     const current = desk.locator('[data-testid="session-row"][data-current]');
     expect(await current.textContent()).toContain('(this browser)');
+    await desk.screenshot({ path: SCREENSHOT });
     await desk
       .locator('[data-testid="session-row"]:not([data-current])')
       .getByTestId('revoke-session')

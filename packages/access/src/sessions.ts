@@ -97,7 +97,7 @@ export class SessionService {
     };
   }
 
-  /** The caller's own live sessions, in every workspace, newest first. */
+  /** The caller's own live sessions, in every workspace: this one, then newest first. */
   list(auth: AuthContext): SessionSummary[] {
     const now = this.clock.now();
     return this.store.sessions
@@ -110,7 +110,8 @@ export class SessionService {
         ip: session.ip,
         device: describeUserAgent(session.userAgent),
         current: session.idHash === auth.sessionIdHash,
-      }));
+      }))
+      .sort((a, b) => Number(b.current) - Number(a.current));
   }
 
   end(idHash: string): void {
