@@ -16,7 +16,7 @@ import type { AuditLog } from '@flowgento/audit';
 import type { AuthContext } from './auth-context.ts';
 import { humanCode, normalizeCode } from './codes.ts';
 import { assignableRoles } from './permissions.ts';
-import { LoginThrottle } from './login-throttle.ts';
+import { LoginThrottle, type ThrottleKey } from './login-throttle.ts';
 import { SessionService, type IssuedSession, type SessionSummary } from './sessions.ts';
 
 export const INVITE_TTL_MS = 3 * DAY_MS;
@@ -117,7 +117,7 @@ export class AccessService {
     email: string,
     password: string,
     origin: RequestOrigin,
-    keys: ReturnType<LoginThrottle['keysFor']>,
+    keys: ThrottleKey[],
     replacing: string | undefined,
   ): Promise<IssuedSession> {
     const user = this.store.users.findByEmail(email);

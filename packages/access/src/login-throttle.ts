@@ -31,7 +31,7 @@ export const ADDRESS_POLICY: ThrottlePolicy = {
   maxDelayMs: 15 * MINUTE_MS,
 };
 
-interface ThrottleKey {
+export interface ThrottleKey {
   kind: 'account' | 'address';
   key: string;
   policy: ThrottlePolicy;
