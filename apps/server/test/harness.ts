@@ -19,14 +19,22 @@ export class LogCapture extends Writable {
   }
 }
 
-/** Real time plus whatever a test has skipped ahead, without sleeping. */
+/**
+ * Real time plus whatever a test has skipped ahead, without sleeping. Frozen,
+ * it stands still between `advance` calls, for assertions on exact waits.
+ */
 export class TestClock implements Clock {
   private offsetMs = 0;
+  private frozenAt: number | undefined;
   now(): number {
-    return Date.now() + this.offsetMs;
+    return this.frozenAt ?? Date.now() + this.offsetMs;
   }
   advance(ms: number): void {
-    this.offsetMs += ms;
+    if (this.frozenAt === undefined) this.offsetMs += ms;
+    else this.frozenAt += ms;
+  }
+  freeze(): void {
+    this.frozenAt = this.now();
   }
 }
 

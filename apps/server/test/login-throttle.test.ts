@@ -15,6 +15,8 @@ const app = () => t.running;
 
 beforeEach(async () => {
   clock = new TestClock();
+  // Waits are asserted to the second; real time must not shave them.
+  clock.freeze();
   t = await startTestAppliance({ FLOWGENTO_SIMULATOR: 'off' }, { clock });
 });
 afterEach(() => t.cleanup());
