@@ -3,7 +3,7 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { createLogger, type Logger } from '@flowgento/core';
+import { createLogger, type Clock, type Logger } from '@flowgento/core';
 import { loadConfig, type ApplianceConfig } from '../src/config.ts';
 import { startAppliance, type RunningAppliance } from '../src/server.ts';
 
@@ -19,6 +19,25 @@ export class LogCapture extends Writable {
   }
 }
 
+/**
+ * Real time plus whatever a test has skipped ahead, without sleeping. Frozen,
+ * it stands still between `advance` calls, for assertions on exact waits.
+ */
+export class TestClock implements Clock {
+  private offsetMs = 0;
+  private frozenAt: number | undefined;
+  now(): number {
+    return this.frozenAt ?? Date.now() + this.offsetMs;
+  }
+  advance(ms: number): void {
+    if (this.frozenAt === undefined) this.offsetMs += ms;
+    else this.frozenAt += ms;
+  }
+  freeze(): void {
+    this.frozenAt = this.now();
+  }
+}
+
 export interface TestAppliance {
   running: RunningAppliance;
   config: ApplianceConfig;
@@ -30,7 +49,7 @@ export interface TestAppliance {
 
 export async function startTestAppliance(
   env: Record<string, string> = {},
-  options: { passphrase?: string } = {},
+  options: { passphrase?: string; clock?: Clock } = {},
 ): Promise<TestAppliance> {
   const dir = mkdtempSync(join(tmpdir(), 'fg-server-'));
   const config = loadConfig({
@@ -46,7 +65,11 @@ export async function startTestAppliance(
   const logs = new LogCapture();
   const logger: Logger = createLogger({ level: 'debug', destination: logs });
   const harness: TestAppliance = {
-    running: await startAppliance(config, { logger, passphrase: options.passphrase }),
+    running: await startAppliance(config, {
+      logger,
+      passphrase: options.passphrase,
+      clock: options.clock,
+    }),
     config,
     dir,
     logs,
@@ -55,6 +78,7 @@ export async function startTestAppliance(
       harness.running = await startAppliance(config, {
         logger,
         passphrase: options.passphrase,
+        clock: options.clock,
       });
     },
     async cleanup() {
@@ -106,7 +130,10 @@ export function httpsRequest(
 /** A browser-like tRPC caller: keeps the session cookie and sends the CSRF header. */
 export class ApiClient {
   cookie: string | undefined;
-  constructor(private readonly app: () => RunningAppliance) {}
+  constructor(
+    private readonly app: () => RunningAppliance,
+    private readonly userAgent = 'flowgento-test/1.0',
+  ) {}
 
   async query<T = unknown>(path: string, input?: unknown): Promise<T> {
     const qs =
@@ -132,7 +159,7 @@ export class ApiClient {
 
   private headers(): Record<string, string> {
     return {
-      'user-agent': 'flowgento-test/1.0',
+      'user-agent': this.userAgent,
       ...(this.cookie ? { cookie: this.cookie } : {}),
     };
   }

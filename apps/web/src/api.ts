@@ -1,4 +1,4 @@
-import { QueryCache, QueryClient } from '@tanstack/react-query';
+import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
 import {
   createTRPCClient,
   httpBatchLink,
@@ -53,13 +53,14 @@ export function errorText(error: unknown): string {
 }
 
 export function createQueryClient(onSignedOut: () => void): QueryClient {
+  // An expired or revoked session shows the sign-in page, not a broken screen,
+  // whether the member's next action reads or changes something.
+  const onError = (error: unknown) => {
+    if (httpStatusOf(error) === 401) onSignedOut();
+  };
   return new QueryClient({
-    queryCache: new QueryCache({
-      // An expired or revoked session shows the sign-in page, not a broken screen.
-      onError: (error) => {
-        if (httpStatusOf(error) === 401) onSignedOut();
-      },
-    }),
+    queryCache: new QueryCache({ onError }),
+    mutationCache: new MutationCache({ onError }),
     defaultOptions: {
       queries: {
         // A refusal (4xx) will not change on retry; a dropped connection may.

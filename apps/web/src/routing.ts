@@ -11,7 +11,8 @@ export type Route =
   | { screen: 'inbox'; conversationId: string | null }
   | { screen: 'members' }
   | { screen: 'whatsapp' }
-  | { screen: 'audit' };
+  | { screen: 'audit' }
+  | { screen: 'sessions' };
 
 export function parseRoute(hash: string): Route {
   const [first = '', second = ''] = hash.replace(/^#\/?/, '').split('/');
@@ -22,6 +23,7 @@ export function parseRoute(hash: string): Route {
     case 'members':
     case 'whatsapp':
     case 'audit':
+    case 'sessions':
       return { screen: first };
     case 'invite':
       return { screen: 'invite', code: param };

@@ -16,7 +16,8 @@ import type { AuditLog } from '@flowgento/audit';
 import type { AuthContext } from './auth-context.ts';
 import { humanCode, normalizeCode } from './codes.ts';
 import { assignableRoles } from './permissions.ts';
-import { SessionService, type IssuedSession } from './sessions.ts';
+import { LoginThrottle, type ThrottleKey } from './login-throttle.ts';
+import { SessionService, type IssuedSession, type SessionSummary } from './sessions.ts';
 
 export const INVITE_TTL_MS = 3 * DAY_MS;
 
@@ -32,6 +33,7 @@ export interface NewAccount {
  */
 export class AccessService {
   readonly sessions: SessionService;
+  private readonly throttle: LoginThrottle;
   /** Compared against when an email is unknown, so timing does not reveal it. */
   private decoyHash: Promise<string> | undefined;
 
@@ -42,6 +44,7 @@ export class AccessService {
     private readonly logger: Logger,
   ) {
     this.sessions = new SessionService(store, clock);
+    this.throttle = new LoginThrottle(store, clock);
   }
 
   /** A fresh setup code while no one owns the appliance; null afterwards. */
@@ -89,10 +92,33 @@ export class AccessService {
     });
   }
 
+  /**
+   * Signs in with a new session id. `replacing` is the cookie the browser
+   * already held, if any: that session ends, so one browser holds one session.
+   * While the account or the address waits after failures, the attempt is
+   * refused before any password is checked.
+   */
   async login(
     email: string,
     password: string,
     origin: RequestOrigin,
+    replacing?: string,
+  ): Promise<IssuedSession> {
+    const keys = this.throttle.keysFor(email, origin.ip);
+    const release = this.throttle.admit(keys);
+    try {
+      return await this.checkPassword(email, password, origin, keys, replacing);
+    } finally {
+      release();
+    }
+  }
+
+  private async checkPassword(
+    email: string,
+    password: string,
+    origin: RequestOrigin,
+    keys: ThrottleKey[],
+    replacing: string | undefined,
   ): Promise<IssuedSession> {
     const user = this.store.users.findByEmail(email);
     const ok = user
@@ -103,7 +129,8 @@ export class AccessService {
       : undefined;
 
     if (!user || !ok || !workspaceId) {
-      this.store.transaction(() =>
+      const waitMs = this.store.transaction(() => {
+        const wait = this.throttle.recordFailure(keys);
         this.audit.record({
           workspaceId: workspaceId ?? null,
           actor: { type: 'anonymous', label: email.slice(0, 254) },
@@ -111,15 +138,22 @@ export class AccessService {
           outcome: 'failure',
           target: user ? { type: 'user', id: user.id } : undefined,
           origin,
-        }),
+          details: wait > 0 ? { waitSeconds: Math.ceil(wait / 1000) } : undefined,
+        });
+        return wait;
+      });
+      this.logger.info(
+        { reason: 'login_failed', ip: origin.ip, waitMs },
+        'sign-in refused',
       );
-      this.logger.info({ reason: 'login_failed', ip: origin.ip }, 'sign-in refused');
       throw new AppError('UNAUTHENTICATED', 'Email or password is wrong', {
         reason: 'login_failed',
       });
     }
 
     return this.store.transaction(() => {
+      this.throttle.recordSuccess(keys);
+      this.sessions.endByToken(replacing);
       this.audit.record({
         workspaceId,
         actor: { type: 'user', id: user.id, label: user.email },
@@ -140,6 +174,56 @@ export class AccessService {
         action: 'auth.logout',
         origin,
       });
+    });
+  }
+
+  listSessions(auth: AuthContext): SessionSummary[] {
+    return this.sessions.list(auth);
+  }
+
+  /**
+   * Ends one of the caller's own sessions. Another person's session id is
+   * answered exactly like an unknown one. Returns whether it was the caller's
+   * current session, whose cookie the caller should then drop.
+   */
+  revokeSession(
+    auth: AuthContext,
+    sessionId: string,
+    origin: RequestOrigin,
+  ): { current: boolean } {
+    return this.store.transaction(() => {
+      const ended = this.store.sessions.deleteOwn(auth.userId, sessionId);
+      if (!ended) {
+        throw new AppError('NOT_FOUND', 'You have no session with that id', {
+          reason: 'session_unknown',
+        });
+      }
+      const current = ended.idHash === auth.sessionIdHash;
+      this.audit.record({
+        workspaceId: auth.workspaceId,
+        actor: actorOf(auth),
+        action: 'session.revoked',
+        target: { type: 'session', id: sessionId },
+        origin,
+        details: { current },
+      });
+      return { current };
+    });
+  }
+
+  /** Ends every session of the caller, in every workspace, this one included. */
+  revokeAllSessions(auth: AuthContext, origin: RequestOrigin): { ended: number } {
+    return this.store.transaction(() => {
+      const ended = this.store.sessions.deleteForUser(auth.userId);
+      this.audit.record({
+        workspaceId: auth.workspaceId,
+        actor: actorOf(auth),
+        action: 'session.revoked_all',
+        target: { type: 'user', id: auth.userId },
+        origin,
+        details: { ended },
+      });
+      return { ended };
     });
   }
 
@@ -196,11 +280,19 @@ export class AccessService {
     const codeHash = sha256Hex(normalizeCode(input.code));
     const existing = this.store.users.findByEmail(input.email);
     if (existing) {
-      if (!(await verifyPassword(input.password, existing.passwordHash))) {
-        throw new AppError(
-          'UNAUTHENTICATED',
-          'That email has an account; its password is needed',
-        );
+      // A password check like sign-in's, so an invite is no way around the throttle.
+      const keys = this.throttle.keysFor(input.email, origin.ip);
+      const release = this.throttle.admit(keys);
+      try {
+        if (!(await verifyPassword(input.password, existing.passwordHash))) {
+          this.store.transaction(() => this.throttle.recordFailure(keys));
+          throw new AppError(
+            'UNAUTHENTICATED',
+            'That email has an account; its password is needed',
+          );
+        }
+      } finally {
+        release();
       }
     } else {
       validateNewPassword(input.password);

@@ -3,6 +3,7 @@ import { auditRouter } from './routers/audit.ts';
 import { authRouter } from './routers/auth.ts';
 import { inboxRouter } from './routers/inbox.ts';
 import { membersRouter } from './routers/members.ts';
+import { sessionsRouter } from './routers/sessions.ts';
 import { simulatorRouter } from './routers/simulator.ts';
 import { systemRouter } from './routers/system.ts';
 import { whatsappRouter } from './routers/whatsapp.ts';
@@ -12,6 +13,7 @@ export const appRouter = router({
   auth: authRouter,
   inbox: inboxRouter,
   members: membersRouter,
+  sessions: sessionsRouter,
   whatsapp: whatsappRouter,
   audit: auditRouter,
   simulator: simulatorRouter,

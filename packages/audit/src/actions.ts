@@ -4,6 +4,8 @@ export const AUDIT_ACTIONS = [
   'auth.login.succeeded',
   'auth.login.failed',
   'auth.logout',
+  'session.revoked',
+  'session.revoked_all',
   'member.invited',
   'member.joined',
   'member.role_changed',

@@ -5,6 +5,7 @@ import type { WorkspaceScope } from './scope.ts';
 import { WorkspaceRepo } from './repos/workspaces.ts';
 import { UserRepo } from './repos/users.ts';
 import { SessionRepo } from './repos/sessions.ts';
+import { LoginThrottleRepo } from './repos/login-throttle.ts';
 import { SetupRepo } from './repos/setup.ts';
 import { RoutingRepo } from './repos/routing.ts';
 import { InviteLookup } from './repos/invites.ts';
@@ -25,6 +26,7 @@ export class Store {
   readonly workspaces: WorkspaceRepo;
   readonly users: UserRepo;
   readonly sessions: SessionRepo;
+  readonly loginThrottle: LoginThrottleRepo;
   readonly setup: SetupRepo;
   readonly routing: RoutingRepo;
   readonly invites: InviteLookup;
@@ -37,6 +39,7 @@ export class Store {
     this.workspaces = new WorkspaceRepo(this);
     this.users = new UserRepo(this);
     this.sessions = new SessionRepo(this);
+    this.loginThrottle = new LoginThrottleRepo(this);
     this.setup = new SetupRepo(this);
     this.routing = new RoutingRepo(this);
     this.invites = new InviteLookup(this);

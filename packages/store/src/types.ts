@@ -25,11 +25,21 @@ export interface Member {
 
 export interface Session {
   idHash: string;
+  publicId: string;
   userId: string;
   workspaceId: string;
   createdAt: number;
   expiresAt: number;
   lastSeenAt: number;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** Failed sign-ins counted under one key (an account hash or an address). */
+export interface LoginThrottleState {
+  failures: number;
+  lastFailureAt: number;
+  blockedUntil: number;
 }
 
 export interface Invite {

@@ -5,6 +5,7 @@ import { InboxScreen } from '../inbox/InboxScreen.tsx';
 import { MembersScreen } from '../members/MembersScreen.tsx';
 import { WhatsAppScreen } from '../whatsapp/WhatsAppScreen.tsx';
 import { AuditScreen } from '../audit/AuditScreen.tsx';
+import { SessionsScreen } from '../sessions/SessionsScreen.tsx';
 import { Header } from './Header.tsx';
 import { Nav } from './Nav.tsx';
 
@@ -31,6 +32,8 @@ function screen(me: Me, route: SignedInRoute) {
       return can(me, 'whatsapp.read') ? <WhatsAppScreen me={me} /> : <NotAllowed />;
     case 'audit':
       return can(me, 'audit.read') ? <AuditScreen /> : <NotAllowed />;
+    case 'sessions':
+      return <SessionsScreen />;
   }
 }
 

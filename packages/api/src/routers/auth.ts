@@ -43,6 +43,7 @@ export const authRouter = router({
         input.email,
         input.password,
         ctx.origin,
+        ctx.cookie.current,
       );
       ctx.cookie.set(session.token, session.expiresAt);
       return { ok: true };

@@ -53,8 +53,12 @@ export const inboxRouter = router({
     const auth = authOf(ctx);
     const stream = liveEventStream(ctx.services.events, auth.workspaceId, signal);
     for await (const event of stream) {
-      // A revoked or expired session stops receiving at its next event.
-      if (!ctx.services.access.sessions.resolve(ctx.cookie.current)) return;
+      // A revoked or expired session stops receiving at its next event. The
+      // stream is not the member's doing, so it does not keep the session alive.
+      const live = ctx.services.access.sessions.resolve(ctx.cookie.current, {
+        touch: false,
+      });
+      if (!live) return;
       yield event satisfies LiveEvent;
     }
   }),

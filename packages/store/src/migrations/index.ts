@@ -1,5 +1,6 @@
 import type { Db } from '../database.ts';
 import { initialSchema } from './001-initial.ts';
+import { sessionsAndLogin } from './003-sessions-and-login.ts';
 import { twoFactor } from './006-two-factor.ts';
 
 export interface Migration {
@@ -9,7 +10,11 @@ export interface Migration {
 }
 
 /** Every migration, in order. A migration, once shipped, is never edited. */
-export const migrations: readonly Migration[] = [initialSchema, twoFactor];
+export const migrations: readonly Migration[] = [
+  initialSchema,
+  sessionsAndLogin,
+  twoFactor,
+];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;
 

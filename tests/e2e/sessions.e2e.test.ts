@@ -1,0 +1,146 @@
+import { fileURLToPath } from 'node:url';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { silentLogger } from '@flowgento/core';
+import { loadConfig } from '../../apps/server/src/config.ts';
+import { startAppliance, type RunningAppliance } from '../../apps/server/src/server.ts';
+import {
+  assertChromiumInstalled,
+  launchChromium,
+  openWatchedPage,
+  type PageWatch,
+} from './support/browser.ts';
+import { ensureWebBuilt, WEB_DIST } from './support/web-build.ts';
+
+/**
+ * Two devices, one member: the session revoked from the Sessions screen is
+ * signed out at its next action; "Sign out everywhere" ends the rest; and
+ * the sign-in page says when to try again after too many wrong passwords.
+ */
+
+// Kept for a person to look at after a run; the folder is ignored by git.
+const SCREENSHOT = fileURLToPath(
+  new URL('../../test-results/e2e-sessions.png', import.meta.url),
+);
+const EMAIL = 'olivia@example.test';
+const PASSWORD = 'correct horse battery';
+
+let browser: Browser | undefined;
+let running: RunningAppliance | undefined;
+const tempDirs: string[] = [];
+
+beforeAll(async () => {
+  ensureWebBuilt();
+  const dataDir = mkdtempSync(join(tmpdir(), 'fg-e2e-data-'));
+  const keyDir = mkdtempSync(join(tmpdir(), 'fg-e2e-key-'));
+  tempDirs.push(dataDir, keyDir);
+  const config = loadConfig({
+    env: {
+      FLOWGENTO_DATA_DIR: dataDir,
+      FLOWGENTO_KEY_FILE: join(keyDir, 'root.key'),
+      FLOWGENTO_PORT: '0',
+      FLOWGENTO_HTTP_PORT: 'off',
+      FLOWGENTO_HOST: '127.0.0.1',
+      FLOWGENTO_SIMULATOR: 'off',
+    },
+  });
+  running = await startAppliance(config, { logger: silentLogger(), webRoot: WEB_DIST });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await running?.close();
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await page.getByTestId('login-screen').waitFor();
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+describe('sessions, end to end in Chromium', () => {
+  it('revokes another device, which is signed out at its next action', async () => {
+    assertChromiumInstalled();
+    const app = running!;
+    const chromium = await launchChromium(app.tls.serverSpkiSha256);
+    browser = chromium;
+    const watches: PageWatch[] = [];
+    const open = async () => {
+      const context = await chromium.newContext({
+        viewport: { width: 1280, height: 800 },
+      });
+      const { page, watch } = await openWatchedPage(context, app.url);
+      watches.push(watch);
+      await page.goto(app.url);
+      return page;
+    };
+
+    // The OWNER sets the appliance up on the desk machine.
+    const desk = await open();
+    await desk.getByTestId('setup-screen').waitFor();
+    await desk.getByLabel('Setup code').fill(app.setupCode!);
+    await desk.getByLabel('Workspace name').fill('Acme Clinic');
+    await desk.getByLabel('Your name').fill('Olivia Owner');
+    await desk.getByLabel('Email').fill(EMAIL);
+    await desk.getByLabel('Password').fill(PASSWORD);
+    await desk.getByRole('button', { name: 'Create workspace' }).click();
+    await desk.getByTestId('inbox').waitFor();
+
+    // …and signs in on a laptop too.
+    const laptop = await open();
+    await signIn(laptop, EMAIL, PASSWORD);
+    await laptop.getByTestId('inbox').waitFor();
+
+    // From the desk, the Sessions screen lists both and revokes the laptop.
+    await desk.getByTestId('nav-sessions').click();
+    const rows = desk.getByTestId('session-row');
+    await rows.nth(1).waitFor();
+    expect(await rows.count()).toBe(2);
+    const current = desk.locator('[data-testid="session-row"][data-current]');
+    expect(await current.textContent()).toContain('(this browser)');
+    await desk.screenshot({ path: SCREENSHOT });
+    await desk
+      .locator('[data-testid="session-row"]:not([data-current])')
+      .getByTestId('revoke-session')
+      .click();
+    await desk.locator('[data-testid="session-row"]:not([data-current])').waitFor({
+      state: 'detached',
+    });
+
+    // The laptop's next action lands on the sign-in page.
+    await laptop.getByTestId('nav-members').click();
+    await laptop.getByTestId('login-screen').waitFor();
+
+    // "Sign out everywhere" ends the desk's own session as well.
+    await desk.getByTestId('sign-out-everywhere').click();
+    await desk.getByTestId('login-screen').waitFor();
+    await desk.reload();
+    await desk.getByTestId('login-screen').waitFor();
+
+    // Too many wrong passwords: the sign-in page says when to try again.
+    for (let i = 0; i < 5; i++) {
+      await signIn(laptop, 'ghost@example.test', 'not the password');
+      await laptop
+        .getByTestId('login-error')
+        .filter({ hasText: 'Email or password is wrong' })
+        .waitFor();
+      await laptop.reload();
+    }
+    await signIn(laptop, 'ghost@example.test', 'not the password');
+    const error = laptop.getByTestId('login-error');
+    await error.filter({ hasText: 'Too many failed sign-ins' }).waitFor();
+    expect(await error.textContent()).toMatch(/Try again in \d+ seconds/);
+
+    // Refusals seen by the page (401 after revoke, 429) are expected; script
+    // errors, CSP reports and foreign requests are not.
+    const problems = watches
+      .flatMap((w) => w.problems)
+      .filter((p) => !/status of (401|429)/.test(p));
+    expect(problems).toEqual([]);
+  }, 60_000);
+});
