@@ -1,5 +1,5 @@
 import type { Clock, Logger } from '@flowgento/core';
-import { AccessService } from '@flowgento/access';
+import { AccessService, TwoFactorService } from '@flowgento/access';
 import { AuditLog } from '@flowgento/audit';
 import { unwrapSecretText, wrapSecret } from '@flowgento/crypto';
 import {
@@ -45,7 +45,8 @@ export function buildServices(input: {
   const secrets = secretBox(input.secretsKey);
   const audit = new AuditLog(store);
   const events = new LiveEvents();
-  const access = new AccessService(store, audit, clock, logger);
+  const twoFactor = new TwoFactorService(store, secrets, audit, clock);
+  const access = new AccessService(store, audit, clock, logger, twoFactor);
   const intake = new WebhookIntake(store, secrets, events, input.intakeWriter, logger);
 
   const realGraph = new GraphClient({
@@ -72,6 +73,7 @@ export function buildServices(input: {
 
   return {
     access,
+    twoFactor,
     audit,
     events,
     intake,

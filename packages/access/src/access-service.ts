@@ -1,6 +1,7 @@
 import {
   AppError,
   DAY_MS,
+  randomToken,
   type Clock,
   type Logger,
   type RequestOrigin,
@@ -18,8 +19,17 @@ import { humanCode, normalizeCode } from './codes.ts';
 import { assignableRoles } from './permissions.ts';
 import { LoginThrottle, type ThrottleKey } from './login-throttle.ts';
 import { SessionService, type IssuedSession, type SessionSummary } from './sessions.ts';
+import type { TwoFactorService } from './two-factor.ts';
 
 export const INVITE_TTL_MS = 3 * DAY_MS;
+/** Time to type the code after the password, and guesses allowed per password. */
+export const CHALLENGE_TTL_MS = 5 * 60 * 1000;
+const CHALLENGE_ATTEMPTS = 5;
+
+/** Where a right password leads: straight in, or on to the code step. */
+export type SignInStep =
+  | { kind: 'signed-in'; session: IssuedSession }
+  | { kind: 'second-factor'; challenge: string; expiresAt: number };
 
 export interface NewAccount {
   email: string;
@@ -42,6 +52,7 @@ export class AccessService {
     private readonly audit: AuditLog,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    private readonly twoFactor: TwoFactorService,
   ) {
     this.sessions = new SessionService(store, clock);
     this.throttle = new LoginThrottle(store, clock);
@@ -98,16 +109,80 @@ export class AccessService {
    * While the account or the address waits after failures, the attempt is
    * refused before any password is checked.
    */
+  /**
+   * The password step of sign-in. For a person with two-factor on, a right
+   * password yields only a short-lived challenge for the code step, and the
+   * account's failure count is kept until that step succeeds too, so knowing
+   * the password does not buy unlimited guesses at the code.
+   */
   async login(
     email: string,
     password: string,
     origin: RequestOrigin,
     replacing?: string,
-  ): Promise<IssuedSession> {
+  ): Promise<SignInStep> {
     const keys = this.throttle.keysFor(email, origin.ip);
     const release = this.throttle.admit(keys);
     try {
       return await this.checkPassword(email, password, origin, keys, replacing);
+    } finally {
+      release();
+    }
+  }
+
+  /** The code step: a TOTP code or an unused recovery code, against a live challenge. */
+  completeSecondFactor(
+    challenge: string,
+    code: string,
+    origin: RequestOrigin,
+    replacing?: string,
+  ): IssuedSession {
+    const idHash = sha256Hex(challenge);
+    const now = this.clock.now();
+    const pending = this.store.transaction(() =>
+      this.store.twoFactor.attemptChallenge(idHash, now),
+    );
+    const user = pending && this.store.users.get(pending.userId);
+    if (!pending || !user || pending.attempts > CHALLENGE_ATTEMPTS) {
+      if (pending)
+        this.store.transaction(() => this.store.twoFactor.endChallenge(idHash));
+      throw new AppError('UNAUTHENTICATED', 'This sign-in has expired; start again', {
+        reason: 'login_challenge_expired',
+      });
+    }
+    const keys = this.throttle.keysFor(user.email, origin.ip);
+    const release = this.throttle.admit(keys);
+    try {
+      const signedIn = this.store.transaction(() => {
+        if (!this.twoFactor.verify(user.id, code)) {
+          const wait = this.throttle.recordFailure(keys);
+          this.audit.record({
+            workspaceId: pending.workspaceId,
+            actor: { type: 'anonymous', label: user.email },
+            action: 'auth.login.failed',
+            outcome: 'failure',
+            target: { type: 'user', id: user.id },
+            origin,
+            details: { step: 'second_factor', waitSeconds: Math.ceil(wait / 1000) },
+          });
+          return null;
+        }
+        this.store.twoFactor.endChallenge(idHash);
+        return this.startSession(
+          user,
+          pending.workspaceId,
+          origin,
+          keys,
+          replacing,
+          true,
+        );
+      });
+      if (!signedIn) {
+        throw new AppError('UNAUTHENTICATED', 'That code is wrong or was already used', {
+          reason: 'two_factor_code_rejected',
+        });
+      }
+      return signedIn;
     } finally {
       release();
     }
@@ -119,7 +194,7 @@ export class AccessService {
     origin: RequestOrigin,
     keys: ThrottleKey[],
     replacing: string | undefined,
-  ): Promise<IssuedSession> {
+  ): Promise<SignInStep> {
     const user = this.store.users.findByEmail(email);
     const ok = user
       ? await verifyPassword(password, user.passwordHash)
@@ -151,18 +226,45 @@ export class AccessService {
       });
     }
 
-    return this.store.transaction(() => {
-      this.throttle.recordSuccess(keys);
-      this.sessions.endByToken(replacing);
-      this.audit.record({
-        workspaceId,
-        actor: { type: 'user', id: user.id, label: user.email },
-        action: 'auth.login.succeeded',
-        target: { type: 'user', id: user.id },
-        origin,
-      });
-      return this.sessions.issue(user.id, workspaceId, origin);
+    if (this.twoFactor.isEnabled(user.id)) {
+      const challenge = randomToken(32);
+      const expiresAt = this.clock.now() + CHALLENGE_TTL_MS;
+      this.store.transaction(() =>
+        this.store.twoFactor.createChallenge({
+          idHash: sha256Hex(challenge),
+          userId: user.id,
+          workspaceId,
+          expiresAt,
+        }),
+      );
+      return { kind: 'second-factor', challenge, expiresAt };
+    }
+    const session = this.store.transaction(() =>
+      this.startSession(user, workspaceId, origin, keys, replacing, false),
+    );
+    return { kind: 'signed-in', session };
+  }
+
+  /** Inside the caller's transaction: clears the account's count, audits, issues. */
+  private startSession(
+    user: { id: string; email: string },
+    workspaceId: string,
+    origin: RequestOrigin,
+    keys: ThrottleKey[],
+    replacing: string | undefined,
+    secondFactor: boolean,
+  ): IssuedSession {
+    this.throttle.recordSuccess(keys);
+    this.sessions.endByToken(replacing);
+    this.audit.record({
+      workspaceId,
+      actor: { type: 'user', id: user.id, label: user.email },
+      action: 'auth.login.succeeded',
+      target: { type: 'user', id: user.id },
+      origin,
+      details: { secondFactor },
     });
+    return this.sessions.issue(user.id, workspaceId, origin);
   }
 
   logout(auth: AuthContext, origin: RequestOrigin): void {
@@ -279,6 +381,14 @@ export class AccessService {
   ): Promise<IssuedSession> {
     const codeHash = sha256Hex(normalizeCode(input.code));
     const existing = this.store.users.findByEmail(input.email);
+    if (existing && this.twoFactor.isEnabled(existing.id)) {
+      // A password alone must not open a session for someone who signs in with a code.
+      throw new AppError(
+        'PRECONDITION_FAILED',
+        'This account signs in with two-factor; an invite cannot be accepted with its password alone',
+        { reason: 'two_factor_account_invite' },
+      );
+    }
     if (existing) {
       // A password check like sign-in's, so an invite is no way around the throttle.
       const keys = this.throttle.keysFor(input.email, origin.ip);

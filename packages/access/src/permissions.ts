@@ -15,6 +15,7 @@ export const PERMISSIONS = [
   'whatsapp.manage',
   'audit.read',
   'simulator.use',
+  'security.manage',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -36,7 +37,8 @@ const managers: Permission[] = [
 ];
 
 export const PERMISSION_MATRIX: Readonly<Record<Role, ReadonlySet<Permission>>> = {
-  OWNER: new Set(managers),
+  // Only an OWNER decides how the workspace signs in (the two-factor rule).
+  OWNER: new Set<Permission>([...managers, 'security.manage']),
   ADMIN: new Set(managers),
   AGENT: new Set(everyone),
 };

@@ -229,7 +229,8 @@ export class TwoFactorService {
 /** `XXXX-XXXX-XXXX`: three groups of four. */
 const RECOVERY_CODE_LENGTH = 14;
 
+// INVALID_INPUT, not UNAUTHENTICATED: the member is signed in, only the code is off.
 const wrongCode = () =>
-  new AppError('UNAUTHENTICATED', 'That code is wrong or was already used', {
+  new AppError('INVALID_INPUT', 'That code is wrong or was already used', {
     reason: 'two_factor_code_rejected',
   });

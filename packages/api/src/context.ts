@@ -1,5 +1,5 @@
 import type { RequestOrigin } from '@flowgento/core';
-import type { AccessService, AuthContext } from '@flowgento/access';
+import type { AccessService, AuthContext, TwoFactorService } from '@flowgento/access';
 import type { AuditLog } from '@flowgento/audit';
 import type {
   ConversationService,
@@ -21,6 +21,7 @@ export interface ApplianceInfo {
 /** Everything procedures call; built once by the server. */
 export interface ApiServices {
   access: AccessService;
+  twoFactor: TwoFactorService;
   audit: AuditLog;
   conversations: ConversationService;
   replies: ReplyService;

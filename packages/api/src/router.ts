@@ -6,6 +6,7 @@ import { membersRouter } from './routers/members.ts';
 import { sessionsRouter } from './routers/sessions.ts';
 import { simulatorRouter } from './routers/simulator.ts';
 import { systemRouter } from './routers/system.ts';
+import { twoFactorRouter } from './routers/two-factor.ts';
 import { whatsappRouter } from './routers/whatsapp.ts';
 
 export const appRouter = router({
@@ -14,6 +15,7 @@ export const appRouter = router({
   inbox: inboxRouter,
   members: membersRouter,
   sessions: sessionsRouter,
+  twoFactor: twoFactorRouter,
   whatsapp: whatsappRouter,
   audit: auditRouter,
   simulator: simulatorRouter,

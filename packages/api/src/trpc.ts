@@ -1,4 +1,5 @@
 import { initTRPC, TRPCError } from '@trpc/server';
+import { AppError } from '@flowgento/core';
 import { roleAllows, type Permission } from '@flowgento/access';
 import type { ApiContext } from './context.ts';
 import { appErrorOf, describeZodIssues, toTrpcError } from './errors.ts';
@@ -11,6 +12,11 @@ export type Requirement = Permission | 'authenticated' | 'public';
 
 export interface ProcedureMeta {
   requires: Requirement;
+  /**
+   * Open to a member who still owes their workspace a second factor (their
+   * own sessions and sign-in settings); every other procedure waits for it.
+   */
+  beforeSecondFactor?: true;
 }
 
 const t = initTRPC
@@ -55,6 +61,15 @@ const enforce = t.middleware(async ({ ctx, meta, next }) => {
         message: `Your role (${ctx.auth.role}) does not allow ${requires}`,
       });
     }
+    if (!meta.beforeSecondFactor && ctx.services.twoFactor.isMissingFor(ctx.auth)) {
+      throw toTrpcError(
+        new AppError(
+          'PRECONDITION_FAILED',
+          'This workspace requires two-factor sign-in for your role: set it up under Security first',
+          { reason: 'two_factor_required' },
+        ),
+      );
+    }
   }
   const result = await next();
   if (!result.ok) {
@@ -68,6 +83,11 @@ const base = t.procedure.use(enforce);
 
 export const publicProcedure = base.meta({ requires: 'public' });
 export const memberProcedure = base.meta({ requires: 'authenticated' });
+/** Any member, even one who still has to set up a required second factor. */
+export const selfServiceProcedure = base.meta({
+  requires: 'authenticated',
+  beforeSecondFactor: true,
+});
 
 /** A procedure open to the roles whose permissions include `permission`. */
 export function allow(permission: Permission) {

@@ -29,6 +29,7 @@ describe('the API permission declarations', () => {
     expect(open.sort()).toEqual([
       'auth.acceptInvite',
       'auth.login',
+      'auth.loginSecondFactor',
       'auth.me',
       'auth.setup',
       'system.info',

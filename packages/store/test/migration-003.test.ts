@@ -16,7 +16,7 @@ describe('migration 003 (sessions and login) on an encrypted database', () => {
       INSERT INTO sessions (id_hash, user_id, workspace_id, created_at, expires_at,
         last_seen_at) VALUES ('h1', 'u', 'w', 1, 2, 1), ('h2', 'u', 'w', 1, 2, 1);`);
 
-    expect(migrate(db)).toEqual([3]);
+    expect(migrate(db, 3)).toEqual([3]);
     expect(schemaVersion(db)).toBe(3);
     const ids = db.prepare('SELECT public_id FROM sessions').pluck().all() as string[];
     expect(ids).toHaveLength(2);
@@ -25,7 +25,7 @@ describe('migration 003 (sessions and login) on an encrypted database', () => {
     expect(() =>
       db.prepare(`UPDATE sessions SET public_id = ? WHERE id_hash = 'h2'`).run(ids[0]),
     ).toThrow(/UNIQUE constraint failed/);
-    expect(migrate(db)).toEqual([]);
+    expect(migrate(db, 3)).toEqual([]);
     db.close();
   });
 

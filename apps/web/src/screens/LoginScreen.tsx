@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { useTRPC } from '../api.ts';
 import { ErrorNote } from '../forms/ErrorNote.tsx';
@@ -5,12 +6,27 @@ import { Field } from '../forms/Field.tsx';
 import { field, readForm } from '../forms/form-data.ts';
 import { useSignedIn } from './use-sign-in.ts';
 import { AuthCard } from './AuthCard.tsx';
+import { SecondFactorForm } from './SecondFactorForm.tsx';
 
+/** Email and password; then, for members with two-factor on, the code. */
 export function LoginScreen() {
   const trpc = useTRPC();
   const signedIn = useSignedIn();
-  const login = useMutation(trpc.auth.login.mutationOptions({ onSuccess: signedIn }));
+  const [challenge, setChallenge] = useState<string | null>(null);
+  const login = useMutation(
+    trpc.auth.login.mutationOptions({
+      onSuccess: async ({ secondFactor }) => {
+        if (secondFactor) setChallenge(secondFactor.challenge);
+        else await signedIn();
+      },
+    }),
+  );
 
+  if (challenge) {
+    return (
+      <SecondFactorForm challenge={challenge} onRestart={() => setChallenge(null)} />
+    );
+  }
   return (
     <AuthCard testId="login-screen" title="Sign in">
       <form

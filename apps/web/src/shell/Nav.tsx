@@ -19,7 +19,7 @@ const ITEMS = [
     label: 'Audit log',
     visible: (me: Me) => can(me, 'audit.read'),
   },
-  { screen: 'sessions', label: 'Sessions', visible: () => true },
+  { screen: 'sessions', label: 'Security', visible: () => true },
 ] as const;
 
 /** Only the screens this member's role can use; the others are not even listed. */

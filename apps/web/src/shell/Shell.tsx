@@ -17,7 +17,9 @@ export function Shell({ me, route }: { me: Me; route: SignedInRoute }) {
     <div className="shell">
       <Header me={me} />
       <Nav me={me} current={route.screen} />
-      <div className="content">{screen(me, route)}</div>
+      <div className="content">
+        {me.secondFactorMissing ? <SessionsScreen me={me} /> : screen(me, route)}
+      </div>
     </div>
   );
 }
@@ -33,7 +35,7 @@ function screen(me: Me, route: SignedInRoute) {
     case 'audit':
       return can(me, 'audit.read') ? <AuditScreen /> : <NotAllowed />;
     case 'sessions':
-      return <SessionsScreen />;
+      return <SessionsScreen me={me} />;
   }
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PERMISSION_MATRIX, assignableRoles } from '@flowgento/access';
 import * as field from '../schemas.ts';
-import { authOf, memberProcedure, publicProcedure, router } from '../trpc.ts';
+import { authOf, publicProcedure, router, selfServiceProcedure } from '../trpc.ts';
 
 export const authRouter = router({
   me: publicProcedure.query(({ ctx }) => {
@@ -17,6 +17,8 @@ export const authRouter = router({
       /** What the UI may offer; the server still checks every call. */
       permissions: [...PERMISSION_MATRIX[auth.role]],
       assignableRoles: assignableRoles(auth.role),
+      /** The workspace requires a second factor this member has not set up yet. */
+      secondFactorMissing: ctx.services.twoFactor.isMissingFor(auth),
     };
   }),
 
@@ -39,9 +41,31 @@ export const authRouter = router({
   login: publicProcedure
     .input(z.object({ email: field.email, password: z.string().min(1).max(256) }))
     .mutation(async ({ ctx, input }) => {
-      const session = await ctx.services.access.login(
+      const step = await ctx.services.access.login(
         input.email,
         input.password,
+        ctx.origin,
+        ctx.cookie.current,
+      );
+      if (step.kind === 'second-factor') {
+        return { secondFactor: { challenge: step.challenge, expiresAt: step.expiresAt } };
+      }
+      ctx.cookie.set(step.session.token, step.session.expiresAt);
+      return { secondFactor: null };
+    }),
+
+  /** The code step of a sign-in whose password step asked for one. */
+  loginSecondFactor: publicProcedure
+    .input(
+      z.object({
+        challenge: z.string().min(1).max(100),
+        code: z.string().trim().min(1, 'Type the code').max(40),
+      }),
+    )
+    .mutation(({ ctx, input }) => {
+      const session = ctx.services.access.completeSecondFactor(
+        input.challenge,
+        input.code,
         ctx.origin,
         ctx.cookie.current,
       );
@@ -64,7 +88,7 @@ export const authRouter = router({
       return { ok: true };
     }),
 
-  logout: memberProcedure.mutation(({ ctx }) => {
+  logout: selfServiceProcedure.mutation(({ ctx }) => {
     ctx.services.access.logout(authOf(ctx), ctx.origin);
     ctx.cookie.clear();
     return { ok: true };

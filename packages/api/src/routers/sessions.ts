@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import * as field from '../schemas.ts';
-import { authOf, memberProcedure, router } from '../trpc.ts';
+import { authOf, router, selfServiceProcedure } from '../trpc.ts';
 
 /** A member's own sessions: every member may see and end theirs, no one else's. */
 export const sessionsRouter = router({
-  list: memberProcedure.query(({ ctx }) => ctx.services.access.listSessions(authOf(ctx))),
+  list: selfServiceProcedure.query(({ ctx }) =>
+    ctx.services.access.listSessions(authOf(ctx)),
+  ),
 
-  revoke: memberProcedure
+  revoke: selfServiceProcedure
     .input(z.object({ sessionId: field.id }))
     .mutation(({ ctx, input }) => {
       const { current } = ctx.services.access.revokeSession(
@@ -19,7 +21,7 @@ export const sessionsRouter = router({
     }),
 
   /** Ends every session of the caller, this one included. */
-  revokeAll: memberProcedure.mutation(({ ctx }) => {
+  revokeAll: selfServiceProcedure.mutation(({ ctx }) => {
     const result = ctx.services.access.revokeAllSessions(authOf(ctx), ctx.origin);
     ctx.cookie.clear();
     return result;
