@@ -1,5 +1,6 @@
 import type { Db } from '../database.ts';
 import { initialSchema } from './001-initial.ts';
+import { conversationAssignment } from './004-conversation-assignment.ts';
 
 export interface Migration {
   version: number;
@@ -7,8 +8,13 @@ export interface Migration {
   up(db: Db): void;
 }
 
-/** Every migration, in order. A migration, once shipped, is never edited. */
-export const migrations: readonly Migration[] = [initialSchema];
+/**
+ * Every migration, in ascending version order. Versions may skip numbers
+ * (one reserved by work on another branch); `migrate` applies whatever lies
+ * between the database's version and the target. A migration, once shipped,
+ * is never edited.
+ */
+export const migrations: readonly Migration[] = [initialSchema, conversationAssignment];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;
 
