@@ -3,7 +3,7 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { createLogger, type Logger } from '@flowgento/core';
+import { createLogger, type Clock, type Logger } from '@flowgento/core';
 import { loadConfig, type ApplianceConfig } from '../src/config.ts';
 import { startAppliance, type RunningAppliance } from '../src/server.ts';
 
@@ -30,7 +30,7 @@ export interface TestAppliance {
 
 export async function startTestAppliance(
   env: Record<string, string> = {},
-  options: { passphrase?: string } = {},
+  options: { passphrase?: string; clock?: Clock } = {},
 ): Promise<TestAppliance> {
   const dir = mkdtempSync(join(tmpdir(), 'fg-server-'));
   const config = loadConfig({
@@ -46,7 +46,11 @@ export async function startTestAppliance(
   const logs = new LogCapture();
   const logger: Logger = createLogger({ level: 'debug', destination: logs });
   const harness: TestAppliance = {
-    running: await startAppliance(config, { logger, passphrase: options.passphrase }),
+    running: await startAppliance(config, {
+      logger,
+      passphrase: options.passphrase,
+      clock: options.clock,
+    }),
     config,
     dir,
     logs,
@@ -55,6 +59,7 @@ export async function startTestAppliance(
       harness.running = await startAppliance(config, {
         logger,
         passphrase: options.passphrase,
+        clock: options.clock,
       });
     },
     async cleanup() {

@@ -8,8 +8,11 @@ export const AUDIT_ACTIONS = [
   'member.joined',
   'member.role_changed',
   'member.removed',
+  'member.left',
+  'member.invite_revoked',
   'whatsapp.settings_changed',
   'conversation.deleted',
+  'conversation.assigned',
   'backup.created',
 ] as const;
 

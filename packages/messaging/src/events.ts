@@ -9,7 +9,8 @@ export type LiveEvent =
       messageId: string;
       status: MessageStatus;
     }
-  | { type: 'conversation.deleted'; conversationId: string };
+  | { type: 'conversation.deleted'; conversationId: string }
+  | { type: 'conversation.assigned'; conversationId: string };
 
 /**
  * In-process fan-out of committed changes to the browsers of one workspace.
