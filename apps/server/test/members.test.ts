@@ -146,6 +146,8 @@ describe('invites', () => {
 
 describe('changing roles', () => {
   it('refuses an ADMIN demoting or removing an OWNER, and changes nothing', async () => {
+    // Two OWNERs, so only the ADMIN rule (not the last-OWNER one) stands in the way.
+    await addMember(app, owner, 'OWNER', SECOND_OWNER);
     const admin = await addMember(app, owner, 'ADMIN', ADMIN);
     const ownerId = await idOf(owner);
     const before = auditCount();
