@@ -162,6 +162,22 @@ describe('assigning conversations', () => {
     expect(entry).toMatchObject({ action: 'member.removed', details: { unassigned: 1 } });
   });
 
+  it('tells open inboxes of the workspace about assignments as they change', async () => {
+    const { workspaceId } = await owner.query<{ workspaceId: string }>('auth.me');
+    const seen: unknown[] = [];
+    const stop = t.running.services.events.subscribe(workspaceId, (e) => seen.push(e));
+    try {
+      await agent.mutate('inbox.take', { conversationId });
+      await owner.mutate('members.remove', { userId: agentId });
+    } finally {
+      stop();
+    }
+    expect(seen).toEqual([
+      { type: 'conversation.assigned', conversationId },
+      { type: 'assignments.cleared', userId: agentId },
+    ]);
+  });
+
   it('clears a member’s assignments when they leave', async () => {
     await agent.mutate('inbox.take', { conversationId });
     await agent.mutate('members.leave');

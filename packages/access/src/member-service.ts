@@ -125,13 +125,13 @@ export class MemberService {
     });
   }
 
-  /** Removes another member; removing oneself is leaving. */
-  remove(auth: AuthContext, userId: string, origin: RequestOrigin): void {
-    if (userId === auth.userId) {
-      this.leave(auth, origin);
-      return;
-    }
-    this.store.transaction(() => {
+  /**
+   * Removes another member; removing oneself is leaving. Returns how many
+   * conversations they held, now unassigned.
+   */
+  remove(auth: AuthContext, userId: string, origin: RequestOrigin): number {
+    if (userId === auth.userId) return this.leave(auth, origin);
+    return this.store.transaction(() => {
       const target = this.memberOrNotFound(auth, userId);
       refuseOwnerChangeByNonOwner(auth, target);
       this.keepAnOwner(auth, target.role, null);
@@ -144,12 +144,16 @@ export class MemberService {
         origin,
         details: { role: target.role, unassigned },
       });
+      return unassigned;
     });
   }
 
-  /** The caller leaves the workspace; their sessions there end with it. */
-  leave(auth: AuthContext, origin: RequestOrigin): void {
-    this.store.transaction(() => {
+  /**
+   * The caller leaves the workspace; their sessions there end with it.
+   * Returns how many conversations they held, now unassigned.
+   */
+  leave(auth: AuthContext, origin: RequestOrigin): number {
+    return this.store.transaction(() => {
       const self = this.memberOrNotFound(auth, auth.userId);
       this.keepAnOwner(auth, self.role, null);
       const unassigned = this.dropMember(auth, auth.userId);
@@ -161,6 +165,7 @@ export class MemberService {
         origin,
         details: { role: self.role, unassigned },
       });
+      return unassigned;
     });
   }
 

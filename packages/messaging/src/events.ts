@@ -10,7 +10,9 @@ export type LiveEvent =
       status: MessageStatus;
     }
   | { type: 'conversation.deleted'; conversationId: string }
-  | { type: 'conversation.assigned'; conversationId: string };
+  | { type: 'conversation.assigned'; conversationId: string }
+  /** A member left or was removed; the conversations they held are unassigned. */
+  | { type: 'assignments.cleared'; userId: string };
 
 /**
  * In-process fan-out of committed changes to the browsers of one workspace.

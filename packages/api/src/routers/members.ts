@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ApiContext } from '../context.ts';
 import * as field from '../schemas.ts';
 import { allow, authOf, memberProcedure, router } from '../trpc.ts';
 
@@ -39,15 +40,33 @@ export const membersRouter = router({
     .input(z.object({ userId: field.id }))
     .mutation(({ ctx, input }) => {
       const auth = authOf(ctx);
-      ctx.services.access.members.remove(auth, input.userId, ctx.origin);
+      const unassigned = ctx.services.access.members.remove(
+        auth,
+        input.userId,
+        ctx.origin,
+      );
       if (input.userId === auth.userId) ctx.cookie.clear();
+      announceUnassigned(ctx, auth.workspaceId, input.userId, unassigned);
       return { ok: true };
     }),
 
   /** Any member may leave; the last OWNER may not. */
   leave: memberProcedure.mutation(({ ctx }) => {
-    ctx.services.access.members.leave(authOf(ctx), ctx.origin);
+    const auth = authOf(ctx);
+    const unassigned = ctx.services.access.members.leave(auth, ctx.origin);
     ctx.cookie.clear();
+    announceUnassigned(ctx, auth.workspaceId, auth.userId, unassigned);
     return { ok: true };
   }),
 });
+
+/** Open inboxes refetch, so nobody's list still shows a former member. */
+function announceUnassigned(
+  ctx: ApiContext,
+  workspaceId: string,
+  userId: string,
+  unassigned: number,
+): void {
+  if (unassigned === 0) return;
+  ctx.services.events.publish(workspaceId, { type: 'assignments.cleared', userId });
+}

@@ -41,6 +41,13 @@ export type AssigneeFilter =
       userId: string;
     };
 
+/** The extra condition of each filter; only `member` binds a parameter. */
+const ASSIGNEE_CONDITION: Record<AssigneeFilter['kind'], string> = {
+  all: '',
+  unassigned: 'AND v.assignee_id IS NULL',
+  member: 'AND v.assignee_id = ?',
+};
+
 const toSummary = (row: SummaryRow): ConversationSummary => {
   const contact: Contact = {
     id: row.contactId,
@@ -107,19 +114,13 @@ export class ConversationRepo {
   }
 
   list(filter: AssigneeFilter = { kind: 'all' }, limit = 200): ConversationSummary[] {
-    const order = 'ORDER BY v.last_message_at DESC LIMIT ?';
-    const where = `${SUMMARY_SELECT} WHERE v.workspace_id = ?`;
-    const rows = (
-      filter.kind === 'all'
-        ? this.store.statement(`${where} ${order}`).all(this.scope.workspaceId, limit)
-        : filter.kind === 'unassigned'
-          ? this.store
-              .statement(`${where} AND v.assignee_id IS NULL ${order}`)
-              .all(this.scope.workspaceId, limit)
-          : this.store
-              .statement(`${where} AND v.assignee_id = ? ${order}`)
-              .all(this.scope.workspaceId, filter.userId, limit)
-    ) as SummaryRow[];
+    const byUser = filter.kind === 'member' ? [filter.userId] : [];
+    const rows = this.store
+      .statement(
+        `${SUMMARY_SELECT} WHERE v.workspace_id = ? ${ASSIGNEE_CONDITION[filter.kind]}
+         ORDER BY v.last_message_at DESC LIMIT ?`,
+      )
+      .all(this.scope.workspaceId, ...byUser, limit) as SummaryRow[];
     return rows.map(toSummary);
   }
 
