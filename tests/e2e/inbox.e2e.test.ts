@@ -18,7 +18,7 @@ import { ensureWebBuilt, WEB_DIST } from './support/web-build.ts';
 /**
  * The main job through a real browser: an OWNER sets the appliance up and
  * invites an AGENT; a (simulated) customer writes; the AGENT sees it live,
- * replies, and watches the reply reach Delivered and then Read.
+ * takes it, replies, and watches the reply reach Delivered and then Read.
  */
 
 // The simulator sends sent / delivered / read after 0.3 / 1.2 / 2.5 s.
@@ -101,6 +101,16 @@ describe('inbox, end to end in Chromium', () => {
     const inviteLink = await owner.getByTestId('invite-link').inputValue();
     expect(inviteLink).toMatch(new RegExp(`^${escape(app.url)}/#/invite/.+`));
 
+    // A second invite, revoked at once: its row leaves the pending list.
+    await owner.getByLabel('Email (optional)').fill('unused@example.test');
+    await owner.getByTestId('invite-create').click();
+    const unused = owner
+      .getByTestId('pending-invite')
+      .filter({ hasText: 'unused@example.test' });
+    await unused.getByTestId('revoke-invite').click();
+    await unused.waitFor({ state: 'detached' });
+    expect(await owner.getByTestId('pending-invite').count()).toBe(1);
+
     // The AGENT joins in a browser of their own.
     const agentContext = await chromium.newContext({ viewport });
     const { page: agent, watch: agentWatch } = await openWatchedPage(
@@ -148,6 +158,18 @@ describe('inbox, end to end in Chromium', () => {
     expect(await agent.getByTestId('service-window').textContent()).toMatch(
       /^Window open — closes in 2[34] h \d+ m$/,
     );
+
+    // The agent takes the conversation; the list shows it under Mine.
+    expect(await item.getByTestId('conversation-assignee').textContent()).toBe(
+      'Unassigned',
+    );
+    await agent.getByTestId('take-conversation').click();
+    await agent.getByTestId('assignee').filter({ hasText: 'Assigned to you' }).waitFor();
+    await agent.getByTestId('filter-mine').click();
+    await item.getByTestId('conversation-assignee').filter({ hasText: 'You' }).waitFor();
+    await agent.getByTestId('filter-unassigned').click();
+    await agent.getByTestId('conversations-empty').waitFor();
+    await agent.getByTestId('filter-all').click();
 
     // The reply goes out and moves forward: Delivered, then Read.
     await agent.getByLabel('Reply').fill('Yes, Monday at 10:00 works.');

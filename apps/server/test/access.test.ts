@@ -173,7 +173,7 @@ describe('members and roles', () => {
     ).toBe(1);
   });
 
-  it('keeps the last OWNER: an ADMIN cannot demote them and nobody changes their own role', async () => {
+  it('keeps the last OWNER: an ADMIN cannot demote them, nor can they step down', async () => {
     const owner = await setupOwner(app);
     const invite = await owner.mutate<{ code: string }>('members.invite', {
       role: 'ADMIN',
@@ -195,7 +195,8 @@ describe('members and roles', () => {
     const self = await expectApiError(
       owner.mutate('members.setRole', { userId: me.userId, role: 'ADMIN' }),
     );
-    expect(self.status).toBe(403);
+    expect(self.status).toBe(412);
+    expect(self.reason).toBe('last_owner');
     const members = await owner.query<{ role: string }[]>('members.list');
     expect(members.filter((m) => m.role === 'OWNER')).toHaveLength(1);
   });

@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { hashPassword } from '@flowgento/crypto';
+import { workspaceScope, type Role } from '@flowgento/store';
 import { buildStatusWebhook, buildTextWebhook, signPayload } from '@flowgento/whatsapp';
 import type { RunningAppliance } from '../src/server.ts';
 import { ApiClient, httpsRequest } from './harness.ts';
@@ -37,18 +39,52 @@ export async function setupOwner(app: () => RunningAppliance): Promise<ApiClient
 }
 
 /** Invites an AGENT and accepts the invite; returns the AGENT's signed-in client. */
-export async function addAgent(
+export function addAgent(
   app: () => RunningAppliance,
   owner: ApiClient,
   who = AGENT,
 ): Promise<ApiClient> {
-  const invite = await owner.mutate<{ code: string }>('members.invite', {
-    role: 'AGENT',
+  return addMember(app, owner, 'AGENT', who);
+}
+
+/** Invites someone with `role` and accepts the invite; returns their signed-in client. */
+export async function addMember(
+  app: () => RunningAppliance,
+  inviter: ApiClient,
+  role: Role,
+  who: { email: string; password: string; displayName: string },
+): Promise<ApiClient> {
+  const invite = await inviter.mutate<{ code: string }>('members.invite', {
+    role,
     email: who.email,
   });
-  const agent = new ApiClient(app);
-  await agent.mutate('auth.acceptInvite', { code: invite.code, ...who });
-  return agent;
+  const member = new ApiClient(app);
+  await member.mutate('auth.acceptInvite', { code: invite.code, ...who });
+  return member;
+}
+
+/**
+ * A second tenant on the same appliance, made the way one would exist, with
+ * one signed-in member of `role`.
+ */
+export async function memberOfAnotherWorkspace(
+  app: () => RunningAppliance,
+  role: Role,
+): Promise<{ client: ApiClient; userId: string }> {
+  const store = app().appliance.store;
+  const other = store.workspaces.create('Other Co');
+  const user = store.users.create({
+    email: 'outsider@other.test',
+    displayName: 'Oscar Outsider',
+    passwordHash: await hashPassword('outsider-password-1'),
+  });
+  store.in(workspaceScope(other.id)).members.add(user.id, role);
+  const client = new ApiClient(app);
+  await client.mutate('auth.login', {
+    email: 'outsider@other.test',
+    password: 'outsider-password-1',
+  });
+  return { client, userId: user.id };
 }
 
 export function newWamid(): string {

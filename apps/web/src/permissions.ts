@@ -12,3 +12,15 @@ export function can(me: Me, permission: Permission): boolean {
 export function assignableRoles(me: Me): Role[] {
   return me.assignableRoles;
 }
+
+/** Most powerful first, as the server ranks them. */
+const ROLE_ORDER: readonly Role[] = ['OWNER', 'ADMIN', 'AGENT'];
+
+/**
+ * Roles to offer for `member`: for others, what this member may grant; for
+ * oneself, the same role or a lower one, since nobody raises their own.
+ */
+export function roleChoices(me: Me, member: { userId: string; role: Role }): Role[] {
+  if (member.userId !== me.userId) return me.assignableRoles;
+  return ROLE_ORDER.slice(ROLE_ORDER.indexOf(me.role));
+}

@@ -1,6 +1,5 @@
 import {
   AppError,
-  DAY_MS,
   randomToken,
   type Clock,
   type Logger,
@@ -12,16 +11,15 @@ import {
   validateNewPassword,
   verifyPassword,
 } from '@flowgento/crypto';
-import { workspaceScope, type Role, type Store } from '@flowgento/store';
+import { workspaceScope, type Store } from '@flowgento/store';
 import type { AuditLog } from '@flowgento/audit';
-import type { AuthContext } from './auth-context.ts';
+import { actorOf, type AuthContext } from './auth-context.ts';
 import { humanCode, normalizeCode } from './codes.ts';
-import { assignableRoles } from './permissions.ts';
 import { LoginThrottle, type ThrottleKey } from './login-throttle.ts';
+import { MemberService } from './member-service.ts';
 import { SessionService, type IssuedSession, type SessionSummary } from './sessions.ts';
 import type { TwoFactorService } from './two-factor.ts';
 
-export const INVITE_TTL_MS = 3 * DAY_MS;
 /** Time to type the code after the password, and guesses allowed per password. */
 export const CHALLENGE_TTL_MS = 5 * 60 * 1000;
 const CHALLENGE_ATTEMPTS = 5;
@@ -38,11 +36,13 @@ export interface NewAccount {
 }
 
 /**
- * People and their access: the first OWNER, sign-in, invites and roles.
- * Each change and its audit entry are written in one transaction.
+ * People and their access: the first OWNER, sign-in, accepting invites; the
+ * team itself is `members`. Each change and its audit entry are written in
+ * one transaction.
  */
 export class AccessService {
   readonly sessions: SessionService;
+  readonly members: MemberService;
   private readonly throttle: LoginThrottle;
   /** Compared against when an email is unknown, so timing does not reveal it. */
   private decoyHash: Promise<string> | undefined;
@@ -56,6 +56,7 @@ export class AccessService {
   ) {
     this.sessions = new SessionService(store, clock);
     this.throttle = new LoginThrottle(store, clock);
+    this.members = new MemberService(store, audit, clock);
   }
 
   /** A fresh setup code while no one owns the appliance; null afterwards. */
@@ -329,51 +330,6 @@ export class AccessService {
     });
   }
 
-  listMembers(auth: AuthContext) {
-    return this.store.in(auth.scope).members.list();
-  }
-
-  listInvites(auth: AuthContext) {
-    return this.store.in(auth.scope).invites.listPending(this.clock.now());
-  }
-
-  /** A single-use invite; the code is returned once and stored as a hash. */
-  createInvite(
-    auth: AuthContext,
-    input: { role: Role; email: string | null },
-    origin: RequestOrigin,
-  ): { code: string; expiresAt: number } {
-    if (!assignableRoles(auth.role).includes(input.role)) {
-      throw new AppError(
-        'FORBIDDEN',
-        `Your role (${auth.role}) cannot invite an ${input.role}`,
-        {
-          reason: 'role_not_assignable',
-        },
-      );
-    }
-    const code = humanCode(5);
-    const expiresAt = this.clock.now() + INVITE_TTL_MS;
-    this.store.transaction(() => {
-      const invite = this.store.in(auth.scope).invites.create({
-        codeHash: sha256Hex(code),
-        role: input.role,
-        email: input.email,
-        createdBy: auth.userId,
-        expiresAt,
-      });
-      this.audit.record({
-        workspaceId: auth.workspaceId,
-        actor: actorOf(auth),
-        action: 'member.invited',
-        target: { type: 'invite', id: invite.id },
-        origin,
-        details: { role: input.role },
-      });
-    });
-    return { code, expiresAt };
-  }
-
   /** Joins the invite's workspace, as a new account or an existing one. */
   async acceptInvite(
     input: { code: string } & NewAccount,
@@ -415,7 +371,7 @@ export class AccessService {
       if (!invite) {
         throw new AppError(
           'NOT_FOUND',
-          'This invite is unknown, expired or already used',
+          'This invite is unknown, expired, revoked or already used',
           {
             reason: 'invite_unusable',
           },
@@ -451,83 +407,9 @@ export class AccessService {
     });
   }
 
-  changeRole(auth: AuthContext, userId: string, role: Role, origin: RequestOrigin): void {
-    this.store.transaction(() => {
-      const members = this.store.in(auth.scope).members;
-      const target = this.guardTarget(auth, userId);
-      if (!assignableRoles(auth.role).includes(role)) {
-        throw new AppError('FORBIDDEN', `Your role (${auth.role}) cannot grant ${role}`, {
-          reason: 'role_not_assignable',
-        });
-      }
-      this.keepAnOwner(auth, target.role, role);
-      if (target.role === role) return;
-      members.setRole(userId, role);
-      // Their open sessions were granted under the old role; they sign in again.
-      this.store.sessions.deleteForUserInWorkspace(userId, auth.workspaceId);
-      this.audit.record({
-        workspaceId: auth.workspaceId,
-        actor: actorOf(auth),
-        action: 'member.role_changed',
-        target: { type: 'user', id: userId },
-        origin,
-        details: { from: target.role, to: role },
-      });
-    });
-  }
-
-  removeMember(auth: AuthContext, userId: string, origin: RequestOrigin): void {
-    this.store.transaction(() => {
-      const members = this.store.in(auth.scope).members;
-      const target = this.guardTarget(auth, userId);
-      this.keepAnOwner(auth, target.role, null);
-      members.remove(userId);
-      this.store.sessions.deleteForUserInWorkspace(userId, auth.workspaceId);
-      this.audit.record({
-        workspaceId: auth.workspaceId,
-        actor: actorOf(auth),
-        action: 'member.removed',
-        target: { type: 'user', id: userId },
-        origin,
-        details: { role: target.role },
-      });
-    });
-  }
-
-  /** Refuses a change that would leave the workspace without an OWNER. */
-  private keepAnOwner(auth: AuthContext, currentRole: Role, nextRole: Role | null): void {
-    if (currentRole !== 'OWNER' || nextRole === 'OWNER') return;
-    if (this.store.in(auth.scope).members.countOwners() <= 1) {
-      throw new AppError('PRECONDITION_FAILED', 'A workspace keeps at least one OWNER', {
-        reason: 'last_owner',
-      });
-    }
-  }
-
-  /** The member an admin action targets, refusing self-changes and ADMIN→OWNER. */
-  private guardTarget(auth: AuthContext, userId: string) {
-    if (userId === auth.userId) {
-      throw new AppError('FORBIDDEN', 'You cannot change your own membership', {
-        reason: 'self_change',
-      });
-    }
-    const target = this.store.in(auth.scope).members.get(userId);
-    if (!target) throw new AppError('NOT_FOUND', 'No such member in this workspace');
-    if (target.role === 'OWNER' && auth.role !== 'OWNER') {
-      throw new AppError('FORBIDDEN', 'Only an OWNER can change another OWNER', {
-        reason: 'owner_protected',
-      });
-    }
-    return target;
-  }
-
   private decoy(): Promise<string> {
     const decoy = this.decoyHash ?? hashPassword('decoy password for unknown accounts');
     this.decoyHash = decoy;
     return decoy;
   }
-}
-
-export function actorOf(auth: AuthContext) {
-  return { type: 'user' as const, id: auth.userId, label: auth.email };
 }

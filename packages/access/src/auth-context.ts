@@ -11,3 +11,8 @@ export interface AuthContext {
   scope: WorkspaceScope;
   sessionIdHash: string;
 }
+
+/** The caller as the audit log names them. */
+export function actorOf(auth: AuthContext) {
+  return { type: 'user' as const, id: auth.userId, label: auth.email };
+}

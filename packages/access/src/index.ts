@@ -2,6 +2,7 @@ export * from './permissions.ts';
 export * from './auth-context.ts';
 export * from './sessions.ts';
 export * from './access-service.ts';
+export * from './member-service.ts';
 export * from './codes.ts';
 export * from './login-throttle.ts';
 export * from './user-agent.ts';

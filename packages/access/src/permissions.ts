@@ -8,6 +8,8 @@ export const PERMISSIONS = [
   'inbox.read',
   'messages.reply',
   'conversations.delete',
+  'conversations.take',
+  'conversations.assign',
   'members.read',
   'members.invite',
   'members.manage',
@@ -20,15 +22,25 @@ export const PERMISSIONS = [
 
 export type Permission = (typeof PERMISSIONS)[number];
 
+/**
+ * Assignment is split in two so that each procedure's permission says all of
+ * who may call it. `conversations.take`: put an unassigned conversation on
+ * yourself, or give back one that is yours; every member answers customers,
+ * so every member may. `conversations.assign`: set or clear anyone's
+ * assignment on any conversation; that redistributes work, so it is for
+ * those who manage the team.
+ */
 const everyone: Permission[] = [
   'inbox.read',
   'messages.reply',
+  'conversations.take',
   'members.read',
   'simulator.use',
 ];
 const managers: Permission[] = [
   ...everyone,
   'conversations.delete',
+  'conversations.assign',
   'members.invite',
   'members.manage',
   'whatsapp.read',
@@ -45,6 +57,14 @@ export const PERMISSION_MATRIX: Readonly<Record<Role, ReadonlySet<Permission>>> 
 
 export function roleAllows(role: Role, permission: Permission): boolean {
   return PERMISSION_MATRIX[role].has(permission);
+}
+
+/** Most powerful first; a lower index outranks a higher one. */
+const ROLE_ORDER: readonly Role[] = ['OWNER', 'ADMIN', 'AGENT'];
+
+/** True when `role` carries more power than `than`. */
+export function outranks(role: Role, than: Role): boolean {
+  return ROLE_ORDER.indexOf(role) < ROLE_ORDER.indexOf(than);
 }
 
 /** Roles a member of `actorRole` may hand out (invite or promote to). */

@@ -1,9 +1,8 @@
-import type { AuditActor } from '@flowgento/audit';
-import type { AuthContext } from '@flowgento/access';
+import { actorOf, type AuthContext } from '@flowgento/access';
+import type { MemberActing } from '@flowgento/messaging';
 import type { ApiContext } from './context.ts';
 
 /** Scope, actor and origin of a member's action, as the services take them. */
-export function acting(ctx: ApiContext, auth: AuthContext) {
-  const actor: AuditActor = { type: 'user', id: auth.userId, label: auth.email };
-  return { scope: auth.scope, actor, origin: ctx.origin };
+export function acting(ctx: ApiContext, auth: AuthContext): MemberActing {
+  return { scope: auth.scope, actor: actorOf(auth), origin: ctx.origin };
 }

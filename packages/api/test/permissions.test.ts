@@ -44,9 +44,16 @@ describe('the API permission declarations', () => {
       'whatsapp.read',
       'audit.read',
       'conversations.delete',
+      'conversations.assign',
     ] as const) {
       expect(PERMISSION_MATRIX.AGENT.has(permission), permission).toBe(false);
       expect(PERMISSION_MATRIX.ADMIN.has(permission), permission).toBe(true);
+    }
+  });
+
+  it('lets every role take and give back conversations for themselves', () => {
+    for (const role of ['OWNER', 'ADMIN', 'AGENT'] as const) {
+      expect(PERMISSION_MATRIX[role].has('conversations.take'), role).toBe(true);
     }
   });
 });

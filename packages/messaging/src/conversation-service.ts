@@ -1,21 +1,32 @@
-import { AppError, type RequestOrigin } from '@flowgento/core';
+import { AppError, type Clock, type RequestOrigin } from '@flowgento/core';
 import type { AuditActor, AuditLog } from '@flowgento/audit';
 import type {
+  AssigneeFilter,
   ConversationSummary,
   Message,
+  Role,
   Store,
   WorkspaceScope,
 } from '@flowgento/store';
 import type { LiveEvents } from './events.ts';
 import { serviceWindowClosesAt } from './service-window.ts';
-import type { Clock } from '@flowgento/core';
 
 export interface ConversationView extends ConversationSummary {
   /** When free-form replies stop being allowed; null when already closed. */
   windowClosesAt: number | null;
 }
 
-/** Reading and deleting a workspace's conversations. */
+/** A signed-in member acting in their workspace. */
+export interface MemberActing {
+  scope: WorkspaceScope;
+  actor: Extract<AuditActor, { type: 'user' }>;
+  origin: RequestOrigin;
+}
+
+/** Roles that answer customers, and so can hold a conversation. */
+const ASSIGNEE_ROLES: ReadonlySet<Role> = new Set(['OWNER', 'ADMIN', 'AGENT']);
+
+/** Reading, assigning and deleting a workspace's conversations. */
 export class ConversationService {
   constructor(
     private readonly store: Store,
@@ -24,11 +35,11 @@ export class ConversationService {
     private readonly clock: Clock,
   ) {}
 
-  list(scope: WorkspaceScope): ConversationView[] {
+  list(scope: WorkspaceScope, filter?: AssigneeFilter): ConversationView[] {
     const now = this.clock.now();
     return this.store
       .in(scope)
-      .conversations.list()
+      .conversations.list(filter)
       .map((c) => ({
         ...c,
         windowClosesAt: serviceWindowClosesAt(c.lastInboundAt, now),
@@ -60,6 +71,57 @@ export class ConversationService {
     }
   }
 
+  /**
+   * Gives the conversation to a member of this workspace, or to nobody. The
+   * procedure's permission (`conversations.assign`) limits who may call it.
+   */
+  assign(acting: MemberActing, conversationId: string, assigneeId: string | null): void {
+    this.store.transaction(() => {
+      const conversation = this.conversationOrNotFound(acting, conversationId);
+      if (assigneeId !== null) this.refuseNonAssignee(acting, assigneeId);
+      this.setAssignee(acting, conversation, assigneeId);
+    });
+    this.publishAssigned(acting, conversationId);
+  }
+
+  /** The caller takes an unassigned conversation; one held by someone else stays theirs. */
+  take(acting: MemberActing, conversationId: string): void {
+    const me = acting.actor.id;
+    this.store.transaction(() => {
+      const conversation = this.conversationOrNotFound(acting, conversationId);
+      const holder = conversation.assignee;
+      if (holder?.userId === me) return;
+      if (holder) {
+        throw new AppError(
+          'CONFLICT',
+          `${holder.displayName} already has this conversation; an OWNER or ADMIN can reassign it`,
+          { reason: 'already_assigned' },
+        );
+      }
+      this.refuseNonAssignee(acting, me);
+      this.setAssignee(acting, conversation, me);
+    });
+    this.publishAssigned(acting, conversationId);
+  }
+
+  /** The caller gives back a conversation they hold. */
+  release(acting: MemberActing, conversationId: string): void {
+    this.store.transaction(() => {
+      const conversation = this.conversationOrNotFound(acting, conversationId);
+      const holder = conversation.assignee;
+      if (!holder) return;
+      if (holder.userId !== acting.actor.id) {
+        throw new AppError(
+          'FORBIDDEN',
+          `This conversation is ${holder.displayName}'s; an OWNER or ADMIN can reassign it`,
+          { reason: 'not_assignee' },
+        );
+      }
+      this.setAssignee(acting, conversation, null);
+    });
+    this.publishAssigned(acting, conversationId);
+  }
+
   delete(
     acting: { scope: WorkspaceScope; actor: AuditActor; origin: RequestOrigin },
     conversationId: string,
@@ -78,6 +140,50 @@ export class ConversationService {
     });
     this.events.publish(acting.scope.workspaceId, {
       type: 'conversation.deleted',
+      conversationId,
+    });
+  }
+
+  private conversationOrNotFound(acting: MemberActing, id: string): ConversationSummary {
+    const conversation = this.store.in(acting.scope).conversations.get(id);
+    if (!conversation) throw new AppError('NOT_FOUND', 'Conversation not found');
+    return conversation;
+  }
+
+  /** Another workspace's user or a former member is, here, nobody. */
+  private refuseNonAssignee(acting: MemberActing, userId: string): void {
+    const member = this.store.in(acting.scope).members.get(userId);
+    if (!member || !ASSIGNEE_ROLES.has(member.role)) {
+      throw new AppError('NOT_FOUND', 'No such member in this workspace', {
+        reason: 'assignee_not_member',
+      });
+    }
+  }
+
+  private setAssignee(
+    acting: MemberActing,
+    conversation: ConversationSummary,
+    assigneeId: string | null,
+  ): void {
+    const from = conversation.assignee?.userId ?? null;
+    if (from === assigneeId) return;
+    const conversations = this.store.in(acting.scope).conversations;
+    if (!conversations.assign(conversation.id, from, assigneeId)) {
+      throw new AppError('CONFLICT', 'The assignment changed a moment ago; try again');
+    }
+    this.audit.record({
+      workspaceId: acting.scope.workspaceId,
+      actor: acting.actor,
+      action: 'conversation.assigned',
+      target: { type: 'conversation', id: conversation.id },
+      origin: acting.origin,
+      details: { from, to: assigneeId },
+    });
+  }
+
+  private publishAssigned(acting: MemberActing, conversationId: string): void {
+    this.events.publish(acting.scope.workspaceId, {
+      type: 'conversation.assigned',
       conversationId,
     });
   }

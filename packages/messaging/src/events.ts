@@ -9,7 +9,10 @@ export type LiveEvent =
       messageId: string;
       status: MessageStatus;
     }
-  | { type: 'conversation.deleted'; conversationId: string };
+  | { type: 'conversation.deleted'; conversationId: string }
+  | { type: 'conversation.assigned'; conversationId: string }
+  /** A member left or was removed; the conversations they held are unassigned. */
+  | { type: 'assignments.cleared'; userId: string };
 
 /**
  * In-process fan-out of committed changes to the browsers of one workspace.

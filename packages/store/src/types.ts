@@ -85,6 +85,8 @@ export interface ConversationSummary {
   lastInboundAt: number | null;
   unreadCount: number;
   lastMessagePreview: string | null;
+  /** The member who answers it; null when nobody is assigned. */
+  assignee: { userId: string; displayName: string } | null;
 }
 
 export type MessageDirection = 'inbound' | 'outbound';

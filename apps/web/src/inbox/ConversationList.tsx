@@ -5,15 +5,25 @@ import { contactName, contactNumber } from './contact.ts';
 
 type Conversation = Outputs['inbox']['conversations'][number];
 
+/** Who holds a conversation, in the fewest words. */
+function assigneeText(c: Conversation, meId: string): string {
+  if (!c.assignee) return 'Unassigned';
+  return c.assignee.userId === meId ? 'You' : c.assignee.displayName;
+}
+
 export function ConversationList(props: {
   conversations: Conversation[];
   openId: string | null;
   now: number;
+  meId: string;
+  filtered: boolean;
 }) {
   if (props.conversations.length === 0) {
     return (
       <p className="empty muted" data-testid="conversations-empty">
-        No conversations yet. They appear here as soon as a customer writes.
+        {props.filtered
+          ? 'No conversations match this filter.'
+          : 'No conversations yet. They appear here as soon as a customer writes.'}
       </p>
     );
   }
@@ -40,7 +50,15 @@ export function ConversationList(props: {
                   {shortTime(c.lastMessageAt, props.now)}
                 </time>
               </span>
-              <span className="muted small">{contactNumber(c.contact)}</span>
+              <span className="conversation-middle muted small">
+                <span>{contactNumber(c.contact)}</span>
+                <span
+                  className={c.assignee ? 'assignee' : 'assignee unassigned'}
+                  data-testid="conversation-assignee"
+                >
+                  {assigneeText(c, props.meId)}
+                </span>
+              </span>
               <span className="conversation-bottom">
                 <span className="preview">{c.lastMessagePreview ?? 'No text'}</span>
                 {unread > 0 && (

@@ -1,19 +1,19 @@
 import { useEffect, useRef } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useTRPC } from '../api.ts';
+import { useTRPC, type Me, type Outputs } from '../api.ts';
 import { ErrorNote } from '../forms/ErrorNote.tsx';
 import { serviceWindowText, windowOpen } from '../format.ts';
 import { contactName, contactNumber } from './contact.ts';
 import { MessageItem } from './MessageItem.tsx';
 import { ReplyBox } from './ReplyBox.tsx';
 import { DeleteConversation } from './DeleteConversation.tsx';
+import { AssigneeControl } from './AssigneeControl.tsx';
+import { can } from '../permissions.ts';
+
+type Conversation = Outputs['inbox']['conversations'][number];
 
 /** The open conversation: its messages, the service window and the reply box. */
-export function ConversationPane(props: {
-  conversationId: string;
-  now: number;
-  mayDelete: boolean;
-}) {
+export function ConversationPane(props: { conversationId: string; now: number; me: Me }) {
   const { conversationId } = props;
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -26,8 +26,11 @@ export function ConversationPane(props: {
   const markRead = useMutation(
     trpc.inbox.markRead.mutationOptions({
       onSuccess: () =>
-        queryClient.setQueryData(trpc.inbox.conversations.queryKey(), (list) =>
-          list?.map((c) => (c.id === conversationId ? { ...c, unreadCount: 0 } : c)),
+        // Every filtered list that holds it; they share the procedure's path.
+        queryClient.setQueriesData<Conversation[]>(
+          { queryKey: trpc.inbox.conversations.pathKey() },
+          (list) =>
+            list?.map((c) => (c.id === conversationId ? { ...c, unreadCount: 0 } : c)),
         ),
     }),
   );
@@ -64,6 +67,11 @@ export function ConversationPane(props: {
           <h2 data-testid="conversation-contact">{contactName(conversation.contact)}</h2>
           <p className="muted small">{contactNumber(conversation.contact)}</p>
         </div>
+        <AssigneeControl
+          me={props.me}
+          conversationId={conversation.id}
+          assignee={conversation.assignee}
+        />
         <p
           className={open ? 'window window-open' : 'window window-closed'}
           data-testid="service-window"
@@ -81,7 +89,7 @@ export function ConversationPane(props: {
         <p className="note">This contact opted out of messages; replies are refused.</p>
       )}
       <ReplyBox conversationId={conversation.id} windowOpen={open} />
-      {props.mayDelete && (
+      {can(props.me, 'conversations.delete') && (
         <footer className="pane-footer">
           <DeleteConversation conversationId={conversation.id} />
         </footer>

@@ -1,11 +1,12 @@
+import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC, type Me } from '../api.ts';
 import { ErrorNote } from '../forms/ErrorNote.tsx';
 import { SimulatorPanel } from '../simulator/SimulatorPanel.tsx';
 import { useNow } from '../use-now.ts';
+import { AssigneeFilter, type Assigned } from './AssigneeFilter.tsx';
 import { ConversationList } from './ConversationList.tsx';
 import { ConversationPane } from './ConversationPane.tsx';
-import { can } from '../permissions.ts';
 import { LiveStatus } from './LiveStatus.tsx';
 import { useInboxEvents } from './use-inbox-events.ts';
 
@@ -18,7 +19,8 @@ export function InboxScreen({
 }) {
   const trpc = useTRPC();
   const info = useQuery(trpc.system.info.queryOptions());
-  const conversations = useQuery(trpc.inbox.conversations.queryOptions());
+  const [assigned, setAssigned] = useState<Assigned>('all');
+  const conversations = useQuery(trpc.inbox.conversations.queryOptions({ assigned }));
   const live = useInboxEvents(conversationId);
   const now = useNow();
   const list = conversations.data ?? [];
@@ -30,11 +32,18 @@ export function InboxScreen({
           <h1>Inbox</h1>
           <LiveStatus state={live} />
         </div>
+        <AssigneeFilter value={assigned} onChange={setAssigned} />
         <ErrorNote error={conversations.error} />
         {conversations.isPending ? (
           <p className="muted">Loading…</p>
         ) : (
-          <ConversationList conversations={list} openId={conversationId} now={now} />
+          <ConversationList
+            conversations={list}
+            openId={conversationId}
+            now={now}
+            meId={me.userId}
+            filtered={assigned !== 'all'}
+          />
         )}
         {info.data?.simulator && conversations.isSuccess && (
           <SimulatorPanel
@@ -49,7 +58,7 @@ export function InboxScreen({
           key={conversationId}
           conversationId={conversationId}
           now={now}
-          mayDelete={can(me, 'conversations.delete')}
+          me={me}
         />
       ) : (
         <section className="pane pane-empty muted">

@@ -2,28 +2,35 @@ import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTRPC, type Me, type Outputs, type Role } from '../api.ts';
 import { ErrorNote } from '../forms/ErrorNote.tsx';
-import { assignableRoles } from '../permissions.ts';
+import { roleChoices } from '../permissions.ts';
+import { showSignedOut } from '../signed-out.ts';
 
 type Member = Outputs['members']['list'][number];
 
-/** Change role or remove. Changing a role signs that member out everywhere. */
+/**
+ * Change role or remove. Changing a role signs that member out everywhere,
+ * oneself included; one's own role can only go down, and leaving has its own
+ * card below the table.
+ */
 export function MemberActions({ me, member }: { me: Me; member: Member }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [confirming, setConfirming] = useState(false);
+  const self = member.userId === me.userId;
   const refresh = () =>
     queryClient.invalidateQueries({ queryKey: trpc.members.pathKey() });
   const setRole = useMutation(
-    trpc.members.setRole.mutationOptions({ onSettled: refresh }),
+    trpc.members.setRole.mutationOptions({
+      onSuccess: () => (self ? showSignedOut(queryClient) : refresh()),
+      onError: () => refresh(),
+    }),
   );
   const remove = useMutation(trpc.members.remove.mutationOptions({ onSettled: refresh }));
 
-  // The server refuses self-changes and ADMINs touching an OWNER; so do we.
-  if (member.userId === me.userId) return <span className="muted small">—</span>;
+  // The server refuses ADMINs touching an OWNER; so do we.
   if (member.role === 'OWNER' && me.role !== 'OWNER') {
     return <span className="muted small">Only an owner can change an owner</span>;
   }
-  const roles = assignableRoles(me);
 
   return (
     <div className="row wrap">
@@ -35,15 +42,18 @@ export function MemberActions({ me, member }: { me: Me; member: Member }) {
           onChange={(e) =>
             setRole.mutate({ userId: member.userId, role: e.target.value as Role })
           }
+          data-testid="member-role"
         >
-          {roles.map((role) => (
+          {roleChoices(me, member).map((role) => (
             <option key={role} value={role}>
               {role}
             </option>
           ))}
         </select>
       </label>
-      {confirming ? (
+      {self ? (
+        <span className="muted small">Stepping down signs you out.</span>
+      ) : confirming ? (
         <>
           <button
             type="button"

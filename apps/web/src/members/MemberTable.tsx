@@ -50,7 +50,7 @@ export function MemberTable({ me }: { me: Me }) {
       {manage && (
         <p className="muted small">
           A new role takes effect at the member's next sign-in: changing it signs them
-          out.
+          out. Removing a member hands their conversations back to the unassigned list.
         </p>
       )}
     </section>

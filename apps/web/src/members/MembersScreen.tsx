@@ -1,6 +1,7 @@
 import type { Me } from '../api.ts';
 import { can } from '../permissions.ts';
 import { InviteForm } from './InviteForm.tsx';
+import { LeaveWorkspace } from './LeaveWorkspace.tsx';
 import { MemberTable } from './MemberTable.tsx';
 import { PendingInvites } from './PendingInvites.tsx';
 
@@ -14,9 +15,10 @@ export function MembersScreen({ me }: { me: Me }) {
       {mayInvite && (
         <>
           <InviteForm me={me} />
-          <PendingInvites />
+          <PendingInvites me={me} />
         </>
       )}
+      <LeaveWorkspace me={me} />
     </div>
   );
 }

@@ -1,19 +1,13 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { errorText, useTRPC, type Me } from '../api.ts';
-import { navigate } from '../routing.ts';
+import { showSignedOut } from '../signed-out.ts';
 import { CertificateInfo } from './CertificateInfo.tsx';
 
 export function Header({ me }: { me: Me }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const logout = useMutation(
-    trpc.auth.logout.mutationOptions({
-      onSuccess: async () => {
-        // Nothing of this member's workspace may stay in the tab.
-        await queryClient.resetQueries();
-        navigate({ screen: 'login' });
-      },
-    }),
+    trpc.auth.logout.mutationOptions({ onSuccess: () => showSignedOut(queryClient) }),
   );
 
   return (

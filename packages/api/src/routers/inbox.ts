@@ -1,14 +1,37 @@
 import { z } from 'zod';
+import type { AuthContext } from '@flowgento/access';
 import type { LiveEvent } from '@flowgento/messaging';
+import type { AssigneeFilter } from '@flowgento/store';
 import * as field from '../schemas.ts';
 import { acting } from '../origin.ts';
 import { allow, authOf, router } from '../trpc.ts';
 import { liveEventStream } from '../live-stream.ts';
 
+const conversationInput = z.object({ conversationId: field.id });
+
+/** The inbox filter as the browser names it, made concrete for the caller. */
+function assigneeFilter(
+  assigned: 'all' | 'mine' | 'unassigned',
+  auth: AuthContext,
+): AssigneeFilter {
+  if (assigned === 'mine') return { kind: 'member', userId: auth.userId };
+  return { kind: assigned };
+}
+
 export const inboxRouter = router({
-  conversations: allow('inbox.read').query(({ ctx }) =>
-    ctx.services.conversations.list(authOf(ctx).scope),
-  ),
+  conversations: allow('inbox.read')
+    .input(
+      z
+        .object({ assigned: z.enum(['all', 'mine', 'unassigned']).default('all') })
+        .default({ assigned: 'all' }),
+    )
+    .query(({ ctx, input }) => {
+      const auth = authOf(ctx);
+      return ctx.services.conversations.list(
+        auth.scope,
+        assigneeFilter(input.assigned, auth),
+      );
+    }),
 
   conversation: allow('inbox.read')
     .input(z.object({ conversationId: field.id }))
@@ -39,6 +62,34 @@ export const inboxRouter = router({
         conversationId: input.conversationId,
         body: input.body,
       });
+    }),
+
+  /** Gives a conversation to any member of the workspace, or to nobody. */
+  assign: allow('conversations.assign')
+    .input(conversationInput.extend({ assigneeId: field.id.nullable() }))
+    .mutation(({ ctx, input }) => {
+      ctx.services.conversations.assign(
+        acting(ctx, authOf(ctx)),
+        input.conversationId,
+        input.assigneeId,
+      );
+      return { ok: true };
+    }),
+
+  /** The caller takes an unassigned conversation. */
+  take: allow('conversations.take')
+    .input(conversationInput)
+    .mutation(({ ctx, input }) => {
+      ctx.services.conversations.take(acting(ctx, authOf(ctx)), input.conversationId);
+      return { ok: true };
+    }),
+
+  /** The caller gives back a conversation they hold. */
+  release: allow('conversations.take')
+    .input(conversationInput)
+    .mutation(({ ctx, input }) => {
+      ctx.services.conversations.release(acting(ctx, authOf(ctx)), input.conversationId);
+      return { ok: true };
     }),
 
   delete: allow('conversations.delete')

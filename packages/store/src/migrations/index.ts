@@ -1,6 +1,7 @@
 import type { Db } from '../database.ts';
 import { initialSchema } from './001-initial.ts';
 import { sessionsAndLogin } from './003-sessions-and-login.ts';
+import { conversationAssignment } from './004-conversation-assignment.ts';
 import { twoFactor } from './006-two-factor.ts';
 
 export interface Migration {
@@ -9,10 +10,16 @@ export interface Migration {
   up(db: Db): void;
 }
 
-/** Every migration, in order. A migration, once shipped, is never edited. */
+/**
+ * Every migration, in ascending version order. Version 2 was never used (it
+ * was reserved for work that did not land), and versions need not be
+ * contiguous: `migrate` applies whatever lies between the database's version
+ * and the target. A migration, once shipped, is never edited.
+ */
 export const migrations: readonly Migration[] = [
   initialSchema,
   sessionsAndLogin,
+  conversationAssignment,
   twoFactor,
 ];
 

@@ -15,6 +15,8 @@ interface SummaryRow {
   profileName: string | null;
   optedOutAt: number | null;
   optOutSource: string | null;
+  assigneeId: string | null;
+  assigneeName: string | null;
 }
 
 const SUMMARY_SELECT = `
@@ -24,8 +26,27 @@ const SUMMARY_SELECT = `
        WHERE m.conversation_id = v.id ORDER BY m.occurred_at DESC, m.created_at DESC
        LIMIT 1) AS lastMessagePreview,
     c.id AS contactId, c.wa_id AS waId, c.profile_name AS profileName,
-    c.opted_out_at AS optedOutAt, c.opt_out_source AS optOutSource
-  FROM conversations v JOIN contacts c ON c.id = v.contact_id`;
+    c.opted_out_at AS optedOutAt, c.opt_out_source AS optOutSource,
+    am.user_id AS assigneeId, au.display_name AS assigneeName
+  FROM conversations v JOIN contacts c ON c.id = v.contact_id
+  LEFT JOIN members am ON am.workspace_id = v.workspace_id AND am.user_id = v.assignee_id
+  LEFT JOIN users au ON au.id = am.user_id`;
+
+/** Which conversations a list holds: everyone's, nobody's, or one member's. */
+export type AssigneeFilter =
+  | { kind: 'all' }
+  | { kind: 'unassigned' }
+  | {
+      kind: 'member';
+      userId: string;
+    };
+
+/** The extra condition of each filter; only `member` binds a parameter. */
+const ASSIGNEE_CONDITION: Record<AssigneeFilter['kind'], string> = {
+  all: '',
+  unassigned: 'AND v.assignee_id IS NULL',
+  member: 'AND v.assignee_id = ?',
+};
 
 const toSummary = (row: SummaryRow): ConversationSummary => {
   const contact: Contact = {
@@ -43,6 +64,11 @@ const toSummary = (row: SummaryRow): ConversationSummary => {
     lastInboundAt: row.lastInboundAt,
     unreadCount: row.unreadCount,
     lastMessagePreview: row.lastMessagePreview,
+    // Joined through the membership, so only a member of this workspace shows.
+    assignee:
+      row.assigneeId === null
+        ? null
+        : { userId: row.assigneeId, displayName: row.assigneeName ?? '' },
   };
 };
 
@@ -87,12 +113,14 @@ export class ConversationRepo {
       .run(occurredAt, this.scope.workspaceId, conversationId);
   }
 
-  list(limit = 200): ConversationSummary[] {
+  list(filter: AssigneeFilter = { kind: 'all' }, limit = 200): ConversationSummary[] {
+    const byUser = filter.kind === 'member' ? [filter.userId] : [];
     const rows = this.store
       .statement(
-        `${SUMMARY_SELECT} WHERE v.workspace_id = ? ORDER BY v.last_message_at DESC LIMIT ?`,
+        `${SUMMARY_SELECT} WHERE v.workspace_id = ? ${ASSIGNEE_CONDITION[filter.kind]}
+         ORDER BY v.last_message_at DESC LIMIT ?`,
       )
-      .all(this.scope.workspaceId, limit) as SummaryRow[];
+      .all(this.scope.workspaceId, ...byUser, limit) as SummaryRow[];
     return rows.map(toSummary);
   }
 
@@ -111,6 +139,32 @@ export class ConversationRepo {
         )
         .run(this.scope.workspaceId, id).changes === 1
     );
+  }
+
+  /**
+   * Sets the assignee, but only if it is still `expected` (the value the
+   * caller decided on), so two people assigning at once cannot both win.
+   * The caller checks that `assigneeId` is a member of this workspace.
+   */
+  assign(id: string, expected: string | null, assigneeId: string | null): boolean {
+    return (
+      this.store
+        .statement(
+          `UPDATE conversations SET assignee_id = ?
+           WHERE workspace_id = ? AND id = ? AND assignee_id IS ?`,
+        )
+        .run(assigneeId, this.scope.workspaceId, id, expected).changes === 1
+    );
+  }
+
+  /** Unassigns everything a leaving member held; returns how many. */
+  unassignAllFrom(userId: string): number {
+    return this.store
+      .statement(
+        `UPDATE conversations SET assignee_id = NULL
+         WHERE workspace_id = ? AND assignee_id = ?`,
+      )
+      .run(this.scope.workspaceId, userId).changes;
   }
 
   /** Deletes the conversation and, by cascade, its messages. */

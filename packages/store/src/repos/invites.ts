@@ -87,6 +87,28 @@ export class InviteRepo {
     return toInvite(row);
   }
 
+  /** An invite nobody has used and that has not expired at `now`. */
+  getPending(id: string, now: number): Invite | undefined {
+    const row = this.store
+      .statement(
+        `SELECT * FROM invites
+         WHERE workspace_id = ? AND id = ? AND used_at IS NULL AND expires_at > ?`,
+      )
+      .get(this.scope.workspaceId, id, now) as InviteRow | undefined;
+    return row && toInvite(row);
+  }
+
+  /** Deletes an unused invite, so its code can never be found again. */
+  delete(id: string): boolean {
+    return (
+      this.store
+        .statement(
+          'DELETE FROM invites WHERE workspace_id = ? AND id = ? AND used_at IS NULL',
+        )
+        .run(this.scope.workspaceId, id).changes === 1
+    );
+  }
+
   listPending(now: number): Invite[] {
     const rows = this.store
       .statement(
