@@ -18,7 +18,10 @@ describe('migration 003 (sessions and login) on an encrypted database', () => {
 
     expect(migrate(db, 3)).toEqual([3]);
     expect(schemaVersion(db)).toBe(3);
-    const ids = db.prepare('SELECT public_id FROM sessions').pluck().all() as string[];
+    const ids = db
+      .prepare('SELECT public_id FROM sessions ORDER BY id_hash')
+      .pluck()
+      .all() as string[];
     expect(ids).toHaveLength(2);
     expect(ids.every((id) => /^[0-9a-f]{32}$/.test(id))).toBe(true);
     expect(new Set(ids).size).toBe(2);
