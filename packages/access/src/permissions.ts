@@ -19,6 +19,20 @@ export const PERMISSIONS = [
 
 export type Permission = (typeof PERMISSIONS)[number];
 
+/** What each permission opens, in the words `docs/PERMISSIONS.md` shows. */
+export const PERMISSION_DESCRIPTIONS: Readonly<Record<Permission, string>> = {
+  'inbox.read': 'see conversations and their messages, live',
+  'messages.reply': 'reply to a conversation',
+  'conversations.delete': 'delete a conversation and its messages',
+  'members.read': 'see who belongs to the workspace',
+  'members.invite': 'invite people and see pending invites',
+  'members.manage': "change a member's role or remove them",
+  'whatsapp.read': 'see the WhatsApp number settings',
+  'whatsapp.manage': 'connect numbers and change their settings',
+  'audit.read': 'read the audit log',
+  'simulator.use': 'play a customer in the built-in Cloud API simulator',
+};
+
 const everyone: Permission[] = [
   'inbox.read',
   'messages.reply',

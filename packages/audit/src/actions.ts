@@ -11,6 +11,7 @@ export const AUDIT_ACTIONS = [
   'whatsapp.settings_changed',
   'conversation.deleted',
   'backup.created',
+  'access.denied',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
