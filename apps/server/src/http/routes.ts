@@ -43,6 +43,12 @@ export function createRequestHandler(deps: RouteDeps) {
         return sendJson(res, 200, { status: 'ok', simulator: services.info.simulator });
       }
       if (path.startsWith('/trpc/')) {
+        // No CORS: a preflight (OPTIONS) is refused like any other method, so
+        // no other origin is ever told it may call the API.
+        if (method !== 'GET' && method !== 'POST') {
+          res.setHeader('Allow', 'GET, POST');
+          return sendText(res, 405, 'Method not allowed');
+        }
         if (method === 'POST' && req.headers[REQUEST_HEADER] !== '1') {
           logger.info({ reason: 'csrf_header_missing', ip }, 'request refused');
           return sendJson(res, 403, {
