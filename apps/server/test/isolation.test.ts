@@ -253,3 +253,30 @@ describe('tenant isolation under random calls', () => {
     expect(allowed).toBeGreaterThan(CALLS / 10);
   }, 120_000);
 });
+
+describe('lookups by outside identifiers', () => {
+  it("refuses another workspace's phone number id as taken, without saying whose", async () => {
+    const app = t.running;
+    const [first, second] = worlds as [IsolatedWorkspace, IsolatedWorkspace];
+    const theirs = app.appliance.store.routing
+      .allNumbers()
+      .find((n) => n.workspaceId === first.id)!;
+    const before = snapshot(app, worlds);
+
+    const error = await callPath(app, second.members[0]!, 'whatsapp.save', {
+      phoneNumberId: theirs.phoneNumberId,
+      businessAccountId: '123456789',
+      displayPhoneNumber: '+1 555 0123',
+      accessToken: 'another-access-token',
+      appSecret: 'another-app-secret',
+      verifyToken: 'another-verify-token',
+    }).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(TRPCError);
+    expect((error as TRPCError).code).toBe('CONFLICT');
+    expect(foreignTokens((error as TRPCError).message, before, second.id)).toEqual([]);
+    expect(snapshot(app, worlds).digests.get(first.id)).toBe(
+      before.digests.get(first.id),
+    );
+  });
+});
