@@ -7,6 +7,21 @@ import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
 
+const appsFromDomain = {
+  group: ['**/apps/**', '@flowgento/server', '@flowgento/web', '@flowgento/desktop'],
+  message: 'Domain packages never import apps.',
+};
+
+// A WorkspaceScope is proof of access to one workspace's data: only the
+// access layer (after a session or invite proved it) and webhook routing
+// (after a signature proved it) may make one.
+const scopeMaking = {
+  name: '@flowgento/store',
+  importNames: ['workspaceScope'],
+  message:
+    'Take the WorkspaceScope from the AuthContext; only access and webhook routing make one.',
+};
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', 'coverage/**'] },
   js.configs.recommended,
@@ -35,20 +50,23 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        {
-          patterns: [
-            {
-              group: [
-                '**/apps/**',
-                '@flowgento/server',
-                '@flowgento/web',
-                '@flowgento/desktop',
-              ],
-              message: 'Domain packages never import apps.',
-            },
-          ],
-        },
+        { paths: [scopeMaking], patterns: [appsFromDomain] },
       ],
+    },
+  },
+  {
+    files: ['packages/access/src/**/*.ts', 'packages/messaging/src/intake-records.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [appsFromDomain] },
+      ],
+    },
+  },
+  {
+    files: ['apps/server/src/**/*.ts', 'apps/desktop/src/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { paths: [scopeMaking] }],
     },
   },
   {

@@ -17,6 +17,11 @@ export const configSchema = z
     keyFile: z.string().min(1).optional(),
     /** Extra host names for the certificate, e.g. the appliance's LAN name. */
     hostnames: z.array(z.string().min(1)).default([]),
+    /**
+     * Reverse proxies whose `X-Forwarded-For` is believed; by default none,
+     * so the client address is always the socket's peer.
+     */
+    trustedProxies: z.array(z.union([z.ipv4(), z.ipv6()])).default([]),
     logLevel: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
       .default('info'),
@@ -84,6 +89,8 @@ export function loadConfig(sources: ConfigSources = {}): ApplianceConfig {
       httpPort === 'off' ? null : parsePort(httpPort, 'FLOWGENTO_HTTP_PORT');
   }
   if (env['FLOWGENTO_HOST']) merged['host'] = env['FLOWGENTO_HOST'];
+  const proxies = env['FLOWGENTO_TRUSTED_PROXIES'];
+  if (proxies !== undefined) merged['trustedProxies'] = parseList(proxies);
   if (env['FLOWGENTO_LOG_LEVEL']) merged['logLevel'] = env['FLOWGENTO_LOG_LEVEL'];
   const simulator = env['FLOWGENTO_SIMULATOR'];
   if (simulator !== undefined) merged['simulator'] = { enabled: parseSwitch(simulator) };
@@ -132,6 +139,14 @@ function parsePort(text: string, source: string): number {
     );
   }
   return value;
+}
+
+/** A comma-separated list; blanks are dropped, so an empty value means none. */
+function parseList(text: string): string[] {
+  return text
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 }
 
 function parseSwitch(text: string): boolean {

@@ -110,6 +110,7 @@ export async function startAppliance(
         logger,
         caCertPem: tls.caCertPem,
         webRoot: options.webRoot ?? DEFAULT_WEB_ROOT,
+        trustedProxies: config.trustedProxies,
       }),
     );
 

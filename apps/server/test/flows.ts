@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { hashPassword } from '@flowgento/crypto';
 import { workspaceScope, type Role } from '@flowgento/store';
 import { buildStatusWebhook, buildTextWebhook, signPayload } from '@flowgento/whatsapp';
+import { sessionCookie } from '../src/http/cookies.ts';
 import type { RunningAppliance } from '../src/server.ts';
 import { ApiClient, httpsRequest } from './harness.ts';
 
@@ -191,4 +192,80 @@ export async function startGraphRecorder(): Promise<{
     sends,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+/** One signed-in person of a test: who they are and the cookie their browser holds. */
+export interface CastMember {
+  label: string;
+  userId: string;
+  workspaceId: string;
+  role: Role;
+  cookie: string;
+}
+
+/**
+ * A workspace with its members made directly in the store (the API creates
+ * only the first workspace), each signed in through a real session. The
+ * accounts have no usable password: they exist to call the API.
+ */
+export function addWorkspaceWithMembers(
+  app: RunningAppliance,
+  name: string,
+  roles: readonly Role[],
+): { workspaceId: string; members: CastMember[] } {
+  const store = app.appliance.store;
+  const workspace = store.transaction(() => store.workspaces.create(name));
+  const members = roles.map((role, index) => {
+    const user = store.transaction(() => {
+      const created = store.users.create({
+        email: `${role.toLowerCase()}${index}.${workspace.id.slice(-8)}@${slug(name)}.test`,
+        displayName: `${name} ${role}`,
+        passwordHash: 'no password: signed in by the test',
+      });
+      store.in(workspaceScope(workspace.id)).members.add(created.id, role);
+      return created;
+    });
+    const member: CastMember = {
+      label: `${role} of ${name}`,
+      userId: user.id,
+      workspaceId: workspace.id,
+      role,
+      cookie: '',
+    };
+    return signIn(app, member);
+  });
+  return { workspaceId: workspace.id, members };
+}
+
+/**
+ * Puts a cast member back as they were (member with their role, a live
+ * session) after a call that was allowed to sign them out, demote or remove
+ * them, so the next call tests the role the test means.
+ */
+export function restoreMember(app: RunningAppliance, member: CastMember): CastMember {
+  const token = member.cookie.slice(`${sessionCookie.name}=`.length);
+  const auth = app.services.access.sessions.resolve(token);
+  if (auth?.role === member.role && auth.workspaceId === member.workspaceId)
+    return member;
+  const store = app.appliance.store;
+  const members = store.in(workspaceScope(member.workspaceId)).members;
+  store.transaction(() => {
+    const current = members.get(member.userId);
+    if (!current) members.add(member.userId, member.role);
+    else if (current.role !== member.role) members.setRole(member.userId, member.role);
+  });
+  return signIn(app, member);
+}
+
+function signIn(app: RunningAppliance, member: CastMember): CastMember {
+  const session = app.services.access.sessions.issue(member.userId, member.workspaceId, {
+    ip: '127.0.0.1',
+    userAgent: 'flowgento-test/1.0',
+  });
+  member.cookie = `${sessionCookie.name}=${session.token}`;
+  return member;
+}
+
+function slug(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-');
 }

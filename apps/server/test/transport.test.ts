@@ -3,6 +3,7 @@ import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedirectServer } from '../src/http/redirect.ts';
 import { httpsRequest, startTestAppliance, type TestAppliance } from './harness.ts';
+import { OWNER } from './flows.ts';
 
 let t: TestAppliance;
 beforeAll(async () => {
@@ -138,5 +139,154 @@ describe('transport security', () => {
     const reply = await httpsRequest(t.running, 'GET', '/healthz');
     expect(reply.status).toBe(200);
     expect(JSON.parse(reply.body)).toEqual({ status: 'ok', simulator: false });
+  });
+});
+
+/** Rows per table, to show a refused request wrote nothing. */
+function rowCounts(): Record<string, number> {
+  const db = t.running.appliance.store.db;
+  const tables = db
+    .prepare(
+      `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`,
+    )
+    .pluck()
+    .all() as string[];
+  return Object.fromEntries(
+    tables.map((table) => [
+      table,
+      db.prepare(`SELECT count(*) FROM "${table}"`).pluck().get() as number,
+    ]),
+  );
+}
+
+/** The directives of a Content-Security-Policy, each with its sources. */
+function cspDirectives(header: string): Map<string, string[]> {
+  return new Map(
+    header
+      .split(';')
+      .map((part) => part.trim().split(/\s+/))
+      .filter(([name]) => name)
+      .map(([name, ...sources]) => [name!, sources]),
+  );
+}
+
+describe('browser hardening', () => {
+  const crossSite = { origin: 'https://evil.example' };
+
+  it('refuses a cross-site form post to the API with 403, creating nothing', async () => {
+    const setup = {
+      setupCode: t.running.setupCode!,
+      workspaceName: 'Acme Support',
+      ...OWNER,
+    };
+    const before = rowCounts();
+    const attempts: Record<string, string>[] = [
+      // What a cross-site <form> can send: no custom header.
+      { ...crossSite, 'content-type': 'application/x-www-form-urlencoded' },
+      { ...crossSite, 'content-type': 'text/plain' },
+      { ...crossSite, 'content-type': 'application/json' },
+      // The header must carry the value the web app sends.
+      { 'content-type': 'application/json', 'x-flowgento-request': '0' },
+    ];
+    for (const headers of attempts) {
+      const reply = await httpsRequest(t.running, 'POST', '/trpc/auth.setup', {
+        body: JSON.stringify(setup),
+        headers,
+      });
+      expect(reply.status, JSON.stringify(headers)).toBe(403);
+      expect(reply.headers['set-cookie']).toBeUndefined();
+    }
+    expect(rowCounts()).toEqual(before);
+    expect(t.running.services.access.needsSetup()).toBe(true);
+  });
+
+  it('never sends CORS headers, and refuses a preflight', async () => {
+    const replies = [
+      await httpsRequest(t.running, 'OPTIONS', '/trpc/auth.login', {
+        headers: {
+          ...crossSite,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type, x-flowgento-request',
+        },
+      }),
+      await httpsRequest(t.running, 'GET', '/trpc/system.info', { headers: crossSite }),
+      await httpsRequest(t.running, 'POST', '/trpc/auth.login', {
+        body: '{}',
+        headers: {
+          ...crossSite,
+          'content-type': 'application/json',
+          'x-flowgento-request': '1',
+        },
+      }),
+      await httpsRequest(t.running, 'GET', '/healthz', { headers: crossSite }),
+      await httpsRequest(t.running, 'GET', '/', { headers: crossSite }),
+    ];
+    const [preflight] = replies;
+    expect(preflight!.status).toBe(405);
+    for (const reply of replies) {
+      const cors = Object.keys(reply.headers).filter((name) =>
+        name.startsWith('access-control-'),
+      );
+      expect(cors).toEqual([]);
+    }
+  });
+
+  it('allows only its own scripts, never framed, with no referrer and no sniffing', async () => {
+    for (const path of ['/', '/trpc/system.info', '/healthz']) {
+      const reply = await httpsRequest(t.running, 'GET', path);
+      const csp = cspDirectives(String(reply.headers['content-security-policy']));
+      const scripts = csp.get('script-src') ?? csp.get('default-src');
+      expect(scripts, path).toEqual(["'self'"]);
+      expect(csp.get('default-src')).toEqual(["'self'"]);
+      expect(csp.get('frame-ancestors')).toEqual(["'none'"]);
+      expect(csp.get('object-src')).toEqual(["'none'"]);
+      expect(reply.headers['x-content-type-options']).toBe('nosniff');
+      expect(reply.headers['referrer-policy']).toBe('no-referrer');
+    }
+  });
+
+  it('keeps the session cookie HttpOnly, Secure and SameSite=Strict, set and cleared', async () => {
+    const setupReply = await httpsRequest(t.running, 'POST', '/trpc/auth.setup', {
+      body: JSON.stringify({
+        setupCode: t.running.setupCode!,
+        workspaceName: 'Acme Support',
+        ...OWNER,
+      }),
+      headers: { 'content-type': 'application/json', 'x-flowgento-request': '1' },
+    });
+    const issued = String(setupReply.headers['set-cookie']);
+    const cookie = issued.split(';')[0]!;
+    const logoutReply = await httpsRequest(t.running, 'POST', '/trpc/auth.logout', {
+      body: 'null',
+      headers: {
+        cookie,
+        'content-type': 'application/json',
+        'x-flowgento-request': '1',
+      },
+    });
+    const cleared = String(logoutReply.headers['set-cookie']);
+    for (const line of [issued, cleared]) {
+      const attributes = line.split(';').map((part) => part.trim());
+      expect(attributes).toEqual(
+        expect.arrayContaining(['HttpOnly', 'Secure', 'SameSite=Strict', 'Path=/']),
+      );
+    }
+    expect(cleared).toMatch(/^fg_session=;/);
+  });
+
+  it('audits the socket address, not an X-Forwarded-For the client made up', async () => {
+    await httpsRequest(t.running, 'POST', '/trpc/auth.login', {
+      body: JSON.stringify({ email: 'mallory@evil.example', password: 'guess' }),
+      headers: {
+        'content-type': 'application/json',
+        'x-flowgento-request': '1',
+        'x-forwarded-for': '203.0.113.66',
+      },
+    });
+    const ips = t.running.appliance.store.db
+      .prepare(`SELECT ip FROM audit_log WHERE action = 'auth.login.failed'`)
+      .pluck()
+      .all();
+    expect(ips).toEqual(['127.0.0.1']);
   });
 });

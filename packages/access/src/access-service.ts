@@ -280,6 +280,30 @@ export class AccessService {
     });
   }
 
+  /**
+   * Writes down that a member was refused a procedure their role lacks. Only
+   * signed-in members are audited: their identity is proved, and each entry
+   * costs them a session. Anonymous refusals are only logged, so that traffic
+   * from anyone cannot flood the audit log.
+   */
+  recordDenied(
+    auth: AuthContext,
+    refusal: { procedure: string; requires: string },
+    origin: RequestOrigin,
+  ): void {
+    this.store.transaction(() =>
+      this.audit.record({
+        workspaceId: auth.workspaceId,
+        actor: actorOf(auth),
+        action: 'access.denied',
+        outcome: 'failure',
+        target: { type: 'procedure', id: refusal.procedure },
+        origin,
+        details: { requires: refusal.requires, role: auth.role },
+      }),
+    );
+  }
+
   listSessions(auth: AuthContext): SessionSummary[] {
     return this.sessions.list(auth);
   }

@@ -22,6 +22,23 @@ export const PERMISSIONS = [
 
 export type Permission = (typeof PERMISSIONS)[number];
 
+/** What each permission opens, in the words `docs/PERMISSIONS.md` shows. */
+export const PERMISSION_DESCRIPTIONS: Readonly<Record<Permission, string>> = {
+  'inbox.read': 'see conversations and their messages, live',
+  'messages.reply': 'reply to a conversation',
+  'conversations.delete': 'delete a conversation and its messages',
+  'members.read': 'see who belongs to the workspace',
+  'members.invite': 'invite people and see pending invites',
+  'members.manage': "change a member's role or remove them",
+  'whatsapp.read': 'see the WhatsApp number settings',
+  'whatsapp.manage': 'connect numbers and change their settings',
+  'audit.read': 'read the audit log',
+  'simulator.use': 'play a customer in the built-in Cloud API simulator',
+  'conversations.take': 'take an unassigned conversation, or give back your own',
+  'conversations.assign': 'assign any conversation to any member, or to nobody',
+  'security.manage': 'require two-factor sign-in of owners and admins',
+};
+
 /**
  * Assignment is split in two so that each procedure's permission says all of
  * who may call it. `conversations.take`: put an unassigned conversation on

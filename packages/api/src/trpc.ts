@@ -1,6 +1,6 @@
-import { initTRPC, TRPCError } from '@trpc/server';
-import { AppError } from '@flowgento/core';
+import { initTRPC, type TRPCError } from '@trpc/server';
 import { roleAllows, type Permission } from '@flowgento/access';
+import { AppError } from '@flowgento/core';
 import type { ApiContext } from './context.ts';
 import { appErrorOf, describeZodIssues, toTrpcError } from './errors.ts';
 
@@ -43,23 +43,31 @@ const t = initTRPC
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Deny by default: checks the declared requirement before the resolver runs. */
-const enforce = t.middleware(async ({ ctx, meta, next }) => {
+/**
+ * Deny by default: checks the declared requirement before the resolver (and
+ * before input parsing, so a refused call learns nothing about its input). A
+ * signed-in member's refusal is audited; an anonymous one is only logged by
+ * the transport, so anonymous traffic cannot grow the audit log.
+ */
+const enforce = t.middleware(async ({ ctx, meta, path, next }) => {
   const requires = meta?.requires;
-  if (!requires) {
-    throw new TRPCError({
-      code: 'FORBIDDEN',
-      message: 'This procedure declares no permission',
-    });
-  }
+  const refuse = (message: string) => {
+    if (ctx.auth) {
+      ctx.services.access.recordDenied(
+        ctx.auth,
+        { procedure: path, requires: requires ?? 'undeclared' },
+        ctx.origin,
+      );
+    }
+    return toTrpcError(
+      new AppError('FORBIDDEN', message, { reason: 'permission_denied' }),
+    );
+  };
+  if (!requires) throw refuse('This procedure declares no permission');
   if (requires !== 'public') {
-    if (!ctx.auth)
-      throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first' });
+    if (!ctx.auth) throw signInFirst();
     if (requires !== 'authenticated' && !roleAllows(ctx.auth.role, requires)) {
-      throw new TRPCError({
-        code: 'FORBIDDEN',
-        message: `Your role (${ctx.auth.role}) does not allow ${requires}`,
-      });
+      throw refuse(`Your role (${ctx.auth.role}) does not allow ${requires}`);
     }
     if (!meta.beforeSecondFactor && ctx.services.twoFactor.isMissingFor(ctx.auth)) {
       throw toTrpcError(
@@ -96,6 +104,12 @@ export function allow(permission: Permission) {
 
 /** The caller's identity, for procedures that passed `enforce`. */
 export function authOf(ctx: ApiContext) {
-  if (!ctx.auth) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first' });
+  if (!ctx.auth) throw signInFirst();
   return ctx.auth;
+}
+
+function signInFirst(): TRPCError {
+  return toTrpcError(
+    new AppError('UNAUTHENTICATED', 'Sign in first', { reason: 'sign_in_required' }),
+  );
 }

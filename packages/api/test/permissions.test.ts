@@ -1,32 +1,32 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { PERMISSIONS, PERMISSION_MATRIX } from '@flowgento/access';
-import { appRouter, type ProcedureMeta } from '../src/index.ts';
+import {
+  PERMISSIONS,
+  PERMISSION_DESCRIPTIONS,
+  PERMISSION_MATRIX,
+} from '@flowgento/access';
+import type { Role } from '@flowgento/store';
+import { procedureCatalog } from '../src/index.ts';
 
-interface ProcedureDef {
-  _def: { meta?: ProcedureMeta; type: string };
-}
-
-const procedures = Object.entries(
-  (appRouter as unknown as { _def: { procedures: Record<string, ProcedureDef> } })._def
-    .procedures,
-);
+const procedures = procedureCatalog();
+const roles = Object.keys(PERMISSION_MATRIX) as Role[];
 
 describe('the API permission declarations', () => {
   it('has procedures to check', () => {
     expect(procedures.length).toBeGreaterThan(15);
   });
 
-  it.each(procedures)('%s declares what it requires', (_path, procedure) => {
-    const requires = procedure._def.meta?.requires;
-    expect(requires).toBeDefined();
-    expect(['public', 'authenticated', ...PERMISSIONS]).toContain(requires);
-  });
+  it.each(procedures.map((p) => [p.path, p] as const))(
+    '%s declares what it requires',
+    (_path, procedure) => {
+      expect(procedure.requires).toBeDefined();
+      expect(['public', 'authenticated', ...PERMISSIONS]).toContain(procedure.requires);
+    },
+  );
 
   it('opens only sign-in, setup, invite acceptance and appliance info to anonymous callers', () => {
-    const open = procedures
-      .filter(([, p]) => p._def.meta?.requires === 'public')
-      .map(([path]) => path);
-    expect(open.sort()).toEqual([
+    const open = procedures.filter((p) => p.requires === 'public').map((p) => p.path);
+    expect(open).toEqual([
       'auth.acceptInvite',
       'auth.login',
       'auth.loginSecondFactor',
@@ -55,5 +55,54 @@ describe('the API permission declarations', () => {
     for (const role of ['OWNER', 'ADMIN', 'AGENT'] as const) {
       expect(PERMISSION_MATRIX[role].has('conversations.take'), role).toBe(true);
     }
+  });
+});
+
+/** The matrix as docs/PERMISSIONS.md should show it, one row per permission. */
+function matrixRows(): string[][] {
+  return PERMISSIONS.map((permission) => [
+    `\`${permission}\``,
+    PERMISSION_DESCRIPTIONS[permission],
+    ...roles.map((role) => (PERMISSION_MATRIX[role].has(permission) ? 'yes' : '—')),
+  ]);
+}
+
+function markdownTable(header: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/** The cells of the table between the doc's permission-matrix markers. */
+function documentedTable(): string[][] {
+  const doc = readFileSync(
+    new URL('../../../docs/PERMISSIONS.md', import.meta.url),
+    'utf8',
+  );
+  const block =
+    /<!-- permission-matrix:start -->([\s\S]*?)<!-- permission-matrix:end -->/.exec(
+      doc,
+    )?.[1];
+  if (!block) throw new Error('docs/PERMISSIONS.md lost its permission-matrix markers');
+  return block
+    .split('\n')
+    .filter((line) => line.trim().startsWith('|'))
+    .filter((line) => !/^\|[\s:|-]+\|$/.test(line.trim()))
+    .map((line) =>
+      line
+        .trim()
+        .slice(1, -1)
+        .split('|')
+        .map((cell) => cell.trim()),
+    );
+}
+
+describe('docs/PERMISSIONS.md', () => {
+  it('shows exactly the permission matrix the code enforces, for every role', () => {
+    const header = ['permission', 'what it allows', ...roles];
+    const expected = [header, ...matrixRows()];
+    expect(
+      documentedTable(),
+      `Paste this table into docs/PERMISSIONS.md, then run prettier:\n\n${markdownTable(header, matrixRows())}\n`,
+    ).toEqual(expected);
   });
 });

@@ -21,6 +21,7 @@ export const AUDIT_ACTIONS = [
   'two_factor.recovery_codes_replaced',
   'workspace.two_factor_required',
   'workspace.two_factor_optional',
+  'access.denied',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -60,8 +60,9 @@ export class NumberSettingsService {
         : undefined;
       if (numberId && !current)
         throw new AppError('NOT_FOUND', 'No such WhatsApp number');
-      const owner = this.store.routing.numberByPhoneNumberId(input.phoneNumberId);
-      if (owner && owner.id !== numberId) {
+      // Says only "taken", never by which workspace.
+      const holder = this.store.routing.numberIdHolding(input.phoneNumberId);
+      if (holder && holder !== numberId) {
         throw new AppError('CONFLICT', 'This phone number id is already connected', {
           reason: 'phone_number_id_taken',
         });
@@ -158,7 +159,7 @@ export class NumberSettingsService {
 
   /** True when `token` is the verify token of some number (Meta's GET handshake). */
   isVerifyToken(token: string): boolean {
-    return this.store.routing.numberByVerifyTokenHash(sha256Hex(token)) !== undefined;
+    return this.store.routing.isVerifyTokenHash(sha256Hex(token));
   }
 
   unwrap(number: WhatsAppNumber, name: keyof typeof numberSecretAad): string {

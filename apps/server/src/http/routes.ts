@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@flowgento/core';
 import type { Services } from '../services.ts';
+import { clientAddress, trustedProxySet } from './client-address.ts';
 import { applySecurityHeaders, sendJson, sendText } from './headers.ts';
 import { serveStatic } from './static.ts';
 import { handleTrpc, REQUEST_HEADER } from './trpc.ts';
@@ -11,21 +12,30 @@ export interface RouteDeps {
   logger: Logger;
   caCertPem: string;
   webRoot: string;
+  /** Proxies whose X-Forwarded-For names the client (config `trustedProxies`). */
+  trustedProxies: readonly string[];
 }
 
 /** The appliance's one HTTPS request handler. */
 export function createRequestHandler(deps: RouteDeps) {
   const { services, logger } = deps;
+  const trustedProxies = trustedProxySet(deps.trustedProxies);
   return (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'https://appliance.invalid');
     const method = req.method ?? 'GET';
     const path = url.pathname;
+    const ip = clientAddress(
+      req.socket.remoteAddress,
+      req.headers['x-forwarded-for'],
+      trustedProxies,
+    );
     // The webhook path writes the same headers in one call (see sendRaw).
     if (path !== '/webhooks/whatsapp' || method !== 'POST') applySecurityHeaders(res);
 
     const run = async (): Promise<void> => {
       if (path === '/webhooks/whatsapp') {
-        if (method === 'POST') return handleWebhookDelivery(req, res, services, logger);
+        if (method === 'POST')
+          return handleWebhookDelivery(req, res, services, logger, ip);
         if (method === 'GET') return handleWebhookHandshake(url, res, services);
         return sendText(res, 405, 'Method not allowed');
       }
@@ -33,17 +43,20 @@ export function createRequestHandler(deps: RouteDeps) {
         return sendJson(res, 200, { status: 'ok', simulator: services.info.simulator });
       }
       if (path.startsWith('/trpc/')) {
+        // No CORS: a preflight (OPTIONS) is refused like any other method, so
+        // no other origin is ever told it may call the API.
+        if (method !== 'GET' && method !== 'POST') {
+          res.setHeader('Allow', 'GET, POST');
+          return sendText(res, 405, 'Method not allowed');
+        }
         if (method === 'POST' && req.headers[REQUEST_HEADER] !== '1') {
-          logger.info(
-            { reason: 'csrf_header_missing', ip: req.socket.remoteAddress },
-            'request refused',
-          );
+          logger.info({ reason: 'csrf_header_missing', ip }, 'request refused');
           return sendJson(res, 403, {
             error: { code: 'FORBIDDEN', message: 'Missing request header' },
           });
         }
         const origin = {
-          ip: req.socket.remoteAddress ?? null,
+          ip,
           userAgent: headerText(req.headers['user-agent']),
         };
         return handleTrpc(req, res, url, services, origin, logger);

@@ -32,6 +32,7 @@ export async function handleWebhookDelivery(
   res: ServerResponse,
   services: Services,
   logger: Logger,
+  ip: string | null,
 ): Promise<void> {
   try {
     const raw = await readRawBody(req, WEBHOOK_BODY_LIMIT);
@@ -48,7 +49,7 @@ export async function handleWebhookDelivery(
       {
         reason: app.reason ?? app.code,
         status,
-        ip: req.socket.remoteAddress,
+        ip,
         err: status >= 500 ? error : undefined,
       },
       'webhook refused',

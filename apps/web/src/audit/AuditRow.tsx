@@ -31,7 +31,13 @@ export function AuditRow({ entry }: { entry: Entry }) {
           <span title={entry.targetId ?? undefined}>
             {entry.targetType.replace(/_/g, ' ')}{' '}
             {/* Ids are time-ordered UUIDs: their tail tells rows apart; the tooltip has all. */}
-            {entry.targetId && <code className="muted">…{entry.targetId.slice(-8)}</code>}
+            {entry.targetId && (
+              <code className="muted">
+                {entry.targetType === 'procedure'
+                  ? entry.targetId
+                  : `…${entry.targetId.slice(-8)}`}
+              </code>
+            )}
           </span>
         ) : (
           '—'

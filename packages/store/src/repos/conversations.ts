@@ -23,7 +23,8 @@ const SUMMARY_SELECT = `
   SELECT v.id, v.number_id AS numberId, v.last_message_at AS lastMessageAt,
     v.last_inbound_at AS lastInboundAt, v.unread_count AS unreadCount,
     (SELECT coalesce(m.body, '[' || m.type || ']') FROM messages m
-       WHERE m.conversation_id = v.id ORDER BY m.occurred_at DESC, m.created_at DESC
+       WHERE m.workspace_id = v.workspace_id AND m.conversation_id = v.id
+       ORDER BY m.occurred_at DESC, m.created_at DESC
        LIMIT 1) AS lastMessagePreview,
     c.id AS contactId, c.wa_id AS waId, c.profile_name AS profileName,
     c.opted_out_at AS optedOutAt, c.opt_out_source AS optOutSource,

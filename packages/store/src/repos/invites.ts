@@ -25,7 +25,12 @@ const toInvite = (row: InviteRow): Invite => ({
   usedAt: row.used_at,
 });
 
-/** Finding an invite by its code, before the invitee belongs anywhere. */
+/**
+ * Finding an invite by its code, before the invitee belongs anywhere: a
+ * system lookup. The code is a secret shown once to the inviter, stored only
+ * as a hash; presenting it is what entitles the caller to learn the invite's
+ * workspace and role. Nothing else of the workspace is returned.
+ */
 export class InviteLookup {
   constructor(private readonly store: Store) {}
 

@@ -3,19 +3,26 @@ import type { WhatsAppNumber } from '../types.ts';
 import { toNumber, type NumberRow } from './numbers.ts';
 
 /**
- * Lookups by Meta's identifiers, before any workspace is known. Webhook
- * intake uses them to find which secrets may have signed a payload and which
- * workspace a `phone_number_id` belongs to; nothing here returns workspace
- * content.
+ * Lookups by Meta's identifiers, before any workspace is known. These are
+ * system lookups: the two by outside identifier answer only "which row" or
+ * "yes/no", never a workspace's content. `allNumbers` is the exception, and
+ * only for the appliance itself: intake needs every number's wrapped app
+ * secret to find which one signed a webhook, and the simulator needs the
+ * credentials of simulated numbers. No API procedure reaches it.
  */
 export class RoutingRepo {
   constructor(private readonly store: Store) {}
 
-  numberByPhoneNumberId(phoneNumberId: string): WhatsAppNumber | undefined {
-    const row = this.store
-      .statement('SELECT * FROM whatsapp_numbers WHERE phone_number_id = ?')
-      .get(phoneNumberId) as NumberRow | undefined;
-    return row && toNumber(row);
+  /**
+   * The row id of the number with Meta's `phone_number_id`, in any workspace.
+   * Meta gives each phone number one id, so it may be connected only once;
+   * saving settings uses this to refuse a second connection.
+   */
+  numberIdHolding(phoneNumberId: string): string | undefined {
+    return this.store
+      .statement('SELECT id FROM whatsapp_numbers WHERE phone_number_id = ?')
+      .pluck()
+      .get(phoneNumberId) as string | undefined;
   }
 
   allNumbers(): WhatsAppNumber[] {
@@ -25,10 +32,12 @@ export class RoutingRepo {
     return rows.map(toNumber);
   }
 
-  numberByVerifyTokenHash(hash: string): WhatsAppNumber | undefined {
-    const row = this.store
-      .statement('SELECT * FROM whatsapp_numbers WHERE verify_token_hash = ?')
-      .get(hash) as NumberRow | undefined;
-    return row && toNumber(row);
+  /** True when some number's verify token has this hash (Meta's GET handshake). */
+  isVerifyTokenHash(hash: string): boolean {
+    return (
+      this.store
+        .statement('SELECT 1 FROM whatsapp_numbers WHERE verify_token_hash = ?')
+        .get(hash) !== undefined
+    );
   }
 }
