@@ -11,6 +11,8 @@ export const AUDIT_ACTIONS = [
   'whatsapp.settings_changed',
   'conversation.deleted',
   'backup.created',
+  'keys.rotated',
+  'keys.database_rekeyed',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -7,3 +7,6 @@ export * from './types.ts';
 export type { NumberWrite } from './repos/numbers.ts';
 export type { InboundMessageWrite, StatusWrite } from './repos/messages.ts';
 export * from './checkpointer.ts';
+export type { KeyRingEntry } from './repos/key-ring.ts';
+export type { WrappedSecret } from './repos/wrapped-secrets.ts';
+export * from './folder-lock.ts';

@@ -8,6 +8,8 @@ import { SessionRepo } from './repos/sessions.ts';
 import { SetupRepo } from './repos/setup.ts';
 import { RoutingRepo } from './repos/routing.ts';
 import { InviteLookup } from './repos/invites.ts';
+import { KeyRingRepo } from './repos/key-ring.ts';
+import { WrappedSecretsRepo } from './repos/wrapped-secrets.ts';
 import { ScopedStore } from './scoped-store.ts';
 
 type Statement = Database.Statement<unknown[], unknown>;
@@ -27,6 +29,8 @@ export class Store {
   readonly setup: SetupRepo;
   readonly routing: RoutingRepo;
   readonly invites: InviteLookup;
+  readonly keyRing: KeyRingRepo;
+  readonly wrappedSecrets: WrappedSecretsRepo;
   private readonly statements = new Map<string, Statement>();
 
   constructor(db: Db, clock: Clock = systemClock) {
@@ -38,6 +42,8 @@ export class Store {
     this.setup = new SetupRepo(this);
     this.routing = new RoutingRepo(this);
     this.invites = new InviteLookup(this);
+    this.keyRing = new KeyRingRepo(this);
+    this.wrappedSecrets = new WrappedSecretsRepo(this);
   }
 
   /** A prepared statement, compiled once per connection. */

@@ -9,7 +9,7 @@ describe('migration 001 (initial schema) on a fresh encrypted database', () => {
   it('creates every table and records schema version 1', () => {
     env = tempDatabase();
     const db = openEncryptedDatabase({ path: env.path, key: env.key });
-    expect(migrate(db)).toEqual([1]);
+    expect(migrate(db, 1)).toEqual([1]);
     expect(schemaVersion(db)).toBe(1);
     const tables = db
       .prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name`)
@@ -32,14 +32,14 @@ describe('migration 001 (initial schema) on a fresh encrypted database', () => {
         'workspaces',
       ]),
     );
-    expect(migrate(db)).toEqual([]);
+    expect(migrate(db, 1)).toEqual([]);
     db.close();
   });
 
   it('makes the audit log refuse UPDATE and DELETE', () => {
     env = tempDatabase();
     const db = openEncryptedDatabase({ path: env.path, key: env.key });
-    migrate(db);
+    migrate(db, 1);
     db.prepare(
       `INSERT INTO audit_log (at, actor_type, action, outcome) VALUES (1, 'system', 'x', 'success')`,
     ).run();

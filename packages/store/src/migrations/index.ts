@@ -1,5 +1,6 @@
 import type { Db } from '../database.ts';
 import { initialSchema } from './001-initial.ts';
+import { keyRing } from './005-key-ring.ts';
 
 export interface Migration {
   version: number;
@@ -7,8 +8,11 @@ export interface Migration {
   up(db: Db): void;
 }
 
-/** Every migration, in order. A migration, once shipped, is never edited. */
-export const migrations: readonly Migration[] = [initialSchema];
+/**
+ * Every migration, in ascending version order. A migration, once shipped, is
+ * never edited. Versions may skip numbers: branches reserve theirs ahead.
+ */
+export const migrations: readonly Migration[] = [initialSchema, keyRing];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;
 
@@ -27,6 +31,7 @@ export function migrate(db: Db, target = latestSchemaVersion): number[] {
       `The database schema (v${current}) is newer than this build knows (v${latestSchemaVersion})`,
     );
   }
+  assertAscending(migrations);
   const applied: number[] = [];
   for (const migration of migrations) {
     if (migration.version <= current || migration.version > target) continue;
@@ -37,4 +42,16 @@ export function migrate(db: Db, target = latestSchemaVersion): number[] {
     applied.push(migration.version);
   }
   return applied;
+}
+
+// A list out of order would skip a migration silently on an older database.
+function assertAscending(list: readonly Migration[]): void {
+  list.forEach((migration, index) => {
+    const previous = list[index - 1];
+    if (previous && previous.version >= migration.version) {
+      throw new Error(
+        `Migration ${migration.version} (${migration.name}) is listed after ${previous.version}`,
+      );
+    }
+  });
 }
