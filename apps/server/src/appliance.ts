@@ -140,7 +140,7 @@ export async function openAppliance(
       keyFile: state.keySetup.mode === 'file' ? keyFilePath : null,
       migrationsApplied: applied,
       masterKeyCreated: ring.created,
-      secretsResealed: ring.upgraded,
+      legacyBlobsResealed: ring.upgraded,
     },
     opened.created
       ? 'created a new encrypted data folder'

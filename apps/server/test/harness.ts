@@ -25,6 +25,10 @@ export interface TestAppliance {
   dir: string;
   logs: LogCapture;
   restart(): Promise<void>;
+  /** Stops the appliance and leaves it stopped (e.g. to run a key command). */
+  stop(): Promise<void>;
+  /** Starts it again after `stop`, with the same configuration and log capture. */
+  start(options?: { newPassphrase?: string }): Promise<void>;
   cleanup(): Promise<void>;
 }
 
@@ -45,20 +49,30 @@ export async function startTestAppliance(
   });
   const logs = new LogCapture();
   const logger: Logger = createLogger({ level: 'debug', destination: logs });
+  let stopped = false;
   const harness: TestAppliance = {
     running: await startAppliance(config, { logger, passphrase: options.passphrase }),
     config,
     dir,
     logs,
     async restart() {
-      await harness.running.close();
+      await harness.stop();
+      await harness.start();
+    },
+    async stop() {
+      if (!stopped) await harness.running.close();
+      stopped = true;
+    },
+    async start(more = {}) {
       harness.running = await startAppliance(config, {
         logger,
         passphrase: options.passphrase,
+        ...more,
       });
+      stopped = false;
     },
     async cleanup() {
-      await harness.running.close();
+      await harness.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
