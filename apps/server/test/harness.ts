@@ -28,7 +28,7 @@ export interface TestAppliance {
   /** Stops the appliance and leaves it stopped (e.g. to run a key command). */
   stop(): Promise<void>;
   /** Starts it again after `stop`, with the same configuration and log capture. */
-  start(options?: { newPassphrase?: string }): Promise<void>;
+  start(options?: { passphrase?: string; newPassphrase?: string }): Promise<void>;
   cleanup(): Promise<void>;
 }
 
