@@ -37,6 +37,8 @@ const stateSchema = z.object({
 export const dataPaths = (dataDir: string) => ({
   state: join(dataDir, 'appliance.json'),
   database: join(dataDir, 'flowgento.db'),
+  /** The database as it was before a rekey, kept until the rekey ends. */
+  preRekeyCopy: join(dataDir, 'flowgento.db.pre-rekey'),
   tls: join(dataDir, 'tls'),
 });
 

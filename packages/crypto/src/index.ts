@@ -7,3 +7,4 @@ export { ensurePrivateDir, writeFileAtomic } from './files.ts';
 export * from './sealed-secret.ts';
 export * from './key-change.ts';
 export * from './tls-rewrap.ts';
+export { readKeyFile } from './key-file.ts';

@@ -1,3 +1,4 @@
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { AppError, isAppError } from '@flowgento/core';
 import { findRootKeyCandidates } from '@flowgento/crypto';
 import { openEncryptedDatabase, type Db } from '@flowgento/store';
@@ -42,17 +43,59 @@ export async function openInterruptedRekey(input: {
     }
   };
 
+  // A rollback journal means PRAGMA rekey died part-way. Played back through
+  // the wrong key it writes garbage into the file, and late in the rekey no
+  // key can play it back at all (both measured): the copy taken just before
+  // the rekey replaces the file.
+  const journalPath = `${input.databasePath}-journal`;
+  const copyPath = `${input.databasePath}.pre-rekey`;
+  if (existsSync(journalPath) && existsSync(copyPath)) {
+    renameSync(copyPath, input.databasePath);
+    // Left behind by a crash right here, the journal holds the same pages as
+    // the restored file, so playing it back changes nothing.
+    rmSync(journalPath);
+  }
+  const journal = existsSync(journalPath);
+  if (journal && !candidates.current) {
+    throw new AppError('KEY_REJECTED', journalNeedsCurrentKey(state), {
+      reason: 'rekey_needs_previous_key',
+    });
+  }
   const withCurrent = tryOpen(candidates.current);
   if (withCurrent && candidates.current) {
     return { rootKey: candidates.current, db: withCurrent, outcome: 'undo' };
+  }
+  if (journal) {
+    throw new AppError('KEY_REJECTED', journalNeedsCurrentKey(state), {
+      reason: 'rekey_needs_previous_key',
+    });
   }
   const withPending = tryOpen(candidates.pending);
   if (withPending && candidates.pending) {
     return { rootKey: candidates.pending, db: withPending, outcome: 'finish' };
   }
+  // Neither key opens the file, yet the copy from before the rekey is whole.
+  const fromCopy = candidates.current && existsSync(copyPath) ? copyPath : undefined;
+  if (fromCopy) {
+    renameSync(fromCopy, input.databasePath);
+    const restored = tryOpen(candidates.current);
+    if (restored && candidates.current) {
+      return { rootKey: candidates.current, db: restored, outcome: 'undo' };
+    }
+  }
   throw new AppError('KEY_REJECTED', missingKeyMessage(state, candidates), {
     reason: 'rekey_key_missing',
   });
+}
+
+function journalNeedsCurrentKey(state: ApplianceState): string {
+  return (
+    'A database rekey was interrupted while the database was being re-encrypted. ' +
+    'It must be opened with the previous key first, which undoes the switch: ' +
+    (state.keySetup.mode === 'file'
+      ? 'restore the previous key file.'
+      : 'set FLOWGENTO_DB_PASSPHRASE to the previous passphrase.')
+  );
 }
 
 function missingKeyMessage(

@@ -1,3 +1,13 @@
+import {
+  chmodSync,
+  closeSync,
+  copyFileSync,
+  fsyncSync,
+  openSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
+import { dirname } from 'node:path';
 import { AppError } from '@flowgento/core';
 import {
   createNextRootKey,
@@ -31,8 +41,12 @@ import type { OpenedAppliance } from '../appliance.ts';
  *    new passphrase) and its setup is recorded as pending.
  * 2. `stageRekey`: the key ring and TLS keys are wrapped for the new key too,
  *    beside the current wrapping.
- * 3. `switchDatabaseKey`: checkpoint, DELETE journal, PRAGMA rekey, verify,
- *    back to WAL. SQLite makes the rekey itself all-or-nothing.
+ * 3. `switchDatabaseKey`: checkpoint, DELETE journal, a verified copy of the
+ *    file, PRAGMA rekey, verify, back to WAL. The copy is there because the
+ *    rekey is not crash-safe on its own: killed while pages are being
+ *    written, the file can be left so that neither key opens it and its
+ *    rollback journal cannot be played back (measured, see
+ *    keys-rekey-kill.test.ts). Recovery then puts the copy back.
  * 4. `finishRekey`: the staged wrapping becomes current, the new key file
  *    replaces the old one, the pending setup becomes the setup.
  *
@@ -40,6 +54,8 @@ import type { OpenedAppliance } from '../appliance.ts';
  * the pending one: if the current key still opens it, the rekey is undone
  * (`undoRekey`); if only the new one does, it is finished. Neither needs the
  * other key, since everything the new key needs was staged before step 3.
+ * A half-rekeyed file (a rollback journal beside it) is first replaced by the
+ * copy from step 3 (see `rekey-recovery.ts`).
  */
 export interface RekeyPlace {
   dataDir: string;
@@ -105,6 +121,7 @@ export function switchDatabaseKey(db: Db, path: string, newDatabaseKey: Buffer):
       reason: 'database_busy',
     });
   }
+  copyFileDurably(path, dataPathsOf(path).preRekeyCopy);
   db.pragma(`rekey = "x'${newDatabaseKey.toString('hex')}'"`);
   assertIntact(db);
   db.close();
@@ -136,6 +153,7 @@ export function finishRekey(
   });
   promoteStagedTlsKeys(dataPaths(place.dataDir).tls);
   if (pendingKeySetup.mode === 'file') promoteNextKeyFile(place.keyFilePath);
+  rmSync(dataPaths(place.dataDir).preRekeyCopy, { force: true });
   const finished: ApplianceState = { ...rest, keySetup: pendingKeySetup };
   writeApplianceState(place.dataDir, finished);
   return finished;
@@ -151,8 +169,32 @@ export function undoRekey(
   store.transaction(() => store.keyRing.discardNext());
   discardStagedTlsKeys(dataPaths(place.dataDir).tls);
   if (pendingKeySetup?.mode === 'file') discardNextKeyFile(place.keyFilePath);
+  rmSync(dataPaths(place.dataDir).preRekeyCopy, { force: true });
   writeApplianceState(place.dataDir, rest);
   return rest;
+}
+
+/** The data folder paths of the database at `databasePath`. */
+function dataPathsOf(databasePath: string) {
+  return dataPaths(dirname(databasePath));
+}
+
+/**
+ * Copies `from` to `to` so that `to` exists only once complete and on disk:
+ * recovery trusts a copy by its name alone.
+ */
+function copyFileDurably(from: string, to: string): void {
+  const temp = `${to}.tmp`;
+  rmSync(temp, { force: true });
+  copyFileSync(from, temp);
+  const fd = openSync(temp, 'r+');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  chmodSync(temp, 0o600);
+  renameSync(temp, to);
 }
 
 function assertIntact(db: Db): void {
