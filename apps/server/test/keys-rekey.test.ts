@@ -1,17 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '@flowgento/core';
-import { lockDataFolder, openEncryptedDatabase } from '@flowgento/store';
+import { lockDataFolder, openEncryptedDatabase, Store } from '@flowgento/store';
 import { openAppliance } from '../src/appliance.ts';
 import { dataPaths, readApplianceState } from '../src/appliance-state.ts';
-import {
-  beginRekey,
-  finishRekey,
-  stageRekey,
-  switchDatabaseKey,
-} from '../src/keys/rekey.ts';
+import { beginRekey, stageRekey, switchDatabaseKey } from '../src/keys/rekey.ts';
 import { subkeysOf } from '../src/keys/subkeys.ts';
-import { Store } from '@flowgento/store';
 import { ApiClient, startTestAppliance, type TestAppliance } from './harness.ts';
 import { OWNER, REAL_NUMBER, deliverText, setupOwner } from './flows.ts';
 import { runCli } from './cli-run.ts';
