@@ -154,6 +154,40 @@ describe('flowgento keys rekey-database', () => {
     await t.start({ passphrase: OLD_PASSPHRASE });
   });
 
+  it('gives up cleanly when another connection keeps the database busy', async () => {
+    t = await applianceWithData();
+    const before = snapshot(t);
+    const keyFile = t.running.appliance.keyFilePath!;
+    await t.stop();
+    // A reader mid-transaction (say a backup) keeps the WAL from being emptied.
+    const reader = openEncryptedDatabase({
+      path: dataPaths(t.config.dataDir).database,
+      key: before.databaseKey,
+      mustExist: true,
+    });
+    reader.exec('BEGIN');
+    reader.prepare('SELECT count(*) FROM messages').get();
+    try {
+      const result = await runCli([
+        'keys',
+        'rekey-database',
+        '--data-dir',
+        t.config.dataDir,
+        '--key-file',
+        keyFile,
+      ]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/Another connection is using the database/);
+    } finally {
+      reader.close();
+    }
+    expect(readApplianceState(t.config.dataDir)!.pendingKeySetup).toBeUndefined();
+    expect(existsSync(`${keyFile}.next`)).toBe(false);
+    expect(readFileSync(keyFile, 'utf8')).toBe(before.keyFile);
+    await t.start();
+    await expectAllThere(t, before);
+  });
+
   it('refuses while the appliance runs on the data folder', async () => {
     t = await applianceWithData();
     const result = await runCli([

@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { AuditLog } from '@flowgento/audit';
 import { AppError } from '@flowgento/core';
 import { defaultKeyFilePath } from '@flowgento/crypto';
-import { lockDataFolder } from '@flowgento/store';
+import { lockDataFolder, type FolderLock } from '@flowgento/store';
 import { openAppliance, type OpenedAppliance } from '../appliance.ts';
-import { dataPaths } from '../appliance-state.ts';
+import { dataPaths, type ApplianceState } from '../appliance-state.ts';
 import type { ApplianceConfig } from '../config.ts';
 import { rekeyDatabase } from '../keys/rekey.ts';
 import type { Command, CommandGroup } from './commands.ts';
@@ -64,27 +64,32 @@ const rekeyDatabaseCommand: Command = {
   ],
   options: {},
   async run(values) {
-    return withLockedAppliance(
-      values,
-      'keys rekey-database',
-      async (appliance, config) => {
-        const keyFilePath =
-          config.keyFile ?? defaultKeyFilePath(appliance.state.installationId);
-        const state = await rekeyDatabase(
+    const holder = 'keys rekey-database';
+    return withLockedAppliance(values, holder, async (appliance, config, lock) => {
+      const keyFilePath =
+        config.keyFile ?? defaultKeyFilePath(appliance.state.installationId);
+      let state: ApplianceState;
+      try {
+        state = await rekeyDatabase(
           appliance,
           { dataDir: config.dataDir, keyFilePath },
           process.env['FLOWGENTO_NEW_DB_PASSPHRASE'],
           dataPaths(config.dataDir).database,
         );
-        say('The database key was changed and verified (integrity_check: ok).');
-        say(
-          state.keySetup.mode === 'file'
-            ? `  new key file  ${keyFilePath} (back it up now; the old key is gone)`
-            : '  from now on, start with FLOWGENTO_DB_PASSPHRASE set to the new passphrase',
-        );
-        return 0;
-      },
-    );
+      } catch (error) {
+        // Put the folder in order now (reopening it finishes or undoes the
+        // switch) rather than leave that to the next start.
+        await repairAfterFailure(config, lock);
+        throw error;
+      }
+      say('The database key was changed and verified (integrity_check: ok).');
+      say(
+        state.keySetup.mode === 'file'
+          ? `  new key file  ${keyFilePath} (back it up now; the old key is gone)`
+          : '  from now on, start with FLOWGENTO_DB_PASSPHRASE set to the new passphrase',
+      );
+      return 0;
+    });
   },
 };
 
@@ -100,7 +105,11 @@ export const keys: CommandGroup = {
 async function withLockedAppliance(
   values: Record<string, string | boolean | undefined>,
   holder: string,
-  action: (appliance: OpenedAppliance, config: ApplianceConfig) => Promise<number>,
+  action: (
+    appliance: OpenedAppliance,
+    config: ApplianceConfig,
+    lock: FolderLock,
+  ) => Promise<number>,
 ): Promise<number> {
   const { config, logger } = cliContext(values);
   // Checked before locking, which would create the folder.
@@ -114,11 +123,24 @@ async function withLockedAppliance(
       folderLock,
     });
     try {
-      return await action(appliance, config);
+      return await action(appliance, config, folderLock);
     } finally {
       appliance.store.close();
     }
   } finally {
     folderLock.release();
+  }
+}
+
+async function repairAfterFailure(config: ApplianceConfig, folderLock: FolderLock) {
+  const { logger } = cliContext({ 'data-dir': config.dataDir });
+  try {
+    const repaired = await openAppliance(config, logger, undefined, {
+      mustExist: true,
+      folderLock,
+    });
+    repaired.store.close();
+  } catch {
+    // The next start tries again and reports what stops it.
   }
 }
