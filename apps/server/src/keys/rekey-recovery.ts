@@ -49,23 +49,24 @@ export async function openInterruptedRekey(input: {
   // the rekey replaces the file.
   const journalPath = `${input.databasePath}-journal`;
   const copyPath = `${input.databasePath}.pre-rekey`;
-  if (existsSync(journalPath) && existsSync(copyPath)) {
-    renameSync(copyPath, input.databasePath);
-    // Left behind by a crash right here, the journal holds the same pages as
-    // the restored file, so playing it back changes nothing.
-    rmSync(journalPath);
-  }
   const journal = existsSync(journalPath);
+  // Nothing is written before a key is proven against its check value.
   if (journal && !candidates.current) {
     throw new AppError('KEY_REJECTED', journalNeedsCurrentKey(state), {
       reason: 'rekey_needs_previous_key',
     });
   }
+  if (journal && existsSync(copyPath)) {
+    renameSync(copyPath, input.databasePath);
+    // Left behind by a crash right here, the journal holds the same pages as
+    // the restored file, so playing it back changes nothing.
+    rmSync(journalPath);
+  }
   const withCurrent = tryOpen(candidates.current);
   if (withCurrent && candidates.current) {
     return { rootKey: candidates.current, db: withCurrent, outcome: 'undo' };
   }
-  if (journal) {
+  if (journal && existsSync(journalPath)) {
     throw new AppError('KEY_REJECTED', journalNeedsCurrentKey(state), {
       reason: 'rekey_needs_previous_key',
     });
