@@ -212,17 +212,22 @@ describe('flowgento keys rekey-database', () => {
 describe('an interrupted database rekey', () => {
   const steps = ['begin', 'stage', 'switch', 'promote ring only'] as const;
 
-  async function crashAfter(app: TestAppliance, last: (typeof steps)[number]) {
+  async function crashAfter(
+    app: TestAppliance,
+    last: (typeof steps)[number],
+    passphrases: { old?: string; new?: string } = {},
+  ) {
     const folderLock = lockDataFolder(app.config.dataDir, 'test');
     const appliance = await openAppliance(app.config, silentLogger(), undefined, {
       folderLock,
+      passphrase: passphrases.old,
     });
     const place = {
       dataDir: app.config.dataDir,
-      keyFilePath: app.running.appliance.keyFilePath!,
+      keyFilePath: app.config.keyFile!,
     };
     try {
-      const begun = await beginRekey(place, appliance.state, undefined);
+      const begun = await beginRekey(place, appliance.state, passphrases.new);
       if (last === 'begin') return;
       const to = subkeysOf(begun.newRootKey, appliance.state.installationId);
       stageRekey(appliance.store, place.dataDir, appliance, to);
@@ -259,6 +264,38 @@ describe('an interrupted database rekey', () => {
       if (finished) expectDatabaseRefuses(t, before.databaseKey);
     },
   );
+
+  it('is finished with the new passphrase, and the old one alone is told what to do', async () => {
+    t = await applianceWithData({ passphrase: OLD_PASSPHRASE });
+    const before = snapshot(t);
+    await t.stop();
+    await crashAfter(t, 'switch', { old: OLD_PASSPHRASE, new: NEW_PASSPHRASE });
+
+    const withOld = t.start({ passphrase: OLD_PASSPHRASE });
+    await expect(withOld).rejects.toMatchObject({ code: 'KEY_REJECTED' });
+    await expect(withOld).rejects.toThrow(/may already use the new passphrase/);
+    expect(readApplianceState(t.config.dataDir)!.pendingKeySetup).toBeDefined();
+
+    await t.start({ passphrase: NEW_PASSPHRASE });
+    await expectAllThere(t, before);
+    expect(t.logs.text).toContain('an interrupted database rekey was finished');
+  });
+
+  it('is undone with the old passphrase when it stopped before the switch', async () => {
+    t = await applianceWithData({ passphrase: OLD_PASSPHRASE });
+    const before = snapshot(t);
+    await t.stop();
+    await crashAfter(t, 'stage', { old: OLD_PASSPHRASE, new: NEW_PASSPHRASE });
+
+    await t.start({ passphrase: OLD_PASSPHRASE, newPassphrase: NEW_PASSPHRASE });
+    await expectAllThere(t, before);
+    expect(t.logs.text).toContain('an interrupted database rekey was undone');
+    await t.stop();
+    await expect(t.start({ passphrase: NEW_PASSPHRASE })).rejects.toMatchObject({
+      code: 'KEY_REJECTED',
+    });
+    await t.start({ passphrase: OLD_PASSPHRASE });
+  });
 
   it('is reported, not repaired, by a command that does not hold the data folder', async () => {
     t = await applianceWithData();

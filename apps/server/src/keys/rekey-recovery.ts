@@ -75,15 +75,9 @@ export async function openInterruptedRekey(input: {
   if (withPending && candidates.pending) {
     return { rootKey: candidates.pending, db: withPending, outcome: 'finish' };
   }
-  // Neither key opens the file, yet the copy from before the rekey is whole.
-  const fromCopy = candidates.current && existsSync(copyPath) ? copyPath : undefined;
-  if (fromCopy) {
-    renameSync(fromCopy, input.databasePath);
-    const restored = tryOpen(candidates.current);
-    if (restored && candidates.current) {
-      return { rootKey: candidates.current, db: restored, outcome: 'undo' };
-    }
-  }
+  // No journal: the rekey committed or never started, so the file is whole
+  // under one of the keys. The copy is not put back here: after the switch,
+  // other files may already have moved to the new key.
   throw new AppError('KEY_REJECTED', missingKeyMessage(state, candidates), {
     reason: 'rekey_key_missing',
   });
