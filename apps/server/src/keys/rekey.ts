@@ -41,7 +41,7 @@ import type { OpenedAppliance } from '../appliance.ts';
  *    new passphrase) and its setup is recorded as pending.
  * 2. `stageRekey`: the key ring and TLS keys are wrapped for the new key too,
  *    beside the current wrapping.
- * 3. `switchDatabaseKey`: checkpoint, DELETE journal, a verified copy of the
+ * 3. `switchDatabaseKey`: checkpoint, DELETE journal, a durable copy of the
  *    file, PRAGMA rekey, verify, back to WAL. The copy is there because the
  *    rekey is not crash-safe on its own: killed while pages are being
  *    written, the file can be left so that neither key opens it and its
