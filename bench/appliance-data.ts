@@ -8,7 +8,6 @@ import { workspaceScope } from '@flowgento/store';
 import { openAppliance } from '../apps/server/src/appliance.ts';
 import { dataPaths } from '../apps/server/src/appliance-state.ts';
 import { loadConfig, type ApplianceConfig } from '../apps/server/src/config.ts';
-import { secretBox } from '../apps/server/src/services.ts';
 
 /** The one WhatsApp number the benchmark's webhooks are addressed to. */
 export interface BenchNumber {
@@ -53,7 +52,7 @@ export async function prepareAppliance(
     };
     const numbers = new NumberSettingsService(
       store,
-      secretBox(appliance.secretsKey),
+      appliance.keyRing,
       new AuditLog(store),
       () => undefined,
     );

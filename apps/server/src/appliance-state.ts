@@ -14,18 +14,31 @@ export interface ApplianceState {
   installationId: string;
   createdAt: string;
   keySetup: KeySetup;
+  /**
+   * The setup of a new root key while a database rekey is under way; the next
+   * open finishes or undoes the switch (see `keys/rekey.ts`).
+   */
+  pendingKeySetup?: KeySetup;
 }
+
+const keySetupSchema = z.looseObject({
+  mode: z.enum(['file', 'passphrase']),
+  check: z.string(),
+});
 
 const stateSchema = z.object({
   format: z.literal(1),
   installationId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/),
   createdAt: z.string(),
-  keySetup: z.looseObject({ mode: z.enum(['file', 'passphrase']), check: z.string() }),
+  keySetup: keySetupSchema,
+  pendingKeySetup: keySetupSchema.optional(),
 });
 
 export const dataPaths = (dataDir: string) => ({
   state: join(dataDir, 'appliance.json'),
   database: join(dataDir, 'flowgento.db'),
+  /** The database as it was before a rekey, kept until the rekey ends. */
+  preRekeyCopy: join(dataDir, 'flowgento.db.pre-rekey'),
   tls: join(dataDir, 'tls'),
 });
 

@@ -1,8 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { AppError, type Clock, type Logger } from '@flowgento/core';
-import { defaultKeyFilePath, deriveSubkey, resolveRootKey } from '@flowgento/crypto';
-import { migrate, openEncryptedDatabase, Store } from '@flowgento/store';
+import { defaultKeyFilePath, resolveRootKey } from '@flowgento/crypto';
+import { KeyRing } from '@flowgento/messaging';
+import {
+  migrate,
+  openEncryptedDatabase,
+  Store,
+  type Db,
+  type FolderLock,
+} from '@flowgento/store';
 import type { ApplianceConfig } from './config.ts';
 import {
   dataPaths,
@@ -10,16 +17,32 @@ import {
   writeApplianceState,
   type ApplianceState,
 } from './appliance-state.ts';
+import { openInterruptedRekey } from './keys/rekey-recovery.ts';
+import { finishRekey, undoRekey } from './keys/rekey.ts';
+import { subkeysOf, type Subkeys } from './keys/subkeys.ts';
 
-export interface OpenedAppliance {
+export interface OpenedAppliance extends Subkeys {
   state: ApplianceState;
   store: Store;
+  /** Seals and opens stored secrets; use it, never the secrets key directly. */
+  keyRing: KeyRing;
   keyFilePath: string | null;
-  databaseKey: Buffer;
-  secretsKey: Buffer;
-  tlsKey: Buffer;
-  backupKey: Buffer;
   created: boolean;
+}
+
+export interface OpenOptions {
+  mustExist?: boolean;
+  /** Overrides FLOWGENTO_DB_PASSPHRASE (tests). */
+  passphrase?: string;
+  /** Overrides FLOWGENTO_NEW_DB_PASSPHRASE, used only to finish an interrupted rekey. */
+  newPassphrase?: string;
+  manualCheckpoints?: boolean;
+  /**
+   * Proof that this process holds the data folder alone. Without it an
+   * interrupted rekey is reported, not repaired: repairing it while another
+   * process may be mid-rekey would break both.
+   */
+  folderLock?: FolderLock;
 }
 
 /**
@@ -31,7 +54,7 @@ export async function openAppliance(
   config: ApplianceConfig,
   logger: Logger,
   clock?: Clock,
-  options: { mustExist?: boolean; passphrase?: string; manualCheckpoints?: boolean } = {},
+  options: OpenOptions = {},
 ): Promise<OpenedAppliance> {
   const paths = dataPaths(config.dataDir);
   const existing = readApplianceState(config.dataDir);
@@ -51,45 +74,94 @@ export async function openAppliance(
   const installationId = existing?.installationId ?? randomUUID();
   const keyFilePath = config.keyFile ?? defaultKeyFilePath(installationId);
   const passphrase = options.passphrase ?? process.env['FLOWGENTO_DB_PASSPHRASE'];
-  const { rootKey, setup, created } = await resolveRootKey({
-    existing: existing?.keySetup,
-    keyFilePath,
-    passphrase,
-  });
 
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const state: ApplianceState = existing ?? {
-    format: 1,
-    installationId,
-    createdAt: new Date().toISOString(),
-    keySetup: setup,
-  };
-  const databaseKey = deriveSubkey(rootKey, 'database', installationId);
-  const db = openEncryptedDatabase({
-    path: paths.database,
-    key: databaseKey,
-    autoCheckpoint: !options.manualCheckpoints,
-  });
-  const applied = migrate(db);
-  if (created) writeApplianceState(config.dataDir, state);
+  let opened: { rootKey: Buffer; db: Db; created: boolean };
+  let state: ApplianceState;
+  let rekeyOutcome: 'finish' | 'undo' | undefined;
+  if (existing?.pendingKeySetup) {
+    if (!options.folderLock) throw rekeyPending(config.dataDir);
+    const recovered = await openInterruptedRekey({
+      state: existing,
+      keyFilePath,
+      databasePath: paths.database,
+      passphrases: [
+        passphrase,
+        options.newPassphrase ?? process.env['FLOWGENTO_NEW_DB_PASSPHRASE'],
+      ],
+      autoCheckpoint: !options.manualCheckpoints,
+    });
+    opened = { rootKey: recovered.rootKey, db: recovered.db, created: false };
+    rekeyOutcome = recovered.outcome;
+    state = existing;
+  } else {
+    const { rootKey, setup, created } = await resolveRootKey({
+      existing: existing?.keySetup,
+      keyFilePath,
+      passphrase,
+    });
+    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+    state = existing ?? {
+      format: 1,
+      installationId,
+      createdAt: new Date().toISOString(),
+      keySetup: setup,
+    };
+    const db = openEncryptedDatabase({
+      path: paths.database,
+      key: subkeysOf(rootKey, installationId).databaseKey,
+      autoCheckpoint: !options.manualCheckpoints,
+    });
+    opened = { rootKey, db, created };
+  }
+
+  const keys = subkeysOf(opened.rootKey, installationId);
+  const store = new Store(opened.db, clock);
+  const applied = migrate(opened.db);
+  if (opened.created) writeApplianceState(config.dataDir, state);
+  if (rekeyOutcome) {
+    const place = { dataDir: config.dataDir, keyFilePath };
+    state =
+      rekeyOutcome === 'finish'
+        ? finishRekey(store, place, state, { type: 'system', label: 'rekey recovery' })
+        : undoRekey(store, place, state);
+    logger.warn(
+      { outcome: rekeyOutcome },
+      rekeyOutcome === 'finish'
+        ? 'an interrupted database rekey was finished: the new key is now in use'
+        : 'an interrupted database rekey was undone: the previous key is still in use',
+    );
+  }
+  const keyRing = new KeyRing(store, keys.secretsKey);
+  const ring = keyRing.prepare();
   logger.info(
     {
       dataDir: config.dataDir,
-      keyMode: setup.mode,
-      keyFile: setup.mode === 'file' ? keyFilePath : null,
+      keyMode: state.keySetup.mode,
+      keyFile: state.keySetup.mode === 'file' ? keyFilePath : null,
       migrationsApplied: applied,
+      masterKeyCreated: ring.created,
+      legacyBlobsResealed: ring.upgraded,
     },
-    created ? 'created a new encrypted data folder' : 'opened the encrypted data folder',
+    opened.created
+      ? 'created a new encrypted data folder'
+      : 'opened the encrypted data folder',
   );
 
   return {
     state,
-    store: new Store(db, clock),
-    keyFilePath: setup.mode === 'file' ? keyFilePath : null,
-    databaseKey,
-    secretsKey: deriveSubkey(rootKey, 'secrets', installationId),
-    tlsKey: deriveSubkey(rootKey, 'tls', installationId),
-    backupKey: deriveSubkey(rootKey, 'backup', installationId),
-    created,
+    store,
+    keyRing,
+    keyFilePath: state.keySetup.mode === 'file' ? keyFilePath : null,
+    ...keys,
+    created: opened.created,
   };
+}
+
+function rekeyPending(dataDir: string): AppError {
+  return new AppError(
+    'PRECONDITION_FAILED',
+    `A database rekey of ${dataDir} was interrupted. Start the appliance ` +
+      '(flowgento serve) once: it finishes or undoes the switch.',
+    { reason: 'rekey_pending' },
+  );
 }

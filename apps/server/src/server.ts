@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { AppError, systemClock, type Clock, type Logger } from '@flowgento/core';
 import { ensureTlsMaterial, type TlsMaterial } from '@flowgento/crypto';
 import { WorkerIntakeWriter } from '@flowgento/messaging';
+import { lockDataFolder } from '@flowgento/store';
 import { startCloudApiSimulator, type CloudApiSimulator } from '@flowgento/whatsapp';
 import type { ApplianceConfig } from './config.ts';
 import { openAppliance, type OpenedAppliance } from './appliance.ts';
@@ -39,6 +40,8 @@ export interface StartOptions {
   webRoot?: string;
   /** Overrides FLOWGENTO_DB_PASSPHRASE (tests). */
   passphrase?: string;
+  /** Overrides FLOWGENTO_NEW_DB_PASSPHRASE (tests of an interrupted rekey). */
+  newPassphrase?: string;
 }
 
 /** Opens the data folder and serves the appliance over HTTPS. */
@@ -48,11 +51,24 @@ export async function startAppliance(
 ): Promise<RunningAppliance> {
   const { logger } = options;
   const clock = options.clock ?? systemClock;
-  const appliance = await openAppliance(config, logger, clock, {
-    passphrase: options.passphrase,
-    manualCheckpoints: true,
-  });
-  const cleanups: (() => Promise<void> | void)[] = [() => appliance.store.close()];
+  // Held until close: key commands refuse to run while the appliance does.
+  const folderLock = lockDataFolder(config.dataDir, 'the appliance');
+  let appliance: OpenedAppliance;
+  try {
+    appliance = await openAppliance(config, logger, clock, {
+      passphrase: options.passphrase,
+      newPassphrase: options.newPassphrase,
+      manualCheckpoints: true,
+      folderLock,
+    });
+  } catch (error) {
+    folderLock.release();
+    throw error;
+  }
+  const cleanups: (() => Promise<void> | void)[] = [
+    () => folderLock.release(),
+    () => appliance.store.close(),
+  ];
   try {
     // Webhook writes commit on their own thread and connection, which also
     // checkpoints the WAL for every connection.
@@ -92,7 +108,7 @@ export async function startAppliance(
     const services = buildServices({
       config,
       store: appliance.store,
-      secretsKey: appliance.secretsKey,
+      secrets: appliance.keyRing,
       clock,
       logger,
       simulator,
@@ -162,6 +178,7 @@ export async function startAppliance(
         await intakeWriter.close();
         logger.info({ intake: intakeWriter.lastStats }, 'webhook intake stopped');
         appliance.store.close();
+        folderLock.release();
       },
     };
   } catch (error) {

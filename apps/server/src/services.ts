@@ -1,7 +1,6 @@
 import type { Clock, Logger } from '@flowgento/core';
 import { AccessService, TwoFactorService } from '@flowgento/access';
 import { AuditLog } from '@flowgento/audit';
-import { unwrapSecretText, wrapSecret } from '@flowgento/crypto';
 import {
   ConversationService,
   LiveEvents,
@@ -20,13 +19,6 @@ export interface Services extends ApiServices {
   intake: WebhookIntake;
 }
 
-export function secretBox(key: Buffer): SecretBox {
-  return {
-    wrap: (plaintext, aad) => wrapSecret(key, plaintext, aad),
-    unwrapText: (blob, aad) => unwrapSecretText(key, blob, aad),
-  };
-}
-
 /**
  * Wires the domain services. The simulator, when on, is reached only by
  * numbers marked simulated; real numbers always go to the configured Graph API.
@@ -34,7 +26,8 @@ export function secretBox(key: Buffer): SecretBox {
 export function buildServices(input: {
   config: ApplianceConfig;
   store: Store;
-  secretsKey: Buffer;
+  /** The key ring of the opened appliance. */
+  secrets: SecretBox;
   clock: Clock;
   logger: Logger;
   simulator: CloudApiSimulator | null;
@@ -42,7 +35,7 @@ export function buildServices(input: {
   info: ApplianceInfo;
 }): Services {
   const { config, store, clock, logger, simulator } = input;
-  const secrets = secretBox(input.secretsKey);
+  const secrets = input.secrets;
   const audit = new AuditLog(store);
   const events = new LiveEvents();
   const twoFactor = new TwoFactorService(store, secrets, audit, clock);

@@ -44,6 +44,10 @@ export interface TestAppliance {
   dir: string;
   logs: LogCapture;
   restart(): Promise<void>;
+  /** Stops the appliance and leaves it stopped (e.g. to run a key command). */
+  stop(): Promise<void>;
+  /** Starts it again after `stop`, with the same configuration and log capture. */
+  start(options?: { passphrase?: string; newPassphrase?: string }): Promise<void>;
   cleanup(): Promise<void>;
 }
 
@@ -64,6 +68,7 @@ export async function startTestAppliance(
   });
   const logs = new LogCapture();
   const logger: Logger = createLogger({ level: 'debug', destination: logs });
+  let stopped = false;
   const harness: TestAppliance = {
     running: await startAppliance(config, {
       logger,
@@ -74,15 +79,24 @@ export async function startTestAppliance(
     dir,
     logs,
     async restart() {
-      await harness.running.close();
+      await harness.stop();
+      await harness.start();
+    },
+    async stop() {
+      if (!stopped) await harness.running.close();
+      stopped = true;
+    },
+    async start(more = {}) {
       harness.running = await startAppliance(config, {
         logger,
         passphrase: options.passphrase,
         clock: options.clock,
+        ...more,
       });
+      stopped = false;
     },
     async cleanup() {
-      await harness.running.close();
+      await harness.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -22,6 +22,8 @@ export const AUDIT_ACTIONS = [
   'workspace.two_factor_required',
   'workspace.two_factor_optional',
   'access.denied',
+  'keys.rotated',
+  'keys.database_rekeyed',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

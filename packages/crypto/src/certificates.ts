@@ -92,6 +92,15 @@ export function ensureTlsMaterial(input: EnsureTlsMaterialInput): TlsMaterial {
   };
 }
 
+/** The wrapped private keys in a TLS folder and the label each is bound to. */
+export function tlsWrappedKeys(dir: string): { file: string; aad: string }[] {
+  const paths = tlsPaths(dir);
+  return [
+    { file: paths.caKey, aad: CA_KEY_AAD },
+    { file: paths.serverKey, aad: SERVER_KEY_AAD },
+  ];
+}
+
 function tlsPaths(dir: string): TlsPaths {
   return {
     caCert: path.join(dir, 'ca.crt'),

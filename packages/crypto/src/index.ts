@@ -4,3 +4,7 @@ export * from './passwords.ts';
 export * from './hashing.ts';
 export * from './certificates.ts';
 export { ensurePrivateDir, writeFileAtomic } from './files.ts';
+export * from './sealed-secret.ts';
+export * from './key-change.ts';
+export * from './tls-rewrap.ts';
+export { readKeyFile } from './key-file.ts';

@@ -1,6 +1,7 @@
 export * from './events.ts';
 export * from './commit-batcher.ts';
 export * from './secret-box.ts';
+export * from './key-ring.ts';
 export * from './webhook-intake.ts';
 export * from './service-window.ts';
 export * from './reply-service.ts';

@@ -9,3 +9,6 @@ export type { AssigneeFilter } from './repos/conversations.ts';
 export type { InboundMessageWrite, StatusWrite } from './repos/messages.ts';
 export * from './checkpointer.ts';
 export type { TwoFactorRecord, LoginChallenge } from './repos/two-factor.ts';
+export type { KeyRingEntry } from './repos/key-ring.ts';
+export type { WrappedSecret } from './repos/wrapped-secrets.ts';
+export * from './folder-lock.ts';

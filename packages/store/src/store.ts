@@ -10,6 +10,8 @@ import { SetupRepo } from './repos/setup.ts';
 import { RoutingRepo } from './repos/routing.ts';
 import { InviteLookup } from './repos/invites.ts';
 import { TwoFactorRepo } from './repos/two-factor.ts';
+import { KeyRingRepo } from './repos/key-ring.ts';
+import { WrappedSecretsRepo } from './repos/wrapped-secrets.ts';
 import { ScopedStore } from './scoped-store.ts';
 
 type Statement = Database.Statement<unknown[], unknown>;
@@ -31,6 +33,8 @@ export class Store {
   readonly routing: RoutingRepo;
   readonly invites: InviteLookup;
   readonly twoFactor: TwoFactorRepo;
+  readonly keyRing: KeyRingRepo;
+  readonly wrappedSecrets: WrappedSecretsRepo;
   private readonly statements = new Map<string, Statement>();
 
   constructor(db: Db, clock: Clock = systemClock) {
@@ -44,6 +48,8 @@ export class Store {
     this.routing = new RoutingRepo(this);
     this.invites = new InviteLookup(this);
     this.twoFactor = new TwoFactorRepo(this);
+    this.keyRing = new KeyRingRepo(this);
+    this.wrappedSecrets = new WrappedSecretsRepo(this);
   }
 
   /** A prepared statement, compiled once per connection. */

@@ -39,7 +39,7 @@ describe('migration 001 (initial schema) on a fresh encrypted database', () => {
   it('makes the audit log refuse UPDATE and DELETE', () => {
     env = tempDatabase();
     const db = openEncryptedDatabase({ path: env.path, key: env.key });
-    migrate(db);
+    migrate(db, 1);
     db.prepare(
       `INSERT INTO audit_log (at, actor_type, action, outcome) VALUES (1, 'system', 'x', 'success')`,
     ).run();

@@ -2,6 +2,7 @@ import { serve } from './serve.ts';
 import { backup } from './backup.ts';
 import { restore } from './restore.ts';
 import { simulate } from './simulate.ts';
+import { keys } from './keys.ts';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -15,4 +16,16 @@ export interface Command {
   run(values: Record<string, string | boolean | undefined>): Promise<number>;
 }
 
-export const commands: Record<string, Command> = { serve, backup, restore, simulate };
+/** A command with subcommands, such as `keys rotate`. */
+export interface CommandGroup {
+  summary: string;
+  subcommands: Record<string, Command>;
+}
+
+export const commands: Record<string, Command | CommandGroup> = {
+  serve,
+  backup,
+  restore,
+  simulate,
+  keys,
+};

@@ -1,7 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { isAppError } from '@flowgento/core';
 import { complain, say } from './output.ts';
-import { commands, type Command } from './commands.ts';
+import { commands, type Command, type CommandGroup } from './commands.ts';
 
 const COMMON_OPTIONS = {
   'data-dir': { type: 'string' },
@@ -49,17 +49,58 @@ function commandHelp(name: string, command: Command): string {
   ].join('\n');
 }
 
-async function main(argv: string[]): Promise<number> {
+function groupHelp(name: string, group: CommandGroup): string {
+  const lines = Object.entries(group.subcommands).map(
+    ([sub, c]) => `  ${sub.padEnd(16)} ${c.summary}`,
+  );
+  return [
+    `Usage: flowgento ${name} <command> [options]`,
+    '',
+    group.summary,
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    `Run \`flowgento ${name} <command> --help\` for a command's own options.`,
+  ].join('\n');
+}
+
+const isHelp = (word: string | undefined) =>
+  !word || word === '--help' || word === '-h' || word === 'help';
+
+/** Finds the command named by the first words; a group takes one more word. */
+function findCommand(
+  argv: string[],
+): { name: string; command: Command; rest: string[] } | number {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
+  if (isHelp(name)) {
     say(usage());
     return name ? 0 : 2;
   }
-  const command = commands[name];
-  if (!command) {
+  const entry = commands[name!];
+  if (!entry) {
     complain(`Unknown command "${name}".\n\n${usage()}`);
     return 2;
   }
+  if (!('subcommands' in entry)) return { name: name!, command: entry, rest };
+
+  const [sub, ...subRest] = rest;
+  if (isHelp(sub)) {
+    say(groupHelp(name!, entry));
+    return sub ? 0 : 2;
+  }
+  const command = entry.subcommands[sub!];
+  if (!command) {
+    complain(`Unknown command "${name} ${sub}".\n\n${groupHelp(name!, entry)}`);
+    return 2;
+  }
+  return { name: `${name} ${sub}`, command, rest: subRest };
+}
+
+async function main(argv: string[]): Promise<number> {
+  const found = findCommand(argv);
+  if (typeof found === 'number') return found;
+  const { name, command, rest } = found;
   const own = Object.fromEntries(
     Object.entries(command.options).map(([flag, spec]) => [flag, { type: spec.type }]),
   );

@@ -7,7 +7,6 @@ import { AuditLog } from '@flowgento/audit';
 import { buildTextWebhook, postBytes, signPayload } from '@flowgento/whatsapp';
 import { openAppliance } from '../appliance.ts';
 import { dataPaths } from '../appliance-state.ts';
-import { secretBox } from '../services.ts';
 import type { Command } from './commands.ts';
 import { cliContext, requireText } from './context.ts';
 import { say } from './output.ts';
@@ -55,7 +54,7 @@ export const simulate: Command = {
     try {
       const settings = new NumberSettingsService(
         appliance.store,
-        secretBox(appliance.secretsKey),
+        appliance.keyRing,
         new AuditLog(appliance.store),
         () => undefined,
       );

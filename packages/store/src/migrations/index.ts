@@ -2,6 +2,7 @@ import type { Db } from '../database.ts';
 import { initialSchema } from './001-initial.ts';
 import { sessionsAndLogin } from './003-sessions-and-login.ts';
 import { conversationAssignment } from './004-conversation-assignment.ts';
+import { keyRing } from './005-key-ring.ts';
 import { twoFactor } from './006-two-factor.ts';
 
 export interface Migration {
@@ -20,6 +21,7 @@ export const migrations: readonly Migration[] = [
   initialSchema,
   sessionsAndLogin,
   conversationAssignment,
+  keyRing,
   twoFactor,
 ];
 
@@ -40,6 +42,7 @@ export function migrate(db: Db, target = latestSchemaVersion): number[] {
       `The database schema (v${current}) is newer than this build knows (v${latestSchemaVersion})`,
     );
   }
+  assertAscending(migrations);
   const applied: number[] = [];
   for (const migration of migrations) {
     if (migration.version <= current || migration.version > target) continue;
@@ -50,4 +53,16 @@ export function migrate(db: Db, target = latestSchemaVersion): number[] {
     applied.push(migration.version);
   }
   return applied;
+}
+
+// A list out of order would skip a migration silently on an older database.
+function assertAscending(list: readonly Migration[]): void {
+  list.forEach((migration, index) => {
+    const previous = list[index - 1];
+    if (previous && previous.version >= migration.version) {
+      throw new Error(
+        `Migration ${migration.version} (${migration.name}) is listed after ${previous.version}`,
+      );
+    }
+  });
 }
