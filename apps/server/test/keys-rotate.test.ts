@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isSealedSecret, sealedKeyId, wrapSecret } from '@flowgento/crypto';
-import { startTestAppliance, type TestAppliance } from './harness.ts';
-import { REAL_NUMBER, deliverText, setupOwner } from './flows.ts';
+import { fromBase32, totpCode, totpStep } from '@flowgento/access';
+import { ApiClient, startTestAppliance, type TestAppliance } from './harness.ts';
+import { OWNER, REAL_NUMBER, deliverText, setupOwner } from './flows.ts';
 import { runCli } from './cli-run.ts';
 
 let t: TestAppliance | undefined;
@@ -104,6 +105,41 @@ describe('flowgento keys rotate', () => {
     ]);
     // Webhooks still verify: the app secret survived the rotation.
     expect((await deliverText(t.running, { text: 'after rotation' })).status).toBe(200);
+  });
+
+  it('reseals two-factor secrets too: the same authenticator still signs in', async () => {
+    t = await applianceWithSecrets();
+    const app = t;
+    const owner = new ApiClient(() => app.running);
+    await owner.mutate('auth.login', { email: OWNER.email, password: OWNER.password });
+    const { secret } = await owner.mutate<{ secret: string }>('twoFactor.begin');
+    const code = (steps: number) =>
+      totpCode(fromBase32(secret), totpStep(Date.now()) + steps);
+    await owner.mutate('twoFactor.confirm', { code: code(0) });
+    await t.stop();
+
+    const result = await runCli(['keys', 'rotate', ...folderFlags(t)]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('7 secrets resealed');
+    await t.start();
+
+    const newKeyId = t.running.appliance.keyRing.activeKeyId();
+    const totp = t.running.appliance.store.wrappedSecrets
+      .all()
+      .find((s) => s.table === 'two_factor');
+    expect(totp && sealedKeyId(totp.blob)).toBe(newKeyId);
+
+    const again = new ApiClient(() => app.running);
+    const step = await again.mutate<{ secondFactor: { challenge: string } | null }>(
+      'auth.login',
+      { email: OWNER.email, password: OWNER.password },
+    );
+    // One step ahead: the code just used to turn it on is spent.
+    await again.mutate('auth.loginSecondFactor', {
+      challenge: step.secondFactor!.challenge,
+      code: code(1),
+    });
+    expect(await again.query('auth.me')).toMatchObject({ email: OWNER.email });
   });
 
   it('refuses while the appliance runs on the data folder, changing nothing', async () => {

@@ -9,13 +9,13 @@ const ID_A = 'a'.repeat(32);
 const ID_B = 'b'.repeat(32);
 
 describe('migration 005 (key ring) on a fresh encrypted database', () => {
-  it('applies after version 1 across the gap left for versions 3 and 4', () => {
+  it('applies once, after the version before it', () => {
     env = tempDatabase();
     const db = openEncryptedDatabase({ path: env.path, key: env.key });
-    expect(migrate(db, 1)).toEqual([1]);
-    expect(migrate(db)).toEqual([5]);
+    expect(migrate(db, 4)).toEqual([1, 3, 4]);
+    expect(migrate(db, 5)).toEqual([5]);
     expect(schemaVersion(db)).toBe(5);
-    expect(migrate(db)).toEqual([]);
+    expect(migrate(db, 5)).toEqual([]);
     db.close();
   });
 
