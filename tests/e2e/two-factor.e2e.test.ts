@@ -1,0 +1,147 @@
+import { fileURLToPath } from 'node:url';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { fromBase32, totpCode, totpStep } from '@flowgento/access';
+import { silentLogger } from '@flowgento/core';
+import { loadConfig } from '../../apps/server/src/config.ts';
+import { startAppliance, type RunningAppliance } from '../../apps/server/src/server.ts';
+import {
+  assertChromiumInstalled,
+  launchChromium,
+  openWatchedPage,
+  type PageWatch,
+} from './support/browser.ts';
+import { ensureWebBuilt, WEB_DIST } from './support/web-build.ts';
+
+/**
+ * An OWNER turns on two-factor sign-in from the Security page (QR code,
+ * then a code typed back, then recovery codes), signs in again with a code
+ * from the app, and then with a recovery code instead.
+ */
+
+const SCREENSHOT = fileURLToPath(
+  new URL('../../test-results/e2e-two-factor.png', import.meta.url),
+);
+const EMAIL = 'olivia@example.test';
+const PASSWORD = 'correct horse battery';
+
+let browser: Browser | undefined;
+let running: RunningAppliance | undefined;
+const tempDirs: string[] = [];
+
+beforeAll(async () => {
+  ensureWebBuilt();
+  const dataDir = mkdtempSync(join(tmpdir(), 'fg-e2e-data-'));
+  const keyDir = mkdtempSync(join(tmpdir(), 'fg-e2e-key-'));
+  tempDirs.push(dataDir, keyDir);
+  const config = loadConfig({
+    env: {
+      FLOWGENTO_DATA_DIR: dataDir,
+      FLOWGENTO_KEY_FILE: join(keyDir, 'root.key'),
+      FLOWGENTO_PORT: '0',
+      FLOWGENTO_HTTP_PORT: 'off',
+      FLOWGENTO_HOST: '127.0.0.1',
+      FLOWGENTO_SIMULATOR: 'off',
+    },
+  });
+  running = await startAppliance(config, { logger: silentLogger(), webRoot: WEB_DIST });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await running?.close();
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** What the phone's authenticator app would show, `steps` steps from now. */
+const appCode = (secret: string, steps = 0) =>
+  totpCode(fromBase32(secret), totpStep(Date.now()) + steps);
+
+async function passwordStep(page: Page): Promise<void> {
+  await page.getByTestId('login-screen').waitFor();
+  await page.getByLabel('Email').fill(EMAIL);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('second-factor-screen').waitFor();
+}
+
+async function signOut(page: Page): Promise<void> {
+  await page.getByTestId('sign-out').click();
+  await page.getByTestId('login-screen').waitFor();
+}
+
+describe('two-factor sign-in, end to end in Chromium', () => {
+  it('is turned on from the Security page and then asked for at sign-in', async () => {
+    assertChromiumInstalled();
+    const app = running!;
+    const chromium = await launchChromium(app.tls.serverSpkiSha256);
+    browser = chromium;
+    const context = await chromium.newContext({ viewport: { width: 1280, height: 900 } });
+    const { page, watch }: { page: Page; watch: PageWatch } = await openWatchedPage(
+      context,
+      app.url,
+    );
+    await page.goto(app.url);
+
+    await page.getByTestId('setup-screen').waitFor();
+    await page.getByLabel('Setup code').fill(app.setupCode!);
+    await page.getByLabel('Workspace name').fill('Acme Clinic');
+    await page.getByLabel('Your name').fill('Olivia Owner');
+    await page.getByLabel('Email').fill(EMAIL);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Create workspace' }).click();
+    await page.getByTestId('inbox').waitFor();
+
+    // Security → set up: a QR code and the key, then a code typed back.
+    await page.getByTestId('nav-sessions').click();
+    await page.getByTestId('two-factor-begin').click();
+    await page.getByRole('img', { name: 'QR code for your authenticator app' }).waitFor();
+    const secret = (await page.getByTestId('two-factor-secret').textContent())!.trim();
+    expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+    await page
+      .getByTestId('two-factor')
+      .getByLabel('Code', { exact: true })
+      .fill(appCode(secret));
+    await page.getByRole('button', { name: 'Turn on' }).click();
+
+    const codes = page.getByTestId('recovery-codes').locator('li');
+    await codes.first().waitFor();
+    expect(await codes.count()).toBe(10);
+    const recovery = (await codes.nth(2).textContent())!.trim();
+    await page.screenshot({ path: SCREENSHOT });
+    await page.getByRole('button', { name: 'I have saved them' }).click();
+    await page.getByTestId('two-factor-on').waitFor();
+
+    // Signing in again asks for the code; a wrong one is refused.
+    await signOut(page);
+    await passwordStep(page);
+    await page.getByLabel('Code', { exact: true }).fill('000000');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page
+      .getByTestId('second-factor-error')
+      .filter({ hasText: 'wrong or was already used' })
+      .waitFor();
+    // The code used to turn it on is spent; the app's next one works.
+    await page.getByLabel('Code', { exact: true }).fill(appCode(secret, 1));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('inbox').waitFor();
+
+    // A recovery code works in place of the app.
+    await signOut(page);
+    await passwordStep(page);
+    await page.getByLabel('Code', { exact: true }).fill(recovery);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('inbox').waitFor();
+    await page.getByTestId('nav-sessions').click();
+    await page
+      .getByTestId('two-factor-on')
+      .filter({ hasText: '9 recovery codes' })
+      .waitFor();
+
+    // The wrong code's 401 is expected; nothing else may go wrong on the page.
+    expect(watch.problems.filter((p) => !/status of 401/.test(p))).toEqual([]);
+  }, 60_000);
+});
