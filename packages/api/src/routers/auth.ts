@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PERMISSION_MATRIX, assignableRoles } from '@flowgento/access';
 import * as field from '../schemas.ts';
-import { authOf, publicProcedure, router, selfServiceProcedure } from '../trpc.ts';
+import { authOf, publicProcedure, router, signedInProcedure } from '../trpc.ts';
 
 export const authRouter = router({
   me: publicProcedure.query(({ ctx }) => {
@@ -19,6 +19,21 @@ export const authRouter = router({
       assignableRoles: assignableRoles(auth.role),
       /** The workspace requires a second factor this member has not set up yet. */
       secondFactorMissing: ctx.services.twoFactor.isMissingFor(auth),
+      /** Set when the caller is a support person: whose access, until when. */
+      support: auth.support
+        ? {
+            grantId: auth.support.grantId,
+            grantedByEmail: auth.support.grantedByEmail,
+            expiresAt: auth.support.expiresAt,
+          }
+        : null,
+      /** Support access open in this workspace now, for the banner everyone sees. */
+      activeSupport: ctx.services.access.support.listActive(auth).map((grant) => ({
+        id: grant.id,
+        name: grant.name,
+        grantedByEmail: grant.grantedByEmail,
+        expiresAt: grant.expiresAt,
+      })),
     };
   }),
 
@@ -88,7 +103,8 @@ export const authRouter = router({
       return { ok: true };
     }),
 
-  logout: selfServiceProcedure.mutation(({ ctx }) => {
+  /** Ends this session; a support person's sign-out also ends their grant. */
+  logout: signedInProcedure.mutation(({ ctx }) => {
     ctx.services.access.logout(authOf(ctx), ctx.origin);
     ctx.cookie.clear();
     return { ok: true };
