@@ -105,7 +105,11 @@ export const authRouter = router({
 
   /** Ends this session; a support person's sign-out also ends their grant. */
   logout: signedInProcedure.mutation(({ ctx }) => {
-    ctx.services.access.logout(authOf(ctx), ctx.origin);
+    const auth = authOf(ctx);
+    ctx.services.access.logout(auth, ctx.origin);
+    if (auth.support) {
+      ctx.services.events.publish(auth.workspaceId, { type: 'support.changed' });
+    }
     ctx.cookie.clear();
     return { ok: true };
   }),

@@ -39,9 +39,12 @@ export const supportRouter = router({
           .default(SUPPORT_DEFAULT_MINUTES),
       }),
     )
-    .mutation(({ ctx, input }) =>
-      ctx.services.access.support.grant(authOf(ctx), input, ctx.origin),
-    ),
+    .mutation(({ ctx, input }) => {
+      const auth = authOf(ctx);
+      const granted = ctx.services.access.support.grant(auth, input, ctx.origin);
+      ctx.services.events.publish(auth.workspaceId, { type: 'support.changed' });
+      return granted;
+    }),
 
   /** Active grants with their details, for the OWNER's Support access section. */
   list: allow('support.manage').query(({ ctx }) =>
@@ -51,7 +54,9 @@ export const supportRouter = router({
   revoke: allow('support.manage')
     .input(z.object({ grantId: field.id }))
     .mutation(({ ctx, input }) => {
-      ctx.services.access.support.revoke(authOf(ctx), input.grantId, ctx.origin);
+      const auth = authOf(ctx);
+      ctx.services.access.support.revoke(auth, input.grantId, ctx.origin);
+      ctx.services.events.publish(auth.workspaceId, { type: 'support.changed' });
       return { ok: true };
     }),
 
