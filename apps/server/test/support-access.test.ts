@@ -7,7 +7,14 @@ import {
   startTestAppliance,
   type TestAppliance,
 } from './harness.ts';
-import { OWNER, addAgent, addMember, setupOwner } from './flows.ts';
+import {
+  OWNER,
+  REAL_NUMBER,
+  addAgent,
+  addMember,
+  deliverText,
+  setupOwner,
+} from './flows.ts';
 
 const MINUTE_MS = 60 * 1000;
 
@@ -180,6 +187,32 @@ describe('redeeming the credential', () => {
         : support.mutate(path, input);
       expect((await expectApiError(call)).code, path).toBe('FORBIDDEN');
     }
+  });
+
+  it("reads a conversation without clearing the team's unread mark or replying", async () => {
+    const owner = await setupOwner(app);
+    await owner.mutate('whatsapp.save', REAL_NUMBER);
+    await deliverText(app(), { text: 'My order never came' });
+    const support = await redeem((await grant(owner)).credential);
+    const [listed] =
+      await support.query<{ id: string; unreadCount: number }[]>('inbox.conversations');
+    const before = rowCounts();
+
+    const opened = await support.query<{ messages: { body: string | null }[] }>(
+      'inbox.conversation',
+      { conversationId: listed!.id },
+    );
+    await support.mutate('inbox.markRead', { conversationId: listed!.id });
+    const reply = await expectApiError(
+      support.mutate('inbox.reply', { conversationId: listed!.id, body: 'Hello' }),
+    );
+
+    expect(opened.messages.map((m) => m.body)).toEqual(['My order never came']);
+    expect(reply.code).toBe('FORBIDDEN');
+    const [seen] = await owner.query<{ unreadCount: number }[]>('inbox.conversations');
+    expect(seen!.unreadCount).toBe(1);
+    // Three calls, three audit rows (two reads and one refusal), nothing else.
+    expect(rowCounts()).toEqual({ ...before, audit_log: before['audit_log']! + 3 });
   });
 
   it('works once: a second redemption is refused and changes nothing', async () => {
