@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { hashPassword } from '@flowgento/crypto';
+import type { AuthContext, CallerRole } from '@flowgento/access';
 import { workspaceScope, type Role } from '@flowgento/store';
 import { buildStatusWebhook, buildTextWebhook, signPayload } from '@flowgento/whatsapp';
 import { sessionCookie } from '../src/http/cookies.ts';
@@ -197,25 +198,39 @@ export async function startGraphRecorder(): Promise<{
 /** One signed-in person of a test: who they are and the cookie their browser holds. */
 export interface CastMember {
   label: string;
+  /** The member's user id; for SUPPORT, the id of the OWNER who granted access. */
   userId: string;
   workspaceId: string;
-  role: Role;
+  role: CallerRole;
   cookie: string;
+  /** For SUPPORT: the grant the session works under. */
+  grantId?: string;
 }
 
 /**
  * A workspace with its members made directly in the store (the API creates
  * only the first workspace), each signed in through a real session. The
- * accounts have no usable password: they exist to call the API.
+ * accounts have no usable password: they exist to call the API. A SUPPORT
+ * caller is a support person who redeemed a grant of the first OWNER, so
+ * `roles` must list an OWNER before SUPPORT.
  */
 export function addWorkspaceWithMembers(
   app: RunningAppliance,
   name: string,
-  roles: readonly Role[],
+  roles: readonly CallerRole[],
 ): { workspaceId: string; members: CastMember[] } {
   const store = app.appliance.store;
   const workspace = store.transaction(() => store.workspaces.create(name));
   const members = roles.map((role, index) => {
+    if (role === 'SUPPORT') {
+      return supportCaller(app, {
+        label: `SUPPORT of ${name}`,
+        userId: '',
+        workspaceId: workspace.id,
+        role,
+        cookie: '',
+      });
+    }
     const user = store.transaction(() => {
       const created = store.users.create({
         email: `${role.toLowerCase()}${index}.${workspace.id.slice(-8)}@${slug(name)}.test`,
@@ -247,12 +262,14 @@ export function restoreMember(app: RunningAppliance, member: CastMember): CastMe
   const auth = app.services.access.sessions.resolve(token);
   if (auth?.role === member.role && auth.workspaceId === member.workspaceId)
     return member;
+  if (member.role === 'SUPPORT') return supportCaller(app, member);
+  const role: Role = member.role;
   const store = app.appliance.store;
   const members = store.in(workspaceScope(member.workspaceId)).members;
   store.transaction(() => {
     const current = members.get(member.userId);
-    if (!current) members.add(member.userId, member.role);
-    else if (current.role !== member.role) members.setRole(member.userId, member.role);
+    if (!current) members.add(member.userId, role);
+    else if (current.role !== role) members.setRole(member.userId, role);
   });
   return signIn(app, member);
 }
@@ -262,6 +279,43 @@ function signIn(app: RunningAppliance, member: CastMember): CastMember {
     ip: '127.0.0.1',
     userAgent: 'flowgento-test/1.0',
   });
+  member.cookie = `${sessionCookie.name}=${session.token}`;
+  return member;
+}
+
+/**
+ * Signs `member` in as a support person: the workspace's first OWNER grants
+ * an hour of support access and the credential is redeemed, as the link's
+ * recipient would.
+ */
+export function supportCaller(app: RunningAppliance, member: CastMember): CastMember {
+  const store = app.appliance.store;
+  const scope = workspaceScope(member.workspaceId);
+  const owner = store
+    .in(scope)
+    .members.list()
+    .find((m) => m.role === 'OWNER');
+  if (!owner) throw new Error('a SUPPORT caller needs an OWNER to grant access');
+  const granter: AuthContext = {
+    userId: owner.userId,
+    email: owner.email,
+    displayName: owner.displayName,
+    workspaceId: member.workspaceId,
+    workspaceName: '',
+    role: 'OWNER',
+    scope,
+    sessionIdHash: '',
+  };
+  const origin = { ip: '127.0.0.1', userAgent: 'flowgento-test/1.0' };
+  const support = app.services.access.support;
+  const { grant, credential } = support.grant(
+    granter,
+    { name: 'Sam Support', email: null, reason: null, durationMinutes: 60 },
+    origin,
+  );
+  const session = support.redeem(credential, origin);
+  member.userId = owner.userId;
+  member.grantId = grant.id;
   member.cookie = `${sessionCookie.name}=${session.token}`;
   return member;
 }

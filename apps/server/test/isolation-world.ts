@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { PERMISSION_MATRIX, type CallerRole } from '@flowgento/access';
 import { createCallerFactory, appRouter, type ApiContext } from '@flowgento/api';
 import { workspaceScope } from '@flowgento/store';
 import { buildTextWebhook } from '@flowgento/whatsapp';
@@ -12,8 +13,8 @@ import {
 } from './flows.ts';
 
 /**
- * Three workspaces for the randomized isolation test, each with an OWNER, an
- * ADMIN and an AGENT, a WhatsApp number, conversations and invites, all
+ * Three workspaces for the randomized isolation test, each with a caller of
+ * every role in the matrix (OWNER, ADMIN, AGENT and a SUPPORT person), a WhatsApp number, conversations and invites, all
  * tagged with the workspace's marker so a leak is recognisable by content as
  * well as by id.
  */
@@ -62,11 +63,12 @@ export async function buildWorlds(
     const marker = `mark${index}x${Math.floor(random() * 0xffffffff)
       .toString(16)
       .padStart(8, '0')}`;
-    const made = addWorkspaceWithMembers(app, `Workspace ${marker}`, [
-      'OWNER',
-      'ADMIN',
-      'AGENT',
-    ]);
+    // Every caller role of the matrix, OWNER first: it grants SUPPORT's access.
+    const made = addWorkspaceWithMembers(
+      app,
+      `Workspace ${marker}`,
+      Object.keys(PERMISSION_MATRIX) as CallerRole[],
+    );
     const world: IsolatedWorkspace = {
       id: made.workspaceId,
       marker,

@@ -1,13 +1,12 @@
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { roleAllows } from '@flowgento/access';
+import { roleAllows, type CallerRole } from '@flowgento/access';
 import {
   appRouter,
   procedureCatalog,
   type ProcedureEntry,
   type Requirement,
 } from '@flowgento/api';
-import type { Role } from '@flowgento/store';
 import { z } from 'zod';
 import { startTestAppliance, type TestAppliance } from './harness.ts';
 import { restoreMember, startGraphRecorder, type CastMember } from './flows.ts';
@@ -140,11 +139,16 @@ function inputSchemaOf(path: string): JsonSchema | null {
   return z.toJSONSchema(parser, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
 }
 
-function deniedAs(requires: Requirement | undefined, role: Role | null): string | null {
+function deniedAs(
+  requires: Requirement | undefined,
+  role: CallerRole | null,
+): string | null {
   if (requires === 'public') return null;
   if (role === null) return 'UNAUTHORIZED';
   if (requires === undefined) return 'FORBIDDEN';
-  if (requires === 'authenticated' || roleAllows(role, requires)) return null;
+  if (requires === 'signed-in') return null;
+  if (requires === 'authenticated') return role === 'SUPPORT' ? 'FORBIDDEN' : null;
+  if (roleAllows(role, requires)) return null;
   return 'FORBIDDEN';
 }
 

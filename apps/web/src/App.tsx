@@ -7,13 +7,21 @@ import { Shell } from './shell/Shell.tsx';
 import { SetupScreen } from './screens/SetupScreen.tsx';
 import { LoginScreen } from './screens/LoginScreen.tsx';
 import { InviteScreen } from './screens/InviteScreen.tsx';
+import { SupportLinkScreen } from './support/SupportLinkScreen.tsx';
+
+/** How often the signed-in identity and the support banner are refreshed. */
+const ME_REFRESH_MS = 30_000;
 
 /** Picks the screen: first-run setup, an invite, sign-in, or the app. */
 export function App() {
   const trpc = useTRPC();
   const route = useRoute();
   const info = useQuery(trpc.system.info.queryOptions());
-  const me = useQuery(trpc.auth.me.queryOptions());
+  // Polled so that the support banner comes and goes without a reload, and a
+  // support session that ended shows sign-in.
+  const me = useQuery(
+    trpc.auth.me.queryOptions(undefined, { refetchInterval: ME_REFRESH_MS }),
+  );
 
   if (info.isError || me.isError) {
     return (
@@ -45,6 +53,9 @@ function screenFor(route: Route, needsSetup: boolean, me: Me | null) {
     );
   }
   if (route.screen === 'invite') return <InviteScreen code={route.code} />;
+  if (route.screen === 'support-link') {
+    return <SupportLinkScreen credential={route.credential} />;
+  }
   if (!me) {
     return route.screen === 'login' ? (
       <LoginScreen />

@@ -13,8 +13,9 @@ import type { AppRouter, Requirement } from '@flowgento/api';
 
 export type Outputs = inferRouterOutputs<AppRouter>;
 export type Me = NonNullable<Outputs['auth']['me']>;
-export type Role = Me['role'];
-export type Permission = Exclude<Requirement, 'authenticated' | 'public'>;
+/** A member's role; the caller's own may also be SUPPORT (`Me['role']`). */
+export type Role = Me['assignableRoles'][number];
+export type Permission = Exclude<Requirement, 'authenticated' | 'signed-in' | 'public'>;
 
 /** The server refuses any POST to /trpc without it (CSRF guard). */
 const REQUEST_HEADER = { 'x-flowgento-request': '1' };

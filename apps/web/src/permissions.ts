@@ -22,5 +22,6 @@ const ROLE_ORDER: readonly Role[] = ['OWNER', 'ADMIN', 'AGENT'];
  */
 export function roleChoices(me: Me, member: { userId: string; role: Role }): Role[] {
   if (member.userId !== me.userId) return me.assignableRoles;
+  if (me.role === 'SUPPORT') return [];
   return ROLE_ORDER.slice(ROLE_ORDER.indexOf(me.role));
 }

@@ -8,6 +8,9 @@ export type Route =
   | { screen: 'setup' }
   | { screen: 'login' }
   | { screen: 'invite'; code: string }
+  /** The link an OWNER hands to a support person: `#/support/<credential>`. */
+  | { screen: 'support-link'; credential: string }
+  | { screen: 'support-access' }
   | { screen: 'inbox'; conversationId: string | null }
   | { screen: 'members' }
   | { screen: 'whatsapp' }
@@ -24,7 +27,10 @@ export function parseRoute(hash: string): Route {
     case 'whatsapp':
     case 'audit':
     case 'sessions':
+    case 'support-access':
       return { screen: first };
+    case 'support':
+      return { screen: 'support-link', credential: param };
     case 'invite':
       return { screen: 'invite', code: param };
     default:
@@ -36,6 +42,8 @@ export function hrefOf(route: Route): string {
   switch (route.screen) {
     case 'invite':
       return `#/invite/${encodeURIComponent(route.code)}`;
+    case 'support-link':
+      return `#/support/${encodeURIComponent(route.credential)}`;
     case 'inbox':
       return route.conversationId
         ? `#/inbox/${encodeURIComponent(route.conversationId)}`

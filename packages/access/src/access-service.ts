@@ -18,6 +18,7 @@ import { humanCode, normalizeCode } from './codes.ts';
 import { LoginThrottle, type ThrottleKey } from './login-throttle.ts';
 import { MemberService } from './member-service.ts';
 import { SessionService, type IssuedSession, type SessionSummary } from './sessions.ts';
+import { SupportAccessService } from './support-access.ts';
 import type { TwoFactorService } from './two-factor.ts';
 
 /** Time to type the code after the password, and guesses allowed per password. */
@@ -43,6 +44,7 @@ export interface NewAccount {
 export class AccessService {
   readonly sessions: SessionService;
   readonly members: MemberService;
+  readonly support: SupportAccessService;
   private readonly throttle: LoginThrottle;
   /** Compared against when an email is unknown, so timing does not reveal it. */
   private decoyHash: Promise<string> | undefined;
@@ -54,7 +56,8 @@ export class AccessService {
     private readonly logger: Logger,
     private readonly twoFactor: TwoFactorService,
   ) {
-    this.sessions = new SessionService(store, clock);
+    this.support = new SupportAccessService(store, audit, clock);
+    this.sessions = new SessionService(store, clock, this.support);
     this.throttle = new LoginThrottle(store, clock);
     this.members = new MemberService(store, audit, clock);
   }
@@ -269,6 +272,7 @@ export class AccessService {
   }
 
   logout(auth: AuthContext, origin: RequestOrigin): void {
+    if (auth.support) return this.support.signOut(auth, origin);
     this.store.transaction(() => {
       this.sessions.end(auth.sessionIdHash);
       this.audit.record({
@@ -299,7 +303,11 @@ export class AccessService {
         outcome: 'failure',
         target: { type: 'procedure', id: refusal.procedure },
         origin,
-        details: { requires: refusal.requires, role: auth.role },
+        details: {
+          requires: refusal.requires,
+          role: auth.role,
+          ...(auth.support ? { grantId: auth.support.grantId } : {}),
+        },
       }),
     );
   }

@@ -8,3 +8,4 @@ export * from './login-throttle.ts';
 export * from './user-agent.ts';
 export * from './totp.ts';
 export * from './two-factor.ts';
+export * from './support-access.ts';

@@ -18,6 +18,7 @@ export const PERMISSIONS = [
   'audit.read',
   'simulator.use',
   'security.manage',
+  'support.manage',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -37,6 +38,7 @@ export const PERMISSION_DESCRIPTIONS: Readonly<Record<Permission, string>> = {
   'conversations.take': 'take an unassigned conversation, or give back your own',
   'conversations.assign': 'assign any conversation to any member, or to nobody',
   'security.manage': 'require two-factor sign-in of owners and admins',
+  'support.manage': 'grant, list and revoke time-boxed support access',
 };
 
 /**
@@ -65,27 +67,47 @@ const managers: Permission[] = [
   'audit.read',
 ];
 
-export const PERMISSION_MATRIX: Readonly<Record<Role, ReadonlySet<Permission>>> = {
-  // Only an OWNER decides how the workspace signs in (the two-factor rule).
-  OWNER: new Set<Permission>([...managers, 'security.manage']),
+/**
+ * Support staff diagnose; they do not act. They see what a problem report
+ * points at (conversations, who is in the team, how the numbers are set up,
+ * what the audit log says happened) and nothing that sends, deletes, invites
+ * or changes a setting, so a support session cannot alter the workspace.
+ */
+const support: Permission[] = [
+  'inbox.read',
+  'members.read',
+  'whatsapp.read',
+  'audit.read',
+];
+
+/**
+ * Who calls: a member's role, or SUPPORT for a support person working under
+ * an OWNER's time-boxed grant. SUPPORT is never a member's role.
+ */
+export type CallerRole = Role | 'SUPPORT';
+
+export const PERMISSION_MATRIX: Readonly<Record<CallerRole, ReadonlySet<Permission>>> = {
+  // Only an OWNER decides how the workspace signs in and who gets support access.
+  OWNER: new Set<Permission>([...managers, 'security.manage', 'support.manage']),
   ADMIN: new Set(managers),
   AGENT: new Set(everyone),
+  SUPPORT: new Set(support),
 };
 
-export function roleAllows(role: Role, permission: Permission): boolean {
+export function roleAllows(role: CallerRole, permission: Permission): boolean {
   return PERMISSION_MATRIX[role].has(permission);
 }
 
 /** Most powerful first; a lower index outranks a higher one. */
-const ROLE_ORDER: readonly Role[] = ['OWNER', 'ADMIN', 'AGENT'];
+const ROLE_ORDER: readonly CallerRole[] = ['OWNER', 'ADMIN', 'AGENT', 'SUPPORT'];
 
 /** True when `role` carries more power than `than`. */
-export function outranks(role: Role, than: Role): boolean {
+export function outranks(role: CallerRole, than: CallerRole): boolean {
   return ROLE_ORDER.indexOf(role) < ROLE_ORDER.indexOf(than);
 }
 
 /** Roles a member of `actorRole` may hand out (invite or promote to). */
-export function assignableRoles(actorRole: Role): Role[] {
+export function assignableRoles(actorRole: CallerRole): Role[] {
   if (actorRole === 'OWNER') return ['OWNER', 'ADMIN', 'AGENT'];
   if (actorRole === 'ADMIN') return ['ADMIN', 'AGENT'];
   return [];

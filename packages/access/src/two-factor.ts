@@ -1,8 +1,9 @@
 import { AppError, type Clock, type RequestOrigin } from '@flowgento/core';
 import { sha256Hex } from '@flowgento/crypto';
-import type { Role, Store } from '@flowgento/store';
+import type { Store } from '@flowgento/store';
 import type { AuditAction, AuditLog } from '@flowgento/audit';
 import type { AuthContext } from './auth-context.ts';
+import type { CallerRole } from './permissions.ts';
 import { humanCode, normalizeCode } from './codes.ts';
 import { base32, fromBase32, matchTotp, newTotpSecret, otpauthUri } from './totp.ts';
 
@@ -15,7 +16,7 @@ export interface SecretWrapper {
 const RECOVERY_CODES = 10;
 const ISSUER = 'Flowgento';
 /** The roles a workspace's "require two-factor" setting applies to. */
-const GUARDED_ROLES: ReadonlySet<Role> = new Set(['OWNER', 'ADMIN']);
+const GUARDED_ROLES: ReadonlySet<CallerRole> = new Set(['OWNER', 'ADMIN']);
 
 const aad = {
   secret: (userId: string) => `two_factor/${userId}/secret`,

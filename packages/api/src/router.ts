@@ -5,6 +5,7 @@ import { inboxRouter } from './routers/inbox.ts';
 import { membersRouter } from './routers/members.ts';
 import { sessionsRouter } from './routers/sessions.ts';
 import { simulatorRouter } from './routers/simulator.ts';
+import { supportRouter } from './routers/support.ts';
 import { systemRouter } from './routers/system.ts';
 import { twoFactorRouter } from './routers/two-factor.ts';
 import { whatsappRouter } from './routers/whatsapp.ts';
@@ -19,6 +20,7 @@ export const appRouter = router({
   whatsapp: whatsappRouter,
   audit: auditRouter,
   simulator: simulatorRouter,
+  support: supportRouter,
 });
 
 export type AppRouter = typeof appRouter;

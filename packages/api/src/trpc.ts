@@ -6,9 +6,11 @@ import { appErrorOf, describeZodIssues, toTrpcError } from './errors.ts';
 
 /**
  * What a procedure needs: a permission from the matrix, `authenticated` (any
- * member), or `public`. A procedure that declares nothing is refused.
+ * member of the workspace), `signed-in` (any member, or a support person
+ * under an OWNER's grant), or `public`. A procedure that declares nothing is
+ * refused.
  */
-export type Requirement = Permission | 'authenticated' | 'public';
+export type Requirement = Permission | 'authenticated' | 'signed-in' | 'public';
 
 export interface ProcedureMeta {
   requires: Requirement;
@@ -66,7 +68,15 @@ const enforce = t.middleware(async ({ ctx, meta, path, next }) => {
   if (!requires) throw refuse('This procedure declares no permission');
   if (requires !== 'public') {
     if (!ctx.auth) throw signInFirst();
-    if (requires !== 'authenticated' && !roleAllows(ctx.auth.role, requires)) {
+    if (requires === 'authenticated' && ctx.auth.support) {
+      // A member's own account (sessions, two-factor, leaving) is no one else's.
+      throw refuse('Support access does not include member self-service');
+    }
+    if (
+      requires !== 'authenticated' &&
+      requires !== 'signed-in' &&
+      !roleAllows(ctx.auth.role, requires)
+    ) {
       throw refuse(`Your role (${ctx.auth.role}) does not allow ${requires}`);
     }
     if (!meta.beforeSecondFactor && ctx.services.twoFactor.isMissingFor(ctx.auth)) {
@@ -79,6 +89,9 @@ const enforce = t.middleware(async ({ ctx, meta, path, next }) => {
       );
     }
   }
+  // Every call under support access is written down, reads included.
+  if (ctx.auth?.support)
+    ctx.services.access.support.recordUse(ctx.auth, path, ctx.origin);
   const result = await next();
   if (!result.ok) {
     const app = appErrorOf(result.error.cause);
@@ -91,6 +104,11 @@ const base = t.procedure.use(enforce);
 
 export const publicProcedure = base.meta({ requires: 'public' });
 export const memberProcedure = base.meta({ requires: 'authenticated' });
+/** Anyone signed in, a support person included (signing out). */
+export const signedInProcedure = base.meta({
+  requires: 'signed-in',
+  beforeSecondFactor: true,
+});
 /** Any member, even one who still has to set up a required second factor. */
 export const selfServiceProcedure = base.meta({
   requires: 'authenticated',

@@ -5,11 +5,11 @@ import {
   PERMISSION_DESCRIPTIONS,
   PERMISSION_MATRIX,
 } from '@flowgento/access';
-import type { Role } from '@flowgento/store';
+import type { CallerRole } from '@flowgento/access';
 import { procedureCatalog } from '../src/index.ts';
 
 const procedures = procedureCatalog();
-const roles = Object.keys(PERMISSION_MATRIX) as Role[];
+const roles = Object.keys(PERMISSION_MATRIX) as CallerRole[];
 
 describe('the API permission declarations', () => {
   it('has procedures to check', () => {
@@ -20,7 +20,9 @@ describe('the API permission declarations', () => {
     '%s declares what it requires',
     (_path, procedure) => {
       expect(procedure.requires).toBeDefined();
-      expect(['public', 'authenticated', ...PERMISSIONS]).toContain(procedure.requires);
+      expect(['public', 'authenticated', 'signed-in', ...PERMISSIONS]).toContain(
+        procedure.requires,
+      );
     },
   );
 
@@ -32,6 +34,7 @@ describe('the API permission declarations', () => {
       'auth.loginSecondFactor',
       'auth.me',
       'auth.setup',
+      'support.redeem',
       'system.info',
     ]);
   });

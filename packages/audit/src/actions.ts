@@ -24,6 +24,12 @@ export const AUDIT_ACTIONS = [
   'access.denied',
   'keys.rotated',
   'keys.database_rekeyed',
+  'support.granted',
+  'support.redeemed',
+  'support.used',
+  'support.revoked',
+  'support.expired',
+  'support.signed_out',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

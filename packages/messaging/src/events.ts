@@ -12,7 +12,9 @@ export type LiveEvent =
   | { type: 'conversation.deleted'; conversationId: string }
   | { type: 'conversation.assigned'; conversationId: string }
   /** A member left or was removed; the conversations they held are unassigned. */
-  | { type: 'assignments.cleared'; userId: string };
+  | { type: 'assignments.cleared'; userId: string }
+  /** Support access was granted or ended; the banner should be fetched again. */
+  | { type: 'support.changed' };
 
 /**
  * In-process fan-out of committed changes to the browsers of one workspace.

@@ -7,6 +7,7 @@ import { ContactRepo } from './repos/contacts.ts';
 import { ConversationRepo } from './repos/conversations.ts';
 import { MessageRepo } from './repos/messages.ts';
 import { WorkspaceSettingsRepo } from './repos/workspace-settings.ts';
+import { SupportGrantRepo } from './repos/support-grants.ts';
 
 /** Every repository of one workspace; each query binds `scope.workspaceId`. */
 export class ScopedStore {
@@ -18,6 +19,7 @@ export class ScopedStore {
   readonly conversations: ConversationRepo;
   readonly messages: MessageRepo;
   readonly settings: WorkspaceSettingsRepo;
+  readonly supportGrants: SupportGrantRepo;
 
   constructor(store: Store, scope: WorkspaceScope) {
     this.scope = scope;
@@ -28,5 +30,6 @@ export class ScopedStore {
     this.conversations = new ConversationRepo(store, scope);
     this.messages = new MessageRepo(store, scope);
     this.settings = new WorkspaceSettingsRepo(store, scope);
+    this.supportGrants = new SupportGrantRepo(store, scope);
   }
 }

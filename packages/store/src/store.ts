@@ -12,6 +12,7 @@ import { InviteLookup } from './repos/invites.ts';
 import { TwoFactorRepo } from './repos/two-factor.ts';
 import { KeyRingRepo } from './repos/key-ring.ts';
 import { WrappedSecretsRepo } from './repos/wrapped-secrets.ts';
+import { SupportAccessLookup } from './repos/support-grants.ts';
 import { ScopedStore } from './scoped-store.ts';
 
 type Statement = Database.Statement<unknown[], unknown>;
@@ -35,6 +36,7 @@ export class Store {
   readonly twoFactor: TwoFactorRepo;
   readonly keyRing: KeyRingRepo;
   readonly wrappedSecrets: WrappedSecretsRepo;
+  readonly supportAccess: SupportAccessLookup;
   private readonly statements = new Map<string, Statement>();
 
   constructor(db: Db, clock: Clock = systemClock) {
@@ -50,6 +52,7 @@ export class Store {
     this.twoFactor = new TwoFactorRepo(this);
     this.keyRing = new KeyRingRepo(this);
     this.wrappedSecrets = new WrappedSecretsRepo(this);
+    this.supportAccess = new SupportAccessLookup(this);
   }
 
   /** A prepared statement, compiled once per connection. */

@@ -53,6 +53,24 @@ export interface Invite {
   usedAt: number | null;
 }
 
+/** Time-boxed access for a support person who is not a member; secrets stay hashed. */
+export interface SupportGrant {
+  id: string;
+  workspaceId: string;
+  name: string;
+  email: string | null;
+  reason: string | null;
+  /** The OWNER who granted it, and their email at the time. */
+  grantedBy: string;
+  grantedByEmail: string;
+  createdAt: number;
+  expiresAt: number;
+  credentialExpiresAt: number;
+  redeemedAt: number | null;
+  endedAt: number | null;
+  endReason: 'revoked' | 'expired' | 'signed_out' | null;
+}
+
 /** A WhatsApp number as stored: secrets stay wrapped until a service needs one. */
 export interface WhatsAppNumber {
   id: string;

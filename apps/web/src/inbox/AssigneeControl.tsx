@@ -55,7 +55,7 @@ export function AssigneeControl(props: {
   return (
     <div className="assignee-control small" data-testid="assignee">
       {assignee ? `Assigned to ${mine ? 'you' : assignee.displayName}` : 'Unassigned'}
-      {!assignee && (
+      {!assignee && can(me, 'conversations.take') && (
         <button
           type="button"
           disabled={take.isPending}

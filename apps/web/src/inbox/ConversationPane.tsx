@@ -88,7 +88,9 @@ export function ConversationPane(props: { conversationId: string; now: number; m
       {conversation.contact.optedOutAt !== null && (
         <p className="note">This contact opted out of messages; replies are refused.</p>
       )}
-      <ReplyBox conversationId={conversation.id} windowOpen={open} />
+      {can(props.me, 'messages.reply') && (
+        <ReplyBox conversationId={conversation.id} windowOpen={open} />
+      )}
       {can(props.me, 'conversations.delete') && (
         <footer className="pane-footer">
           <DeleteConversation conversationId={conversation.id} />

@@ -7,7 +7,8 @@ export type LiveState = 'connecting' | 'live' | 'offline';
 
 /**
  * Keeps the inbox current without reloads. Events carry ids only, so each
- * one re-fetches the inbox queries on screen through the scoped API.
+ * one re-fetches the inbox queries on screen through the scoped API; a
+ * change of support access re-fetches the banner.
  */
 export function useInboxEvents(openConversationId: string | null): LiveState {
   const trpc = useTRPC();
@@ -19,6 +20,11 @@ export function useInboxEvents(openConversationId: string | null): LiveState {
       // Whatever happened while the stream was down is fetched once on (re)connect.
       onStarted: () => void refresh(),
       onData: (event) => {
+        if (event.type === 'support.changed') {
+          // The support banner lives in `auth.me`; nothing of the inbox changed.
+          void queryClient.invalidateQueries({ queryKey: trpc.auth.me.queryKey() });
+          return;
+        }
         if (
           event.type === 'conversation.deleted' &&
           event.conversationId === openConversationId

@@ -19,7 +19,13 @@ const ITEMS = [
     label: 'Audit log',
     visible: (me: Me) => can(me, 'audit.read'),
   },
-  { screen: 'sessions', label: 'Security', visible: () => true },
+  {
+    screen: 'support-access',
+    label: 'Support access',
+    visible: (me: Me) => can(me, 'support.manage'),
+  },
+  // A support person has no account of their own to secure.
+  { screen: 'sessions', label: 'Security', visible: (me: Me) => !me.support },
 ] as const;
 
 /** Only the screens this member's role can use; the others are not even listed. */

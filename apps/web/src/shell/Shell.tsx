@@ -6,15 +6,21 @@ import { MembersScreen } from '../members/MembersScreen.tsx';
 import { WhatsAppScreen } from '../whatsapp/WhatsAppScreen.tsx';
 import { AuditScreen } from '../audit/AuditScreen.tsx';
 import { SessionsScreen } from '../sessions/SessionsScreen.tsx';
+import { SupportAccessScreen } from '../support/SupportAccessScreen.tsx';
+import { SupportBanner } from '../support/SupportBanner.tsx';
 import { Header } from './Header.tsx';
 import { Nav } from './Nav.tsx';
 
-type SignedInRoute = Exclude<Route, { screen: 'setup' | 'login' | 'invite' }>;
+type SignedInRoute = Exclude<
+  Route,
+  { screen: 'setup' | 'login' | 'invite' | 'support-link' }
+>;
 
 /** The signed-in frame: header, navigation and the screen the hash names. */
 export function Shell({ me, route }: { me: Me; route: SignedInRoute }) {
   return (
     <div className="shell">
+      <SupportBanner me={me} />
       <Header me={me} />
       <Nav me={me} current={route.screen} />
       <div className="content">
@@ -35,7 +41,9 @@ function screen(me: Me, route: SignedInRoute) {
     case 'audit':
       return can(me, 'audit.read') ? <AuditScreen /> : <NotAllowed />;
     case 'sessions':
-      return <SessionsScreen me={me} />;
+      return me.support ? <NotAllowed /> : <SessionsScreen me={me} />;
+    case 'support-access':
+      return can(me, 'support.manage') ? <SupportAccessScreen /> : <NotAllowed />;
   }
 }
 

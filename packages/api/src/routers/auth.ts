@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PERMISSION_MATRIX, assignableRoles } from '@flowgento/access';
 import * as field from '../schemas.ts';
-import { authOf, publicProcedure, router, selfServiceProcedure } from '../trpc.ts';
+import { authOf, publicProcedure, router, signedInProcedure } from '../trpc.ts';
 
 export const authRouter = router({
   me: publicProcedure.query(({ ctx }) => {
@@ -19,6 +19,21 @@ export const authRouter = router({
       assignableRoles: assignableRoles(auth.role),
       /** The workspace requires a second factor this member has not set up yet. */
       secondFactorMissing: ctx.services.twoFactor.isMissingFor(auth),
+      /** Set when the caller is a support person: whose access, until when. */
+      support: auth.support
+        ? {
+            grantId: auth.support.grantId,
+            grantedByEmail: auth.support.grantedByEmail,
+            expiresAt: auth.support.expiresAt,
+          }
+        : null,
+      /** Support access open in this workspace now, for the banner everyone sees. */
+      activeSupport: ctx.services.access.support.listActive(auth).map((grant) => ({
+        id: grant.id,
+        name: grant.name,
+        grantedByEmail: grant.grantedByEmail,
+        expiresAt: grant.expiresAt,
+      })),
     };
   }),
 
@@ -88,8 +103,13 @@ export const authRouter = router({
       return { ok: true };
     }),
 
-  logout: selfServiceProcedure.mutation(({ ctx }) => {
-    ctx.services.access.logout(authOf(ctx), ctx.origin);
+  /** Ends this session; a support person's sign-out also ends their grant. */
+  logout: signedInProcedure.mutation(({ ctx }) => {
+    const auth = authOf(ctx);
+    ctx.services.access.logout(auth, ctx.origin);
+    if (auth.support) {
+      ctx.services.events.publish(auth.workspaceId, { type: 'support.changed' });
+    }
     ctx.cookie.clear();
     return { ok: true };
   }),

@@ -4,6 +4,7 @@ import type { LiveEvent } from '@flowgento/messaging';
 import type { AssigneeFilter } from '@flowgento/store';
 import * as field from '../schemas.ts';
 import { acting } from '../origin.ts';
+import { roleAllows } from '@flowgento/access';
 import { allow, authOf, router } from '../trpc.ts';
 import { liveEventStream } from '../live-stream.ts';
 
@@ -43,7 +44,10 @@ export const inboxRouter = router({
   markRead: allow('inbox.read')
     .input(z.object({ conversationId: field.id }))
     .mutation(({ ctx, input }) => {
-      ctx.services.conversations.markRead(authOf(ctx).scope, input.conversationId);
+      const auth = authOf(ctx);
+      // Support looks without touching: the team's unread marks stay as they were.
+      if (auth.support) return { ok: true };
+      ctx.services.conversations.markRead(auth.scope, input.conversationId);
       return { ok: true };
     }),
 
@@ -104,12 +108,19 @@ export const inboxRouter = router({
     const auth = authOf(ctx);
     const stream = liveEventStream(ctx.services.events, auth.workspaceId, signal);
     for await (const event of stream) {
-      // A revoked or expired session stops receiving at its next event. The
-      // stream is not the member's doing, so it does not keep the session alive.
+      // A revoked or expired session, or one whose role lost the permission
+      // (a support grant revoked or past its end included), stops receiving at
+      // its next event. The stream is not the caller's doing, so it does not
+      // keep the session alive.
       const live = ctx.services.access.sessions.resolve(ctx.cookie.current, {
         touch: false,
       });
-      if (!live) return;
+      if (
+        !live ||
+        live.workspaceId !== auth.workspaceId ||
+        !roleAllows(live.role, 'inbox.read')
+      )
+        return;
       yield event satisfies LiveEvent;
     }
   }),

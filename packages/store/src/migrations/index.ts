@@ -4,6 +4,7 @@ import { sessionsAndLogin } from './003-sessions-and-login.ts';
 import { conversationAssignment } from './004-conversation-assignment.ts';
 import { keyRing } from './005-key-ring.ts';
 import { twoFactor } from './006-two-factor.ts';
+import { supportAccess } from './007-support-access.ts';
 
 export interface Migration {
   version: number;
@@ -23,6 +24,7 @@ export const migrations: readonly Migration[] = [
   conversationAssignment,
   keyRing,
   twoFactor,
+  supportAccess,
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

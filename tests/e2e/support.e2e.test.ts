@@ -1,0 +1,155 @@
+import { fileURLToPath } from 'node:url';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { silentLogger } from '@flowgento/core';
+import { loadConfig } from '../../apps/server/src/config.ts';
+import { startAppliance, type RunningAppliance } from '../../apps/server/src/server.ts';
+import {
+  assertChromiumInstalled,
+  launchChromium,
+  openWatchedPage,
+  type PageWatch,
+} from './support/browser.ts';
+import { ensureWebBuilt, WEB_DIST } from './support/web-build.ts';
+
+/**
+ * Support access as three people live it: the OWNER grants it and hands over
+ * the link, an agent sees the banner, the support person looks around
+ * read-only; the OWNER revokes, the banner goes, and the support browser is
+ * signed out at its next action.
+ */
+
+// Kept for a person to look at after a run; the folder is ignored by git.
+const SCREENSHOT = fileURLToPath(
+  new URL('../../test-results/e2e-support.png', import.meta.url),
+);
+const OWNER_EMAIL = 'olivia@example.test';
+const PASSWORD = 'correct horse battery';
+
+let browser: Browser | undefined;
+let running: RunningAppliance | undefined;
+const tempDirs: string[] = [];
+
+beforeAll(async () => {
+  ensureWebBuilt();
+  const dataDir = mkdtempSync(join(tmpdir(), 'fg-e2e-data-'));
+  const keyDir = mkdtempSync(join(tmpdir(), 'fg-e2e-key-'));
+  tempDirs.push(dataDir, keyDir);
+  const config = loadConfig({
+    env: {
+      FLOWGENTO_DATA_DIR: dataDir,
+      FLOWGENTO_KEY_FILE: join(keyDir, 'root.key'),
+      FLOWGENTO_PORT: '0',
+      FLOWGENTO_HTTP_PORT: 'off',
+      FLOWGENTO_HOST: '127.0.0.1',
+      FLOWGENTO_SIMULATOR: 'off',
+    },
+  });
+  running = await startAppliance(config, { logger: silentLogger(), webRoot: WEB_DIST });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await running?.close();
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('support access, end to end in Chromium', () => {
+  it('grants and revokes support access; the banner comes and goes', async () => {
+    assertChromiumInstalled();
+    const app = running!;
+    const chromium = await launchChromium(app.tls.serverSpkiSha256);
+    browser = chromium;
+    const watches: PageWatch[] = [];
+    const open = async (url = app.url) => {
+      const context = await chromium.newContext({
+        viewport: { width: 1280, height: 800 },
+      });
+      const { page, watch } = await openWatchedPage(context, app.url);
+      watches.push(watch);
+      await page.goto(url);
+      return page;
+    };
+
+    // The OWNER sets the appliance up and invites an agent.
+    const owner = await open();
+    await owner.getByTestId('setup-screen').waitFor();
+    await owner.getByLabel('Setup code').fill(app.setupCode!);
+    await owner.getByLabel('Workspace name').fill('Acme Clinic');
+    await owner.getByLabel('Your name').fill('Olivia Owner');
+    await owner.getByLabel('Email').fill(OWNER_EMAIL);
+    await owner.getByLabel('Password').fill(PASSWORD);
+    await owner.getByRole('button', { name: 'Create workspace' }).click();
+    await owner.getByTestId('inbox').waitFor();
+    await owner.getByTestId('nav-members').click();
+    await owner.getByTestId('invite-role').selectOption('AGENT');
+    await owner.getByTestId('invite-create').click();
+    const inviteLink = await owner.getByTestId('invite-link').inputValue();
+
+    const agent = await open(inviteLink);
+    await agent.getByTestId('invite-screen').waitFor();
+    await agent.getByLabel('Your name').fill('Arjun Agent');
+    await agent.getByLabel('Email').fill('arjun@example.test');
+    await agent.getByLabel('Password').fill(PASSWORD);
+    await agent.getByRole('button', { name: 'Accept invite' }).click();
+    await agent.getByTestId('inbox').waitFor();
+    expect(await agent.getByTestId('support-banner').count()).toBe(0);
+
+    // The OWNER grants Sam an hour of support access and copies the link.
+    await owner.getByTestId('nav-support-access').click();
+    await owner.getByLabel("Support person's name").fill('Sam Support');
+    await owner.getByLabel('Reason (optional)').fill('Ticket 4711');
+    await owner.getByTestId('grant-support').click();
+    const supportLink = await owner.getByTestId('support-link-value').inputValue();
+    expect(supportLink).toContain('/#/support/');
+    await owner.getByTestId('support-grant').waitFor();
+
+    // The agent's inbox shows who has support access, without a reload.
+    const banner = agent.getByTestId('support-banner');
+    await banner.waitFor();
+    expect(await banner.textContent()).toContain('Sam Support');
+    expect(await banner.textContent()).toContain(OWNER_EMAIL);
+
+    // Sam opens the link: the workspace, read-only, under Olivia's access.
+    const sam = await open(supportLink);
+    await sam.getByTestId('support-link-screen').waitFor();
+    await sam.getByTestId('redeem-support').click();
+    await sam.getByTestId('inbox').waitFor();
+    const own = sam.getByTestId('support-self-banner');
+    await own.waitFor();
+    expect(await own.textContent()).toContain(`granted by ${OWNER_EMAIL}`);
+    expect(await sam.getByTestId('current-member').textContent()).toContain('SUPPORT');
+    expect(await sam.getByTestId('nav-sessions').count()).toBe(0);
+    expect(await sam.getByTestId('nav-support-access').count()).toBe(0);
+    await sam.getByTestId('nav-members').click();
+    await sam.getByText('Arjun Agent').waitFor();
+    expect(await sam.getByTestId('invite-create').count()).toBe(0);
+    await sam.getByTestId('nav-audit').click();
+    await sam.getByText('support.granted').first().waitFor();
+    await sam.screenshot({ path: SCREENSHOT });
+
+    // The link worked once: opened again, it is refused.
+    const again = await open(supportLink);
+    await again.getByTestId('redeem-support').click();
+    await again.getByTestId('support-link-error').waitFor();
+
+    // The OWNER revokes; the agent's banner goes away.
+    await owner.getByTestId('revoke-support').click();
+    await owner.getByTestId('support-grant').waitFor({ state: 'detached' });
+    await banner.waitFor({ state: 'detached' });
+
+    // Sam's next action lands on the sign-in page.
+    await sam.getByTestId('nav-members').click();
+    await sam.getByTestId('login-screen').waitFor();
+
+    // 401s after revocation and the refused second redemption are expected;
+    // script errors, CSP reports and foreign requests are not.
+    const problems = watches
+      .flatMap((w) => w.problems)
+      .filter((p) => !/status of 401/.test(p));
+    expect(problems).toEqual([]);
+  }, 90_000);
+});
