@@ -1,5 +1,5 @@
 import type { Clock, Logger } from '@flowgento/core';
-import { AccessService, TwoFactorService } from '@flowgento/access';
+import { AccessService, LoginThrottle, TwoFactorService } from '@flowgento/access';
 import { AuditLog } from '@flowgento/audit';
 import {
   ConversationService,
@@ -38,8 +38,9 @@ export function buildServices(input: {
   const secrets = input.secrets;
   const audit = new AuditLog(store);
   const events = new LiveEvents();
-  const twoFactor = new TwoFactorService(store, secrets, audit, clock);
-  const access = new AccessService(store, audit, clock, logger, twoFactor);
+  const throttle = new LoginThrottle(store, clock);
+  const twoFactor = new TwoFactorService(store, secrets, audit, clock, throttle);
+  const access = new AccessService(store, audit, clock, logger, twoFactor, throttle);
   const intake = new WebhookIntake(store, secrets, events, input.intakeWriter, logger);
 
   const realGraph = new GraphClient({

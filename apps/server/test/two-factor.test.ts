@@ -171,6 +171,31 @@ describe('managing two-factor', () => {
     expect(challenge).toBeUndefined();
   });
 
+  it('limits guesses at the code that guards changes, as sign-in does, and audits each', async () => {
+    const owner = await setupOwner(app);
+    const { secret } = await turnOn(owner);
+    clock.advance(30_000);
+    for (let i = 0; i < 5; i += 1) {
+      const wrong = await expectApiError(
+        owner.mutate('twoFactor.regenerateRecoveryCodes', { code: '000000' }),
+      );
+      expect(wrong.code).toBe('BAD_REQUEST');
+    }
+    // Waiting now: even the right code is not looked at.
+    const held = await expectApiError(
+      owner.mutate('twoFactor.disable', { code: codeFor(secret) }),
+    );
+    expect(held.code).toBe('TOO_MANY_REQUESTS');
+    expect(await owner.query('twoFactor.status')).toMatchObject({ enabled: true });
+    expect(auditActions().filter((a) => a === 'two_factor.code_rejected')).toHaveLength(
+      5,
+    );
+
+    clock.advance(31_000);
+    await owner.mutate('twoFactor.disable', { code: codeFor(secret) });
+    expect(await owner.query('twoFactor.status')).toMatchObject({ enabled: false });
+  });
+
   it('does not let an account with two-factor join through an invite with its password alone', async () => {
     const owner = await setupOwner(app);
     const agent = await addAgent(app, owner);

@@ -15,7 +15,7 @@ import { workspaceScope, type Store } from '@flowgento/store';
 import type { AuditLog } from '@flowgento/audit';
 import { actorOf, type AuthContext } from './auth-context.ts';
 import { humanCode, normalizeCode } from './codes.ts';
-import { LoginThrottle, type ThrottleKey } from './login-throttle.ts';
+import type { LoginThrottle, ThrottleKey } from './login-throttle.ts';
 import { MemberService } from './member-service.ts';
 import { SessionService, type IssuedSession, type SessionSummary } from './sessions.ts';
 import { SupportAccessService } from './support-access.ts';
@@ -45,7 +45,6 @@ export class AccessService {
   readonly sessions: SessionService;
   readonly members: MemberService;
   readonly support: SupportAccessService;
-  private readonly throttle: LoginThrottle;
   /** Compared against when an email is unknown, so timing does not reveal it. */
   private decoyHash: Promise<string> | undefined;
 
@@ -55,10 +54,11 @@ export class AccessService {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly twoFactor: TwoFactorService,
+    /** Shared with two-factor checks, so one count covers every way of guessing. */
+    private readonly throttle: LoginThrottle,
   ) {
     this.support = new SupportAccessService(store, audit, clock);
     this.sessions = new SessionService(store, clock, this.support);
-    this.throttle = new LoginThrottle(store, clock);
     this.members = new MemberService(store, audit, clock);
   }
 

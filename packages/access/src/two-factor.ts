@@ -1,8 +1,9 @@
-import { AppError, type Clock, type RequestOrigin } from '@flowgento/core';
+import { AppError, isAppError, type Clock, type RequestOrigin } from '@flowgento/core';
 import { sha256Hex } from '@flowgento/crypto';
 import type { Store } from '@flowgento/store';
 import type { AuditAction, AuditLog } from '@flowgento/audit';
-import type { AuthContext } from './auth-context.ts';
+import { actorOf, type AuthContext } from './auth-context.ts';
+import type { LoginThrottle } from './login-throttle.ts';
 import type { CallerRole } from './permissions.ts';
 import { humanCode, normalizeCode } from './codes.ts';
 import { base32, fromBase32, matchTotp, newTotpSecret, otpauthUri } from './totp.ts';
@@ -49,6 +50,8 @@ export class TwoFactorService {
     private readonly secrets: SecretWrapper,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
+    /** The sign-in throttle: wrong codes here count like wrong passwords. */
+    private readonly throttle: LoginThrottle,
   ) {}
 
   isEnabled(userId: string): boolean {
@@ -124,24 +127,26 @@ export class TwoFactorService {
 
   /** Turns two-factor off, proved by a current code or a recovery code. */
   disable(auth: AuthContext, code: string, origin: RequestOrigin): void {
-    this.store.transaction(() => {
-      if (!this.isEnabled(auth.userId)) {
-        throw new AppError('PRECONDITION_FAILED', 'Two-factor sign-in is not on', {
-          reason: 'two_factor_not_enabled',
-        });
-      }
-      const settings = this.store.in(auth.scope).settings;
-      if (GUARDED_ROLES.has(auth.role) && settings.requiresTwoFactor()) {
-        throw new AppError(
-          'PRECONDITION_FAILED',
-          'This workspace requires two-factor sign-in for your role',
-          { reason: 'two_factor_required' },
-        );
-      }
-      if (!this.verify(auth.userId, code)) throw wrongCode();
-      this.store.twoFactor.remove(auth.userId);
-      this.record(auth, 'two_factor.disabled', origin);
-    });
+    this.withCodeCheck(auth, origin, () =>
+      this.store.transaction(() => {
+        if (!this.isEnabled(auth.userId)) {
+          throw new AppError('PRECONDITION_FAILED', 'Two-factor sign-in is not on', {
+            reason: 'two_factor_not_enabled',
+          });
+        }
+        const settings = this.store.in(auth.scope).settings;
+        if (GUARDED_ROLES.has(auth.role) && settings.requiresTwoFactor()) {
+          throw new AppError(
+            'PRECONDITION_FAILED',
+            'This workspace requires two-factor sign-in for your role',
+            { reason: 'two_factor_required' },
+          );
+        }
+        if (!this.verify(auth.userId, code)) throw wrongCode();
+        this.store.twoFactor.remove(auth.userId);
+        this.record(auth, 'two_factor.disabled', origin);
+      }),
+    );
   }
 
   /** Replaces every recovery code, proved by a current code; returns the new ones, once. */
@@ -150,14 +155,53 @@ export class TwoFactorService {
     code: string,
     origin: RequestOrigin,
   ): string[] {
-    return this.store.transaction(() => {
-      if (!this.isEnabled(auth.userId) || !this.verify(auth.userId, code, 'totp-only')) {
-        throw wrongCode();
+    return this.withCodeCheck(auth, origin, () =>
+      this.store.transaction(() => {
+        if (
+          !this.isEnabled(auth.userId) ||
+          !this.verify(auth.userId, code, 'totp-only')
+        ) {
+          throw wrongCode();
+        }
+        const codes = this.newRecoveryCodes(auth.userId);
+        this.record(auth, 'two_factor.recovery_codes_replaced', origin);
+        return codes;
+      }),
+    );
+  }
+
+  /**
+   * Runs a change that a current code must prove, under the sign-in
+   * throttle: while the account waits it is refused before the code is
+   * looked at, and a wrong code counts as a failed sign-in and is audited,
+   * so a stolen session cannot guess its way to a code.
+   */
+  private withCodeCheck<T>(auth: AuthContext, origin: RequestOrigin, change: () => T): T {
+    const keys = this.throttle.keysFor(auth.email, origin.ip);
+    const release = this.throttle.admit(keys);
+    try {
+      const result = change();
+      this.store.transaction(() => this.throttle.recordSuccess(keys));
+      return result;
+    } catch (error) {
+      if (isAppError(error) && error.reason === 'two_factor_code_rejected') {
+        this.store.transaction(() => {
+          const wait = this.throttle.recordFailure(keys);
+          this.audit.record({
+            workspaceId: auth.workspaceId,
+            actor: actorOf(auth),
+            action: 'two_factor.code_rejected',
+            outcome: 'failure',
+            target: { type: 'user', id: auth.userId },
+            origin,
+            details: { waitSeconds: Math.ceil(wait / 1000) },
+          });
+        });
       }
-      const codes = this.newRecoveryCodes(auth.userId);
-      this.record(auth, 'two_factor.recovery_codes_replaced', origin);
-      return codes;
-    });
+      throw error;
+    } finally {
+      release();
+    }
   }
 
   /** OWNER setting: OWNERs and ADMINs must use a second factor. Turning it on needs your own. */

@@ -14,6 +14,7 @@ import {
 } from '@flowgento/store';
 import type { AuthContext } from '../src/auth-context.ts';
 import { fromBase32, totpCode, totpStep } from '../src/totp.ts';
+import { LoginThrottle } from '../src/login-throttle.ts';
 import { TwoFactorService } from '../src/two-factor.ts';
 
 const origin = { ip: '127.0.0.1', userAgent: 'vitest' };
@@ -37,6 +38,7 @@ beforeEach(() => {
     },
     new AuditLog(store),
     { now: () => now },
+    new LoginThrottle(store, { now: () => now }),
   );
 });
 afterEach(() => {

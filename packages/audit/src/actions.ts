@@ -19,6 +19,7 @@ export const AUDIT_ACTIONS = [
   'two_factor.enabled',
   'two_factor.disabled',
   'two_factor.recovery_codes_replaced',
+  'two_factor.code_rejected',
   'workspace.two_factor_required',
   'workspace.two_factor_optional',
   'access.denied',
