@@ -67,6 +67,25 @@ const lastAudit = async () =>
   (await owner.query<AuditRow[]>('audit.list', { limit: 1 }))[0];
 
 describe('invites', () => {
+  it('answers a made-up code the same for any email, telling nothing of accounts or passwords', async () => {
+    await addAgent(app, owner);
+    const madeUp = 'ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ';
+    const answers = [];
+    for (const who of [
+      { ...AGENT, password: 'not-the-password-1' },
+      AGENT,
+      { ...AGENT, email: 'nobody@acme.test' },
+    ]) {
+      const error = await expectApiError(
+        new ApiClient(app).mutate('auth.acceptInvite', { code: madeUp, ...who }),
+      );
+      answers.push([error.code, error.reason]);
+    }
+    expect(answers).toEqual(Array(3).fill(['NOT_FOUND', 'invite_unusable']));
+    // No password was checked, so no sign-in failure was counted.
+    expect(count('SELECT count(*) FROM login_throttle')).toBe(0);
+  });
+
   it('lets an OWNER revoke a pending invite, after which its code is refused', async () => {
     const invite = await owner.mutate<{ code: string }>('members.invite', {
       role: 'AGENT',

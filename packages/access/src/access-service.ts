@@ -368,6 +368,10 @@ export class AccessService {
     origin: RequestOrigin,
   ): Promise<IssuedSession> {
     const codeHash = sha256Hex(normalizeCode(input.code));
+    // The invite first: without a usable one, nothing about the email (whether
+    // it has an account, whether a password fits) is looked at or revealed.
+    const offered = this.store.invites.findUsable(codeHash, this.clock.now());
+    if (!offered) throw inviteUnusable();
     const existing = this.store.users.findByEmail(input.email);
     if (existing && this.twoFactor.isEnabled(existing.id)) {
       // A password alone must not open a session for someone who signs in with a code.
@@ -383,7 +387,18 @@ export class AccessService {
       const release = this.throttle.admit(keys);
       try {
         if (!(await verifyPassword(input.password, existing.passwordHash))) {
-          this.store.transaction(() => this.throttle.recordFailure(keys));
+          this.store.transaction(() => {
+            const wait = this.throttle.recordFailure(keys);
+            this.audit.record({
+              workspaceId: offered.workspaceId,
+              actor: { type: 'anonymous', label: input.email.slice(0, 254) },
+              action: 'auth.login.failed',
+              outcome: 'failure',
+              target: { type: 'user', id: existing.id },
+              origin,
+              details: { via: 'invite', waitSeconds: Math.ceil(wait / 1000) },
+            });
+          });
           throw new AppError(
             'UNAUTHENTICATED',
             'That email has an account; its password is needed',
@@ -400,15 +415,7 @@ export class AccessService {
     return this.store.transaction(() => {
       const now = this.clock.now();
       const invite = this.store.invites.findUsable(codeHash, now);
-      if (!invite) {
-        throw new AppError(
-          'NOT_FOUND',
-          'This invite is unknown, expired, revoked or already used',
-          {
-            reason: 'invite_unusable',
-          },
-        );
-      }
+      if (!invite) throw inviteUnusable();
       if (invite.email && invite.email.toLowerCase() !== input.email.toLowerCase()) {
         throw new AppError('FORBIDDEN', 'This invite was made for another email address');
       }
@@ -445,3 +452,8 @@ export class AccessService {
     return decoy;
   }
 }
+
+const inviteUnusable = () =>
+  new AppError('NOT_FOUND', 'This invite is unknown, expired, revoked or already used', {
+    reason: 'invite_unusable',
+  });
