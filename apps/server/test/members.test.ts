@@ -26,6 +26,17 @@ const count = (sql: string, ...params: unknown[]) => one(sql, ...params) as numb
 const auditCount = () =>
   count(`SELECT count(*) FROM audit_log WHERE action != 'access.denied'`);
 
+/** The refusals written down, oldest first: [procedure, reason]. */
+const refusals = () =>
+  (
+    t.running.appliance.store.db
+      .prepare(
+        `SELECT target_id AS procedure, details_json AS details FROM audit_log
+         WHERE action = 'access.denied' ORDER BY seq`,
+      )
+      .all() as { procedure: string; details: string }[]
+  ).map((row) => [row.procedure, (JSON.parse(row.details) as { reason: string }).reason]);
+
 const ADMIN = {
   email: 'admin@acme.test',
   password: 'admin-password-1',
@@ -186,6 +197,11 @@ describe('changing roles', () => {
     expect(roleOf(ownerId)).toBe('OWNER');
     expect(await owner.query('auth.me')).toMatchObject({ role: 'OWNER' });
     expect(auditCount()).toBe(before);
+    // Each refusal is written down, with the rule that refused it.
+    expect(refusals()).toEqual([
+      ['members.setRole', 'owner_protected'],
+      ['members.remove', 'owner_protected'],
+    ]);
   });
 
   it('refuses an ADMIN making anyone OWNER, themselves included', async () => {
@@ -227,6 +243,7 @@ describe('changing roles', () => {
     // Still signed in: a refusal ends no session.
     expect(await owner.query('auth.me')).toMatchObject({ role: 'OWNER' });
     expect(auditCount()).toBe(before);
+    expect(refusals().map(([, reason]) => reason)).toEqual(Array(4).fill('last_owner'));
   });
 
   it('lets an OWNER step down to ADMIN while another OWNER remains, signing them out', async () => {

@@ -233,6 +233,7 @@ describe('a refused call', () => {
         details: JSON.stringify({
           requires: procedure.requires,
           role,
+          reason: 'permission_denied',
           ...(member.grantId ? { grantId: member.grantId } : {}),
         }),
       });

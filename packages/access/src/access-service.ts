@@ -292,7 +292,7 @@ export class AccessService {
    */
   recordDenied(
     auth: AuthContext,
-    refusal: { procedure: string; requires: string },
+    refusal: { procedure: string; requires: string; reason?: string | undefined },
     origin: RequestOrigin,
   ): void {
     this.store.transaction(() =>
@@ -306,6 +306,7 @@ export class AccessService {
         details: {
           requires: refusal.requires,
           role: auth.role,
+          reason: refusal.reason ?? 'permission_denied',
           ...(auth.support ? { grantId: auth.support.grantId } : {}),
         },
       }),

@@ -95,10 +95,24 @@ const enforce = t.middleware(async ({ ctx, meta, path, next }) => {
   const result = await next();
   if (!result.ok) {
     const app = appErrorOf(result.error.cause);
+    // A rule of the service refused a signed-in member (an ADMIN touching an
+    // OWNER, the last OWNER leaving, …): written down like a matrix refusal.
+    if (app && ctx.auth && SERVICE_REFUSALS.has(app.code)) {
+      ctx.services.access.recordDenied(
+        ctx.auth,
+        { procedure: path, requires: requires ?? 'undeclared', reason: app.reason },
+        ctx.origin,
+      );
+    }
     if (app) throw toTrpcError(app);
   }
   return result;
 });
+
+const SERVICE_REFUSALS: ReadonlySet<string> = new Set([
+  'FORBIDDEN',
+  'PRECONDITION_FAILED',
+]);
 
 const base = t.procedure.use(enforce);
 
