@@ -200,6 +200,40 @@ describe('browser hardening', () => {
     expect(t.running.services.access.needsSetup()).toBe(true);
   });
 
+  it('refuses a request from another origin even when it carries the header, creating nothing', async () => {
+    const setup = {
+      setupCode: t.running.setupCode!,
+      workspaceName: 'Acme Support',
+      ...OWNER,
+    };
+    const before = rowCounts();
+    const own = `https://127.0.0.1:${t.running.port}`;
+    const json = { 'content-type': 'application/json', 'x-flowgento-request': '1' };
+    for (const headers of [
+      { ...json, ...crossSite },
+      { ...json, origin: 'null' },
+      { ...json, origin: `https://127.0.0.1:${t.running.port + 1}` },
+      { ...json, 'sec-fetch-site': 'cross-site' },
+      { ...json, 'sec-fetch-site': 'same-site' },
+      { ...json, origin: own, 'sec-fetch-site': 'cross-site' },
+    ]) {
+      const reply = await httpsRequest(t.running, 'POST', '/trpc/auth.setup', {
+        body: JSON.stringify(setup),
+        headers,
+      });
+      expect(reply.status, JSON.stringify(headers)).toBe(403);
+      expect(reply.body).toContain('another origin');
+      expect(reply.headers['set-cookie']).toBeUndefined();
+    }
+    expect(rowCounts()).toEqual(before);
+
+    // The appliance's own page, as a browser sends it, is answered.
+    const reply = await httpsRequest(t.running, 'GET', '/trpc/system.info', {
+      headers: { origin: own, 'sec-fetch-site': 'same-origin' },
+    });
+    expect(reply.status).toBe(200);
+  });
+
   it('never sends CORS headers, and refuses a preflight', async () => {
     const replies = [
       await httpsRequest(t.running, 'OPTIONS', '/trpc/auth.login', {

@@ -5,6 +5,7 @@ import { clientAddress, trustedProxySet } from './client-address.ts';
 import { applySecurityHeaders, sendJson, sendText } from './headers.ts';
 import { serveStatic } from './static.ts';
 import { handleTrpc, REQUEST_HEADER } from './trpc.ts';
+import { fromAnotherOrigin } from './same-origin.ts';
 import { handleWebhookDelivery, handleWebhookHandshake } from './webhook.ts';
 
 export interface RouteDeps {
@@ -48,6 +49,15 @@ export function createRequestHandler(deps: RouteDeps) {
         if (method !== 'GET' && method !== 'POST') {
           res.setHeader('Allow', 'GET, POST');
           return sendText(res, 405, 'Method not allowed');
+        }
+        if (fromAnotherOrigin(req.headers)) {
+          logger.info({ reason: 'cross_origin', ip }, 'request refused');
+          return sendJson(res, 403, {
+            error: {
+              code: 'FORBIDDEN',
+              message: 'Requests from another origin are refused',
+            },
+          });
         }
         if (method === 'POST' && req.headers[REQUEST_HEADER] !== '1') {
           logger.info({ reason: 'csrf_header_missing', ip }, 'request refused');
