@@ -122,7 +122,9 @@ function openWithKeyFile(
   if (!matchesKeyCheck(rootKey, setup.check)) {
     throw rejected(
       `The key file ${keyFilePath} does not belong to this appliance: its key check ` +
-        'does not match. Restore the original key file from your backup.',
+        'does not match. Use the key file this appliance was last set up or rekeyed ' +
+        'with (after `keys rekey-database`, the new one), restoring it from your backup ' +
+        'if it is lost.',
       'key_check_mismatch',
     );
   }

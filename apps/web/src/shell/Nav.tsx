@@ -32,20 +32,23 @@ const ITEMS = [
 export function Nav({ me, current }: { me: Me; current: Route['screen'] }) {
   return (
     <nav className="app-nav" aria-label="Main">
-      {ITEMS.filter((item) => item.visible(me)).map((item) => (
-        <a
-          key={item.screen}
-          href={hrefOf(
-            item.screen === 'inbox'
-              ? { screen: 'inbox', conversationId: null }
-              : { screen: item.screen },
-          )}
-          aria-current={current === item.screen ? 'page' : undefined}
-          data-testid={`nav-${item.screen}`}
-        >
-          {item.label}
-        </a>
-      ))}
+      {ITEMS.filter((item) => item.visible(me))
+        // Until a required second factor is set up, Security is the only way on.
+        .filter((item) => !me.secondFactorMissing || item.screen === 'sessions')
+        .map((item) => (
+          <a
+            key={item.screen}
+            href={hrefOf(
+              item.screen === 'inbox'
+                ? { screen: 'inbox', conversationId: null }
+                : { screen: item.screen },
+            )}
+            aria-current={current === item.screen ? 'page' : undefined}
+            data-testid={`nav-${item.screen}`}
+          >
+            {item.label}
+          </a>
+        ))}
     </nav>
   );
 }
