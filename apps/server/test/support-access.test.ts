@@ -340,6 +340,53 @@ describe('the end of support access', () => {
     expect(rowCounts()).toEqual(before);
   });
 
+  it('ends with the authority of the OWNER who granted it: demoted or removed, their grants end', async () => {
+    const owner = await setupOwner(app);
+    const second = await addMember(app, owner, 'OWNER', {
+      email: 'second-owner@acme.test',
+      password: 'second-owner-password-1',
+      displayName: 'Second Owner',
+    });
+    const secondId = (await second.query<{ userId: string }>('auth.me')).userId;
+    const redeemed = await grant(second);
+    const support = await redeem(redeemed.credential);
+    const unredeemed = await grant(second, { name: 'Later Support' });
+    const kept = await grant(owner, { name: 'Owner Support' });
+
+    await owner.mutate('members.setRole', { userId: secondId, role: 'AGENT' });
+
+    expect((await expectApiError(support.query('inbox.conversations'))).code).toBe(
+      'UNAUTHORIZED',
+    );
+    const late = await expectApiError(
+      new ApiClient(app).mutate('support.redeem', { credential: unredeemed.credential }),
+    );
+    expect(late.reason).toBe('support_credential_unusable');
+    const active = (await owner.query<Me>('auth.me')).activeSupport.map((g) => g.id);
+    expect(active).toEqual([kept.grant.id]);
+    const revoked = (await owner.query<AuditRow[]>('audit.list', { limit: 20 })).filter(
+      (row) => row.action === 'support.revoked',
+    );
+    expect(revoked.map((row) => row.details['reason'])).toEqual([
+      'granted_by_former_owner',
+      'granted_by_former_owner',
+    ]);
+
+    // Removing an OWNER ends theirs the same way.
+    const third = await addMember(app, owner, 'OWNER', {
+      email: 'third-owner@acme.test',
+      password: 'third-owner-password-1',
+      displayName: 'Third Owner',
+    });
+    const thirdId = (await third.query<{ userId: string }>('auth.me')).userId;
+    const theirs = await grant(third, { name: 'Their Support' });
+    await owner.mutate('members.remove', { userId: thirdId });
+    const removed = await expectApiError(
+      new ApiClient(app).mutate('support.redeem', { credential: theirs.credential }),
+    );
+    expect(removed.reason).toBe('support_credential_unusable');
+  });
+
   it("stops the support person's live stream at the next event after revocation", async () => {
     const owner = await setupOwner(app);
     const granted = await grant(owner);

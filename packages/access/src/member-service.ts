@@ -113,6 +113,8 @@ export class MemberService {
       this.store.in(auth.scope).members.setRole(userId, role);
       // Their open sessions were granted under the old role; they sign in again.
       this.store.sessions.deleteForUserInWorkspace(userId, auth.workspaceId);
+      if (target.role === 'OWNER' && role !== 'OWNER')
+        this.endGrantsOf(auth, userId, origin);
       this.audit.record({
         workspaceId: auth.workspaceId,
         actor: actorOf(auth),
@@ -135,7 +137,7 @@ export class MemberService {
       const target = this.memberOrNotFound(auth, userId);
       refuseOwnerChangeByNonOwner(auth, target);
       this.keepAnOwner(auth, target.role, null);
-      const unassigned = this.dropMember(auth, userId);
+      const unassigned = this.dropMember(auth, userId, origin);
       this.audit.record({
         workspaceId: auth.workspaceId,
         actor: actorOf(auth),
@@ -156,7 +158,7 @@ export class MemberService {
     return this.store.transaction(() => {
       const self = this.memberOrNotFound(auth, auth.userId);
       this.keepAnOwner(auth, self.role, null);
-      const unassigned = this.dropMember(auth, auth.userId);
+      const unassigned = this.dropMember(auth, auth.userId, origin);
       this.audit.record({
         workspaceId: auth.workspaceId,
         actor: actorOf(auth),
@@ -169,8 +171,34 @@ export class MemberService {
     });
   }
 
+  /**
+   * Support access rests on the authority of the OWNER who granted it: when
+   * they stop being an OWNER (demoted, removed, leaving), their grants end in
+   * the same transaction, each one audited.
+   */
+  private endGrantsOf(auth: AuthContext, userId: string, origin: RequestOrigin): void {
+    const grants = this.store.in(auth.scope).supportGrants;
+    const now = this.clock.now();
+    for (const grant of grants.listActiveGrantedBy(userId, now)) {
+      if (!grants.revoke(grant.id, now)) continue;
+      this.audit.record({
+        workspaceId: auth.workspaceId,
+        actor: actorOf(auth),
+        action: 'support.revoked',
+        target: { type: 'support_grant', id: grant.id },
+        origin,
+        details: {
+          supportName: grant.name,
+          redeemed: grant.redeemedAt !== null,
+          reason: 'granted_by_former_owner',
+        },
+      });
+    }
+  }
+
   /** Membership, sessions and assignments go together; returns how many were unassigned. */
-  private dropMember(auth: AuthContext, userId: string): number {
+  private dropMember(auth: AuthContext, userId: string, origin: RequestOrigin): number {
+    this.endGrantsOf(auth, userId, origin);
     const scoped = this.store.in(auth.scope);
     const unassigned = scoped.conversations.unassignAllFrom(userId);
     scoped.members.remove(userId);

@@ -171,6 +171,18 @@ export class SupportGrantRepo {
     return rows.map(toGrant);
   }
 
+  /** The active grants one OWNER made, for ending them when that person stops being one. */
+  listActiveGrantedBy(userId: string, now: number): SupportGrant[] {
+    const rows = this.store
+      .statement(
+        `SELECT ${COLUMNS} FROM support_grants
+         WHERE workspace_id = ? AND granted_by = ? AND ended_at IS NULL AND expires_at > ?
+         ORDER BY expires_at, id`,
+      )
+      .all(this.scope.workspaceId, userId, now) as SupportGrantRow[];
+    return rows.map(toGrant);
+  }
+
   /** Ends an active grant and its session; false when there is none by that id. */
   revoke(id: string, now: number): boolean {
     return (
