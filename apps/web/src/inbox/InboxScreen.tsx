@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC, type Me } from '../api.ts';
 import { ErrorNote } from '../forms/ErrorNote.tsx';
+import { can } from '../permissions.ts';
 import { SimulatorPanel } from '../simulator/SimulatorPanel.tsx';
 import { useNow } from '../use-now.ts';
 import { AssigneeFilter, type Assigned } from './AssigneeFilter.tsx';
@@ -45,7 +46,7 @@ export function InboxScreen({
             filtered={assigned !== 'all'}
           />
         )}
-        {info.data?.simulator && conversations.isSuccess && (
+        {info.data?.simulator && can(me, 'simulator.use') && conversations.isSuccess && (
           <SimulatorPanel
             me={me}
             conversations={list}
