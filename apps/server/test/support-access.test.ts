@@ -454,6 +454,19 @@ describe('the audit of support access', () => {
       details: { supportName: 'Sam Support', reason: 'Ticket 4711' },
     });
     expect(t.logs.text).not.toContain(granted.credential);
+
+    // A call that fails is written down as failed, not as done.
+    await expectApiError(support.query('audit.list', { limit: -5 }));
+    const last = t.running.appliance.store.db
+      .prepare(
+        `SELECT action, target_id AS target, outcome FROM audit_log ORDER BY seq DESC LIMIT 1`,
+      )
+      .get();
+    expect(last).toEqual({
+      action: 'support.used',
+      target: 'audit.list',
+      outcome: 'failure',
+    });
   });
 });
 

@@ -229,7 +229,12 @@ export class SupportAccessService {
    * Writes down one call made under support access, reads included, with both
    * identities: the label names the support person and the granting OWNER.
    */
-  recordUse(auth: AuthContext, procedure: string, origin: RequestOrigin): void {
+  recordUse(
+    auth: AuthContext,
+    procedure: string,
+    origin: RequestOrigin,
+    outcome: 'success' | 'failure' = 'success',
+  ): void {
     const support = auth.support;
     if (!support) return;
     this.store.transaction(() =>
@@ -237,6 +242,7 @@ export class SupportAccessService {
         workspaceId: auth.workspaceId,
         actor: actorOf(auth),
         action: 'support.used',
+        outcome,
         target: { type: 'procedure', id: procedure },
         origin,
         details: { grantId: support.grantId, supportName: support.name },

@@ -89,10 +89,17 @@ const enforce = t.middleware(async ({ ctx, meta, path, next }) => {
       );
     }
   }
-  // Every call under support access is written down, reads included.
-  if (ctx.auth?.support)
-    ctx.services.access.support.recordUse(ctx.auth, path, ctx.origin);
   const result = await next();
+  // Every call under support access is written down, reads included, with
+  // how it ended.
+  if (ctx.auth?.support) {
+    ctx.services.access.support.recordUse(
+      ctx.auth,
+      path,
+      ctx.origin,
+      result.ok ? 'success' : 'failure',
+    );
+  }
   if (!result.ok) {
     const app = appErrorOf(result.error.cause);
     // A rule of the service refused a signed-in member (an ADMIN touching an
