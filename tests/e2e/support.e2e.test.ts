@@ -1,19 +1,13 @@
 import { fileURLToPath } from 'node:url';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { silentLogger } from '@flowgento/core';
-import { loadConfig } from '../../apps/server/src/config.ts';
-import { startAppliance, type RunningAppliance } from '../../apps/server/src/server.ts';
 import {
   assertChromiumInstalled,
   launchChromium,
   openWatchedPage,
   type PageWatch,
 } from './support/browser.ts';
-import { ensureWebBuilt, WEB_DIST } from './support/web-build.ts';
+import { startE2eAppliance, type E2eAppliance } from './support/appliance.ts';
 
 /**
  * Support access as three people live it: the OWNER grants it and hands over
@@ -30,37 +24,21 @@ const OWNER_EMAIL = 'olivia@example.test';
 const PASSWORD = 'correct horse battery';
 
 let browser: Browser | undefined;
-let running: RunningAppliance | undefined;
-const tempDirs: string[] = [];
+let appliance: E2eAppliance | undefined;
 
 beforeAll(async () => {
-  ensureWebBuilt();
-  const dataDir = mkdtempSync(join(tmpdir(), 'fg-e2e-data-'));
-  const keyDir = mkdtempSync(join(tmpdir(), 'fg-e2e-key-'));
-  tempDirs.push(dataDir, keyDir);
-  const config = loadConfig({
-    env: {
-      FLOWGENTO_DATA_DIR: dataDir,
-      FLOWGENTO_KEY_FILE: join(keyDir, 'root.key'),
-      FLOWGENTO_PORT: '0',
-      FLOWGENTO_HTTP_PORT: 'off',
-      FLOWGENTO_HOST: '127.0.0.1',
-      FLOWGENTO_SIMULATOR: 'off',
-    },
-  });
-  running = await startAppliance(config, { logger: silentLogger(), webRoot: WEB_DIST });
+  appliance = await startE2eAppliance('off');
 });
 
 afterAll(async () => {
   await browser?.close();
-  await running?.close();
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+  await appliance?.stop();
 });
 
 describe('support access, end to end in Chromium', () => {
   it('grants and revokes support access; the banner comes and goes', async () => {
     assertChromiumInstalled();
-    const app = running!;
+    const app = appliance!.running;
     const chromium = await launchChromium(app.tls.serverSpkiSha256);
     browser = chromium;
     const watches: PageWatch[] = [];

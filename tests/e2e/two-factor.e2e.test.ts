@@ -1,20 +1,14 @@
 import { fileURLToPath } from 'node:url';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { fromBase32, totpCode, totpStep } from '@flowgento/access';
-import { silentLogger } from '@flowgento/core';
-import { loadConfig } from '../../apps/server/src/config.ts';
-import { startAppliance, type RunningAppliance } from '../../apps/server/src/server.ts';
 import {
   assertChromiumInstalled,
   launchChromium,
   openWatchedPage,
   type PageWatch,
 } from './support/browser.ts';
-import { ensureWebBuilt, WEB_DIST } from './support/web-build.ts';
+import { startE2eAppliance, type E2eAppliance } from './support/appliance.ts';
 
 /**
  * An OWNER turns on two-factor sign-in from the Security page (QR code,
@@ -29,31 +23,15 @@ const EMAIL = 'olivia@example.test';
 const PASSWORD = 'correct horse battery';
 
 let browser: Browser | undefined;
-let running: RunningAppliance | undefined;
-const tempDirs: string[] = [];
+let appliance: E2eAppliance | undefined;
 
 beforeAll(async () => {
-  ensureWebBuilt();
-  const dataDir = mkdtempSync(join(tmpdir(), 'fg-e2e-data-'));
-  const keyDir = mkdtempSync(join(tmpdir(), 'fg-e2e-key-'));
-  tempDirs.push(dataDir, keyDir);
-  const config = loadConfig({
-    env: {
-      FLOWGENTO_DATA_DIR: dataDir,
-      FLOWGENTO_KEY_FILE: join(keyDir, 'root.key'),
-      FLOWGENTO_PORT: '0',
-      FLOWGENTO_HTTP_PORT: 'off',
-      FLOWGENTO_HOST: '127.0.0.1',
-      FLOWGENTO_SIMULATOR: 'off',
-    },
-  });
-  running = await startAppliance(config, { logger: silentLogger(), webRoot: WEB_DIST });
+  appliance = await startE2eAppliance('off');
 });
 
 afterAll(async () => {
   await browser?.close();
-  await running?.close();
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+  await appliance?.stop();
 });
 
 /** What the phone's authenticator app would show, `steps` steps from now. */
@@ -76,7 +54,7 @@ async function signOut(page: Page): Promise<void> {
 describe('two-factor sign-in, end to end in Chromium', () => {
   it('is turned on from the Security page and then asked for at sign-in', async () => {
     assertChromiumInstalled();
-    const app = running!;
+    const app = appliance!.running;
     const chromium = await launchChromium(app.tls.serverSpkiSha256);
     browser = chromium;
     const context = await chromium.newContext({ viewport: { width: 1280, height: 900 } });
