@@ -1,5 +1,12 @@
 import type { RequestOrigin } from '@flowgento/core';
-import type { Store, WorkspaceScope } from '@flowgento/store';
+import {
+  AUDIT_CHAIN_COLUMNS,
+  AUDIT_GENESIS_HASH,
+  auditEntryHash,
+  type AuditChainFields,
+  type Store,
+  type WorkspaceScope,
+} from '@flowgento/store';
 import type { AuditAction } from './actions.ts';
 
 /** User agents are attacker-controlled text; keep enough to identify a device. */
@@ -19,6 +26,20 @@ export interface AuditEntryInput {
   origin: RequestOrigin;
   details?: Record<string, string | number | boolean | null>;
 }
+
+/**
+ * What `verify` found: the chain intact (its length and newest hash), or the
+ * first entry whose link to its predecessor (`link`) or whose own content
+ * (`content`) no longer matches its stored hash, and how many came before it.
+ */
+export type AuditChainReport =
+  | { intact: true; length: number; headHash: string }
+  | {
+      intact: false;
+      length: number;
+      firstBrokenSeq: number;
+      problem: 'link' | 'content';
+    };
 
 export interface AuditEntry {
   seq: number;
@@ -53,26 +74,81 @@ export class AuditLog {
       );
     }
     const actor = entry.actor;
+    const fields: AuditChainFields = {
+      at: this.store.clock.now(),
+      workspaceId: entry.workspaceId,
+      actorType: actor.type,
+      actorId: actor.type === 'user' ? actor.id : null,
+      actorLabel: actor.label ?? null,
+      action: entry.action,
+      outcome: entry.outcome ?? 'success',
+      targetType: entry.target?.type ?? null,
+      targetId: entry.target?.id ?? null,
+      ip: entry.origin.ip,
+      userAgent: entry.origin.userAgent?.slice(0, USER_AGENT_LIMIT) ?? null,
+      detailsJson: JSON.stringify(entry.details ?? {}),
+    };
+    // Inside the caller's (IMMEDIATE) transaction: no other writer can slip
+    // an entry between reading the head and appending after it.
+    const prevHash =
+      (this.store
+        .statement('SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1')
+        .pluck()
+        .get() as string | null | undefined) ?? AUDIT_GENESIS_HASH;
     this.store
       .statement(
         `INSERT INTO audit_log (at, workspace_id, actor_type, actor_id, actor_label, action,
-           outcome, target_type, target_id, ip, user_agent, details_json)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           outcome, target_type, target_id, ip, user_agent, details_json, prev_hash, hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
-        this.store.clock.now(),
-        entry.workspaceId,
-        actor.type,
-        actor.type === 'user' ? actor.id : null,
-        actor.label ?? null,
-        entry.action,
-        entry.outcome ?? 'success',
-        entry.target?.type ?? null,
-        entry.target?.id ?? null,
-        entry.origin.ip,
-        entry.origin.userAgent?.slice(0, USER_AGENT_LIMIT) ?? null,
-        JSON.stringify(entry.details ?? {}),
+        fields.at,
+        fields.workspaceId,
+        fields.actorType,
+        fields.actorId,
+        fields.actorLabel,
+        fields.action,
+        fields.outcome,
+        fields.targetType,
+        fields.targetId,
+        fields.ip,
+        fields.userAgent,
+        fields.detailsJson,
+        prevHash,
+        auditEntryHash(prevHash, fields),
       );
+  }
+
+  /**
+   * Walks the whole log in order and recomputes every link. Names the first
+   * entry whose stored hashes do not match its content or its predecessor,
+   * or reports the chain intact with its length and head. Deleting the newest
+   * entries leaves a shorter chain that is still intact; checkpoints kept
+   * outside the database catch that (issue #4).
+   */
+  verify(): AuditChainReport {
+    let prev = AUDIT_GENESIS_HASH;
+    let length = 0;
+    const rows = this.store.db
+      .prepare(
+        `SELECT seq, ${AUDIT_CHAIN_COLUMNS}, prev_hash AS prevHash, hash
+         FROM audit_log ORDER BY seq`,
+      )
+      .iterate() as IterableIterator<
+      AuditChainFields & { seq: number; prevHash: string | null; hash: string | null }
+    >;
+    for (const row of rows) {
+      if (row.prevHash !== prev) {
+        return { intact: false, length, firstBrokenSeq: row.seq, problem: 'link' };
+      }
+      const expected = auditEntryHash(prev, row);
+      if (row.hash !== expected) {
+        return { intact: false, length, firstBrokenSeq: row.seq, problem: 'content' };
+      }
+      prev = expected;
+      length += 1;
+    }
+    return { intact: true, length, headHash: prev };
   }
 
   /** Newest first, in pages keyed by sequence number. */

@@ -12,3 +12,4 @@ export type { TwoFactorRecord, LoginChallenge } from './repos/two-factor.ts';
 export type { KeyRingEntry } from './repos/key-ring.ts';
 export type { WrappedSecret } from './repos/wrapped-secrets.ts';
 export * from './folder-lock.ts';
+export * from './audit-chain.ts';

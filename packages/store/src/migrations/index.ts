@@ -5,6 +5,7 @@ import { conversationAssignment } from './004-conversation-assignment.ts';
 import { keyRing } from './005-key-ring.ts';
 import { twoFactor } from './006-two-factor.ts';
 import { supportAccess } from './007-support-access.ts';
+import { auditChain } from './008-audit-chain.ts';
 
 export interface Migration {
   version: number;
@@ -25,6 +26,7 @@ export const migrations: readonly Migration[] = [
   keyRing,
   twoFactor,
   supportAccess,
+  auditChain,
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;
