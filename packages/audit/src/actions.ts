@@ -24,6 +24,7 @@ export const AUDIT_ACTIONS = [
   'workspace.two_factor_optional',
   'access.denied',
   'keys.rotated',
+  'audit.verified',
   'keys.database_rekeyed',
   'support.granted',
   'support.redeemed',

@@ -3,6 +3,7 @@ import { backup } from './backup.ts';
 import { restore } from './restore.ts';
 import { simulate } from './simulate.ts';
 import { keys } from './keys.ts';
+import { audit } from './audit.ts';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -28,4 +29,5 @@ export const commands: Record<string, Command | CommandGroup> = {
   restore,
   simulate,
   keys,
+  audit,
 };
