@@ -222,3 +222,20 @@ export async function expectApiError(promise: Promise<unknown>): Promise<ApiErro
   }
   throw new Error('expected the call to be refused');
 }
+
+/** Rows per table of the appliance's database: what a refused call must leave as it was. */
+export function tableRowCounts(running: RunningAppliance): Record<string, number> {
+  const db = running.appliance.store.db;
+  const tables = db
+    .prepare(
+      `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`,
+    )
+    .pluck()
+    .all() as string[];
+  return Object.fromEntries(
+    tables.map((table) => [
+      table,
+      db.prepare(`SELECT count(*) FROM "${table}"`).pluck().get() as number,
+    ]),
+  );
+}

@@ -3,7 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PERMISSION_MATRIX, roleAllows, type CallerRole } from '@flowgento/access';
 import { procedureCatalog, type ProcedureEntry } from '@flowgento/api';
 import type { RunningAppliance } from '../src/server.ts';
-import { httpsRequest, startTestAppliance, type TestAppliance } from './harness.ts';
+import {
+  httpsRequest,
+  startTestAppliance,
+  type TestAppliance,
+  tableRowCounts,
+} from './harness.ts';
 import { addWorkspaceWithMembers, restoreMember, type CastMember } from './flows.ts';
 
 /**
@@ -171,22 +176,7 @@ describe('the router walk', () => {
   });
 });
 
-/** Rows per table, for every table the database has now. */
-function rowCounts(): Record<string, number> {
-  const db = t.running.appliance.store.db;
-  const tables = db
-    .prepare(
-      `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`,
-    )
-    .pluck()
-    .all() as string[];
-  return Object.fromEntries(
-    tables.map((table) => [
-      table,
-      db.prepare(`SELECT count(*) FROM "${table}"`).pluck().get() as number,
-    ]),
-  );
-}
+const rowCounts = () => tableRowCounts(t.running);
 
 function latestAuditEntry() {
   return t.running.appliance.store.db

@@ -6,6 +6,7 @@ import {
   expectApiError,
   startTestAppliance,
   type TestAppliance,
+  tableRowCounts,
 } from './harness.ts';
 import {
   OWNER,
@@ -67,22 +68,7 @@ async function redeem(credential: string): Promise<ApiClient> {
   return support;
 }
 
-/** Rows per table, to show that a refused call wrote nothing. */
-function rowCounts(): Record<string, number> {
-  const db = t.running.appliance.store.db;
-  const tables = db
-    .prepare(
-      `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`,
-    )
-    .pluck()
-    .all() as string[];
-  return Object.fromEntries(
-    tables.map((table) => [
-      table,
-      db.prepare(`SELECT count(*) FROM "${table}"`).pluck().get() as number,
-    ]),
-  );
-}
+const rowCounts = () => tableRowCounts(t.running);
 
 function grantRows(): unknown[] {
   return t.running.appliance.store.db

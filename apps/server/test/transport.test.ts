@@ -2,7 +2,12 @@ import { connect, createServer as createTlsServer } from 'node:tls';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedirectServer } from '../src/http/redirect.ts';
-import { httpsRequest, startTestAppliance, type TestAppliance } from './harness.ts';
+import {
+  httpsRequest,
+  startTestAppliance,
+  type TestAppliance,
+  tableRowCounts,
+} from './harness.ts';
 import { OWNER } from './flows.ts';
 
 let t: TestAppliance;
@@ -142,22 +147,7 @@ describe('transport security', () => {
   });
 });
 
-/** Rows per table, to show a refused request wrote nothing. */
-function rowCounts(): Record<string, number> {
-  const db = t.running.appliance.store.db;
-  const tables = db
-    .prepare(
-      `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`,
-    )
-    .pluck()
-    .all() as string[];
-  return Object.fromEntries(
-    tables.map((table) => [
-      table,
-      db.prepare(`SELECT count(*) FROM "${table}"`).pluck().get() as number,
-    ]),
-  );
-}
+const rowCounts = () => tableRowCounts(t.running);
 
 /** The directives of a Content-Security-Policy, each with its sources. */
 function cspDirectives(header: string): Map<string, string[]> {

@@ -7,7 +7,13 @@ import {
   startTestAppliance,
   type TestAppliance,
 } from './harness.ts';
-import { AGENT, OWNER, addAgent, setupOwner } from './flows.ts';
+import { AGENT, OWNER, addAgent, addMember, setupOwner } from './flows.ts';
+
+const ADMIN = {
+  email: 'admin@acme.test',
+  password: 'admin-password-1',
+  displayName: 'Ada Admin',
+};
 
 let t: TestAppliance;
 let clock: TestClock;
@@ -217,17 +223,7 @@ describe('the workspace rule', () => {
   it('is an OWNER decision, refused to an ADMIN', async () => {
     const owner = await setupOwner(app);
     await turnOn(owner);
-    const invite = await owner.mutate<{ code: string }>('members.invite', {
-      role: 'ADMIN',
-      email: null,
-    });
-    const admin = new ApiClient(app);
-    await admin.mutate('auth.acceptInvite', {
-      code: invite.code,
-      email: 'admin@acme.test',
-      password: 'admin-password-1',
-      displayName: 'Ada Admin',
-    });
+    const admin = await addMember(app, owner, 'ADMIN', ADMIN);
     const refused = await expectApiError(
       admin.mutate('twoFactor.setRequired', { required: true }),
     );
@@ -241,17 +237,7 @@ describe('the workspace rule', () => {
     const owner = await setupOwner(app);
     await turnOn(owner);
     const agent = await addAgent(app, owner);
-    const invite = await owner.mutate<{ code: string }>('members.invite', {
-      role: 'ADMIN',
-      email: null,
-    });
-    const admin = new ApiClient(app);
-    await admin.mutate('auth.acceptInvite', {
-      code: invite.code,
-      email: 'admin@acme.test',
-      password: 'admin-password-1',
-      displayName: 'Ada Admin',
-    });
+    const admin = await addMember(app, owner, 'ADMIN', ADMIN);
 
     await owner.mutate('twoFactor.setRequired', { required: true });
 
