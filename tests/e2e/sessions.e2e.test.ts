@@ -7,7 +7,11 @@ import {
   openWatchedPage,
   type PageWatch,
 } from './support/browser.ts';
-import { startE2eAppliance, type E2eAppliance } from './support/appliance.ts';
+import {
+  createWorkspaceInBrowser,
+  startE2eAppliance,
+  type E2eAppliance,
+} from './support/appliance.ts';
 
 /**
  * Two devices, one member: the session revoked from the Sessions screen is
@@ -60,14 +64,10 @@ describe('sessions, end to end in Chromium', () => {
 
     // The OWNER sets the appliance up on the desk machine.
     const desk = await open();
-    await desk.getByTestId('setup-screen').waitFor();
-    await desk.getByLabel('Setup code').fill(app.setupCode!);
-    await desk.getByLabel('Workspace name').fill('Acme Clinic');
-    await desk.getByLabel('Your name').fill('Olivia Owner');
-    await desk.getByLabel('Email').fill(EMAIL);
-    await desk.getByLabel('Password').fill(PASSWORD);
-    await desk.getByRole('button', { name: 'Create workspace' }).click();
-    await desk.getByTestId('inbox').waitFor();
+    await createWorkspaceInBrowser(desk, app.setupCode!, {
+      email: EMAIL,
+      password: PASSWORD,
+    });
 
     // …and signs in on a laptop too.
     const laptop = await open();

@@ -7,7 +7,11 @@ import {
   openWatchedPage,
   type PageWatch,
 } from './support/browser.ts';
-import { startE2eAppliance, type E2eAppliance } from './support/appliance.ts';
+import {
+  createWorkspaceInBrowser,
+  startE2eAppliance,
+  type E2eAppliance,
+} from './support/appliance.ts';
 
 /**
  * Support access as three people live it: the OWNER grants it and hands over
@@ -54,14 +58,10 @@ describe('support access, end to end in Chromium', () => {
 
     // The OWNER sets the appliance up and invites an agent.
     const owner = await open();
-    await owner.getByTestId('setup-screen').waitFor();
-    await owner.getByLabel('Setup code').fill(app.setupCode!);
-    await owner.getByLabel('Workspace name').fill('Acme Clinic');
-    await owner.getByLabel('Your name').fill('Olivia Owner');
-    await owner.getByLabel('Email').fill(OWNER_EMAIL);
-    await owner.getByLabel('Password').fill(PASSWORD);
-    await owner.getByRole('button', { name: 'Create workspace' }).click();
-    await owner.getByTestId('inbox').waitFor();
+    await createWorkspaceInBrowser(owner, app.setupCode!, {
+      email: OWNER_EMAIL,
+      password: PASSWORD,
+    });
     await owner.getByTestId('nav-members').click();
     await owner.getByTestId('invite-role').selectOption('AGENT');
     await owner.getByTestId('invite-create').click();

@@ -8,7 +8,11 @@ import {
   openWatchedPage,
   type PageWatch,
 } from './support/browser.ts';
-import { startE2eAppliance, type E2eAppliance } from './support/appliance.ts';
+import {
+  createWorkspaceInBrowser,
+  startE2eAppliance,
+  type E2eAppliance,
+} from './support/appliance.ts';
 
 /**
  * An OWNER turns on two-factor sign-in from the Security page (QR code,
@@ -64,14 +68,10 @@ describe('two-factor sign-in, end to end in Chromium', () => {
     );
     await page.goto(app.url);
 
-    await page.getByTestId('setup-screen').waitFor();
-    await page.getByLabel('Setup code').fill(app.setupCode!);
-    await page.getByLabel('Workspace name').fill('Acme Clinic');
-    await page.getByLabel('Your name').fill('Olivia Owner');
-    await page.getByLabel('Email').fill(EMAIL);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Create workspace' }).click();
-    await page.getByTestId('inbox').waitFor();
+    await createWorkspaceInBrowser(page, app.setupCode!, {
+      email: EMAIL,
+      password: PASSWORD,
+    });
 
     // Security → set up: a QR code and the key, then a code typed back.
     await page.getByTestId('nav-sessions').click();

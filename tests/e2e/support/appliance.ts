@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { silentLogger } from '@flowgento/core';
 import { loadConfig } from '../../../apps/server/src/config.ts';
 import {
@@ -45,4 +46,20 @@ export async function startE2eAppliance(simulator: 'on' | 'off'): Promise<E2eApp
       for (const dir of [dataDir, keyDir]) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** First-run setup in the browser, as the OWNER does it; ends on the inbox. */
+export async function createWorkspaceInBrowser(
+  page: Page,
+  setupCode: string,
+  owner: { email: string; password: string },
+): Promise<void> {
+  await page.getByTestId('setup-screen').waitFor();
+  await page.getByLabel('Setup code').fill(setupCode);
+  await page.getByLabel('Workspace name').fill('Acme Clinic');
+  await page.getByLabel('Your name').fill('Olivia Owner');
+  await page.getByLabel('Email').fill(owner.email);
+  await page.getByLabel('Password').fill(owner.password);
+  await page.getByRole('button', { name: 'Create workspace' }).click();
+  await page.getByTestId('inbox').waitFor();
 }
