@@ -247,7 +247,9 @@ export class TwoFactorService {
   }
 
   private newRecoveryCodes(userId: string): string[] {
-    const codes = Array.from({ length: RECOVERY_CODES }, () => humanCode(3));
+    const codes = Array.from({ length: RECOVERY_CODES }, () =>
+      humanCode(RECOVERY_CODE_GROUPS),
+    );
     this.store.twoFactor.replaceRecoveryCodes(
       userId,
       codes.map((code) => sha256Hex(normalizeCode(code))),
@@ -271,8 +273,10 @@ export class TwoFactorService {
   }
 }
 
-/** `XXXX-XXXX-XXXX`: three groups of four. */
-const RECOVERY_CODE_LENGTH = 14;
+/** Groups of four characters in a recovery code (about 60 bits). */
+const RECOVERY_CODE_GROUPS = 3;
+/** As `normalizeCode` writes one back: the groups joined by dashes. */
+const RECOVERY_CODE_LENGTH = RECOVERY_CODE_GROUPS * 5 - 1;
 
 // INVALID_INPUT, not UNAUTHENTICATED: the member is signed in, only the code is off.
 const wrongCode = () =>
