@@ -16,6 +16,7 @@ export const PERMISSIONS = [
   'whatsapp.read',
   'whatsapp.manage',
   'audit.read',
+  'audit.manage',
   'simulator.use',
   'security.manage',
   'support.manage',
@@ -34,6 +35,7 @@ export const PERMISSION_DESCRIPTIONS: Readonly<Record<Permission, string>> = {
   'whatsapp.read': 'see the WhatsApp number settings',
   'whatsapp.manage': 'connect numbers and change their settings',
   'audit.read': 'read the audit log',
+  'audit.manage': 'export the audit log and check its hash chain',
   'simulator.use': 'play a customer in the built-in Cloud API simulator',
   'conversations.take': 'take an unassigned conversation, or give back your own',
   'conversations.assign': 'assign any conversation to any member, or to nobody',
@@ -65,6 +67,7 @@ const managers: Permission[] = [
   'whatsapp.read',
   'whatsapp.manage',
   'audit.read',
+  'audit.manage',
 ];
 
 /**

@@ -31,14 +31,16 @@ export interface AuditEntryInput {
  * What `verify` found: the chain intact (its length and newest hash), or the
  * first entry whose link to its predecessor (`link`) or whose own content
  * (`content`) no longer matches its stored hash, and how many came before it.
+ * `summary` says the same in one sentence, for the CLI and the admin page.
  */
 export type AuditChainReport =
-  | { intact: true; length: number; headHash: string }
+  | { intact: true; length: number; headHash: string; summary: string }
   | {
       intact: false;
       length: number;
       firstBrokenSeq: number;
       problem: 'link' | 'content';
+      summary: string;
     };
 
 export interface AuditEntry {
@@ -138,17 +140,58 @@ export class AuditLog {
       AuditChainFields & { seq: number; prevHash: string | null; hash: string | null }
     >;
     for (const row of rows) {
-      if (row.prevHash !== prev) {
-        return { intact: false, length, firstBrokenSeq: row.seq, problem: 'link' };
-      }
+      if (row.prevHash !== prev) return broken(length, row.seq, 'link');
       const expected = auditEntryHash(prev, row);
-      if (row.hash !== expected) {
-        return { intact: false, length, firstBrokenSeq: row.seq, problem: 'content' };
-      }
+      if (row.hash !== expected) return broken(length, row.seq, 'content');
       prev = expected;
       length += 1;
     }
-    return { intact: true, length, headHash: prev };
+    return {
+      intact: true,
+      length,
+      headHash: prev,
+      summary: `Audit chain intact: ${length} entries, newest hash ${prev}`,
+    };
+  }
+
+  /**
+   * Verifies the chain and writes down that it was checked, by whom and with
+   * what result (`audit.verified`), for the CLI and the admin page alike.
+   */
+  verifyAndRecord(by: Omit<AuditEntryInput, 'action' | 'outcome' | 'details'>) {
+    const report = this.verify();
+    this.store.transaction(() =>
+      this.record({
+        ...by,
+        action: 'audit.verified',
+        outcome: report.intact ? 'success' : 'failure',
+        details: report.intact
+          ? { length: report.length, headHash: report.headHash, summary: report.summary }
+          : {
+              firstBrokenSeq: report.firstBrokenSeq,
+              problem: report.problem,
+              summary: report.summary,
+            },
+      }),
+    );
+    return report;
+  }
+
+  /** When the chain was last checked, and what was found; null if never. */
+  lastVerification(): { at: number; intact: boolean; summary: string } | null {
+    const row = this.store
+      .statement(
+        `SELECT at, outcome, details_json AS detailsJson FROM audit_log
+         WHERE action = 'audit.verified' ORDER BY seq DESC LIMIT 1`,
+      )
+      .get() as { at: number; outcome: string; detailsJson: string } | undefined;
+    if (!row) return null;
+    const details = JSON.parse(row.detailsJson) as { summary?: string };
+    return {
+      at: row.at,
+      intact: row.outcome === 'success',
+      summary: details.summary ?? '',
+    };
   }
 
   /** Newest first, in pages keyed by sequence number. */
@@ -173,4 +216,24 @@ export class AuditLog {
       details: JSON.parse(detailsJson) as Record<string, unknown>,
     }));
   }
+}
+
+function broken(
+  length: number,
+  seq: number,
+  problem: 'link' | 'content',
+): AuditChainReport {
+  const what =
+    problem === 'content'
+      ? 'its content no longer matches its hash'
+      : 'it no longer links to the entry before it (an entry was removed or replaced)';
+  const before =
+    length === 1 ? 'The 1 entry before it is' : `The ${length} entries before it are`;
+  return {
+    intact: false,
+    length,
+    firstBrokenSeq: seq,
+    problem,
+    summary: `Audit chain BROKEN at entry #${seq}: ${what}. ${before} intact.`,
+  };
 }

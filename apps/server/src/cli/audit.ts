@@ -18,38 +18,13 @@ const verify: Command = {
     const { config, logger } = cliContext(values);
     const appliance = await openAppliance(config, logger, undefined, { mustExist: true });
     try {
-      const audit = new AuditLog(appliance.store);
-      const report = audit.verify();
-      appliance.store.transaction(() =>
-        audit.record({
-          workspaceId: null,
-          actor: { type: 'system', label: 'cli' },
-          action: 'audit.verified',
-          outcome: report.intact ? 'success' : 'failure',
-          origin: { ip: null, userAgent: 'flowgento-cli' },
-          details: report.intact
-            ? { length: report.length, headHash: report.headHash }
-            : { firstBrokenSeq: report.firstBrokenSeq, problem: report.problem },
-        }),
-      );
-      if (report.intact) {
-        say(
-          `Audit chain intact: ${report.length} entries, newest hash ${report.headHash}`,
-        );
-        return 0;
-      }
-      const what =
-        report.problem === 'content'
-          ? 'its content no longer matches its hash'
-          : 'it no longer links to the entry before it (an entry was removed or replaced)';
-      const before =
-        report.length === 1
-          ? 'The 1 entry before it is'
-          : `The ${report.length} entries before it are`;
-      say(
-        `Audit chain BROKEN at entry #${report.firstBrokenSeq}: ${what}. ${before} intact.`,
-      );
-      return 1;
+      const report = new AuditLog(appliance.store).verifyAndRecord({
+        workspaceId: null,
+        actor: { type: 'system', label: 'cli' },
+        origin: { ip: null, userAgent: 'flowgento-cli' },
+      });
+      say(report.summary);
+      return report.intact ? 0 : 1;
     } finally {
       appliance.store.close();
     }
