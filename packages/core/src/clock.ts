@@ -12,4 +12,9 @@ export const DAY_MS = 24 * HOUR_MS;
 export interface RequestOrigin {
   ip: string | null;
   userAgent: string | null;
+  /**
+   * The HTTP request's id, sent back as `X-Request-Id` and logged with the
+   * request; absent for work that no request started (the CLI, timers).
+   */
+  requestId?: string | null;
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@flowgento/core';
 import type { Services } from '../services.ts';
@@ -32,6 +33,10 @@ export function createRequestHandler(deps: RouteDeps) {
     );
     // The webhook path writes the same headers in one call (see sendRaw).
     if (path !== '/webhooks/whatsapp' || method !== 'POST') applySecurityHeaders(res);
+    // Ours, never the client's: audit entries and log lines name it, and the
+    // reply carries it so a user reporting a problem can quote it.
+    const requestId = randomBytes(8).toString('hex');
+    if (path !== '/webhooks/whatsapp') res.setHeader('X-Request-Id', requestId);
 
     const run = async (): Promise<void> => {
       if (path === '/webhooks/whatsapp') {
@@ -68,6 +73,7 @@ export function createRequestHandler(deps: RouteDeps) {
         const origin = {
           ip,
           userAgent: headerText(req.headers['user-agent']),
+          requestId,
         };
         return handleTrpc(req, res, url, services, origin, logger);
       }
@@ -85,7 +91,7 @@ export function createRequestHandler(deps: RouteDeps) {
     };
 
     run().catch((error: unknown) => {
-      logger.error({ err: error, path }, 'request failed');
+      logger.error({ err: error, path, requestId }, 'request failed');
       if (!res.headersSent)
         sendJson(res, 500, { error: { code: 'INTERNAL', message: 'Internal error' } });
       else res.destroy();

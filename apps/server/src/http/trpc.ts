@@ -43,10 +43,19 @@ export async function handleTrpc(
     onError({ error, path }) {
       const app = appErrorOf(error);
       if (error.code === 'INTERNAL_SERVER_ERROR') {
-        logger.error({ err: error.cause ?? error, path }, 'procedure failed');
+        logger.error(
+          { err: error.cause ?? error, path, requestId: origin.requestId },
+          'procedure failed',
+        );
       } else {
         logger.info(
-          { path, code: error.code, reason: app?.reason ?? null, ip: origin.ip },
+          {
+            path,
+            code: error.code,
+            reason: app?.reason ?? null,
+            ip: origin.ip,
+            requestId: origin.requestId,
+          },
           'request refused',
         );
       }
