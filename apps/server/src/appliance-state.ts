@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { AppError } from '@flowgento/core';
 import type { KeySetup } from '@flowgento/crypto';
 import { writeFileAtomic } from '@flowgento/crypto';
+import { CHECKPOINT_FILE } from '@flowgento/store';
 
 /**
  * `appliance.json`: the non-secret facts needed to open the data folder — its
@@ -40,6 +41,8 @@ export const dataPaths = (dataDir: string) => ({
   /** The database as it was before a rekey, kept until the rekey ends. */
   preRekeyCopy: join(dataDir, 'flowgento.db.pre-rekey'),
   tls: join(dataDir, 'tls'),
+  /** Where the audit chain reached, now and then: outside the database on purpose. */
+  auditCheckpoints: join(dataDir, CHECKPOINT_FILE),
 });
 
 export function readApplianceState(dataDir: string): ApplianceState | undefined {

@@ -2,6 +2,7 @@ import { createServer as createHttpsServer, type Server } from 'node:https';
 import { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { AuditRetention } from '@flowgento/audit';
 import { AppError, systemClock, type Clock, type Logger } from '@flowgento/core';
 import { ensureTlsMaterial, type TlsMaterial } from '@flowgento/crypto';
 import { WorkerIntakeWriter } from '@flowgento/messaging';
@@ -15,6 +16,7 @@ import { createRequestHandler } from './http/routes.ts';
 import { createRedirectServer } from './http/redirect.ts';
 import { lanAddresses, machineHostnames } from './network.ts';
 import { APP_VERSION } from './version.ts';
+import { startAuditKeeper, type AuditKeeper } from './audit-keeper.ts';
 import { TLS_SERVER_OPTIONS } from './http/tls-options.ts';
 
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -29,6 +31,8 @@ export interface RunningAppliance {
   services: Services;
   simulator: CloudApiSimulator | null;
   intakeWriter: WorkerIntakeWriter;
+  /** Audit checkpoints and retention (tests call these directly). */
+  auditKeeper: AuditKeeper;
   /** Shown once at start while nobody owns the appliance. */
   setupCode: string | null;
   close(): Promise<void>;
@@ -113,12 +117,23 @@ export async function startAppliance(
       logger,
       simulator,
       intakeWriter,
+      audit: {
+        source: { path: dataPaths(config.dataDir).database, key: appliance.databaseKey },
+        checkpointFile: dataPaths(config.dataDir).auditCheckpoints,
+      },
       info: {
         version: APP_VERSION,
         simulator: simulator !== null,
         caFingerprint256: tls.caFingerprint256,
       },
     });
+    const auditKeeper = startAuditKeeper({
+      audit: services.audit,
+      retention: new AuditRetention(appliance.store, services.audit),
+      checkpointPath: dataPaths(config.dataDir).auditCheckpoints,
+      logger,
+    });
+    cleanups.push(() => auditKeeper.close());
     server.on(
       'request',
       createRequestHandler({
@@ -168,6 +183,7 @@ export async function startAppliance(
       services,
       simulator,
       intakeWriter,
+      auditKeeper,
       setupCode,
       async close() {
         await simulator?.close();
@@ -177,6 +193,7 @@ export async function startAppliance(
         ]);
         await intakeWriter.close();
         logger.info({ intake: intakeWriter.lastStats }, 'webhook intake stopped');
+        auditKeeper.close();
         appliance.store.close();
         folderLock.release();
       },

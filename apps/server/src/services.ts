@@ -33,10 +33,12 @@ export function buildServices(input: {
   simulator: CloudApiSimulator | null;
   intakeWriter: IntakeWriter;
   info: ApplianceInfo;
+  /** The database file and key, and the checkpoint file, for verifying the chain. */
+  audit?: ConstructorParameters<typeof AuditLog>[1];
 }): Services {
   const { config, store, clock, logger, simulator } = input;
   const secrets = input.secrets;
-  const audit = new AuditLog(store);
+  const audit = new AuditLog(store, input.audit);
   const events = new LiveEvents();
   const throttle = new LoginThrottle(store, clock);
   const twoFactor = new TwoFactorService(store, secrets, audit, clock, throttle);

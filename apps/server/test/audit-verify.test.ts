@@ -1,5 +1,7 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openEncryptedDatabase } from '@flowgento/store';
+import { BACKUP_CHECKPOINT_FILE, openEncryptedDatabase, type Db } from '@flowgento/store';
 import { dataPaths } from '../src/appliance-state.ts';
 import { startTestAppliance, type TestAppliance } from './harness.ts';
 import { addAgent, setupOwner } from './flows.ts';
@@ -18,44 +20,145 @@ const folderFlags = (app: TestAppliance) => [
   app.running.appliance.keyFilePath!,
 ];
 
-describe('flowgento audit verify', () => {
-  it('reports an untouched log intact, and names the first entry someone edited', async () => {
-    t = await startTestAppliance({ FLOWGENTO_SIMULATOR: 'off' });
-    const owner = await setupOwner(() => t!.running);
-    await addAgent(() => t!.running, owner);
-    const key = Buffer.from(t.running.appliance.databaseKey);
-    const entries = t.running.appliance.store.db
-      .prepare('SELECT seq FROM audit_log ORDER BY seq')
-      .pluck()
-      .all() as number[];
-    await t.stop();
+/**
+ * An appliance with a few real entries (setup, sign-ins, an invite), stopped:
+ * stopping writes a checkpoint of where the chain ends.
+ */
+async function stoppedApplianceWithEntries() {
+  t = await startTestAppliance({ FLOWGENTO_SIMULATOR: 'off' });
+  const owner = await setupOwner(() => t!.running);
+  await addAgent(() => t!.running, owner);
+  const key = Buffer.from(t.running.appliance.databaseKey);
+  const seqs = t.running.appliance.store.db
+    .prepare('SELECT seq FROM audit_log ORDER BY seq')
+    .pluck()
+    .all() as number[];
+  await t.stop();
+  return { app: t, key, seqs };
+}
 
-    const intact = await runCli(['audit', 'verify', ...folderFlags(t)]);
+/** Someone with the database key, going round the append-only triggers. */
+function tamper(app: TestAppliance, key: Buffer, edit: (db: Db) => void) {
+  const db = openEncryptedDatabase({
+    path: dataPaths(app.config.dataDir).database,
+    key,
+    mustExist: true,
+  });
+  db.exec(
+    'DROP TRIGGER audit_log_refuses_update; DROP TRIGGER audit_log_refuses_delete;',
+  );
+  edit(db);
+  db.close();
+}
+
+describe('flowgento audit verify', () => {
+  it('reports an untouched log intact, matched against the checkpoint taken at shutdown', async () => {
+    const { app, seqs } = await stoppedApplianceWithEntries();
+    const checkpoints = readFileSync(
+      dataPaths(app.config.dataDir).auditCheckpoints,
+      'utf8',
+    )
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { headSeq: number });
+    expect(checkpoints.at(-1)?.headSeq).toBe(seqs.at(-1));
+
+    const intact = await runCli(['audit', 'verify', ...folderFlags(app)]);
     expect(intact.code).toBe(0);
     expect(intact.stdout).toMatch(
       new RegExp(
-        `Audit chain intact: ${entries.length} entries, newest hash [0-9a-f]{64}`,
+        `Audit chain intact: ${seqs.length} entries up to #${seqs.at(-1)}, newest hash [0-9a-f]{64}; [1-9]\\d* checkpoints? matched`,
       ),
     );
+  });
 
-    // Someone with the database key, bypassing the append-only triggers.
-    const db = openEncryptedDatabase({
-      path: dataPaths(t.config.dataDir).database,
-      key,
-      mustExist: true,
-    });
-    const victim = entries[1]!;
-    db.exec('DROP TRIGGER audit_log_refuses_update');
-    db.prepare(`UPDATE audit_log SET actor_label = 'someone else' WHERE seq = ?`).run(
-      victim,
+  it('names an entry edited in the raw database file', async () => {
+    const { app, key, seqs } = await stoppedApplianceWithEntries();
+    const victim = seqs[1]!;
+    tamper(app, key, (db) =>
+      db
+        .prepare(`UPDATE audit_log SET actor_label = 'someone else' WHERE seq = ?`)
+        .run(victim),
     );
-    db.close();
-
-    const broken = await runCli(['audit', 'verify', ...folderFlags(t)]);
+    const broken = await runCli(['audit', 'verify', ...folderFlags(app)]);
     expect(broken.code).toBe(1);
-    expect(broken.stdout).toContain(`BROKEN at entry #${victim}`);
-    expect(broken.stdout).toContain('content no longer matches');
-    expect(broken.stdout).toContain('The 1 entry before it is intact');
+    expect(broken.stdout).toContain(
+      `Audit chain BROKEN at entry #${victim}: its content no longer matches its hash. The 1 entry before it is intact.`,
+    );
+  });
+
+  it('names an entry deleted from the middle', async () => {
+    const { app, key, seqs } = await stoppedApplianceWithEntries();
+    const victim = seqs[1]!;
+    expect(seqs.length).toBeGreaterThan(2);
+    tamper(app, key, (db) =>
+      db.prepare('DELETE FROM audit_log WHERE seq = ?').run(victim),
+    );
+    const broken = await runCli(['audit', 'verify', ...folderFlags(app)]);
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toContain(
+      `Audit chain BROKEN at entry #${victim}: entry #${victim} is missing (deleted from the middle of the log).`,
+    );
+  });
+
+  it('names the newest two entries when they are deleted, even with the counter wound back', async () => {
+    const { app, key, seqs } = await stoppedApplianceWithEntries();
+    const [secondLast, last] = seqs.slice(-2) as [number, number];
+    tamper(app, key, (db) => {
+      db.prepare('DELETE FROM audit_log WHERE seq >= ?').run(secondLast);
+      db.prepare(`UPDATE sqlite_sequence SET seq = ? WHERE name = 'audit_log'`).run(
+        secondLast - 1,
+      );
+    });
+    const broken = await runCli(['audit', 'verify', ...folderFlags(app)]);
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toContain(
+      `Audit chain BROKEN at entry #${secondLast}: the newest entries #${secondLast}–#${last} are missing (a checkpoint taken`,
+    );
+  });
+
+  it('checks a backup against the checkpoint kept beside it, and a restore carries on from it', async () => {
+    const { app, seqs } = await stoppedApplianceWithEntries();
+    const backup = await runCli([
+      'backup',
+      '--to',
+      join(app.dir, 'backups'),
+      ...folderFlags(app),
+    ]);
+    expect(backup.code).toBe(0);
+    const backupDir = /Backup written to (.+)/.exec(backup.stdout)![1]!.trim();
+    const beside = JSON.parse(
+      readFileSync(join(backupDir, BACKUP_CHECKPOINT_FILE), 'utf8'),
+    ) as { headSeq: number; headHash: string };
+    expect(beside.headSeq).toBe(seqs.at(-1));
+
+    const restoredDir = join(app.dir, 'restored');
+    const restore = await runCli([
+      'restore',
+      '--from',
+      backupDir,
+      '--data-dir',
+      restoredDir,
+      '--key-file',
+      app.running.appliance.keyFilePath!,
+    ]);
+    expect(restore.code).toBe(0);
+    expect(restore.stdout).toContain(`Audit chain intact: ${seqs.length} entries`);
+    expect(existsSync(dataPaths(restoredDir).auditCheckpoints)).toBe(true);
+
+    const verified = await runCli([
+      'audit',
+      'verify',
+      '--data-dir',
+      restoredDir,
+      '--key-file',
+      app.running.appliance.keyFilePath!,
+      '--checkpoint',
+      join(backupDir, BACKUP_CHECKPOINT_FILE),
+    ]);
+    expect(verified.code).toBe(0);
+    // The restore wrote one entry saying so.
+    expect(verified.stdout).toContain(`Audit chain intact: ${seqs.length + 1} entries`);
   });
 
   it('explains itself', async () => {

@@ -32,6 +32,9 @@ export const AUDIT_ACTIONS = [
   'support.revoked',
   'support.expired',
   'support.signed_out',
+  'audit.retention_changed',
+  'audit.pruned',
+  'backup.restored',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -1,13 +1,28 @@
 import type { RequestOrigin } from '@flowgento/core';
 import {
-  AUDIT_CHAIN_COLUMNS,
   AUDIT_GENESIS_HASH,
   auditEntryHash,
+  appendCheckpoint,
+  auditHeadOf,
+  readCheckpoints,
   type AuditChainFields,
+  type AuditCheckpoint,
   type Store,
   type WorkspaceScope,
 } from '@flowgento/store';
 import type { AuditAction } from './actions.ts';
+import { verifyChain, type AuditChainReport } from './chain-verify.ts';
+import { verifyChainInParallel, type ChainSource } from './parallel-verify.ts';
+
+/**
+ * Text as the database will hand it back: a lone surrogate (possible in
+ * JSON a client sent, or where a cut splits a pair) cannot be stored as
+ * UTF-8 and would come back as U+FFFD. Hashing the stored form keeps such
+ * input from making a sound entry look tampered with.
+ */
+function stored(text: string | null | undefined): string | null {
+  return text == null ? null : Buffer.from(text, 'utf8').toString('utf8');
+}
 
 /** User agents are attacker-controlled text; keep enough to identify a device. */
 const USER_AGENT_LIMIT = 512;
@@ -26,22 +41,6 @@ export interface AuditEntryInput {
   origin: RequestOrigin;
   details?: Record<string, string | number | boolean | null>;
 }
-
-/**
- * What `verify` found: the chain intact (its length and newest hash), or the
- * first entry whose link to its predecessor (`link`) or whose own content
- * (`content`) no longer matches its stored hash, and how many came before it.
- * `summary` says the same in one sentence, for the CLI and the admin page.
- */
-export type AuditChainReport =
-  | { intact: true; length: number; headHash: string; summary: string }
-  | {
-      intact: false;
-      length: number;
-      firstBrokenSeq: number;
-      problem: 'link' | 'content';
-      summary: string;
-    };
 
 export interface AuditEntry {
   seq: number;
@@ -67,7 +66,16 @@ interface AuditRow extends Omit<AuditEntry, 'details'> {
  * action it describes, so that neither can exist without the other.
  */
 export class AuditLog {
-  constructor(private readonly store: Store) {}
+  /**
+   * `source` (the database file and key) lets a long log be verified on two
+   * threads at once; without it, verification walks on this connection.
+   * `checkpointFile` is the data folder's checkpoints, which every
+   * verification compares the chain with.
+   */
+  constructor(
+    private readonly store: Store,
+    private readonly options: { source?: ChainSource; checkpointFile?: string } = {},
+  ) {}
 
   record(entry: AuditEntryInput): void {
     if (!this.store.db.inTransaction) {
@@ -78,17 +86,18 @@ export class AuditLog {
     const actor = entry.actor;
     const fields: AuditChainFields = {
       at: this.store.clock.now(),
-      workspaceId: entry.workspaceId,
+      workspaceId: stored(entry.workspaceId),
       actorType: actor.type,
-      actorId: actor.type === 'user' ? actor.id : null,
-      actorLabel: actor.label ?? null,
+      actorId: actor.type === 'user' ? stored(actor.id) : null,
+      actorLabel: stored(actor.label),
       action: entry.action,
       outcome: entry.outcome ?? 'success',
-      targetType: entry.target?.type ?? null,
-      targetId: entry.target?.id ?? null,
-      ip: entry.origin.ip,
-      userAgent: entry.origin.userAgent?.slice(0, USER_AGENT_LIMIT) ?? null,
+      targetType: stored(entry.target?.type),
+      targetId: stored(entry.target?.id),
+      ip: stored(entry.origin.ip),
+      userAgent: stored(entry.origin.userAgent?.slice(0, USER_AGENT_LIMIT)),
       detailsJson: JSON.stringify(entry.details ?? {}),
+      requestId: stored(entry.origin.requestId),
     };
     // Inside the caller's (IMMEDIATE) transaction: no other writer can slip
     // an entry between reading the head and appending after it.
@@ -100,8 +109,9 @@ export class AuditLog {
     this.store
       .statement(
         `INSERT INTO audit_log (at, workspace_id, actor_type, actor_id, actor_label, action,
-           outcome, target_type, target_id, ip, user_agent, details_json, prev_hash, hash)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           outcome, target_type, target_id, ip, user_agent, details_json, request_id,
+           prev_hash, hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         fields.at,
@@ -116,57 +126,60 @@ export class AuditLog {
         fields.ip,
         fields.userAgent,
         fields.detailsJson,
+        fields.requestId,
         prevHash,
         auditEntryHash(prevHash, fields),
       );
   }
 
   /**
-   * Walks the whole log in order and recomputes every link. Names the first
-   * entry whose stored hashes do not match its content or its predecessor,
-   * or reports the chain intact with its length and head. Deleting the newest
-   * entries leaves a shorter chain that is still intact; checkpoints kept
-   * outside the database catch that (issue #4).
+   * Checks the whole chain (see `verifyChain`), against the checkpoints
+   * given: read them before calling, never after.
    */
-  verify(): AuditChainReport {
-    let prev = AUDIT_GENESIS_HASH;
-    let length = 0;
-    const rows = this.store.db
-      .prepare(
-        `SELECT seq, ${AUDIT_CHAIN_COLUMNS}, prev_hash AS prevHash, hash
-         FROM audit_log ORDER BY seq`,
-      )
-      .iterate() as IterableIterator<
-      AuditChainFields & { seq: number; prevHash: string | null; hash: string | null }
-    >;
-    for (const row of rows) {
-      if (row.prevHash !== prev) return broken(length, row.seq, 'link');
-      const expected = auditEntryHash(prev, row);
-      if (row.hash !== expected) return broken(length, row.seq, 'content');
-      prev = expected;
-      length += 1;
-    }
-    return {
-      intact: true,
-      length,
-      headHash: prev,
-      summary: `Audit chain intact: ${length} entries, newest hash ${prev}`,
-    };
+  verify(checkpoints: readonly AuditCheckpoint[] = []): AuditChainReport {
+    return verifyChain(this.store.db, checkpoints);
+  }
+
+  /** The newest entry and the chain's length, for a checkpoint. */
+  checkpoint(): AuditCheckpoint | null {
+    return auditHeadOf(this.store.db, this.store.clock.now());
   }
 
   /**
    * Verifies the chain and writes down that it was checked, by whom and with
    * what result (`audit.verified`), for the CLI and the admin page alike.
    */
-  verifyAndRecord(by: Omit<AuditEntryInput, 'action' | 'outcome' | 'details'>) {
-    const report = this.verify();
+  async verifyAndRecord(
+    by: Omit<AuditEntryInput, 'action' | 'outcome' | 'details'>,
+    alsoCompareWith: readonly string[] = [],
+  ): Promise<AuditChainReport & { unreadableCheckpoints: string[] }> {
+    // Read before the chain, so every checkpoint describes committed entries.
+    const files = [this.options.checkpointFile, ...alsoCompareWith].filter(
+      (file): file is string => file !== undefined,
+    );
+    const { checkpoints, unreadable } = readCheckpoints(files);
+    const report = this.options.source
+      ? await verifyChainInParallel(this.store.db, this.options.source, checkpoints)
+      : this.verify(checkpoints);
+    // A checkpoint someone mangled is itself a sign of tampering.
+    const intact = report.intact && unreadable.length === 0;
+    if (unreadable.length > 0) {
+      report.summary += ` But ${unreadable.length} checkpoint line(s) are damaged or were edited: the chain cannot be compared with them.`;
+    }
     this.store.transaction(() =>
       this.record({
         ...by,
         action: 'audit.verified',
-        outcome: report.intact ? 'success' : 'failure',
+        outcome: intact ? 'success' : 'failure',
         details: report.intact
-          ? { length: report.length, headHash: report.headHash, summary: report.summary }
+          ? {
+              length: report.length,
+              headSeq: report.headSeq,
+              headHash: report.headHash,
+              checkpointsMatched: report.checkpointsMatched,
+              unreadableCheckpoints: unreadable.length,
+              summary: report.summary,
+            }
           : {
               firstBrokenSeq: report.firstBrokenSeq,
               problem: report.problem,
@@ -174,7 +187,11 @@ export class AuditLog {
             },
       }),
     );
-    return report;
+    if (intact && this.options.checkpointFile) {
+      const head = this.checkpoint();
+      if (head) appendCheckpoint(this.options.checkpointFile, head);
+    }
+    return { ...report, unreadableCheckpoints: unreadable };
   }
 
   /** When the chain was last checked, and what was found; null if never. */
@@ -216,24 +233,4 @@ export class AuditLog {
       details: JSON.parse(detailsJson) as Record<string, unknown>,
     }));
   }
-}
-
-function broken(
-  length: number,
-  seq: number,
-  problem: 'link' | 'content',
-): AuditChainReport {
-  const what =
-    problem === 'content'
-      ? 'its content no longer matches its hash'
-      : 'it no longer links to the entry before it (an entry was removed or replaced)';
-  const before =
-    length === 1 ? 'The 1 entry before it is' : `The ${length} entries before it are`;
-  return {
-    intact: false,
-    length,
-    firstBrokenSeq: seq,
-    problem,
-    summary: `Audit chain BROKEN at entry #${seq}: ${what}. ${before} intact.`,
-  };
 }

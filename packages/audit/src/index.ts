@@ -1,2 +1,5 @@
 export * from './actions.ts';
 export * from './audit-log.ts';
+export * from './chain-verify.ts';
+export * from './retention.ts';
+export * from './parallel-verify.ts';

@@ -11,7 +11,14 @@ import {
 import { dirname, join } from 'node:path';
 import { AppError } from '@flowgento/core';
 import type { KeySetup } from '@flowgento/crypto';
-import { openEncryptedDatabase, schemaVersion, type Db } from '@flowgento/store';
+import {
+  BACKUP_CHECKPOINT_FILE,
+  auditHeadOf,
+  openEncryptedDatabase,
+  schemaVersion,
+  type AuditCheckpoint,
+  type Db,
+} from '@flowgento/store';
 import {
   COUNTED_TABLES,
   FILES_DIR,
@@ -52,7 +59,11 @@ export async function createBackup(input: {
   dataFiles?: string[];
   now?: Date;
   onProgress?: BackupProgress;
-}): Promise<{ dir: string; manifest: BackupManifest }> {
+}): Promise<{
+  dir: string;
+  manifest: BackupManifest;
+  auditHead: AuditCheckpoint | null;
+}> {
   const progress = input.onProgress ?? (() => undefined);
   const now = input.now ?? new Date();
   const name = `flowgento-backup-${now.toISOString().replace(/[:.]/g, '-')}`;
@@ -69,6 +80,16 @@ export async function createBackup(input: {
 
     progress('verifying snapshot', 2, 4);
     const counts = verifySnapshot(snapshot, input.dbKey);
+    // Where the snapshot's audit chain ends, kept outside it: a restore (or
+    // anyone holding this folder) can tell if entries later go missing.
+    const auditHead = snapshotAuditHead(snapshot, input.dbKey, now.getTime());
+    if (auditHead) {
+      writeFileSync(
+        join(partial, BACKUP_CHECKPOINT_FILE),
+        `${JSON.stringify(auditHead)}\n`,
+        { mode: 0o600 },
+      );
+    }
 
     progress('checksumming', 3, 4);
     const files = await copyDataFiles(input.dataDir, input.dataFiles ?? [], partial);
@@ -93,7 +114,7 @@ export async function createBackup(input: {
     );
     renameSync(partial, dir);
     progress('done', 4, 4);
-    return { dir, manifest };
+    return { dir, manifest, auditHead };
   } catch (error) {
     rmSync(partial, { recursive: true, force: true });
     throw new AppError('INTERNAL', 'The backup could not be written', { cause: error });
@@ -115,6 +136,15 @@ export function verifySnapshot(path: string, dbKey: Buffer): Record<string, numb
       );
     }
     return countRows(db);
+  } finally {
+    db.close();
+  }
+}
+
+function snapshotAuditHead(path: string, dbKey: Buffer, at: number) {
+  const db = openEncryptedDatabase({ path, key: dbKey, mustExist: true, readonly: true });
+  try {
+    return auditHeadOf(db, at);
   } finally {
     db.close();
   }

@@ -13,3 +13,4 @@ export type { KeyRingEntry } from './repos/key-ring.ts';
 export type { WrappedSecret } from './repos/wrapped-secrets.ts';
 export * from './folder-lock.ts';
 export * from './audit-chain.ts';
+export * from './audit-checkpoints.ts';

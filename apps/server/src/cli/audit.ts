@@ -1,30 +1,119 @@
-import { AuditLog } from '@flowgento/audit';
+import { resolve } from 'node:path';
+import {
+  AuditLog,
+  AuditRetention,
+  MAX_RETENTION_MONTHS,
+  MIN_RETENTION_MONTHS,
+} from '@flowgento/audit';
+import { AppError } from '@flowgento/core';
+import { appendCheckpoint } from '@flowgento/store';
 import { openAppliance } from '../appliance.ts';
+import { dataPaths } from '../appliance-state.ts';
 import type { Command, CommandGroup } from './commands.ts';
 import { cliContext } from './context.ts';
 import { say } from './output.ts';
 
+const CLI = {
+  actor: { type: 'system', label: 'cli' },
+  origin: { ip: null, userAgent: 'flowgento-cli' },
+} as const;
+
 const verify: Command = {
-  summary: 'Check that no audit entry was changed or removed from the middle',
+  summary: 'Check that no audit entry was changed, removed or added out of order',
   details: [
-    'Recomputes the hash chain of the whole audit log. Prints "intact" with the',
-    'number of entries and the newest hash (keep it: a later, shorter chain with a',
-    'different head means entries were removed from the end), or the first entry',
-    'whose content or link no longer matches, and exits 1. Safe while the appliance',
-    'runs; the check itself is recorded as audit.verified.',
+    'Recomputes the hash chain of the whole audit log and checks that its entry',
+    'numbers run without a gap to the highest one ever issued. Compares it with the',
+    "checkpoints in the data folder's audit-checkpoints.jsonl, and with --checkpoint",
+    "FILE (a backup's audit-checkpoint.json, or a copy kept elsewhere), so that",
+    'deleting the newest entries is caught. Prints "intact" with the number of',
+    'entries, or names the first entry that is wrong or missing and exits 1.',
+    'Safe while the appliance runs; the check itself is recorded as audit.verified.',
+  ],
+  options: {
+    checkpoint: {
+      type: 'string',
+      help: 'another checkpoint file to compare with (e.g. beside a backup)',
+    },
+  },
+  async run(values) {
+    const { config, logger } = cliContext(values);
+    const appliance = await openAppliance(config, logger, undefined, { mustExist: true });
+    try {
+      const audit = new AuditLog(appliance.store, {
+        source: { path: dataPaths(config.dataDir).database, key: appliance.databaseKey },
+        checkpointFile: dataPaths(config.dataDir).auditCheckpoints,
+      });
+      const extra = values['checkpoint'];
+      const report = await audit.verifyAndRecord(
+        { ...CLI, workspaceId: null },
+        typeof extra === 'string' ? [resolve(extra)] : [],
+      );
+      say(report.summary);
+      for (const place of report.unreadableCheckpoints) {
+        say(`  Not a checkpoint (damaged or edited): ${place}`);
+      }
+      return report.intact && report.unreadableCheckpoints.length === 0 ? 0 : 1;
+    } finally {
+      appliance.store.close();
+    }
+  },
+};
+
+const retention: Command = {
+  summary: 'Show or raise how long audit entries are kept',
+  details: [
+    `Entries are kept at least ${MIN_RETENTION_MONTHS} months; --months sets a longer period`,
+    `(up to ${MAX_RETENTION_MONTHS}). The change is itself audited. Entries older than the period`,
+    'are removed by the running appliance every few hours (or by `audit prune`),',
+    'keeping the rest of the chain verifiable.',
+  ],
+  options: { months: { type: 'string', help: 'the new retention, in months' } },
+  async run(values) {
+    const { config, logger } = cliContext(values);
+    const months = values['months'];
+    if (months !== undefined && (typeof months !== 'string' || !/^\d+$/.test(months))) {
+      throw new AppError('INVALID_INPUT', '--months takes a whole number of months');
+    }
+    const appliance = await openAppliance(config, logger, undefined, { mustExist: true });
+    try {
+      const settings = new AuditRetention(appliance.store, new AuditLog(appliance.store));
+      if (typeof months === 'string') settings.setMonths(Number(months), CLI);
+      const kept = settings.months();
+      say(
+        `Audit entries are kept for ${kept} months (entries from before ${new Date(settings.cutoff()).toISOString()} may be removed).`,
+      );
+      return 0;
+    } finally {
+      appliance.store.close();
+    }
+  },
+};
+
+const prune: Command = {
+  summary: 'Remove audit entries older than the retention period now',
+  details: [
+    'The running appliance does this every few hours. Removes only entries past the',
+    'retention period, records where the chain now starts, and writes one',
+    'audit.pruned entry saying how many went.',
   ],
   options: {},
   async run(values) {
     const { config, logger } = cliContext(values);
     const appliance = await openAppliance(config, logger, undefined, { mustExist: true });
     try {
-      const report = new AuditLog(appliance.store).verifyAndRecord({
-        workspaceId: null,
-        actor: { type: 'system', label: 'cli' },
-        origin: { ip: null, userAgent: 'flowgento-cli' },
-      });
-      say(report.summary);
-      return report.intact ? 0 : 1;
+      const audit = new AuditLog(appliance.store);
+      const result = new AuditRetention(appliance.store, audit).prune(CLI);
+      const olderThan = new Date(result.cutoff).toISOString();
+      if (result.pruned === 0) {
+        say(`No audit entries older than ${olderThan}; nothing removed.`);
+        return 0;
+      }
+      const head = audit.checkpoint();
+      if (head) appendCheckpoint(dataPaths(config.dataDir).auditCheckpoints, head);
+      say(
+        `Removed ${result.pruned} audit entries older than ${olderThan}; the chain now starts at #${result.firstSeq}.`,
+      );
+      return 0;
     } finally {
       appliance.store.close();
     }
@@ -32,6 +121,6 @@ const verify: Command = {
 };
 
 export const audit: CommandGroup = {
-  summary: 'Check the audit log',
-  subcommands: { verify },
+  summary: 'Check the audit log, and set how long it is kept',
+  subcommands: { verify, retention, prune },
 };

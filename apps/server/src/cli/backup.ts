@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
 import { createBackup } from '@flowgento/backup';
 import { AuditLog } from '@flowgento/audit';
+import { appendCheckpoint } from '@flowgento/store';
 import { openAppliance } from '../appliance.ts';
+import { dataPaths } from '../appliance-state.ts';
 import type { Command } from './commands.ts';
 import { cliContext } from './context.ts';
 import { say } from './output.ts';
@@ -18,7 +20,7 @@ export const backup: Command = {
     const toDir = resolve(typeof values['to'] === 'string' ? values['to'] : './backups');
     const appliance = await openAppliance(config, logger, undefined, { mustExist: true });
     try {
-      const { dir, manifest } = await createBackup({
+      const { dir, manifest, auditHead } = await createBackup({
         db: appliance.store.db,
         dbKey: appliance.databaseKey,
         toDir,
@@ -34,13 +36,21 @@ export const backup: Command = {
         ],
         onProgress: (step, done, total) => say(`  [${done}/${total}] ${step}`),
       });
+      // The snapshot's head goes beside the backup and into the data folder's
+      // own checkpoints: the live chain must still reach it later.
+      if (auditHead)
+        appendCheckpoint(dataPaths(config.dataDir).auditCheckpoints, auditHead);
       appliance.store.transaction(() =>
         new AuditLog(appliance.store).record({
           workspaceId: null,
           actor: { type: 'system', label: 'cli' },
           action: 'backup.created',
           origin: { ip: null, userAgent: 'flowgento-cli' },
-          details: { bytes: manifest.bytes, sha256: manifest.sha256 },
+          details: {
+            bytes: manifest.bytes,
+            sha256: manifest.sha256,
+            auditHeadSeq: auditHead?.headSeq ?? null,
+          },
         }),
       );
       say(`Backup written to ${dir}`);

@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { AuditLog } from '@flowgento/audit';
 import { readManifest, restoreBackup } from '@flowgento/backup';
 import {
   defaultKeyFilePath,
@@ -6,7 +7,13 @@ import {
   resolveRootKey,
   type KeySetup,
 } from '@flowgento/crypto';
-import { writeApplianceState } from '../appliance-state.ts';
+import {
+  BACKUP_CHECKPOINT_FILE,
+  appendCheckpoint,
+  readCheckpoints,
+} from '@flowgento/store';
+import { openAppliance } from '../appliance.ts';
+import { dataPaths, writeApplianceState } from '../appliance-state.ts';
 import type { Command } from './commands.ts';
 import { cliContext, requireText } from './context.ts';
 import { say } from './output.ts';
@@ -21,7 +28,7 @@ export const restore: Command = {
   ],
   options: { from: { type: 'string', help: 'the backup folder (holds manifest.json)' } },
   async run(values) {
-    const { config } = cliContext(values);
+    const { config, logger } = cliContext(values);
     const fromDir = resolve(requireText(values, 'from'));
     const manifest = readManifest(fromDir);
     const keySetup = manifest.keySetup as KeySetup;
@@ -44,8 +51,37 @@ export const restore: Command = {
       createdAt: manifest.createdAt,
       keySetup,
     });
+    // The restored log carries on from the backup's checkpoint, and says
+    // that it was restored: from which backup, by whom, when.
+    const { checkpoints } = readCheckpoints([join(fromDir, BACKUP_CHECKPOINT_FILE)]);
+    const checkpointPath = dataPaths(config.dataDir).auditCheckpoints;
+    for (const checkpoint of checkpoints) appendCheckpoint(checkpointPath, checkpoint);
+    const appliance = await openAppliance(config, logger, undefined, { mustExist: true });
+    let chain: string;
+    try {
+      const audit = new AuditLog(appliance.store);
+      chain = audit.verify(checkpoints).summary;
+      appliance.store.transaction(() =>
+        audit.record({
+          workspaceId: null,
+          actor: { type: 'system', label: 'cli' },
+          action: 'backup.restored',
+          origin: { ip: null, userAgent: 'flowgento-cli' },
+          details: {
+            backupCreatedAt: manifest.createdAt,
+            sha256: manifest.sha256,
+            auditHeadSeq: checkpoints[0]?.headSeq ?? null,
+          },
+        }),
+      );
+      const head = audit.checkpoint();
+      if (head) appendCheckpoint(checkpointPath, head);
+    } finally {
+      appliance.store.close();
+    }
     say(`Restored into ${config.dataDir}`);
     say('  integrity_check: ok');
+    say(`  ${chain}`);
     if (report.manifest.files.length > 0) {
       say(`  restored: ${report.manifest.files.map((f) => f.name).join(', ')}`);
     }

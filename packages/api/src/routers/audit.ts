@@ -19,9 +19,9 @@ export const auditRouter = router({
    * Recomputes the whole chain now. It covers every workspace's entries, so
    * the answer is about the appliance's log, not only this workspace's rows.
    */
-  verify: allow('audit.manage').mutation(({ ctx }) => {
+  verify: allow('audit.manage').mutation(async ({ ctx }) => {
     const auth = authOf(ctx);
-    const report = ctx.services.audit.verifyAndRecord({
+    const report = await ctx.services.audit.verifyAndRecord({
       workspaceId: auth.workspaceId,
       actor: actorOf(auth),
       origin: ctx.origin,

@@ -1,0 +1,94 @@
+import { Worker } from 'node:worker_threads';
+import type { AuditCheckpoint, Db } from '@flowgento/store';
+import {
+  chainBounds,
+  chainReport,
+  verifyChain,
+  type AuditChainReport,
+} from './chain-verify.ts';
+import { walkChainRange, type WalkResult } from './chain-walk.ts';
+import type { VerifyWorkerInput, VerifyWorkerOutput } from './verify-worker-main.ts';
+
+const WORKER_ENTRY = new URL('./verify-worker.mjs', import.meta.url);
+/** Below this many entries a second thread costs more than it saves. */
+const PARALLEL_FROM = 200_000;
+
+/** The database file and key, so a second thread can open its own connection. */
+export interface ChainSource {
+  path: string;
+  key: Buffer;
+}
+
+/**
+ * `verifyChain`, with the newer half of a long log walked on a second
+ * thread at the same time. Both walks cover only entries that existed when
+ * this thread's snapshot began (the log is append-only); a report of
+ * anything wrong is confirmed by one walk in a single snapshot before it is
+ * returned, so a prune that ran meanwhile cannot cause a false alarm.
+ */
+export async function verifyChainInParallel(
+  db: Db,
+  source: ChainSource,
+  checkpoints: readonly AuditCheckpoint[] = [],
+  parallelFrom = PARALLEL_FROM,
+): Promise<AuditChainReport> {
+  const bounds = db.transaction(() => chainBounds(db))();
+  const size = bounds.maxSeq - bounds.firstSeq + 1;
+  if (size < parallelFrom) return verifyChain(db, checkpoints);
+
+  const split = bounds.firstSeq + Math.floor(size / 2);
+  const newer = await startWorker({
+    path: source.path,
+    key: source.key,
+    fromSeq: split,
+    toSeq: bounds.maxSeq,
+    checkpoints: [...checkpoints],
+  });
+  const newerWalk = newer.walk();
+  // Settled below; until then a failure must not go unhandled.
+  newerWalk.catch(() => undefined);
+  // The older half here, meanwhile, in one read of its own: nothing else on
+  // this connection waits for it, as nothing here awaits until it is done.
+  const older = db.transaction(() =>
+    walkChainRange(
+      db,
+      { fromSeq: bounds.firstSeq, toSeq: split - 1, prevHash: bounds.firstPrevHash },
+      checkpoints,
+    ),
+  )();
+  const walks = older.problem ? [older] : [older, await newerWalk];
+  if (older.problem) void newer.stop();
+  const report = chainReport(bounds, walks, checkpoints);
+  return report.intact ? report : verifyChain(db, checkpoints);
+}
+
+/** A worker loaded and holding its connection, ready to walk on `walk()`. */
+function startWorker(
+  input: VerifyWorkerInput,
+): Promise<{ walk(): Promise<WalkResult>; stop(): Promise<number> }> {
+  return new Promise((resolveReady, rejectReady) => {
+    const worker = new Worker(WORKER_ENTRY, { workerData: input });
+    let settle:
+      { resolve(walk: WalkResult): void; reject(error: Error): void } | undefined;
+    const fail = (error: Error) => (settle ? settle.reject(error) : rejectReady(error));
+    worker.on('message', (output: VerifyWorkerOutput) => {
+      if (!output.ok)
+        return fail(new Error(`Chain verification thread: ${output.message}`));
+      if ('ready' in output) {
+        return resolveReady({
+          walk: () =>
+            new Promise<WalkResult>((resolve, reject) => {
+              settle = { resolve, reject };
+              worker.postMessage('go');
+            }),
+          stop: () => worker.terminate(),
+        });
+      }
+      settle?.resolve(output.walk);
+    });
+    worker.once('error', fail);
+    worker.once('exit', (code) => {
+      if (code !== 0) fail(new Error(`Chain verification thread exited with ${code}`));
+    });
+  });
+}

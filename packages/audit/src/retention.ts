@@ -1,0 +1,137 @@
+import { AppError } from '@flowgento/core';
+import type { Store } from '@flowgento/store';
+import type { AuditEntryInput, AuditLog } from './audit-log.ts';
+
+/** The promise: at least a year. The setting can raise this, never lower it. */
+export const MIN_RETENTION_MONTHS = 12;
+export const MAX_RETENTION_MONTHS = 1200;
+
+type By = Pick<AuditEntryInput, 'actor' | 'origin'>;
+
+export interface PruneResult {
+  /** Entries removed; 0 when nothing was old enough. */
+  pruned: number;
+  /** The oldest entry kept, which the chain is now verified from. */
+  firstSeq: number | null;
+  /** Entries older than this (ms since the epoch) were removed. */
+  cutoff: number;
+}
+
+/**
+ * How long audit entries are kept, and the pruning of older ones. A prune
+ * removes only a prefix of the log (an older entry is never dropped while an
+ * even older one stays) and records an anchor, the first entry kept and the
+ * hash it links back to, so that the rest of the chain still verifies, and
+ * so that deleting old entries outside a prune is still caught.
+ */
+export class AuditRetention {
+  constructor(
+    private readonly store: Store,
+    private readonly audit: AuditLog,
+  ) {}
+
+  months(): number {
+    return this.store
+      .statement('SELECT retention_months FROM audit_settings WHERE id = 1')
+      .pluck()
+      .get() as number;
+  }
+
+  setMonths(months: number, by: By): void {
+    if (
+      !Number.isInteger(months) ||
+      months < MIN_RETENTION_MONTHS ||
+      months > MAX_RETENTION_MONTHS
+    ) {
+      throw new AppError(
+        'INVALID_INPUT',
+        `Audit retention must be a whole number of months from ${MIN_RETENTION_MONTHS} to ${MAX_RETENTION_MONTHS}`,
+        { reason: 'retention_out_of_range' },
+      );
+    }
+    this.store.transaction(() => {
+      const from = this.months();
+      if (from === months) return;
+      this.store
+        .statement('UPDATE audit_settings SET retention_months = ? WHERE id = 1')
+        .run(months);
+      this.audit.record({
+        ...by,
+        workspaceId: null,
+        action: 'audit.retention_changed',
+        details: { fromMonths: from, toMonths: months },
+      });
+    });
+  }
+
+  /** The time before which entries may go: `months` calendar months ago, UTC. */
+  cutoff(now = this.store.clock.now()): number {
+    const date = new Date(now);
+    date.setUTCMonth(date.getUTCMonth() - this.months());
+    return date.getTime();
+  }
+
+  /**
+   * Removes the entries older than the retention period, in one transaction
+   * with the anchor and an `audit.pruned` entry saying what went. The
+   * append-only trigger is lifted for exactly this delete and restored
+   * before the transaction commits.
+   */
+  prune(by: By): PruneResult {
+    return this.store.transaction(() => {
+      const cutoff = this.cutoff();
+      const first = this.store
+        .statement('SELECT min(seq) FROM audit_log')
+        .pluck()
+        .get() as number | null;
+      // The first entry young enough to keep; everything before it goes, even
+      // if a clock step made some of those younger (a prune removes a prefix).
+      const keepFrom = this.store
+        .statement('SELECT min(seq) FROM audit_log WHERE at >= ?')
+        .pluck()
+        .get(cutoff) as number | null;
+      const removable =
+        first === null
+          ? 0
+          : (this.store
+              .statement('SELECT count(*) FROM audit_log WHERE seq < ?')
+              .pluck()
+              .get(keepFrom ?? Number.MAX_SAFE_INTEGER) as number);
+      if (removable === 0) return { pruned: 0, firstSeq: first, cutoff };
+
+      this.audit.record({
+        ...by,
+        workspaceId: null,
+        action: 'audit.pruned',
+        details: {
+          entries: removable,
+          olderThan: new Date(cutoff).toISOString(),
+          retentionMonths: this.months(),
+        },
+      });
+      // When every entry was old enough, the `audit.pruned` entry is the first kept.
+      const keptFrom =
+        keepFrom ??
+        (this.store.statement('SELECT max(seq) FROM audit_log').pluck().get() as number);
+      const prevHash = this.store
+        .statement('SELECT prev_hash FROM audit_log WHERE seq = ?')
+        .pluck()
+        .get(keptFrom) as string;
+      this.store
+        .statement(
+          `INSERT INTO audit_anchors (first_seq, prev_hash, pruned_at, pruned_count, cutoff)
+           VALUES (?, ?, ?, ?, ?)`,
+        )
+        .run(keptFrom, prevHash, this.store.clock.now(), removable, cutoff);
+      this.store.db.exec('DROP TRIGGER audit_log_refuses_delete');
+      const { changes } = this.store
+        .statement('DELETE FROM audit_log WHERE seq < ?')
+        .run(keptFrom);
+      this.store.db.exec(`
+        CREATE TRIGGER audit_log_refuses_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+      `);
+      return { pruned: changes, firstSeq: keptFrom, cutoff };
+    });
+  }
+}
