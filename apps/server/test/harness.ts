@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -144,6 +145,8 @@ export function httpsRequest(
 /** A browser-like tRPC caller: keeps the session cookie and sends the CSRF header. */
 export class ApiClient {
   cookie: string | undefined;
+  /** The `X-Request-Id` of the last reply: audit entries of that call carry it. */
+  lastRequestId: string | undefined;
   constructor(
     private readonly app: () => RunningAppliance,
     private readonly userAgent = 'flowgento-test/1.0',
@@ -179,6 +182,8 @@ export class ApiClient {
   }
 
   private handle<T>(reply: HttpsReply): T {
+    const requestId = reply.headers['x-request-id'];
+    this.lastRequestId = typeof requestId === 'string' ? requestId : undefined;
     const setCookie = reply.headers['set-cookie'];
     for (const line of Array.isArray(setCookie) ? setCookie : []) {
       const pair = line.split(';')[0] ?? '';
@@ -238,4 +243,41 @@ export function tableRowCounts(running: RunningAppliance): Record<string, number
       db.prepare(`SELECT count(*) FROM "${table}"`).pluck().get() as number,
     ]),
   );
+}
+
+/**
+ * A digest of every table's rows, to tell whether anything changed. A
+ * session's `last_seen_at` moves on every call and is left out; `skip` leaves
+ * out whole tables (the audit log, when a test counts its entries itself).
+ */
+export function tableDigests(
+  running: RunningAppliance,
+  skip: readonly string[] = [],
+): Record<string, string> {
+  const db = running.appliance.store.db;
+  const tables = db
+    .prepare(
+      `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`,
+    )
+    .pluck()
+    .all() as string[];
+  const digests: Record<string, string> = {};
+  for (const table of tables.filter((name) => !skip.includes(name))) {
+    const rows = (
+      db.prepare(`SELECT * FROM "${table}"`).all() as Record<string, unknown>[]
+    )
+      .map(({ last_seen_at: moving, ...kept }) =>
+        JSON.stringify(
+          table === 'sessions' ? kept : { ...kept, last_seen_at: moving },
+          bufferAsHex,
+        ),
+      )
+      .sort();
+    digests[table] = createHash('sha256').update(rows.join('\n')).digest('hex');
+  }
+  return digests;
+}
+
+function bufferAsHex(_key: string, value: unknown): unknown {
+  return value instanceof Uint8Array ? Buffer.from(value).toString('hex') : value;
 }

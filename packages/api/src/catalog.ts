@@ -1,6 +1,6 @@
 import type { AnyRouter } from '@trpc/server';
 import { appRouter } from './router.ts';
-import type { ProcedureMeta, Requirement } from './trpc.ts';
+import type { AuditDeclaration, ProcedureMeta, Requirement } from './trpc.ts';
 
 export interface ProcedureEntry {
   /** The dotted path a client calls, e.g. `members.invite`. */
@@ -8,6 +8,8 @@ export interface ProcedureEntry {
   type: 'query' | 'mutation' | 'subscription';
   /** Undefined only for a procedure that forgot to declare; `enforce` refuses it. */
   requires: Requirement | undefined;
+  /** What a mutation declares it writes to the audit log. */
+  audits: AuditDeclaration | undefined;
 }
 
 interface ProcedureDef {
@@ -25,6 +27,7 @@ export function procedureCatalog(router: AnyRouter = appRouter): ProcedureEntry[
       path,
       type: procedure._def.type,
       requires: procedure._def.meta?.requires,
+      audits: procedure._def.meta?.audits,
     }))
     .sort((a, b) => a.path.localeCompare(b.path));
 }

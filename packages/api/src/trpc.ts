@@ -1,5 +1,6 @@
 import { initTRPC, type TRPCError } from '@trpc/server';
 import { roleAllows, type Permission } from '@flowgento/access';
+import type { AuditAction } from '@flowgento/audit';
 import { AppError } from '@flowgento/core';
 import type { ApiContext } from './context.ts';
 import { appErrorOf, describeZodIssues, toTrpcError } from './errors.ts';
@@ -13,12 +14,33 @@ import { appErrorOf, describeZodIssues, toTrpcError } from './errors.ts';
 export type Requirement = Permission | 'authenticated' | 'signed-in' | 'public';
 
 export interface ProcedureMeta {
-  requires: Requirement;
+  /** Optional only so that `.meta({ audits })` can add to a base; undeclared is refused. */
+  requires?: Requirement;
   /**
    * Open to a member who still owes their workspace a second factor (their
    * own sessions and sign-in settings); every other procedure waits for it.
    */
   beforeSecondFactor?: true;
+  /**
+   * What a mutation writes to the audit log. `writes`: a successful call
+   * writes exactly one entry with one of these actions, in the transaction
+   * of the change itself (see docs/AUDIT.md); `none`: why it writes none.
+   * Every mutation declares one or the other; the audit catalogue test
+   * holds each to it.
+   */
+  audits?: AuditDeclaration;
+}
+
+export type AuditDeclaration = { writes: readonly AuditAction[] } | { none: string };
+
+/** A successful call writes exactly one entry, with one of `actions`. */
+export function writes(...actions: AuditAction[]): AuditDeclaration {
+  return { writes: actions };
+}
+
+/** A mutation that changes nothing a security review asks about, and why. */
+export function notAudited(reason: string): AuditDeclaration {
+  return { none: reason };
 }
 
 const t = initTRPC
@@ -29,8 +51,12 @@ const t = initTRPC
       const app = appErrorOf(error);
       const zodMessage =
         error.code === 'BAD_REQUEST' ? describeZodIssues(error.cause) : undefined;
+      // A failure that is not ours (a database error, a bug) says nothing of
+      // itself to the client; the transport logs it with the request id.
+      const hidden =
+        error.code === 'INTERNAL_SERVER_ERROR' ? 'Internal error' : undefined;
       return {
-        message: zodMessage ?? shape.message,
+        message: zodMessage ?? hidden ?? shape.message,
         code: shape.code,
         data: {
           code: shape.data.code,
@@ -137,8 +163,8 @@ export const selfServiceProcedure = base.meta({
 });
 
 /** A procedure open to the roles whose permissions include `permission`. */
-export function allow(permission: Permission) {
-  return base.meta({ requires: permission });
+export function allow(permission: Permission, audits?: AuditDeclaration) {
+  return base.meta({ requires: permission, ...(audits && { audits }) });
 }
 
 /** The caller's identity, for procedures that passed `enforce`. */

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   PERMISSIONS,
@@ -7,6 +6,7 @@ import {
 } from '@flowgento/access';
 import type { CallerRole } from '@flowgento/access';
 import { procedureCatalog } from '../src/index.ts';
+import { documentedTable, markdownTable } from './doc-table.ts';
 
 const procedures = procedureCatalog();
 const roles = Object.keys(PERMISSION_MATRIX) as CallerRole[];
@@ -70,41 +70,12 @@ function matrixRows(): string[][] {
   ]);
 }
 
-function markdownTable(header: string[], rows: string[][]): string {
-  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
-  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
-}
-
-/** The cells of the table between the doc's permission-matrix markers. */
-function documentedTable(): string[][] {
-  const doc = readFileSync(
-    new URL('../../../docs/PERMISSIONS.md', import.meta.url),
-    'utf8',
-  );
-  const block =
-    /<!-- permission-matrix:start -->([\s\S]*?)<!-- permission-matrix:end -->/.exec(
-      doc,
-    )?.[1];
-  if (!block) throw new Error('docs/PERMISSIONS.md lost its permission-matrix markers');
-  return block
-    .split('\n')
-    .filter((line) => line.trim().startsWith('|'))
-    .filter((line) => !/^\|[\s:|-]+\|$/.test(line.trim()))
-    .map((line) =>
-      line
-        .trim()
-        .slice(1, -1)
-        .split('|')
-        .map((cell) => cell.trim()),
-    );
-}
-
 describe('docs/PERMISSIONS.md', () => {
   it('shows exactly the permission matrix the code enforces, for every role', () => {
     const header = ['permission', 'what it allows', ...roles];
     const expected = [header, ...matrixRows()];
     expect(
-      documentedTable(),
+      documentedTable('PERMISSIONS.md', 'permission-matrix'),
       `Paste this table into docs/PERMISSIONS.md, then run prettier:\n\n${markdownTable(header, matrixRows())}\n`,
     ).toEqual(expected);
   });

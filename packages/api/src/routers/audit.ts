@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { actorOf } from '@flowgento/access';
-import { allow, authOf, router } from '../trpc.ts';
+import { allow, authOf, router, writes } from '../trpc.ts';
 
 export const auditRouter = router({
   list: allow('audit.read')
@@ -19,7 +19,7 @@ export const auditRouter = router({
    * Recomputes the whole chain now. It covers every workspace's entries, so
    * the answer is about the appliance's log, not only this workspace's rows.
    */
-  verify: allow('audit.manage').mutation(async ({ ctx }) => {
+  verify: allow('audit.manage', writes('audit.verified')).mutation(async ({ ctx }) => {
     const auth = authOf(ctx);
     const report = await ctx.services.audit.verifyAndRecord({
       workspaceId: auth.workspaceId,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PERMISSION_MATRIX, assignableRoles } from '@flowgento/access';
 import * as field from '../schemas.ts';
-import { authOf, publicProcedure, router, signedInProcedure } from '../trpc.ts';
+import { authOf, publicProcedure, router, signedInProcedure, writes } from '../trpc.ts';
 
 export const authRouter = router({
   me: publicProcedure.query(({ ctx }) => {
@@ -38,6 +38,7 @@ export const authRouter = router({
   }),
 
   setup: publicProcedure
+    .meta({ audits: writes('workspace.created') })
     .input(
       z.object({
         setupCode: field.code,
@@ -54,6 +55,9 @@ export const authRouter = router({
     }),
 
   login: publicProcedure
+    // A wrong password is itself audited (auth.login.failed); a password
+    // that needs a second factor writes nothing until that step ends.
+    .meta({ audits: writes('auth.login.succeeded') })
     .input(z.object({ email: field.email, password: z.string().min(1).max(256) }))
     .mutation(async ({ ctx, input }) => {
       const step = await ctx.services.access.login(
@@ -71,6 +75,7 @@ export const authRouter = router({
 
   /** The code step of a sign-in whose password step asked for one. */
   loginSecondFactor: publicProcedure
+    .meta({ audits: writes('auth.login.succeeded') })
     .input(
       z.object({
         challenge: z.string().min(1).max(100),
@@ -89,6 +94,7 @@ export const authRouter = router({
     }),
 
   acceptInvite: publicProcedure
+    .meta({ audits: writes('member.joined') })
     .input(
       z.object({
         code: field.code,
@@ -104,13 +110,15 @@ export const authRouter = router({
     }),
 
   /** Ends this session; a support person's sign-out also ends their grant. */
-  logout: signedInProcedure.mutation(({ ctx }) => {
-    const auth = authOf(ctx);
-    ctx.services.access.logout(auth, ctx.origin);
-    if (auth.support) {
-      ctx.services.events.publish(auth.workspaceId, { type: 'support.changed' });
-    }
-    ctx.cookie.clear();
-    return { ok: true };
-  }),
+  logout: signedInProcedure
+    .meta({ audits: writes('auth.logout', 'support.signed_out') })
+    .mutation(({ ctx }) => {
+      const auth = authOf(ctx);
+      ctx.services.access.logout(auth, ctx.origin);
+      if (auth.support) {
+        ctx.services.events.publish(auth.workspaceId, { type: 'support.changed' });
+      }
+      ctx.cookie.clear();
+      return { ok: true };
+    }),
 });

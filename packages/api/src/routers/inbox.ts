@@ -5,7 +5,7 @@ import type { AssigneeFilter } from '@flowgento/store';
 import * as field from '../schemas.ts';
 import { acting } from '../origin.ts';
 import { roleAllows } from '@flowgento/access';
-import { allow, authOf, router } from '../trpc.ts';
+import { allow, authOf, notAudited, router, writes } from '../trpc.ts';
 import { liveEventStream } from '../live-stream.ts';
 
 const conversationInput = z.object({ conversationId: field.id });
@@ -41,7 +41,7 @@ export const inboxRouter = router({
     ),
 
   /** Separate from reading, so a background refetch never marks anything read. */
-  markRead: allow('inbox.read')
+  markRead: allow('inbox.read', notAudited("moves the caller's own unread mark"))
     .input(z.object({ conversationId: field.id }))
     .mutation(({ ctx, input }) => {
       const auth = authOf(ctx);
@@ -51,7 +51,10 @@ export const inboxRouter = router({
       return { ok: true };
     }),
 
-  reply: allow('messages.reply')
+  reply: allow(
+    'messages.reply',
+    notAudited('the sent message is itself the record, with its author and status'),
+  )
     .input(
       z.object({
         conversationId: field.id,
@@ -69,7 +72,7 @@ export const inboxRouter = router({
     }),
 
   /** Gives a conversation to any member of the workspace, or to nobody. */
-  assign: allow('conversations.assign')
+  assign: allow('conversations.assign', writes('conversation.assigned'))
     .input(conversationInput.extend({ assigneeId: field.id.nullable() }))
     .mutation(({ ctx, input }) => {
       ctx.services.conversations.assign(
@@ -81,7 +84,7 @@ export const inboxRouter = router({
     }),
 
   /** The caller takes an unassigned conversation. */
-  take: allow('conversations.take')
+  take: allow('conversations.take', writes('conversation.assigned'))
     .input(conversationInput)
     .mutation(({ ctx, input }) => {
       ctx.services.conversations.take(acting(ctx, authOf(ctx)), input.conversationId);
@@ -89,14 +92,14 @@ export const inboxRouter = router({
     }),
 
   /** The caller gives back a conversation they hold. */
-  release: allow('conversations.take')
+  release: allow('conversations.take', writes('conversation.assigned'))
     .input(conversationInput)
     .mutation(({ ctx, input }) => {
       ctx.services.conversations.release(acting(ctx, authOf(ctx)), input.conversationId);
       return { ok: true };
     }),
 
-  delete: allow('conversations.delete')
+  delete: allow('conversations.delete', writes('conversation.deleted'))
     .input(z.object({ conversationId: field.id }))
     .mutation(({ ctx, input }) => {
       ctx.services.conversations.delete(acting(ctx, authOf(ctx)), input.conversationId);

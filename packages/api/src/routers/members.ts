@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ApiContext } from '../context.ts';
 import * as field from '../schemas.ts';
-import { allow, authOf, memberProcedure, router } from '../trpc.ts';
+import { allow, authOf, memberProcedure, router, writes } from '../trpc.ts';
 
 export const membersRouter = router({
   list: allow('members.read').query(({ ctx }) =>
@@ -12,13 +12,13 @@ export const membersRouter = router({
     ctx.services.access.members.listInvites(authOf(ctx)),
   ),
 
-  invite: allow('members.invite')
+  invite: allow('members.invite', writes('member.invited'))
     .input(z.object({ role: field.role, email: field.email.nullable().default(null) }))
     .mutation(({ ctx, input }) =>
       ctx.services.access.members.createInvite(authOf(ctx), input, ctx.origin),
     ),
 
-  revokeInvite: allow('members.invite')
+  revokeInvite: allow('members.invite', writes('member.invite_revoked'))
     .input(z.object({ inviteId: field.id }))
     .mutation(({ ctx, input }) => {
       ctx.services.access.members.revokeInvite(authOf(ctx), input.inviteId, ctx.origin);
@@ -26,7 +26,7 @@ export const membersRouter = router({
     }),
 
   /** Changing one's own role (only downwards) ends one's own sessions too. */
-  setRole: allow('members.manage')
+  setRole: allow('members.manage', writes('member.role_changed'))
     .input(z.object({ userId: field.id, role: field.role }))
     .mutation(({ ctx, input }) => {
       const auth = authOf(ctx);
@@ -36,7 +36,7 @@ export const membersRouter = router({
       return { ok: true };
     }),
 
-  remove: allow('members.manage')
+  remove: allow('members.manage', writes('member.removed'))
     .input(z.object({ userId: field.id }))
     .mutation(({ ctx, input }) => {
       const auth = authOf(ctx);
@@ -51,7 +51,7 @@ export const membersRouter = router({
     }),
 
   /** Any member may leave; the last OWNER may not. */
-  leave: memberProcedure.mutation(({ ctx }) => {
+  leave: memberProcedure.meta({ audits: writes('member.left') }).mutation(({ ctx }) => {
     const auth = authOf(ctx);
     const unassigned = ctx.services.access.members.leave(auth, ctx.origin);
     ctx.cookie.clear();

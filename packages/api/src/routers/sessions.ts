@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import * as field from '../schemas.ts';
-import { authOf, router, selfServiceProcedure } from '../trpc.ts';
+import { authOf, router, selfServiceProcedure, writes } from '../trpc.ts';
 
 /** A member's own sessions: every member may see and end theirs, no one else's. */
 export const sessionsRouter = router({
@@ -9,6 +9,7 @@ export const sessionsRouter = router({
   ),
 
   revoke: selfServiceProcedure
+    .meta({ audits: writes('session.revoked') })
     .input(z.object({ sessionId: field.id }))
     .mutation(({ ctx, input }) => {
       const { current } = ctx.services.access.revokeSession(
@@ -21,9 +22,11 @@ export const sessionsRouter = router({
     }),
 
   /** Ends every session of the caller, this one included. */
-  revokeAll: selfServiceProcedure.mutation(({ ctx }) => {
-    const result = ctx.services.access.revokeAllSessions(authOf(ctx), ctx.origin);
-    ctx.cookie.clear();
-    return result;
-  }),
+  revokeAll: selfServiceProcedure
+    .meta({ audits: writes('session.revoked_all') })
+    .mutation(({ ctx }) => {
+      const result = ctx.services.access.revokeAllSessions(authOf(ctx), ctx.origin);
+      ctx.cookie.clear();
+      return result;
+    }),
 });

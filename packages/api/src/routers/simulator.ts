@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '@flowgento/core';
 import * as field from '../schemas.ts';
-import { allow, authOf, router } from '../trpc.ts';
+import { allow, authOf, notAudited, router } from '../trpc.ts';
 
 export const simulatorRouter = router({
   /** The workspace's simulated numbers, for any member who may use the simulator. */
@@ -14,7 +14,12 @@ export const simulatorRouter = router({
   }),
 
   /** Plays a customer writing to one of this workspace's simulated numbers. */
-  customerMessage: allow('simulator.use')
+  customerMessage: allow(
+    'simulator.use',
+    notAudited(
+      'plays a customer on a simulated number; the message itself is the record',
+    ),
+  )
     .input(
       z.object({
         numberId: field.id,

@@ -5,7 +5,7 @@ import {
   SUPPORT_MIN_MINUTES,
 } from '@flowgento/access';
 import * as field from '../schemas.ts';
-import { allow, authOf, publicProcedure, router } from '../trpc.ts';
+import { allow, authOf, publicProcedure, router, writes } from '../trpc.ts';
 
 const optionalText = (max: number) =>
   z
@@ -18,7 +18,7 @@ const optionalText = (max: number) =>
 
 /** Time-boxed support access: an OWNER grants and revokes, support redeems. */
 export const supportRouter = router({
-  grant: allow('support.manage')
+  grant: allow('support.manage', writes('support.granted'))
     .input(
       z.object({
         name: z.string().trim().min(1, 'Name the support person').max(80),
@@ -51,7 +51,7 @@ export const supportRouter = router({
     ctx.services.access.support.listActive(authOf(ctx)),
   ),
 
-  revoke: allow('support.manage')
+  revoke: allow('support.manage', writes('support.revoked'))
     .input(z.object({ grantId: field.id }))
     .mutation(({ ctx, input }) => {
       const auth = authOf(ctx);
@@ -65,6 +65,7 @@ export const supportRouter = router({
    * member session this browser held ends, as at sign-in.
    */
   redeem: publicProcedure
+    .meta({ audits: writes('support.redeemed') })
     .input(z.object({ credential: z.string().trim().min(1).max(100) }))
     .mutation(({ ctx, input }) => {
       const session = ctx.services.access.support.redeem(input.credential, ctx.origin);

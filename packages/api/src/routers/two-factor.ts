@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { allow, authOf, router, selfServiceProcedure } from '../trpc.ts';
+import {
+  allow,
+  authOf,
+  notAudited,
+  router,
+  selfServiceProcedure,
+  writes,
+} from '../trpc.ts';
 
 const code = z.object({ code: z.string().trim().min(1, 'Type the code').max(40) });
 
@@ -13,21 +20,30 @@ export const twoFactorRouter = router({
     ctx.services.twoFactor.status(authOf(ctx)),
   ),
 
-  begin: selfServiceProcedure.mutation(({ ctx }) =>
-    ctx.services.twoFactor.begin(authOf(ctx)),
-  ),
+  begin: selfServiceProcedure
+    .meta({
+      audits: notAudited('draws a secret that does nothing until confirm turns it on'),
+    })
+    .mutation(({ ctx }) => ctx.services.twoFactor.begin(authOf(ctx))),
 
   /** Returns the recovery codes; they are shown this once. */
-  confirm: selfServiceProcedure.input(code).mutation(({ ctx, input }) => ({
-    recoveryCodes: ctx.services.twoFactor.confirm(authOf(ctx), input.code, ctx.origin),
-  })),
+  confirm: selfServiceProcedure
+    .meta({ audits: writes('two_factor.enabled') })
+    .input(code)
+    .mutation(({ ctx, input }) => ({
+      recoveryCodes: ctx.services.twoFactor.confirm(authOf(ctx), input.code, ctx.origin),
+    })),
 
-  disable: selfServiceProcedure.input(code).mutation(({ ctx, input }) => {
-    ctx.services.twoFactor.disable(authOf(ctx), input.code, ctx.origin);
-    return { ok: true };
-  }),
+  disable: selfServiceProcedure
+    .meta({ audits: writes('two_factor.disabled') })
+    .input(code)
+    .mutation(({ ctx, input }) => {
+      ctx.services.twoFactor.disable(authOf(ctx), input.code, ctx.origin);
+      return { ok: true };
+    }),
 
   regenerateRecoveryCodes: selfServiceProcedure
+    .meta({ audits: writes('two_factor.recovery_codes_replaced') })
     .input(code)
     .mutation(({ ctx, input }) => ({
       recoveryCodes: ctx.services.twoFactor.regenerateRecoveryCodes(
@@ -37,7 +53,10 @@ export const twoFactorRouter = router({
       ),
     })),
 
-  setRequired: allow('security.manage')
+  setRequired: allow(
+    'security.manage',
+    writes('workspace.two_factor_required', 'workspace.two_factor_optional'),
+  )
     .input(z.object({ required: z.boolean() }))
     .mutation(({ ctx, input }) => {
       ctx.services.twoFactor.setRequired(authOf(ctx), input.required, ctx.origin);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AppError } from '@flowgento/core';
 import * as field from '../schemas.ts';
 import { acting } from '../origin.ts';
-import { allow, authOf, router } from '../trpc.ts';
+import { allow, authOf, router, writes } from '../trpc.ts';
 
 const metaId = z
   .string()
@@ -15,7 +15,7 @@ export const whatsappRouter = router({
     ctx.services.numbers.list(authOf(ctx).scope),
   ),
 
-  save: allow('whatsapp.manage')
+  save: allow('whatsapp.manage', writes('whatsapp.settings_changed'))
     .input(
       z.object({
         numberId: field.id.optional(),
@@ -32,7 +32,10 @@ export const whatsappRouter = router({
       return ctx.services.numbers.save(acting(ctx, authOf(ctx)), settings, numberId);
     }),
 
-  connectSimulator: allow('whatsapp.manage').mutation(({ ctx }) => {
+  connectSimulator: allow(
+    'whatsapp.manage',
+    writes('whatsapp.settings_changed'),
+  ).mutation(({ ctx }) => {
     if (!ctx.services.simulator) {
       throw new AppError('PRECONDITION_FAILED', 'The Cloud API simulator is off', {
         reason: 'simulator_off',

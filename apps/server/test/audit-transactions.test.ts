@@ -1,0 +1,599 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fromBase32, totpCode, totpStep } from '@flowgento/access';
+import { procedureCatalog } from '@flowgento/api';
+import { hashPassword } from '@flowgento/crypto';
+import { workspaceScope } from '@flowgento/store';
+import { buildTextWebhook } from '@flowgento/whatsapp';
+import type { RunningAppliance } from '../src/server.ts';
+import {
+  ApiClient,
+  ApiError,
+  startTestAppliance,
+  tableDigests,
+  type TestAppliance,
+} from './harness.ts';
+import {
+  addWorkspaceWithMembers,
+  newWamid,
+  postSigned,
+  type CastMember,
+} from './flows.ts';
+
+/**
+ * The audit promise, held against every API call that changes something:
+ * a successful call writes exactly one entry of the kind it declares, with
+ * who, where from and which request; a failed call writes none of that kind
+ * and changes nothing; and when the entry cannot be written, the change is
+ * undone with it (the entry shares the change's transaction).
+ */
+
+let t: TestAppliance;
+const app = () => t.running;
+
+beforeAll(async () => {
+  // The simulator is on: `whatsapp.connectSimulator` needs it.
+  t = await startTestAppliance({});
+});
+afterAll(() => t.cleanup());
+
+interface Arranged {
+  client: ApiClient;
+  input?: unknown;
+  /** Who the entry must name as actor (a user id), if anyone. */
+  actorId?: string;
+  workspaceId: string | null;
+  /** A call of the same procedure that fails, or why there is none. */
+  failing: { client?: ApiClient; input?: unknown } | { none: string };
+}
+
+type Scenario = () => Promise<Arranged>;
+
+/** A new workspace with an OWNER, an ADMIN and an AGENT, each a signed-in client. */
+let worldCount = 0;
+function world() {
+  worldCount += 1;
+  const made = addWorkspaceWithMembers(app(), `Audit world ${worldCount}`, [
+    'OWNER',
+    'ADMIN',
+    'AGENT',
+  ]);
+  const [owner, admin, agent] = made.members.map(clientOf) as [Signed, Signed, Signed];
+  return { workspaceId: made.workspaceId, owner, admin, agent };
+}
+
+interface Signed {
+  client: ApiClient;
+  member: CastMember;
+}
+
+function clientOf(member: CastMember): Signed {
+  const client = new ApiClient(app);
+  client.cookie = member.cookie;
+  return { client, member };
+}
+
+/** A member who can sign in with a password (the cast members cannot). */
+async function memberWithPassword(workspaceId: string) {
+  const store = app().appliance.store;
+  const email = `signin-${randomUUID().slice(0, 8)}@audit.test`;
+  const password = 'a-long-password-1';
+  const passwordHash = await hashPassword(password);
+  const user = store.transaction(() => {
+    const created = store.users.create({ email, displayName: 'Sign In', passwordHash });
+    store.in(workspaceScope(workspaceId)).members.add(created.id, 'ADMIN');
+    return created;
+  });
+  return { email, password, userId: user.id };
+}
+
+/** Turns two-factor sign-in on for a signed-in client; returns the secret. */
+async function enableTwoFactor(client: ApiClient): Promise<Buffer> {
+  const { secret } = await client.mutate<{ secret: string }>('twoFactor.begin');
+  const key = fromBase32(secret);
+  await client.mutate('twoFactor.confirm', { code: codeFor(key) });
+  return key;
+}
+
+// A code is accepted once, and only if newer than the last one accepted:
+// each key's codes walk forward from the step before the current one.
+const nextStep = new Map<string, number>();
+function codeFor(key: Buffer): string {
+  const id = key.toString('hex');
+  const step = nextStep.get(id) ?? totpStep(Date.now()) - 1;
+  nextStep.set(id, step + 1);
+  return totpCode(key, step);
+}
+
+/** Gives the OWNER's workspace a number and one conversation; returns its id. */
+async function conversationIn(w: ReturnType<typeof world>): Promise<string> {
+  const suffix = String(worldCount).padStart(4, '0');
+  const number = {
+    phoneNumberId: `77100${suffix}`,
+    businessAccountId: `77200${suffix}`,
+    displayPhoneNumber: `+1 555 01${suffix}`,
+    accessToken: `token-${suffix}-0123456789`,
+    appSecret: `secret-${suffix}-0123456789`,
+    verifyToken: `verify-${suffix}`,
+  };
+  await w.owner.client.mutate('whatsapp.save', number);
+  const body = Buffer.from(
+    JSON.stringify(
+      buildTextWebhook({
+        phoneNumberId: number.phoneNumberId,
+        displayPhoneNumber: number.displayPhoneNumber,
+        waMessageId: newWamid(),
+        from: `1555${suffix}000`,
+        profileName: 'Carla Customer',
+        text: 'Where is my order?',
+      }),
+    ),
+  );
+  const reply = await postSigned(app(), body, number.appSecret);
+  expect(reply.status).toBe(200);
+  const [conversation] = app()
+    .appliance.store.in(workspaceScope(w.workspaceId))
+    .conversations.list();
+  return conversation!.id;
+}
+
+const MISSING_ID = '01890000-0000-7000-8000-000000000000';
+
+const scenarios: Record<string, Scenario> = {
+  'audit.verify': () => {
+    const w = world();
+    return Promise.resolve({
+      client: w.owner.client,
+      actorId: w.owner.member.userId,
+      workspaceId: w.workspaceId,
+      failing: {
+        none: 'a check of the chain always completes; a broken chain is its result',
+      },
+    });
+  },
+  'auth.acceptInvite': async () => {
+    const w = world();
+    const { code } = await w.owner.client.mutate<{ code: string }>('members.invite', {
+      role: 'AGENT',
+      email: null,
+    });
+    const who = { displayName: 'New Agent', email: `new-${code.slice(0, 6)}@audit.test` };
+    return {
+      client: new ApiClient(app),
+      input: { code, ...who, password: 'a-long-password-1' },
+      workspaceId: w.workspaceId,
+      failing: {
+        input: { code: 'NOT-A-REAL-CODE', ...who, password: 'a-long-password-1' },
+      },
+    };
+  },
+  'auth.login': async () => {
+    const w = world();
+    const who = await memberWithPassword(w.workspaceId);
+    return {
+      client: new ApiClient(app),
+      input: { email: who.email, password: who.password },
+      actorId: who.userId,
+      workspaceId: w.workspaceId,
+      failing: { input: { email: who.email, password: 'not-the-password' } },
+    };
+  },
+  'auth.loginSecondFactor': async () => {
+    const w = world();
+    const who = await memberWithPassword(w.workspaceId);
+    const first = new ApiClient(app);
+    await first.mutate('auth.login', { email: who.email, password: who.password });
+    const key = await enableTwoFactor(first);
+    const client = new ApiClient(app);
+    const step = await client.mutate<{ secondFactor: { challenge: string } }>(
+      'auth.login',
+      { email: who.email, password: who.password },
+    );
+    return {
+      client,
+      input: { challenge: step.secondFactor.challenge, code: codeFor(key) },
+      actorId: who.userId,
+      workspaceId: w.workspaceId,
+      failing: { input: { challenge: step.secondFactor.challenge, code: '000000' } },
+    };
+  },
+  'auth.logout': () => {
+    const w = world();
+    return Promise.resolve({
+      client: w.agent.client,
+      actorId: w.agent.member.userId,
+      workspaceId: w.workspaceId,
+      failing: { client: new ApiClient(app) },
+    });
+  },
+  'auth.setup': () =>
+    Promise.resolve({
+      client: new ApiClient(app),
+      workspaceId: null,
+      failing: { none: 'checked on a fresh appliance of its own, below' },
+    }),
+  'inbox.assign': async () => {
+    const w = world();
+    const conversationId = await conversationIn(w);
+    return {
+      client: w.admin.client,
+      input: { conversationId, assigneeId: w.agent.member.userId },
+      actorId: w.admin.member.userId,
+      workspaceId: w.workspaceId,
+      failing: { input: { conversationId: MISSING_ID, assigneeId: null } },
+    };
+  },
+  'inbox.take': async () => {
+    const w = world();
+    const conversationId = await conversationIn(w);
+    return {
+      client: w.agent.client,
+      input: { conversationId },
+      actorId: w.agent.member.userId,
+      workspaceId: w.workspaceId,
+      failing: { input: { conversationId: MISSING_ID } },
+    };
+  },
+  'inbox.release': async () => {
+    const w = world();
+    const conversationId = await conversationIn(w);
+    await w.agent.client.mutate('inbox.take', { conversationId });
+    return {
+      client: w.agent.client,
+      input: { conversationId },
+      actorId: w.agent.member.userId,
+      workspaceId: w.workspaceId,
+      failing: { input: { conversationId: MISSING_ID } },
+    };
+  },
+  'inbox.delete': async () => {
+    const w = world();
+    const conversationId = await conversationIn(w);
+    return {
+      client: w.owner.client,
+      input: { conversationId },
+      actorId: w.owner.member.userId,
+      workspaceId: w.workspaceId,
+      failing: { input: { conversationId: MISSING_ID } },
+    };
+  },
+  'members.invite': () => {
+    const w = world();
+    return Promise.resolve({
+      client: w.admin.client,
+      input: { role: 'AGENT', email: 'invitee@audit.test' },
+      actorId: w.admin.member.userId,
+      workspaceId: w.workspaceId,
+      failing: { input: { role: 'OWNER', email: null } },
+    });
+  },
+  'members.revokeInvite': async () => {
+    const w = world();
+    await w.owner.client.mutate('members.invite', { role: 'AGENT', email: null });
+    const [invite] = await w.owner.client.query<{ id: string }[]>(
+      'members.pendingInvites',
+    );
+    return {
+      client: w.owner.client,
+      input: { inviteId: invite!.id },
+      actorId: w.owner.member.userId,
+      workspaceId: w.workspaceId,
+      failing: { input: { inviteId: MISSING_ID } },
+    };
+  },
+  'members.setRole': () => {
+    const w = world();
+    return Promise.resolve({
+      client: w.owner.client,
+      input: { userId: w.agent.member.userId, role: 'ADMIN' },
+      actorId: w.owner.member.userId,
+      workspaceId: w.workspaceId,
+      failing: { input: { userId: MISSING_ID, role: 'ADMIN' } },
+    });
+  },
+  'members.remove': () => {
+    const w = world();
+    return Promise.resolve({
+      client: w.owner.client,
+      input: { userId: w.agent.member.userId },
+      actorId: w.owner.member.userId,
+      workspaceId: w.workspaceId,
+      failing: { input: { userId: MISSING_ID } },
+    });
+  },
+  'members.leave': () => {
+    const w = world();
+    return Promise.resolve({
+      client: w.agent.client,
+      actorId: w.agent.member.userId,
+      workspaceId: w.workspaceId,
+      // The only OWNER cannot leave the workspace without one.
+      failing: { client: w.owner.client },
+    });
+  },
+  'sessions.revoke': async () => {
+    const w = world();
+    const other = clientOf({ ...w.owner.member });
+    app().services.access.sessions.issue(w.owner.member.userId, w.workspaceId, {
+      ip: '127.0.0.1',
+      userAgent: 'another browser',
+    });
+    const sessions =
+      await other.client.query<{ id: string; current: boolean }[]>('sessions.list');
+    const target = sessions.find((s) => !s.current)!;
+    return {
+      client: w.owner.client,
+      input: { sessionId: target.id },
+      actorId: w.owner.member.userId,
+      workspaceId: w.workspaceId,
+      failing: { input: { sessionId: MISSING_ID } },
+    };
+  },
+  'sessions.revokeAll': () => {
+    const w = world();
+    return Promise.resolve({
+      client: w.owner.client,
+      actorId: w.owner.member.userId,
+      workspaceId: w.workspaceId,
+      failing: { client: new ApiClient(app) },
+    });
+  },
+  'support.grant': () => {
+    const w = world();
+    return Promise.resolve({
+      client: w.owner.client,
+      input: { name: 'Sam Support', email: '', reason: 'ticket 42', durationMinutes: 60 },
+      actorId: w.owner.member.userId,
+      workspaceId: w.workspaceId,
+      failing: { client: w.admin.client },
+    });
+  },
+  'support.redeem': async () => {
+    const w = world();
+    const { credential } = await w.owner.client.mutate<{ credential: string }>(
+      'support.grant',
+      { name: 'Sam Support', email: '', reason: '', durationMinutes: 60 },
+    );
+    return {
+      client: new ApiClient(app),
+      input: { credential },
+      actorId: w.owner.member.userId,
+      workspaceId: w.workspaceId,
+      failing: { input: { credential: 'not-a-credential' } },
+    };
+  },
+  'support.revoke': async () => {
+    const w = world();
+    const { grant } = await w.owner.client.mutate<{ grant: { id: string } }>(
+      'support.grant',
+      { name: 'Sam Support', email: '', reason: '', durationMinutes: 60 },
+    );
+    return {
+      client: w.owner.client,
+      input: { grantId: grant.id },
+      actorId: w.owner.member.userId,
+      workspaceId: w.workspaceId,
+      failing: { input: { grantId: MISSING_ID } },
+    };
+  },
+  'twoFactor.confirm': async () => {
+    const w = world();
+    const { secret } = await w.admin.client.mutate<{ secret: string }>('twoFactor.begin');
+    return {
+      client: w.admin.client,
+      input: { code: codeFor(fromBase32(secret)) },
+      actorId: w.admin.member.userId,
+      workspaceId: w.workspaceId,
+      failing: { input: { code: '000000' } },
+    };
+  },
+  'twoFactor.disable': async () => {
+    const w = world();
+    const key = await enableTwoFactor(w.admin.client);
+    return {
+      client: w.admin.client,
+      input: { code: codeFor(key) },
+      actorId: w.admin.member.userId,
+      workspaceId: w.workspaceId,
+      failing: { input: { code: '000000' } },
+    };
+  },
+  'twoFactor.regenerateRecoveryCodes': async () => {
+    const w = world();
+    const key = await enableTwoFactor(w.admin.client);
+    return {
+      client: w.admin.client,
+      input: { code: codeFor(key) },
+      actorId: w.admin.member.userId,
+      workspaceId: w.workspaceId,
+      failing: { input: { code: '000000' } },
+    };
+  },
+  'twoFactor.setRequired': async () => {
+    const w = world();
+    await enableTwoFactor(w.owner.client);
+    return {
+      client: w.owner.client,
+      input: { required: true },
+      actorId: w.owner.member.userId,
+      workspaceId: w.workspaceId,
+      failing: { client: w.admin.client },
+    };
+  },
+  'whatsapp.save': () => {
+    const w = world();
+    const number = {
+      phoneNumberId: '881000000001',
+      businessAccountId: '882000000001',
+      displayPhoneNumber: '+1 555 0188',
+      accessToken: 'token-save-0123456789',
+      appSecret: 'secret-save-0123456789',
+      verifyToken: 'verify-save',
+    };
+    return Promise.resolve({
+      client: w.owner.client,
+      input: number,
+      actorId: w.owner.member.userId,
+      workspaceId: w.workspaceId,
+      failing: { input: { ...number, numberId: MISSING_ID } },
+    });
+  },
+  'whatsapp.connectSimulator': () => {
+    const w = world();
+    return Promise.resolve({
+      client: w.admin.client,
+      actorId: w.admin.member.userId,
+      workspaceId: w.workspaceId,
+      failing: { client: w.agent.client },
+    });
+  },
+};
+
+const audited = procedureCatalog().flatMap((p) =>
+  p.type === 'mutation' && p.audits && 'writes' in p.audits
+    ? [{ path: p.path, writes: p.audits.writes }]
+    : [],
+);
+
+const lastSeq = (running: RunningAppliance) =>
+  (running.appliance.store.db.prepare('SELECT max(seq) FROM audit_log').pluck().get() as
+    number | null) ?? 0;
+
+function entriesAfter(running: RunningAppliance, seq: number) {
+  return running.appliance.store.db
+    .prepare(
+      `SELECT action, outcome, workspace_id AS workspaceId, actor_id AS actorId, ip,
+         user_agent AS userAgent, request_id AS requestId
+       FROM audit_log WHERE seq > ? ORDER BY seq`,
+    )
+    .all(seq) as {
+    action: string;
+    outcome: string;
+    workspaceId: string | null;
+    actorId: string | null;
+    ip: string | null;
+    userAgent: string | null;
+    requestId: string | null;
+  }[];
+}
+
+/** Makes every audit write on the appliance's connection fail, for a moment. */
+function blockAuditWrites(running: RunningAppliance): () => void {
+  const db = running.appliance.store.db;
+  db.exec(`CREATE TEMP TRIGGER block_audit BEFORE INSERT ON main.audit_log
+    BEGIN SELECT RAISE(ABORT, 'audit log unavailable'); END;`);
+  return () => db.exec('DROP TRIGGER temp.block_audit');
+}
+
+function call(client: ApiClient, path: string, input: unknown) {
+  return client.mutate(path, input);
+}
+
+async function checkScenario(
+  running: RunningAppliance,
+  path: string,
+  writes: readonly string[],
+  arranged: Arranged,
+) {
+  const { client, input, failing } = arranged;
+  const refusals = new Set([
+    'access.denied',
+    'auth.login.failed',
+    'two_factor.code_rejected',
+  ]);
+
+  // What any attempt may count, before its outcome is known: failed sign-ins,
+  // and guesses at a sign-in challenge (counted in their own transaction on
+  // purpose, so no failure can give a guess back).
+  const counters = ['login_throttle', 'login_challenges'];
+
+  // 1. A failed call: none of the declared entries, and no change but a refusal's record.
+  if (!('none' in failing)) {
+    const before = lastSeq(running);
+    const digests = tableDigests(running, ['audit_log', ...counters]);
+    const error = await call(failing.client ?? client, path, failing.input ?? input).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error, `${path} should fail with the failing call`).toBeInstanceOf(ApiError);
+    const written = entriesAfter(running, before);
+    expect(written.filter((e) => writes.includes(e.action))).toEqual([]);
+    for (const entry of written) {
+      expect(refusals.has(entry.action), entry.action).toBe(true);
+      expect(entry.outcome).toBe('failure');
+    }
+    expect(tableDigests(running, ['audit_log', ...counters])).toEqual(digests);
+  }
+
+  // 2. The entry cannot be written: the call fails and nothing changes at all.
+  const before = lastSeq(running);
+  const digests = tableDigests(running, counters);
+  const unblock = blockAuditWrites(running);
+  let blocked: unknown;
+  try {
+    blocked = await call(client, path, input).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+  } finally {
+    unblock();
+  }
+  expect(blocked, `${path} must not succeed without its audit entry`).toBeInstanceOf(
+    ApiError,
+  );
+  expect((blocked as ApiError).code).toBe('INTERNAL_SERVER_ERROR');
+  expect((blocked as ApiError).message).not.toMatch(/audit|sqlite|at .*\.ts/i);
+  expect(lastSeq(running)).toBe(before);
+  const after = tableDigests(running, counters);
+  const changed = Object.keys(digests).filter((table) => digests[table] !== after[table]);
+  expect(changed, 'tables changed by a call whose entry failed').toEqual([]);
+
+  // 3. The call succeeds: exactly one entry, of a declared kind, fully attributed.
+  await call(client, path, input);
+  const written = entriesAfter(running, before);
+  expect(written.map((e) => e.action)).toHaveLength(1);
+  const entry = written[0]!;
+  expect(writes).toContain(entry.action);
+  expect(entry.outcome).toBe('success');
+  expect(entry.workspaceId).toBe(arranged.workspaceId ?? entry.workspaceId);
+  if (arranged.actorId) expect(entry.actorId).toBe(arranged.actorId);
+  expect(entry.ip).toBe('127.0.0.1');
+  expect(entry.userAgent).toBe('flowgento-test/1.0');
+  expect(entry.requestId).toMatch(/^[0-9a-f]{16}$/);
+  expect(entry.requestId).toBe(client.lastRequestId);
+}
+
+describe('every audited API call, in one transaction with its entry', () => {
+  it('has a scenario for each mutation that declares entries', () => {
+    expect(Object.keys(scenarios).sort()).toEqual(audited.map((p) => p.path).sort());
+  });
+
+  it.each(audited.filter((p) => p.path !== 'auth.setup'))(
+    '$path writes exactly one of its entries, none when it fails, and nothing without one',
+    async ({ path, writes }) => {
+      const arranged = await scenarios[path]!();
+      await checkScenario(app(), path, writes, arranged);
+    },
+  );
+
+  it('auth.setup, on a fresh appliance, does the same', async () => {
+    const fresh = await startTestAppliance({ FLOWGENTO_SIMULATOR: 'off' });
+    try {
+      const input = {
+        setupCode: fresh.running.setupCode,
+        workspaceName: 'Setup Co',
+        displayName: 'Olivia Owner',
+        email: 'owner@setup.test',
+        password: 'owner-password-1',
+      };
+      await checkScenario(fresh.running, 'auth.setup', ['workspace.created'], {
+        client: new ApiClient(() => fresh.running),
+        input,
+        workspaceId: null,
+        failing: { input: { ...input, setupCode: 'WRONG-CODE-0000' } },
+      });
+    } finally {
+      await fresh.cleanup();
+    }
+  });
+});
