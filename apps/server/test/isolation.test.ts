@@ -185,6 +185,7 @@ describe('tenant isolation under random calls', () => {
     const crossWrites: string[] = [];
     const wrongDecisions: string[] = [];
     let aimedAtOthers = 0;
+    let withInput = 0;
     let allowed = 0;
     let now = snapshot(app, worlds);
     const changes = app.appliance.store.db.prepare('SELECT total_changes()').pluck();
@@ -209,6 +210,7 @@ describe('tenant isolation under random calls', () => {
       const input = procedure.schema
         ? valueFor('input', procedure.schema, { random, pick, marker, now })
         : undefined;
+      if (input !== undefined) withInput += 1;
       const label = `#${call} ${procedure.path} by ${caller?.label ?? 'anonymous'} with ${JSON.stringify(input)}`;
       if (foreignTokens(JSON.stringify(input) ?? '', now, own).length > 0) {
         aimedAtOthers += 1;
@@ -252,8 +254,9 @@ describe('tenant isolation under random calls', () => {
     expect(wrongDecisions.slice(0, 5)).toEqual([]);
     expect(leaks.slice(0, 5)).toEqual([]);
     expect(crossWrites.slice(0, 5)).toEqual([]);
-    // The draw really aimed at other workspaces, and enough calls got through.
-    expect(aimedAtOthers).toBeGreaterThan(CALLS / 4);
+    // The draw really aimed at other workspaces (a call without input cannot),
+    // and enough calls got through.
+    expect(aimedAtOthers).toBeGreaterThan(withInput / 3);
     expect(allowed).toBeGreaterThan(CALLS / 10);
   }, 120_000);
 });
