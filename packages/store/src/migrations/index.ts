@@ -6,6 +6,7 @@ import { keyRing } from './005-key-ring.ts';
 import { twoFactor } from './006-two-factor.ts';
 import { supportAccess } from './007-support-access.ts';
 import { auditChain } from './008-audit-chain.ts';
+import { auditFilters } from './010-audit-filters.ts';
 
 export interface Migration {
   version: number;
@@ -27,6 +28,7 @@ export const migrations: readonly Migration[] = [
   twoFactor,
   supportAccess,
   auditChain,
+  auditFilters,
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;
