@@ -32,6 +32,7 @@ export const AUDIT_ACTIONS = [
   'support.revoked',
   'support.expired',
   'support.signed_out',
+  'audit.exported',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -8,6 +8,7 @@ import {
   type WorkspaceScope,
 } from '@flowgento/store';
 import type { AuditAction } from './actions.ts';
+import { AuditQuery, type AuditFilters, type AuditRecord } from './audit-query.ts';
 
 /** User agents are attacker-controlled text; keep enough to identify a device. */
 const USER_AGENT_LIMIT = 512;
@@ -56,10 +57,6 @@ export interface AuditEntry {
   ip: string | null;
   userAgent: string | null;
   details: Record<string, unknown>;
-}
-
-interface AuditRow extends Omit<AuditEntry, 'details'> {
-  detailsJson: string;
 }
 
 /**
@@ -194,27 +191,21 @@ export class AuditLog {
     };
   }
 
-  /** Newest first, in pages keyed by sequence number. */
+  /**
+   * One workspace's entries narrowed by `filters`, newest first, in pages
+   * that continue before the last entry shown (`beforeSeq`).
+   */
   list(
     scope: WorkspaceScope,
-    options: { limit: number; beforeSeq?: number },
-  ): AuditEntry[] {
-    const rows = this.store
-      .statement(
-        `SELECT seq, at, actor_type AS actorType, actor_id AS actorId,
-           actor_label AS actorLabel, action, outcome, target_type AS targetType,
-           target_id AS targetId, ip, user_agent AS userAgent, details_json AS detailsJson
-         FROM audit_log WHERE workspace_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
-      )
-      .all(
-        scope.workspaceId,
-        options.beforeSeq ?? Number.MAX_SAFE_INTEGER,
-        options.limit,
-      ) as AuditRow[];
-    return rows.map(({ detailsJson, ...row }) => ({
-      ...row,
-      details: JSON.parse(detailsJson) as Record<string, unknown>,
-    }));
+    options: AuditFilters & { limit: number; beforeSeq?: number | undefined },
+  ): AuditRecord[] {
+    const { limit, beforeSeq, ...filters } = options;
+    return new AuditQuery(this.store).list({ scope }, filters, { limit, beforeSeq });
+  }
+
+  /** How many of one workspace's entries match `filters`. */
+  count(scope: WorkspaceScope, filters: AuditFilters): number {
+    return new AuditQuery(this.store).count({ scope }, filters);
   }
 }
 
