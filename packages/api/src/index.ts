@@ -3,3 +3,4 @@ export * from './router.ts';
 export * from './errors.ts';
 export { createCallerFactory, type ProcedureMeta, type Requirement } from './trpc.ts';
 export * from './catalog.ts';
+export * from './audit-filters.ts';
