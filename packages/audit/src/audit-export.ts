@@ -193,16 +193,21 @@ export class AuditExportRun {
 
   /**
    * Streams the export into `destination` and writes its audit entry: success
-   * once everything was handed over, failure if the destination closed early
-   * (a download cancelled) or reading failed midway.
+   * once everything was handed over (and `complete`, such as moving a file
+   * into place, succeeded), failure if the destination closed early (a
+   * download cancelled) or reading or completing failed.
    */
   async streamTo(
     destination: Writable,
-    onProgress?: (rows: number) => void,
+    options: {
+      onProgress?: (rows: number) => void;
+      complete?: () => void | Promise<void>;
+    } = {},
   ): Promise<void> {
-    this.onProgress = onProgress;
+    this.onProgress = options.onProgress;
     try {
       await pipeline(Readable.from(this.text(), { objectMode: false }), destination);
+      await options.complete?.();
     } catch (error) {
       this.finish('failure');
       throw error;
@@ -211,7 +216,7 @@ export class AuditExportRun {
   }
 
   /** Writes the export's one `audit.exported` entry; later calls do nothing. */
-  finish(outcome: 'success' | 'failure'): void {
+  private finish(outcome: 'success' | 'failure'): void {
     if (this.finished) return;
     this.finished = true;
     const { format, filters } = this.request;

@@ -2,6 +2,7 @@ import { AuditLog } from '@flowgento/audit';
 import { openAppliance } from '../appliance.ts';
 import type { Command, CommandGroup } from './commands.ts';
 import { cliContext } from './context.ts';
+import { exportCommand } from './audit-export.ts';
 import { say } from './output.ts';
 
 const verify: Command = {
@@ -32,6 +33,6 @@ const verify: Command = {
 };
 
 export const audit: CommandGroup = {
-  summary: 'Check the audit log',
-  subcommands: { verify },
+  summary: 'Check or export the audit log',
+  subcommands: { verify, export: exportCommand },
 };
