@@ -10,6 +10,9 @@ import {
 import type { AuditAction } from './actions.ts';
 import { AuditQuery, type AuditFilters, type AuditRecord } from './audit-query.ts';
 
+/** Where the audit page stops counting the entries that match its filters. */
+export const COUNT_LIMIT = 10_000;
+
 /** User agents are attacker-controlled text; keep enough to identify a device. */
 const USER_AGENT_LIMIT = 512;
 
@@ -203,9 +206,21 @@ export class AuditLog {
     return new AuditQuery(this.store).list({ scope }, filters, { limit, beforeSeq });
   }
 
-  /** How many of one workspace's entries match `filters`. */
-  count(scope: WorkspaceScope, filters: AuditFilters): number {
-    return new AuditQuery(this.store).count({ scope }, filters);
+  /**
+   * How many of one workspace's entries match `filters`, counted up to
+   * COUNT_LIMIT: past that, "more than" says enough and costs no walk
+   * through a range of millions.
+   */
+  count(scope: WorkspaceScope, filters: AuditFilters): { count: number; exact: boolean } {
+    const count = new AuditQuery(this.store).count(
+      { scope },
+      filters,
+      {},
+      COUNT_LIMIT + 1,
+    );
+    return count > COUNT_LIMIT
+      ? { count: COUNT_LIMIT, exact: false }
+      : { count, exact: true };
   }
 }
 

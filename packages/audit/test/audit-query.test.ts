@@ -119,7 +119,8 @@ describe('audit filters', () => {
     expect(actions({ actor: 'bob', action: 'workspace.created' })).toEqual([]);
   });
 
-  it('count what the pages hold', () => {
+  it('count what the pages hold, or stop at a limit', () => {
+    expect(query.count({ scope: A }, {}, {}, 2)).toBe(2);
     for (const filters of [{}, { actor: 'acme' }, { targetType: 'member' }] as const) {
       expect(query.count({ scope: A }, filters)).toBe(
         allPages({ scope: A }, filters).length,

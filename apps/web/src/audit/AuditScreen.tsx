@@ -57,7 +57,7 @@ export function AuditScreen({ me }: { me: Me }) {
       />
       <div className="row space-between wrap audit-summary">
         <p className="muted" data-testid="audit-count">
-          {count.data !== undefined && countText(count.data, filtered(filters))}
+          {count.data && countText(count.data, filtered(filters))}
         </p>
         {canManage && <ExportLinks filters={filters} />}
       </div>
@@ -96,9 +96,14 @@ function filtered(filters: AuditFilters): boolean {
   return Object.values(filters).some((value) => value !== undefined);
 }
 
-function countText(count: number, filtered: boolean): string {
-  const entries = `${count.toLocaleString()} ${count === 1 ? 'entry' : 'entries'}`;
-  return filtered ? `${entries} match these filters` : entries;
+function countText(
+  { count, exact }: { count: number; exact: boolean },
+  filtered: boolean,
+): string {
+  const number = exact ? count.toLocaleString() : `More than ${count.toLocaleString()}`;
+  const entries = `${number} ${count === 1 && exact ? 'entry' : 'entries'}`;
+  if (!filtered) return entries;
+  return `${entries} ${count === 1 && exact ? 'matches' : 'match'} these filters`;
 }
 
 /** Downloads of every entry that matches the filters, not only the pages loaded. */
