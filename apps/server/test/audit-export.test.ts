@@ -2,6 +2,7 @@ import { request } from 'node:https';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditAction, AuditActor, AuditRecord } from '@flowgento/audit';
+import { workspaceScope } from '@flowgento/store';
 import { parseCsvExport } from '../../../packages/audit/test/csv-parse.ts';
 import {
   ApiClient,
@@ -326,6 +327,18 @@ describe('the audit export refuses', () => {
       });
     },
   );
+
+  it('an OWNER who still owes the workspace a second factor', async () => {
+    const settings = t.running.appliance.store.in(workspaceScope(workspaceId)).settings;
+    settings.setRequireTwoFactor(true);
+    try {
+      const reply = await download(exportPath('csv'));
+      expect(reply.status).toBe(412);
+      expect(JSON.parse(reply.body).error.reason).toBe('two_factor_required');
+    } finally {
+      settings.setRequireTwoFactor(false);
+    }
+  });
 
   it('anyone not signed in, another origin, and any method but GET', async () => {
     const anonymous = await httpsRequest(t.running, 'GET', exportPath('csv'));
