@@ -253,7 +253,9 @@ describe('tenant isolation under random calls', () => {
     expect(leaks.slice(0, 5)).toEqual([]);
     expect(crossWrites.slice(0, 5)).toEqual([]);
     // The draw really aimed at other workspaces, and enough calls got through.
-    expect(aimedAtOthers).toBeGreaterThan(CALLS / 4);
+    // More than a fifth: a growing share of procedures takes no id at all
+    // (audit.actions, audit.status), and one drawn id in ten is made up.
+    expect(aimedAtOthers).toBeGreaterThan(CALLS / 5);
     expect(allowed).toBeGreaterThan(CALLS / 10);
   }, 120_000);
 });
