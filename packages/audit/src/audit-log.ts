@@ -8,10 +8,12 @@ import {
   type WorkspaceScope,
 } from '@flowgento/store';
 import type { AuditAction } from './actions.ts';
-import { AuditQuery, type AuditFilters, type AuditRecord } from './audit-query.ts';
-
-/** Where the audit page stops counting the entries that match its filters. */
-export const COUNT_LIMIT = 10_000;
+import {
+  AuditQuery,
+  COUNT_LIMIT,
+  type AuditFilters,
+  type AuditRecord,
+} from './audit-query.ts';
 
 /** User agents are attacker-controlled text; keep enough to identify a device. */
 const USER_AGENT_LIMIT = 512;

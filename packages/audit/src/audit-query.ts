@@ -53,6 +53,9 @@ export interface AuditBounds {
   upToSeq?: number | undefined;
 }
 
+/** Where the audit page stops counting the entries that match its filters. */
+export const COUNT_LIMIT = 10_000;
+
 /** Member ids are UUIDs; an actor filter of that shape names one member. */
 const MEMBER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
