@@ -106,7 +106,12 @@ describe('support access, end to end in Chromium', () => {
     await sam.getByText('Arjun Agent').waitFor();
     expect(await sam.getByTestId('invite-create').count()).toBe(0);
     await sam.getByTestId('nav-audit').click();
-    await sam.getByText('support.granted').first().waitFor();
+    // In the table: the action filter lists every action too.
+    await sam.getByTestId('audit-table').getByText('support.granted').first().waitFor();
+    // Reading the log is all support may do with it: no check, no export.
+    await sam.getByTestId('chain-status').waitFor();
+    expect(await sam.getByTestId('verify-chain').count()).toBe(0);
+    expect(await sam.getByTestId('audit-export-csv').count()).toBe(0);
     await sam.screenshot({ path: SCREENSHOT });
 
     // The link worked once: opened again, it is refused.

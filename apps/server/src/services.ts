@@ -1,6 +1,6 @@
 import type { Clock, Logger } from '@flowgento/core';
 import { AccessService, LoginThrottle, TwoFactorService } from '@flowgento/access';
-import { AuditLog } from '@flowgento/audit';
+import { AuditExports, AuditLog } from '@flowgento/audit';
 import {
   ConversationService,
   LiveEvents,
@@ -17,6 +17,8 @@ import type { ApplianceConfig } from './config.ts';
 
 export interface Services extends ApiServices {
   intake: WebhookIntake;
+  /** Audit exports are downloads (`http/audit-export.ts`), not procedures. */
+  auditExports: AuditExports;
 }
 
 /**
@@ -71,6 +73,7 @@ export function buildServices(input: {
     access,
     twoFactor,
     audit,
+    auditExports: new AuditExports(store, audit),
     events,
     intake,
     numbers,

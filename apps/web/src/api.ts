@@ -7,10 +7,11 @@ import {
   TRPCClientError,
 } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
-import type { inferRouterOutputs } from '@trpc/server';
+import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 // Types only: the web app must never bundle server code.
 import type { AppRouter, Requirement } from '@flowgento/api';
 
+export type Inputs = inferRouterInputs<AppRouter>;
 export type Outputs = inferRouterOutputs<AppRouter>;
 export type Me = NonNullable<Outputs['auth']['me']>;
 /** A member's role; the caller's own may also be SUPPORT (`Me['role']`). */

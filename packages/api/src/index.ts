@@ -8,3 +8,4 @@ export {
   type Requirement,
 } from './trpc.ts';
 export * from './catalog.ts';
+export * from './audit-filters.ts';

@@ -35,6 +35,7 @@ export const AUDIT_ACTIONS = [
   'audit.retention_changed',
   'audit.pruned',
   'backup.restored',
+  'audit.exported',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -11,6 +11,12 @@ import {
   type WorkspaceScope,
 } from '@flowgento/store';
 import type { AuditAction } from './actions.ts';
+import {
+  AuditQuery,
+  COUNT_LIMIT,
+  type AuditFilters,
+  type AuditRecord,
+} from './audit-query.ts';
 import { verifyChain, type AuditChainReport } from './chain-verify.ts';
 import { verifyChainInParallel, type ChainSource } from './parallel-verify.ts';
 
@@ -54,11 +60,9 @@ export interface AuditEntry {
   targetId: string | null;
   ip: string | null;
   userAgent: string | null;
+  /** The HTTP request that caused it (its `X-Request-Id`), if one did. */
+  requestId: string | null;
   details: Record<string, unknown>;
-}
-
-interface AuditRow extends Omit<AuditEntry, 'details'> {
-  detailsJson: string;
 }
 
 /**
@@ -211,26 +215,32 @@ export class AuditLog {
     };
   }
 
-  /** Newest first, in pages keyed by sequence number. */
+  /**
+   * One workspace's entries narrowed by `filters`, newest first, in pages
+   * that continue before the last entry shown (`beforeSeq`).
+   */
   list(
     scope: WorkspaceScope,
-    options: { limit: number; beforeSeq?: number },
-  ): AuditEntry[] {
-    const rows = this.store
-      .statement(
-        `SELECT seq, at, actor_type AS actorType, actor_id AS actorId,
-           actor_label AS actorLabel, action, outcome, target_type AS targetType,
-           target_id AS targetId, ip, user_agent AS userAgent, details_json AS detailsJson
-         FROM audit_log WHERE workspace_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
-      )
-      .all(
-        scope.workspaceId,
-        options.beforeSeq ?? Number.MAX_SAFE_INTEGER,
-        options.limit,
-      ) as AuditRow[];
-    return rows.map(({ detailsJson, ...row }) => ({
-      ...row,
-      details: JSON.parse(detailsJson) as Record<string, unknown>,
-    }));
+    options: AuditFilters & { limit: number; beforeSeq?: number | undefined },
+  ): AuditRecord[] {
+    const { limit, beforeSeq, ...filters } = options;
+    return new AuditQuery(this.store).list({ scope }, filters, { limit, beforeSeq });
+  }
+
+  /**
+   * How many of one workspace's entries match `filters`, counted up to
+   * COUNT_LIMIT: past that, "more than" says enough and costs no walk
+   * through a range of millions.
+   */
+  count(scope: WorkspaceScope, filters: AuditFilters): { count: number; exact: boolean } {
+    const count = new AuditQuery(this.store).count(
+      { scope },
+      filters,
+      {},
+      COUNT_LIMIT + 1,
+    );
+    return count > COUNT_LIMIT
+      ? { count: COUNT_LIMIT, exact: false }
+      : { count, exact: true };
   }
 }

@@ -275,6 +275,13 @@ export const AUDIT_EVENTS: Readonly<Record<AuditAction, AuditEventSpec>> = {
     target: null,
     details: 'entries, olderThan, retentionMonths',
   },
+  'audit.exported': {
+    area: 'Audit log',
+    when: 'entries were exported (page download or CLI), written when the export ends, with how it ended',
+    scope: 'workspace',
+    target: null,
+    details: 'format, rows, filters',
+  },
   'backup.restored': {
     area: 'Keys, backup and restore',
     when: 'this database was restored from a backup (written into the restored log)',

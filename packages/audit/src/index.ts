@@ -4,3 +4,5 @@ export * from './chain-verify.ts';
 export * from './retention.ts';
 export * from './catalogue.ts';
 export * from './parallel-verify.ts';
+export * from './audit-query.ts';
+export * from './audit-export.ts';

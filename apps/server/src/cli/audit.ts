@@ -11,6 +11,7 @@ import { openAppliance } from '../appliance.ts';
 import { dataPaths } from '../appliance-state.ts';
 import type { Command, CommandGroup } from './commands.ts';
 import { cliContext } from './context.ts';
+import { exportCommand } from './audit-export.ts';
 import { say } from './output.ts';
 
 const CLI = {
@@ -121,6 +122,6 @@ const prune: Command = {
 };
 
 export const audit: CommandGroup = {
-  summary: 'Check the audit log, and set how long it is kept',
-  subcommands: { verify, retention, prune },
+  summary: 'Check, export and keep the audit log',
+  subcommands: { verify, export: exportCommand, retention, prune },
 };

@@ -31,11 +31,13 @@ function usage(): string {
 }
 
 function commandHelp(name: string, command: Command): string {
-  const own = Object.entries(command.options).map(
+  const flags = Object.entries(command.options).map(
     ([flag, spec]) =>
-      `  --${flag}${spec.type === 'string' ? ' <value>' : ''}`.padEnd(22) +
-      ` ${spec.help}`,
+      [`  --${flag}${spec.type === 'string' ? ' <value>' : ''}`, spec.help] as const,
   );
+  // The help texts line up after the longest flag.
+  const width = Math.max(22, ...flags.map(([flag]) => flag.length));
+  const own = flags.map(([flag, help]) => `${flag.padEnd(width)} ${help}`);
   return [
     `Usage: flowgento ${name} [options]`,
     '',

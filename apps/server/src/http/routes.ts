@@ -8,6 +8,7 @@ import { serveStatic } from './static.ts';
 import { handleTrpc, REQUEST_HEADER } from './trpc.ts';
 import { fromAnotherOrigin } from './same-origin.ts';
 import { handleWebhookDelivery, handleWebhookHandshake } from './webhook.ts';
+import { AUDIT_EXPORT_PATH, handleAuditExport } from './audit-export.ts';
 
 export interface RouteDeps {
   services: Services;
@@ -76,6 +77,14 @@ export function createRequestHandler(deps: RouteDeps) {
           requestId,
         };
         return handleTrpc(req, res, url, services, origin, logger);
+      }
+      if (path === AUDIT_EXPORT_PATH) {
+        const origin = {
+          ip,
+          userAgent: headerText(req.headers['user-agent']),
+          requestId,
+        };
+        return handleAuditExport(req, res, url, method, services, origin, logger);
       }
       if (path === '/ca.crt') {
         res.writeHead(200, {

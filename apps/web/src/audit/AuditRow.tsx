@@ -8,7 +8,12 @@ export function AuditRow({ entry }: { entry: Entry }) {
   const details = Object.entries(entry.details);
   return (
     <tr data-testid="audit-row">
-      <td className="nowrap">{fullTime(entry.at)}</td>
+      <td
+        className="nowrap"
+        title={entry.requestId ? `Request ${entry.requestId}` : undefined}
+      >
+        {fullTime(entry.at)}
+      </td>
       <td>
         {actor}
         {entry.actorType !== 'user' && (

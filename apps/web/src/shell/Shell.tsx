@@ -39,7 +39,7 @@ function screen(me: Me, route: SignedInRoute) {
     case 'whatsapp':
       return can(me, 'whatsapp.read') ? <WhatsAppScreen me={me} /> : <NotAllowed />;
     case 'audit':
-      return can(me, 'audit.read') ? <AuditScreen /> : <NotAllowed />;
+      return can(me, 'audit.read') ? <AuditScreen me={me} /> : <NotAllowed />;
     case 'sessions':
       return me.support ? <NotAllowed /> : <SessionsScreen me={me} />;
     case 'support-access':

@@ -1,16 +1,21 @@
-import { z } from 'zod';
 import { actorOf } from '@flowgento/access';
+import { AUDIT_ACTIONS } from '@flowgento/audit';
+import { auditFilterInput, auditListInput } from '../audit-filters.ts';
 import { allow, authOf, router, writes } from '../trpc.ts';
 
 export const auditRouter = router({
+  /** This workspace's entries, newest first, narrowed by the page's filters. */
   list: allow('audit.read')
-    .input(
-      z.object({
-        limit: z.number().int().min(1).max(200).default(50),
-        beforeSeq: z.number().int().positive().optional(),
-      }),
-    )
+    .input(auditListInput)
     .query(({ ctx, input }) => ctx.services.audit.list(authOf(ctx).scope, input)),
+
+  /** How many of this workspace's entries the filters match. */
+  count: allow('audit.read')
+    .input(auditFilterInput)
+    .query(({ ctx, input }) => ctx.services.audit.count(authOf(ctx).scope, input)),
+
+  /** Every action the log can hold, for the page's action filter. */
+  actions: allow('audit.read').query(() => [...AUDIT_ACTIONS]),
 
   /** The newest check of the hash chain (by anyone, CLI included), if any. */
   status: allow('audit.read').query(({ ctx }) => ctx.services.audit.lastVerification()),

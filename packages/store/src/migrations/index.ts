@@ -7,6 +7,7 @@ import { twoFactor } from './006-two-factor.ts';
 import { supportAccess } from './007-support-access.ts';
 import { auditChain } from './008-audit-chain.ts';
 import { auditRetention } from './009-audit-retention.ts';
+import { auditFilters } from './010-audit-filters.ts';
 
 export interface Migration {
   version: number;
@@ -29,6 +30,7 @@ export const migrations: readonly Migration[] = [
   supportAccess,
   auditChain,
   auditRetention,
+  auditFilters,
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

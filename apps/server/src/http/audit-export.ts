@@ -1,0 +1,107 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { actorOf, roleAllows } from '@flowgento/access';
+import { auditExportInput, describeZodIssues } from '@flowgento/api';
+import type { Logger, RequestOrigin } from '@flowgento/core';
+import type { Services } from '../services.ts';
+import { readCookie, sessionCookie } from './cookies.ts';
+import { sendJson, sendText } from './headers.ts';
+import { fromAnotherOrigin } from './same-origin.ts';
+
+export const AUDIT_EXPORT_PATH = '/api/audit/export';
+
+/** How refusals of the export name it, in the log and in `access.denied`. */
+const EXPORT_NAME = 'audit.export';
+
+/**
+ * `GET /api/audit/export?format=csv|jsonl&…filters`: the workspace's audit
+ * entries as a download. It is a plain link rather than a tRPC call so that
+ * the browser streams the file to disk; the checks `enforce` makes for a
+ * procedure requiring `audit.manage` are made here, refusals audited alike.
+ * Like `/trpc`, it answers no other origin and sends no CORS header.
+ */
+export async function handleAuditExport(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  method: string,
+  services: Services,
+  origin: RequestOrigin,
+  logger: Logger,
+): Promise<void> {
+  const refuse = (status: number, code: string, message: string, reason: string) => {
+    logger.info({ path: EXPORT_NAME, code, reason, ip: origin.ip }, 'request refused');
+    sendJson(res, status, { error: { code, message, reason } });
+  };
+
+  if (method !== 'GET') {
+    res.setHeader('Allow', 'GET');
+    return sendText(res, 405, 'Method not allowed');
+  }
+  if (fromAnotherOrigin(req.headers)) {
+    return refuse(
+      403,
+      'FORBIDDEN',
+      'Requests from another origin are refused',
+      'cross_origin',
+    );
+  }
+  const auth = services.access.sessions.resolve(readCookie(req, sessionCookie.name));
+  if (!auth) return refuse(401, 'UNAUTHORIZED', 'Sign in first', 'sign_in_required');
+  if (!roleAllows(auth.role, 'audit.manage')) {
+    services.access.recordDenied(
+      auth,
+      { procedure: EXPORT_NAME, requires: 'audit.manage' },
+      origin,
+    );
+    return refuse(
+      403,
+      'FORBIDDEN',
+      `Your role (${auth.role}) does not allow audit.manage`,
+      'permission_denied',
+    );
+  }
+  if (services.twoFactor.isMissingFor(auth)) {
+    return refuse(
+      412,
+      'PRECONDITION_FAILED',
+      'This workspace requires two-factor sign-in for your role: set it up under Security first',
+      'two_factor_required',
+    );
+  }
+  const parsed = auditExportInput.safeParse(exportInputOf(url.searchParams));
+  if (!parsed.success) {
+    const message = describeZodIssues(parsed.error) ?? 'Invalid export request';
+    return refuse(400, 'BAD_REQUEST', message, 'invalid_input');
+  }
+
+  const { format, ...filters } = parsed.data;
+  const run = services.auditExports.start(
+    { part: { scope: auth.scope }, filters, format },
+    { workspaceId: auth.workspaceId, actor: actorOf(auth), origin },
+  );
+  res.writeHead(200, {
+    'Content-Type': run.contentType,
+    'Content-Disposition': `attachment; filename="${run.fileName}"`,
+    'Cache-Control': 'no-store',
+  });
+  try {
+    await run.streamTo(res);
+  } catch (error) {
+    // A cancelled download is the person's choice, not a fault; either way
+    // the export was audited as failed with the rows it got to.
+    if ((error as { code?: unknown }).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
+    logger.info({ format, rows: run.rows, ip: origin.ip }, 'audit export cancelled');
+    return;
+  }
+  logger.info({ format, rows: run.rows, ip: origin.ip }, 'audit exported');
+}
+
+/** Query parameters as the input schema takes them; empty ones mean "any". */
+function exportInputOf(params: URLSearchParams): Record<string, unknown> {
+  const input: Record<string, unknown> = {};
+  for (const [key, value] of params) {
+    if (value === '') continue;
+    input[key] = key === 'from' || key === 'to' ? Number(value) : value;
+  }
+  return input;
+}
