@@ -139,6 +139,9 @@ describe('the audit page, end to end in Chromium', () => {
     expect(await page.getByTestId('chain-last-check').textContent()).toMatch(
       /Audit chain intact: \d+ entries/,
     );
+    expect(await page.getByTestId('audit-retention').textContent()).toContain(
+      'Entries are kept for 12 months',
+    );
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
 
     expect(watch.problems).toEqual([]);

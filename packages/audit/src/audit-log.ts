@@ -198,6 +198,14 @@ export class AuditLog {
     return { ...report, unreadableCheckpoints: unreadable };
   }
 
+  /** How many months entries are kept (at least 12; see AuditRetention). */
+  retentionMonths(): number {
+    return this.store
+      .statement('SELECT retention_months FROM audit_settings WHERE id = 1')
+      .pluck()
+      .get() as number;
+  }
+
   /** When the chain was last checked, and what was found; null if never. */
   lastVerification(): { at: number; intact: boolean; summary: string } | null {
     const row = this.store

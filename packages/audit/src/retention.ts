@@ -31,10 +31,7 @@ export class AuditRetention {
   ) {}
 
   months(): number {
-    return this.store
-      .statement('SELECT retention_months FROM audit_settings WHERE id = 1')
-      .pluck()
-      .get() as number;
+    return this.audit.retentionMonths();
   }
 
   setMonths(months: number, by: By): void {

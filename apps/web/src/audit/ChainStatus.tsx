@@ -12,6 +12,7 @@ export function ChainStatus({ canVerify }: { canVerify: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const status = useQuery(trpc.audit.status.queryOptions());
+  const retention = useQuery(trpc.audit.retention.queryOptions());
   const verify = useMutation(
     trpc.audit.verify.mutationOptions({
       // The check is itself an audit entry: the status, pages and count change.
@@ -47,6 +48,12 @@ export function ChainStatus({ canVerify }: { canVerify: boolean }) {
             {last.intact ? 'Intact' : 'Broken'}
           </span>{' '}
           <span className="muted">Checked {fullTime(last.at)}:</span> {last.summary}
+        </p>
+      )}
+      {retention.data && (
+        <p className="muted small" data-testid="audit-retention">
+          Entries are kept for {retention.data.months} months (never less than 12); older
+          ones are removed with a record of where the chain now starts.
         </p>
       )}
       <ErrorNote error={status.error ?? verify.error} />

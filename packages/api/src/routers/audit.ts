@@ -17,6 +17,11 @@ export const auditRouter = router({
   /** Every action the log can hold, for the page's action filter. */
   actions: allow('audit.read').query(() => [...AUDIT_ACTIONS]),
 
+  /** How long entries are kept; the operator raises it with `flowgento audit retention`. */
+  retention: allow('audit.read').query(({ ctx }) => ({
+    months: ctx.services.audit.retentionMonths(),
+  })),
+
   /** The newest check of the hash chain (by anyone, CLI included), if any. */
   status: allow('audit.read').query(({ ctx }) => ctx.services.audit.lastVerification()),
 
