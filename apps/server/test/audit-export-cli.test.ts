@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditQuery, type AuditAction } from '@flowgento/audit';
 import { parseCsvExport } from '../../../packages/audit/test/csv-parse.ts';
 import { Progress } from '../src/cli/progress.ts';
-import { runCli } from './cli-run.ts';
+import { folderFlags, runCli } from './cli-run.ts';
 import { startTestAppliance, TestClock, type TestAppliance } from './harness.ts';
 import { addWorkspaceWithMembers } from './flows.ts';
 
@@ -47,14 +47,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.cleanup());
 
-const folderFlags = () => [
-  '--data-dir',
-  t.config.dataDir,
-  '--key-file',
-  t.running.appliance.keyFilePath!,
-];
 /** Day bounds are local time: the same zone for the CLI and the expectations. */
-const cli = (args: string[]) => runCli([...args, ...folderFlags()], { TZ: 'UTC' });
+const cli = (args: string[]) => runCli([...args, ...folderFlags(t)], { TZ: 'UTC' });
 
 const cliExports = () =>
   t.running.appliance.store.db

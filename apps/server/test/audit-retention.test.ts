@@ -4,20 +4,13 @@ import { DAY_MS } from '@flowgento/core';
 import { dataPaths } from '../src/appliance-state.ts';
 import { startTestAppliance, TestClock, type TestAppliance } from './harness.ts';
 import { addAgent, OWNER, setupOwner } from './flows.ts';
-import { runCli } from './cli-run.ts';
+import { folderFlags, runCli } from './cli-run.ts';
 
 let t: TestAppliance | undefined;
 afterEach(async () => {
   await t?.cleanup();
   t = undefined;
 });
-
-const folderFlags = (app: TestAppliance) => [
-  '--data-dir',
-  app.config.dataDir,
-  '--key-file',
-  app.running.appliance.keyFilePath!,
-];
 
 const actions = (app: TestAppliance) =>
   app.running.appliance.store.db

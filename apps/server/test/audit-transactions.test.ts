@@ -37,15 +37,18 @@ beforeAll(async () => {
 });
 afterAll(() => t.cleanup());
 
-interface Arranged {
-  client: ApiClient;
+/**
+ * A call ready to make: by a signed-in member (`caller`: the entry must
+ * name them and their workspace), or by an anonymous `client` (sign-in,
+ * invites, support links) with what the entry must name instead.
+ */
+type Arranged = (
+  { caller: Signed } | { client: ApiClient; actorId?: string; workspaceId: string | null }
+) & {
   input?: unknown;
-  /** Who the entry must name as actor (a user id), if anyone. */
-  actorId?: string;
-  workspaceId: string | null;
   /** A call of the same procedure that fails, or why there is none. */
   failing: { client?: ApiClient; input?: unknown } | { none: string };
-}
+};
 
 type Scenario = () => Promise<Arranged>;
 
@@ -143,9 +146,7 @@ const scenarios: Record<string, Scenario> = {
   'audit.verify': () => {
     const w = world();
     return Promise.resolve({
-      client: w.owner.client,
-      actorId: w.owner.member.userId,
-      workspaceId: w.workspaceId,
+      caller: w.owner,
       failing: {
         none: 'a check of the chain always completes; a broken chain is its result',
       },
@@ -200,9 +201,7 @@ const scenarios: Record<string, Scenario> = {
   'auth.logout': () => {
     const w = world();
     return Promise.resolve({
-      client: w.agent.client,
-      actorId: w.agent.member.userId,
-      workspaceId: w.workspaceId,
+      caller: w.agent,
       failing: { client: new ApiClient(app) },
     });
   },
@@ -216,10 +215,8 @@ const scenarios: Record<string, Scenario> = {
     const w = world();
     const conversationId = await conversationIn(w);
     return {
-      client: w.admin.client,
+      caller: w.admin,
       input: { conversationId, assigneeId: w.agent.member.userId },
-      actorId: w.admin.member.userId,
-      workspaceId: w.workspaceId,
       failing: { input: { conversationId: MISSING_ID, assigneeId: null } },
     };
   },
@@ -227,10 +224,8 @@ const scenarios: Record<string, Scenario> = {
     const w = world();
     const conversationId = await conversationIn(w);
     return {
-      client: w.agent.client,
+      caller: w.agent,
       input: { conversationId },
-      actorId: w.agent.member.userId,
-      workspaceId: w.workspaceId,
       failing: { input: { conversationId: MISSING_ID } },
     };
   },
@@ -239,10 +234,8 @@ const scenarios: Record<string, Scenario> = {
     const conversationId = await conversationIn(w);
     await w.agent.client.mutate('inbox.take', { conversationId });
     return {
-      client: w.agent.client,
+      caller: w.agent,
       input: { conversationId },
-      actorId: w.agent.member.userId,
-      workspaceId: w.workspaceId,
       failing: { input: { conversationId: MISSING_ID } },
     };
   },
@@ -250,20 +243,16 @@ const scenarios: Record<string, Scenario> = {
     const w = world();
     const conversationId = await conversationIn(w);
     return {
-      client: w.owner.client,
+      caller: w.owner,
       input: { conversationId },
-      actorId: w.owner.member.userId,
-      workspaceId: w.workspaceId,
       failing: { input: { conversationId: MISSING_ID } },
     };
   },
   'members.invite': () => {
     const w = world();
     return Promise.resolve({
-      client: w.admin.client,
+      caller: w.admin,
       input: { role: 'AGENT', email: 'invitee@audit.test' },
-      actorId: w.admin.member.userId,
-      workspaceId: w.workspaceId,
       failing: { input: { role: 'OWNER', email: null } },
     });
   },
@@ -274,39 +263,31 @@ const scenarios: Record<string, Scenario> = {
       'members.pendingInvites',
     );
     return {
-      client: w.owner.client,
+      caller: w.owner,
       input: { inviteId: invite!.id },
-      actorId: w.owner.member.userId,
-      workspaceId: w.workspaceId,
       failing: { input: { inviteId: MISSING_ID } },
     };
   },
   'members.setRole': () => {
     const w = world();
     return Promise.resolve({
-      client: w.owner.client,
+      caller: w.owner,
       input: { userId: w.agent.member.userId, role: 'ADMIN' },
-      actorId: w.owner.member.userId,
-      workspaceId: w.workspaceId,
       failing: { input: { userId: MISSING_ID, role: 'ADMIN' } },
     });
   },
   'members.remove': () => {
     const w = world();
     return Promise.resolve({
-      client: w.owner.client,
+      caller: w.owner,
       input: { userId: w.agent.member.userId },
-      actorId: w.owner.member.userId,
-      workspaceId: w.workspaceId,
       failing: { input: { userId: MISSING_ID } },
     });
   },
   'members.leave': () => {
     const w = world();
     return Promise.resolve({
-      client: w.agent.client,
-      actorId: w.agent.member.userId,
-      workspaceId: w.workspaceId,
+      caller: w.agent,
       // The only OWNER cannot leave the workspace without one.
       failing: { client: w.owner.client },
     });
@@ -322,29 +303,23 @@ const scenarios: Record<string, Scenario> = {
       await other.client.query<{ id: string; current: boolean }[]>('sessions.list');
     const target = sessions.find((s) => !s.current)!;
     return {
-      client: w.owner.client,
+      caller: w.owner,
       input: { sessionId: target.id },
-      actorId: w.owner.member.userId,
-      workspaceId: w.workspaceId,
       failing: { input: { sessionId: MISSING_ID } },
     };
   },
   'sessions.revokeAll': () => {
     const w = world();
     return Promise.resolve({
-      client: w.owner.client,
-      actorId: w.owner.member.userId,
-      workspaceId: w.workspaceId,
+      caller: w.owner,
       failing: { client: new ApiClient(app) },
     });
   },
   'support.grant': () => {
     const w = world();
     return Promise.resolve({
-      client: w.owner.client,
+      caller: w.owner,
       input: { name: 'Sam Support', email: '', reason: 'ticket 42', durationMinutes: 60 },
-      actorId: w.owner.member.userId,
-      workspaceId: w.workspaceId,
       failing: { client: w.admin.client },
     });
   },
@@ -369,10 +344,8 @@ const scenarios: Record<string, Scenario> = {
       { name: 'Sam Support', email: '', reason: '', durationMinutes: 60 },
     );
     return {
-      client: w.owner.client,
+      caller: w.owner,
       input: { grantId: grant.id },
-      actorId: w.owner.member.userId,
-      workspaceId: w.workspaceId,
       failing: { input: { grantId: MISSING_ID } },
     };
   },
@@ -380,10 +353,8 @@ const scenarios: Record<string, Scenario> = {
     const w = world();
     const { secret } = await w.admin.client.mutate<{ secret: string }>('twoFactor.begin');
     return {
-      client: w.admin.client,
+      caller: w.admin,
       input: { code: codeFor(fromBase32(secret)) },
-      actorId: w.admin.member.userId,
-      workspaceId: w.workspaceId,
       failing: { input: { code: '000000' } },
     };
   },
@@ -391,10 +362,8 @@ const scenarios: Record<string, Scenario> = {
     const w = world();
     const key = await enableTwoFactor(w.admin.client);
     return {
-      client: w.admin.client,
+      caller: w.admin,
       input: { code: codeFor(key) },
-      actorId: w.admin.member.userId,
-      workspaceId: w.workspaceId,
       failing: { input: { code: '000000' } },
     };
   },
@@ -402,10 +371,8 @@ const scenarios: Record<string, Scenario> = {
     const w = world();
     const key = await enableTwoFactor(w.admin.client);
     return {
-      client: w.admin.client,
+      caller: w.admin,
       input: { code: codeFor(key) },
-      actorId: w.admin.member.userId,
-      workspaceId: w.workspaceId,
       failing: { input: { code: '000000' } },
     };
   },
@@ -413,10 +380,8 @@ const scenarios: Record<string, Scenario> = {
     const w = world();
     await enableTwoFactor(w.owner.client);
     return {
-      client: w.owner.client,
+      caller: w.owner,
       input: { required: true },
-      actorId: w.owner.member.userId,
-      workspaceId: w.workspaceId,
       failing: { client: w.admin.client },
     };
   },
@@ -431,19 +396,15 @@ const scenarios: Record<string, Scenario> = {
       verifyToken: 'verify-save',
     };
     return Promise.resolve({
-      client: w.owner.client,
+      caller: w.owner,
       input: number,
-      actorId: w.owner.member.userId,
-      workspaceId: w.workspaceId,
       failing: { input: { ...number, numberId: MISSING_ID } },
     });
   },
   'whatsapp.connectSimulator': () => {
     const w = world();
     return Promise.resolve({
-      client: w.admin.client,
-      actorId: w.admin.member.userId,
-      workspaceId: w.workspaceId,
+      caller: w.admin,
       failing: { client: w.agent.client },
     });
   },
@@ -495,7 +456,15 @@ async function checkScenario(
   writes: readonly string[],
   arranged: Arranged,
 ) {
-  const { client, input, failing } = arranged;
+  const { input, failing } = arranged;
+  const client = 'caller' in arranged ? arranged.caller.client : arranged.client;
+  const expected =
+    'caller' in arranged
+      ? {
+          actorId: arranged.caller.member.userId,
+          workspaceId: arranged.caller.member.workspaceId,
+        }
+      : { actorId: arranged.actorId, workspaceId: arranged.workspaceId };
   const refusals = new Set([
     'access.denied',
     'auth.login.failed',
@@ -555,8 +524,8 @@ async function checkScenario(
   const entry = written[0]!;
   expect(writes).toContain(entry.action);
   expect(entry.outcome).toBe('success');
-  expect(entry.workspaceId).toBe(arranged.workspaceId ?? entry.workspaceId);
-  if (arranged.actorId) expect(entry.actorId).toBe(arranged.actorId);
+  expect(entry.workspaceId).toBe(expected.workspaceId ?? entry.workspaceId);
+  if (expected.actorId) expect(entry.actorId).toBe(expected.actorId);
   expect(entry.ip).toBe('127.0.0.1');
   expect(entry.userAgent).toBe('flowgento-test/1.0');
   expect(entry.requestId).toMatch(/^[0-9a-f]{16}$/);

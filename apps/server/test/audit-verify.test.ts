@@ -5,20 +5,13 @@ import { BACKUP_CHECKPOINT_FILE, openEncryptedDatabase, type Db } from '@flowgen
 import { dataPaths } from '../src/appliance-state.ts';
 import { startTestAppliance, type TestAppliance } from './harness.ts';
 import { addAgent, setupOwner } from './flows.ts';
-import { runCli } from './cli-run.ts';
+import { folderFlags, runCli } from './cli-run.ts';
 
 let t: TestAppliance | undefined;
 afterEach(async () => {
   await t?.cleanup();
   t = undefined;
 });
-
-const folderFlags = (app: TestAppliance) => [
-  '--data-dir',
-  app.config.dataDir,
-  '--key-file',
-  app.running.appliance.keyFilePath!,
-];
 
 /**
  * An appliance with a few real entries (setup, sign-ins, an invite), stopped:

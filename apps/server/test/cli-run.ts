@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
+import type { TestAppliance } from './harness.ts';
 
 const run = promisify(execFile);
 const BIN = resolve(import.meta.dirname, '../bin/flowgento.mjs');
@@ -27,3 +28,11 @@ export async function runCli(
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
 }
+
+/** The flags that point a command at a test appliance's data folder and key file. */
+export const folderFlags = (app: TestAppliance) => [
+  '--data-dir',
+  app.config.dataDir,
+  '--key-file',
+  app.running.appliance.keyFilePath!,
+];

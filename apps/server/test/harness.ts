@@ -231,12 +231,7 @@ export async function expectApiError(promise: Promise<unknown>): Promise<ApiErro
 /** Rows per table of the appliance's database: what a refused call must leave as it was. */
 export function tableRowCounts(running: RunningAppliance): Record<string, number> {
   const db = running.appliance.store.db;
-  const tables = db
-    .prepare(
-      `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`,
-    )
-    .pluck()
-    .all() as string[];
+  const tables = tableNames(running);
   return Object.fromEntries(
     tables.map((table) => [
       table,
@@ -255,12 +250,7 @@ export function tableDigests(
   skip: readonly string[] = [],
 ): Record<string, string> {
   const db = running.appliance.store.db;
-  const tables = db
-    .prepare(
-      `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`,
-    )
-    .pluck()
-    .all() as string[];
+  const tables = tableNames(running);
   const digests: Record<string, string> = {};
   for (const table of tables.filter((name) => !skip.includes(name))) {
     const rows = (
@@ -280,4 +270,14 @@ export function tableDigests(
 
 function bufferAsHex(_key: string, value: unknown): unknown {
   return value instanceof Uint8Array ? Buffer.from(value).toString('hex') : value;
+}
+
+/** Every table of the appliance's schema (SQLite's own left out). */
+function tableNames(running: RunningAppliance): string[] {
+  return running.appliance.store.db
+    .prepare(
+      `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`,
+    )
+    .pluck()
+    .all() as string[];
 }

@@ -4,7 +4,7 @@ import { isSealedSecret, sealedKeyId, wrapSecret } from '@flowgento/crypto';
 import { fromBase32, totpCode, totpStep } from '@flowgento/access';
 import { ApiClient, startTestAppliance, type TestAppliance } from './harness.ts';
 import { OWNER, REAL_NUMBER, deliverText, setupOwner } from './flows.ts';
-import { runCli } from './cli-run.ts';
+import { folderFlags, runCli } from './cli-run.ts';
 
 let t: TestAppliance | undefined;
 afterEach(async () => {
@@ -13,13 +13,6 @@ afterEach(async () => {
 });
 
 /** The CLI flags that point at the test appliance's data folder and key file. */
-const folderFlags = (app: TestAppliance) => [
-  '--data-dir',
-  app.config.dataDir,
-  '--key-file',
-  app.running.appliance.keyFilePath!,
-];
-
 /** Every stored secret, decrypted, keyed by where it lives. */
 function plaintexts(app: TestAppliance): Record<string, string> {
   const { store, keyRing } = app.running.appliance;

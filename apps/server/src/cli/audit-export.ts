@@ -11,7 +11,7 @@ import { auditFilterInput } from '@flowgento/api';
 import { AppError, randomToken } from '@flowgento/core';
 import { openAppliance } from '../appliance.ts';
 import type { Command } from './commands.ts';
-import { cliContext, requireText } from './context.ts';
+import { CLI_ACTOR, cliContext, requireText } from './context.ts';
 import { say } from './output.ts';
 import { Progress } from './progress.ts';
 
@@ -66,8 +66,7 @@ export const exportCommand: Command = {
         { part: { wholeAppliance: true, workspaceId }, filters, format },
         {
           workspaceId: workspaceId ?? null,
-          actor: { type: 'system', label: 'cli' },
-          origin: { ip: null, userAgent: 'flowgento-cli' },
+          ...CLI_ACTOR,
         },
       );
       const progress = new Progress('Exporting', run.total());

@@ -10,14 +10,9 @@ import { appendCheckpoint } from '@flowgento/store';
 import { openAppliance } from '../appliance.ts';
 import { dataPaths } from '../appliance-state.ts';
 import type { Command, CommandGroup } from './commands.ts';
-import { cliContext } from './context.ts';
+import { CLI_ACTOR, cliContext } from './context.ts';
 import { exportCommand } from './audit-export.ts';
 import { say } from './output.ts';
-
-const CLI = {
-  actor: { type: 'system', label: 'cli' },
-  origin: { ip: null, userAgent: 'flowgento-cli' },
-} as const;
 
 const verify: Command = {
   summary: 'Check that no audit entry was changed, removed or added out of order',
@@ -46,7 +41,7 @@ const verify: Command = {
       });
       const extra = values['checkpoint'];
       const report = await audit.verifyAndRecord(
-        { ...CLI, workspaceId: null },
+        { ...CLI_ACTOR, workspaceId: null },
         typeof extra === 'string' ? [resolve(extra)] : [],
       );
       say(report.summary);
@@ -78,7 +73,7 @@ const retention: Command = {
     const appliance = await openAppliance(config, logger, undefined, { mustExist: true });
     try {
       const settings = new AuditRetention(appliance.store, new AuditLog(appliance.store));
-      if (typeof months === 'string') settings.setMonths(Number(months), CLI);
+      if (typeof months === 'string') settings.setMonths(Number(months), CLI_ACTOR);
       const kept = settings.months();
       say(
         `Audit entries are kept for ${kept} months (entries from before ${new Date(settings.cutoff()).toISOString()} may be removed).`,
@@ -103,7 +98,7 @@ const prune: Command = {
     const appliance = await openAppliance(config, logger, undefined, { mustExist: true });
     try {
       const audit = new AuditLog(appliance.store);
-      const result = new AuditRetention(appliance.store, audit).prune(CLI);
+      const result = new AuditRetention(appliance.store, audit).prune(CLI_ACTOR);
       const olderThan = new Date(result.cutoff).toISOString();
       if (result.pruned === 0) {
         say(`No audit entries older than ${olderThan}; nothing removed.`);

@@ -5,7 +5,7 @@ import { appendCheckpoint } from '@flowgento/store';
 import { openAppliance } from '../appliance.ts';
 import { dataPaths } from '../appliance-state.ts';
 import type { Command } from './commands.ts';
-import { cliContext } from './context.ts';
+import { CLI_ACTOR, cliContext } from './context.ts';
 import { say } from './output.ts';
 
 export const backup: Command = {
@@ -43,9 +43,8 @@ export const backup: Command = {
       appliance.store.transaction(() =>
         new AuditLog(appliance.store).record({
           workspaceId: null,
-          actor: { type: 'system', label: 'cli' },
+          ...CLI_ACTOR,
           action: 'backup.created',
-          origin: { ip: null, userAgent: 'flowgento-cli' },
           details: {
             bytes: manifest.bytes,
             sha256: manifest.sha256,

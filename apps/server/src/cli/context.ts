@@ -31,3 +31,9 @@ export function requireText(
   }
   return value;
 }
+
+/** Who the audit log names for work done at the command line. */
+export const CLI_ACTOR = {
+  actor: { type: 'system', label: 'cli' },
+  origin: { ip: null, userAgent: 'flowgento-cli' },
+} as const;

@@ -8,7 +8,7 @@ import { dataPaths, type ApplianceState } from '../appliance-state.ts';
 import type { ApplianceConfig } from '../config.ts';
 import { rekeyDatabase } from '../keys/rekey.ts';
 import type { Command, CommandGroup } from './commands.ts';
-import { cliContext } from './context.ts';
+import { CLI_ACTOR, cliContext } from './context.ts';
 import { say } from './output.ts';
 
 const STOPPED_FIRST =
@@ -30,9 +30,8 @@ const rotate: Command = {
         const rotated = appliance.keyRing.rotate();
         new AuditLog(appliance.store).record({
           workspaceId: null,
-          actor: { type: 'system', label: 'cli' },
+          ...CLI_ACTOR,
           action: 'keys.rotated',
-          origin: { ip: null, userAgent: 'flowgento-cli' },
           details: {
             activeKeyId: rotated.activeKeyId,
             retiredKeyIds: rotated.retiredKeyIds.join(','),

@@ -15,7 +15,7 @@ import {
 import { openAppliance } from '../appliance.ts';
 import { dataPaths, writeApplianceState } from '../appliance-state.ts';
 import type { Command } from './commands.ts';
-import { cliContext, requireText } from './context.ts';
+import { CLI_ACTOR, cliContext, requireText } from './context.ts';
 import { say } from './output.ts';
 
 export const restore: Command = {
@@ -64,9 +64,8 @@ export const restore: Command = {
       appliance.store.transaction(() =>
         audit.record({
           workspaceId: null,
-          actor: { type: 'system', label: 'cli' },
+          ...CLI_ACTOR,
           action: 'backup.restored',
-          origin: { ip: null, userAgent: 'flowgento-cli' },
           details: {
             backupCreatedAt: manifest.createdAt,
             sha256: manifest.sha256,
