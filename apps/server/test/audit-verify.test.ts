@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BACKUP_CHECKPOINT_FILE, openEncryptedDatabase, type Db } from '@flowgento/store';
@@ -112,6 +112,8 @@ describe('flowgento audit verify', () => {
 
   it('checks a backup against the checkpoint kept beside it, and a restore carries on from it', async () => {
     const { app, seqs } = await stoppedApplianceWithEntries();
+    // A check before the backup counted the original folder's checkpoints.
+    expect((await runCli(['audit', 'verify', ...folderFlags(app)])).code).toBe(0);
     const backup = await runCli([
       'backup',
       '--to',
@@ -123,7 +125,7 @@ describe('flowgento audit verify', () => {
     const beside = JSON.parse(
       readFileSync(join(backupDir, BACKUP_CHECKPOINT_FILE), 'utf8'),
     ) as { headSeq: number; headHash: string };
-    expect(beside.headSeq).toBe(seqs.at(-1));
+    expect(beside.headSeq).toBe(seqs.at(-1)! + 1);
 
     const restoredDir = join(app.dir, 'restored');
     const restore = await runCli([
@@ -136,7 +138,7 @@ describe('flowgento audit verify', () => {
       app.running.appliance.keyFilePath!,
     ]);
     expect(restore.code).toBe(0);
-    expect(restore.stdout).toContain(`Audit chain intact: ${seqs.length} entries`);
+    expect(restore.stdout).toContain(`Audit chain intact: ${seqs.length + 1} entries`);
     expect(existsSync(dataPaths(restoredDir).auditCheckpoints)).toBe(true);
 
     const verified = await runCli([
@@ -150,8 +152,53 @@ describe('flowgento audit verify', () => {
       join(backupDir, BACKUP_CHECKPOINT_FILE),
     ]);
     expect(verified.code).toBe(0);
-    // The restore wrote one entry saying so.
-    expect(verified.stdout).toContain(`Audit chain intact: ${seqs.length + 1} entries`);
+    // The restore wrote one entry saying so; the restored folder's own,
+    // shorter checkpoint file is not taken for removed checkpoints.
+    expect(verified.stdout).toContain(`Audit chain intact: ${seqs.length + 2} entries`);
+  });
+
+  it('refuses a checkpoint file that is not there, and takes a backup folder for its checkpoint', async () => {
+    const { app } = await stoppedApplianceWithEntries();
+    const missing = await runCli([
+      'audit',
+      'verify',
+      ...folderFlags(app),
+      '--checkpoint',
+      join(app.dir, 'no-such-file.json'),
+    ]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain('No checkpoint file at');
+    expect(missing.stdout).not.toContain('intact');
+
+    const backup = await runCli([
+      'backup',
+      '--to',
+      join(app.dir, 'b'),
+      ...folderFlags(app),
+    ]);
+    const backupDir = /Backup written to (.+)/.exec(backup.stdout)![1]!.trim();
+    const folder = await runCli([
+      'audit',
+      'verify',
+      ...folderFlags(app),
+      '--checkpoint',
+      backupDir,
+    ]);
+    expect(folder.code).toBe(0);
+    expect(folder.stdout).toContain('Audit chain intact');
+  });
+
+  it('notices checkpoints removed since the last check, and says so instead of starting afresh', async () => {
+    const { app } = await stoppedApplianceWithEntries();
+    expect((await runCli(['audit', 'verify', ...folderFlags(app)])).code).toBe(0);
+    rmSync(dataPaths(app.config.dataDir).auditCheckpoints);
+    const after = await runCli(['audit', 'verify', ...folderFlags(app)]);
+    expect(after.code).toBe(1);
+    expect(after.stdout).toMatch(
+      /The checkpoint file holds 0 line\(s\), fewer than the \d+ the last check found: checkpoints were removed/,
+    );
+    // No fresh checkpoint papers over it: the next check still complains.
+    expect((await runCli(['audit', 'verify', ...folderFlags(app)])).code).toBe(1);
   });
 
   it('explains itself', async () => {

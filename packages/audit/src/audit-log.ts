@@ -4,6 +4,7 @@ import {
   auditEntryHash,
   appendCheckpoint,
   auditHeadOf,
+  checkpointLines,
   readCheckpoints,
   type AuditChainFields,
   type AuditCheckpoint,
@@ -156,19 +157,32 @@ export class AuditLog {
   async verifyAndRecord(
     by: Omit<AuditEntryInput, 'action' | 'outcome' | 'details'>,
     alsoCompareWith: readonly string[] = [],
-  ): Promise<AuditChainReport & { unreadableCheckpoints: string[] }> {
+  ): Promise<AuditChainReport & { checkpointProblems: string[] }> {
     // Read before the chain, so every checkpoint describes committed entries.
-    const files = [this.options.checkpointFile, ...alsoCompareWith].filter(
+    const own = this.options.checkpointFile;
+    const files = [own, ...alsoCompareWith].filter(
       (file): file is string => file !== undefined,
     );
     const { checkpoints, unreadable } = readCheckpoints(files);
+    const ownLines = own ? checkpointLines(own) : 0;
     const report = this.options.source
       ? await verifyChainInParallel(this.store.db, this.options.source, checkpoints)
       : this.verify(checkpoints);
-    // A checkpoint someone mangled is itself a sign of tampering.
-    const intact = report.intact && unreadable.length === 0;
-    if (unreadable.length > 0) {
-      report.summary += ` But ${unreadable.length} checkpoint line(s) are damaged or were edited: the chain cannot be compared with them.`;
+
+    // Checkpoints are only ever appended: one mangled, or fewer than the last
+    // check counted, is itself a sign of tampering (with the evidence).
+    const checkpointProblems = unreadable.map(
+      (place) => `Not a checkpoint (damaged or edited): ${place}`,
+    );
+    const before = this.lastCheckpointLines();
+    if (own && ownLines < before) {
+      checkpointProblems.push(
+        `The checkpoint file holds ${ownLines} line(s), fewer than the ${before} the last check found: checkpoints were removed.`,
+      );
+    }
+    const intact = report.intact && checkpointProblems.length === 0;
+    if (report.intact && !intact) {
+      report.summary += ` But the checkpoints were tampered with: ${checkpointProblems.join(' ')}`;
     }
     this.store.transaction(() =>
       this.record({
@@ -181,21 +195,41 @@ export class AuditLog {
               headSeq: report.headSeq,
               headHash: report.headHash,
               checkpointsMatched: report.checkpointsMatched,
-              unreadableCheckpoints: unreadable.length,
+              checkpointLines: Math.max(ownLines, before),
+              checkpointProblems: checkpointProblems.length,
               summary: report.summary,
             }
           : {
               firstBrokenSeq: report.firstBrokenSeq,
               problem: report.problem,
+              checkpointLines: Math.max(ownLines, before),
               summary: report.summary,
             },
       }),
     );
-    if (intact && this.options.checkpointFile) {
+    if (intact && own) {
       const head = this.checkpoint();
-      if (head) appendCheckpoint(this.options.checkpointFile, head);
+      if (head) appendCheckpoint(own, head);
     }
-    return { ...report, unreadableCheckpoints: unreadable };
+    return { ...report, checkpointProblems };
+  }
+
+  /**
+   * How many checkpoint lines the data folder's file held at the newest check,
+   * or when this database was restored (a restored folder starts a new file).
+   */
+  private lastCheckpointLines(): number {
+    const details = this.store
+      .statement(
+        `SELECT details_json FROM audit_log
+         WHERE action IN ('audit.verified', 'backup.restored') ORDER BY seq DESC LIMIT 1`,
+      )
+      .pluck()
+      .get() as string | undefined;
+    const lines = details
+      ? (JSON.parse(details) as { checkpointLines?: unknown }).checkpointLines
+      : undefined;
+    return typeof lines === 'number' ? lines : 0;
   }
 
   /** How many months entries are kept (at least 12; see AuditRetention). */

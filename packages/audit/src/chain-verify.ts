@@ -10,10 +10,12 @@ import { walkChainRange, type WalkResult } from './chain-walk.ts';
  * - `start`: the oldest entries were deleted beyond what retention pruned;
  * - `truncated`: the newest entries were deleted (the sequence counter or a
  *   checkpoint taken earlier reached further than the log does now);
- * - `checkpoint`: the entry a checkpoint recorded was replaced with another.
+ * - `checkpoint`: the entry a checkpoint recorded was replaced with another;
+ * - `anchor`: the log starts at an anchor that no prune recorded (entries
+ *   were deleted, and an anchor forged to cover for it).
  */
 export type AuditChainProblem =
-  'content' | 'link' | 'missing' | 'start' | 'truncated' | 'checkpoint';
+  'content' | 'link' | 'missing' | 'start' | 'truncated' | 'checkpoint' | 'anchor';
 
 export type AuditChainReport =
   | {
@@ -101,8 +103,49 @@ export function verifyChain(
       },
       checkpoints,
     );
-    return chainReport(bounds, [walk], checkpoints);
+    return anchorChecked(db, bounds, chainReport(bounds, [walk], checkpoints));
   })();
+}
+
+/** Retention's shortest period: a prune never removes younger entries. */
+const MIN_PRUNE_AGE_MONTHS = 12;
+
+/**
+ * An anchor is believed only if the chain itself says a prune made it: an
+ * `audit.pruned` entry at or after it that names this anchor, with a cutoff
+ * at least a year before the prune. The entry is covered by the chain (and
+ * by any checkpoint after it), so forging one means rewriting the chain.
+ */
+export function anchorChecked(
+  db: Db,
+  bounds: ChainBounds,
+  report: AuditChainReport,
+): AuditChainReport {
+  if (!report.intact || !bounds.anchored) return report;
+  const prunes = db
+    .prepare(
+      `SELECT at, details_json AS detailsJson FROM audit_log
+       WHERE action = 'audit.pruned' AND seq >= ? ORDER BY seq`,
+    )
+    .all(bounds.firstSeq) as { at: number; detailsJson: string }[];
+  const recorded = prunes.some(({ at, detailsJson }) => {
+    const details = JSON.parse(detailsJson) as {
+      keptFrom?: unknown;
+      anchorHash?: unknown;
+      olderThan?: unknown;
+    };
+    const latestCutoff = new Date(at);
+    latestCutoff.setUTCMonth(latestCutoff.getUTCMonth() - MIN_PRUNE_AGE_MONTHS);
+    return (
+      details.keptFrom === bounds.firstSeq &&
+      details.anchorHash === bounds.firstPrevHash &&
+      typeof details.olderThan === 'string' &&
+      Date.parse(details.olderThan) <= latestCutoff.getTime()
+    );
+  });
+  return recorded
+    ? report
+    : broken('anchor', 0, bounds.firstSeq, { firstSeq: bounds.firstSeq });
 }
 
 /**
@@ -207,6 +250,9 @@ function broken(
           ? `(the database had numbered entries up to #${evidence.reachedSeq}).`
           : `(a checkpoint taken ${new Date(evidence.checkpointAt).toISOString()} recorded the log up to #${evidence.reachedSeq}).`) +
         ` The ${plural(length, 'entry', 'entries')} up to #${seq - 1} ${length === 1 ? 'is' : 'are'} intact.`;
+      break;
+    case 'anchor':
+      summary = `Audit chain BROKEN before entry #${seq}: the log starts there, at a prune anchor that no audit.pruned entry records, so the entries before #${seq} were deleted outside retention.`;
       break;
     case 'checkpoint':
       summary = `Audit chain BROKEN at entry #${seq}: it is not the entry a checkpoint taken ${new Date(evidence.checkpointAt!).toISOString()} recorded (it and the entries before it were rewritten).`;

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { AuditCheckpoint, Db } from '@flowgento/store';
 import {
+  anchorChecked,
   chainBounds,
   chainReport,
   verifyChain,
@@ -58,7 +59,7 @@ export async function verifyChainInParallel(
   )();
   const walks = older.problem ? [older] : [older, await newerWalk];
   if (older.problem) void newer.stop();
-  const report = chainReport(bounds, walks, checkpoints);
+  const report = anchorChecked(db, bounds, chainReport(bounds, walks, checkpoints));
   return report.intact ? report : verifyChain(db, checkpoints);
 }
 

@@ -1,5 +1,6 @@
 import { AppError } from '@flowgento/core';
-import type { Store } from '@flowgento/store';
+import type { AuditCheckpoint, Store } from '@flowgento/store';
+import { verifyChain } from './chain-verify.ts';
 import type { AuditEntryInput, AuditLog } from './audit-log.ts';
 
 /** The promise: at least a year. The setting can raise this, never lower it. */
@@ -72,9 +73,11 @@ export class AuditRetention {
    * Removes the entries older than the retention period, in one transaction
    * with the anchor and an `audit.pruned` entry saying what went. The
    * append-only trigger is lifted for exactly this delete and restored
-   * before the transaction commits.
+   * before the transaction commits. The chain (and `checkpoints`) must verify
+   * first; the `audit.pruned` entry names the anchor, so that an anchor no
+   * prune wrote is caught.
    */
-  prune(by: By): PruneResult {
+  prune(by: By, checkpoints: readonly AuditCheckpoint[] = []): PruneResult {
     return this.store.transaction(() => {
       const cutoff = this.cutoff();
       const first = this.store
@@ -96,6 +99,29 @@ export class AuditRetention {
               .get(keepFrom ?? Number.MAX_SAFE_INTEGER) as number);
       if (removable === 0) return { pruned: 0, firstSeq: first, cutoff };
 
+      // Nothing is pruned from a chain that does not verify: removing its
+      // oldest entries could take the evidence of tampering with them.
+      const report = verifyChain(this.store.db, checkpoints);
+      if (!report.intact) {
+        throw new AppError(
+          'PRECONDITION_FAILED',
+          `Nothing was pruned: the audit chain does not verify. ${report.summary}`,
+          { reason: 'audit_chain_broken' },
+        );
+      }
+      // The first entry kept, and the hash it links back to. When every entry
+      // is old enough, that is the `audit.pruned` entry written next.
+      const head = this.store
+        .statement('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1')
+        .get() as { seq: number; hash: string };
+      const keptFrom = keepFrom ?? head.seq + 1;
+      const prevHash =
+        keepFrom === null
+          ? head.hash
+          : (this.store
+              .statement('SELECT prev_hash FROM audit_log WHERE seq = ?')
+              .pluck()
+              .get(keepFrom) as string);
       this.audit.record({
         ...by,
         workspaceId: null,
@@ -104,16 +130,10 @@ export class AuditRetention {
           entries: removable,
           olderThan: new Date(cutoff).toISOString(),
           retentionMonths: this.months(),
+          keptFrom,
+          anchorHash: prevHash,
         },
       });
-      // When every entry was old enough, the `audit.pruned` entry is the first kept.
-      const keptFrom =
-        keepFrom ??
-        (this.store.statement('SELECT max(seq) FROM audit_log').pluck().get() as number);
-      const prevHash = this.store
-        .statement('SELECT prev_hash FROM audit_log WHERE seq = ?')
-        .pluck()
-        .get(keptFrom) as string;
       this.store
         .statement(
           `INSERT INTO audit_anchors (first_seq, prev_hash, pruned_at, pruned_count, cutoff)

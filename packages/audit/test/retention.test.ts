@@ -117,4 +117,64 @@ describe('audit retention', () => {
     time += 400 * DAY_MS;
     expect(retention.prune(BY)).toMatchObject({ pruned: 2 });
   });
+
+  it('does not believe an anchor that no prune recorded', () => {
+    for (let i = 0; i < 6; i += 1) write();
+    // Someone with the key deletes the first four entries and forges an
+    // anchor to make it look like retention did it.
+    const hash = store.db
+      .prepare('SELECT hash FROM audit_log WHERE seq = 4')
+      .pluck()
+      .get() as string;
+    store.db
+      .prepare(
+        `INSERT INTO audit_anchors (first_seq, prev_hash, pruned_at, pruned_count, cutoff)
+         VALUES (5, ?, 0, 4, 0)`,
+      )
+      .run(hash);
+    store.db.exec('DROP TRIGGER audit_log_refuses_delete');
+    store.db.prepare('DELETE FROM audit_log WHERE seq < 5').run();
+    expect(audit.verify()).toMatchObject({
+      intact: false,
+      firstBrokenSeq: 5,
+      problem: 'anchor',
+      summary: expect.stringContaining('no audit.pruned entry records') as unknown,
+    });
+
+    // The whole log gone behind an anchor past its end: caught the same way.
+    store.db
+      .prepare(
+        `INSERT INTO audit_anchors (first_seq, prev_hash, pruned_at, pruned_count, cutoff)
+         VALUES (7, ?, 0, 6, 0)`,
+      )
+      .run('0'.repeat(64));
+    store.db.prepare('DELETE FROM audit_log').run();
+    expect(audit.verify()).toMatchObject({ intact: false, problem: 'anchor' });
+  });
+
+  it('prunes nothing from a chain that does not verify', () => {
+    write();
+    write();
+    time += 30 * DAY_MS;
+    write();
+    // Tampering with the recent entries, then backdating them so a prune
+    // would take them (and the evidence) away.
+    store.db.exec('DROP TRIGGER audit_log_refuses_update');
+    store.db.prepare(`UPDATE audit_log SET at = at - ? WHERE seq <= 3`).run(800 * DAY_MS);
+    time += DAY_MS;
+    const before = actions();
+    let refused: unknown;
+    try {
+      retention.prune(BY);
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toMatchObject({
+      code: 'PRECONDITION_FAILED',
+      reason: 'audit_chain_broken',
+    });
+    expect((refused as Error).message).toContain('BROKEN at entry #1');
+    expect(actions()).toEqual(before);
+    expect(store.db.prepare('SELECT count(*) FROM audit_anchors').pluck().get()).toBe(0);
+  });
 });

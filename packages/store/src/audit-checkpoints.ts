@@ -78,6 +78,14 @@ export function readCheckpoints(paths: readonly string[]): CheckpointReading {
   return { checkpoints, unreadable };
 }
 
+/** How many lines a checkpoint file holds (0 when it is missing). */
+export function checkpointLines(path: string): number {
+  if (!existsSync(path)) return 0;
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '').length;
+}
+
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);

@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import {
   AuditLog,
   AuditRetention,
@@ -6,7 +7,11 @@ import {
   MIN_RETENTION_MONTHS,
 } from '@flowgento/audit';
 import { AppError } from '@flowgento/core';
-import { appendCheckpoint } from '@flowgento/store';
+import {
+  BACKUP_CHECKPOINT_FILE,
+  appendCheckpoint,
+  readCheckpoints,
+} from '@flowgento/store';
 import { openAppliance } from '../appliance.ts';
 import { dataPaths } from '../appliance-state.ts';
 import type { Command, CommandGroup } from './commands.ts';
@@ -42,18 +47,37 @@ const verify: Command = {
       const extra = values['checkpoint'];
       const report = await audit.verifyAndRecord(
         { ...CLI_ACTOR, workspaceId: null },
-        typeof extra === 'string' ? [resolve(extra)] : [],
+        typeof extra === 'string' ? [checkpointFileAt(extra)] : [],
       );
       say(report.summary);
-      for (const place of report.unreadableCheckpoints) {
-        say(`  Not a checkpoint (damaged or edited): ${place}`);
-      }
-      return report.intact && report.unreadableCheckpoints.length === 0 ? 0 : 1;
+      for (const problem of report.checkpointProblems) say(`  ${problem}`);
+      return report.intact && report.checkpointProblems.length === 0 ? 0 : 1;
     } finally {
       appliance.store.close();
     }
   },
 };
+
+/**
+ * The checkpoint file `given` names: the file itself, or a backup folder's
+ * `audit-checkpoint.json`. A path that holds neither is an error, never an
+ * empty comparison that would pass.
+ */
+function checkpointFileAt(given: string): string {
+  const path = resolve(given);
+  const file =
+    existsSync(path) && statSync(path).isDirectory()
+      ? join(path, BACKUP_CHECKPOINT_FILE)
+      : path;
+  if (!existsSync(file)) {
+    throw new AppError(
+      'INVALID_INPUT',
+      `No checkpoint file at ${file}: give a file of checkpoints, or a backup folder holding ${BACKUP_CHECKPOINT_FILE}`,
+      { reason: 'checkpoint_file_missing' },
+    );
+  }
+  return file;
+}
 
 const retention: Command = {
   summary: 'Show or raise how long audit entries are kept',
@@ -98,14 +122,18 @@ const prune: Command = {
     const appliance = await openAppliance(config, logger, undefined, { mustExist: true });
     try {
       const audit = new AuditLog(appliance.store);
-      const result = new AuditRetention(appliance.store, audit).prune(CLI_ACTOR);
+      const checkpointFile = dataPaths(config.dataDir).auditCheckpoints;
+      const result = new AuditRetention(appliance.store, audit).prune(
+        CLI_ACTOR,
+        readCheckpoints([checkpointFile]).checkpoints,
+      );
       const olderThan = new Date(result.cutoff).toISOString();
       if (result.pruned === 0) {
         say(`No audit entries older than ${olderThan}; nothing removed.`);
         return 0;
       }
       const head = audit.checkpoint();
-      if (head) appendCheckpoint(dataPaths(config.dataDir).auditCheckpoints, head);
+      if (head) appendCheckpoint(checkpointFile, head);
       say(
         `Removed ${result.pruned} audit entries older than ${olderThan}; the chain now starts at #${result.firstSeq}.`,
       );

@@ -10,6 +10,7 @@ import {
 import {
   BACKUP_CHECKPOINT_FILE,
   appendCheckpoint,
+  checkpointLines,
   readCheckpoints,
 } from '@flowgento/store';
 import { openAppliance } from '../appliance.ts';
@@ -70,6 +71,8 @@ export const restore: Command = {
             backupCreatedAt: manifest.createdAt,
             sha256: manifest.sha256,
             auditHeadSeq: checkpoints[0]?.headSeq ?? null,
+            // This folder's checkpoint file starts here.
+            checkpointLines: checkpointLines(checkpointPath),
           },
         }),
       );

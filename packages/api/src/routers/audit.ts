@@ -36,6 +36,9 @@ export const auditRouter = router({
       actor: actorOf(auth),
       origin: ctx.origin,
     });
-    return { intact: report.intact, summary: report.summary };
+    return {
+      intact: report.intact && report.checkpointProblems.length === 0,
+      summary: report.summary,
+    };
   }),
 });
