@@ -175,6 +175,9 @@ try {
         bigAudit.record(entry(i));
     });
   }
+  // A running appliance checkpoints its WAL as it goes; read the log from the
+  // database file, as a long-lived one would, not from a fresh 1M-entry WAL.
+  big.db.pragma('wal_checkpoint(TRUNCATE)');
   const readOnly = seconds(() => {
     let n = 0;
     let bytes = 0;

@@ -125,8 +125,11 @@ export class AuditExports {
 /**
  * One export: the entries that matched when it started (those written while
  * it streams are left for the next one), read in chunks only as fast as the
- * destination takes them, and then exactly one `audit.exported` entry. That
- * entry comes after the export's last entry, so it is never in the export.
+ * destination takes them. Exactly one `audit.exported` entry is written, by
+ * `begin`, before the first byte leaves: an export that cannot be audited
+ * does not happen. The entry comes after the export's last entry, so it is
+ * never in the export. An export cut short (a cancelled download) is noted
+ * by the caller in the server log, with the rows that left.
  */
 export class AuditExportRun {
   /** Entries the destination has taken so far. */
@@ -135,7 +138,7 @@ export class AuditExportRun {
   readonly fileName: string;
   private readonly query: AuditQuery;
   private readonly upToSeq: number;
-  private finished = false;
+  private begun: number | undefined;
   private onProgress: ((rows: number) => void) | undefined;
 
   constructor(
@@ -193,10 +196,31 @@ export class AuditExportRun {
   }
 
   /**
-   * Streams the export into `destination` and writes its audit entry: success
-   * once everything was handed over (and `complete`, such as moving a file
-   * into place, succeeded), failure if the destination closed early (a
-   * download cancelled) or reading or completing failed.
+   * Writes the export's `audit.exported` entry (format, filters and the
+   * entries it holds) and returns how many it holds. Throws, and nothing is
+   * exported, when the entry cannot be written. Later calls do nothing.
+   */
+  begin(): number {
+    if (this.begun !== undefined) return this.begun;
+    const rows = this.total();
+    const { format, filters } = this.request;
+    this.store.transaction(() =>
+      this.audit.record({
+        workspaceId: this.by.workspaceId,
+        actor: this.by.actor,
+        action: 'audit.exported',
+        origin: this.by.origin,
+        details: { format, rows, filters: JSON.stringify(filters) },
+      }),
+    );
+    this.begun = rows;
+    return rows;
+  }
+
+  /**
+   * Streams the export into `destination` (after `begin`, which it calls if
+   * the caller has not), then runs `complete` (such as moving a file into
+   * place). Rejects when the destination closes early or reading fails.
    */
   async streamTo(
     destination: Writable,
@@ -205,31 +229,9 @@ export class AuditExportRun {
       complete?: () => void | Promise<void>;
     } = {},
   ): Promise<void> {
+    this.begin();
     this.onProgress = options.onProgress;
-    try {
-      await pipeline(Readable.from(this.text(), { objectMode: false }), destination);
-      await options.complete?.();
-    } catch (error) {
-      this.finish('failure');
-      throw error;
-    }
-    this.finish('success');
-  }
-
-  /** Writes the export's one `audit.exported` entry; later calls do nothing. */
-  private finish(outcome: 'success' | 'failure'): void {
-    if (this.finished) return;
-    this.finished = true;
-    const { format, filters } = this.request;
-    this.store.transaction(() =>
-      this.audit.record({
-        workspaceId: this.by.workspaceId,
-        actor: this.by.actor,
-        action: 'audit.exported',
-        outcome,
-        origin: this.by.origin,
-        details: { format, rows: this.rows, filters: JSON.stringify(filters) },
-      }),
-    );
+    await pipeline(Readable.from(this.text(), { objectMode: false }), destination);
+    await options.complete?.();
   }
 }

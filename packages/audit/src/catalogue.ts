@@ -9,8 +9,11 @@ export interface AuditEventSpec {
   area: AuditArea;
   /** When it is written, in a phrase. */
   when: string;
-  /** Whose log it is in: a workspace's, or the appliance's own (CLI, timers). */
-  scope: 'workspace' | 'appliance';
+  /**
+   * Whose log it is in: a workspace's, the appliance's own (CLI, timers),
+   * or either, depending on who acted (see `when`).
+   */
+  scope: 'workspace' | 'appliance' | 'workspace or appliance';
   /** What `target` names, if anything. */
   target: string | null;
   /** The keys of `details`, comma-separated, or '' for none. */
@@ -52,8 +55,8 @@ export const AUDIT_EVENTS: Readonly<Record<AuditAction, AuditEventSpec>> = {
   },
   'auth.login.failed': {
     area: 'Sign-in and sessions',
-    when: 'a sign-in was refused: wrong password or code, unknown account, or throttled',
-    scope: 'workspace',
+    when: 'a sign-in was refused: wrong password or code, or throttled (an unknown account goes to the appliance log)',
+    scope: 'workspace or appliance',
     target: 'user (when the account exists)',
     details: 'step, via, waitSeconds',
   },
@@ -206,8 +209,8 @@ export const AUDIT_EVENTS: Readonly<Record<AuditAction, AuditEventSpec>> = {
   },
   'audit.verified': {
     area: 'Audit log',
-    when: 'the hash chain was checked (CLI or admin page), with what was found',
-    scope: 'appliance',
+    when: 'the hash chain was checked, with what was found (the page: its workspace log; the CLI: the appliance log)',
+    scope: 'workspace or appliance',
     target: null,
     details:
       'length, headSeq, headHash, checkpointsMatched, firstBrokenSeq, problem, summary',
@@ -277,8 +280,8 @@ export const AUDIT_EVENTS: Readonly<Record<AuditAction, AuditEventSpec>> = {
   },
   'audit.exported': {
     area: 'Audit log',
-    when: 'entries were exported (page download or CLI), written when the export ends, with how it ended',
-    scope: 'workspace',
+    when: 'entries were exported, written before the first byte leaves (the page: its workspace log; the CLI: the workspace exported, or the appliance log)',
+    scope: 'workspace or appliance',
     target: null,
     details: 'format, rows, filters',
   },

@@ -167,12 +167,13 @@ export function chainReport(
       return broken('link', length, last.lastSeq + 1);
     }
     if (walk.problem) {
-      const { kind, seq, nextSeq, checkpointAt } = walk.problem;
+      const { kind, seq, nextSeq, checkpointAt, matchedSeq } = walk.problem;
       return broken(kind, length + walk.length, seq, {
         firstSeq: nextSeq,
         nextSeq,
         anchored: bounds.anchored,
         checkpointAt,
+        matchedSeq,
       });
     }
     length += walk.length;
@@ -218,6 +219,7 @@ interface Evidence {
   nextSeq?: number;
   reachedSeq?: number;
   checkpointAt?: number;
+  matchedSeq?: number | undefined;
 }
 
 function broken(
@@ -226,19 +228,22 @@ function broken(
   seq: number,
   evidence: Evidence = {},
 ): AuditChainReport {
-  const before = `${plural(length, 'entry', 'entries')} before it ${length === 1 ? 'is' : 'are'} intact.`;
+  const before =
+    length === 0
+      ? 'No entries come before it.'
+      : `The ${plural(length, 'entry', 'entries')} before it ${length === 1 ? 'is' : 'are'} intact.`;
   const range = (from: number, to: number) =>
     from === to ? `entry #${from} is` : `entries #${from}–#${to} are`;
   let summary: string;
   switch (problem) {
     case 'content':
-      summary = `Audit chain BROKEN at entry #${seq}: its content no longer matches its hash. The ${before}`;
+      summary = `Audit chain BROKEN at entry #${seq}: its content no longer matches its hash. ${before}`;
       break;
     case 'link':
-      summary = `Audit chain BROKEN at entry #${seq}: it no longer links to the entry before it (that entry was replaced). The ${before}`;
+      summary = `Audit chain BROKEN at entry #${seq}: it no longer links to the entry before it (that entry was replaced). ${before}`;
       break;
     case 'missing':
-      summary = `Audit chain BROKEN at entry #${seq}: ${range(seq, evidence.nextSeq! - 1)} missing (deleted from the middle of the log). The ${before}`;
+      summary = `Audit chain BROKEN at entry #${seq}: ${range(seq, evidence.nextSeq! - 1)} missing (deleted from the middle of the log). ${before}`;
       break;
     case 'start':
       summary = `Audit chain BROKEN at entry #${seq}: the log starts at #${evidence.firstSeq}, so ${range(seq, evidence.firstSeq! - 1)} missing (${evidence.anchored ? 'retention kept everything from' : 'the log began at'} #${seq}).`;
@@ -255,7 +260,11 @@ function broken(
       summary = `Audit chain BROKEN before entry #${seq}: the log starts there, at a prune anchor that no audit.pruned entry records, so the entries before #${seq} were deleted outside retention.`;
       break;
     case 'checkpoint':
-      summary = `Audit chain BROKEN at entry #${seq}: it is not the entry a checkpoint taken ${new Date(evidence.checkpointAt!).toISOString()} recorded (it and the entries before it were rewritten).`;
+      summary =
+        `Audit chain BROKEN at entry #${seq}: it is not the entry a checkpoint taken ${new Date(evidence.checkpointAt!).toISOString()} recorded, so the chain was rewritten ` +
+        (evidence.matchedSeq === undefined
+          ? `somewhere up to #${seq} (its hashes recomputed to look whole).`
+          : `between #${evidence.matchedSeq + 1} and #${seq} (#${evidence.matchedSeq} still matched an earlier checkpoint).`);
       break;
   }
   return { intact: false, length, firstBrokenSeq: seq, problem, summary };

@@ -14,6 +14,8 @@ export interface WalkProblem {
   nextSeq?: number;
   /** For `checkpoint`: when that checkpoint was taken. */
   checkpointAt?: number;
+  /** For `checkpoint`: the newest entry an earlier checkpoint still matched. */
+  matchedSeq?: number;
 }
 
 export interface WalkResult {
@@ -68,6 +70,7 @@ export function walkChainRange(
     .sort((a, b) => a.headSeq - b.headSeq);
   let next = 0;
   let matched = 0;
+  let matchedSeq: number | undefined;
   let prev = range.prevHash;
   let firstPrevHash: string | null = null;
   let expectedSeq = range.fromSeq;
@@ -123,9 +126,10 @@ export function walkChainRange(
     for (; next < pending.length && pending[next]!.headSeq === seq; next++) {
       const checkpoint = pending[next]!;
       if (checkpoint.headHash !== hash) {
-        return done({ kind: 'checkpoint', seq, checkpointAt: checkpoint.at });
+        return done({ kind: 'checkpoint', seq, checkpointAt: checkpoint.at, matchedSeq });
       }
       matched += 1;
+      matchedSeq = seq;
     }
     prev = hash;
     expectedSeq = seq + 1;

@@ -170,6 +170,9 @@ describe('the audit chain', () => {
       intact: false,
       firstBrokenSeq: last.seq,
       problem: 'checkpoint',
+      summary: expect.stringContaining(
+        'so the chain was rewritten somewhere up to #4',
+      ) as unknown,
     });
   });
 

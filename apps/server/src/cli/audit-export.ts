@@ -44,7 +44,10 @@ export const exportCommand: Command = {
     workspace: { type: 'string', help: "only this workspace's entries (its id)" },
     actor: { type: 'string', help: "a member's id, or text in the actor's name" },
     action: { type: 'string', help: 'one audited action, e.g. member.role_changed' },
-    'target-type': { type: 'string', help: 'what was acted on, e.g. member' },
+    'target-type': {
+      type: 'string',
+      help: 'what was acted on, e.g. user, invite, conversation',
+    },
     'target-id': { type: 'string', help: 'the id of what was acted on' },
     from: { type: 'string', help: 'first day, YYYY-MM-DD' },
     to: { type: 'string', help: 'last day, YYYY-MM-DD' },
@@ -69,7 +72,8 @@ export const exportCommand: Command = {
           ...CLI_ACTOR,
         },
       );
-      const progress = new Progress('Exporting', run.total());
+      // Audited first: an export that cannot be audited writes no file.
+      const progress = new Progress('Exporting', run.begin());
       const partial = join(dirname(out), `.${basename(out)}.${randomToken(6)}.partial`);
       try {
         await run.streamTo(
@@ -84,7 +88,7 @@ export const exportCommand: Command = {
         throw error;
       }
       progress.end(run.rows);
-      say(`Exported ${run.rows} audit entries to ${out}`);
+      say(`Exported ${run.rows} audit ${run.rows === 1 ? 'entry' : 'entries'} to ${out}`);
       return 0;
     } finally {
       appliance.store.close();

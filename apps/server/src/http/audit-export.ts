@@ -79,6 +79,9 @@ export async function handleAuditExport(
     { part: { scope: auth.scope }, filters, format },
     { workspaceId: auth.workspaceId, actor: actorOf(auth), origin },
   );
+  // Audited before the first byte: if the entry cannot be written, this
+  // fails as a plain 500 and nothing is exported.
+  const rows = run.begin();
   res.writeHead(200, {
     'Content-Type': run.contentType,
     'Content-Disposition': `attachment; filename="${run.fileName}"`,
@@ -87,13 +90,19 @@ export async function handleAuditExport(
   try {
     await run.streamTo(res);
   } catch (error) {
-    // A cancelled download is the person's choice, not a fault; either way
-    // the export was audited as failed with the rows it got to.
+    // A cancelled download is the person's choice, not a fault; the export
+    // was audited when it began, and the log says how far it got.
     if ((error as { code?: unknown }).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
-    logger.info({ format, rows: run.rows, ip: origin.ip }, 'audit export cancelled');
+    logger.info(
+      { format, rows, delivered: run.rows, ip: origin.ip, requestId: origin.requestId },
+      'audit export cancelled',
+    );
     return;
   }
-  logger.info({ format, rows: run.rows, ip: origin.ip }, 'audit exported');
+  logger.info(
+    { format, rows: run.rows, ip: origin.ip, requestId: origin.requestId },
+    'audit exported',
+  );
 }
 
 /** Query parameters as the input schema takes them; empty ones mean "any". */

@@ -57,7 +57,7 @@ export function AuditFilterBar({
         name="targetType"
         defaultValue={applied.targetType}
         maxLength={64}
-        placeholder="e.g. member"
+        placeholder="e.g. user, invite, conversation"
       />
       <Field
         label="Target id"
