@@ -222,7 +222,7 @@ export class AccessService {
         return wait;
       });
       this.logger.info(
-        { reason: 'login_failed', ip: origin.ip, waitMs },
+        { reason: 'login_failed', ip: origin.ip, requestId: origin.requestId, waitMs },
         'sign-in refused',
       );
       throw new AppError('UNAUTHENTICATED', 'Email or password is wrong', {

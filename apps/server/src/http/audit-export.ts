@@ -29,7 +29,10 @@ export async function handleAuditExport(
   logger: Logger,
 ): Promise<void> {
   const refuse = (status: number, code: string, message: string, reason: string) => {
-    logger.info({ path: EXPORT_NAME, code, reason, ip: origin.ip }, 'request refused');
+    logger.info(
+      { path: EXPORT_NAME, code, reason, ip: origin.ip, requestId: origin.requestId },
+      'request refused',
+    );
     sendJson(res, status, { error: { code, message, reason } });
   };
 

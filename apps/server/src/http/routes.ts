@@ -57,7 +57,7 @@ export function createRequestHandler(deps: RouteDeps) {
           return sendText(res, 405, 'Method not allowed');
         }
         if (fromAnotherOrigin(req.headers)) {
-          logger.info({ reason: 'cross_origin', ip }, 'request refused');
+          logger.info({ reason: 'cross_origin', ip, requestId }, 'request refused');
           return sendJson(res, 403, {
             error: {
               code: 'FORBIDDEN',
@@ -66,7 +66,10 @@ export function createRequestHandler(deps: RouteDeps) {
           });
         }
         if (method === 'POST' && req.headers[REQUEST_HEADER] !== '1') {
-          logger.info({ reason: 'csrf_header_missing', ip }, 'request refused');
+          logger.info(
+            { reason: 'csrf_header_missing', ip, requestId },
+            'request refused',
+          );
           return sendJson(res, 403, {
             error: { code: 'FORBIDDEN', message: 'Missing request header' },
           });
