@@ -1,5 +1,5 @@
 import type { AuditLog, AuditRetention, PruneResult } from '@flowgento/audit';
-import { appendCheckpoint, readCheckpoints } from '@flowgento/store';
+import { appendCheckpoint } from '@flowgento/store';
 import { HOUR_MS, type Logger } from '@flowgento/core';
 
 /** How often the running appliance notes how far the audit chain reaches. */
@@ -43,7 +43,7 @@ export function startAuditKeeper(input: {
     lastHash = head.headHash;
   };
   const prune = () => {
-    const result = retention.prune(SYSTEM, readCheckpoints([checkpointPath]).checkpoints);
+    const result = retention.prune(SYSTEM, audit.checkpointEvidence());
     if (result.pruned > 0) {
       logger.info(
         {

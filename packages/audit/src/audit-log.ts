@@ -160,26 +160,15 @@ export class AuditLog {
   ): Promise<AuditChainReport & { checkpointProblems: string[] }> {
     // Read before the chain, so every checkpoint describes committed entries.
     const own = this.options.checkpointFile;
-    const files = [own, ...alsoCompareWith].filter(
-      (file): file is string => file !== undefined,
-    );
-    const { checkpoints, unreadable } = readCheckpoints(files);
-    const ownLines = own ? checkpointLines(own) : 0;
+    const {
+      checkpoints,
+      problems: checkpointProblems,
+      ownLines,
+    } = this.checkpointEvidence(alsoCompareWith);
+    const before = this.lastCheckpointLines();
     const report = this.options.source
       ? await verifyChainInParallel(this.store.db, this.options.source, checkpoints)
       : this.verify(checkpoints);
-
-    // Checkpoints are only ever appended: one mangled, or fewer than the last
-    // check counted, is itself a sign of tampering (with the evidence).
-    const checkpointProblems = unreadable.map(
-      (place) => `Not a checkpoint (damaged or edited): ${place}`,
-    );
-    const before = this.lastCheckpointLines();
-    if (own && ownLines < before) {
-      checkpointProblems.push(
-        `The checkpoint file holds ${ownLines} line(s), fewer than the ${before} the last check found: checkpoints were removed.`,
-      );
-    }
     const intact = report.intact && checkpointProblems.length === 0;
     if (report.intact && !intact) {
       report.summary += ` But the checkpoints were tampered with: ${checkpointProblems.join(' ')}`;
@@ -212,6 +201,35 @@ export class AuditLog {
       if (head) appendCheckpoint(own, head);
     }
     return { ...report, checkpointProblems };
+  }
+
+  /**
+   * The checkpoints to compare the chain with (the data folder's file and
+   * `alsoCompareWith`), and what is wrong with them: checkpoints are only
+   * ever appended, so a line mangled, or fewer lines than the last check
+   * counted, is itself a sign of tampering (with the evidence).
+   */
+  checkpointEvidence(alsoCompareWith: readonly string[] = []): {
+    checkpoints: AuditCheckpoint[];
+    problems: string[];
+    ownLines: number;
+  } {
+    const own = this.options.checkpointFile;
+    const files = [own, ...alsoCompareWith].filter(
+      (file): file is string => file !== undefined,
+    );
+    const { checkpoints, unreadable } = readCheckpoints(files);
+    const ownLines = own ? checkpointLines(own) : 0;
+    const problems = unreadable.map(
+      (place) => `Not a checkpoint (damaged or edited): ${place}`,
+    );
+    const before = this.lastCheckpointLines();
+    if (own && ownLines < before) {
+      problems.push(
+        `The checkpoint file holds ${ownLines} line(s), fewer than the ${before} the last check found: checkpoints were removed.`,
+      );
+    }
+    return { checkpoints, problems, ownLines };
   }
 
   /**

@@ -103,7 +103,12 @@ export function verifyChain(
       },
       checkpoints,
     );
-    return anchorChecked(db, bounds, chainReport(bounds, [walk], checkpoints));
+    return anchorChecked(
+      db,
+      bounds,
+      chainReport(bounds, [walk], checkpoints),
+      checkpoints,
+    );
   })();
 }
 
@@ -120,6 +125,7 @@ export function anchorChecked(
   db: Db,
   bounds: ChainBounds,
   report: AuditChainReport,
+  checkpoints: readonly AuditCheckpoint[],
 ): AuditChainReport {
   if (!report.intact || !bounds.anchored) return report;
   const prunes = db
@@ -128,7 +134,7 @@ export function anchorChecked(
        WHERE action = 'audit.pruned' AND seq >= ? ORDER BY seq`,
     )
     .all(bounds.firstSeq) as { at: number; detailsJson: string }[];
-  const recorded = prunes.some(({ at, detailsJson }) => {
+  const cutoffs = prunes.flatMap(({ at, detailsJson }) => {
     const details = JSON.parse(detailsJson) as {
       keptFrom?: unknown;
       anchorHash?: unknown;
@@ -136,16 +142,38 @@ export function anchorChecked(
     };
     const latestCutoff = new Date(at);
     latestCutoff.setUTCMonth(latestCutoff.getUTCMonth() - MIN_PRUNE_AGE_MONTHS);
-    return (
-      details.keptFrom === bounds.firstSeq &&
+    const cutoff =
+      typeof details.olderThan === 'string' ? Date.parse(details.olderThan) : NaN;
+    return details.keptFrom === bounds.firstSeq &&
       details.anchorHash === bounds.firstPrevHash &&
-      typeof details.olderThan === 'string' &&
-      Date.parse(details.olderThan) <= latestCutoff.getTime()
-    );
+      cutoff <= latestCutoff.getTime()
+      ? [cutoff]
+      : [];
   });
-  return recorded
-    ? report
-    : broken('anchor', 0, bounds.firstSeq, { firstSeq: bounds.firstSeq });
+  const cutoff = cutoffs[0];
+  if (cutoff === undefined) {
+    return broken('anchor', 0, bounds.firstSeq, { firstSeq: bounds.firstSeq });
+  }
+  // Checkpoints older than the anchor must agree with the prune: the one at
+  // the last entry pruned names the anchor's hash; none records a pruned
+  // entry written after the cutoff; and none taken after the cutoff ends
+  // before the anchor (what came after it was younger than the cutoff).
+  const lastPruned = bounds.firstSeq - 1;
+  for (const checkpoint of checkpoints) {
+    const contradicts =
+      (checkpoint.headSeq === lastPruned &&
+        checkpoint.headHash !== bounds.firstPrevHash) ||
+      (checkpoint.headSeq <= lastPruned && (checkpoint.headAt ?? -Infinity) >= cutoff) ||
+      (checkpoint.headSeq < lastPruned && checkpoint.at >= cutoff);
+    if (contradicts) {
+      return broken('anchor', 0, bounds.firstSeq, {
+        firstSeq: bounds.firstSeq,
+        checkpointAt: checkpoint.at,
+        reachedSeq: checkpoint.headSeq,
+      });
+    }
+  }
+  return report;
 }
 
 /**
@@ -257,7 +285,10 @@ function broken(
         ` The ${plural(length, 'entry', 'entries')} up to #${seq - 1} ${length === 1 ? 'is' : 'are'} intact.`;
       break;
     case 'anchor':
-      summary = `Audit chain BROKEN before entry #${seq}: the log starts there, at a prune anchor that no audit.pruned entry records, so the entries before #${seq} were deleted outside retention.`;
+      summary =
+        evidence.checkpointAt === undefined
+          ? `Audit chain BROKEN before entry #${seq}: the log starts there, at a prune anchor that no audit.pruned entry records, so the entries before #${seq} were deleted outside retention.`
+          : `Audit chain BROKEN before entry #${seq}: a checkpoint taken ${new Date(evidence.checkpointAt).toISOString()} (the log then ended at #${evidence.reachedSeq}) contradicts the prune that claims to have removed everything before #${seq}, so entries were deleted outside retention.`;
       break;
     case 'checkpoint':
       summary =

@@ -59,7 +59,12 @@ export async function verifyChainInParallel(
   )();
   const walks = older.problem ? [older] : [older, await newerWalk];
   if (older.problem) void newer.stop();
-  const report = anchorChecked(db, bounds, chainReport(bounds, walks, checkpoints));
+  const report = anchorChecked(
+    db,
+    bounds,
+    chainReport(bounds, walks, checkpoints),
+    checkpoints,
+  );
   return report.intact ? report : verifyChain(db, checkpoints);
 }
 

@@ -77,7 +77,13 @@ export class AuditRetention {
    * first; the `audit.pruned` entry names the anchor, so that an anchor no
    * prune wrote is caught.
    */
-  prune(by: By, checkpoints: readonly AuditCheckpoint[] = []): PruneResult {
+  prune(
+    by: By,
+    evidence: { checkpoints: readonly AuditCheckpoint[]; problems: readonly string[] } = {
+      checkpoints: [],
+      problems: [],
+    },
+  ): PruneResult {
     return this.store.transaction(() => {
       const cutoff = this.cutoff();
       const first = this.store
@@ -101,11 +107,12 @@ export class AuditRetention {
 
       // Nothing is pruned from a chain that does not verify: removing its
       // oldest entries could take the evidence of tampering with them.
-      const report = verifyChain(this.store.db, checkpoints);
-      if (!report.intact) {
+      const report = verifyChain(this.store.db, evidence.checkpoints);
+      if (!report.intact || evidence.problems.length > 0) {
+        const why = report.intact ? evidence.problems.join(' ') : report.summary;
         throw new AppError(
           'PRECONDITION_FAILED',
-          `Nothing was pruned: the audit chain does not verify. ${report.summary}`,
+          `Nothing was pruned: the audit chain does not verify. ${why}`,
           { reason: 'audit_chain_broken' },
         );
       }

@@ -177,4 +177,54 @@ describe('audit retention', () => {
     expect(actions()).toEqual(before);
     expect(store.db.prepare('SELECT count(*) FROM audit_anchors').pluck().get()).toBe(0);
   });
+
+  it('catches a forged prune entry covering deleted entries, from an earlier checkpoint', () => {
+    for (let i = 0; i < 6; i += 1) write();
+    const checkpoint = audit.checkpoint()!;
+    time += DAY_MS;
+    write();
+    // Delete everything the checkpoint saw, forge an anchor, and append an
+    // audit.pruned entry that names it (the chain itself stays whole).
+    const hash = store.db
+      .prepare('SELECT hash FROM audit_log WHERE seq = 6')
+      .pluck()
+      .get() as string;
+    store.db.exec('DROP TRIGGER audit_log_refuses_delete');
+    store.db.prepare('DELETE FROM audit_log WHERE seq <= 6').run();
+    store.db
+      .prepare(
+        `INSERT INTO audit_anchors (first_seq, prev_hash, pruned_at, pruned_count, cutoff)
+         VALUES (7, ?, 0, 6, 0)`,
+      )
+      .run(hash);
+    store.transaction(() =>
+      audit.record({
+        ...BY,
+        workspaceId: null,
+        action: 'audit.pruned',
+        details: { keptFrom: 7, anchorHash: hash, olderThan: '1970-01-01T00:00:00.000Z' },
+      }),
+    );
+    expect(audit.verify()).toMatchObject({ intact: true });
+    expect(audit.verify([checkpoint])).toMatchObject({
+      intact: false,
+      problem: 'anchor',
+      firstBrokenSeq: 7,
+      summary: expect.stringContaining('contradicts the prune') as unknown,
+    });
+  });
+
+  it('prunes nothing while a checkpoint is damaged', () => {
+    write();
+    time += 400 * DAY_MS;
+    write();
+    const before = actions();
+    expect(() =>
+      retention.prune(BY, {
+        checkpoints: [],
+        problems: ['Not a checkpoint (damaged or edited): checkpoints.jsonl:3'],
+      }),
+    ).toThrow(/Nothing was pruned: .*damaged or edited/);
+    expect(actions()).toEqual(before);
+  });
 });

@@ -21,17 +21,29 @@ export interface AuditCheckpoint {
   headHash: string;
   /** Entries in the chain at that moment (after any prune). */
   length: number;
+  /**
+   * When the newest entry was written: a prune that claims to have removed
+   * it as old is then caught lying. Absent from checkpoints written before.
+   */
+  headAt?: number;
 }
 
 /** The checkpoint in `value`, or undefined when it is not one. */
 export function asCheckpoint(value: unknown): AuditCheckpoint | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  const { at, headSeq, headHash, length } = value as Record<string, unknown>;
+  const { at, headSeq, headHash, length, headAt } = value as Record<string, unknown>;
   const count = (n: unknown, min: number) =>
     Number.isSafeInteger(n) && (n as number) >= min;
   if (!count(at, 0) || !count(headSeq, 1) || !count(length, 0)) return undefined;
   if (typeof headHash !== 'string' || !/^[0-9a-f]{64}$/.test(headHash)) return undefined;
-  return { at, headSeq, headHash, length } as AuditCheckpoint;
+  if (headAt !== undefined && !count(headAt, 0)) return undefined;
+  return {
+    at,
+    headSeq,
+    headHash,
+    length,
+    ...(headAt !== undefined && { headAt }),
+  } as AuditCheckpoint;
 }
 
 /** The data folder's checkpoint file: JSON Lines, one checkpoint each. */
@@ -97,9 +109,9 @@ function parseJson(text: string): unknown {
 /** The chain's newest entry and length in `db`, as a checkpoint taken `at`. */
 export function auditHeadOf(db: Db, at: number): AuditCheckpoint | null {
   const head = db
-    .prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1')
-    .get() as { seq: number; hash: string } | undefined;
+    .prepare('SELECT seq, hash, at FROM audit_log ORDER BY seq DESC LIMIT 1')
+    .get() as { seq: number; hash: string; at: number } | undefined;
   if (!head) return null;
   const length = db.prepare('SELECT count(*) FROM audit_log').pluck().get() as number;
-  return { at, headSeq: head.seq, headHash: head.hash, length };
+  return { at, headSeq: head.seq, headHash: head.hash, length, headAt: head.at };
 }

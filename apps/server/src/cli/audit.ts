@@ -33,7 +33,7 @@ const verify: Command = {
   options: {
     checkpoint: {
       type: 'string',
-      help: 'another checkpoint file to compare with (e.g. beside a backup)',
+      help: 'one more checkpoint file (or backup folder) to compare with',
     },
   },
   async run(values) {
@@ -75,6 +75,11 @@ function checkpointFileAt(given: string): string {
       `No checkpoint file at ${file}: give a file of checkpoints, or a backup folder holding ${BACKUP_CHECKPOINT_FILE}`,
       { reason: 'checkpoint_file_missing' },
     );
+  }
+  if (readCheckpoints([file]).checkpoints.length === 0) {
+    throw new AppError('INVALID_INPUT', `${file} holds no checkpoints to compare with`, {
+      reason: 'checkpoint_file_empty',
+    });
   }
   return file;
 }
@@ -121,11 +126,11 @@ const prune: Command = {
     const { config, logger } = cliContext(values);
     const appliance = await openAppliance(config, logger, undefined, { mustExist: true });
     try {
-      const audit = new AuditLog(appliance.store);
       const checkpointFile = dataPaths(config.dataDir).auditCheckpoints;
+      const audit = new AuditLog(appliance.store, { checkpointFile });
       const result = new AuditRetention(appliance.store, audit).prune(
         CLI_ACTOR,
-        readCheckpoints([checkpointFile]).checkpoints,
+        audit.checkpointEvidence(),
       );
       const olderThan = new Date(result.cutoff).toISOString();
       if (result.pruned === 0) {

@@ -40,8 +40,9 @@ export const backup: Command = {
       // own checkpoints: the live chain must still reach it later.
       if (auditHead)
         appendCheckpoint(dataPaths(config.dataDir).auditCheckpoints, auditHead);
+      const audit = new AuditLog(appliance.store);
       appliance.store.transaction(() =>
-        new AuditLog(appliance.store).record({
+        audit.record({
           workspaceId: null,
           ...CLI_ACTOR,
           action: 'backup.created',
@@ -52,6 +53,9 @@ export const backup: Command = {
           },
         }),
       );
+      // And where the live chain reaches now, its backup.created entry included.
+      const head = audit.checkpoint();
+      if (head) appendCheckpoint(dataPaths(config.dataDir).auditCheckpoints, head);
       say(`Backup written to ${dir}`);
       say(
         `  also kept: ${manifest.files.map((f) => f.name).join(', ') || 'no configuration files'}`,
