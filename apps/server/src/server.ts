@@ -120,6 +120,7 @@ export async function startAppliance(
       audit: {
         source: { path: dataPaths(config.dataDir).database, key: appliance.databaseKey },
         checkpointFile: dataPaths(config.dataDir).auditCheckpoints,
+        verifyOffThread: true,
       },
       info: {
         version: APP_VERSION,

@@ -79,7 +79,12 @@ export class AuditLog {
    */
   constructor(
     private readonly store: Store,
-    private readonly options: { source?: ChainSource; checkpointFile?: string } = {},
+    private readonly options: {
+      source?: ChainSource;
+      checkpointFile?: string;
+      /** Walk the chain on worker threads only (a server's event loop stays free). */
+      verifyOffThread?: boolean;
+    } = {},
   ) {}
 
   record(entry: AuditEntryInput): void {
@@ -167,7 +172,9 @@ export class AuditLog {
     } = this.checkpointEvidence(alsoCompareWith);
     const before = this.lastCheckpointLines();
     const report = this.options.source
-      ? await verifyChainInParallel(this.store.db, this.options.source, checkpoints)
+      ? await verifyChainInParallel(this.store.db, this.options.source, checkpoints, {
+          offThread: this.options.verifyOffThread,
+        })
       : this.verify(checkpoints);
     const intact = report.intact && checkpointProblems.length === 0;
     if (report.intact && !intact) {

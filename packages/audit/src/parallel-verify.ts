@@ -22,43 +22,62 @@ export interface ChainSource {
 
 /**
  * `verifyChain`, with the newer half of a long log walked on a second
- * thread at the same time. Both walks cover only entries that existed when
- * this thread's snapshot began (the log is append-only); a report of
- * anything wrong is confirmed by one walk in a single snapshot before it is
- * returned, so a prune that ran meanwhile cannot cause a false alarm.
+ * thread at the same time; with `offThread`, every walk runs on worker
+ * threads, so a server's event loop stays free for requests. Walks cover
+ * only entries that existed when this thread read the bounds (the log is
+ * append-only); a report of anything wrong is confirmed by one walk in a
+ * single snapshot before it is returned, so a prune that ran meanwhile
+ * cannot cause a false alarm.
  */
 export async function verifyChainInParallel(
   db: Db,
   source: ChainSource,
   checkpoints: readonly AuditCheckpoint[] = [],
-  parallelFrom = PARALLEL_FROM,
+  options: { parallelFrom?: number; offThread?: boolean } = {},
 ): Promise<AuditChainReport> {
+  const parallelFrom = options.parallelFrom ?? PARALLEL_FROM;
   const bounds = db.transaction(() => chainBounds(db))();
   const size = bounds.maxSeq - bounds.firstSeq + 1;
-  if (size < parallelFrom) return verifyChain(db, checkpoints);
+  if (size < parallelFrom && !options.offThread) return verifyChain(db, checkpoints);
 
-  const split = bounds.firstSeq + Math.floor(size / 2);
-  const newer = await startWorker({
+  const split =
+    size < parallelFrom ? bounds.maxSeq + 1 : bounds.firstSeq + Math.floor(size / 2);
+  const range = (fromSeq: number, toSeq: number, prevHash: string | null) => ({
     path: source.path,
     key: source.key,
-    fromSeq: split,
-    toSeq: bounds.maxSeq,
+    fromSeq,
+    toSeq,
+    prevHash,
     checkpoints: [...checkpoints],
   });
-  const newerWalk = newer.walk();
+  const workers = await Promise.all([
+    ...(options.offThread
+      ? [startWorker(range(bounds.firstSeq, split - 1, bounds.firstPrevHash))]
+      : []),
+    ...(split <= bounds.maxSeq ? [startWorker(range(split, bounds.maxSeq, null))] : []),
+  ]);
+  const walking = workers.map((worker) => worker.walk());
   // Settled below; until then a failure must not go unhandled.
-  newerWalk.catch(() => undefined);
-  // The older half here, meanwhile, in one read of its own: nothing else on
-  // this connection waits for it, as nothing here awaits until it is done.
-  const older = db.transaction(() =>
-    walkChainRange(
-      db,
-      { fromSeq: bounds.firstSeq, toSeq: split - 1, prevHash: bounds.firstPrevHash },
-      checkpoints,
-    ),
-  )();
-  const walks = older.problem ? [older] : [older, await newerWalk];
-  if (older.problem) void newer.stop();
+  for (const walk of walking) walk.catch(() => undefined);
+  const walks: WalkResult[] = [];
+  if (!options.offThread) {
+    // The older half here, meanwhile, in one read of its own: nothing else
+    // on this connection waits for it, as nothing here awaits until it ends.
+    walks.push(
+      db.transaction(() =>
+        walkChainRange(
+          db,
+          { fromSeq: bounds.firstSeq, toSeq: split - 1, prevHash: bounds.firstPrevHash },
+          checkpoints,
+        ),
+      )(),
+    );
+  }
+  for (const walk of walking) {
+    if (walks.at(-1)?.problem) break;
+    walks.push(await walk);
+  }
+  for (const worker of workers) void worker.stop();
   const report = anchorChecked(
     db,
     bounds,

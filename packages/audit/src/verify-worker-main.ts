@@ -7,6 +7,8 @@ export interface VerifyWorkerInput {
   key: Uint8Array;
   fromSeq: number;
   toSeq: number;
+  /** The hash the first entry must link to; null when the range before is walked elsewhere. */
+  prevHash: string | null;
   checkpoints: AuditCheckpoint[];
 }
 
@@ -38,7 +40,7 @@ try {
     try {
       const walk = walkChainRange(
         db,
-        { fromSeq: input.fromSeq, toSeq: input.toSeq, prevHash: null },
+        { fromSeq: input.fromSeq, toSeq: input.toSeq, prevHash: input.prevHash },
         input.checkpoints,
       );
       send({ ok: true, walk });

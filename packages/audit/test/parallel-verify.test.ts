@@ -52,9 +52,16 @@ function tamper(sql: string, ...params: unknown[]) {
 
 /** Two threads (the newer half on a worker) must say what one thread says. */
 async function bothWays() {
-  const parallel = await verifyChainInParallel(store.db, { path, key }, [], 100);
+  const parallel = await verifyChainInParallel(store.db, { path, key }, [], {
+    parallelFrom: 100,
+  });
+  const offThread = await verifyChainInParallel(store.db, { path, key }, [], {
+    parallelFrom: 100,
+    offThread: true,
+  });
   const serial = verifyChain(store.db);
   expect(parallel).toEqual(serial);
+  expect(offThread).toEqual(serial);
   return parallel;
 }
 
@@ -113,7 +120,9 @@ describe('verifying on two threads', () => {
   });
 
   it('leaves the connection free for other work while the worker walks', async () => {
-    const pending = verifyChainInParallel(store.db, { path, key }, [], 100);
+    const pending = verifyChainInParallel(store.db, { path, key }, [], {
+      parallelFrom: 100,
+    });
     expect(store.db.inTransaction).toBe(false);
     store.transaction(() =>
       new AuditLog(store).record({
