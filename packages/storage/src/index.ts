@@ -5,3 +5,8 @@ export {
   LocalDiskProvider,
   localStorageIn,
 } from './local-provider.ts';
+export { isLoopbackAddress } from './s3-endpoint.ts';
+export * from './s3-settings.ts';
+export { createS3Client, PART_BYTES, S3StorageProvider } from './s3-provider.ts';
+export { verifyS3Settings } from './verify-settings.ts';
+export * from './provider-settings.ts';

@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { migrate, openEncryptedDatabase, schemaVersion, Store } from '../src/index.ts';
+import {
+  migrate,
+  openEncryptedDatabase,
+  schemaVersion,
+  type Store,
+} from '../src/index.ts';
 import { tempDatabase } from './temp-db.ts';
 
 let env: ReturnType<typeof tempDatabase>;
