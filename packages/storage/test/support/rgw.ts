@@ -44,8 +44,8 @@ export function useRgw(): () => RgwServer {
     const missing = CEPH_TOOLS.filter((tool) => !onPath(tool));
     if (missing.length > 0) {
       throw new Error(
-        `The S3 tests run against Ceph's RADOS Gateway, and ${missing.join(', ')} ` +
-          `is not installed. Install it with:\n  ${CEPH_INSTALL}`,
+        `The S3 tests run against Ceph's RADOS Gateway, but ${missing.join(', ')} ` +
+          `${missing.length === 1 ? 'is' : 'are'} missing. Install it with:\n  ${CEPH_INSTALL}`,
       );
     }
     dir = mkdtempSync(path.join(tmpdir(), 'fg-rgw-'));
