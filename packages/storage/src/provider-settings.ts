@@ -69,11 +69,13 @@ export class StorageProviderSettings {
     const name = providerName(input.name);
     const current = id === undefined ? undefined : this.record(id);
     this.assertNameFree(name, id);
+    const kept = input.settings.secretAccessKey === undefined ? current : undefined;
     const settings = parseS3Settings({
       ...input.settings,
       secretAccessKey:
-        input.settings.secretAccessKey ?? (current && this.storedSecret(current)),
+        input.settings.secretAccessKey ?? (kept && this.storedSecret(kept)),
     });
+    if (kept) assertSameDestination(kept, settings);
 
     const facts = {
       providerId: id,
@@ -175,6 +177,21 @@ function providerName(raw: unknown): string {
     );
   }
   return name;
+}
+
+/**
+ * A kept secret key goes only where it went before: pointing saved settings
+ * at another endpoint or key id needs the secret typed again, so nobody who
+ * can edit settings can send requests signed with it to a server of theirs.
+ */
+function assertSameDestination(kept: StorageProviderRecord, settings: S3Settings): void {
+  if (kept.endpoint !== settings.endpoint || kept.accessKeyId !== settings.accessKeyId) {
+    throw new AppError(
+      'INVALID_INPUT',
+      'Enter the secret access key again to change the endpoint or the access key id',
+      { reason: 'secret_access_key_required', details: { field: 'secretAccessKey' } },
+    );
+  }
 }
 
 function providerNotFound(): AppError {

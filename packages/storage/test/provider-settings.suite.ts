@@ -134,6 +134,27 @@ export function providerSettingsSuite(gateway: () => RgwServer): void {
     expect(providers.list()).toEqual([updated]);
   });
 
+  it('asks for the secret key again before sending it to another endpoint', async () => {
+    const saved = providers.save(await providers.verify(input()));
+    const send = vi.spyOn(S3Client.prototype, 'send');
+    const elsewhere = new URL(gateway().endpoint);
+    elsewhere.port = '9';
+
+    for (const change of [
+      { endpoint: elsewhere.origin },
+      { accessKeyId: 'FGOTHERKEY' },
+    ]) {
+      const error = await caughtAppError(() =>
+        providers.verify(input({ ...change, secretAccessKey: undefined }), saved.id),
+      );
+      expect(error).toMatchObject({
+        code: 'INVALID_INPUT',
+        reason: 'secret_access_key_required',
+      });
+    }
+    expect(send).not.toHaveBeenCalled();
+  });
+
   it('refuses a missing bucket and an insecure endpoint, the latter before any request', async () => {
     const missing = await caughtAppError(() =>
       providers.verify(input({ bucket: 'no-such-bucket' })),
