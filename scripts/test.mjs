@@ -1,33 +1,54 @@
 // `npm test`: the whole check, as CI runs it. Installs what is missing
-// (dependencies; Debian's Chromium when run as root), then type-checks,
-// lints and runs every test. Nothing is skipped silently.
+// (dependencies; Debian's Chromium and Ceph's S3 gateway when run as root),
+// then type-checks, lints and runs every test. Nothing is skipped silently.
 import { existsSync } from 'node:fs';
 import { checkNode, ensureDependencies, ensureWebBuild, run } from './prepare.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
+// What the tests need from Debian, found by the programs they run.
+const DEBIAN_NEEDS = [
+  {
+    purpose: "The browser tests need Debian's Chromium",
+    programs: ['/usr/bin/chromium'],
+    install: ['install', '-y', '-qq', 'chromium'],
+  },
+  {
+    purpose: "The S3 tests need Ceph's RADOS Gateway, one monitor and one OSD",
+    programs: ['/usr/bin/radosgw', '/usr/bin/ceph-mon', '/usr/bin/ceph-osd'],
+    install: [
+      'install',
+      '-y',
+      '-qq',
+      '--no-install-recommends',
+      'radosgw',
+      'ceph-mon',
+      'ceph-osd',
+    ],
+  },
+];
 
-function ensureChromium() {
-  if (existsSync(CHROMIUM)) return;
+function ensureDebianPackages() {
+  const missing = DEBIAN_NEEDS.filter((need) => !need.programs.every(existsSync));
+  if (missing.length === 0) return;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!isRoot) {
-    process.stderr.write(
-      `The browser tests need Debian's Chromium at ${CHROMIUM}.\n` +
-        'Install it with:  sudo apt-get install -y chromium\n',
-    );
+    for (const need of missing) {
+      const command = need.install.filter((arg) => arg !== '-qq').join(' ');
+      process.stderr.write(`${need.purpose}.\nInstall with:  sudo apt-get ${command}\n`);
+    }
     process.exit(1);
   }
-  process.stdout.write(
-    'Installing Chromium for the browser tests (apt-get install -y chromium)...\n',
-  );
   run('apt-get', ['update', '-qq']);
-  run('apt-get', ['install', '-y', '-qq', 'chromium'], {
-    DEBIAN_FRONTEND: 'noninteractive',
-  });
+  for (const need of missing) {
+    process.stdout.write(`${need.purpose}: apt-get ${need.install.join(' ')}\n`);
+    const began = Date.now();
+    run('apt-get', need.install, { DEBIAN_FRONTEND: 'noninteractive' });
+    process.stdout.write(`Installed in ${Math.round((Date.now() - began) / 1000)} s.\n`);
+  }
 }
 
 checkNode();
 ensureDependencies();
-ensureChromium();
+ensureDebianPackages();
 ensureWebBuild();
 process.stdout.write('Type-checking...\n');
 run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);

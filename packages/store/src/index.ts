@@ -11,6 +11,11 @@ export * from './checkpointer.ts';
 export type { TwoFactorRecord, LoginChallenge } from './repos/two-factor.ts';
 export type { KeyRingEntry } from './repos/key-ring.ts';
 export type { WrappedSecret } from './repos/wrapped-secrets.ts';
+export type {
+  StoragePreset,
+  StorageProviderRecord,
+  StorageProviderWrite,
+} from './repos/storage-providers.ts';
 export * from './folder-lock.ts';
 export * from './audit-chain.ts';
 export * from './audit-checkpoints.ts';

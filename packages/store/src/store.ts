@@ -13,6 +13,7 @@ import { TwoFactorRepo } from './repos/two-factor.ts';
 import { KeyRingRepo } from './repos/key-ring.ts';
 import { WrappedSecretsRepo } from './repos/wrapped-secrets.ts';
 import { SupportAccessLookup } from './repos/support-grants.ts';
+import { StorageProviderRepo } from './repos/storage-providers.ts';
 import { ScopedStore } from './scoped-store.ts';
 
 type Statement = Database.Statement<unknown[], unknown>;
@@ -37,6 +38,7 @@ export class Store {
   readonly keyRing: KeyRingRepo;
   readonly wrappedSecrets: WrappedSecretsRepo;
   readonly supportAccess: SupportAccessLookup;
+  readonly storageProviders: StorageProviderRepo;
   private readonly statements = new Map<string, Statement>();
 
   constructor(db: Db, clock: Clock = systemClock) {
@@ -53,6 +55,7 @@ export class Store {
     this.keyRing = new KeyRingRepo(this);
     this.wrappedSecrets = new WrappedSecretsRepo(this);
     this.supportAccess = new SupportAccessLookup(this);
+    this.storageProviders = new StorageProviderRepo(this);
   }
 
   /** A prepared statement, compiled once per connection. */

@@ -8,6 +8,7 @@ import { supportAccess } from './007-support-access.ts';
 import { auditChain } from './008-audit-chain.ts';
 import { auditRetention } from './009-audit-retention.ts';
 import { auditFilters } from './010-audit-filters.ts';
+import { storageProviders } from './011-storage-providers.ts';
 
 export interface Migration {
   version: number;
@@ -31,6 +32,7 @@ export const migrations: readonly Migration[] = [
   auditChain,
   auditRetention,
   auditFilters,
+  storageProviders,
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

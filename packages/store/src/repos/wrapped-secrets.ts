@@ -11,6 +11,8 @@ const WRAPPED_TABLES = {
   },
   // A person's TOTP secret, and the one waiting to be confirmed (either may be empty).
   two_factor: { id: 'user_id', columns: ['secret_wrapped', 'pending_wrapped'] },
+  // The secret key of an S3-compatible storage provider (migration 011).
+  storage_providers: { id: 'id', columns: ['secret_access_key_wrapped'] },
 } as const;
 
 type Table = keyof typeof WRAPPED_TABLES;

@@ -1,0 +1,12 @@
+export * from './provider.ts';
+export { assertObjectKey } from './object-key.ts';
+export {
+  LOCAL_STORAGE_FOLDER,
+  LocalDiskProvider,
+  localStorageIn,
+} from './local-provider.ts';
+export { isLoopbackAddress } from './s3-endpoint.ts';
+export * from './s3-settings.ts';
+export { createS3Client, PART_BYTES, S3StorageProvider } from './s3-provider.ts';
+export { verifyS3Settings } from './verify-settings.ts';
+export * from './provider-settings.ts';
