@@ -16,6 +16,11 @@ export type {
   StorageProviderRecord,
   StorageProviderWrite,
 } from './repos/storage-providers.ts';
+export {
+  STORAGE_TIERS,
+  type StorageTier,
+  type TierProviderIds,
+} from './repos/storage-tiers.ts';
 export * from './folder-lock.ts';
 export * from './audit-chain.ts';
 export * from './audit-checkpoints.ts';

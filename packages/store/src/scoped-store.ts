@@ -8,6 +8,7 @@ import { ConversationRepo } from './repos/conversations.ts';
 import { MessageRepo } from './repos/messages.ts';
 import { WorkspaceSettingsRepo } from './repos/workspace-settings.ts';
 import { SupportGrantRepo } from './repos/support-grants.ts';
+import { StorageOverrideRepo } from './repos/storage-tiers.ts';
 
 /** Every repository of one workspace; each query binds `scope.workspaceId`. */
 export class ScopedStore {
@@ -20,6 +21,7 @@ export class ScopedStore {
   readonly messages: MessageRepo;
   readonly settings: WorkspaceSettingsRepo;
   readonly supportGrants: SupportGrantRepo;
+  readonly storageOverrides: StorageOverrideRepo;
 
   constructor(store: Store, scope: WorkspaceScope) {
     this.scope = scope;
@@ -31,5 +33,6 @@ export class ScopedStore {
     this.messages = new MessageRepo(store, scope);
     this.settings = new WorkspaceSettingsRepo(store, scope);
     this.supportGrants = new SupportGrantRepo(store, scope);
+    this.storageOverrides = new StorageOverrideRepo(store, scope);
   }
 }

@@ -14,6 +14,7 @@ import { KeyRingRepo } from './repos/key-ring.ts';
 import { WrappedSecretsRepo } from './repos/wrapped-secrets.ts';
 import { SupportAccessLookup } from './repos/support-grants.ts';
 import { StorageProviderRepo } from './repos/storage-providers.ts';
+import { StorageTierRepo } from './repos/storage-tiers.ts';
 import { ScopedStore } from './scoped-store.ts';
 
 type Statement = Database.Statement<unknown[], unknown>;
@@ -39,6 +40,7 @@ export class Store {
   readonly wrappedSecrets: WrappedSecretsRepo;
   readonly supportAccess: SupportAccessLookup;
   readonly storageProviders: StorageProviderRepo;
+  readonly storageTiers: StorageTierRepo;
   private readonly statements = new Map<string, Statement>();
 
   constructor(db: Db, clock: Clock = systemClock) {
@@ -56,6 +58,7 @@ export class Store {
     this.wrappedSecrets = new WrappedSecretsRepo(this);
     this.supportAccess = new SupportAccessLookup(this);
     this.storageProviders = new StorageProviderRepo(this);
+    this.storageTiers = new StorageTierRepo(this);
   }
 
   /** A prepared statement, compiled once per connection. */

@@ -9,6 +9,7 @@ import { auditChain } from './008-audit-chain.ts';
 import { auditRetention } from './009-audit-retention.ts';
 import { auditFilters } from './010-audit-filters.ts';
 import { storageProviders } from './011-storage-providers.ts';
+import { storageTiers } from './012-storage-tiers.ts';
 
 export interface Migration {
   version: number;
@@ -33,6 +34,7 @@ export const migrations: readonly Migration[] = [
   auditRetention,
   auditFilters,
   storageProviders,
+  storageTiers,
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

@@ -26,6 +26,14 @@ export class WorkspaceRepo {
     return row && { id: row.id, name: row.name, createdAt: row.created_at };
   }
 
+  /** Every workspace, oldest first: for the operator's CLI, never for a member. */
+  list(): Workspace[] {
+    const rows = this.store
+      .statement('SELECT id, name, created_at FROM workspaces ORDER BY created_at, id')
+      .all() as WorkspaceRow[];
+    return rows.map((row) => ({ id: row.id, name: row.name, createdAt: row.created_at }));
+  }
+
   count(): number {
     return this.store
       .statement('SELECT count(*) AS n FROM workspaces')
