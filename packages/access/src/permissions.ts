@@ -20,6 +20,8 @@ export const PERMISSIONS = [
   'simulator.use',
   'security.manage',
   'support.manage',
+  'storage.read',
+  'storage.manage',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -41,6 +43,8 @@ export const PERMISSION_DESCRIPTIONS: Readonly<Record<Permission, string>> = {
   'conversations.assign': 'assign any conversation to any member, or to nobody',
   'security.manage': 'require two-factor sign-in of owners and admins',
   'support.manage': 'grant, list and revoke time-boxed support access',
+  'storage.read': 'see which storage providers hold each tier of the workspace',
+  'storage.manage': "override the appliance's storage providers for the workspace",
 };
 
 /**
@@ -68,6 +72,7 @@ const managers: Permission[] = [
   'whatsapp.manage',
   'audit.read',
   'audit.manage',
+  'storage.read',
 ];
 
 /**
@@ -90,8 +95,14 @@ const support: Permission[] = [
 export type CallerRole = Role | 'SUPPORT';
 
 export const PERMISSION_MATRIX: Readonly<Record<CallerRole, ReadonlySet<Permission>>> = {
-  // Only an OWNER decides how the workspace signs in and who gets support access.
-  OWNER: new Set<Permission>([...managers, 'security.manage', 'support.manage']),
+  // Only an OWNER decides how the workspace signs in, who gets support access
+  // and where its media and backups go.
+  OWNER: new Set<Permission>([
+    ...managers,
+    'security.manage',
+    'support.manage',
+    'storage.manage',
+  ]),
   ADMIN: new Set(managers),
   AGENT: new Set(everyone),
   SUPPORT: new Set(support),

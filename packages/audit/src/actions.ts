@@ -36,6 +36,10 @@ export const AUDIT_ACTIONS = [
   'audit.pruned',
   'backup.restored',
   'audit.exported',
+  'storage.provider_added',
+  'storage.provider_removed',
+  'storage.tier_changed',
+  'storage.override_changed',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

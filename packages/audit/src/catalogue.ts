@@ -28,6 +28,7 @@ export const AUDIT_AREAS = [
   'WhatsApp',
   'Conversations',
   'Keys, backup and restore',
+  'Storage',
   'Audit log',
   'Refusals',
 ] as const;
@@ -291,5 +292,33 @@ export const AUDIT_EVENTS: Readonly<Record<AuditAction, AuditEventSpec>> = {
     scope: 'appliance',
     target: null,
     details: 'backupCreatedAt, sha256, auditHeadSeq',
+  },
+  'storage.provider_added': {
+    area: 'Storage',
+    when: 'the operator added an S3-compatible provider (after its live check passed)',
+    scope: 'appliance',
+    target: 'storage_provider',
+    details: 'name, preset, endpoint, bucket',
+  },
+  'storage.provider_removed': {
+    area: 'Storage',
+    when: 'the operator removed a provider no tier listed',
+    scope: 'appliance',
+    target: 'storage_provider',
+    details: 'name',
+  },
+  'storage.tier_changed': {
+    area: 'Storage',
+    when: "the operator changed a tier's appliance-wide provider list",
+    scope: 'appliance',
+    target: null,
+    details: 'tier, from, to',
+  },
+  'storage.override_changed': {
+    area: 'Storage',
+    when: "an OWNER set or cleared their workspace's provider list for a tier",
+    scope: 'workspace',
+    target: null,
+    details: 'tier, from, to',
   },
 };

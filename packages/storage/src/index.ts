@@ -10,3 +10,5 @@ export * from './s3-settings.ts';
 export { createS3Client, PART_BYTES, S3StorageProvider } from './s3-provider.ts';
 export { verifyS3Settings } from './verify-settings.ts';
 export * from './provider-settings.ts';
+export * from './tiers.ts';
+export * from './routing.ts';

@@ -46,7 +46,10 @@ export class StorageTierRepo {
     providerIds.forEach((id, position) => insert.run(tier, position, id));
   }
 
-  overridesOfEveryWorkspace(): Map<string, Partial<Record<StorageTier, TierProviderIds>>> {
+  overridesOfEveryWorkspace(): Map<
+    string,
+    Partial<Record<StorageTier, TierProviderIds>>
+  > {
     const rows = this.store
       .statement(
         `SELECT workspace_id, tier, provider_id FROM storage_tier_overrides
