@@ -10,6 +10,7 @@ import {
   type IntakeWriter,
   type SecretBox,
 } from '@flowgento/messaging';
+import { StorageProviderSettings, StorageRouting } from '@flowgento/storage';
 import type { Store, WhatsAppNumber } from '@flowgento/store';
 import { GraphClient, type CloudApiSimulator } from '@flowgento/whatsapp';
 import type { ApiServices, ApplianceInfo } from '@flowgento/api';
@@ -46,6 +47,14 @@ export function buildServices(input: {
   const twoFactor = new TwoFactorService(store, secrets, audit, clock, throttle);
   const access = new AccessService(store, audit, clock, logger, twoFactor, throttle);
   const intake = new WebhookIntake(store, secrets, events, input.intakeWriter, logger);
+  // The local disk under the data folder, and the saved S3 providers with
+  // their secret keys opened by the key ring when a tier first needs them.
+  const storage = new StorageRouting(
+    store,
+    new StorageProviderSettings(store, secrets, logger),
+    audit,
+    config.dataDir,
+  );
 
   const realGraph = new GraphClient({
     baseUrl: config.whatsapp.graphApiBaseUrl,
@@ -77,6 +86,7 @@ export function buildServices(input: {
     events,
     intake,
     numbers,
+    storage,
     conversations: new ConversationService(store, audit, events, clock),
     replies: new ReplyService(store, graphFor, secrets, events, clock, logger),
     simulator: simulator && {

@@ -7,6 +7,7 @@ import type {
   NumberSettingsService,
   ReplyService,
 } from '@flowgento/messaging';
+import type { StorageRouting } from '@flowgento/storage';
 import type { CloudApiSimulator } from '@flowgento/whatsapp';
 
 /** The built-in Cloud API simulator, as the API sees it; null when it is off. */
@@ -27,6 +28,8 @@ export interface ApiServices {
   replies: ReplyService;
   numbers: NumberSettingsService;
   events: LiveEvents;
+  /** Where each tier of a workspace's objects goes. */
+  storage: StorageRouting;
   simulator: SimulatorControl | null;
   info: ApplianceInfo;
 }

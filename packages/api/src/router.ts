@@ -5,6 +5,7 @@ import { inboxRouter } from './routers/inbox.ts';
 import { membersRouter } from './routers/members.ts';
 import { sessionsRouter } from './routers/sessions.ts';
 import { simulatorRouter } from './routers/simulator.ts';
+import { storageRouter } from './routers/storage.ts';
 import { supportRouter } from './routers/support.ts';
 import { systemRouter } from './routers/system.ts';
 import { twoFactorRouter } from './routers/two-factor.ts';
@@ -21,6 +22,7 @@ export const appRouter = router({
   audit: auditRouter,
   simulator: simulatorRouter,
   support: supportRouter,
+  storage: storageRouter,
 });
 
 export type AppRouter = typeof appRouter;
