@@ -315,6 +315,27 @@ const scenarios: Record<string, Scenario> = {
       failing: { client: new ApiClient(app) },
     });
   },
+  'storage.setOverride': () => {
+    const w = world();
+    return Promise.resolve({
+      caller: w.owner,
+      input: { tier: 'media-archive', providerIds: ['local'] },
+      failing: { input: { tier: 'media-archive', providerIds: [MISSING_ID] } },
+    });
+  },
+  'storage.clearOverride': async () => {
+    const w = world();
+    await w.owner.client.mutate('storage.setOverride', {
+      tier: 'media-archive',
+      providerIds: ['local'],
+    });
+    return {
+      caller: w.owner,
+      input: { tier: 'media-archive' },
+      // A tier without an override has nothing to clear.
+      failing: { input: { tier: 'backup' } },
+    };
+  },
   'support.grant': () => {
     const w = world();
     return Promise.resolve({
