@@ -4,6 +4,7 @@ import { restore } from './restore.ts';
 import { simulate } from './simulate.ts';
 import { keys } from './keys.ts';
 import { audit } from './audit.ts';
+import { storage } from './storage.ts';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -30,4 +31,5 @@ export const commands: Record<string, Command | CommandGroup> = {
   simulate,
   keys,
   audit,
+  storage,
 };
