@@ -15,6 +15,7 @@ export type Route =
   | { screen: 'members' }
   | { screen: 'whatsapp' }
   | { screen: 'audit' }
+  | { screen: 'storage' }
   | { screen: 'sessions' };
 
 export function parseRoute(hash: string): Route {
@@ -26,6 +27,7 @@ export function parseRoute(hash: string): Route {
     case 'members':
     case 'whatsapp':
     case 'audit':
+    case 'storage':
     case 'sessions':
     case 'support-access':
       return { screen: first };

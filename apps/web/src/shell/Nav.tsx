@@ -20,6 +20,11 @@ const ITEMS = [
     visible: (me: Me) => can(me, 'audit.read'),
   },
   {
+    screen: 'storage',
+    label: 'Storage',
+    visible: (me: Me) => can(me, 'storage.read'),
+  },
+  {
     screen: 'support-access',
     label: 'Support access',
     visible: (me: Me) => can(me, 'support.manage'),

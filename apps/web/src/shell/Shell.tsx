@@ -7,6 +7,7 @@ import { WhatsAppScreen } from '../whatsapp/WhatsAppScreen.tsx';
 import { AuditScreen } from '../audit/AuditScreen.tsx';
 import { SessionsScreen } from '../sessions/SessionsScreen.tsx';
 import { SupportAccessScreen } from '../support/SupportAccessScreen.tsx';
+import { StorageScreen } from '../storage/StorageScreen.tsx';
 import { SupportBanner } from '../support/SupportBanner.tsx';
 import { Header } from './Header.tsx';
 import { Nav } from './Nav.tsx';
@@ -42,6 +43,8 @@ function screen(me: Me, route: SignedInRoute) {
       return can(me, 'audit.read') ? <AuditScreen me={me} /> : <NotAllowed />;
     case 'sessions':
       return me.support ? <NotAllowed /> : <SessionsScreen me={me} />;
+    case 'storage':
+      return can(me, 'storage.read') ? <StorageScreen me={me} /> : <NotAllowed />;
     case 'support-access':
       return can(me, 'support.manage') ? <SupportAccessScreen /> : <NotAllowed />;
   }

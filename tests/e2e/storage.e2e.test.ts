@@ -1,0 +1,102 @@
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { storageSecretAad } from '@flowgento/storage';
+import {
+  assertChromiumInstalled,
+  launchChromium,
+  openWatchedPage,
+} from './support/browser.ts';
+import {
+  createWorkspaceInBrowser,
+  startE2eAppliance,
+  type E2eAppliance,
+} from './support/appliance.ts';
+
+/**
+ * The Storage page as an OWNER uses it: every tier on the appliance default
+ * (the local disk), then media-hot overridden with an off-site provider
+ * first and the local disk as its failover, then back to the default.
+ */
+
+// Kept for a person to look at after a run; the folder is ignored by git.
+const SCREENSHOT = fileURLToPath(
+  new URL('../../test-results/e2e-storage.png', import.meta.url),
+);
+
+let browser: Browser | undefined;
+let appliance: E2eAppliance | undefined;
+
+beforeAll(async () => {
+  appliance = await startE2eAppliance('off');
+  // A provider the operator added; saved directly, as nothing here may
+  // connect to a real bucket.
+  const { store, keyRing } = appliance.running.appliance;
+  store.storageProviders.save({
+    name: 'Offsite R2',
+    preset: 'r2',
+    endpoint: 'https://0123456789abcdef0123456789abcdef.r2.cloudflarestorage.com',
+    region: 'auto',
+    bucket: 'media',
+    accessKeyId: 'AKID',
+    verifiedAt: Date.now(),
+    wrapSecretAccessKey: (id) => keyRing.wrap('not-a-real-secret', storageSecretAad(id)),
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await appliance?.stop();
+});
+
+describe('storage routing, end to end in Chromium', () => {
+  it('shows the routing at a glance and lets the OWNER override a tier', async () => {
+    assertChromiumInstalled();
+    const app = appliance!.running;
+    browser = await launchChromium(app.tls.serverSpkiSha256);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const { page, watch } = await openWatchedPage(context, app.url);
+    await page.goto(app.url);
+    await createWorkspaceInBrowser(page, app.setupCode!, {
+      email: 'olivia@example.test',
+      password: 'correct horse battery',
+    });
+
+    await page.getByTestId('nav-storage').click();
+    await page.getByTestId('storage-screen').waitFor();
+    for (const tier of ['media-hot', 'media-archive', 'backup']) {
+      expect(await page.getByTestId(`tier-${tier}-source`).textContent()).toBe(
+        'appliance default',
+      );
+      expect(await page.getByTestId(`tier-${tier}-providers`).textContent()).toContain(
+        'local',
+      );
+    }
+
+    const card = page.getByTestId('tier-media-hot');
+    await card.getByRole('button', { name: 'Override media-hot' }).click();
+    await card.getByLabel('First choice').selectOption({ label: 'Offsite R2' });
+    await card.getByLabel('If it fails').selectOption({ label: 'local' });
+    await card.getByRole('button', { name: 'Save media-hot' }).click();
+
+    const source = page.getByTestId('tier-media-hot-source');
+    await source.filter({ hasText: 'workspace override' }).waitFor();
+    expect(await source.textContent()).toBe('workspace override');
+    const providers = await page
+      .getByTestId('tier-media-hot-providers')
+      .locator('li')
+      .allTextContents();
+    expect(providers).toEqual([
+      'Offsite R2 S3 at 0123456789abcdef0123456789abcdef.r2.cloudflarestorage.com',
+      'local local disk',
+    ]);
+    expect(await page.getByTestId('tier-backup-source').textContent()).toBe(
+      'appliance default',
+    );
+    await page.screenshot({ path: SCREENSHOT });
+
+    await card.getByRole('button', { name: 'Use the default for media-hot' }).click();
+    await source.filter({ hasText: 'appliance default' }).waitFor();
+    expect(watch.problems).toEqual([]);
+  }, 90_000);
+});
