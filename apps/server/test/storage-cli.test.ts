@@ -112,7 +112,9 @@ describe('flowgento storage', () => {
     expect(media.code).toBe(0);
     const same = await storage(['tier', '--tier', 'backup', '--providers', 'Gateway']);
     expect(same.code).toBe(1);
-    expect(same.stderr).toMatch(/backup tier must start with a different provider/);
+    expect(same.stderr).toMatch(
+      /backup tier must use other providers or buckets than the media tiers/,
+    );
     expect(
       (await storage(['tier', '--tier', 'backup', '--providers', 'Backups'])).code,
     ).toBe(0);

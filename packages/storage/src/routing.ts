@@ -122,6 +122,8 @@ export class StorageRouting {
     this.store.transaction(() => {
       const overrides = this.store.in(acting.scope).storageOverrides;
       const before = overrides.all()[tier];
+      // Setting what is already set changes nothing, and writes nothing.
+      if (before && sameList(before, ids)) return;
       this.assertBackupApart({ ...this.defaultLists(), ...overrides.all(), [tier]: ids });
       overrides.set(tier, ids);
       this.recordOverride(acting, tier, before, ids);
@@ -156,6 +158,7 @@ export class StorageRouting {
     const ids = this.checkedList(providerIds);
     this.store.transaction(() => {
       const defaults = this.defaultLists();
+      if (sameList(defaults[tier], ids)) return;
       const next = { ...defaults, [tier]: ids };
       this.assertBackupApart(next);
       for (const [
@@ -271,19 +274,24 @@ export class StorageRouting {
   }
 
   /**
-   * The security promise: a backup is never only on the target that holds
-   * the media it would restore. Compares the first providers of `backup` and
-   * `media-hot`: the same bucket at the same endpoint (even under two
-   * provider names), or the same local folder, is refused.
+   * The security promise: backups live apart from primary storage. No
+   * provider of the `backup` tier, first or fallback, may be a target of a
+   * media tier: the same bucket at the same endpoint (even under two
+   * provider names or two spellings of the host), or the same local folder.
+   * A host name and its IP address cannot be told apart without DNS; see
+   * docs/ARCHITECTURE.md.
    */
   private assertBackupApart(lists: TierLists, workspaceId?: string): void {
-    const backup = lists.backup[0];
-    const media = lists['media-hot'][0];
-    if (backup === undefined || media === undefined) return;
-    if (this.targetOf(backup, 'backup') !== this.targetOf(media, 'media-hot')) return;
+    const media = new Set(
+      [...lists['media-hot'].map((id) => this.targetOf(id, 'media-hot'))].concat(
+        lists['media-archive'].map((id) => this.targetOf(id, 'media-archive')),
+      ),
+    );
+    const shared = lists.backup.some((id) => media.has(this.targetOf(id, 'backup')));
+    if (!shared) return;
     throw new AppError(
       'CONFLICT',
-      'The backup tier must start with a different provider or bucket than media-hot',
+      'The backup tier must use other providers or buckets than the media tiers',
       {
         reason: 'backup_same_as_media',
         details: { field: 'providerIds', ...(workspaceId && { workspaceId }) },
@@ -294,7 +302,9 @@ export class StorageRouting {
   private targetOf(id: string | null, tier: StorageTier): string {
     if (id === null) return `local:${localFolderFor(this.dataDir, tier)}`;
     const record = this.record(id);
-    return `s3:${record.endpoint}/${record.bucket}`;
+    // `host.` and `host` are one host: a fully qualified name's root dot.
+    const endpoint = record.endpoint.replace(/^(https?:\/\/[^/:]+)\.(?=[:/]|$)/i, '$1');
+    return `s3:${endpoint.toLowerCase()}/${record.bucket}`;
   }
 
   private open(id: string | null, tier: StorageTier): StorageProvider {
@@ -366,4 +376,8 @@ function providerNotFound(which: string): AppError {
     reason: 'storage_provider_not_found',
     details: { field: 'providerIds' },
   });
+}
+
+function sameList(a: readonly (string | null)[], b: readonly (string | null)[]): boolean {
+  return a.length === b.length && a.every((id, i) => id === b[i]);
 }

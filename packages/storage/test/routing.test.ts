@@ -154,6 +154,25 @@ describe('storage routing', () => {
     expect(actions()).toEqual(['storage.override_changed', 'storage.override_changed']);
   });
 
+  it('refuses a backup fallback on a media target, and the same host spelled with its root dot', () => {
+    const media = provider('R2', 'media');
+    const dotted = provider('R2 dotted', 'media', 'https://s3.example.test.');
+    const elsewhere = provider('Other bucket', 'backups');
+    const a = member('A');
+    routing.setOverride(a, 'media-hot', [media]);
+
+    for (const list of [[dotted], [elsewhere, media], [elsewhere, dotted]]) {
+      expect(refused(() => routing.setOverride(a, 'backup', list)).reason).toBe(
+        'backup_same_as_media',
+      );
+    }
+    // Nor can media move onto where backups already are.
+    routing.setOverride(a, 'backup', [elsewhere]);
+    expect(
+      refused(() => routing.setOverride(a, 'media-archive', [elsewhere])).reason,
+    ).toBe('backup_same_as_media');
+  });
+
   it('refuses a default that would put backups on the media target of some workspace', () => {
     const media = provider('R2', 'media');
     const a = member('A');

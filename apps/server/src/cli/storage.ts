@@ -146,8 +146,8 @@ const tier: Command = {
   details: [
     `Tiers: ${STORAGE_TIERS.join(', ')}. Each lists 1 to 4 providers by name, the`,
     'first preferred, the others its failovers; `local` is the built-in local disk.',
-    'Workspaces without an override of the tier follow it. Refused when the backup',
-    'tier would start on the same bucket (or local folder) as media-hot, in the',
+    'Workspaces without an override of the tier follow it. Refused when any backup',
+    'provider would be a bucket (or local folder) a media tier uses, in the',
     'defaults or in any workspace. Audited as storage.tier_changed.',
   ],
   options: {
@@ -215,7 +215,7 @@ const PRESETS = { r2: 'r2', e2: 'e2', s3: 's3-compatible' } as const;
 
 function providerInput(values: Values): StorageProviderInput {
   const preset = requireText(values, 'preset');
-  if (!(preset in PRESETS)) {
+  if (!Object.hasOwn(PRESETS, preset)) {
     throw new AppError('INVALID_INPUT', '--preset is r2, e2 or s3');
   }
   const text = (flag: string) => (typeof values[flag] === 'string' ? values[flag] : '');
@@ -248,14 +248,26 @@ function providerInput(values: Values): StorageProviderInput {
         };
     }
   })() as StorageProviderInput['settings'];
-  return { name: requireText(values, 'name'), settings };
+  const name = requireText(values, 'name');
+  // Checked before any request: the routing table shows the built-in disk as
+  // `local`, and no bucket may pass for it.
+  if (name.trim().toLowerCase() === 'local') {
+    throw new AppError(
+      'INVALID_INPUT',
+      'The built-in local disk is called local: choose another name',
+      {
+        reason: 'provider_name_reserved',
+      },
+    );
+  }
+  return { name, settings };
 }
 
 function secretKey(values: Values): string {
   const file = values['secret-access-key-file'];
   const secret =
     typeof file === 'string'
-      ? readFileSync(file, 'utf8').trim()
+      ? readSecretFile(file)
       : (process.env[SECRET_ENV] ?? '').trim();
   if (secret === '') {
     throw new AppError(
@@ -265,6 +277,18 @@ function secretKey(values: Values): string {
     );
   }
   return secret;
+}
+
+function readSecretFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    throw new AppError(
+      'INVALID_INPUT',
+      `--secret-access-key-file: cannot read ${file} (give a readable file holding only the key)`,
+      { reason: 'secret_access_key_file_unreadable' },
+    );
+  }
 }
 
 function cells(r: TierRouting): string[] {

@@ -18,9 +18,9 @@ export function StorageScreen({ me }: { me: Me }) {
       <h1>Storage</h1>
       <p className="muted small">
         Each tier goes to its first provider, and to the next ones if that fails. Tiers
-        follow the appliance default unless this workspace overrides them. Backups must
-        not start on the same bucket or folder as media. Providers are added by the
-        operator with <code>flowgento storage add-s3</code>.
+        follow the appliance default unless this workspace overrides them. Backups never
+        share a bucket or folder with media. Providers are added by the operator with{' '}
+        <code>flowgento storage add-s3</code>.
       </p>
       <ErrorNote error={routing.error} />
       {(routing.data?.tiers ?? []).map((tier) => (
