@@ -1,19 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { AuditLog } from '@flowgento/audit';
 import { Store } from '@flowgento/store';
+import type { RunningAppliance } from '../../apps/server/src/server.ts';
 import { parseCsvExport } from '../../packages/audit/test/csv-parse.ts';
-import {
-  assertChromiumInstalled,
-  launchChromium,
-  openWatchedPage,
-} from './support/browser.ts';
+import { openWatchedPage } from './support/browser.ts';
 import {
   createWorkspaceInBrowser,
-  startE2eAppliance,
-  type E2eAppliance,
+  useE2eAppliance,
+  screenshotPath,
 } from './support/appliance.ts';
 
 /**
@@ -23,29 +18,17 @@ import {
  */
 
 // Kept for a person to look at after a run; the folder is ignored by git.
-const SCREENSHOT = fileURLToPath(
-  new URL('../../test-results/e2e-audit.png', import.meta.url),
-);
+const SCREENSHOT = screenshotPath('e2e-audit.png');
 const OWNER = { email: 'olivia@example.test', password: 'correct horse battery' };
 const DAY = 24 * 60 * 60 * 1000;
 
-let browser: Browser | undefined;
-let appliance: E2eAppliance | undefined;
-
-beforeAll(async () => {
-  appliance = await startE2eAppliance('off');
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await appliance?.stop();
-});
+const e2e = useE2eAppliance('off');
 
 /**
  * Entries of early March 2024, written through the audit log as if its clock
  * had said so: the browser runs in UTC, so these are its days too.
  */
-function seedMarch(app: E2eAppliance['running']): void {
+function seedMarch(app: RunningAppliance): void {
   const db = app.appliance.store.db;
   const workspaceId = db.prepare('SELECT id FROM workspaces').pluck().get() as string;
   let now = 0;
@@ -79,9 +62,8 @@ function seedMarch(app: E2eAppliance['running']): void {
 
 describe('the audit page, end to end in Chromium', () => {
   it('filters by action and day, exports what it shows, and verifies the chain', async () => {
-    assertChromiumInstalled();
-    const app = appliance!.running;
-    browser = await launchChromium(app.tls.serverSpkiSha256);
+    const app = e2e.running;
+    const browser = await e2e.browser();
     const context = await browser.newContext({
       viewport: { width: 1280, height: 900 },
       timezoneId: 'UTC',

@@ -1,14 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import {
-  assertChromiumInstalled,
-  launchChromium,
-  openWatchedPage,
-  type PageWatch,
-} from './support/browser.ts';
-import { startE2eAppliance, type E2eAppliance } from './support/appliance.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { openWatchedPage, type PageWatch } from './support/browser.ts';
+import { useE2eAppliance } from './support/appliance.ts';
 
 /**
  * The main job through a real browser: an OWNER sets the appliance up and
@@ -24,25 +19,13 @@ const SCREENSHOTS = fileURLToPath(new URL('../../test-results/', import.meta.url
 const AGENT_SCREENSHOT = join(SCREENSHOTS, 'e2e-agent-inbox.png');
 const AGENT_SCREENSHOT_PHONE = join(SCREENSHOTS, 'e2e-agent-inbox-390.png');
 
-let browser: Browser | undefined;
-let appliance: E2eAppliance | undefined;
-
-beforeAll(async () => {
-  appliance = await startE2eAppliance('on');
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await appliance?.stop();
-});
+const e2e = useE2eAppliance('on');
 
 describe('inbox, end to end in Chromium', () => {
   it('shows an agent a customer message live and its reply reaching Read', async () => {
     // In the test, not in a hook: a missing browser must fail it, not skip it.
-    assertChromiumInstalled();
-    const app = appliance!.running;
-    const chromium = await launchChromium(app.tls.serverSpkiSha256);
-    browser = chromium;
+    const app = e2e.running;
+    const chromium = await e2e.browser();
     const viewport = { width: 1280, height: 800 };
     const watches: PageWatch[] = [];
 

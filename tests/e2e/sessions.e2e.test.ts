@@ -1,16 +1,10 @@
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import {
-  assertChromiumInstalled,
-  launchChromium,
-  openWatchedPage,
-  type PageWatch,
-} from './support/browser.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { openWatchedPage, type PageWatch } from './support/browser.ts';
 import {
   createWorkspaceInBrowser,
-  startE2eAppliance,
-  type E2eAppliance,
+  useE2eAppliance,
+  screenshotPath,
 } from './support/appliance.ts';
 
 /**
@@ -20,23 +14,11 @@ import {
  */
 
 // Kept for a person to look at after a run; the folder is ignored by git.
-const SCREENSHOT = fileURLToPath(
-  new URL('../../test-results/e2e-sessions.png', import.meta.url),
-);
+const SCREENSHOT = screenshotPath('e2e-sessions.png');
 const EMAIL = 'olivia@example.test';
 const PASSWORD = 'correct horse battery';
 
-let browser: Browser | undefined;
-let appliance: E2eAppliance | undefined;
-
-beforeAll(async () => {
-  appliance = await startE2eAppliance('off');
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await appliance?.stop();
-});
+const e2e = useE2eAppliance('off');
 
 async function signIn(page: Page, email: string, password: string): Promise<void> {
   await page.getByTestId('login-screen').waitFor();
@@ -47,10 +29,8 @@ async function signIn(page: Page, email: string, password: string): Promise<void
 
 describe('sessions, end to end in Chromium', () => {
   it('revokes another device, which is signed out at its next action', async () => {
-    assertChromiumInstalled();
-    const app = appliance!.running;
-    const chromium = await launchChromium(app.tls.serverSpkiSha256);
-    browser = chromium;
+    const app = e2e.running;
+    const chromium = await e2e.browser();
     const watches: PageWatch[] = [];
     const open = async () => {
       const context = await chromium.newContext({

@@ -1,16 +1,10 @@
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { storageSecretAad } from '@flowgento/storage';
-import {
-  assertChromiumInstalled,
-  launchChromium,
-  openWatchedPage,
-} from './support/browser.ts';
+import { openWatchedPage } from './support/browser.ts';
 import {
   createWorkspaceInBrowser,
-  startE2eAppliance,
-  type E2eAppliance,
+  useE2eAppliance,
+  screenshotPath,
 } from './support/appliance.ts';
 
 /**
@@ -20,18 +14,14 @@ import {
  */
 
 // Kept for a person to look at after a run; the folder is ignored by git.
-const SCREENSHOT = fileURLToPath(
-  new URL('../../test-results/e2e-storage.png', import.meta.url),
-);
+const SCREENSHOT = screenshotPath('e2e-storage.png');
 
-let browser: Browser | undefined;
-let appliance: E2eAppliance | undefined;
+const e2e = useE2eAppliance('off');
 
-beforeAll(async () => {
-  appliance = await startE2eAppliance('off');
+beforeAll(() => {
   // A provider the operator added; saved directly, as nothing here may
   // connect to a real bucket.
-  const { store, keyRing } = appliance.running.appliance;
+  const { store, keyRing } = e2e.running.appliance;
   store.storageProviders.save({
     name: 'Offsite R2',
     preset: 'r2',
@@ -44,16 +34,10 @@ beforeAll(async () => {
   });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await appliance?.stop();
-});
-
 describe('storage routing, end to end in Chromium', () => {
   it('shows the routing at a glance and lets the OWNER override a tier', async () => {
-    assertChromiumInstalled();
-    const app = appliance!.running;
-    browser = await launchChromium(app.tls.serverSpkiSha256);
+    const app = e2e.running;
+    const browser = await e2e.browser();
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const { page, watch } = await openWatchedPage(context, app.url);
     await page.goto(app.url);

@@ -1,16 +1,9 @@
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import {
-  assertChromiumInstalled,
-  launchChromium,
-  openWatchedPage,
-  type PageWatch,
-} from './support/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { openWatchedPage, type PageWatch } from './support/browser.ts';
 import {
   createWorkspaceInBrowser,
-  startE2eAppliance,
-  type E2eAppliance,
+  useE2eAppliance,
+  screenshotPath,
 } from './support/appliance.ts';
 
 /**
@@ -21,30 +14,16 @@ import {
  */
 
 // Kept for a person to look at after a run; the folder is ignored by git.
-const SCREENSHOT = fileURLToPath(
-  new URL('../../test-results/e2e-support.png', import.meta.url),
-);
+const SCREENSHOT = screenshotPath('e2e-support.png');
 const OWNER_EMAIL = 'olivia@example.test';
 const PASSWORD = 'correct horse battery';
 
-let browser: Browser | undefined;
-let appliance: E2eAppliance | undefined;
-
-beforeAll(async () => {
-  appliance = await startE2eAppliance('off');
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await appliance?.stop();
-});
+const e2e = useE2eAppliance('off');
 
 describe('support access, end to end in Chromium', () => {
   it('grants and revokes support access; the banner comes and goes', async () => {
-    assertChromiumInstalled();
-    const app = appliance!.running;
-    const chromium = await launchChromium(app.tls.serverSpkiSha256);
-    browser = chromium;
+    const app = e2e.running;
+    const chromium = await e2e.browser();
     const watches: PageWatch[] = [];
     const open = async (url = app.url) => {
       const context = await chromium.newContext({

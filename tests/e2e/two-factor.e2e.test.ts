@@ -1,17 +1,11 @@
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { fromBase32, totpCode, totpStep } from '@flowgento/access';
-import {
-  assertChromiumInstalled,
-  launchChromium,
-  openWatchedPage,
-  type PageWatch,
-} from './support/browser.ts';
+import { openWatchedPage, type PageWatch } from './support/browser.ts';
 import {
   createWorkspaceInBrowser,
-  startE2eAppliance,
-  type E2eAppliance,
+  useE2eAppliance,
+  screenshotPath,
 } from './support/appliance.ts';
 
 /**
@@ -20,23 +14,11 @@ import {
  * from the app, and then with a recovery code instead.
  */
 
-const SCREENSHOT = fileURLToPath(
-  new URL('../../test-results/e2e-two-factor.png', import.meta.url),
-);
+const SCREENSHOT = screenshotPath('e2e-two-factor.png');
 const EMAIL = 'olivia@example.test';
 const PASSWORD = 'correct horse battery';
 
-let browser: Browser | undefined;
-let appliance: E2eAppliance | undefined;
-
-beforeAll(async () => {
-  appliance = await startE2eAppliance('off');
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await appliance?.stop();
-});
+const e2e = useE2eAppliance('off');
 
 /** What the phone's authenticator app would show, `steps` steps from now. */
 const appCode = (secret: string, steps = 0) =>
@@ -57,10 +39,8 @@ async function signOut(page: Page): Promise<void> {
 
 describe('two-factor sign-in, end to end in Chromium', () => {
   it('is turned on from the Security page and then asked for at sign-in', async () => {
-    assertChromiumInstalled();
-    const app = appliance!.running;
-    const chromium = await launchChromium(app.tls.serverSpkiSha256);
-    browser = chromium;
+    const app = e2e.running;
+    const chromium = await e2e.browser();
     const context = await chromium.newContext({ viewport: { width: 1280, height: 900 } });
     const { page, watch }: { page: Page; watch: PageWatch } = await openWatchedPage(
       context,

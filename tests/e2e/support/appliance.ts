@@ -1,13 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
 import { silentLogger } from '@flowgento/core';
 import { loadConfig } from '../../../apps/server/src/config.ts';
 import {
   startAppliance,
   type RunningAppliance,
 } from '../../../apps/server/src/server.ts';
+import { launchChromium } from './browser.ts';
 import { ensureWebBuilt, WEB_DIST } from './web-build.ts';
 
 export interface E2eAppliance {
@@ -62,4 +65,36 @@ export async function createWorkspaceInBrowser(
   await page.getByLabel('Password').fill(owner.password);
   await page.getByRole('button', { name: 'Create workspace' }).click();
   await page.getByTestId('inbox').waitFor();
+}
+
+/**
+ * One browser test file's appliance and Chromium: the appliance starts before
+ * the file's tests and both stop after them. Call `browser()` inside a test,
+ * not a hook, so a missing Chromium fails the test instead of skipping it.
+ */
+export function useE2eAppliance(simulator: 'on' | 'off') {
+  let appliance: E2eAppliance | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    appliance = await startE2eAppliance(simulator);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await appliance?.stop();
+  });
+  return {
+    get running(): RunningAppliance {
+      if (!appliance) throw new Error('the e2e appliance has not started');
+      return appliance.running;
+    },
+    async browser(): Promise<Browser> {
+      browser ??= await launchChromium(this.running.tls.serverSpkiSha256);
+      return browser;
+    },
+  };
+}
+
+/** Where a test keeps a screenshot for a person to look at (git ignores it). */
+export function screenshotPath(name: string): string {
+  return fileURLToPath(new URL(`../../../test-results/${name}`, import.meta.url));
 }
