@@ -1,5 +1,5 @@
 import type { AuditLog, AuditRetention, PruneResult } from '@flowgento/audit';
-import { appendCheckpoint } from '@flowgento/store';
+import { appendCheckpoint, readCheckpoints } from '@flowgento/store';
 import { HOUR_MS, type Logger } from '@flowgento/core';
 
 /** How often the running appliance notes how far the audit chain reaches. */
@@ -34,16 +34,20 @@ export function startAuditKeeper(input: {
   logger: Logger;
 }): AuditKeeper {
   const { audit, retention, checkpointPath, logger } = input;
-  let lastHash: string | undefined;
+  // The file's own last line: a restart does not repeat an unchanged head.
+  let lastHash = readCheckpoints([checkpointPath]).checkpoints.at(-1)?.headHash;
 
   const checkpoint = () => {
+    // One indexed read decides; the full checkpoint (with its count) only
+    // when the log grew.
+    if (audit.headHash() === lastHash) return;
     const head = audit.checkpoint();
-    if (!head || head.headHash === lastHash) return;
+    if (!head) return;
     appendCheckpoint(checkpointPath, head);
     lastHash = head.headHash;
   };
   const prune = () => {
-    const result = retention.prune(SYSTEM, audit.checkpointEvidence());
+    const result = retention.prune(SYSTEM, () => audit.checkpointEvidence());
     if (result.pruned > 0) {
       logger.info(
         {

@@ -111,11 +111,7 @@ export class AuditLog {
     };
     // Inside the caller's (IMMEDIATE) transaction: no other writer can slip
     // an entry between reading the head and appending after it.
-    const prevHash =
-      (this.store
-        .statement('SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1')
-        .pluck()
-        .get() as string | null | undefined) ?? AUDIT_GENESIS_HASH;
+    const prevHash = this.headHash() ?? AUDIT_GENESIS_HASH;
     this.store
       .statement(
         `INSERT INTO audit_log (at, workspace_id, actor_type, actor_id, actor_label, action,
@@ -148,6 +144,16 @@ export class AuditLog {
    */
   verify(checkpoints: readonly AuditCheckpoint[] = []): AuditChainReport {
     return verifyChain(this.store.db, checkpoints);
+  }
+
+  /** The newest entry's hash, or null for an empty log. */
+  headHash(): string | null {
+    return (
+      (this.store
+        .statement('SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1')
+        .pluck()
+        .get() as string | undefined) ?? null
+    );
   }
 
   /** The newest entry and the chain's length, for a checkpoint. */

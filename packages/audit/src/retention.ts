@@ -79,10 +79,11 @@ export class AuditRetention {
    */
   prune(
     by: By,
-    evidence: { checkpoints: readonly AuditCheckpoint[]; problems: readonly string[] } = {
-      checkpoints: [],
-      problems: [],
-    },
+    /** Read only when something is old enough to go. */
+    evidence: () => {
+      checkpoints: readonly AuditCheckpoint[];
+      problems: readonly string[];
+    } = () => ({ checkpoints: [], problems: [] }),
   ): PruneResult {
     return this.store.transaction(() => {
       const cutoff = this.cutoff();
@@ -107,9 +108,10 @@ export class AuditRetention {
 
       // Nothing is pruned from a chain that does not verify: removing its
       // oldest entries could take the evidence of tampering with them.
-      const report = verifyChain(this.store.db, evidence.checkpoints);
-      if (!report.intact || evidence.problems.length > 0) {
-        const why = report.intact ? evidence.problems.join(' ') : report.summary;
+      const { checkpoints, problems } = evidence();
+      const report = verifyChain(this.store.db, checkpoints);
+      if (!report.intact || problems.length > 0) {
+        const why = report.intact ? problems.join(' ') : report.summary;
         throw new AppError(
           'PRECONDITION_FAILED',
           `Nothing was pruned: the audit chain does not verify. ${why}`,

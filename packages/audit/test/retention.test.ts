@@ -220,10 +220,10 @@ describe('audit retention', () => {
     write();
     const before = actions();
     expect(() =>
-      retention.prune(BY, {
+      retention.prune(BY, () => ({
         checkpoints: [],
         problems: ['Not a checkpoint (damaged or edited): checkpoints.jsonl:3'],
-      }),
+      })),
     ).toThrow(/Nothing was pruned: .*damaged or edited/);
     expect(actions()).toEqual(before);
   });

@@ -128,8 +128,7 @@ const prune: Command = {
     try {
       const checkpointFile = dataPaths(config.dataDir).auditCheckpoints;
       const audit = new AuditLog(appliance.store, { checkpointFile });
-      const result = new AuditRetention(appliance.store, audit).prune(
-        CLI_ACTOR,
+      const result = new AuditRetention(appliance.store, audit).prune(CLI_ACTOR, () =>
         audit.checkpointEvidence(),
       );
       const olderThan = new Date(result.cutoff).toISOString();
