@@ -174,6 +174,17 @@ describe('flowgento audit export', () => {
     }
     const missingOut = await cli(['audit', 'export', '--format', 'csv']);
     expect(missingOut.stderr).toContain('--out is required');
+    // A file that cannot be written is no export: nothing is audited as one.
+    const nowhere = await cli([
+      'audit',
+      'export',
+      '--format',
+      'csv',
+      '--out',
+      join(t.dir, 'no-such-folder', 'refused.csv'),
+    ]);
+    expect(nowhere.code).not.toBe(0);
+    expect(nowhere.stderr).toContain('ENOENT');
     expect(readdirSync(t.dir).filter((name) => name.startsWith('refused'))).toEqual([]);
     expect(cliExports()).toHaveLength(before);
   });

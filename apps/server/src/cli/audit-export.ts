@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import {
@@ -72,22 +73,23 @@ export const exportCommand: Command = {
           ...CLI_ACTOR,
         },
       );
-      // Audited first: an export that cannot be audited writes no file.
-      const progress = new Progress('Exporting', run.begin());
       const partial = join(dirname(out), `.${basename(out)}.${randomToken(6)}.partial`);
+      const file = createWriteStream(partial, { flags: 'wx', mode: 0o600, flush: true });
       try {
-        await run.streamTo(
-          createWriteStream(partial, { flags: 'wx', mode: 0o600, flush: true }),
-          {
-            onProgress: (rows) => progress.update(rows),
-            complete: () => renameSync(partial, out),
-          },
-        );
+        // The file opens before anything is audited as exported, and an
+        // export that cannot be audited writes no file.
+        await once(file, 'open');
+        const progress = new Progress('Exporting', run.begin());
+        await run.streamTo(file, {
+          onProgress: (rows) => progress.update(rows),
+          complete: () => renameSync(partial, out),
+        });
+        progress.end(run.rows);
       } catch (error) {
+        file.destroy();
         rmSync(partial, { force: true });
         throw error;
       }
-      progress.end(run.rows);
       say(`Exported ${run.rows} audit ${run.rows === 1 ? 'entry' : 'entries'} to ${out}`);
       return 0;
     } finally {
