@@ -53,6 +53,33 @@ const auditActions = () =>
     .all();
 
 describe('flowgento storage', () => {
+  it('refuses a reserved name, an unknown preset and an unreadable key file before any request', async () => {
+    const env = { FLOWGENTO_S3_SECRET_ACCESS_KEY: 'some-secret-key' };
+    const cases: [string[], Record<string, string>, string][] = [
+      [addArgs('Local', 'media-cli'), env, 'The built-in local disk is called local'],
+      [
+        addArgs('Gateway', 'media-cli').map((arg) => (arg === 's3' ? 'toString' : arg)),
+        env,
+        '--preset is r2, e2 or s3',
+      ],
+      [
+        [
+          ...addArgs('Gateway', 'media-cli'),
+          '--secret-access-key-file',
+          join(t.dir, 'none'),
+        ],
+        {},
+        '--secret-access-key-file: cannot read',
+      ],
+    ];
+    for (const [args, extra, message] of cases) {
+      const result = await storage(args, extra);
+      expect(result.code, message).toBe(2);
+      expect(result.stderr).toContain(message);
+    }
+    expect(auditActions()).toEqual([]);
+  });
+
   it('lists only the local disk, and routes every tier to it, on a fresh appliance', async () => {
     const list = await storage(['providers']);
     expect(list.code).toBe(0);
@@ -65,7 +92,10 @@ describe('flowgento storage', () => {
   it('adds a provider after its live check, reading the secret from the environment only', async () => {
     const secret = gateway().secretAccessKey;
 
-    const missing = await storage(addArgs('Gateway', 'media-cli'));
+    // Empty, whatever the environment running the tests holds.
+    const missing = await storage(addArgs('Gateway', 'media-cli'), {
+      FLOWGENTO_S3_SECRET_ACCESS_KEY: '',
+    });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/FLOWGENTO_S3_SECRET_ACCESS_KEY/);
 
@@ -73,6 +103,7 @@ describe('flowgento storage', () => {
       FLOWGENTO_S3_SECRET_ACCESS_KEY: 'not-the-secret-key',
     });
     expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toContain('rejected the secret access key');
     expect(wrong.stderr).not.toContain('not-the-secret-key');
 
     const added = await storage(addArgs('Gateway', 'media-cli'), {

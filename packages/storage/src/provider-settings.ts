@@ -1,6 +1,7 @@
 import { AppError, isAppError, type Logger } from '@flowgento/core';
 import type { StorageProviderRecord, Store } from '@flowgento/store';
 import { S3StorageProvider } from './s3-provider.ts';
+import { LOCAL_PROVIDER_ID } from './tiers.ts';
 import { parseS3Settings, type S3Settings, type S3SettingsInput } from './s3-settings.ts';
 import { verifyS3Settings } from './verify-settings.ts';
 
@@ -174,6 +175,15 @@ function providerName(raw: unknown): string {
         reason: 'storage_provider_name_invalid',
         details: { field: 'name' },
       },
+    );
+  }
+  // The routing table shows the built-in disk as `local`: no bucket may pass
+  // for it, whatever its case. Checked before any request is made.
+  if (name.toLowerCase() === LOCAL_PROVIDER_ID) {
+    throw new AppError(
+      'INVALID_INPUT',
+      'The built-in local disk is called local: choose another name',
+      { reason: 'provider_name_reserved', details: { field: 'name' } },
     );
   }
   return name;

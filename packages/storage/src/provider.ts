@@ -41,6 +41,8 @@ export type ProviderKind = 'local' | 's3';
  */
 export interface StorageProvider {
   readonly kind: ProviderKind;
+  /** Releases held connections (an S3 client's); nothing to do for a local folder. */
+  destroy?(): void;
   /** Stores `body` under `key`, replacing any object there. */
   put(key: string, body: ObjectBody, options?: PutOptions): Promise<StoredObject>;
   /**

@@ -179,12 +179,6 @@ export class StorageRouting {
 
   /** Saves a provider that passed its live check, with its audit entry. */
   addProvider(by: RoutingActor, verified: VerifiedProvider): ProviderSummary {
-    if (verified.name === LOCAL_PROVIDER_ID) {
-      throw new AppError('CONFLICT', 'The built-in local disk is called local', {
-        reason: 'storage_provider_name_taken',
-        details: { field: 'name' },
-      });
-    }
     return this.store.transaction(() => {
       const saved = this.settings.save(verified);
       this.audit.record({
@@ -234,6 +228,8 @@ export class StorageRouting {
         details: { name: record.name },
       });
     });
+    this.opened.get(providerId)?.provider.destroy?.();
+    this.opened.delete(providerId);
   }
 
   /** The id of the provider called `name` (the local disk is `local`). */
@@ -312,6 +308,7 @@ export class StorageRouting {
     const updatedAt = this.record(id).updatedAt;
     const cached = this.opened.get(id);
     if (cached && cached.at === updatedAt) return cached.provider;
+    cached?.provider.destroy?.();
     const provider = this.settings.open(id);
     this.opened.set(id, { at: updatedAt, provider });
     return provider;

@@ -173,6 +173,16 @@ describe('storage routing', () => {
     ).toBe('backup_same_as_media');
   });
 
+  it('writes nothing when a list is set to what it already is', () => {
+    const e2 = provider('e2', 'backups');
+    const a = member('A');
+    routing.setDefault(operator, 'backup', [e2]);
+    routing.setDefault(operator, 'backup', [e2]);
+    routing.setOverride(a, 'backup', ['local']);
+    routing.setOverride(a, 'backup', ['local']);
+    expect(actions()).toEqual(['storage.tier_changed', 'storage.override_changed']);
+  });
+
   it('refuses a default that would put backups on the media target of some workspace', () => {
     const media = provider('R2', 'media');
     const a = member('A');

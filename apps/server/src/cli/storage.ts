@@ -249,17 +249,6 @@ function providerInput(values: Values): StorageProviderInput {
     }
   })() as StorageProviderInput['settings'];
   const name = requireText(values, 'name');
-  // Checked before any request: the routing table shows the built-in disk as
-  // `local`, and no bucket may pass for it.
-  if (name.trim().toLowerCase() === 'local') {
-    throw new AppError(
-      'INVALID_INPUT',
-      'The built-in local disk is called local: choose another name',
-      {
-        reason: 'provider_name_reserved',
-      },
-    );
-  }
   return { name, settings };
 }
 
