@@ -1,8 +1,7 @@
-import { AppError, DAY_MS, type Clock } from '@flowgento/core';
+import { AppError, DAY_MS, type Clock, MINUTE_MS } from '@flowgento/core';
 import { sha256Hex } from '@flowgento/crypto';
 import type { LoginThrottleState, Store } from '@flowgento/store';
 
-const MINUTE_MS = 60 * 1000;
 /** Failures older than this (since the last one) are forgotten. */
 const FORGET_AFTER_MS = DAY_MS;
 

@@ -1,11 +1,15 @@
-import { AppError, randomToken, type Clock, type RequestOrigin } from '@flowgento/core';
+import {
+  AppError,
+  randomToken,
+  type Clock,
+  type RequestOrigin,
+  MINUTE_MS,
+} from '@flowgento/core';
 import { sha256Hex } from '@flowgento/crypto';
 import { workspaceScope, type Store, type SupportGrant } from '@flowgento/store';
 import type { AuditLog } from '@flowgento/audit';
 import { actorOf, supportLabel, type AuthContext } from './auth-context.ts';
 import type { IssuedSession } from './sessions.ts';
-
-const MINUTE_MS = 60 * 1000;
 
 /** How long support access lasts unless the OWNER says otherwise. */
 export const SUPPORT_DEFAULT_MINUTES = 60;

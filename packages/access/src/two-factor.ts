@@ -265,7 +265,7 @@ export class TwoFactorService {
   ): void {
     this.audit.record({
       workspaceId: auth.workspaceId,
-      actor: { type: 'user', id: auth.userId, label: auth.email },
+      actor: actorOf(auth),
       action,
       target,
       origin,

@@ -113,7 +113,14 @@ export function verifyChain(
 }
 
 /** Retention's shortest period: a prune never removes younger entries. */
-const MIN_PRUNE_AGE_MONTHS = 12;
+export const MIN_RETENTION_MONTHS = 12;
+
+/** The time `months` calendar months (UTC) before `at`. */
+export function monthsBefore(at: number, months: number): number {
+  const date = new Date(at);
+  date.setUTCMonth(date.getUTCMonth() - months);
+  return date.getTime();
+}
 
 /**
  * An anchor is believed only if the chain itself says a prune made it: an
@@ -140,13 +147,12 @@ export function anchorChecked(
       anchorHash?: unknown;
       olderThan?: unknown;
     };
-    const latestCutoff = new Date(at);
-    latestCutoff.setUTCMonth(latestCutoff.getUTCMonth() - MIN_PRUNE_AGE_MONTHS);
+    const latestCutoff = monthsBefore(at, MIN_RETENTION_MONTHS);
     const cutoff =
       typeof details.olderThan === 'string' ? Date.parse(details.olderThan) : NaN;
     return details.keptFrom === bounds.firstSeq &&
       details.anchorHash === bounds.firstPrevHash &&
-      cutoff <= latestCutoff.getTime()
+      cutoff <= latestCutoff
       ? [cutoff]
       : [];
   });

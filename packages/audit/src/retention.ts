@@ -1,10 +1,9 @@
 import { AppError } from '@flowgento/core';
 import type { AuditCheckpoint, Store } from '@flowgento/store';
-import { verifyChain } from './chain-verify.ts';
+import { MIN_RETENTION_MONTHS, monthsBefore, verifyChain } from './chain-verify.ts';
 import type { AuditEntryInput, AuditLog } from './audit-log.ts';
 
 /** The promise: at least a year. The setting can raise this, never lower it. */
-export const MIN_RETENTION_MONTHS = 12;
 export const MAX_RETENTION_MONTHS = 1200;
 
 type By = Pick<AuditEntryInput, 'actor' | 'origin'>;
@@ -64,9 +63,7 @@ export class AuditRetention {
 
   /** The time before which entries may go: `months` calendar months ago, UTC. */
   cutoff(now = this.store.clock.now()): number {
-    const date = new Date(now);
-    date.setUTCMonth(date.getUTCMonth() - this.months());
-    return date.getTime();
+    return monthsBefore(now, this.months());
   }
 
   /**

@@ -5,7 +5,8 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => Date.now() };
 
-export const HOUR_MS = 60 * 60 * 1000;
+export const MINUTE_MS = 60 * 1000;
+export const HOUR_MS = 60 * MINUTE_MS;
 export const DAY_MS = 24 * HOUR_MS;
 
 /** Where a request came from, as recorded in the audit log. */

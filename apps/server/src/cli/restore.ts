@@ -54,7 +54,12 @@ export const restore: Command = {
     });
     // The restored log carries on from the backup's checkpoint, and says
     // that it was restored: from which backup, by whom, when.
-    const { checkpoints } = readCheckpoints([join(fromDir, BACKUP_CHECKPOINT_FILE)]);
+    const { checkpoints, unreadable } = readCheckpoints([
+      join(fromDir, BACKUP_CHECKPOINT_FILE),
+    ]);
+    // Never skipped in silence: a mangled checkpoint is a sign of tampering.
+    for (const place of unreadable)
+      say(`  Not a checkpoint (damaged or edited): ${place}`);
     const checkpointPath = dataPaths(config.dataDir).auditCheckpoints;
     for (const checkpoint of checkpoints) appendCheckpoint(checkpointPath, checkpoint);
     const appliance = await openAppliance(config, logger, undefined, { mustExist: true });

@@ -32,15 +32,18 @@ export function createRequestHandler(deps: RouteDeps) {
       req.headers['x-forwarded-for'],
       trustedProxies,
     );
+    const webhook = path === '/webhooks/whatsapp';
     // The webhook path writes the same headers in one call (see sendRaw).
-    if (path !== '/webhooks/whatsapp' || method !== 'POST') applySecurityHeaders(res);
+    if (!webhook || method !== 'POST') applySecurityHeaders(res);
     // Ours, never the client's: audit entries and log lines name it, and the
-    // reply carries it so a user reporting a problem can quote it.
-    const requestId = randomBytes(8).toString('hex');
-    if (path !== '/webhooks/whatsapp') res.setHeader('X-Request-Id', requestId);
+    // reply carries it so a user reporting a problem can quote it. Meta's
+    // deliveries (the hot path) write no audit entry and go without.
+    const requestId = webhook ? null : randomBytes(8).toString('hex');
+    if (requestId) res.setHeader('X-Request-Id', requestId);
+    const origin = { ip, userAgent: headerText(req.headers['user-agent']), requestId };
 
     const run = async (): Promise<void> => {
-      if (path === '/webhooks/whatsapp') {
+      if (webhook) {
         if (method === 'POST')
           return handleWebhookDelivery(req, res, services, logger, ip);
         if (method === 'GET') return handleWebhookHandshake(url, res, services);
@@ -74,19 +77,9 @@ export function createRequestHandler(deps: RouteDeps) {
             error: { code: 'FORBIDDEN', message: 'Missing request header' },
           });
         }
-        const origin = {
-          ip,
-          userAgent: headerText(req.headers['user-agent']),
-          requestId,
-        };
         return handleTrpc(req, res, url, services, origin, logger);
       }
       if (path === AUDIT_EXPORT_PATH) {
-        const origin = {
-          ip,
-          userAgent: headerText(req.headers['user-agent']),
-          requestId,
-        };
         return handleAuditExport(req, res, url, method, services, origin, logger);
       }
       if (path === '/ca.crt') {

@@ -35,14 +35,14 @@ export const inboxRouter = router({
     }),
 
   conversation: allow('inbox.read')
-    .input(z.object({ conversationId: field.id }))
+    .input(conversationInput)
     .query(({ ctx, input }) =>
       ctx.services.conversations.open(authOf(ctx).scope, input.conversationId),
     ),
 
   /** Separate from reading, so a background refetch never marks anything read. */
   markRead: allow('inbox.read', notAudited("moves the caller's own unread mark"))
-    .input(z.object({ conversationId: field.id }))
+    .input(conversationInput)
     .mutation(({ ctx, input }) => {
       const auth = authOf(ctx);
       // Support looks without touching: the team's unread marks stay as they were.
@@ -100,7 +100,7 @@ export const inboxRouter = router({
     }),
 
   delete: allow('conversations.delete', writes('conversation.deleted'))
-    .input(z.object({ conversationId: field.id }))
+    .input(conversationInput)
     .mutation(({ ctx, input }) => {
       ctx.services.conversations.delete(acting(ctx, authOf(ctx)), input.conversationId);
       return { ok: true };
