@@ -8,3 +8,4 @@ export * from './sealed-secret.ts';
 export * from './key-change.ts';
 export * from './tls-rewrap.ts';
 export { readKeyFile } from './key-file.ts';
+export * from './stream-cipher.ts';

@@ -12,3 +12,4 @@ export { verifyS3Settings } from './verify-settings.ts';
 export * from './provider-settings.ts';
 export * from './tiers.ts';
 export * from './routing.ts';
+export * from './tier-store.ts';

@@ -10,6 +10,7 @@ import type {
 import type { StorageProvider } from './provider.ts';
 import type { StorageProviderSettings, VerifiedProvider } from './provider-settings.ts';
 import { LocalDiskProvider } from './local-provider.ts';
+import type { TierOwner, TierProviders } from './tier-store.ts';
 import {
   LOCAL_PROVIDER_ID,
   STORAGE_TIERS,
@@ -53,7 +54,7 @@ type TierLists = Record<StorageTier, TierProviderIds>;
  * Every change is checked against the promise that backups never share
  * media's primary target, and audited in its own transaction.
  */
-export class StorageRouting {
+export class StorageRouting implements TierProviders {
   private readonly opened = new Map<string, { at: number; provider: StorageProvider }>();
 
   constructor(
@@ -114,6 +115,22 @@ export class StorageRouting {
     const override = this.store.in(scope).storageOverrides.all()[tier];
     const ids = override ?? this.defaultLists()[tier];
     return ids.map((id) => this.open(id, tier));
+  }
+
+  /** Providers with their ids, for a tier store: a workspace's, or the appliance's. */
+  providersOf(
+    owner: TierOwner,
+    tier: StorageTier,
+  ): { providerId: string; provider: StorageProvider }[] {
+    const override =
+      owner === 'appliance'
+        ? undefined
+        : this.store.in(owner).storageOverrides.all()[tier];
+    const ids = override ?? this.defaultLists()[tier];
+    return ids.map((id) => ({
+      providerId: id ?? LOCAL_PROVIDER_ID,
+      provider: this.open(id, tier),
+    }));
   }
 
   /** Replaces the workspace's list for `tier`; audited as storage.override_changed. */
