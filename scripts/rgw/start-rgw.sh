@@ -16,6 +16,8 @@ rgw_port=${2:?$usage}
 mon_port=${3:-3300}
 access_key=${RGW_ACCESS_KEY:-FLOWGENTOTESTACCESS}
 secret_key=${RGW_SECRET_KEY:-flowgento-test-secret-key}
+# The in-memory OSD's size: 1 GiB for tests; the backup bench needs more.
+memstore_bytes=${RGW_MEMSTORE_BYTES:-1073741824}
 
 for tool in ceph ceph-authtool monmaptool ceph-mon ceph-osd radosgw radosgw-admin; do
   if ! command -v "$tool" >/dev/null 2>&1; then
@@ -24,6 +26,7 @@ for tool in ceph ceph-authtool monmaptool ceph-mon ceph-osd radosgw radosgw-admi
     exit 3
   fi
 done
+[[ $memstore_bytes =~ ^[0-9]+$ ]] || { echo "start-rgw: bad RGW_MEMSTORE_BYTES" >&2; exit 2; }
 for port in "$rgw_port" "$mon_port"; do
   [[ $port =~ ^[0-9]+$ ]] || { echo "start-rgw: bad port '$port'" >&2; exit 2; }
 done
@@ -76,7 +79,7 @@ mon data = $dir/mon
 [osd]
 osd data = $dir/osd
 osd objectstore = memstore
-memstore device bytes = 1073741824
+memstore device bytes = $memstore_bytes
 [client.rgw.test]
 rgw frontends = beast endpoint=127.0.0.1:$rgw_port
 CONF
