@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { AppError } from '@flowgento/core';
 import { graphFailure, readGraphError, transportFailure } from './graph-errors.ts';
@@ -101,9 +101,14 @@ export class GraphMediaClient {
       throw mediaRefused('media_size_mismatch', 'The download is not the declared size');
     }
     const body = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
-    return body
-      .pipe(checkedDownload({ size: info.fileSize, maxBytes, sha256: info.sha256 }))
-      .on('error', () => body.destroy());
+    const checked = checkedDownload({
+      size: info.fileSize,
+      maxBytes,
+      sha256: info.sha256,
+    });
+    // pipeline, not pipe: a connection lost half-way must fail the checked
+    // stream too, or its reader would wait for an end that never comes.
+    return pipeline(body, checked, () => undefined);
   }
 
   async #get(url: URL, accessToken: string, timeoutMs: number, signal?: AbortSignal) {

@@ -175,6 +175,13 @@ export async function startCloudApiSimulator(
       if (held) held.failuresLeft = times;
     },
 
+    holdMedia(input) {
+      if (!numbers.has(input.phoneNumberId)) {
+        throw new AppError('INVALID_INPUT', 'No simulated number has this phoneNumberId');
+      }
+      media.add({ ...input, id: input.mediaId });
+    },
+
     forgetMedia(mediaId) {
       media.delete(mediaId);
     },

@@ -28,13 +28,15 @@ export class SimulatedMediaStore {
   constructor(private readonly urlTtlMs: number = MEDIA_URL_TTL_MS) {}
 
   add(input: {
+    /** A given id: Meta keeps a file across the appliance's restarts. */
+    id?: string;
     phoneNumberId: string;
     bytes: Buffer;
     mimeType: string;
     sha256?: string;
   }): SimulatedMedia {
     // Graph media ids are long decimal numbers.
-    const id = BigInt(`0x${randomBytes(7).toString('hex')}`).toString();
+    const id = input.id ?? BigInt(`0x${randomBytes(7).toString('hex')}`).toString();
     const media: SimulatedMedia = {
       id,
       phoneNumberId: input.phoneNumberId,

@@ -68,6 +68,17 @@ export interface CloudApiSimulator {
   ): Promise<{ waMessageId: string; mediaId: string }>;
   /** The next `times` downloads of this file answer 503 (tests of retries). */
   failMediaDownloads(mediaId: string, times: number): void;
+  /**
+   * Holds a file under a given id without sending anything: Meta keeps
+   * media for 30 days whatever the appliance does, but this simulator lives
+   * in the appliance's process, so a test of a restart puts it back.
+   */
+  holdMedia(input: {
+    mediaId: string;
+    phoneNumberId: string;
+    bytes: Buffer;
+    mimeType: string;
+  }): void;
   /** Forgets the file, as Meta does when media expires: lookups answer 404. */
   forgetMedia(mediaId: string): void;
   /** Stops the server and cancels every pending status delivery. */
