@@ -14,7 +14,7 @@ export interface MediaReply {
 export function getMedia(
   app: RunningAppliance,
   mediaId: string,
-  client?: ApiClient,
+  client?: { cookie?: string },
 ): Promise<MediaReply> {
   return new Promise((resolve, reject) => {
     const headers = client?.cookie ? { cookie: client.cookie } : {};

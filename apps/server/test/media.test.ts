@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CloudApiSimulator } from '@flowgento/whatsapp';
 import type { RunningAppliance } from '../src/server.ts';
-import { addAgent, memberOfAnotherWorkspace, setupOwner } from './flows.ts';
+import {
+  addAgent,
+  memberOfAnotherWorkspace,
+  setupOwner,
+  supportCaller,
+} from './flows.ts';
 import { startTestAppliance, type ApiClient, type TestAppliance } from './harness.ts';
 import { getMedia, newestMedia, settledMedia } from './media-support.ts';
 
@@ -122,6 +127,29 @@ describe('inbound media', () => {
     );
     expect(theirs.status).toBe(404);
     expect(theirs.body.toString()).toBe(missing.body.toString());
+  });
+
+  it('lets a support person look, and writes each look down', async () => {
+    const media = await newestMedia(agent);
+    const [number] = t.running.appliance.store.routing.allNumbers();
+    const support = supportCaller(app(), {
+      label: 'support',
+      userId: '',
+      workspaceId: number!.workspaceId,
+      role: 'SUPPORT',
+      cookie: '',
+    });
+    const looks = () =>
+      t.running.appliance.store.db
+        .prepare(
+          `SELECT count(*) FROM audit_log
+           WHERE action = 'support.used' AND target_id = 'media.view'`,
+        )
+        .pluck()
+        .get() as number;
+    const before = looks();
+    expect((await getMedia(app(), media.id, support)).status).toBe(200);
+    expect(looks()).toBe(before + 1);
   });
 
   it('keeps a file whose bytes miss Meta’s SHA-256 as failed, with the reason', async () => {

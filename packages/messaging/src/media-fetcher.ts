@@ -41,6 +41,9 @@ const MAX_DELAY_MS = 10 * 60_000;
  * `media-hot` tier. The row is the queue: pending rows are picked up again
  * at start, a transient failure is retried later, a permanent one is kept
  * with its reason for the agent to see.
+ *
+ * TODO(#5): deleting a conversation removes its media rows (cascade) but not
+ * their sealed objects in the tier; retention must delete those too.
  */
 export class MediaFetcher {
   readonly #timers = new Map<string, NodeJS.Timeout>();
@@ -78,13 +81,6 @@ export class MediaFetcher {
     this.#timers.clear();
     this.#ready.length = 0;
     await Promise.allSettled([...this.#running]);
-  }
-
-  /** Settles when nothing is scheduled or running (tests). */
-  async idle(): Promise<void> {
-    while (this.#running.size > 0 || this.#timers.size > 0 || this.#ready.length > 0) {
-      await Promise.race([...this.#running, new Promise((r) => setTimeout(r, 20))]);
-    }
   }
 
   #schedule(job: QueuedMedia, delayMs: number): void {
