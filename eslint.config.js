@@ -55,7 +55,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['packages/access/src/**/*.ts', 'packages/messaging/src/intake-records.ts'],
+    // The media fetcher acts on rows intake wrote after a signature proved
+    // their workspace, and resumes them at start from the row alone.
+    files: [
+      'packages/access/src/**/*.ts',
+      'packages/messaging/src/intake-records.ts',
+      'packages/messaging/src/media-fetcher.ts',
+    ],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',

@@ -160,6 +160,7 @@ export async function startAppliance(
       await listen(redirectServer, config.httpRedirectPort, config.host);
     }
     const setupCode = services.access.prepareSetupCode();
+    cleanups.push(() => services.mediaFetcher.close());
     // LAN addresses are reachable only when listening on every interface.
     const everywhere = config.host === '0.0.0.0' || config.host === '::';
     const lanUrls = everywhere ? lan.map((address) => `https://${address}:${port}`) : [];
@@ -175,6 +176,10 @@ export async function startAppliance(
       },
       'appliance listening',
     );
+    // Last, once everything it needs is up: files whose fetch was cut short
+    // by a stop or a crash start again (each at its own retry time).
+    const resumed = services.mediaFetcher.resume();
+    if (resumed > 0) logger.info({ resumed }, 'pending media fetches resumed');
     return {
       url,
       port,
@@ -187,6 +192,7 @@ export async function startAppliance(
       auditKeeper,
       setupCode,
       async close() {
+        await services.mediaFetcher.close();
         await simulator?.close();
         await Promise.all([
           closeServer(server),

@@ -1,18 +1,29 @@
+import { join } from 'node:path';
 import type { Clock, Logger } from '@flowgento/core';
 import { AccessService, LoginThrottle, TwoFactorService } from '@flowgento/access';
 import { AuditExports, AuditLog } from '@flowgento/audit';
 import {
   ConversationService,
   LiveEvents,
+  MediaFetcher,
+  MediaService,
   NumberSettingsService,
   ReplyService,
   WebhookIntake,
   type IntakeWriter,
   type SecretBox,
 } from '@flowgento/messaging';
-import { StorageProviderSettings, StorageRouting } from '@flowgento/storage';
+import {
+  OrderedTierStore,
+  StorageProviderSettings,
+  StorageRouting,
+} from '@flowgento/storage';
 import type { Store, WhatsAppNumber } from '@flowgento/store';
-import { GraphClient, type CloudApiSimulator } from '@flowgento/whatsapp';
+import {
+  GraphClient,
+  GraphMediaClient,
+  type CloudApiSimulator,
+} from '@flowgento/whatsapp';
 import type { ApiServices, ApplianceInfo } from '@flowgento/api';
 import type { ApplianceConfig } from './config.ts';
 
@@ -20,6 +31,10 @@ export interface Services extends ApiServices {
   intake: WebhookIntake;
   /** Audit exports are downloads (`http/audit-export.ts`), not procedures. */
   auditExports: AuditExports;
+  /** Media is a download too (`http/media.ts`). */
+  media: MediaService;
+  /** Fetches inbound media in the background; resumed at start, closed at stop. */
+  mediaFetcher: MediaFetcher;
 }
 
 /**
@@ -41,12 +56,18 @@ export function buildServices(input: {
 }): Services {
   const { config, store, clock, logger, simulator } = input;
   const secrets = input.secrets;
+  const realMedia = new GraphMediaClient({
+    baseUrl: config.whatsapp.graphApiBaseUrl,
+    apiVersion: config.whatsapp.graphApiVersion,
+  });
+  const simulatedMedia = simulator
+    ? new GraphMediaClient({ baseUrl: simulator.baseUrl, apiVersion: 'v23.0' })
+    : null;
   const audit = new AuditLog(store, input.audit);
   const events = new LiveEvents();
   const throttle = new LoginThrottle(store, clock);
   const twoFactor = new TwoFactorService(store, secrets, audit, clock, throttle);
   const access = new AccessService(store, audit, clock, logger, twoFactor, throttle);
-  const intake = new WebhookIntake(store, secrets, events, input.intakeWriter, logger);
   // The local disk under the data folder, and the saved S3 providers with
   // their secret keys opened by the key ring when a tier first needs them.
   const storage = new StorageRouting(
@@ -54,6 +75,28 @@ export function buildServices(input: {
     new StorageProviderSettings(store, secrets, logger),
     audit,
     config.dataDir,
+  );
+  // TODO(#5): the failover tier store replaces this at merge; only the
+  // TierStore interface is used below.
+  const tiers = new OrderedTierStore(storage);
+  const mediaFetcher = new MediaFetcher({
+    store,
+    tiers,
+    secrets,
+    graphFor: (number) =>
+      number.simulated && simulatedMedia ? simulatedMedia : realMedia,
+    events,
+    clock,
+    logger: logger.child({ component: 'media-fetcher' }),
+    spoolDir: join(config.dataDir, 'media-spool'),
+  });
+  const intake = new WebhookIntake(
+    store,
+    secrets,
+    events,
+    input.intakeWriter,
+    logger,
+    (media) => mediaFetcher.queue(media),
   );
 
   const realGraph = new GraphClient({
@@ -83,6 +126,8 @@ export function buildServices(input: {
     twoFactor,
     audit,
     auditExports: new AuditExports(store, audit),
+    media: new MediaService(store, tiers, secrets),
+    mediaFetcher,
     events,
     intake,
     numbers,

@@ -9,11 +9,17 @@ import type {
   WorkspaceScope,
 } from '@flowgento/store';
 import type { LiveEvents } from './events.ts';
+import { mediaViewsFor, type MediaView } from './media-service.ts';
 import { serviceWindowClosesAt } from './service-window.ts';
 
 export interface ConversationView extends ConversationSummary {
   /** When free-form replies stop being allowed; null when already closed. */
   windowClosesAt: number | null;
+}
+
+/** A message as the thread shows it, with its file when it has one. */
+export interface ThreadMessage extends Message {
+  media: MediaView | null;
 }
 
 /** A signed-in member acting in their workspace. */
@@ -49,10 +55,11 @@ export class ConversationService {
   open(
     scope: WorkspaceScope,
     conversationId: string,
-  ): { conversation: ConversationView; messages: Message[] } {
+  ): { conversation: ConversationView; messages: ThreadMessage[] } {
     const scoped = this.store.in(scope);
     const conversation = scoped.conversations.get(conversationId);
     if (!conversation) throw new AppError('NOT_FOUND', 'Conversation not found');
+    const media = mediaViewsFor(this.store, scope, conversationId);
     return {
       conversation: {
         ...conversation,
@@ -61,7 +68,9 @@ export class ConversationService {
           this.clock.now(),
         ),
       },
-      messages: scoped.messages.listForConversation(conversationId),
+      messages: scoped.messages
+        .listForConversation(conversationId)
+        .map((message) => ({ ...message, media: media.get(message.id) ?? null })),
     };
   }
 

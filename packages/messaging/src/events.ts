@@ -9,6 +9,8 @@ export type LiveEvent =
       messageId: string;
       status: MessageStatus;
     }
+  /** A message's file was stored, or failed for good. */
+  | { type: 'message.media'; conversationId: string; messageId: string }
   | { type: 'conversation.deleted'; conversationId: string }
   | { type: 'conversation.assigned'; conversationId: string }
   /** A member left or was removed; the conversations they held are unassigned. */

@@ -1,6 +1,6 @@
 import { AppError } from '@flowgento/core';
 import { workspaceScope, type Store } from '@flowgento/store';
-import type { WebhookBatch } from '@flowgento/whatsapp';
+import type { InboundMedia, WebhookBatch } from '@flowgento/whatsapp';
 import type { LiveEvent } from './events.ts';
 
 /**
@@ -19,6 +19,8 @@ export interface IntakeRecord {
     type: string;
     text: string | null;
     contextMessageId: string | null;
+    /** The file to fetch, for image, audio, video, document and sticker messages. */
+    media: InboundMedia | null;
     rawJson: string;
   }[];
   statuses: {
@@ -43,6 +45,14 @@ export interface IntakeWrite {
   counts: IntakeCounts;
   /** What to tell browsers once the write is committed. */
   events: { workspaceId: string; event: LiveEvent }[];
+  /** Files recorded as pending, for the fetcher to start on once committed. */
+  media: QueuedMedia[];
+}
+
+/** A media row waiting for its file. */
+export interface QueuedMedia {
+  workspaceId: string;
+  mediaId: string;
 }
 
 /** WhatsApp ids of people are phone numbers in international form, digits only. */
@@ -94,6 +104,7 @@ export function storeIntakeRecords(
 ): IntakeWrite {
   const counts: IntakeCounts = { messages: 0, statuses: 0, errors: 0 };
   const events: IntakeWrite['events'] = [];
+  const media: QueuedMedia[] = [];
   // A timestamp from the future would hold the 24-hour window open (and pin
   // the conversation on top): no message counts as later than its arrival.
   const now = store.clock.now();
@@ -125,6 +136,17 @@ export function storeIntakeRecords(
       });
       if (!messageId) continue;
       counts.messages += 1;
+      if (message.media) {
+        const mediaId = scoped.media.insertPending({
+          messageId,
+          numberId: record.numberId,
+          waMediaId: message.media.mediaId,
+          kind: message.media.kind,
+          filename: message.media.filename,
+          mimeType: message.media.mimeType,
+        });
+        media.push({ workspaceId, mediaId });
+      }
       events.push({
         workspaceId,
         event: { type: 'message.created', conversationId, messageId },
@@ -162,5 +184,5 @@ export function storeIntakeRecords(
       counts.errors += 1;
     }
   }
-  return { counts, events };
+  return { counts, events, media };
 }

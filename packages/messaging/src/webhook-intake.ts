@@ -6,6 +6,7 @@ import {
   toIntakeRecord,
   type IntakeCounts,
   type IntakeRecord,
+  type QueuedMedia,
 } from './intake-records.ts';
 import type { IntakeWriter } from './intake-writer.ts';
 import { numberSecretAad, type SecretBox } from './secret-box.ts';
@@ -38,6 +39,8 @@ export class WebhookIntake {
     private readonly events: LiveEvents,
     private readonly writer: IntakeWriter,
     private readonly logger: Logger,
+    /** Told of new media rows once committed; must not wait on the fetch. */
+    private readonly mediaQueued: (media: QueuedMedia[]) => void = () => undefined,
   ) {
     this.refresh();
   }
@@ -105,8 +108,11 @@ export class WebhookIntake {
 
     if (records.length === 0)
       return { stored: { messages: 0, statuses: 0, errors: 0 }, ignored };
-    const { counts: stored, events } = await this.writer.write(records);
+    const { counts: stored, events, media } = await this.writer.write(records);
     for (const { workspaceId, event } of events) this.events.publish(workspaceId, event);
+    // The rows are committed, so a crash from here on loses no file: the
+    // fetcher resumes pending rows at start. Meta's ack does not wait for it.
+    if (media.length > 0) this.mediaQueued(media);
     return { stored, ignored };
   }
 }

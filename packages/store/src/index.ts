@@ -21,6 +21,12 @@ export {
   type StorageTier,
   type TierProviderIds,
 } from './repos/storage-tiers.ts';
+export type {
+  MediaKindName,
+  MediaRecord,
+  MediaState,
+  StoredMediaWrite,
+} from './repos/media.ts';
 export * from './folder-lock.ts';
 export * from './audit-chain.ts';
 export * from './audit-checkpoints.ts';

@@ -5,12 +5,14 @@
  */
 export { matchSignature, signPayload } from './signature.ts';
 export {
+  buildMediaWebhook,
   buildStatusWebhook,
   buildTextWebhook,
   parseWebhook,
   verifyHandshake,
   type HandshakeResult,
   type InboundMessage,
+  type MediaWebhookInput,
   type StatusKind,
   type StatusUpdate,
   type StatusWebhookInput,
@@ -25,6 +27,19 @@ export {
   type GraphClientOptions,
   type SentMessage,
 } from './graph-client.ts';
+export {
+  GraphMediaClient,
+  type GraphMediaOptions,
+  type MediaInfo,
+} from './graph-media.ts';
+export {
+  isMediaKind,
+  MEDIA_KINDS,
+  MEDIA_SIZE_LIMITS,
+  type InboundMedia,
+  type MediaKind,
+} from './media-kinds.ts';
+export { checkMediaUrl, META_MEDIA_HOSTS } from './media-url.ts';
 export { THROTTLING_CODES } from './graph-errors.ts';
 export {
   MAX_TEXT_LENGTH,
@@ -37,6 +52,7 @@ export {
   startCloudApiSimulator,
   type CloudApiSimulator,
   type CloudApiSimulatorOptions,
+  type CustomerMediaInput,
   type SimulatedNumber,
   type StatusDelays,
 } from './simulator/index.ts';

@@ -1,3 +1,4 @@
+import type { MediaKind } from './media-kinds.ts';
 import type { StatusKind } from './webhook.ts';
 
 /**
@@ -55,6 +56,55 @@ export function buildTextWebhook(input: TextWebhookInput): WebhookBody {
   return wrap(input, {
     contacts: [{ profile: { name: input.profileName }, wa_id: input.from }],
     messages: [message],
+  });
+}
+
+export interface MediaWebhookInput extends WebhookOrigin {
+  waMessageId: string;
+  from: string;
+  profileName: string;
+  kind: MediaKind;
+  mediaId: string;
+  mimeType: string;
+  /** Hex SHA-256 of the file. */
+  sha256: string;
+  caption?: string;
+  /** Documents only. */
+  filename?: string;
+}
+
+/**
+ * An inbound image, audio, video, document or sticker message. The file is
+ * not in the webhook: it carries Meta's media id, to be fetched separately.
+ * Shapes: https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/image
+ */
+export function buildMediaWebhook(input: MediaWebhookInput): WebhookBody {
+  const media: Record<string, unknown> = {
+    mime_type: input.mimeType,
+    sha256: input.sha256,
+    id: input.mediaId,
+  };
+  // Stickers and audio carry no caption; only documents have a file name.
+  if (input.caption !== undefined && input.kind !== 'sticker' && input.kind !== 'audio') {
+    media['caption'] = input.caption;
+  }
+  if (input.kind === 'document' && input.filename !== undefined) {
+    media['filename'] = input.filename;
+  }
+  if (input.kind === 'sticker') media['animated'] = false;
+  if (input.kind === 'audio') media['voice'] = false;
+
+  return wrap(input, {
+    contacts: [{ profile: { name: input.profileName }, wa_id: input.from }],
+    messages: [
+      {
+        from: input.from,
+        id: input.waMessageId,
+        timestamp: timestampOf(input),
+        type: input.kind,
+        [input.kind]: media,
+      },
+    ],
   });
 }
 

@@ -7,11 +7,14 @@ import {
   type RawStatus,
 } from './webhook-schema.ts';
 import { describeIssue } from './zod-issue.ts';
+import { readInboundMedia, type InboundMedia } from './media-kinds.ts';
 
 export { verifyHandshake, type HandshakeResult } from './handshake.ts';
 export {
+  buildMediaWebhook,
   buildStatusWebhook,
   buildTextWebhook,
+  type MediaWebhookInput,
   type StatusWebhookInput,
   type TextWebhookInput,
 } from './webhook-builders.ts';
@@ -24,8 +27,10 @@ export interface InboundMessage {
   from: string;
   timestampMs: number;
   type: string;
-  /** `text.body` for type text, else null. */
+  /** `text.body` for type text, the caption of a media message, else null. */
   text: string | null;
+  /** The file of an image, audio, video, document or sticker message. */
+  media: InboundMedia | null;
   contextMessageId: string | null;
   /** The whole message object as received. */
   raw: Record<string, unknown>;
@@ -131,7 +136,9 @@ function otherBatch(field: string, value: Record<string, unknown>): WebhookBatch
 function toInboundMessage(message: RawMessage): InboundMessage {
   // Read without a schema: a text message missing its body is still a
   // message the agent should see, not a reason to drop the whole delivery.
-  const text = message.type === 'text' ? asRecord(message['text'])?.['body'] : null;
+  const media = readInboundMedia(message.type, message);
+  const text =
+    message.type === 'text' ? asRecord(message['text'])?.['body'] : media?.caption;
   const contextId = asRecord(message['context'])?.['id'];
   return {
     waMessageId: message.id,
@@ -139,6 +146,7 @@ function toInboundMessage(message: RawMessage): InboundMessage {
     timestampMs: Number(message.timestamp) * 1000,
     type: message.type,
     text: stringOr(text, null),
+    media,
     contextMessageId: stringOr(contextId, null),
     raw: message,
   };

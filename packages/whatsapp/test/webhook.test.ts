@@ -38,14 +38,26 @@ describe('parseWebhook on documented payloads', () => {
         type: 'text',
         text: 'Is my order on its way?',
         contextMessageId: 'wamid.BUSINESS001',
+        media: null,
         raw: textWebhook.entry[0]!.changes[0]!.value.messages[0],
       },
     ]);
   });
 
-  it('reads an image message with a null text and keeps the media fields in raw', () => {
+  it('reads an image message: its caption as text, its media id to fetch, raw kept', () => {
     const [message] = onlyBatch(imageWebhook).messages;
-    expect(message).toMatchObject({ type: 'image', text: null, contextMessageId: null });
+    expect(message).toMatchObject({
+      type: 'image',
+      text: 'The box arrived like this',
+      contextMessageId: null,
+      media: {
+        kind: 'image',
+        mediaId: '1234567890123456',
+        mimeType: 'image/jpeg',
+        caption: 'The box arrived like this',
+        filename: null,
+      },
+    });
     expect(message?.raw['image']).toMatchObject({
       id: '1234567890123456',
       mime_type: 'image/jpeg',

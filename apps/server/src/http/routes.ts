@@ -9,6 +9,7 @@ import { handleTrpc, REQUEST_HEADER } from './trpc.ts';
 import { fromAnotherOrigin } from './same-origin.ts';
 import { handleWebhookDelivery, handleWebhookHandshake } from './webhook.ts';
 import { AUDIT_EXPORT_PATH, handleAuditExport } from './audit-export.ts';
+import { handleMedia, MEDIA_PATH } from './media.ts';
 
 export interface RouteDeps {
   services: Services;
@@ -81,6 +82,10 @@ export function createRequestHandler(deps: RouteDeps) {
       }
       if (path === AUDIT_EXPORT_PATH) {
         return handleAuditExport(req, res, url, method, services, origin, logger);
+      }
+      const mediaId = MEDIA_PATH.exec(path)?.[1];
+      if (mediaId !== undefined) {
+        return handleMedia(req, res, mediaId, services, origin, logger);
       }
       if (path === '/ca.crt') {
         res.writeHead(200, {

@@ -1,4 +1,5 @@
 import { shortTime, statusLabel, type Message } from '../format.ts';
+import { MessageMedia } from './MessageMedia.tsx';
 
 /**
  * One message. The body is a React text child, never HTML: it is written by
@@ -13,7 +14,11 @@ export function MessageItem({ message, now }: { message: Message; now: number })
       data-testid={outbound ? 'message-outbound' : 'message-inbound'}
       data-status={message.status}
     >
-      <p className="message-body">{message.body ?? `[${message.type} message]`}</p>
+      {message.media && <MessageMedia media={message.media} />}
+      {/* A caption is text like any body; a file without one needs no placeholder. */}
+      {(message.body !== null || !message.media) && (
+        <p className="message-body">{message.body ?? `[${message.type} message]`}</p>
+      )}
       <p className="message-meta small">
         <time dateTime={new Date(message.occurredAt).toISOString()}>
           {shortTime(message.occurredAt, now)}

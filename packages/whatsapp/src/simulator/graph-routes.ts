@@ -1,6 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@flowgento/core';
+import { hasToken } from './bearer.ts';
 import { newSimulatedMessageId, replyGraphError, replyJson } from './graph-reply.ts';
 import { checkSendRequest, type AcceptedSend } from './send-request-schema.ts';
 import type { SimulatedNumber } from './types.ts';
@@ -68,14 +68,6 @@ export async function handleGraphRequest(
     'simulated send accepted',
   );
   ctx.onAccepted(number, waMessageId, check.send);
-}
-
-/** Compares digests so the comparison takes the same time whatever the length. */
-function hasToken(header: string | undefined, expected: string): boolean {
-  const match = /^Bearer ([^\s]+)$/.exec(header ?? '');
-  if (match?.[1] === undefined) return false;
-  const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
-  return timingSafeEqual(digest(match[1]), digest(expected));
 }
 
 /** The body, or null when it exceeds the limit. */

@@ -2,13 +2,21 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppError } from '@flowgento/core';
 import { isLoopbackHost, parseServiceUrl } from '../loopback.ts';
-import { buildTextWebhook } from '../webhook-builders.ts';
+import { isMediaKind } from '../media-kinds.ts';
+import {
+  buildMediaWebhook,
+  buildTextWebhook,
+  type WebhookBody,
+} from '../webhook-builders.ts';
 import { handleGraphRequest } from './graph-routes.ts';
+import { handleMediaRequest } from './media-routes.ts';
+import { SimulatedMediaStore } from './media-store.ts';
 import { newSimulatedMessageId } from './graph-reply.ts';
 import { StatusSchedule } from './status-schedule.ts';
 import type {
   CloudApiSimulator,
   CloudApiSimulatorOptions,
+  CustomerMediaInput,
   SimulatedNumber,
   StatusDelays,
 } from './types.ts';
@@ -17,6 +25,7 @@ import { WebhookSender } from './webhook-sender.ts';
 export type {
   CloudApiSimulator,
   CloudApiSimulatorOptions,
+  CustomerMediaInput,
   SimulatedNumber,
   StatusDelays,
 };
@@ -49,8 +58,12 @@ export async function startCloudApiSimulator(
   const sender = new WebhookSender(webhookUrl, options.caCertPem, lifetime.signal);
   const delays = options.statusDelaysMs ?? DEFAULT_DELAYS;
   const statuses = new StatusSchedule(sender, delays, lifetime.signal, logger);
+  const media = new SimulatedMediaStore(options.mediaUrlTtlMs);
+  let baseUrl = '';
 
   const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (handleMediaRequest(req, res, url, { numbers, media, baseUrl, logger })) return;
     const ctx = { numbers, logger, onAccepted: statuses.start.bind(statuses) };
     handleGraphRequest(req, res, ctx).catch((error: unknown) => {
       logger.error({ err: error }, 'simulated request crashed');
@@ -59,9 +72,44 @@ export async function startCloudApiSimulator(
     });
   });
   const port = await listen(server, options.host ?? '127.0.0.1');
-  const baseUrl = `http://127.0.0.1:${port}`;
+  baseUrl = `http://127.0.0.1:${port}`;
   let closing: Promise<void> | undefined;
   logger.info({ baseUrl }, 'WhatsApp Cloud API simulator listening');
+
+  /** The registered number a customer writes to; refuses unknown ones. */
+  const customerNumber = (input: { phoneNumberId: string; from: string }) => {
+    if (lifetime.signal.aborted) {
+      throw new AppError('PRECONDITION_FAILED', 'The simulator is closed');
+    }
+    const number = numbers.get(input.phoneNumberId);
+    if (number === undefined) {
+      throw new AppError('INVALID_INPUT', 'No simulated number has this phoneNumberId', {
+        reason: 'simulated_number_unknown',
+      });
+    }
+    if (!CUSTOMER_NUMBER.test(input.from)) {
+      throw new AppError('INVALID_INPUT', 'from must be the customer’s digits');
+    }
+    return number;
+  };
+
+  /** Posts a customer's message webhook; resolves once the appliance took it. */
+  const deliver = async (
+    number: SimulatedNumber,
+    waMessageId: string,
+    body: WebhookBody,
+  ): Promise<void> => {
+    const status = await sender.post(number.appSecret, body);
+    const fields = { phoneNumberId: number.phoneNumberId, waMessageId, status };
+    if (status !== 200) {
+      logger.warn(fields, 'simulated customer message refused by the webhook');
+      throw new AppError('UPSTREAM_FAILED', `The webhook answered HTTP ${status}`, {
+        reason: 'webhook_rejected',
+        details: { httpStatus: status },
+      });
+    }
+    logger.info(fields, 'simulated customer message delivered');
+  };
 
   return {
     baseUrl,
@@ -79,23 +127,7 @@ export async function startCloudApiSimulator(
     },
 
     async sendCustomerMessage(input) {
-      if (lifetime.signal.aborted) {
-        throw new AppError('PRECONDITION_FAILED', 'The simulator is closed');
-      }
-      const number = numbers.get(input.phoneNumberId);
-      if (number === undefined) {
-        throw new AppError(
-          'INVALID_INPUT',
-          'No simulated number has this phoneNumberId',
-          {
-            reason: 'simulated_number_unknown',
-          },
-        );
-      }
-      if (!CUSTOMER_NUMBER.test(input.from)) {
-        throw new AppError('INVALID_INPUT', 'from must be the customer’s digits');
-      }
-
+      const number = customerNumber(input);
       const waMessageId = newSimulatedMessageId();
       const body = buildTextWebhook({
         phoneNumberId: number.phoneNumberId,
@@ -105,17 +137,53 @@ export async function startCloudApiSimulator(
         profileName: input.profileName,
         text: input.text,
       });
-      const status = await sender.post(number.appSecret, body);
-      const fields = { phoneNumberId: number.phoneNumberId, waMessageId, status };
-      if (status !== 200) {
-        logger.warn(fields, 'simulated customer message refused by the webhook');
-        throw new AppError('UPSTREAM_FAILED', `The webhook answered HTTP ${status}`, {
-          reason: 'webhook_rejected',
-          details: { httpStatus: status },
-        });
-      }
-      logger.info(fields, 'simulated customer message delivered');
+      await deliver(number, waMessageId, body);
       return { waMessageId };
+    },
+
+    async sendCustomerMedia(input) {
+      const number = customerNumber(input);
+      if (!isMediaKind(input.kind) || input.bytes.length === 0) {
+        throw new AppError('INVALID_INPUT', 'Simulated media needs a kind and bytes');
+      }
+      const stored = media.add({
+        phoneNumberId: number.phoneNumberId,
+        bytes: input.bytes,
+        mimeType: input.mimeType,
+        sha256: input.reportedSha256,
+      });
+      const waMessageId = newSimulatedMessageId();
+      const body = buildMediaWebhook({
+        phoneNumberId: number.phoneNumberId,
+        displayPhoneNumber: number.displayPhoneNumber,
+        waMessageId,
+        from: input.from,
+        profileName: input.profileName,
+        kind: input.kind,
+        mediaId: stored.id,
+        mimeType: input.mimeType,
+        sha256: stored.sha256,
+        caption: input.caption,
+        filename: input.filename,
+      });
+      await deliver(number, waMessageId, body);
+      return { waMessageId, mediaId: stored.id };
+    },
+
+    failMediaDownloads(mediaId, times) {
+      const held = media.get(mediaId);
+      if (held) held.failuresLeft = times;
+    },
+
+    holdMedia(input) {
+      if (!numbers.has(input.phoneNumberId)) {
+        throw new AppError('INVALID_INPUT', 'No simulated number has this phoneNumberId');
+      }
+      media.add({ ...input, id: input.mediaId });
+    },
+
+    forgetMedia(mediaId) {
+      media.delete(mediaId);
     },
 
     close() {

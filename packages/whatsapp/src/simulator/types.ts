@@ -1,4 +1,5 @@
 import type { Logger } from '@flowgento/core';
+import type { MediaKind } from '../media-kinds.ts';
 
 /** A business number the simulator answers for, with its credentials. */
 export interface SimulatedNumber {
@@ -24,6 +25,23 @@ export interface CloudApiSimulatorOptions {
   /** Defaults 300, 1200, 2500. */
   statusDelaysMs?: StatusDelays;
   host?: '127.0.0.1';
+  /** How long a media download URL works; default five minutes, like Meta's. */
+  mediaUrlTtlMs?: number;
+}
+
+/** A customer sending a file, for `sendCustomerMedia`. */
+export interface CustomerMediaInput {
+  phoneNumberId: string;
+  from: string;
+  profileName: string;
+  kind: MediaKind;
+  bytes: Buffer;
+  mimeType: string;
+  caption?: string;
+  /** Documents only. */
+  filename?: string;
+  /** What Graph reports as the file's SHA-256, to test a mismatch; the real one by default. */
+  reportedSha256?: string;
 }
 
 export interface CloudApiSimulator {
@@ -41,6 +59,28 @@ export interface CloudApiSimulator {
     profileName: string;
     text: string;
   }): Promise<{ waMessageId: string }>;
+  /**
+   * Holds the file as Meta would (served at `GET /{version}/{media-id}` and
+   * a short-lived signed URL), then POSTs the signed media webhook.
+   */
+  sendCustomerMedia(
+    input: CustomerMediaInput,
+  ): Promise<{ waMessageId: string; mediaId: string }>;
+  /** The next `times` downloads of this file answer 503 (tests of retries). */
+  failMediaDownloads(mediaId: string, times: number): void;
+  /**
+   * Holds a file under a given id without sending anything: Meta keeps
+   * media for 30 days whatever the appliance does, but this simulator lives
+   * in the appliance's process, so a test of a restart puts it back.
+   */
+  holdMedia(input: {
+    mediaId: string;
+    phoneNumberId: string;
+    bytes: Buffer;
+    mimeType: string;
+  }): void;
+  /** Forgets the file, as Meta does when media expires: lookups answer 404. */
+  forgetMedia(mediaId: string): void;
   /** Stops the server and cancels every pending status delivery. */
   close(): Promise<void>;
 }

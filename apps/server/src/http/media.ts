@@ -1,0 +1,109 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
+import { roleAllows } from '@flowgento/access';
+import { isAppError, type Logger, type RequestOrigin } from '@flowgento/core';
+import type { Services } from '../services.ts';
+import { readCookie, sessionCookie } from './cookies.ts';
+import { sendJson, sendText } from './headers.ts';
+import { mediaHeaders } from './media-headers.ts';
+import { fromAnotherOrigin } from './same-origin.ts';
+
+export const MEDIA_PATH = /^\/media\/([0-9a-f-]{36})$/;
+
+/** How refusals name this download, in the log and in `access.denied`. */
+const MEDIA_NAME = 'media.view';
+
+/**
+ * `GET /media/<id>`: one inbound file, decrypted as it streams. A plain URL
+ * rather than a tRPC call so that <img>, <audio>, <video> and downloads work;
+ * the checks `enforce` makes for a procedure requiring `inbox.read` are made
+ * here. Another workspace's id answers 404 like a missing one.
+ */
+export async function handleMedia(
+  req: IncomingMessage,
+  res: ServerResponse,
+  mediaId: string,
+  services: Services,
+  origin: RequestOrigin,
+  logger: Logger,
+): Promise<void> {
+  const refuse = (status: number, code: string, message: string, reason: string) => {
+    logger.info(
+      { path: MEDIA_NAME, code, reason, ip: origin.ip, requestId: origin.requestId },
+      'request refused',
+    );
+    sendJson(res, status, { error: { code, message, reason } });
+  };
+
+  if (req.method !== 'GET') {
+    res.setHeader('Allow', 'GET');
+    return sendText(res, 405, 'Method not allowed');
+  }
+  if (fromAnotherOrigin(req.headers)) {
+    return refuse(
+      403,
+      'FORBIDDEN',
+      'Requests from another origin are refused',
+      'cross_origin',
+    );
+  }
+  const auth = services.access.sessions.resolve(readCookie(req, sessionCookie.name));
+  if (!auth) return refuse(401, 'UNAUTHORIZED', 'Sign in first', 'sign_in_required');
+  if (!roleAllows(auth.role, 'inbox.read')) {
+    services.access.recordDenied(
+      auth,
+      { procedure: MEDIA_NAME, requires: 'inbox.read' },
+      origin,
+    );
+    return refuse(
+      403,
+      'FORBIDDEN',
+      `Your role (${auth.role}) does not allow inbox.read`,
+      'permission_denied',
+    );
+  }
+  if (services.twoFactor.isMissingFor(auth)) {
+    return refuse(
+      412,
+      'PRECONDITION_FAILED',
+      'This workspace requires two-factor sign-in for your role: set it up under Security first',
+      'two_factor_required',
+    );
+  }
+  // A support person's every look is written down, as for procedures.
+  services.access.support.recordUse(auth, MEDIA_NAME, origin);
+
+  let opened;
+  try {
+    opened = await services.media.open(auth.scope, mediaId);
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    if (error.code === 'NOT_FOUND') {
+      return refuse(404, 'NOT_FOUND', 'Media not found', 'media_not_found');
+    }
+    if (error.code === 'PRECONDITION_FAILED') {
+      return refuse(409, 'CONFLICT', error.message, error.reason ?? 'media_unavailable');
+    }
+    logger.warn(
+      { mediaId, reason: error.reason, requestId: origin.requestId },
+      'media unreadable',
+    );
+    return refuse(
+      502,
+      'UPSTREAM_FAILED',
+      'The stored file could not be read',
+      'media_unreadable',
+    );
+  }
+
+  res.writeHead(200, mediaHeaders(opened.media));
+  try {
+    await pipeline(opened.body, res);
+  } catch (error) {
+    // The declared length was not reached, so no client takes the cut-short
+    // body for the whole file. Tampering is worth an operator's look.
+    res.destroy();
+    const reason = isAppError(error) ? error.reason : (error as { code?: string }).code;
+    logger.warn({ mediaId, reason, requestId: origin.requestId }, 'media stream stopped');
+  }
+}

@@ -1,0 +1,174 @@
+import { newId } from '@flowgento/core';
+import type { Store } from '../store.ts';
+import type { WorkspaceScope } from '../scope.ts';
+
+export type MediaKindName = 'image' | 'audio' | 'video' | 'document' | 'sticker';
+export type MediaState = 'pending' | 'stored' | 'failed';
+
+/** One inbound message's file: where it is in its fetch, and where it was stored. */
+export interface MediaRecord {
+  id: string;
+  messageId: string;
+  numberId: string;
+  waMediaId: string;
+  kind: MediaKindName;
+  filename: string | null;
+  state: MediaState;
+  attempts: number;
+  nextAttemptAt: number | null;
+  failureReason: string | null;
+  mimeType: string | null;
+  size: number | null;
+  objectKey: string | null;
+  providerId: string | null;
+  sealedSize: number | null;
+  sealedSha256: string | null;
+  keyWrapped: Buffer | null;
+}
+
+/** Where a fetched file went, written when it is safely stored. */
+export interface StoredMediaWrite {
+  mimeType: string;
+  size: number;
+  objectKey: string;
+  providerId: string;
+  sealedSize: number;
+  sealedSha256: string;
+  keyWrapped: Buffer;
+}
+
+const COLUMNS = `m.id, m.message_id AS messageId, m.number_id AS numberId,
+  m.wa_media_id AS waMediaId, m.kind, m.filename, m.state, m.attempts,
+  m.next_attempt_at AS nextAttemptAt, m.failure_reason AS failureReason,
+  m.mime_type AS mimeType, m.size, m.object_key AS objectKey,
+  m.provider_id AS providerId, m.sealed_size AS sealedSize,
+  m.sealed_sha256 AS sealedSha256, m.key_wrapped AS keyWrapped`;
+
+/** One workspace's media; every statement binds its workspace. */
+export class MediaRepo {
+  constructor(
+    private readonly store: Store,
+    private readonly scope: WorkspaceScope,
+  ) {}
+
+  /** A file to fetch now, recorded with its message. */
+  insertPending(input: {
+    messageId: string;
+    numberId: string;
+    waMediaId: string;
+    kind: MediaKindName;
+    filename: string | null;
+    mimeType: string | null;
+  }): string {
+    const id = newId();
+    const now = this.store.clock.now();
+    this.store
+      .statement(
+        `INSERT INTO media (id, workspace_id, message_id, number_id, wa_media_id, kind,
+           filename, mime_type, state, next_attempt_at, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
+      )
+      .run(
+        id,
+        this.scope.workspaceId,
+        input.messageId,
+        input.numberId,
+        input.waMediaId,
+        input.kind,
+        input.filename,
+        input.mimeType,
+        now,
+        now,
+        now,
+      );
+    return id;
+  }
+
+  get(id: string): MediaRecord | undefined {
+    return this.store
+      .statement(`SELECT ${COLUMNS} FROM media m WHERE m.workspace_id = ? AND m.id = ?`)
+      .get(this.scope.workspaceId, id) as MediaRecord | undefined;
+  }
+
+  /** The files of a conversation's messages. */
+  listForConversation(conversationId: string): MediaRecord[] {
+    return this.store
+      .statement(
+        `SELECT ${COLUMNS} FROM media m JOIN messages g ON g.id = m.message_id
+         WHERE m.workspace_id = ? AND g.workspace_id = ? AND g.conversation_id = ?`,
+      )
+      .all(
+        this.scope.workspaceId,
+        this.scope.workspaceId,
+        conversationId,
+      ) as MediaRecord[];
+  }
+
+  /** Only a pending file becomes stored; false when it no longer was pending. */
+  markStored(id: string, write: StoredMediaWrite): boolean {
+    return this.update(
+      `state = 'stored', mime_type = ?, size = ?, object_key = ?, provider_id = ?,
+       sealed_size = ?, sealed_sha256 = ?, key_wrapped = ?, next_attempt_at = NULL,
+       failure_reason = NULL, attempts = attempts + 1`,
+      id,
+      write.mimeType,
+      write.size,
+      write.objectKey,
+      write.providerId,
+      write.sealedSize,
+      write.sealedSha256,
+      write.keyWrapped,
+    );
+  }
+
+  /** A failed attempt that will be tried again at `nextAttemptAt`. */
+  markRetry(id: string, nextAttemptAt: number, reason: string): boolean {
+    return this.update(
+      `attempts = attempts + 1, next_attempt_at = ?, failure_reason = ?`,
+      id,
+      nextAttemptAt,
+      reason,
+    );
+  }
+
+  /** Gives up on the file, for good, with the reason the agent is shown. */
+  markFailed(id: string, reason: string): boolean {
+    return this.update(
+      `state = 'failed', attempts = attempts + 1, next_attempt_at = NULL,
+       failure_reason = ?`,
+      id,
+      reason,
+    );
+  }
+
+  private update(set: string, id: string, ...values: unknown[]): boolean {
+    const result = this.store
+      .statement(
+        `UPDATE media SET ${set}, updated_at = ?
+         WHERE workspace_id = ? AND id = ? AND state = 'pending'`,
+      )
+      .run(...values, this.store.clock.now(), this.scope.workspaceId, id);
+    return result.changes === 1;
+  }
+}
+
+/**
+ * The fetcher's queue across workspaces, read at start to resume: ids and
+ * times only, never a file's name or content. The files themselves are read
+ * through the workspace's scope.
+ */
+export class MediaQueue {
+  constructor(private readonly store: Store) {}
+
+  pending(
+    limit = 1000,
+  ): { workspaceId: string; mediaId: string; nextAttemptAt: number }[] {
+    return this.store
+      .statement(
+        `SELECT workspace_id AS workspaceId, id AS mediaId,
+           coalesce(next_attempt_at, 0) AS nextAttemptAt
+         FROM media WHERE state = 'pending' ORDER BY next_attempt_at LIMIT ?`,
+      )
+      .all(limit) as { workspaceId: string; mediaId: string; nextAttemptAt: number }[];
+  }
+}

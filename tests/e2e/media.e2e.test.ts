@@ -1,0 +1,92 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { openWatchedPage } from './support/browser.ts';
+import {
+  createWorkspaceInBrowser,
+  screenshotPath,
+  useE2eAppliance,
+} from './support/appliance.ts';
+
+/**
+ * Inbound media in a real browser: a (simulated) customer sends a photo and
+ * a PDF; the agent sees the photo in the thread, loaded from the appliance,
+ * and downloads the PDF with exactly the bytes the customer sent.
+ */
+const SCREENSHOT = screenshotPath('e2e-media.png');
+const LIVE_TIMEOUT = 15_000;
+
+// A 1×1 PNG: small, and real enough for the browser to decode and lay out.
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
+const PDF = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(40_000)]);
+
+const e2e = useE2eAppliance('on');
+
+describe('media, end to end in Chromium', () => {
+  it('shows a customer’s photo inline and downloads their document byte for byte', async () => {
+    const app = e2e.running;
+    const chromium = await e2e.browser();
+    const context = await chromium.newContext({
+      viewport: { width: 1280, height: 800 },
+      acceptDownloads: true,
+    });
+    const { page, watch } = await openWatchedPage(context, app.url);
+    await page.goto(app.url);
+    await createWorkspaceInBrowser(page, app.setupCode!, {
+      email: 'olivia@example.test',
+      password: 'correct horse battery',
+    });
+    await page.getByRole('button', { name: 'Connect a simulated number' }).click();
+    await page.getByTestId('sim-send').waitFor();
+    const [number] = app.appliance.store.routing.allNumbers();
+    const customer = {
+      phoneNumberId: number!.phoneNumberId,
+      from: '5511987654321',
+      profileName: 'Ana Souza',
+    };
+
+    await app.simulator!.sendCustomerMedia({
+      ...customer,
+      kind: 'image',
+      bytes: PNG,
+      mimeType: 'image/png',
+      caption: '<b>not bold</b> — the box arrived like this',
+    });
+    await app.simulator!.sendCustomerMedia({
+      ...customer,
+      kind: 'document',
+      bytes: PDF,
+      mimeType: 'application/pdf',
+      filename: 'invoice-2024.pdf',
+    });
+
+    await page.getByTestId('conversation-item').first().click();
+    const image = page.getByTestId('media-image');
+    await image.waitFor({ timeout: LIVE_TIMEOUT });
+    await expect
+      .poll(
+        () => image.evaluate((img) => (img as { naturalWidth: number }).naturalWidth),
+        {
+          timeout: LIVE_TIMEOUT,
+        },
+      )
+      .toBe(1);
+    // The caption is text: its markup shows as written.
+    expect(await page.getByText('<b>not bold</b>', { exact: false }).count()).toBe(1);
+
+    const link = page.getByTestId('media-download');
+    await link.waitFor({ timeout: LIVE_TIMEOUT });
+    expect(await link.textContent()).toContain('invoice-2024.pdf');
+    expect(await link.textContent()).toContain('39 KB');
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    expect(download.suggestedFilename()).toBe('invoice-2024.pdf');
+    expect(readFileSync(await download.path()).equals(PDF)).toBe(true);
+
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    expect(watch.problems).toEqual([]);
+    await context.close();
+  });
+});
