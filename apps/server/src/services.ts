@@ -13,7 +13,7 @@ import {
 import { StorageProviderSettings, StorageRouting } from '@flowgento/storage';
 import type { Store, WhatsAppNumber } from '@flowgento/store';
 import { GraphClient, type CloudApiSimulator } from '@flowgento/whatsapp';
-import type { ApiServices, ApplianceInfo } from '@flowgento/api';
+import type { ApiServices, ApplianceInfo, BackupServices } from '@flowgento/api';
 import type { ApplianceConfig } from './config.ts';
 
 export interface Services extends ApiServices {
@@ -38,6 +38,8 @@ export function buildServices(input: {
   info: ApplianceInfo;
   /** The database file and key, and the checkpoint file, for verifying the chain. */
   audit?: ConstructorParameters<typeof AuditLog>[1];
+  /** Builds the backup services on the shared audit log (`backup-admin.ts`). */
+  backup: (audit: AuditLog) => BackupServices;
 }): Services {
   const { config, store, clock, logger, simulator } = input;
   const secrets = input.secrets;
@@ -87,6 +89,7 @@ export function buildServices(input: {
     intake,
     numbers,
     storage,
+    backup: input.backup(audit),
     conversations: new ConversationService(store, audit, events, clock),
     replies: new ReplyService(store, graphFor, secrets, events, clock, logger),
     simulator: simulator && {

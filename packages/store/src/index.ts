@@ -21,6 +21,7 @@ export {
   type StorageTier,
   type TierProviderIds,
 } from './repos/storage-tiers.ts';
+export type { BackupKeyRecord, StoredBackupSchedule } from './repos/backup-settings.ts';
 export * from './folder-lock.ts';
 export * from './audit-chain.ts';
 export * from './audit-checkpoints.ts';

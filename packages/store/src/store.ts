@@ -15,6 +15,7 @@ import { WrappedSecretsRepo } from './repos/wrapped-secrets.ts';
 import { SupportAccessLookup } from './repos/support-grants.ts';
 import { StorageProviderRepo } from './repos/storage-providers.ts';
 import { StorageTierRepo } from './repos/storage-tiers.ts';
+import { BackupSettingsRepo } from './repos/backup-settings.ts';
 import { ScopedStore } from './scoped-store.ts';
 
 type Statement = Database.Statement<unknown[], unknown>;
@@ -41,6 +42,7 @@ export class Store {
   readonly supportAccess: SupportAccessLookup;
   readonly storageProviders: StorageProviderRepo;
   readonly storageTiers: StorageTierRepo;
+  readonly backupSettings: BackupSettingsRepo;
   private readonly statements = new Map<string, Statement>();
 
   constructor(db: Db, clock: Clock = systemClock) {
@@ -59,6 +61,7 @@ export class Store {
     this.supportAccess = new SupportAccessLookup(this);
     this.storageProviders = new StorageProviderRepo(this);
     this.storageTiers = new StorageTierRepo(this);
+    this.backupSettings = new BackupSettingsRepo(this);
   }
 
   /** A prepared statement, compiled once per connection. */

@@ -13,6 +13,8 @@ const WRAPPED_TABLES = {
   two_factor: { id: 'user_id', columns: ['secret_wrapped', 'pending_wrapped'] },
   // The secret key of an S3-compatible storage provider (migration 011).
   storage_providers: { id: 'id', columns: ['secret_access_key_wrapped'] },
+  // The key every backup object is sealed with (migration 016).
+  backup_keys: { id: 'id', columns: ['key_wrapped'] },
 } as const;
 
 type Table = keyof typeof WRAPPED_TABLES;
