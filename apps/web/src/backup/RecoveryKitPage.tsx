@@ -113,7 +113,12 @@ function KitSheet({ kit }: { kit: Kit }) {
           {kit.backupTier.map((p) => (
             <li key={`${p.name}-${p.location}`}>
               <strong>{p.name}</strong> ({p.kind}) <code>{p.location}</code>
-              {p.bucket && <> bucket <code>{p.bucket}</code></>}
+              {p.bucket && (
+                <>
+                  {' '}
+                  bucket <code>{p.bucket}</code>
+                </>
+              )}
               {p.region && <> region {p.region}</>}
             </li>
           ))}

@@ -7,14 +7,24 @@ import { Field } from '../forms/Field.tsx';
 type Schedule = Outputs['backup']['status']['schedule'];
 
 const FIELDS = [
-  ['changesDays', 'Every change, for days', '1 to 90: any second in this window can be restored'],
+  [
+    'changesDays',
+    'Every change, for days',
+    '1 to 90: any second in this window can be restored',
+  ],
   ['dailyDays', 'A daily point, for days', 'at least as long as every change, up to 366'],
   ['monthlyMonths', 'A monthly point, for months', '0 to 120'],
   ['snapshotHourUtc', 'Daily snapshot at (hour, UTC)', '0 to 23'],
 ] as const;
 
 /** The retention schedule: editable by those who manage backups, shown to the rest. */
-export function ScheduleForm({ schedule, canManage }: { schedule: Schedule; canManage: boolean }) {
+export function ScheduleForm({
+  schedule,
+  canManage,
+}: {
+  schedule: Schedule;
+  canManage: boolean;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [saved, setSaved] = useState(false);
@@ -43,13 +53,18 @@ export function ScheduleForm({ schedule, canManage }: { schedule: Schedule; canM
     <section className="card" data-testid="backup-schedule">
       <h2>Retention schedule</h2>
       <p className="muted small" data-testid="backup-schedule-summary">
-        Every change is kept {schedule.changesDays} days, a daily point {schedule.dailyDays}{' '}
-        days and a monthly point {schedule.monthlyMonths} months; the daily snapshot is
-        taken at {String(schedule.snapshotHourUtc).padStart(2, '0')}:00 UTC.
+        Every change is kept {schedule.changesDays} days, a daily point{' '}
+        {schedule.dailyDays} days and a monthly point {schedule.monthlyMonths} months; the
+        daily snapshot is taken at {String(schedule.snapshotHourUtc).padStart(2, '0')}:00
+        UTC.
       </p>
       {canManage && (
         // Keyed by the saved values, so the inputs show what the server kept.
-        <form className="row wrap align-end" onSubmit={submit} key={JSON.stringify(schedule)}>
+        <form
+          className="row wrap align-end"
+          onSubmit={submit}
+          key={JSON.stringify(schedule)}
+        >
           {FIELDS.map(([name, label, hint]) => (
             <Field
               key={name}
