@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { AppError, type Clock, type Logger } from '@flowgento/core';
 import { defaultKeyFilePath, resolveRootKey } from '@flowgento/crypto';
+import { BackupKeys } from '@flowgento/backup';
 import { KeyRing } from '@flowgento/messaging';
 import {
   migrate,
@@ -26,6 +27,8 @@ export interface OpenedAppliance extends Subkeys {
   store: Store;
   /** Seals and opens stored secrets; use it, never the secrets key directly. */
   keyRing: KeyRing;
+  /** The key off-site backups are sealed with (sealed by the key ring). */
+  backupKeys: BackupKeys;
   keyFilePath: string | null;
   created: boolean;
 }
@@ -133,6 +136,9 @@ export async function openAppliance(
   }
   const keyRing = new KeyRing(store, keys.secretsKey);
   const ring = keyRing.prepare();
+  // New appliances, and the first open of one made before backups had a key.
+  const backupKeys = new BackupKeys(store, keyRing);
+  const backupKey = backupKeys.ensure();
   logger.info(
     {
       dataDir: config.dataDir,
@@ -141,6 +147,8 @@ export async function openAppliance(
       migrationsApplied: applied,
       masterKeyCreated: ring.created,
       legacyBlobsResealed: ring.upgraded,
+      backupKeyCreated: backupKey.created,
+      backupKeyFingerprint: backupKey.fingerprint,
     },
     opened.created
       ? 'created a new encrypted data folder'
@@ -151,6 +159,7 @@ export async function openAppliance(
     state,
     store,
     keyRing,
+    backupKeys,
     keyFilePath: state.keySetup.mode === 'file' ? keyFilePath : null,
     ...keys,
     created: opened.created,

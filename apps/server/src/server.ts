@@ -3,6 +3,7 @@ import { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { AuditRetention } from '@flowgento/audit';
+import type { BackupStatusSource } from '@flowgento/backup';
 import { AppError, systemClock, type Clock, type Logger } from '@flowgento/core';
 import { ensureTlsMaterial, type TlsMaterial } from '@flowgento/crypto';
 import { WorkerIntakeWriter } from '@flowgento/messaging';
@@ -12,6 +13,7 @@ import type { ApplianceConfig } from './config.ts';
 import { openAppliance, type OpenedAppliance } from './appliance.ts';
 import { dataPaths } from './appliance-state.ts';
 import { buildServices, type Services } from './services.ts';
+import { backupServicesOf } from './backup-admin.ts';
 import { createRequestHandler } from './http/routes.ts';
 import { createRedirectServer } from './http/redirect.ts';
 import { lanAddresses, machineHostnames } from './network.ts';
@@ -46,6 +48,8 @@ export interface StartOptions {
   passphrase?: string;
   /** Overrides FLOWGENTO_NEW_DB_PASSPHRASE (tests of an interrupted rekey). */
   newPassphrase?: string;
+  /** How backups stand, from the backup engine; without one, "not running". */
+  backupStatus?: BackupStatusSource;
 }
 
 /** Opens the data folder and serves the appliance over HTTPS. */
@@ -122,6 +126,8 @@ export async function startAppliance(
         checkpointFile: dataPaths(config.dataDir).auditCheckpoints,
         verifyOffThread: true,
       },
+      backup: (audit) =>
+        backupServicesOf(appliance, config, audit, options.backupStatus ?? null),
       info: {
         version: APP_VERSION,
         simulator: simulator !== null,

@@ -24,7 +24,7 @@ import {
   GraphMediaClient,
   type CloudApiSimulator,
 } from '@flowgento/whatsapp';
-import type { ApiServices, ApplianceInfo } from '@flowgento/api';
+import type { ApiServices, ApplianceInfo, BackupServices } from '@flowgento/api';
 import type { ApplianceConfig } from './config.ts';
 
 export interface Services extends ApiServices {
@@ -53,6 +53,8 @@ export function buildServices(input: {
   info: ApplianceInfo;
   /** The database file and key, and the checkpoint file, for verifying the chain. */
   audit?: ConstructorParameters<typeof AuditLog>[1];
+  /** Builds the backup services on the shared audit log (`backup-admin.ts`). */
+  backup: (audit: AuditLog) => BackupServices;
 }): Services {
   const { config, store, clock, logger, simulator } = input;
   const secrets = input.secrets;
@@ -132,6 +134,7 @@ export function buildServices(input: {
     intake,
     numbers,
     storage,
+    backup: input.backup(audit),
     conversations: new ConversationService(store, audit, events, clock),
     replies: new ReplyService(store, graphFor, secrets, events, clock, logger),
     simulator: simulator && {

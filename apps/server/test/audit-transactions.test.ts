@@ -211,6 +211,25 @@ const scenarios: Record<string, Scenario> = {
       workspaceId: null,
       failing: { none: 'checked on a fresh appliance of its own, below' },
     }),
+  'backup.kit': () => {
+    const w = world();
+    return Promise.resolve({
+      caller: w.owner,
+      // The kit holds the backup key: an ADMIN is refused, and shown nothing.
+      failing: { client: w.admin.client },
+    });
+  },
+  'backup.setSchedule': () => {
+    const w = world();
+    // Appliance-wide: each call moves the schedule off what the last one set.
+    const current = app().services.backup.schedule.current();
+    const changesDays = current.changesDays === 6 ? 5 : 6;
+    return Promise.resolve({
+      caller: w.admin,
+      input: { ...current, changesDays },
+      failing: { input: { ...current, changesDays, dailyDays: changesDays - 1 } },
+    });
+  },
   'inbox.assign': async () => {
     const w = world();
     const conversationId = await conversationIn(w);

@@ -4,6 +4,7 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import type { BackupStatusSource } from '@flowgento/backup';
 import { createLogger, type Clock, type Logger } from '@flowgento/core';
 import { loadConfig, type ApplianceConfig } from '../src/config.ts';
 import { startAppliance, type RunningAppliance } from '../src/server.ts';
@@ -54,7 +55,7 @@ export interface TestAppliance {
 
 export async function startTestAppliance(
   env: Record<string, string> = {},
-  options: { passphrase?: string; clock?: Clock } = {},
+  options: { passphrase?: string; clock?: Clock; backupStatus?: BackupStatusSource } = {},
 ): Promise<TestAppliance> {
   const dir = mkdtempSync(join(tmpdir(), 'fg-server-'));
   const config = loadConfig({
@@ -75,6 +76,7 @@ export async function startTestAppliance(
       logger,
       passphrase: options.passphrase,
       clock: options.clock,
+      backupStatus: options.backupStatus,
     }),
     config,
     dir,
@@ -92,6 +94,7 @@ export async function startTestAppliance(
         logger,
         passphrase: options.passphrase,
         clock: options.clock,
+        backupStatus: options.backupStatus,
         ...more,
       });
       stopped = false;

@@ -51,7 +51,8 @@ describe('flowgento keys rotate', () => {
   it('reseals every secret under a new master key, retires the old one and audits it', async () => {
     t = await applianceWithSecrets();
     const before = plaintexts(t);
-    expect(Object.keys(before)).toHaveLength(6);
+    // Three of the number, the simulated number's three, and the backup key.
+    expect(Object.keys(before)).toHaveLength(7);
     const { store } = t.running.appliance;
     const oldKeyId = t.running.appliance.keyRing.activeKeyId();
     const oldBlob = store.wrappedSecrets.all()[0]!;
@@ -60,7 +61,7 @@ describe('flowgento keys rotate', () => {
     const result = await runCli(['keys', 'rotate', ...folderFlags(t)]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('6 secrets resealed');
+    expect(result.stdout).toContain('7 secrets resealed');
     await t.start();
 
     const ring = t.running.appliance.keyRing;
@@ -92,7 +93,7 @@ describe('flowgento keys rotate', () => {
         details: JSON.stringify({
           activeKeyId: newKeyId,
           retiredKeyIds: oldKeyId,
-          secrets: 6,
+          secrets: 7,
         }),
       },
     ]);
@@ -113,7 +114,7 @@ describe('flowgento keys rotate', () => {
 
     const result = await runCli(['keys', 'rotate', ...folderFlags(t)]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('7 secrets resealed');
+    expect(result.stdout).toContain('8 secrets resealed');
     await t.start();
 
     const newKeyId = t.running.appliance.keyRing.activeKeyId();
@@ -179,6 +180,6 @@ describe('flowgento keys rotate', () => {
     const secrets = t.running.appliance.store.wrappedSecrets.all();
     expect(secrets.every((s) => isSealedSecret(s.blob))).toBe(true);
     expect(plaintexts(t)).toEqual(before);
-    expect(t.logs.text).toContain('"legacyBlobsResealed":6');
+    expect(t.logs.text).toContain('"legacyBlobsResealed":7');
   });
 });

@@ -16,6 +16,9 @@ export type Route =
   | { screen: 'whatsapp' }
   | { screen: 'audit' }
   | { screen: 'storage' }
+  | { screen: 'backups' }
+  /** The OWNER's printable recovery kit: `#/backups/kit`. */
+  | { screen: 'backup-kit' }
   | { screen: 'sessions' };
 
 export function parseRoute(hash: string): Route {
@@ -31,6 +34,8 @@ export function parseRoute(hash: string): Route {
     case 'sessions':
     case 'support-access':
       return { screen: first };
+    case 'backups':
+      return second === 'kit' ? { screen: 'backup-kit' } : { screen: 'backups' };
     case 'support':
       return { screen: 'support-link', credential: param };
     case 'invite':
@@ -50,6 +55,8 @@ export function hrefOf(route: Route): string {
       return route.conversationId
         ? `#/inbox/${encodeURIComponent(route.conversationId)}`
         : '#/inbox';
+    case 'backup-kit':
+      return '#/backups/kit';
     default:
       return `#/${route.screen}`;
   }

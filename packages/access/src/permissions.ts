@@ -22,6 +22,9 @@ export const PERMISSIONS = [
   'support.manage',
   'storage.read',
   'storage.manage',
+  'backup.read',
+  'backup.manage',
+  'backup.kit',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -45,6 +48,9 @@ export const PERMISSION_DESCRIPTIONS: Readonly<Record<Permission, string>> = {
   'support.manage': 'grant, list and revoke time-boxed support access',
   'storage.read': 'see which storage providers hold each tier of the workspace',
   'storage.manage': "override the appliance's storage providers for the workspace",
+  'backup.read': "see how the appliance's backups stand and their schedule",
+  'backup.manage': "change the appliance's backup retention schedule",
+  'backup.kit': 'open the backup recovery kit (it holds the backup key)',
 };
 
 /**
@@ -73,6 +79,8 @@ const managers: Permission[] = [
   'audit.read',
   'audit.manage',
   'storage.read',
+  'backup.read',
+  'backup.manage',
 ];
 
 /**
@@ -96,12 +104,14 @@ export type CallerRole = Role | 'SUPPORT';
 
 export const PERMISSION_MATRIX: Readonly<Record<CallerRole, ReadonlySet<Permission>>> = {
   // Only an OWNER decides how the workspace signs in, who gets support access
-  // and where its media and backups go.
+  // and where its media and backups go. The recovery kit holds the key that
+  // opens every backup, so it is theirs alone.
   OWNER: new Set<Permission>([
     ...managers,
     'security.manage',
     'support.manage',
     'storage.manage',
+    'backup.kit',
   ]),
   ADMIN: new Set(managers),
   AGENT: new Set(everyone),

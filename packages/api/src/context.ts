@@ -2,6 +2,12 @@ import type { RequestOrigin } from '@flowgento/core';
 import type { AccessService, AuthContext, TwoFactorService } from '@flowgento/access';
 import type { AuditLog } from '@flowgento/audit';
 import type {
+  BackupKeys,
+  BackupScheduleSettings,
+  BackupStatusSource,
+  RecoveryKits,
+} from '@flowgento/backup';
+import type {
   ConversationService,
   LiveEvents,
   NumberSettingsService,
@@ -19,6 +25,15 @@ export interface ApplianceInfo {
   caFingerprint256: string;
 }
 
+/** The appliance's backups, as the admin screens reach them. */
+export interface BackupServices {
+  schedule: BackupScheduleSettings;
+  kits: RecoveryKits;
+  keys: Pick<BackupKeys, 'fingerprint'>;
+  /** The running backup engine; null while none is wired (backups not running). */
+  status: BackupStatusSource | null;
+}
+
 /** Everything procedures call; built once by the server. */
 export interface ApiServices {
   access: AccessService;
@@ -30,6 +45,7 @@ export interface ApiServices {
   events: LiveEvents;
   /** Where each tier of a workspace's objects goes. */
   storage: StorageRouting;
+  backup: BackupServices;
   simulator: SimulatorControl | null;
   info: ApplianceInfo;
 }

@@ -1,6 +1,7 @@
 import { router } from './trpc.ts';
 import { auditRouter } from './routers/audit.ts';
 import { authRouter } from './routers/auth.ts';
+import { backupRouter } from './routers/backup.ts';
 import { inboxRouter } from './routers/inbox.ts';
 import { membersRouter } from './routers/members.ts';
 import { sessionsRouter } from './routers/sessions.ts';
@@ -23,6 +24,7 @@ export const appRouter = router({
   simulator: simulatorRouter,
   support: supportRouter,
   storage: storageRouter,
+  backup: backupRouter,
 });
 
 export type AppRouter = typeof appRouter;

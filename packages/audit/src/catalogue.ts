@@ -321,4 +321,18 @@ export const AUDIT_EVENTS: Readonly<Record<AuditAction, AuditEventSpec>> = {
     target: null,
     details: 'tier, from, to',
   },
+  'backup.schedule_changed': {
+    area: 'Keys, backup and restore',
+    when: 'the backup retention schedule was changed (an OWNER or ADMIN on the Backups page, or the operator with `backup schedule`)',
+    scope: 'workspace or appliance',
+    target: null,
+    details: 'from, to',
+  },
+  'backup.kit_viewed': {
+    area: 'Keys, backup and restore',
+    when: 'the backup recovery kit (backup key, and the key file in key-file mode) was shown to an OWNER or written by the operator',
+    scope: 'workspace or appliance',
+    target: null,
+    details: 'via, keyFingerprint, includesRootKey',
+  },
 };

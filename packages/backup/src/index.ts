@@ -3,3 +3,8 @@ export * from './create-backup.ts';
 export * from './restore-backup.ts';
 export * from './schedule.ts';
 export * from './status.ts';
+export * from './kit-key.ts';
+export * from './backup-keys.ts';
+export * from './schedule-settings.ts';
+export * from './recovery-kit.ts';
+export { renderKitText } from './kit-text.ts';

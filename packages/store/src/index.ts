@@ -27,6 +27,7 @@ export type {
   MediaState,
   StoredMediaWrite,
 } from './repos/media.ts';
+export type { BackupKeyRecord, StoredBackupSchedule } from './repos/backup-settings.ts';
 export * from './folder-lock.ts';
 export * from './audit-chain.ts';
 export * from './audit-checkpoints.ts';

@@ -16,6 +16,7 @@ import { SupportAccessLookup } from './repos/support-grants.ts';
 import { StorageProviderRepo } from './repos/storage-providers.ts';
 import { StorageTierRepo } from './repos/storage-tiers.ts';
 import { MediaQueue } from './repos/media.ts';
+import { BackupSettingsRepo } from './repos/backup-settings.ts';
 import { ScopedStore } from './scoped-store.ts';
 
 type Statement = Database.Statement<unknown[], unknown>;
@@ -43,6 +44,7 @@ export class Store {
   readonly storageProviders: StorageProviderRepo;
   readonly storageTiers: StorageTierRepo;
   readonly mediaQueue: MediaQueue;
+  readonly backupSettings: BackupSettingsRepo;
   private readonly statements = new Map<string, Statement>();
 
   constructor(db: Db, clock: Clock = systemClock) {
@@ -62,6 +64,7 @@ export class Store {
     this.storageProviders = new StorageProviderRepo(this);
     this.storageTiers = new StorageTierRepo(this);
     this.mediaQueue = new MediaQueue(this);
+    this.backupSettings = new BackupSettingsRepo(this);
   }
 
   /** A prepared statement, compiled once per connection. */

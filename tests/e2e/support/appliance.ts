@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import type { BackupStatusSource } from '@flowgento/backup';
 import { silentLogger } from '@flowgento/core';
 import { loadConfig } from '../../../apps/server/src/config.ts';
 import {
@@ -12,6 +13,11 @@ import {
 } from '../../../apps/server/src/server.ts';
 import { launchChromium } from './browser.ts';
 import { ensureWebBuilt, WEB_DIST } from './web-build.ts';
+
+export interface E2eOptions {
+  /** A stand-in backup engine's status; without one, backups are "not running". */
+  backupStatus?: BackupStatusSource;
+}
 
 export interface E2eAppliance {
   running: RunningAppliance;
@@ -24,7 +30,10 @@ export interface E2eAppliance {
  * file, HTTPS on a free loopback port, the built web UI, and the Cloud API
  * simulator on or off.
  */
-export async function startE2eAppliance(simulator: 'on' | 'off'): Promise<E2eAppliance> {
+export async function startE2eAppliance(
+  simulator: 'on' | 'off',
+  options: E2eOptions = {},
+): Promise<E2eAppliance> {
   ensureWebBuilt();
   const dataDir = mkdtempSync(join(tmpdir(), 'fg-e2e-data-'));
   const keyDir = mkdtempSync(join(tmpdir(), 'fg-e2e-key-'));
@@ -41,6 +50,7 @@ export async function startE2eAppliance(simulator: 'on' | 'off'): Promise<E2eApp
   const running = await startAppliance(config, {
     logger: silentLogger(),
     webRoot: WEB_DIST,
+    backupStatus: options.backupStatus,
   });
   return {
     running,
@@ -72,11 +82,11 @@ export async function createWorkspaceInBrowser(
  * the file's tests and both stop after them. Call `browser()` inside a test,
  * not a hook, so a missing Chromium fails the test instead of skipping it.
  */
-export function useE2eAppliance(simulator: 'on' | 'off') {
+export function useE2eAppliance(simulator: 'on' | 'off', options: E2eOptions = {}) {
   let appliance: E2eAppliance | undefined;
   let browser: Browser | undefined;
   beforeAll(async () => {
-    appliance = await startE2eAppliance(simulator);
+    appliance = await startE2eAppliance(simulator, options);
   });
   afterAll(async () => {
     await browser?.close();

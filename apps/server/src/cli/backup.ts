@@ -7,6 +7,7 @@ import { dataPaths } from '../appliance-state.ts';
 import type { Command } from './commands.ts';
 import { CLI_ACTOR, cliContext } from './context.ts';
 import { say } from './output.ts';
+import { kit, schedule } from './backup-admin.ts';
 
 export const backup: Command = {
   summary: 'Write an encrypted snapshot of the database to a folder',
@@ -15,6 +16,7 @@ export const backup: Command = {
     'passphrase) safe and separate from the backups. Safe while the appliance runs.',
   ],
   options: { to: { type: 'string', help: 'folder to write into (default ./backups)' } },
+  subcommands: { kit, schedule },
   async run(values) {
     const { config, logger } = cliContext(values);
     const toDir = resolve(typeof values['to'] === 'string' ? values['to'] : './backups');

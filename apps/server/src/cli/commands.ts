@@ -16,6 +16,11 @@ export interface Command {
   details: string[];
   options: Record<string, OptionSpec>;
   run(values: Record<string, string | boolean | undefined>): Promise<number>;
+  /**
+   * Commands under this one (`backup kit`): a first word that names one
+   * runs it; anything else runs this command, so its old form keeps working.
+   */
+  subcommands?: Record<string, Command>;
 }
 
 /** A command with subcommands, such as `keys rotate`. */

@@ -48,6 +48,10 @@ function commandHelp(name: string, command: Command): string {
     'Options:',
     ...own,
     '  --data-dir, --key-file, --config, --help (see `flowgento --help`)',
+    ...Object.entries(command.subcommands ?? {}).flatMap(([sub, c], index) => [
+      ...(index === 0 ? ['', 'Commands:'] : []),
+      `  ${name} ${sub}`.padEnd(width + 2) + ` ${c.summary}`,
+    ]),
   ].join('\n');
 }
 
@@ -84,16 +88,26 @@ function findCommand(
     complain(`Unknown command "${name}".\n\n${usage()}`);
     return 2;
   }
-  if (!('subcommands' in entry)) return { name: name!, command: entry, rest };
+  if (!('run' in entry)) return findSubcommand(name!, entry, rest);
+  const [sub, ...subRest] = rest;
+  const nested = sub === undefined ? undefined : entry.subcommands?.[sub];
+  if (nested) return { name: `${name} ${sub}`, command: nested, rest: subRest };
+  return { name: name!, command: entry, rest };
+}
 
+function findSubcommand(
+  name: string,
+  entry: CommandGroup,
+  rest: string[],
+): { name: string; command: Command; rest: string[] } | number {
   const [sub, ...subRest] = rest;
   if (isHelp(sub)) {
-    say(groupHelp(name!, entry));
+    say(groupHelp(name, entry));
     return sub ? 0 : 2;
   }
   const command = entry.subcommands[sub!];
   if (!command) {
-    complain(`Unknown command "${name} ${sub}".\n\n${groupHelp(name!, entry)}`);
+    complain(`Unknown command "${name} ${sub}".\n\n${groupHelp(name, entry)}`);
     return 2;
   }
   return { name: `${name} ${sub}`, command, rest: subRest };

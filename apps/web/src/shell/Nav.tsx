@@ -25,6 +25,11 @@ const ITEMS = [
     visible: (me: Me) => can(me, 'storage.read'),
   },
   {
+    screen: 'backups',
+    label: 'Backups',
+    visible: (me: Me) => can(me, 'backup.read'),
+  },
+  {
     screen: 'support-access',
     label: 'Support access',
     visible: (me: Me) => can(me, 'support.manage'),

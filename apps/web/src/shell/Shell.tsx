@@ -8,6 +8,8 @@ import { AuditScreen } from '../audit/AuditScreen.tsx';
 import { SessionsScreen } from '../sessions/SessionsScreen.tsx';
 import { SupportAccessScreen } from '../support/SupportAccessScreen.tsx';
 import { StorageScreen } from '../storage/StorageScreen.tsx';
+import { BackupsScreen } from '../backup/BackupsScreen.tsx';
+import { RecoveryKitPage } from '../backup/RecoveryKitPage.tsx';
 import { SupportBanner } from '../support/SupportBanner.tsx';
 import { Header } from './Header.tsx';
 import { Nav } from './Nav.tsx';
@@ -45,6 +47,10 @@ function screen(me: Me, route: SignedInRoute) {
       return me.support ? <NotAllowed /> : <SessionsScreen me={me} />;
     case 'storage':
       return can(me, 'storage.read') ? <StorageScreen me={me} /> : <NotAllowed />;
+    case 'backups':
+      return can(me, 'backup.read') ? <BackupsScreen me={me} /> : <NotAllowed />;
+    case 'backup-kit':
+      return <RecoveryKitPage me={me} />;
     case 'support-access':
       return can(me, 'support.manage') ? <SupportAccessScreen /> : <NotAllowed />;
   }

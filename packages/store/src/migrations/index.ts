@@ -11,6 +11,7 @@ import { auditFilters } from './010-audit-filters.ts';
 import { storageProviders } from './011-storage-providers.ts';
 import { storageTiers } from './012-storage-tiers.ts';
 import { media } from './014-media.ts';
+import { backupSettings } from './016-backup-settings.ts';
 
 export interface Migration {
   version: number;
@@ -37,6 +38,7 @@ export const migrations: readonly Migration[] = [
   storageProviders,
   storageTiers,
   media,
+  backupSettings,
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

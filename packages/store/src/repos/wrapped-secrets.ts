@@ -15,6 +15,8 @@ const WRAPPED_TABLES = {
   storage_providers: { id: 'id', columns: ['secret_access_key_wrapped'] },
   // Each media file's own key (migration 014); the AAD is `media/<id>/key`.
   media: { id: 'id', columns: ['key_wrapped'] },
+  // The key every backup object is sealed with (migration 016).
+  backup_keys: { id: 'id', columns: ['key_wrapped'] },
 } as const;
 
 type Table = keyof typeof WRAPPED_TABLES;
