@@ -6,10 +6,10 @@ let env: ReturnType<typeof tempDatabase>;
 afterEach(() => env?.cleanup());
 
 describe('migration 016 (backup key and schedule) on an encrypted database', () => {
-  it('applies once, after 012, with no key and the default schedule (no row)', () => {
+  it('applies once, after 015, with no key and the default schedule (no row)', () => {
     env = tempDatabase();
     const db = openEncryptedDatabase({ path: env.path, key: env.key });
-    migrate(db, 12);
+    migrate(db, 15);
     expect(migrate(db, 16)).toEqual([16]);
     expect(schemaVersion(db)).toBe(16);
     expect(migrate(db, 16)).toEqual([]);
