@@ -1,0 +1,88 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import {
+  WAL_HEADER_BYTES,
+  parseWalHeader,
+  readCommittedFrames,
+  type WalFrame,
+  type WalHeader,
+} from './wal-format.ts';
+
+/**
+ * Follows the WAL file, returning the frames committed since the last read.
+ *
+ * Reading without a lock is safe because the shipper is the only
+ * checkpointer: the log restarts from the top (new salts) only after a
+ * checkpoint that copied every frame back, and only the shipper runs those.
+ * Between them, writers only append. A restart the shipper did not allow
+ * (someone else checkpointed) is reported as `lost`: frames may be gone.
+ */
+export class WalTail {
+  private position:
+    { header: WalHeader; checksum: [number, number]; offset: number } | undefined;
+  private restartAllowed = false;
+
+  constructor(private readonly walPath: string) {}
+
+  get pageSize(): number | undefined {
+    return this.position?.header.pageSize;
+  }
+
+  /**
+   * Starts following from the end of the log as it is now (a new
+   * generation's snapshot holds everything before). Call under the lock.
+   */
+  skipToEnd(): void {
+    this.position = undefined;
+    this.restartAllowed = true;
+    this.read();
+  }
+
+  /** Records the outcome of the shipper's own checkpoint, taken after a locked read. */
+  checkpointed(complete: boolean): void {
+    this.restartAllowed = complete;
+  }
+
+  read(): { frames: WalFrame[] } | 'lost' {
+    let fd: number;
+    try {
+      fd = openSync(this.walPath, 'r');
+    } catch {
+      return { frames: [] }; // no log yet: nothing is committed in it
+    }
+    try {
+      return this.readFrom(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  private readFrom(fd: number): { frames: WalFrame[] } | 'lost' {
+    const size = fstatSync(fd).size;
+    const headerBytes = Buffer.alloc(WAL_HEADER_BYTES);
+    const header =
+      size >= WAL_HEADER_BYTES && readSync(fd, headerBytes, 0, WAL_HEADER_BYTES, 0)
+        ? parseWalHeader(headerBytes)
+        : undefined;
+    // A log being started has no valid header yet, and nothing committed.
+    if (!header) return { frames: [] };
+
+    const same =
+      this.position?.header.salt1 === header.salt1 &&
+      this.position.header.salt2 === header.salt2;
+    if (!same) {
+      if (!this.restartAllowed) return 'lost';
+      this.position = { header, checksum: header.checksum, offset: WAL_HEADER_BYTES };
+    }
+    const at = this.position!;
+    const tail = Buffer.alloc(Math.max(0, size - at.offset));
+    if (tail.length > 0) readSync(fd, tail, 0, tail.length, at.offset);
+    const result = readCommittedFrames(tail, at.header, at.checksum);
+    if (result.frames.length > 0) {
+      at.checksum = result.checksum;
+      at.offset += result.bytesRead;
+      // New frames in this log: it cannot restart until the next full checkpoint.
+      this.restartAllowed = false;
+    }
+    return { frames: result.frames };
+  }
+}
