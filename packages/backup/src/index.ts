@@ -10,3 +10,6 @@ export { SPOOL_FOLDER } from './chain/spool.ts';
 export * from './restore/point-in-time.ts';
 export * from './restore/listing.ts';
 export * from './restore/window.ts';
+export * from './retention/plan.ts';
+export * from './retention/job.ts';
+export { planRestore } from './restore/plan.ts';

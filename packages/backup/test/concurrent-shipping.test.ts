@@ -45,7 +45,9 @@ function writeFromAnotherProcess(w: BackupWorld, batch: string, ms: number) {
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   return new Promise<number>((done, fail) =>
-    child.on('exit', (code) => (code === 0 ? done(Number(out.trim())) : fail(new Error(`writer exited ${code}`)))),
+    child.on('exit', (code) =>
+      code === 0 ? done(Number(out.trim())) : fail(new Error(`writer exited ${code}`)),
+    ),
   );
 }
 

@@ -26,7 +26,13 @@ describe('restore to a point in time', () => {
     const at = await nextSecond();
     const expected = workspaceIds(world.db);
     world.write('b', 40);
+    await sleep(300);
     await engine.flush();
+    await engine.enforceRetention();
+    const status = engine.status();
+    expect(status).toMatchObject({ lagMs: 0, pendingSegments: 0, lastError: null });
+    expect(status.restorableFrom).toBeLessThan(at);
+    expect(status.restorableTo).toBeGreaterThan(at);
 
     const report = await world.restore(at);
     const restored = openEncryptedDatabase({

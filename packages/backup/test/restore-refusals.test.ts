@@ -32,7 +32,9 @@ async function threeSegments(w: BackupWorld) {
     await engine.flush();
   }
   const keys: string[] = [];
-  for await (const o of w.providers.providersOf('appliance', 'backup')[0]!.provider.list('db/'))
+  for await (const o of w.providers
+    .providersOf('appliance', 'backup')[0]!
+    .provider.list('db/'))
     keys.push(o.key);
   return keys.map((k) => parseObjectName(k)!).filter((n) => n.kind === 'segment');
 }
@@ -47,7 +49,9 @@ describe('a restore refuses what it cannot do exactly', () => {
 
     const error = await caught(world.restore(Date.now()));
     expect(error.reason).toBe('backup_segment_missing');
-    expect(error.message).toContain(`Segment ${victim.sequence} of generation ${victim.generation}`);
+    expect(error.message).toContain(
+      `Segment ${victim.sequence} of generation ${victim.generation}`,
+    );
   });
 
   it('names the valid range for a time outside the window', async () => {
@@ -69,7 +73,12 @@ describe('a restore refuses what it cannot do exactly', () => {
     expect(bytes.includes(Buffer.from('xxxxxxxxxxxxxxxx'))).toBe(false);
     const wrongKey = (() => {
       try {
-        openEncryptedDatabase({ path: report.path, key: randomBytes(32), mustExist: true, readonly: true });
+        openEncryptedDatabase({
+          path: report.path,
+          key: randomBytes(32),
+          mustExist: true,
+          readonly: true,
+        });
       } catch (error) {
         return error;
       }

@@ -2,7 +2,8 @@ import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isAppError, type Logger } from '@flowgento/core';
 import type { KeySetup } from '@flowgento/crypto';
-import type { TierStore } from '@flowgento/storage';
+import type { TierProviders, TierStore } from '@flowgento/storage';
+import { enforceRetention } from '../retention/job.ts';
 import type { BackupSchedule } from '../schedule.ts';
 import type { BackupStatus, BackupStatusSource } from '../status.ts';
 import { nextDailySnapshot } from './next-snapshot.ts';
@@ -26,6 +27,8 @@ export interface BackupEngineOptions {
   keySetup: KeySetup;
   dataDir: string;
   tier: TierStore;
+  /** Every provider of the backup tier, for listing (retention, the window). */
+  providers: TierProviders;
   schedule: BackupSchedule;
   logger: Logger;
   now?: () => number;
@@ -37,6 +40,8 @@ export interface BackupEngineOptions {
   cutEveryMs?: number;
   /** How often the log is checkpointed (with writers briefly held off). */
   checkpointEveryMs?: number;
+  /** How often retention runs (also after each snapshot upload). */
+  retentionEveryMs?: number;
 }
 
 const LAG_SAMPLES = 120;
@@ -52,6 +57,8 @@ export class BackupEngine implements BackupStatusSource {
   private readonly spool: Spool;
   private readonly now: () => number;
   private readonly timer: NodeJS.Timeout;
+  private readonly retentionTimer: NodeJS.Timeout;
+  private retention: Promise<void> | null = null;
   private copying: Promise<void> | null = null;
   private draining: Promise<void> | null = null;
   private retryAt = 0;
@@ -89,6 +96,11 @@ export class BackupEngine implements BackupStatusSource {
     });
     this.timer = setInterval(() => this.tick(), options.observeEveryMs ?? 200);
     this.timer.unref();
+    this.retentionTimer = setInterval(
+      () => void this.enforceRetention(),
+      options.retentionEveryMs ?? 60 * 60 * 1000,
+    );
+    this.retentionTimer.unref();
     this.tick();
     this.kick();
   }
@@ -116,9 +128,24 @@ export class BackupEngine implements BackupStatusSource {
     };
   }
 
-  /** The window and points as a listing of the tier shows them (see retention). */
-  setWindow(window: Pick<BackupStatus, 'restorableFrom' | 'points'>): void {
-    this.state.window = window;
+  /** Applies the schedule to the tier now; failures are reported in the status. */
+  enforceRetention(): Promise<void> {
+    this.retention ??= enforceRetention({
+      providers: this.options.providers,
+      tier: this.options.tier,
+      schedule: this.options.schedule,
+      now: this.now(),
+    })
+      .then(({ deleted, window }) => {
+        this.state.window = { restorableFrom: window.from, points: window.points };
+        if (deleted > 0)
+          this.options.logger.info({ deleted }, 'backup retention applied');
+      })
+      .catch((error: unknown) => this.fail(error))
+      .finally(() => {
+        this.retention = null;
+      });
+    return this.retention;
   }
 
   /** Resolves once everything seen so far is in the backup tier (tests, shutdown). */
@@ -137,7 +164,9 @@ export class BackupEngine implements BackupStatusSource {
     if (this.stopped) return;
     this.stopped = true;
     clearInterval(this.timer);
+    clearInterval(this.retentionTimer);
     await this.copying;
+    await this.retention;
     this.shipper.close();
     this.retryAt = 0;
     this.kick();
@@ -205,6 +234,7 @@ export class BackupEngine implements BackupStatusSource {
           this.state.shippedTo = Math.max(this.state.shippedTo ?? 0, toMs);
         },
         snapshotUploaded: (manifest) => {
+          void this.enforceRetention();
           this.options.onEvent?.({ type: 'snapshot.completed', manifest });
           this.options.logger.info(
             { generation: manifest.generation, bytes: manifest.bytes },

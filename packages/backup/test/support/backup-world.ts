@@ -60,6 +60,7 @@ export class BackupWorld {
       keySetup: KEY_SETUP,
       dataDir: this.dataDir,
       tier: this.tier,
+      providers: this.providers,
       schedule: DEFAULT_BACKUP_SCHEDULE,
       logger: silentLogger(),
       observeEveryMs: 50,
@@ -76,7 +77,11 @@ export class BackupWorld {
       'INSERT INTO workspaces (id, name, created_at) VALUES (?, ?, ?)',
     );
     for (let i = 0; i < count; i += 1) {
-      insert.run(`${batch}-${i}-${randomUUID()}`, `${batch} ${'x'.repeat(300)}`, Date.now());
+      insert.run(
+        `${batch}-${i}-${randomUUID()}`,
+        `${batch} ${'x'.repeat(300)}`,
+        Date.now(),
+      );
     }
   }
 
@@ -101,7 +106,7 @@ export class BackupWorld {
 
 /** Every workspace row's id, sorted: what "exactly the rows" compares. */
 export function workspaceIds(db: Db): string[] {
-  return (db.prepare('SELECT id FROM workspaces ORDER BY id').pluck().all() as string[]);
+  return db.prepare('SELECT id FROM workspaces ORDER BY id').pluck().all() as string[];
 }
 
 export const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));

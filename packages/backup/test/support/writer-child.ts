@@ -4,18 +4,29 @@
 import { randomUUID } from 'node:crypto';
 import { openEncryptedDatabase } from '@flowgento/store';
 
-const [path, keyHex, batch, forMs] = process.argv.slice(2) as [string, string, string, string];
+const [path, keyHex, batch, forMs] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+];
 const db = openEncryptedDatabase({
   path,
   key: Buffer.from(keyHex, 'hex'),
   mustExist: true,
   autoCheckpoint: false,
 });
-const insert = db.prepare('INSERT INTO workspaces (id, name, created_at) VALUES (?, ?, ?)');
+const insert = db.prepare(
+  'INSERT INTO workspaces (id, name, created_at) VALUES (?, ?, ?)',
+);
 const until = Date.now() + Number(forMs);
 let rows = 0;
 while (Date.now() < until) {
-  insert.run(`${batch}-${rows}-${randomUUID()}`, `${batch} ${'y'.repeat(500)}`, Date.now());
+  insert.run(
+    `${batch}-${rows}-${randomUUID()}`,
+    `${batch} ${'y'.repeat(500)}`,
+    Date.now(),
+  );
   rows += 1;
 }
 db.close();
