@@ -13,3 +13,4 @@ export * from './restore/window.ts';
 export * from './retention/plan.ts';
 export * from './retention/job.ts';
 export { planRestore } from './restore/plan.ts';
+export * from './restore/swap.ts';
