@@ -50,6 +50,8 @@ export async function restoreToTimeCommand(input: {
     const appliance = await openAppliance(config, logger, undefined, {
       mustExist: true,
       folderLock: lock,
+      // A running appliance's backup engine must be the only checkpointer.
+      manualCheckpoints: true,
     });
     let report: PointInTimeReport;
     try {
