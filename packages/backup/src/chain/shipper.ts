@@ -71,7 +71,7 @@ export class WalShipper {
     };
     this.lockDb = open();
     this.checkpointDb = open();
-    this.tail = new WalTail(`${input.databasePath}-wal`);
+    this.tail = new WalTail(input.databasePath);
   }
 
   get generation(): string | null {

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import {
   WAL_HEADER_BYTES,
   parseWalHeader,
@@ -20,8 +20,14 @@ export class WalTail {
   private position:
     { header: WalHeader; checksum: [number, number]; offset: number } | undefined;
   private restartAllowed = false;
+  /** The database file as our last checkpoint left it: only checkpoints write it. */
+  private fileAfterCheckpoint: string | undefined;
 
-  constructor(private readonly walPath: string) {}
+  constructor(private readonly databasePath: string) {}
+
+  private get walPath(): string {
+    return `${this.databasePath}-wal`;
+  }
 
   get pageSize(): number | undefined {
     return this.position?.header.pageSize;
@@ -40,6 +46,17 @@ export class WalTail {
   /** Records the outcome of the shipper's own checkpoint, taken after a locked read. */
   checkpointed(complete: boolean): void {
     this.restartAllowed = complete;
+    this.fileAfterCheckpoint = this.fileStamp();
+  }
+
+  /**
+   * In WAL mode only a checkpoint writes the database file. If it changed
+   * since ours, someone else checkpointed: frames we never saw may have
+   * gone into it, and a restart of the log cannot be trusted.
+   */
+  private fileStamp(): string {
+    const stat = statSync(this.databasePath, { bigint: true });
+    return `${stat.size}:${stat.mtimeNs}`;
   }
 
   read(): { frames: WalFrame[] } | 'lost' {
@@ -70,7 +87,8 @@ export class WalTail {
       this.position?.header.salt1 === header.salt1 &&
       this.position.header.salt2 === header.salt2;
     if (!same) {
-      if (!this.restartAllowed) return 'lost';
+      const foreign = this.fileStamp() !== this.fileAfterCheckpoint;
+      if (!this.restartAllowed || foreign) return 'lost';
       this.position = { header, checksum: header.checksum, offset: WAL_HEADER_BYTES };
     }
     const at = this.position!;
