@@ -28,6 +28,13 @@ export const configSchema = z
     simulator: z
       .strictObject({ enabled: z.boolean().default(true) })
       .default({ enabled: true }),
+    /**
+     * Continuous backup (a snapshot per generation and daily, every change
+     * shipped) to the backup tier; on unless turned off.
+     */
+    backup: z
+      .strictObject({ continuous: z.boolean().default(true) })
+      .default({ continuous: true }),
     whatsapp: z
       .strictObject({
         graphApiBaseUrl: z.url().default('https://graph.facebook.com'),
@@ -94,6 +101,8 @@ export function loadConfig(sources: ConfigSources = {}): ApplianceConfig {
   if (env['FLOWGENTO_LOG_LEVEL']) merged['logLevel'] = env['FLOWGENTO_LOG_LEVEL'];
   const simulator = env['FLOWGENTO_SIMULATOR'];
   if (simulator !== undefined) merged['simulator'] = { enabled: parseSwitch(simulator) };
+  const backup = env['FLOWGENTO_BACKUP'];
+  if (backup !== undefined) merged['backup'] = { continuous: parseSwitch(backup) };
 
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {

@@ -3,7 +3,7 @@ import { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { AuditRetention } from '@flowgento/audit';
-import type { BackupStatusSource } from '@flowgento/backup';
+import type { BackupEngine, BackupStatusSource } from '@flowgento/backup';
 import { AppError, systemClock, type Clock, type Logger } from '@flowgento/core';
 import { ensureTlsMaterial, type TlsMaterial } from '@flowgento/crypto';
 import { WorkerIntakeWriter } from '@flowgento/messaging';
@@ -20,6 +20,7 @@ import { lanAddresses, machineHostnames } from './network.ts';
 import { APP_VERSION } from './version.ts';
 import { startAuditKeeper, type AuditKeeper } from './audit-keeper.ts';
 import { TLS_SERVER_OPTIONS } from './http/tls-options.ts';
+import { startBackupEngine, type BackupSettings } from './backup-runner.ts';
 
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
@@ -35,6 +36,8 @@ export interface RunningAppliance {
   intakeWriter: WorkerIntakeWriter;
   /** Audit checkpoints and retention (tests call these directly). */
   auditKeeper: AuditKeeper;
+  /** Continuous backup, when backup settings were given. */
+  backup: BackupEngine | null;
   /** Shown once at start while nobody owns the appliance. */
   setupCode: string | null;
   close(): Promise<void>;
@@ -48,8 +51,13 @@ export interface StartOptions {
   passphrase?: string;
   /** Overrides FLOWGENTO_NEW_DB_PASSPHRASE (tests of an interrupted rekey). */
   newPassphrase?: string;
-  /** How backups stand, from the backup engine; without one, "not running". */
+  /** How backups stand, when not from this appliance's own engine (tests). */
   backupStatus?: BackupStatusSource;
+  /**
+   * Continuous backup's settings; given, the engine runs even when the
+   * configuration turns it off (tests). Never derived from the database key.
+   */
+  backup?: BackupSettings;
 }
 
 /** Opens the data folder and serves the appliance over HTTPS. */
@@ -73,6 +81,7 @@ export async function startAppliance(
     folderLock.release();
     throw error;
   }
+  const continuous = options.backup !== undefined || config.backup.continuous;
   const cleanups: (() => Promise<void> | void)[] = [
     () => folderLock.release(),
     () => appliance.store.close(),
@@ -80,8 +89,13 @@ export async function startAppliance(
   try {
     // Webhook writes commit on their own thread and connection, which also
     // checkpoints the WAL for every connection.
+    // With continuous backup on, the backup engine is the only checkpointer.
     const intakeWriter = await WorkerIntakeWriter.start(
-      { path: dataPaths(config.dataDir).database, key: appliance.databaseKey },
+      {
+        path: dataPaths(config.dataDir).database,
+        key: appliance.databaseKey,
+        checkpoints: !continuous,
+      },
       logger,
     );
     cleanups.push(() => intakeWriter.close());
@@ -113,6 +127,14 @@ export async function startAppliance(
       const started = simulator;
       cleanups.push(() => started.close());
     }
+    // The Backups screen asks the engine, which starts once services exist.
+    let engine: BackupEngine | null = null;
+    const engineStatus: BackupStatusSource = {
+      status: () => {
+        if (!engine) throw new AppError('PRECONDITION_FAILED', 'Backups are starting');
+        return engine.status();
+      },
+    };
     const services = buildServices({
       config,
       store: appliance.store,
@@ -127,7 +149,12 @@ export async function startAppliance(
         verifyOffThread: true,
       },
       backup: (audit) =>
-        backupServicesOf(appliance, config, audit, options.backupStatus ?? null),
+        backupServicesOf(
+          appliance,
+          config,
+          audit,
+          options.backupStatus ?? (continuous ? engineStatus : null),
+        ),
       info: {
         version: APP_VERSION,
         simulator: simulator !== null,
@@ -141,6 +168,19 @@ export async function startAppliance(
       logger,
     });
     cleanups.push(() => auditKeeper.close());
+    const backup = continuous
+      ? startBackupEngine({
+          dataDir: config.dataDir,
+          appliance,
+          routing: services.storage,
+          audit: services.audit,
+          settings: options.backup ?? {},
+          schedule: () => services.backup.schedule.current(),
+          logger,
+        })
+      : null;
+    engine = backup;
+    if (backup) cleanups.push(() => backup.stop());
     server.on(
       'request',
       createRequestHandler({
@@ -196,6 +236,7 @@ export async function startAppliance(
       simulator,
       intakeWriter,
       auditKeeper,
+      backup,
       setupCode,
       async close() {
         await services.mediaFetcher.close();
@@ -206,6 +247,9 @@ export async function startAppliance(
         ]);
         await intakeWriter.close();
         logger.info({ intake: intakeWriter.lastStats }, 'webhook intake stopped');
+        // Its last locked ship comes before the last connection closes (and
+        // checkpoints the log away).
+        await backup?.stop();
         auditKeeper.close();
         appliance.store.close();
         folderLock.release();

@@ -7,7 +7,11 @@ import { Writable } from 'node:stream';
 import type { BackupStatusSource } from '@flowgento/backup';
 import { createLogger, type Clock, type Logger } from '@flowgento/core';
 import { loadConfig, type ApplianceConfig } from '../src/config.ts';
-import { startAppliance, type RunningAppliance } from '../src/server.ts';
+import {
+  startAppliance,
+  type RunningAppliance,
+  type StartOptions,
+} from '../src/server.ts';
 
 /** Every log line of a test appliance, to assert on (and to grep for secrets). */
 export class LogCapture extends Writable {
@@ -49,7 +53,7 @@ export interface TestAppliance {
   /** Stops the appliance and leaves it stopped (e.g. to run a key command). */
   stop(): Promise<void>;
   /** Starts it again after `stop`, with the same configuration and log capture. */
-  start(options?: { passphrase?: string; newPassphrase?: string }): Promise<void>;
+  start(options?: Partial<Omit<StartOptions, 'logger'>>): Promise<void>;
   cleanup(): Promise<void>;
 }
 

@@ -293,6 +293,27 @@ export const AUDIT_EVENTS: Readonly<Record<AuditAction, AuditEventSpec>> = {
     target: null,
     details: 'backupCreatedAt, sha256, auditHeadSeq',
   },
+  'backup.snapshot_completed': {
+    area: 'Keys, backup and restore',
+    when: 'a snapshot of the continuous backup reached the backup tier (sealed with the backup key)',
+    scope: 'appliance',
+    target: null,
+    details: 'generation, baseSequence, snapshotAt, bytes, sha256',
+  },
+  'backup.snapshot_failed': {
+    area: 'Keys, backup and restore',
+    when: 'a snapshot could not be uploaded (once per outage; the spool keeps it and retries)',
+    scope: 'appliance',
+    target: null,
+    details: 'reason',
+  },
+  'backup.restored_to_time': {
+    area: 'Keys, backup and restore',
+    when: 'this database was rebuilt from the backup tier as it was at a chosen time (written into the restored log)',
+    scope: 'appliance',
+    target: null,
+    details: 'restoredTo, reachedAt, generation, snapshotAt, segments',
+  },
   'storage.provider_added': {
     area: 'Storage',
     when: 'the operator added an S3-compatible provider (after its live check passed)',

@@ -24,7 +24,7 @@ try {
   });
   const store = new Store(db);
   const batcher = new CommitBatcher(store, 2048);
-  const checkpointer = new Checkpointer(db);
+  const checkpointer = setup.checkpoints === false ? null : new Checkpointer(db);
 
   port.on('message', (message: ToWorker) => {
     if (message.type === 'close') {
@@ -32,7 +32,7 @@ try {
       // (their answers go out as microtasks) before the connection closes.
       batcher.drain();
       setImmediate(() => {
-        checkpointer.stop();
+        checkpointer?.stop();
         store.close();
         send({ type: 'closed', stats: batcher.stats });
         port.close();

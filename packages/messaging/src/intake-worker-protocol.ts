@@ -4,6 +4,11 @@ import type { IntakeRecord, IntakeWrite } from './intake-records.ts';
 export interface WorkerSetup {
   path: string;
   key: Uint8Array;
+  /**
+   * False while the backup engine runs: it must be the only checkpointer,
+   * since a checkpoint it did not take could drop frames it has not shipped.
+   */
+  checkpoints?: boolean;
 }
 
 export type ToWorker =

@@ -60,7 +60,11 @@ export const exportCommand: Command = {
     const workspaceId = text(values, 'workspace');
 
     const { config, logger } = cliContext(values);
-    const appliance = await openAppliance(config, logger, undefined, { mustExist: true });
+    const appliance = await openAppliance(config, logger, undefined, {
+      mustExist: true,
+      // The running appliance's backup engine must be the only checkpointer.
+      manualCheckpoints: true,
+    });
     try {
       const store = appliance.store;
       if (workspaceId !== undefined && !store.workspaces.get(workspaceId)) {

@@ -38,7 +38,11 @@ const verify: Command = {
   },
   async run(values) {
     const { config, logger } = cliContext(values);
-    const appliance = await openAppliance(config, logger, undefined, { mustExist: true });
+    const appliance = await openAppliance(config, logger, undefined, {
+      mustExist: true,
+      // The running appliance's backup engine must be the only checkpointer.
+      manualCheckpoints: true,
+    });
     try {
       const audit = new AuditLog(appliance.store, {
         source: { path: dataPaths(config.dataDir).database, key: appliance.databaseKey },
@@ -99,7 +103,11 @@ const retention: Command = {
     if (months !== undefined && (typeof months !== 'string' || !/^\d+$/.test(months))) {
       throw new AppError('INVALID_INPUT', '--months takes a whole number of months');
     }
-    const appliance = await openAppliance(config, logger, undefined, { mustExist: true });
+    const appliance = await openAppliance(config, logger, undefined, {
+      mustExist: true,
+      // The running appliance's backup engine must be the only checkpointer.
+      manualCheckpoints: true,
+    });
     try {
       const settings = new AuditRetention(appliance.store, new AuditLog(appliance.store));
       if (typeof months === 'string') settings.setMonths(Number(months), CLI_ACTOR);
@@ -124,7 +132,11 @@ const prune: Command = {
   options: {},
   async run(values) {
     const { config, logger } = cliContext(values);
-    const appliance = await openAppliance(config, logger, undefined, { mustExist: true });
+    const appliance = await openAppliance(config, logger, undefined, {
+      mustExist: true,
+      // The running appliance's backup engine must be the only checkpointer.
+      manualCheckpoints: true,
+    });
     try {
       const checkpointFile = dataPaths(config.dataDir).auditCheckpoints;
       const audit = new AuditLog(appliance.store, { checkpointFile });

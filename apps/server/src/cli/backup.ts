@@ -20,7 +20,11 @@ export const backup: Command = {
   async run(values) {
     const { config, logger } = cliContext(values);
     const toDir = resolve(typeof values['to'] === 'string' ? values['to'] : './backups');
-    const appliance = await openAppliance(config, logger, undefined, { mustExist: true });
+    const appliance = await openAppliance(config, logger, undefined, {
+      mustExist: true,
+      // The running appliance's backup engine must be the only checkpointer.
+      manualCheckpoints: true,
+    });
     try {
       const { dir, manifest, auditHead } = await createBackup({
         db: appliance.store.db,

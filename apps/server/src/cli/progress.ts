@@ -23,6 +23,7 @@ export class Progress {
     private readonly total: number,
     private readonly output: ProgressOutput = process.stderr,
     private readonly now: () => number = Date.now,
+    private readonly unit = 'entries',
   ) {}
 
   update(done: number): void {
@@ -51,7 +52,7 @@ export class Progress {
 
   private line(done: number): string {
     return (
-      `${this.label}: ${count.format(done)} / ${count.format(this.total)} entries ` +
+      `${this.label}: ${count.format(done)} / ${count.format(this.total)} ${this.unit} ` +
       `(${this.percent(done)}%)`
     );
   }

@@ -18,18 +18,57 @@ import { dataPaths, writeApplianceState } from '../appliance-state.ts';
 import type { Command } from './commands.ts';
 import { CLI_ACTOR, cliContext, requireText } from './context.ts';
 import { say } from './output.ts';
+import { restoreToTimeCommand } from './restore-to-time.ts';
 
 export const restore: Command = {
-  summary: 'Restore a backup into a new data folder and verify it',
+  summary: 'Restore a backup folder, or the database as it was at a time',
   details: [
+    'With --to <ISO time>: rebuilds the database as it was at that instant from the',
+    'backup tier (snapshot plus shipped changes) into a new folder, verifies it',
+    '(integrity_check, hash chain of segments, audit chain, row counts) and, with',
+    '--swap and the appliance stopped, puts it in place of the live database. A time',
+    'outside the backup window fails and names the valid range.',
+    '',
+    'With --from <folder>: restores a backup folder into an empty data folder.',
     'Checks the checksum, opens the snapshot with the key, runs integrity_check and',
     'compares every row count with the backup manifest before moving it into place.',
     'The target data folder must not hold a database. The key file of the original',
     'installation (or its passphrase in FLOWGENTO_DB_PASSPHRASE) is needed.',
   ],
-  options: { from: { type: 'string', help: 'the backup folder (holds manifest.json)' } },
+  options: {
+    from: { type: 'string', help: 'the backup folder (holds manifest.json)' },
+    to: {
+      type: 'string',
+      help: 'restore from the backup tier as it was at this ISO time',
+    },
+    into: {
+      type: 'string',
+      help: 'with --to: the new folder (default <data-dir>/restore-<now>)',
+    },
+    swap: {
+      type: 'boolean',
+      help: 'with --to: swap the restored database in (appliance stopped)',
+    },
+    'backup-key-file': {
+      type: 'string',
+      help: 'with --to: the backup key (64 hex characters)',
+    },
+  },
   async run(values) {
     const { config, logger } = cliContext(values);
+    if (typeof values['to'] === 'string') {
+      return restoreToTimeCommand({
+        config,
+        logger,
+        to: values['to'],
+        into: typeof values['into'] === 'string' ? values['into'] : undefined,
+        swap: values['swap'] === true,
+        backupKeyFile:
+          typeof values['backup-key-file'] === 'string'
+            ? values['backup-key-file']
+            : undefined,
+      });
+    }
     const fromDir = resolve(requireText(values, 'from'));
     const manifest = readManifest(fromDir);
     const keySetup = manifest.keySetup as KeySetup;

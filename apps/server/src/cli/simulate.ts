@@ -47,7 +47,8 @@ export const simulate: Command = {
       config,
       logger.child({}, { level: 'warn' }),
       undefined,
-      { mustExist: true },
+      // The running appliance's backup engine must be the only checkpointer.
+      { mustExist: true, manualCheckpoints: true },
     );
     let body: Buffer;
     let signature: string;

@@ -30,7 +30,11 @@ async function withStorage(
   ) => Promise<void> | void,
 ): Promise<number> {
   const { config, logger } = cliContext(values);
-  const appliance = await openAppliance(config, logger, undefined, { mustExist: true });
+  const appliance = await openAppliance(config, logger, undefined, {
+    mustExist: true,
+    // The running appliance's backup engine must be the only checkpointer.
+    manualCheckpoints: true,
+  });
   try {
     const { routing, settings } = storageOf(appliance, config, logger);
     await work(routing, settings, appliance);

@@ -1,0 +1,291 @@
+import { copyFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isAppError, type Logger } from '@flowgento/core';
+import type { KeySetup } from '@flowgento/crypto';
+import type { TierProviders, TierStore } from '@flowgento/storage';
+import { enforceRetention } from '../retention/job.ts';
+import type { BackupSchedule } from '../schedule.ts';
+import type { BackupStatus, BackupStatusSource } from '../status.ts';
+import { nextDailySnapshot } from './next-snapshot.ts';
+import { WalShipper, type ChainPoint } from './shipper.ts';
+import { SPOOL_FOLDER, Spool } from './spool.ts';
+import { drainSpool } from './uploader.ts';
+import type { SnapshotManifest } from './snapshot-manifest.ts';
+import type { ByteProgress } from './snapshot-upload.ts';
+
+/** What the engine tells the appliance, to audit and to log. */
+export type BackupEvent =
+  | { type: 'snapshot.completed'; manifest: SnapshotManifest }
+  | { type: 'snapshot.failed'; reason: string; message: string };
+
+export interface BackupEngineOptions {
+  databasePath: string;
+  databaseKey: Buffer;
+  /** The backup key: neither the database key nor a media key. */
+  backupKey: Buffer;
+  installationId: string;
+  keySetup: KeySetup;
+  dataDir: string;
+  tier: TierStore;
+  /** Every provider of the backup tier, for listing (retention, the window). */
+  providers: TierProviders;
+  /** Read each time it is needed, so a changed schedule applies at once. */
+  schedule: () => BackupSchedule;
+  logger: Logger;
+  now?: () => number;
+  onEvent?: (event: BackupEvent) => void;
+  onSnapshotProgress?: ByteProgress;
+  /** How often new commits are read (their times are this precise). */
+  observeEveryMs?: number;
+  /** How often what was read is cut into a segment. */
+  cutEveryMs?: number;
+  /** How often the log is checkpointed (with writers briefly held off). */
+  checkpointEveryMs?: number;
+  /** How often retention runs (also after each snapshot upload). */
+  retentionEveryMs?: number;
+}
+
+const LAG_SAMPLES = 120;
+
+/**
+ * Continuous backup of the encrypted database: a snapshot at the start of
+ * each generation and daily at the schedule's hour, and every commit
+ * shipped in between. Synchronous steps (reading the log, checkpointing)
+ * run on a timer; the copy and the uploads run beside them.
+ */
+export class BackupEngine implements BackupStatusSource {
+  private readonly shipper: WalShipper;
+  private readonly spool: Spool;
+  private readonly now: () => number;
+  private readonly timer: NodeJS.Timeout;
+  private readonly retentionTimer: NodeJS.Timeout;
+  private retention: Promise<void> | null = null;
+  private copying: Promise<void> | null = null;
+  private draining: Promise<void> | null = null;
+  private retryAt = 0;
+  private failures = 0;
+  private lastCheckpoint = 0;
+  private lastCut = 0;
+  private stopped = false;
+  private readonly state: {
+    lastSnapshotAt: number | null;
+    lastShippedAt: number | null;
+    shippedTo: number | null;
+    lastError: BackupStatus['lastError'];
+    lagHistory: BackupStatus['lagHistory'];
+    window: Pick<BackupStatus, 'restorableFrom' | 'points'>;
+  } = {
+    lastSnapshotAt: null,
+    lastShippedAt: null,
+    shippedTo: null,
+    lastError: null,
+    lagHistory: [],
+    window: { restorableFrom: null, points: [] },
+  };
+
+  constructor(private readonly options: BackupEngineOptions) {
+    this.now = options.now ?? Date.now;
+    this.spool = new Spool(join(options.dataDir, SPOOL_FOLDER));
+    this.shipper = new WalShipper({
+      databasePath: options.databasePath,
+      databaseKey: options.databaseKey,
+      backupKey: options.backupKey,
+      installationId: options.installationId,
+      spool: this.spool,
+      now: this.now,
+      onSegment: () => this.kick(),
+    });
+    this.timer = setInterval(() => this.tick(), options.observeEveryMs ?? 200);
+    this.timer.unref();
+    this.retentionTimer = setInterval(
+      () => void this.enforceRetention(),
+      options.retentionEveryMs ?? 60 * 60 * 1000,
+    );
+    this.retentionTimer.unref();
+    this.tick();
+    this.kick();
+  }
+
+  status(): BackupStatus {
+    const pending = this.spool.entries().filter((e) => e.kind === 'segment').length;
+    const oldest =
+      this.shipper.pendingSince ?? (pending > 0 ? this.state.shippedTo : null);
+    const lagMs =
+      this.shipper.generation === null ? null : oldest === null ? 0 : this.now() - oldest;
+    const last = this.state.lastSnapshotAt;
+    return {
+      generation: this.shipper.generation,
+      lastSnapshotAt: last,
+      nextSnapshotAt:
+        last === null ? null : nextDailySnapshot(last, this.options.schedule()),
+      lastShippedAt: this.state.lastShippedAt,
+      lagMs,
+      pendingSegments: pending,
+      restorableFrom: this.state.window.restorableFrom,
+      restorableTo: lagMs === 0 ? this.now() : this.state.shippedTo,
+      points: this.state.window.points,
+      lastError: this.state.lastError,
+      lagHistory: [...this.state.lagHistory],
+    };
+  }
+
+  /** Applies the schedule to the tier now; failures are reported in the status. */
+  enforceRetention(): Promise<void> {
+    this.retention ??= enforceRetention({
+      providers: this.options.providers,
+      tier: this.options.tier,
+      schedule: this.options.schedule(),
+      now: this.now(),
+    })
+      .then(({ deleted, window }) => {
+        this.state.window = { restorableFrom: window.from, points: window.points };
+        if (deleted > 0)
+          this.options.logger.info({ deleted }, 'backup retention applied');
+      })
+      .catch((error: unknown) => this.fail(error))
+      .finally(() => {
+        this.retention = null;
+      });
+    return this.retention;
+  }
+
+  /** Resolves once everything seen so far is in the backup tier (tests, shutdown). */
+  async flush(): Promise<void> {
+    this.shipper.cut();
+    await this.copying;
+    this.retryAt = 0;
+    this.kick();
+    await this.draining;
+    if (this.spool.entries().length > 0) this.kick();
+    await this.draining;
+  }
+
+  /** Stops shipping: a last locked ship, then one last try to upload. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.timer);
+    clearInterval(this.retentionTimer);
+    await this.copying;
+    await this.retention;
+    this.shipper.close();
+    this.retryAt = 0;
+    this.kick();
+    await this.draining;
+  }
+
+  private tick(): void {
+    if (this.stopped) return;
+    try {
+      this.step();
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private step(): void {
+    const now = this.now();
+    if (!this.shipper.generation) {
+      if (!this.copying) this.snapshotAt(this.shipper.beginGeneration());
+      return;
+    }
+    if (!this.shipper.observe()) return;
+    const due =
+      this.state.lastSnapshotAt !== null &&
+      now >= nextDailySnapshot(this.state.lastSnapshotAt, this.options.schedule());
+    const every = this.options.checkpointEveryMs ?? 5000;
+    if (!this.copying && (due || now - this.lastCheckpoint >= every)) {
+      const point = this.shipper.checkpoint();
+      this.lastCheckpoint = now;
+      this.lastCut = now;
+      if (point && due) this.snapshotAt(point);
+    } else if (now - this.lastCut >= (this.options.cutEveryMs ?? 1000)) {
+      this.shipper.cut();
+      this.lastCut = now;
+    }
+    this.sampleLag();
+  }
+
+  /** Copies the file while no checkpoint runs: writers only append to the log. */
+  private snapshotAt(point: ChainPoint | null): void {
+    if (!point) return;
+    this.state.lastSnapshotAt = point.atMs;
+    const target = this.spool.snapshotPath(point);
+    this.copying = copyFile(this.options.databasePath, `${target}.partial`)
+      .then(() => this.spool.complete(target))
+      .catch((error: unknown) => this.fail(error))
+      .finally(() => {
+        this.copying = null;
+        this.kick();
+      });
+  }
+
+  private kick(): void {
+    if (this.draining || this.now() < this.retryAt) return;
+    this.draining = drainSpool({
+      spool: this.spool,
+      tier: this.options.tier,
+      backupKey: this.options.backupKey,
+      databaseKey: this.options.databaseKey,
+      installationId: this.options.installationId,
+      keySetup: this.options.keySetup,
+      listener: {
+        segmentUploaded: ({ toMs }) => {
+          this.state.lastShippedAt = this.now();
+          this.state.shippedTo = Math.max(this.state.shippedTo ?? 0, toMs);
+        },
+        snapshotUploaded: (manifest) => {
+          void this.enforceRetention();
+          this.options.onEvent?.({ type: 'snapshot.completed', manifest });
+          this.options.logger.info(
+            { generation: manifest.generation, bytes: manifest.bytes },
+            'backup snapshot uploaded',
+          );
+        },
+        snapshotProgress: this.options.onSnapshotProgress,
+      },
+    })
+      .then(() => {
+        this.failures = 0;
+      })
+      .catch((error: unknown) => {
+        // Retried with backoff: a provider outage only lengthens the spool.
+        this.failures += 1;
+        this.retryAt = this.now() + Math.min(60_000, 1000 * 2 ** this.failures);
+        this.fail(error);
+        // Audited once per outage, not at every retry.
+        const snapshotWaiting = this.spool.entries()[0]?.kind === 'snapshot';
+        if (snapshotWaiting && this.failures === 1) {
+          const reason = this.state.lastError?.reason ?? 'internal';
+          this.options.onEvent?.({
+            type: 'snapshot.failed',
+            reason,
+            message: messageOf(error),
+          });
+        }
+      })
+      .finally(() => {
+        this.draining = null;
+      });
+  }
+
+  private fail(error: unknown): void {
+    const reason = isAppError(error) ? (error.reason ?? error.code) : 'internal';
+    this.state.lastError = { reason, message: messageOf(error), at: this.now() };
+    this.options.logger.error({ err: error, reason }, 'backup step failed');
+  }
+
+  private sampleLag(): void {
+    const lag = this.status().lagMs;
+    if (lag === null) return;
+    const history = this.state.lagHistory;
+    const now = this.now();
+    if (history.length > 0 && now - history.at(-1)!.at < 10_000) return;
+    history.push({ at: now, lagMs: lag });
+    if (history.length > LAG_SAMPLES) history.shift();
+  }
+}
+
+function messageOf(error: unknown): string {
+  return isAppError(error) ? error.message : 'The backup step failed unexpectedly';
+}

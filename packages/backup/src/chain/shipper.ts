@@ -1,0 +1,236 @@
+import { randomBytes } from 'node:crypto';
+import { encryptBytes } from '@flowgento/crypto';
+import { openEncryptedDatabase, type Db } from '@flowgento/store';
+import { WalTail } from '../wal/wal-tail.ts';
+import type { WalFrame } from '../wal/wal-format.ts';
+import {
+  GENESIS_SHA256,
+  encodeSegment,
+  sha256Of,
+  type SegmentHeader,
+} from '../wal/segment.ts';
+import { sealContext, segmentKey } from './object-names.ts';
+import type { Spool } from './spool.ts';
+
+/** A point of the chain a snapshot stands for: after segment `baseSequence`. */
+export interface ChainPoint {
+  generation: string;
+  baseSequence: number;
+  atMs: number;
+  /** What the first segment after it names as its predecessor. */
+  chainSha256: string;
+}
+
+export interface ShippedSegment {
+  key: string;
+  sequence: number;
+  fromMs: number;
+  toMs: number;
+}
+
+/**
+ * Ships the WAL: reads committed frames as they appear, seals them into
+ * segments with the backup key and writes them to the spool. It is the only
+ * checkpointer while backups run; every checkpoint it takes is done with
+ * writers held off (BEGIN IMMEDIATE on one connection), after the log was
+ * shipped to its end, on a second connection. The lock is held only inside
+ * one synchronous call: awaiting while holding it would stall a writer on
+ * this thread in its busy handler, and that writer would stall us.
+ */
+export class WalShipper {
+  private readonly lockDb: Db;
+  private readonly checkpointDb: Db;
+  private readonly tail: WalTail;
+  private chain: { generation: string; sequence: number; previousSha: string } | null =
+    null;
+  private frames: WalFrame[] = [];
+  private commits: SegmentHeader['commits'] = [];
+  private lastCommitAt = 0;
+
+  constructor(
+    private readonly input: {
+      databasePath: string;
+      databaseKey: Buffer;
+      backupKey: Buffer;
+      installationId: string;
+      spool: Spool;
+      now: () => number;
+      onSegment: (segment: ShippedSegment) => void;
+    },
+  ) {
+    const open = () => {
+      const db = openEncryptedDatabase({
+        path: input.databasePath,
+        key: input.databaseKey,
+        mustExist: true,
+        autoCheckpoint: false,
+      });
+      // A writer's commit is short; waiting longer than this means skip a turn.
+      db.pragma('busy_timeout = 1000');
+      return db;
+    };
+    this.lockDb = open();
+    this.checkpointDb = open();
+    this.tail = new WalTail(input.databasePath);
+  }
+
+  get generation(): string | null {
+    return this.chain?.generation ?? null;
+  }
+
+  /** Commits observed but not yet cut into a segment, oldest first. */
+  get pendingSince(): number | null {
+    return this.commits[0]?.at ?? null;
+  }
+
+  /**
+   * Reads new commits without a lock and stamps each with the time it was
+   * seen. Returns false when the chain broke (a restart nobody allowed):
+   * what was seen is still cut, and a new generation must begin.
+   */
+  observe(): boolean {
+    if (!this.chain) return false;
+    const read = this.tail.read();
+    if (read === 'lost') {
+      this.cut();
+      this.chain = null;
+      return false;
+    }
+    this.take(read.frames);
+    return true;
+  }
+
+  /** Seals what was observed into the next segment and spools it. */
+  cut(): void {
+    const chain = this.chain;
+    const pageSize = this.tail.pageSize;
+    if (!chain || this.commits.length === 0 || !pageSize) return;
+    const sequence = chain.sequence + 1;
+    const header: SegmentHeader = {
+      format: 1,
+      generation: chain.generation,
+      sequence,
+      previousSha256: chain.previousSha,
+      pageSize,
+      commits: this.commits,
+    };
+    const plain = encodeSegment(header, this.frames);
+    const sealed = encryptBytes(this.input.backupKey, plain, {
+      aad: sealContext(
+        this.input.installationId,
+        chain.generation,
+        `segment/${sequence}`,
+      ),
+    });
+    const segment = {
+      sequence,
+      fromMs: this.commits[0]!.at,
+      toMs: this.commits.at(-1)!.at,
+    };
+    const key = segmentKey({
+      generation: chain.generation,
+      ...segment,
+      sha256: sha256Of(sealed),
+    });
+    this.input.spool.addSegment(key, sealed);
+    this.chain = { ...chain, sequence, previousSha: sha256Of(plain) };
+    this.frames = [];
+    this.commits = [];
+    this.input.onSegment({ key, ...segment });
+  }
+
+  /**
+   * Ships the log to its end and checkpoints, with writers held off.
+   * Returns the chain point the database file now stands for when the
+   * checkpoint copied every frame back, else null (a reader held it up).
+   */
+  checkpoint(): ChainPoint | null {
+    if (!this.chain) return null;
+    return this.locked(() => {
+      if (!this.observe()) return null;
+      this.cut();
+      return this.fullCheckpoint() ? this.point() : null;
+    });
+  }
+
+  /**
+   * Starts a new generation: the log so far goes into the database file
+   * (a full checkpoint) and the chain starts from its end. The caller then
+   * copies the file as the generation's first snapshot.
+   */
+  beginGeneration(): ChainPoint | null {
+    return this.locked(() => {
+      this.tail.skipToEnd();
+      if (!this.fullCheckpoint()) return null;
+      const now = this.input.now();
+      this.chain = {
+        generation: `${String(now).padStart(13, '0')}-${randomBytes(4).toString('hex')}`,
+        sequence: 0,
+        previousSha: GENESIS_SHA256,
+      };
+      this.frames = [];
+      this.commits = [];
+      return this.point();
+    });
+  }
+
+  /** Ships what is left, with writers held off; the connections close. */
+  close(): void {
+    if (this.lockDb.open && this.chain) {
+      this.locked(() => {
+        this.observe();
+        this.cut();
+        return null;
+      });
+    }
+    this.lockDb.close();
+    this.checkpointDb.close();
+  }
+
+  private take(frames: WalFrame[]): void {
+    for (const frame of frames) {
+      this.frames.push(frame);
+      if (frame.commitPages === 0) continue;
+      // Stamped when seen: within one polling interval after the commit.
+      this.lastCommitAt = Math.max(this.lastCommitAt, this.input.now());
+      this.commits.push({
+        endFrame: this.frames.length,
+        dbPages: frame.commitPages,
+        at: this.lastCommitAt,
+      });
+    }
+  }
+
+  private point(): ChainPoint {
+    // Later commits are stamped after this instant, never at it.
+    const atMs = Math.max(this.lastCommitAt, this.input.now());
+    this.lastCommitAt = atMs + 1;
+    const { generation, sequence, previousSha } = this.chain!;
+    return { generation, baseSequence: sequence, atMs, chainSha256: previousSha };
+  }
+
+  private fullCheckpoint(): boolean {
+    const [result] = this.checkpointDb.pragma('wal_checkpoint(PASSIVE)') as {
+      busy: number;
+      log: number;
+      checkpointed: number;
+    }[];
+    const complete = !!result && result.busy === 0 && result.log === result.checkpointed;
+    this.tail.checkpointed(complete);
+    return complete;
+  }
+
+  private locked<T>(work: () => T | null): T | null {
+    try {
+      this.lockDb.exec('BEGIN IMMEDIATE');
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_BUSY') return null;
+      throw error;
+    }
+    try {
+      return work();
+    } finally {
+      this.lockDb.exec('ROLLBACK');
+    }
+  }
+}

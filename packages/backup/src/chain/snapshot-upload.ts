@@ -1,0 +1,90 @@
+import { createReadStream, statSync } from 'node:fs';
+import { Transform } from 'node:stream';
+import { encryptStream, type KeySetup } from '@flowgento/crypto';
+import { openEncryptedDatabase, schemaVersion } from '@flowgento/store';
+import type { TierStore } from '@flowgento/storage';
+import { verifySnapshot } from '../create-backup.ts';
+import { sha256File } from '../hash-file.ts';
+import { manifestKey, sealContext, snapshotKey } from './object-names.ts';
+import { sealManifest, type SnapshotManifest } from './snapshot-manifest.ts';
+import { sha256Of } from '../wal/segment.ts';
+import type { SpooledSnapshot } from './spool.ts';
+
+/** Sealed snapshots are cut in 1 MiB chunks: few tags, and parts fill evenly. */
+export const SNAPSHOT_CHUNK_BYTES = 1024 * 1024;
+
+export type ByteProgress = (done: number, total: number) => void;
+
+/**
+ * Uploads a spooled snapshot copy: verifies it opens and passes
+ * integrity_check, seals it as it streams to the backup tier, then writes
+ * its manifest. The manifest goes last, so a snapshot cut off half-way has
+ * none and is never chosen by a restore.
+ */
+export async function uploadSnapshot(input: {
+  spooled: SpooledSnapshot;
+  tier: TierStore;
+  backupKey: Buffer;
+  databaseKey: Buffer;
+  installationId: string;
+  keySetup: KeySetup;
+  onProgress?: ByteProgress;
+}): Promise<SnapshotManifest> {
+  const { spooled } = input;
+  const rowCounts = verifySnapshot(spooled.path, input.databaseKey);
+  const db = openEncryptedDatabase({
+    path: spooled.path,
+    key: input.databaseKey,
+    mustExist: true,
+    readonly: true,
+  });
+  const version = schemaVersion(db);
+  db.close();
+
+  const bytes = statSync(spooled.path).size;
+  const where = {
+    generation: spooled.generation,
+    baseSequence: spooled.baseSequence,
+    atMs: spooled.atMs,
+  };
+  const aad = sealContext(
+    input.installationId,
+    spooled.generation,
+    `snapshot/${spooled.baseSequence}`,
+  );
+  const body = () => {
+    let done = 0;
+    const counter = new Transform({
+      transform(chunk: Buffer, _encoding, next) {
+        done += chunk.length;
+        input.onProgress?.(done, bytes);
+        next(null, chunk);
+      },
+    });
+    return createReadStream(spooled.path)
+      .pipe(counter)
+      .pipe(encryptStream(input.backupKey, { aad, chunkBytes: SNAPSHOT_CHUNK_BYTES }));
+  };
+  const stored = await input.tier.put('appliance', 'backup', snapshotKey(where), body);
+
+  const manifest: SnapshotManifest = {
+    format: 1,
+    installationId: input.installationId,
+    ...where,
+    chainSha256: spooled.chainSha256,
+    schemaVersion: version,
+    bytes,
+    sha256: await sha256File(spooled.path),
+    sealed: { size: stored.size, sha256: stored.sha256 },
+    rowCounts,
+    keySetup: { ...input.keySetup },
+  };
+  const sealed = sealManifest(input.backupKey, manifest);
+  await input.tier.put(
+    'appliance',
+    'backup',
+    manifestKey({ ...where, sha256: sha256Of(sealed) }),
+    () => sealed,
+  );
+  return manifest;
+}

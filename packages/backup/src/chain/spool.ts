@@ -1,0 +1,126 @@
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The local spool in the data folder: sealed segments wait here, on disk
+ * and fsynced, until the backup tier has them. Checkpoints therefore never
+ * wait for the network, and a provider outage (or a restart) loses nothing.
+ * Snapshot copies wait here too, as the database file (still encrypted
+ * with the database key) until they are sealed and uploaded.
+ */
+export const SPOOL_FOLDER = 'backup-spool';
+
+export interface SpooledSegment {
+  kind: 'segment';
+  key: string;
+  path: string;
+}
+export interface SpooledSnapshot {
+  kind: 'snapshot';
+  generation: string;
+  baseSequence: number;
+  atMs: number;
+  /** SHA-256 of the segment before it: the first segment after it names this. */
+  chainSha256: string;
+  path: string;
+}
+
+const SNAPSHOT_FILE = /^snap-(\d{13}-[0-9a-f]{8})-(\d+)-(\d{13})-([0-9a-f]{64})\.db$/;
+
+export class Spool {
+  constructor(readonly dir: string) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    // Copies cut off by a crash are useless: the next generation takes its own.
+    for (const name of readdirSync(dir)) {
+      if (name.endsWith('.partial')) rmSync(join(dir, name), { force: true });
+    }
+  }
+
+  /** Writes a sealed segment durably before it counts as shipped. */
+  addSegment(key: string, sealed: Buffer): void {
+    const path = join(this.dir, `seg+${key.replaceAll('/', '+')}`);
+    const partial = `${path}.partial`;
+    const fd = openSync(partial, 'w', 0o600);
+    try {
+      writeSync(fd, sealed);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(partial, path);
+    this.syncFolder();
+  }
+
+  /** Where a snapshot copy is written (as `.partial`, then `complete`d). */
+  snapshotPath(p: {
+    generation: string;
+    baseSequence: number;
+    atMs: number;
+    chainSha256: string;
+  }): string {
+    return join(
+      this.dir,
+      `snap-${p.generation}-${p.baseSequence}-${p.atMs}-${p.chainSha256}.db`,
+    );
+  }
+
+  complete(partialPath: string): void {
+    const fd = openSync(`${partialPath}.partial`, 'r+');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(`${partialPath}.partial`, partialPath);
+    this.syncFolder();
+  }
+
+  /** Waiting entries: snapshots first (segments are useless without them), then segments in order. */
+  entries(): (SpooledSegment | SpooledSnapshot)[] {
+    const names = readdirSync(this.dir)
+      .filter((n) => !n.endsWith('.partial'))
+      .sort();
+    const snapshots: SpooledSnapshot[] = [];
+    const segments: SpooledSegment[] = [];
+    for (const name of names) {
+      const snap = SNAPSHOT_FILE.exec(name);
+      if (snap) {
+        snapshots.push({
+          kind: 'snapshot',
+          generation: snap[1]!,
+          baseSequence: Number(snap[2]),
+          atMs: Number(snap[3]),
+          chainSha256: snap[4]!,
+          path: join(this.dir, name),
+        });
+      } else if (name.startsWith('seg+')) {
+        const key = name.slice(4).replaceAll('+', '/');
+        segments.push({ kind: 'segment', key, path: join(this.dir, name) });
+      }
+    }
+    return [...snapshots, ...segments];
+  }
+
+  remove(path: string): void {
+    rmSync(path, { force: true });
+    this.syncFolder();
+  }
+
+  private syncFolder(): void {
+    const fd = openSync(this.dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
+}

@@ -1,0 +1,212 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppError } from '@flowgento/core';
+import { decryptBytes } from '@flowgento/crypto';
+import type { TierProviders, TierStore } from '@flowgento/storage';
+import { verifySnapshot } from '../create-backup.ts';
+import { sha256File } from '../hash-file.ts';
+import { leaseKey, sealContext, type SegmentName } from '../chain/object-names.ts';
+import { openManifest, type SnapshotManifest } from '../chain/snapshot-manifest.ts';
+import { decodeSegment, sha256Of } from '../wal/segment.ts';
+import { downloadSealed, readObject } from './download.ts';
+import { listBackupTier, type TierListing } from './listing.ts';
+import { planRestore } from './plan.ts';
+import { FrameReplay } from './replay.ts';
+
+/** How long a restore's lease keeps retention off what it needs. */
+export const LEASE_MS = 6 * 60 * 60 * 1000;
+export const RESTORED_FILE = 'flowgento.db';
+
+export type RestoreProgress = (step: string, done: number, total: number) => void;
+
+export interface PointInTimeReport {
+  path: string;
+  manifest: SnapshotManifest;
+  /** The newest commit replayed (the snapshot's time when none was). */
+  reachedMs: number;
+  commits: number;
+  segments: number;
+  rowCounts: Record<string, number>;
+}
+
+/**
+ * Rebuilds the database as it was at `at` into `intoDir` (which must hold
+ * no database): downloads the snapshot, verifies it against its manifest,
+ * replays segments in order checking their sequence and hash chain, stops
+ * at the last commit at or before `at`, then checks integrity again. A
+ * lease in the tier keeps retention off everything it needs meanwhile.
+ */
+export async function restoreToTime(input: {
+  providers: TierProviders;
+  tier: TierStore;
+  backupKey: Buffer;
+  databaseKey: Buffer;
+  installationId: string;
+  at: number;
+  intoDir: string;
+  now?: number;
+  onProgress?: RestoreProgress;
+}): Promise<PointInTimeReport> {
+  const progress = input.onProgress ?? (() => undefined);
+  const now = input.now ?? Date.now();
+  const target = join(input.intoDir, RESTORED_FILE);
+  if (existsSync(target)) {
+    throw new AppError(
+      'CONFLICT',
+      `${input.intoDir} already holds a database; restore into a new folder`,
+      {
+        reason: 'restore_target_not_empty',
+      },
+    );
+  }
+  const listing = await listBackupTier(input.providers);
+  const plan = planRestore(listing.names, input.at, now);
+  const { snapshot } = plan;
+  const lease = leaseKey(
+    {
+      expiresMs: now + LEASE_MS,
+      generation: snapshot.generation,
+      baseSequence: snapshot.baseSequence,
+      toSequence: plan.segments.at(-1)?.sequence ?? snapshot.baseSequence,
+    },
+    randomBytes(8).toString('hex'),
+  );
+  await input.tier.put('appliance', 'backup', lease, () =>
+    Buffer.from('restore in progress\n'),
+  );
+
+  mkdirSync(input.intoDir, { recursive: true, mode: 0o700 });
+  const partial = `${target}.restoring`;
+  rmSync(partial, { force: true });
+  try {
+    const where = { installationId: input.installationId, ...snapshot };
+    const manifest = openManifest(
+      input.backupKey,
+      await readObject(holder(listing, snapshot.manifest.key), snapshot.manifest.key, {
+        size: listing.sizeOf.get(snapshot.manifest.key)!,
+        sha256: snapshot.manifest.sha256,
+      }),
+      where,
+    );
+    await downloadSealed({
+      provider: holder(listing, snapshot.snapshot.key),
+      key: snapshot.snapshot.key,
+      expected: manifest.sealed,
+      backupKey: input.backupKey,
+      aad: sealContext(
+        input.installationId,
+        snapshot.generation,
+        `snapshot/${snapshot.baseSequence}`,
+      ),
+      path: partial,
+      onProgress: (done, total) => progress('downloading snapshot (bytes)', done, total),
+    });
+    if ((await sha256File(partial)) !== manifest.sha256) throw checksumMismatch();
+    progress('verifying snapshot', 0, 1);
+    expectCounts(verifySnapshot(partial, input.databaseKey), manifest.rowCounts);
+
+    const replay = new FrameReplay(partial, input.at);
+    let previous = manifest.chainSha256;
+    try {
+      for (const [index, segment] of plan.segments.entries()) {
+        progress('replaying segments', index, plan.segments.length);
+        const plain = await openSegment(listing, segment, input);
+        const { header, frames } = decodeSegment(plain);
+        if (
+          header.sequence !== segment.sequence ||
+          header.generation !== segment.generation ||
+          header.previousSha256 !== previous
+        ) {
+          throw chainBroken(segment);
+        }
+        previous = sha256Of(plain);
+        if (!replay.apply(header, frames)) break;
+      }
+      progress('replaying segments', plan.segments.length, plan.segments.length);
+    } finally {
+      replay.finish();
+    }
+    progress('verifying restored database', 0, 1);
+    const rowCounts = verifySnapshot(partial, input.databaseKey);
+    renameSync(partial, target);
+    return {
+      path: target,
+      manifest,
+      reachedMs: replay.lastCommit?.at ?? snapshot.atMs,
+      commits: replay.commits,
+      segments: plan.segments.length,
+      rowCounts,
+    };
+  } catch (error) {
+    rmSync(partial, { force: true });
+    throw error;
+  } finally {
+    await input.tier.delete('appliance', 'backup', lease).catch(() => undefined);
+  }
+}
+
+async function openSegment(
+  listing: TierListing,
+  segment: SegmentName,
+  input: { backupKey: Buffer; installationId: string },
+): Promise<Buffer> {
+  try {
+    const sealed = await readObject(holder(listing, segment.key), segment.key, {
+      size: listing.sizeOf.get(segment.key)!,
+      sha256: segment.sha256,
+    });
+    return decryptBytes(input.backupKey, sealed, {
+      aad: sealContext(
+        input.installationId,
+        segment.generation,
+        `segment/${segment.sequence}`,
+      ),
+    });
+  } catch (cause) {
+    throw new AppError(
+      'PRECONDITION_FAILED',
+      `Segment ${segment.sequence} of generation ${segment.generation} ` +
+        `(${new Date(segment.fromMs).toISOString()} to ${new Date(segment.toMs).toISOString()}) ` +
+        'could not be read or opened with the backup key',
+      { reason: 'backup_segment_unreadable', cause },
+    );
+  }
+}
+
+function holder(listing: TierListing, key: string) {
+  const provider = listing.holderOf.get(key);
+  if (!provider) throw new AppError('INTERNAL', `No provider holds ${key}`);
+  return provider;
+}
+
+function expectCounts(actual: Record<string, number>, expected: Record<string, number>) {
+  for (const [table, count] of Object.entries(expected)) {
+    if (actual[table] !== count) {
+      throw new AppError(
+        'PRECONDITION_FAILED',
+        `Row count of ${table} in the snapshot is ${actual[table]}, its manifest says ${count}`,
+        { reason: 'restore_count_mismatch' },
+      );
+    }
+  }
+}
+
+function checksumMismatch() {
+  return new AppError(
+    'PRECONDITION_FAILED',
+    'The snapshot does not match its manifest checksum',
+    {
+      reason: 'snapshot_checksum_mismatch',
+    },
+  );
+}
+
+function chainBroken(segment: SegmentName) {
+  return new AppError(
+    'PRECONDITION_FAILED',
+    `Segment ${segment.sequence} of generation ${segment.generation} does not follow ` +
+      'the one before it (hash chain broken)',
+    { reason: 'backup_chain_broken' },
+  );
+}
