@@ -14,6 +14,7 @@ import {
   type TestAppliance,
 } from './harness.ts';
 import {
+  addMembersTo,
   addWorkspaceWithMembers,
   newWamid,
   postSigned,
@@ -63,6 +64,18 @@ function world() {
   ]);
   const [owner, admin, agent] = made.members.map(clientOf) as [Signed, Signed, Signed];
   return { workspaceId: made.workspaceId, owner, admin, agent };
+}
+
+/**
+ * New OWNER, ADMIN and AGENT of the appliance's own workspace (the first
+ * one made): backups are decided there, for every workspace.
+ */
+function homeWorld() {
+  const store = app().appliance.store;
+  const home = store.workspaces.get(store.workspaces.homeId() ?? world().workspaceId)!;
+  const members = addMembersTo(app(), home, ['OWNER', 'ADMIN', 'AGENT']);
+  const [owner, admin, agent] = members.map(clientOf) as [Signed, Signed, Signed];
+  return { workspaceId: home.id, owner, admin, agent };
 }
 
 interface Signed {
@@ -212,7 +225,7 @@ const scenarios: Record<string, Scenario> = {
       failing: { none: 'checked on a fresh appliance of its own, below' },
     }),
   'backup.kit': () => {
-    const w = world();
+    const w = homeWorld();
     return Promise.resolve({
       caller: w.owner,
       // The kit holds the backup key: an ADMIN is refused, and shown nothing.
@@ -220,7 +233,7 @@ const scenarios: Record<string, Scenario> = {
     });
   },
   'backup.setSchedule': () => {
-    const w = world();
+    const w = homeWorld();
     // Appliance-wide: each call moves the schedule off what the last one set.
     const current = app().services.backup.schedule.current();
     const changesDays = current.changesDays === 6 ? 5 : 6;

@@ -14,7 +14,7 @@ import {
   tableDigests,
   type TestAppliance,
 } from './harness.ts';
-import { addWorkspaceWithMembers, type CastMember } from './flows.ts';
+import { addMembersTo, addWorkspaceWithMembers, type CastMember } from './flows.ts';
 import { folderFlags, runCli } from './cli-run.ts';
 
 /**
@@ -29,8 +29,25 @@ beforeAll(async () => {
 });
 afterAll(() => t.cleanup());
 
-function cast(name: string) {
-  const made = addWorkspaceWithMembers(t.running, name, ['OWNER', 'ADMIN', 'AGENT']);
+/**
+ * New OWNER, ADMIN and AGENT of `name`: a workspace of its own, or with
+ * `home` new members of the appliance's own workspace (the first one made),
+ * where backups are decided.
+ */
+function cast(name: string, where: 'home' | 'own' = 'home') {
+  const store = t.running.appliance.store;
+  const homeId = store.workspaces.homeId();
+  const made =
+    where === 'home' && homeId
+      ? {
+          workspaceId: homeId,
+          members: addMembersTo(t.running, store.workspaces.get(homeId)!, [
+            'OWNER',
+            'ADMIN',
+            'AGENT',
+          ]),
+        }
+      : addWorkspaceWithMembers(t.running, name, ['OWNER', 'ADMIN', 'AGENT']);
   const client = (member: CastMember) => {
     const c = new ApiClient(() => t.running);
     c.cookie = member.cookie;
@@ -111,6 +128,30 @@ describe('the recovery kit', () => {
     } finally {
       await p.cleanup();
     }
+  });
+});
+
+describe('backups belong to the appliance, not to any one workspace', () => {
+  it("refuses the kit and the schedule to another workspace's OWNER, changing nothing", async () => {
+    cast('Home');
+    const other = cast('Another company', 'own');
+    // The refusals themselves are recorded (access.denied); nothing else moves.
+    const before = tableDigests(t.running, ['audit_log']);
+    for (const call of [
+      () => other.owner.mutate('backup.kit'),
+      () =>
+        other.owner.mutate('backup.setSchedule', {
+          ...DEFAULT_BACKUP_SCHEDULE,
+          changesDays: 3,
+        }),
+    ]) {
+      const error = await expectApiError(call());
+      expect(error).toMatchObject({
+        code: 'FORBIDDEN',
+        reason: 'appliance_scope_required',
+      });
+    }
+    expect(tableDigests(t.running, ['audit_log'])).toEqual(before);
   });
 });
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
@@ -221,7 +222,18 @@ export function addWorkspaceWithMembers(
 ): { workspaceId: string; members: CastMember[] } {
   const store = app.appliance.store;
   const workspace = store.transaction(() => store.workspaces.create(name));
-  const members = roles.map((role, index) => {
+  return { workspaceId: workspace.id, members: addMembersTo(app, workspace, roles) };
+}
+
+/** New members of an existing workspace, each signed in, one per role. */
+export function addMembersTo(
+  app: RunningAppliance,
+  workspace: { id: string; name: string },
+  roles: readonly CallerRole[],
+): CastMember[] {
+  const store = app.appliance.store;
+  const name = workspace.name;
+  return roles.map((role, index) => {
     if (role === 'SUPPORT') {
       return supportCaller(app, {
         label: `SUPPORT of ${name}`,
@@ -233,7 +245,7 @@ export function addWorkspaceWithMembers(
     }
     const user = store.transaction(() => {
       const created = store.users.create({
-        email: `${role.toLowerCase()}${index}.${workspace.id.slice(-8)}@${slug(name)}.test`,
+        email: `${role.toLowerCase()}${index}.${randomUUID().slice(-8)}@${slug(name)}.test`,
         displayName: `${name} ${role}`,
         passwordHash: 'no password: signed in by the test',
       });
@@ -249,7 +261,6 @@ export function addWorkspaceWithMembers(
     };
     return signIn(app, member);
   });
-  return { workspaceId: workspace.id, members };
 }
 
 /**

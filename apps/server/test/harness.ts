@@ -69,6 +69,9 @@ export async function startTestAppliance(
       FLOWGENTO_PORT: '0',
       FLOWGENTO_HTTP_PORT: 'off',
       FLOWGENTO_HOST: '127.0.0.1',
+      // Continuous backup writes its own audit entries and snapshots in the
+      // background; tests of backups turn it on (FLOWGENTO_BACKUP: 'on').
+      FLOWGENTO_BACKUP: 'off',
       ...env,
     },
   });

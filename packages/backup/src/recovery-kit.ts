@@ -1,6 +1,7 @@
 import type { AuditLog } from '@flowgento/audit';
 import { AppError } from '@flowgento/core';
 import type { Store } from '@flowgento/store';
+import { assertApplianceWide } from './appliance-scope.ts';
 import type { BackupKeys } from './backup-keys.ts';
 import { formatKitKey } from './kit-key.ts';
 import { restoreSteps } from './kit-instructions.ts';
@@ -57,6 +58,7 @@ export class RecoveryKits {
 
   /** The kit, for an OWNER (the API checks the role) or the operator (CLI). */
   issue(acting: ScheduleActing, via: 'web' | 'cli'): RecoveryKit {
+    assertApplianceWide(this.store, acting.workspaceId);
     const backupKey = this.keys.current();
     const rootKey = this.facts.keyMode === 'file' ? this.facts.readRootKey() : null;
     if (this.facts.keyMode === 'file' && !rootKey) {

@@ -6,6 +6,7 @@ import {
   DEFAULT_BACKUP_SCHEDULE,
   type BackupSchedule,
 } from './schedule.ts';
+import { assertApplianceWide } from './appliance-scope.ts';
 
 /** Who changes the schedule: a member (with their workspace) or the CLI. */
 export interface ScheduleActing {
@@ -43,6 +44,7 @@ export class BackupScheduleSettings {
    * changes nothing; the schedule already in force writes nothing.
    */
   change(acting: ScheduleActing, input: unknown): BackupSchedule {
+    assertApplianceWide(this.store, acting.workspaceId);
     const next = parseSchedule(input);
     return this.store.transaction(() => {
       const before = this.current();

@@ -45,6 +45,8 @@ export async function startE2eAppliance(
       FLOWGENTO_HTTP_PORT: 'off',
       FLOWGENTO_HOST: '127.0.0.1',
       FLOWGENTO_SIMULATOR: simulator,
+      // The Backups screen is tested with the status it is given.
+      FLOWGENTO_BACKUP: 'off',
     },
   });
   const running = await startAppliance(config, {

@@ -34,6 +34,17 @@ export class WorkspaceRepo {
     return rows.map((row) => ({ id: row.id, name: row.name, createdAt: row.created_at }));
   }
 
+  /**
+   * The appliance's own workspace: the one set-up created, first of all.
+   * Its members hold what reaches past one workspace (the backup key).
+   */
+  homeId(): string | undefined {
+    return this.store
+      .statement('SELECT id FROM workspaces ORDER BY created_at, rowid LIMIT 1')
+      .pluck()
+      .get() as string | undefined;
+  }
+
   count(): number {
     return this.store
       .statement('SELECT count(*) AS n FROM workspaces')
