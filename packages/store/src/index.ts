@@ -21,6 +21,12 @@ export {
   type StorageTier,
   type TierProviderIds,
 } from './repos/storage-tiers.ts';
+export type {
+  ObjectLocation,
+  ObjectLocationRepo,
+  ObjectOwner,
+} from './repos/object-locations.ts';
+export type { MetricsTokenRecord } from './repos/metrics-tokens.ts';
 export * from './folder-lock.ts';
 export * from './audit-chain.ts';
 export * from './audit-checkpoints.ts';

@@ -9,6 +9,7 @@ import { MessageRepo } from './repos/messages.ts';
 import { WorkspaceSettingsRepo } from './repos/workspace-settings.ts';
 import { SupportGrantRepo } from './repos/support-grants.ts';
 import { StorageOverrideRepo } from './repos/storage-tiers.ts';
+import { ObjectLocationRepo } from './repos/object-locations.ts';
 
 /** Every repository of one workspace; each query binds `scope.workspaceId`. */
 export class ScopedStore {
@@ -22,6 +23,7 @@ export class ScopedStore {
   readonly settings: WorkspaceSettingsRepo;
   readonly supportGrants: SupportGrantRepo;
   readonly storageOverrides: StorageOverrideRepo;
+  readonly objectLocations: ObjectLocationRepo;
 
   constructor(store: Store, scope: WorkspaceScope) {
     this.scope = scope;
@@ -34,5 +36,6 @@ export class ScopedStore {
     this.settings = new WorkspaceSettingsRepo(store, scope);
     this.supportGrants = new SupportGrantRepo(store, scope);
     this.storageOverrides = new StorageOverrideRepo(store, scope);
+    this.objectLocations = new ObjectLocationRepo(store, scope.workspaceId);
   }
 }

@@ -15,6 +15,8 @@ import { WrappedSecretsRepo } from './repos/wrapped-secrets.ts';
 import { SupportAccessLookup } from './repos/support-grants.ts';
 import { StorageProviderRepo } from './repos/storage-providers.ts';
 import { StorageTierRepo } from './repos/storage-tiers.ts';
+import { ObjectLocationIndex, ObjectLocationRepo } from './repos/object-locations.ts';
+import { MetricsTokenRepo } from './repos/metrics-tokens.ts';
 import { ScopedStore } from './scoped-store.ts';
 
 type Statement = Database.Statement<unknown[], unknown>;
@@ -41,6 +43,10 @@ export class Store {
   readonly supportAccess: SupportAccessLookup;
   readonly storageProviders: StorageProviderRepo;
   readonly storageTiers: StorageTierRepo;
+  /** Where the appliance's own objects (database backups) are. */
+  readonly applianceObjectLocations: ObjectLocationRepo;
+  readonly objectLocationIndex: ObjectLocationIndex;
+  readonly metricsTokens: MetricsTokenRepo;
   private readonly statements = new Map<string, Statement>();
 
   constructor(db: Db, clock: Clock = systemClock) {
@@ -59,6 +65,9 @@ export class Store {
     this.supportAccess = new SupportAccessLookup(this);
     this.storageProviders = new StorageProviderRepo(this);
     this.storageTiers = new StorageTierRepo(this);
+    this.applianceObjectLocations = new ObjectLocationRepo(this, null);
+    this.objectLocationIndex = new ObjectLocationIndex(this);
+    this.metricsTokens = new MetricsTokenRepo(this);
   }
 
   /** A prepared statement, compiled once per connection. */
