@@ -34,6 +34,11 @@ export class HealthProber {
     this.timer = undefined;
   }
 
+  /** Probes every down provider at the next look, whatever its wait (tests, a manual check). */
+  forgetWaits(): void {
+    this.waits.clear();
+  }
+
   /** Checks every down provider whose wait is over; resolves when all answered. */
   async probeDue(): Promise<void> {
     const now = Date.now();

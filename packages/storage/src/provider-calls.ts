@@ -78,11 +78,13 @@ export class ProviderCalls {
           performance.now() - began,
         );
       }
+      // Whatever the provider still does for this request stops now.
+      controller.abort();
       throw error;
     } finally {
+      // Not aborted on success: a download's body still flows under it.
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', stop);
-      controller.abort();
     }
   }
 }
