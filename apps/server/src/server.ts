@@ -17,6 +17,7 @@ import { createRedirectServer } from './http/redirect.ts';
 import { lanAddresses, machineHostnames } from './network.ts';
 import { APP_VERSION } from './version.ts';
 import { startAuditKeeper, type AuditKeeper } from './audit-keeper.ts';
+import { startStorageKeeper, type StorageKeeper } from './storage-keeper.ts';
 import { TLS_SERVER_OPTIONS } from './http/tls-options.ts';
 
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -33,6 +34,8 @@ export interface RunningAppliance {
   intakeWriter: WorkerIntakeWriter;
   /** Audit checkpoints and retention (tests call these directly). */
   auditKeeper: AuditKeeper;
+  /** Provider probes and copy-back (`services.storageJobs` runs them by hand). */
+  storageKeeper: StorageKeeper;
   /** Shown once at start while nobody owns the appliance. */
   setupCode: string | null;
   close(): Promise<void>;
@@ -135,6 +138,8 @@ export async function startAppliance(
       logger,
     });
     cleanups.push(() => auditKeeper.close());
+    const storageKeeper = startStorageKeeper(services);
+    cleanups.push(() => storageKeeper.close());
     server.on(
       'request',
       createRequestHandler({
@@ -185,6 +190,7 @@ export async function startAppliance(
       simulator,
       intakeWriter,
       auditKeeper,
+      storageKeeper,
       setupCode,
       async close() {
         await simulator?.close();
@@ -194,6 +200,7 @@ export async function startAppliance(
         ]);
         await intakeWriter.close();
         logger.info({ intake: intakeWriter.lastStats }, 'webhook intake stopped');
+        await storageKeeper.close();
         auditKeeper.close();
         appliance.store.close();
         folderLock.release();

@@ -1,5 +1,10 @@
-import type { Clock, Logger } from '@flowgento/core';
-import { AccessService, LoginThrottle, TwoFactorService } from '@flowgento/access';
+import { MetricsRegistry, type Clock, type Logger } from '@flowgento/core';
+import {
+  AccessService,
+  LoginThrottle,
+  MetricsTokens,
+  TwoFactorService,
+} from '@flowgento/access';
 import { AuditExports, AuditLog } from '@flowgento/audit';
 import {
   ConversationService,
@@ -10,7 +15,16 @@ import {
   type IntakeWriter,
   type SecretBox,
 } from '@flowgento/messaging';
-import { StorageProviderSettings, StorageRouting } from '@flowgento/storage';
+import {
+  CopyBackJob,
+  FailoverTierStore,
+  HealthProber,
+  ProviderHealth,
+  StorageProviderSettings,
+  StorageRouting,
+  StorageStatus,
+  type TierStore,
+} from '@flowgento/storage';
 import type { Store, WhatsAppNumber } from '@flowgento/store';
 import { GraphClient, type CloudApiSimulator } from '@flowgento/whatsapp';
 import type { ApiServices, ApplianceInfo } from '@flowgento/api';
@@ -20,6 +34,16 @@ export interface Services extends ApiServices {
   intake: WebhookIntake;
   /** Audit exports are downloads (`http/audit-export.ts`), not procedures. */
   auditExports: AuditExports;
+  /**
+   * Where media and backups are written and read: each tier's providers in
+   * order, with failover, recorded locations and provider health.
+   */
+  objects: TierStore;
+  /** The background half of failover, started and stopped with the appliance. */
+  storageJobs: { prober: HealthProber; copyBack: CopyBackJob };
+  /** What `/metrics` shows; other parts add their collectors here. */
+  metrics: MetricsRegistry;
+  metricsTokens: MetricsTokens;
 }
 
 /**
@@ -55,6 +79,17 @@ export function buildServices(input: {
     audit,
     config.dataDir,
   );
+  const objects = new FailoverTierStore(
+    storage,
+    store,
+    new ProviderHealth(clock),
+    logger,
+  );
+  const copyBack = new CopyBackJob(objects, store, logger);
+  const prober = new HealthProber(objects.calls, logger, () => copyBack.schedule());
+  const storageStatus = new StorageStatus(storage, objects, copyBack);
+  const metrics = new MetricsRegistry();
+  metrics.register(storageStatus.collector());
 
   const realGraph = new GraphClient({
     baseUrl: config.whatsapp.graphApiBaseUrl,
@@ -87,6 +122,11 @@ export function buildServices(input: {
     intake,
     numbers,
     storage,
+    storageStatus,
+    objects,
+    storageJobs: { prober, copyBack },
+    metrics,
+    metricsTokens: new MetricsTokens(store, audit, clock),
     conversations: new ConversationService(store, audit, events, clock),
     replies: new ReplyService(store, graphFor, secrets, events, clock, logger),
     simulator: simulator && {

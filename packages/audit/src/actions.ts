@@ -40,6 +40,8 @@ export const AUDIT_ACTIONS = [
   'storage.provider_removed',
   'storage.tier_changed',
   'storage.override_changed',
+  'metrics.token_created',
+  'metrics.token_revoked',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -24,3 +24,4 @@ export { FailoverTierStore, type TierLocations } from './failover-tier-store.ts'
 export type { SettleOutcome } from './settle-object.ts';
 export * from './health-prober.ts';
 export * from './copy-back.ts';
+export * from './storage-status.ts';

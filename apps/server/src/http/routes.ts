@@ -9,6 +9,7 @@ import { handleTrpc, REQUEST_HEADER } from './trpc.ts';
 import { fromAnotherOrigin } from './same-origin.ts';
 import { handleWebhookDelivery, handleWebhookHandshake } from './webhook.ts';
 import { AUDIT_EXPORT_PATH, handleAuditExport } from './audit-export.ts';
+import { handleMetrics, METRICS_PATH } from './metrics.ts';
 
 export interface RouteDeps {
   services: Services;
@@ -81,6 +82,9 @@ export function createRequestHandler(deps: RouteDeps) {
       }
       if (path === AUDIT_EXPORT_PATH) {
         return handleAuditExport(req, res, url, method, services, origin, logger);
+      }
+      if (path === METRICS_PATH) {
+        return handleMetrics(req, res, method, services, origin, logger);
       }
       if (path === '/ca.crt') {
         res.writeHead(200, {
