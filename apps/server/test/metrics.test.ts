@@ -25,7 +25,7 @@ const auditActions = () =>
 
 describe('/metrics', () => {
   it('answers 401 without a token, or with one nobody made, and shows nothing', async () => {
-    for (const headers of [
+    for (const headers of <Record<string, string>[]>[
       {},
       { authorization: 'Bearer fgm_not-a-token' },
       { authorization: 'Basic dXNlcjpwYXNz' },
