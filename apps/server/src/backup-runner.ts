@@ -53,6 +53,9 @@ export function startBackupEngine(input: {
     installationId: appliance.state.installationId,
     keySetup: appliance.state.keySetup,
     dataDir: input.dataDir,
+    // Not the failover store: it records every copy in the database, and a
+    // row written per shipped segment would itself be shipped, for ever.
+    // The backup tier's listing across its providers is the catalogue.
     tier: new OrderedTierStore(input.routing),
     providers: input.routing,
     schedule: () => input.settings.schedule ?? input.schedule(),

@@ -19,6 +19,7 @@ import { createRedirectServer } from './http/redirect.ts';
 import { lanAddresses, machineHostnames } from './network.ts';
 import { APP_VERSION } from './version.ts';
 import { startAuditKeeper, type AuditKeeper } from './audit-keeper.ts';
+import { startStorageKeeper, type StorageKeeper } from './storage-keeper.ts';
 import { TLS_SERVER_OPTIONS } from './http/tls-options.ts';
 import { startBackupEngine, type BackupSettings } from './backup-runner.ts';
 
@@ -38,6 +39,8 @@ export interface RunningAppliance {
   auditKeeper: AuditKeeper;
   /** Continuous backup, when backup settings were given. */
   backup: BackupEngine | null;
+  /** Provider probes and copy-back (`services.storageJobs` runs them by hand). */
+  storageKeeper: StorageKeeper;
   /** Shown once at start while nobody owns the appliance. */
   setupCode: string | null;
   close(): Promise<void>;
@@ -181,6 +184,8 @@ export async function startAppliance(
       : null;
     engine = backup;
     if (backup) cleanups.push(() => backup.stop());
+    const storageKeeper = startStorageKeeper(services);
+    cleanups.push(() => storageKeeper.close());
     server.on(
       'request',
       createRequestHandler({
@@ -237,6 +242,7 @@ export async function startAppliance(
       intakeWriter,
       auditKeeper,
       backup,
+      storageKeeper,
       setupCode,
       async close() {
         await services.mediaFetcher.close();
@@ -250,6 +256,7 @@ export async function startAppliance(
         // Its last locked ship comes before the last connection closes (and
         // checkpoints the log away).
         await backup?.stop();
+        await storageKeeper.close();
         auditKeeper.close();
         appliance.store.close();
         folderLock.release();

@@ -1,6 +1,11 @@
 import { join } from 'node:path';
-import type { Clock, Logger } from '@flowgento/core';
-import { AccessService, LoginThrottle, TwoFactorService } from '@flowgento/access';
+import { MetricsRegistry, type Clock, type Logger } from '@flowgento/core';
+import {
+  AccessService,
+  LoginThrottle,
+  MetricsTokens,
+  TwoFactorService,
+} from '@flowgento/access';
 import { AuditExports, AuditLog } from '@flowgento/audit';
 import {
   ConversationService,
@@ -14,9 +19,14 @@ import {
   type SecretBox,
 } from '@flowgento/messaging';
 import {
-  OrderedTierStore,
+  CopyBackJob,
+  FailoverTierStore,
+  HealthProber,
+  ProviderHealth,
   StorageProviderSettings,
   StorageRouting,
+  StorageStatus,
+  type TierStore,
 } from '@flowgento/storage';
 import type { Store, WhatsAppNumber } from '@flowgento/store';
 import {
@@ -35,6 +45,16 @@ export interface Services extends ApiServices {
   media: MediaService;
   /** Fetches inbound media in the background; resumed at start, closed at stop. */
   mediaFetcher: MediaFetcher;
+  /**
+   * Where media and backups are written and read: each tier's providers in
+   * order, with failover, recorded locations and provider health.
+   */
+  objects: TierStore;
+  /** The background half of failover, started and stopped with the appliance. */
+  storageJobs: { prober: HealthProber; copyBack: CopyBackJob };
+  /** What `/metrics` shows; other parts add their collectors here. */
+  metrics: MetricsRegistry;
+  metricsTokens: MetricsTokens;
 }
 
 /**
@@ -78,12 +98,16 @@ export function buildServices(input: {
     audit,
     config.dataDir,
   );
-  // TODO(#5): the failover tier store replaces this at merge; only the
-  // TierStore interface is used below.
-  const tiers = new OrderedTierStore(storage);
+  // Media goes through failover: each copy recorded, health tracked.
+  const objects = new FailoverTierStore(
+    storage,
+    store,
+    new ProviderHealth(clock),
+    logger,
+  );
   const mediaFetcher = new MediaFetcher({
     store,
-    tiers,
+    tiers: objects,
     secrets,
     graphFor: (number) =>
       number.simulated && simulatedMedia ? simulatedMedia : realMedia,
@@ -100,6 +124,11 @@ export function buildServices(input: {
     logger,
     (media) => mediaFetcher.queue(media),
   );
+  const copyBack = new CopyBackJob(objects, store, logger);
+  const prober = new HealthProber(objects.calls, logger, () => copyBack.schedule());
+  const storageStatus = new StorageStatus(storage, objects, copyBack);
+  const metrics = new MetricsRegistry();
+  metrics.register(storageStatus.collector());
 
   const realGraph = new GraphClient({
     baseUrl: config.whatsapp.graphApiBaseUrl,
@@ -128,13 +157,18 @@ export function buildServices(input: {
     twoFactor,
     audit,
     auditExports: new AuditExports(store, audit),
-    media: new MediaService(store, tiers, secrets),
+    media: new MediaService(store, objects, secrets),
     mediaFetcher,
     events,
     intake,
     numbers,
     storage,
     backup: input.backup(audit),
+    storageStatus,
+    objects,
+    storageJobs: { prober, copyBack },
+    metrics,
+    metricsTokens: new MetricsTokens(store, audit, clock),
     conversations: new ConversationService(store, audit, events, clock),
     replies: new ReplyService(store, graphFor, secrets, events, clock, logger),
     simulator: simulator && {

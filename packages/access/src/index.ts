@@ -9,3 +9,4 @@ export * from './user-agent.ts';
 export * from './totp.ts';
 export * from './two-factor.ts';
 export * from './support-access.ts';
+export * from './metrics-tokens.ts';

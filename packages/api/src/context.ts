@@ -13,7 +13,7 @@ import type {
   NumberSettingsService,
   ReplyService,
 } from '@flowgento/messaging';
-import type { StorageRouting } from '@flowgento/storage';
+import type { StorageRouting, StorageStatus } from '@flowgento/storage';
 import type { CloudApiSimulator } from '@flowgento/whatsapp';
 
 /** The built-in Cloud API simulator, as the API sees it; null when it is off. */
@@ -46,6 +46,8 @@ export interface ApiServices {
   /** Where each tier of a workspace's objects goes. */
   storage: StorageRouting;
   backup: BackupServices;
+  /** Health of the providers a workspace's tiers use, and copy-back. */
+  storageStatus: StorageStatus;
   simulator: SimulatorControl | null;
   info: ApplianceInfo;
 }

@@ -45,6 +45,8 @@ export const AUDIT_ACTIONS = [
   'storage.override_changed',
   'backup.schedule_changed',
   'backup.kit_viewed',
+  'metrics.token_created',
+  'metrics.token_revoked',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

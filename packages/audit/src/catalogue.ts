@@ -29,6 +29,7 @@ export const AUDIT_AREAS = [
   'Conversations',
   'Keys, backup and restore',
   'Storage',
+  'Monitoring',
   'Audit log',
   'Refusals',
 ] as const;
@@ -355,5 +356,19 @@ export const AUDIT_EVENTS: Readonly<Record<AuditAction, AuditEventSpec>> = {
     scope: 'workspace or appliance',
     target: null,
     details: 'via, keyFingerprint, includesRootKey',
+  },
+  'metrics.token_created': {
+    area: 'Monitoring',
+    when: 'the operator made a bearer token for /metrics (shown once, stored as a hash)',
+    scope: 'appliance',
+    target: 'metrics_token',
+    details: 'name',
+  },
+  'metrics.token_revoked': {
+    area: 'Monitoring',
+    when: 'the operator revoked a /metrics token',
+    scope: 'appliance',
+    target: 'metrics_token',
+    details: 'name',
   },
 };

@@ -3,3 +3,4 @@ export * from './redact.ts';
 export * from './logger.ts';
 export * from './ids.ts';
 export * from './clock.ts';
+export * from './metrics.ts';

@@ -13,3 +13,15 @@ export * from './provider-settings.ts';
 export * from './tiers.ts';
 export * from './routing.ts';
 export * from './tier-store.ts';
+export * from './provider-health.ts';
+export {
+  isProviderFault,
+  ProviderCalls,
+  REQUEST_TIMEOUT_MS,
+  type ProviderTarget,
+} from './provider-calls.ts';
+export { FailoverTierStore, type TierLocations } from './failover-tier-store.ts';
+export type { SettleOutcome } from './settle-object.ts';
+export * from './health-prober.ts';
+export * from './copy-back.ts';
+export * from './storage-status.ts';

@@ -25,6 +25,7 @@ import type {
   ExpectedObject,
   ObjectBody,
   ObjectInfo,
+  PutOptions,
   StorageProvider,
   StoredObject,
 } from './provider.ts';
@@ -56,7 +57,11 @@ export class LocalDiskProvider implements StorageProvider {
     this.root = path.resolve(root);
   }
 
-  async put(key: string, body: ObjectBody): Promise<StoredObject> {
+  async put(
+    key: string,
+    body: ObjectBody,
+    options: PutOptions = {},
+  ): Promise<StoredObject> {
     assertObjectKey(key);
     const target = this.pathOf(key);
     const partialDir = path.join(this.root, PARTIAL_FOLDER);
@@ -69,10 +74,13 @@ export class LocalDiskProvider implements StorageProvider {
       const file = await disk(open(partial, 'wx', 0o600));
       try {
         for await (const chunk of bodyChunks(body)) {
+          // A caller that gave up (a timeout) gets no late object in place.
+          options.signal?.throwIfAborted();
           digest.update(chunk);
           await disk(writeAll(file, chunk));
         }
         await disk(file.sync());
+        options.signal?.throwIfAborted();
       } finally {
         await file.close();
       }

@@ -25,7 +25,12 @@ export interface ObjectInfo {
 /** Bytes to store: a stream of any length, or bytes already in memory. */
 export type ObjectBody = Readable | AsyncIterable<Uint8Array> | Uint8Array;
 
-export interface PutOptions {
+/** Lets a caller give up on a request: the provider stops sending and waiting. */
+export interface RequestOptions {
+  signal?: AbortSignal;
+}
+
+export interface PutOptions extends RequestOptions {
   contentType?: string;
 }
 
@@ -52,11 +57,11 @@ export interface StorageProvider {
    * stream has ended without error. A missing object rejects with
    * `object_not_found` before any byte.
    */
-  get(key: string, expected: ExpectedObject): Promise<Readable>;
+  get(key: string, expected: ExpectedObject, options?: RequestOptions): Promise<Readable>;
   /** The object's size and time, or undefined when there is none. */
   head(key: string): Promise<ObjectInfo | undefined>;
   /** Removes the object; removing a missing one is not an error. */
-  delete(key: string): Promise<void>;
+  delete(key: string, options?: RequestOptions): Promise<void>;
   /** Every object whose key starts with `prefix`, in key order. */
   list(prefix?: string): AsyncIterable<ObjectInfo>;
   /**

@@ -10,7 +10,8 @@ import type {
 import type { StorageProvider } from './provider.ts';
 import type { StorageProviderSettings, VerifiedProvider } from './provider-settings.ts';
 import { LocalDiskProvider } from './local-provider.ts';
-import type { TierOwner, TierProviders } from './tier-store.ts';
+import type { TierLocations } from './failover-tier-store.ts';
+import type { TierOwner } from './tier-store.ts';
 import {
   LOCAL_PROVIDER_ID,
   STORAGE_TIERS,
@@ -54,7 +55,7 @@ type TierLists = Record<StorageTier, TierProviderIds>;
  * Every change is checked against the promise that backups never share
  * media's primary target, and audited in its own transaction.
  */
-export class StorageRouting implements TierProviders {
+export class StorageRouting implements TierLocations {
   private readonly opened = new Map<string, { at: number; provider: StorageProvider }>();
 
   constructor(
@@ -131,6 +132,11 @@ export class StorageRouting implements TierProviders {
       providerId: id ?? LOCAL_PROVIDER_ID,
       provider: this.open(id, tier),
     }));
+  }
+
+  /** A provider by id (`local` or a saved one) for a tier, listed there or not. */
+  providerById(providerId: string, tier: StorageTier): StorageProvider {
+    return this.open(providerId === LOCAL_PROVIDER_ID ? null : providerId, tier);
   }
 
   /** Replaces the workspace's list for `tier`; audited as storage.override_changed. */
@@ -219,19 +225,26 @@ export class StorageRouting implements TierProviders {
     this.store.transaction(() => {
       const record = this.record(providerId);
       const uses = this.store.storageTiers.usesOf(providerId);
-      if (uses.defaultTiers.length > 0 || uses.overrides > 0) {
+      const objects = this.store.objectLocationIndex.countAt(providerId);
+      if (uses.defaultTiers.length > 0 || uses.overrides > 0 || objects > 0) {
         const where = [
           ...uses.defaultTiers.map((tier) => `the default ${tier} tier`),
           ...(uses.overrides > 0 ? [`${uses.overrides} workspace override(s)`] : []),
         ];
+        const holds = [
+          ...(where.length > 0 ? [`is still listed by ${where.join(' and ')}`] : []),
+          // Copy-back moves them to each tier's first provider once none lists this one.
+          ...(objects > 0 ? [`still holds ${objects} object copies`] : []),
+        ];
         throw new AppError(
           'CONFLICT',
-          `${record.name} is still listed by ${where.join(' and ')}: change those first`,
+          `${record.name} ${holds.join(' and ')}: change those first`,
           {
             reason: 'storage_provider_in_use',
             details: {
               defaultTiers: uses.defaultTiers.join(','),
               overrides: uses.overrides,
+              objects,
             },
           },
         );

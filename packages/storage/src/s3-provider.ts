@@ -28,6 +28,7 @@ import type {
   ObjectBody,
   ObjectInfo,
   PutOptions,
+  RequestOptions,
   StorageProvider,
   StoredObject,
 } from './provider.ts';
@@ -81,6 +82,7 @@ export class S3StorageProvider implements StorageProvider {
   ): Promise<StoredObject> {
     assertObjectKey(key);
     const digest = new ObjectDigest();
+    const { signal } = options;
     const parts = partsOf(bodyChunks(body), digest)[Symbol.asyncIterator]();
     const first = await parts.next();
 
@@ -96,6 +98,7 @@ export class S3StorageProvider implements StorageProvider {
             ContentLength: bytes.length,
             ContentType: options.contentType,
           }),
+          { abortSignal: signal },
         ),
       );
     } else {
@@ -104,11 +107,17 @@ export class S3StorageProvider implements StorageProvider {
     return { key, size: digest.size, sha256: digest.hex() };
   }
 
-  async get(key: string, expected: ExpectedObject): Promise<Readable> {
+  async get(
+    key: string,
+    expected: ExpectedObject,
+    options: RequestOptions = {},
+  ): Promise<Readable> {
     assertObjectKey(key);
     assertExpected(expected);
     const response = await this.call(() =>
-      this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key })),
+      this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }), {
+        abortSignal: options.signal,
+      }),
     );
     const body = response.Body;
     if (!(body instanceof Readable)) {
@@ -146,10 +155,12 @@ export class S3StorageProvider implements StorageProvider {
     }
   }
 
-  async delete(key: string): Promise<void> {
+  async delete(key: string, options: RequestOptions = {}): Promise<void> {
     assertObjectKey(key);
     await this.call(() =>
-      this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key })),
+      this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }), {
+        abortSignal: options.signal,
+      }),
     );
   }
 
@@ -210,6 +221,7 @@ export class S3StorageProvider implements StorageProvider {
     rest: AsyncIterator<Buffer>,
     options: PutOptions,
   ): Promise<void> {
+    const abortSignal = options.signal;
     const { UploadId: uploadId } = await this.call(() =>
       this.client.send(
         new CreateMultipartUploadCommand({
@@ -217,6 +229,7 @@ export class S3StorageProvider implements StorageProvider {
           Key: key,
           ContentType: options.contentType,
         }),
+        { abortSignal },
       ),
     );
     const upload = { Bucket: this.bucket, Key: key, UploadId: uploadId };
@@ -236,6 +249,7 @@ export class S3StorageProvider implements StorageProvider {
               Body: bytes,
               ContentLength: bytes.length,
             }),
+            { abortSignal },
           ),
         );
         completed.push({ ETag, PartNumber: number });
@@ -247,6 +261,7 @@ export class S3StorageProvider implements StorageProvider {
             ...upload,
             MultipartUpload: { Parts: completed },
           }),
+          { abortSignal },
         ),
       );
     } catch (error) {

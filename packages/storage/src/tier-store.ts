@@ -57,8 +57,9 @@ export interface TierProviders {
 
 /**
  * The plain tier store: a write goes to the first provider that takes it, a
- * read tries the providers in order. TODO(#5): timeouts, recorded locations,
- * provider health and copying objects back to the first provider.
+ * read tries the providers in order. It records nothing: the appliance runs
+ * `FailoverTierStore` (timeouts, recorded locations, provider health and
+ * copying objects back); this one suits tests and tools without a database.
  */
 export class OrderedTierStore implements TierStore {
   constructor(private readonly routing: TierProviders) {}
@@ -105,7 +106,7 @@ export class OrderedTierStore implements TierStore {
   }
 }
 
-function noProvider(tier: StorageTier): AppError {
+export function noProvider(tier: StorageTier): AppError {
   return new AppError('PRECONDITION_FAILED', `The ${tier} tier lists no provider`, {
     reason: 'tier_without_provider',
   });

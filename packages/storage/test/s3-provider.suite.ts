@@ -16,42 +16,45 @@ import {
 import { caughtAppError, readAll } from './support/errors.ts';
 import { createBucket, type RgwServer } from './support/rgw.ts';
 
-const BUCKET = 'flowgento-objects';
-let settings: S3Settings;
-let storage: S3StorageProvider;
-
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
-
-/** A client of its own, to act behind the provider's back. */
-async function withRawClient<T>(use: (client: S3Client) => Promise<T>): Promise<T> {
-  const client = new S3Client({
-    endpoint: settings.endpoint,
-    region: settings.region,
-    forcePathStyle: true,
-    credentials: settings,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-  });
-  try {
-    return await use(client);
-  } finally {
-    client.destroy();
-  }
-}
-
-/** Replaces an object's bytes, as a faulty or tampered store would. */
-function overwrite(key: string, bytes: Buffer): Promise<unknown> {
-  return withRawClient((client) =>
-    client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: bytes })),
-  );
-}
 
 /**
  * The S3 provider against a real gateway: objects in one request and in
  * parts, listing past a page, bytes changed behind its back, and the live
  * check of settings. Call inside a describe block of the file that starts
- * the gateway.
+ * the gateway; `gateway` may name a proxy in front of it as its endpoint.
  */
-export function s3ProviderSuite(gateway: () => RgwServer): void {
+export function s3ProviderSuite(
+  gateway: () => RgwServer,
+  bucket = 'flowgento-objects',
+): void {
+  const BUCKET = bucket;
+  let settings: S3Settings;
+  let storage: S3StorageProvider;
+
+  /** A client of its own, to act behind the provider's back. */
+  async function withRawClient<T>(use: (client: S3Client) => Promise<T>): Promise<T> {
+    const client = new S3Client({
+      endpoint: settings.endpoint,
+      region: settings.region,
+      forcePathStyle: true,
+      credentials: settings,
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+    });
+    try {
+      return await use(client);
+    } finally {
+      client.destroy();
+    }
+  }
+
+  /** Replaces an object's bytes, as a faulty or tampered store would. */
+  function overwrite(key: string, bytes: Buffer): Promise<unknown> {
+    return withRawClient((client) =>
+      client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: bytes })),
+    );
+  }
+
   beforeAll(async () => {
     const server = gateway();
     await createBucket(server, BUCKET);

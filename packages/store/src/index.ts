@@ -28,6 +28,12 @@ export type {
   StoredMediaWrite,
 } from './repos/media.ts';
 export type { BackupKeyRecord, StoredBackupSchedule } from './repos/backup-settings.ts';
+export type {
+  ObjectLocation,
+  ObjectLocationRepo,
+  ObjectOwner,
+} from './repos/object-locations.ts';
+export type { MetricsTokenRecord } from './repos/metrics-tokens.ts';
 export * from './folder-lock.ts';
 export * from './audit-chain.ts';
 export * from './audit-checkpoints.ts';

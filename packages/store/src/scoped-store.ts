@@ -10,6 +10,7 @@ import { WorkspaceSettingsRepo } from './repos/workspace-settings.ts';
 import { SupportGrantRepo } from './repos/support-grants.ts';
 import { StorageOverrideRepo } from './repos/storage-tiers.ts';
 import { MediaRepo } from './repos/media.ts';
+import { ObjectLocationRepo } from './repos/object-locations.ts';
 
 /** Every repository of one workspace; each query binds `scope.workspaceId`. */
 export class ScopedStore {
@@ -24,6 +25,7 @@ export class ScopedStore {
   readonly supportGrants: SupportGrantRepo;
   readonly storageOverrides: StorageOverrideRepo;
   readonly media: MediaRepo;
+  readonly objectLocations: ObjectLocationRepo;
 
   constructor(store: Store, scope: WorkspaceScope) {
     this.scope = scope;
@@ -37,5 +39,6 @@ export class ScopedStore {
     this.supportGrants = new SupportGrantRepo(store, scope);
     this.storageOverrides = new StorageOverrideRepo(store, scope);
     this.media = new MediaRepo(store, scope);
+    this.objectLocations = new ObjectLocationRepo(store, scope.workspaceId);
   }
 }

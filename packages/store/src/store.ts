@@ -17,6 +17,8 @@ import { StorageProviderRepo } from './repos/storage-providers.ts';
 import { StorageTierRepo } from './repos/storage-tiers.ts';
 import { MediaQueue } from './repos/media.ts';
 import { BackupSettingsRepo } from './repos/backup-settings.ts';
+import { ObjectLocationIndex, ObjectLocationRepo } from './repos/object-locations.ts';
+import { MetricsTokenRepo } from './repos/metrics-tokens.ts';
 import { ScopedStore } from './scoped-store.ts';
 
 type Statement = Database.Statement<unknown[], unknown>;
@@ -45,6 +47,10 @@ export class Store {
   readonly storageTiers: StorageTierRepo;
   readonly mediaQueue: MediaQueue;
   readonly backupSettings: BackupSettingsRepo;
+  /** Where the appliance's own objects (database backups) are. */
+  readonly applianceObjectLocations: ObjectLocationRepo;
+  readonly objectLocationIndex: ObjectLocationIndex;
+  readonly metricsTokens: MetricsTokenRepo;
   private readonly statements = new Map<string, Statement>();
 
   constructor(db: Db, clock: Clock = systemClock) {
@@ -65,6 +71,9 @@ export class Store {
     this.storageTiers = new StorageTierRepo(this);
     this.mediaQueue = new MediaQueue(this);
     this.backupSettings = new BackupSettingsRepo(this);
+    this.applianceObjectLocations = new ObjectLocationRepo(this, null);
+    this.objectLocationIndex = new ObjectLocationIndex(this);
+    this.metricsTokens = new MetricsTokenRepo(this);
   }
 
   /** A prepared statement, compiled once per connection. */

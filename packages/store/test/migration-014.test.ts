@@ -58,10 +58,10 @@ const stored = {
 };
 
 describe('migration 014 (media) on an encrypted database', () => {
-  it('applies once, after 012, keeping the messages already stored', () => {
+  it('applies once, after 013, keeping the messages already stored', () => {
     env = tempDatabase();
     const db = openEncryptedDatabase({ path: env.path, key: env.key });
-    migrate(db, 12);
+    migrate(db, 13);
     const before = seedWithoutMedia(new Store(db));
 
     expect(migrate(db, 14)).toEqual([14]);

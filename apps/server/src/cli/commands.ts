@@ -5,6 +5,7 @@ import { simulate } from './simulate.ts';
 import { keys } from './keys.ts';
 import { audit } from './audit.ts';
 import { storage } from './storage.ts';
+import { metrics } from './metrics.ts';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -37,4 +38,5 @@ export const commands: Record<string, Command | CommandGroup> = {
   keys,
   audit,
   storage,
+  metrics,
 };

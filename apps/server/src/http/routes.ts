@@ -10,6 +10,7 @@ import { fromAnotherOrigin } from './same-origin.ts';
 import { handleWebhookDelivery, handleWebhookHandshake } from './webhook.ts';
 import { AUDIT_EXPORT_PATH, handleAuditExport } from './audit-export.ts';
 import { handleMedia, MEDIA_PATH } from './media.ts';
+import { handleMetrics, METRICS_PATH } from './metrics.ts';
 
 export interface RouteDeps {
   services: Services;
@@ -86,6 +87,9 @@ export function createRequestHandler(deps: RouteDeps) {
       const mediaId = MEDIA_PATH.exec(path)?.[1];
       if (mediaId !== undefined) {
         return handleMedia(req, res, mediaId, services, origin, logger);
+      }
+      if (path === METRICS_PATH) {
+        return handleMetrics(req, res, method, services, origin, logger);
       }
       if (path === '/ca.crt') {
         res.writeHead(200, {

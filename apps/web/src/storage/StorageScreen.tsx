@@ -3,6 +3,7 @@ import { useTRPC, type Me } from '../api.ts';
 import { ErrorNote } from '../forms/ErrorNote.tsx';
 import { can } from '../permissions.ts';
 import { TierCard } from './TierCard.tsx';
+import { ProviderHealthPanel } from './ProviderHealth.tsx';
 
 /**
  * Where this workspace's media and backups go, tier by tier. OWNERs may
@@ -31,6 +32,7 @@ export function StorageScreen({ me }: { me: Me }) {
           canManage={can(me, 'storage.manage')}
         />
       ))}
+      <ProviderHealthPanel />
     </div>
   );
 }

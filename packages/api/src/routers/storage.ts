@@ -17,6 +17,16 @@ export const storageRouter = router({
     providers: ctx.services.storage.providers(),
   })),
 
+  /**
+   * The health of the providers this workspace's tiers use (state, recent
+   * failures and latency, minute by minute), and objects waiting to go back
+   * to a tier's first provider. Providers are appliance-wide: their counts
+   * include every workspace's operations.
+   */
+  health: allow('storage.read').query(({ ctx }) =>
+    ctx.services.storageStatus.forWorkspace(authOf(ctx).scope),
+  ),
+
   setOverride: allow('storage.manage', writes('storage.override_changed'))
     .input(
       z.object({

@@ -10,6 +10,7 @@ import { auditRetention } from './009-audit-retention.ts';
 import { auditFilters } from './010-audit-filters.ts';
 import { storageProviders } from './011-storage-providers.ts';
 import { storageTiers } from './012-storage-tiers.ts';
+import { objectLocations } from './013-object-locations.ts';
 import { media } from './014-media.ts';
 import { backupSettings } from './016-backup-settings.ts';
 
@@ -37,6 +38,7 @@ export const migrations: readonly Migration[] = [
   auditFilters,
   storageProviders,
   storageTiers,
+  objectLocations,
   media,
   backupSettings,
 ];
