@@ -23,11 +23,12 @@ const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 /**
  * An appliance with continuous backup (its own backup key) takes three
  * messages, then, after the returned time, a fourth. The kit is written
- * with the CLI; then the data folder and key file are lost.
+ * with the CLI; `beforeLoss` sees the old machine once more, then its data
+ * folder and key file are lost.
  */
 export async function useThenLose(
   t: TestAppliance,
-  beforeLoss: () => void = () => undefined,
+  beforeLoss: (kit: KeptKit, at: string) => unknown = () => undefined,
 ): Promise<{ at: string; kit: KeptKit }> {
   const owner = await setupOwner(() => t.running);
   await owner.mutate('whatsapp.save', REAL_NUMBER);
@@ -54,7 +55,7 @@ export async function useThenLose(
   ]);
   if (written.code !== 0) throw new Error(written.stderr);
   const kit = readKit(readFileSync(kitFile, 'utf8'), join(t.dir, 'root.key'));
-  beforeLoss();
+  await beforeLoss(kit, at);
   rmSync(t.config.dataDir, { recursive: true, force: true });
   rmSync(t.config.keyFile!, { force: true });
   return { at, kit };
