@@ -24,11 +24,23 @@ export function restoreSteps(
     'Give the new machine access to the backup tier listed in this kit. The ' +
       "providers' access keys are not in the kit: take them from where you keep " +
       'them (for the built-in local disk, copy the backup folder over).',
-    // TODO(#5): name the exact restore command once the backup engine's restore lands.
-    'Run the restore command (`npx flowgento restore --help` shows it) and, ' +
-      'when it asks for the backup key, type the key of this kit. Case, spaces ' +
-      'and hyphens do not matter; the last group is a checksum that catches a typo.',
-    'Start the appliance (`npm start`) and sign in as before. Then print a new ' +
-      'kit and destroy this one if the old machine may be in other hands.',
+    'Restore, choosing the time (UTC) to go back to; the data folder must be new ' +
+      'or empty: `npx flowgento restore --to 2026-01-31T14:05:00Z ' +
+      `--data-dir <new data folder> --installation-id ${facts.installationId} ` +
+      '--kit-key "<the BACKUP KEY above>" --source <where the backups are>`' +
+      (facts.keyMode === 'file'
+        ? ' (add --key-file <path> if the key file of step 2 is elsewhere)'
+        : '') +
+      '. The source is the copied backup folder, or `s3` followed by the flags ' +
+      '`--preset s3 --endpoint <endpoint> --region <region> --bucket <bucket> ' +
+      '--access-key-id <id>` (r2: `--preset r2 --account-id <id>`) with the secret ' +
+      'key in FLOWGENTO_S3_SECRET_ACCESS_KEY or a file given with ' +
+      '--secret-access-key-file, never typed on the command line. Case, spaces ' +
+      'and hyphens in the key do not matter; the last group is a checksum that ' +
+      'catches a typo before anything is written.',
+    'Start the appliance on the restored folder (`npm start` with ' +
+      'FLOWGENTO_DATA_DIR set to it, and the same key file or passphrase) and ' +
+      'sign in as before. Then print a new kit and destroy this one if the old ' +
+      'machine may be in other hands.',
   ];
 }

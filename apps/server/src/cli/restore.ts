@@ -19,6 +19,7 @@ import type { Command } from './commands.ts';
 import { CLI_ACTOR, cliContext, requireText } from './context.ts';
 import { say } from './output.ts';
 import { restoreToTimeCommand } from './restore-to-time.ts';
+import { S3_FLAGS, SECRET_ENV } from './storage.ts';
 
 export const restore: Command = {
   summary: 'Restore a backup folder, or the database as it was at a time',
@@ -27,7 +28,18 @@ export const restore: Command = {
     'backup tier (snapshot plus shipped changes) into a new folder, verifies it',
     '(integrity_check, hash chain of segments, audit chain, row counts) and, with',
     '--swap and the appliance stopped, puts it in place of the live database. A time',
-    'outside the backup window fails and names the valid range.',
+    'outside the backup window fails and names the valid range. The backup key comes',
+    'from --kit-key (as typed from the recovery kit), --backup-key-file, or else the',
+    "appliance's own backup key.",
+    '',
+    'On a new machine (--data-dir holds no appliance): give --kit-key, the',
+    "kit's --installation-id and --source: a copy of the old backup-objects folder,",
+    'or s3 with --preset, --endpoint, --region (or --account-id), --bucket and',
+    `--access-key-id, the secret key in $${SECRET_ENV} or in the`,
+    'file given with --secret-access-key-file (never as a flag value).',
+    "The database key comes from the kit's root key written to --key-file (chmod",
+    '600), or from FLOWGENTO_DB_PASSPHRASE. The restored database and appliance.json',
+    'land in the empty --data-dir only once verified; start the appliance from it.',
     '',
     'With --from <folder>: restores a backup folder into an empty data folder.',
     'Checks the checksum, opens the snapshot with the key, runs integrity_check and',
@@ -49,10 +61,23 @@ export const restore: Command = {
       type: 'boolean',
       help: 'with --to: swap the restored database in (appliance stopped)',
     },
+    'kit-key': {
+      type: 'string',
+      help: "with --to: the recovery kit's BACKUP KEY, as typed",
+    },
     'backup-key-file': {
       type: 'string',
       help: 'with --to: the backup key (64 hex characters)',
     },
+    'installation-id': {
+      type: 'string',
+      help: "with --to on a new machine: the kit's Installation",
+    },
+    source: {
+      type: 'string',
+      help: 'with --to on a new machine: a copy of the backup folder, or s3',
+    },
+    ...S3_FLAGS,
   },
   async run(values) {
     const { config, logger } = cliContext(values);
@@ -63,10 +88,11 @@ export const restore: Command = {
         to: values['to'],
         into: typeof values['into'] === 'string' ? values['into'] : undefined,
         swap: values['swap'] === true,
-        backupKeyFile:
-          typeof values['backup-key-file'] === 'string'
-            ? values['backup-key-file']
-            : undefined,
+        keyFlags: {
+          kitKey: text(values['kit-key']),
+          backupKeyFile: text(values['backup-key-file']),
+        },
+        values,
       });
     }
     const fromDir = resolve(requireText(values, 'from'));
@@ -139,3 +165,6 @@ export const restore: Command = {
     return 0;
   },
 };
+
+const text = (value: string | boolean | undefined) =>
+  typeof value === 'string' ? value : undefined;

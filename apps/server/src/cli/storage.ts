@@ -20,6 +20,20 @@ type Values = Record<string, string | boolean | undefined>;
 /** Where `add-s3` finds the secret key when no file is given; never a flag value. */
 export const SECRET_ENV = 'FLOWGENTO_S3_SECRET_ACCESS_KEY';
 
+/** How a bucket is named on the command line (`add-s3`, `restore --source s3`). */
+export const S3_FLAGS: Command['options'] = {
+  preset: { type: 'string', help: 'r2, e2 or s3' },
+  'account-id': { type: 'string', help: 'r2: the Cloudflare account id' },
+  endpoint: { type: 'string', help: 'e2, s3: the https:// endpoint' },
+  region: { type: 'string', help: 'e2 (optional), s3: the region' },
+  bucket: { type: 'string', help: 'the bucket, which must exist' },
+  'access-key-id': { type: 'string', help: 'the access key id' },
+  'secret-access-key-file': {
+    type: 'string',
+    help: `a file holding the secret key (else $${SECRET_ENV})`,
+  },
+};
+
 /** Runs `work` on the opened appliance's storage settings, then closes it. */
 async function withStorage(
   values: Values,
@@ -102,16 +116,7 @@ const addS3: Command = {
   ],
   options: {
     name: { type: 'string', help: 'a name for the provider (1 to 64 characters)' },
-    preset: { type: 'string', help: 'r2, e2 or s3' },
-    'account-id': { type: 'string', help: 'r2: the Cloudflare account id' },
-    endpoint: { type: 'string', help: 'e2, s3: the https:// endpoint' },
-    region: { type: 'string', help: 'e2 (optional), s3: the region' },
-    bucket: { type: 'string', help: 'the bucket, which must exist' },
-    'access-key-id': { type: 'string', help: 'the access key id' },
-    'secret-access-key-file': {
-      type: 'string',
-      help: `a file holding the secret key (else $${SECRET_ENV})`,
-    },
+    ...S3_FLAGS,
   },
   run: (values) =>
     withStorage(values, async (routing, settings) => {
@@ -218,6 +223,16 @@ export const storage: CommandGroup = {
 const PRESETS = { r2: 'r2', e2: 'e2', s3: 's3-compatible' } as const;
 
 function providerInput(values: Values): StorageProviderInput {
+  const settings = s3SettingsFromFlags(values);
+  const name = requireText(values, 'name');
+  return { name, settings };
+}
+
+/**
+ * The bucket's settings as the flags give them, unchecked (`parseS3Settings`
+ * checks them); the secret key from a file or the environment only.
+ */
+export function s3SettingsFromFlags(values: Values): StorageProviderInput['settings'] {
   const preset = requireText(values, 'preset');
   if (!Object.hasOwn(PRESETS, preset)) {
     throw new AppError('INVALID_INPUT', '--preset is r2, e2 or s3');
@@ -252,8 +267,7 @@ function providerInput(values: Values): StorageProviderInput {
         };
     }
   })() as StorageProviderInput['settings'];
-  const name = requireText(values, 'name');
-  return { name, settings };
+  return settings;
 }
 
 function secretKey(values: Values): string {

@@ -41,7 +41,11 @@ export async function restoreToTime(input: {
   providers: TierProviders;
   tier: TierStore;
   backupKey: Buffer;
-  databaseKey: Buffer;
+  /**
+   * The database key, or how to find it from the snapshot's manifest: on a
+   * new machine only the manifest's `keySetup` says how the root key is made.
+   */
+  databaseKey: Buffer | ((manifest: SnapshotManifest) => Promise<Buffer>);
   installationId: string;
   at: number;
   intoDir: string;
@@ -81,14 +85,19 @@ export async function restoreToTime(input: {
   rmSync(partial, { force: true });
   try {
     const where = { installationId: input.installationId, ...snapshot };
-    const manifest = openManifest(
-      input.backupKey,
-      await readObject(holder(listing, snapshot.manifest.key), snapshot.manifest.key, {
+    const sealedManifest = await readObject(
+      holder(listing, snapshot.manifest.key),
+      snapshot.manifest.key,
+      {
         size: listing.sizeOf.get(snapshot.manifest.key)!,
         sha256: snapshot.manifest.sha256,
-      }),
-      where,
+      },
     );
+    const manifest = openManifestOrExplain(input.backupKey, sealedManifest, where);
+    const databaseKey =
+      typeof input.databaseKey === 'function'
+        ? await input.databaseKey(manifest)
+        : input.databaseKey;
     await downloadSealed({
       provider: holder(listing, snapshot.snapshot.key),
       key: snapshot.snapshot.key,
@@ -104,7 +113,7 @@ export async function restoreToTime(input: {
     });
     if ((await sha256File(partial)) !== manifest.sha256) throw checksumMismatch();
     progress('verifying snapshot', 0, 1);
-    expectCounts(verifySnapshot(partial, input.databaseKey), manifest.rowCounts);
+    expectCounts(verifySnapshot(partial, databaseKey), manifest.rowCounts);
 
     const replay = new FrameReplay(partial, input.at);
     let previous = manifest.chainSha256;
@@ -128,7 +137,7 @@ export async function restoreToTime(input: {
       replay.finish();
     }
     progress('verifying restored database', 0, 1);
-    const rowCounts = verifySnapshot(partial, input.databaseKey);
+    const rowCounts = verifySnapshot(partial, databaseKey);
     renameSync(partial, target);
     return {
       path: target,
@@ -170,6 +179,32 @@ async function openSegment(
         `(${new Date(segment.fromMs).toISOString()} to ${new Date(segment.toMs).toISOString()}) ` +
         'could not be read or opened with the backup key',
       { reason: 'backup_segment_unreadable', cause },
+    );
+  }
+}
+
+/**
+ * The manifest is sealed with the backup key and bound to the installation
+ * id, so the first thing a wrong key or a wrong id breaks is this: say so
+ * plainly (the cipher's own error says neither).
+ */
+function openManifestOrExplain(
+  backupKey: Buffer,
+  sealed: Buffer,
+  where: Parameters<typeof openManifest>[2],
+): SnapshotManifest {
+  try {
+    return openManifest(backupKey, sealed, where);
+  } catch (cause) {
+    if (cause instanceof AppError && cause.reason === 'backup_manifest_malformed') {
+      throw cause;
+    }
+    throw new AppError(
+      'PRECONDITION_FAILED',
+      `The snapshot manifest of generation ${where.generation} could not be opened ` +
+        `with this backup key for installation ${where.installationId}: check the ` +
+        'backup key and the installation id against the recovery kit',
+      { reason: 'backup_manifest_unopenable', cause },
     );
   }
 }
