@@ -3,7 +3,11 @@ import { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { AuditRetention } from '@flowgento/audit';
-import type { BackupEngine, BackupStatusSource } from '@flowgento/backup';
+import {
+  backupCollector,
+  type BackupEngine,
+  type BackupStatusSource,
+} from '@flowgento/backup';
 import { AppError, systemClock, type Clock, type Logger } from '@flowgento/core';
 import { ensureTlsMaterial, type TlsMaterial } from '@flowgento/crypto';
 import { WorkerIntakeWriter } from '@flowgento/messaging';
@@ -183,7 +187,10 @@ export async function startAppliance(
         })
       : null;
     engine = backup;
-    if (backup) cleanups.push(() => backup.stop());
+    if (backup) {
+      cleanups.push(() => backup.stop());
+      services.metrics.register(backupCollector(backup));
+    }
     const storageKeeper = startStorageKeeper(services);
     cleanups.push(() => storageKeeper.close());
     server.on(

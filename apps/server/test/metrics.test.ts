@@ -87,3 +87,27 @@ describe('/metrics', () => {
     expect(auditActions()).toEqual(['metrics.token_created', 'metrics.token_revoked']);
   });
 });
+
+describe('/metrics with continuous backup on', () => {
+  it('shows how far backups are behind, what waits in the spool and the snapshot age', async () => {
+    const b = await startTestAppliance({
+      FLOWGENTO_SIMULATOR: 'off',
+      FLOWGENTO_BACKUP: 'on',
+    });
+    try {
+      await b.running.backup!.flush();
+      const made = await runCli(['metrics', 'token', '--name', 'ops', ...folderFlags(b)]);
+      const token = /fgm_[A-Za-z0-9_-]+/.exec(made.stdout)?.[0];
+      const reply = await httpsRequest(b.running, 'GET', '/metrics', {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(reply.status).toBe(200);
+      expect(reply.body).toContain('flowgento_backup_pending_segments 0');
+      expect(reply.body).toContain('flowgento_backup_failing 0');
+      const age = /flowgento_backup_snapshot_age_seconds ([0-9.]+)/.exec(reply.body);
+      expect(Number(age?.[1])).toBeLessThan(60);
+    } finally {
+      await b.cleanup();
+    }
+  });
+});
