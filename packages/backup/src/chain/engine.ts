@@ -7,6 +7,7 @@ import { enforceRetention } from '../retention/job.ts';
 import type { BackupSchedule } from '../schedule.ts';
 import type { BackupStatus, BackupStatusSource } from '../status.ts';
 import { nextDailySnapshot } from './next-snapshot.ts';
+import { parseObjectName } from './object-names.ts';
 import { WalShipper, type ChainPoint } from './shipper.ts';
 import { SPOOL_FOLDER, Spool } from './spool.ts';
 import { drainSpool } from './uploader.ts';
@@ -64,6 +65,8 @@ export class BackupEngine implements BackupStatusSource {
   private draining: Promise<void> | null = null;
   private retryAt = 0;
   private failures = 0;
+  /** Whether `lastError` is an upload's, which the next clean upload pass clears. */
+  private errorFromUpload = false;
   private lastCheckpoint = 0;
   private lastCut = 0;
   private stopped = false;
@@ -107,9 +110,19 @@ export class BackupEngine implements BackupStatusSource {
   }
 
   status(): BackupStatus {
-    const pending = this.spool.entries().filter((e) => e.kind === 'segment').length;
-    const oldest =
-      this.shipper.pendingSince ?? (pending > 0 ? this.state.shippedTo : null);
+    const segments = this.spool.entries().filter((e) => e.kind === 'segment');
+    const pending = segments.length;
+    // The oldest change not yet in the tier: the first spooled segment's
+    // first commit (even before any segment was ever shipped), else what
+    // was read but not cut yet.
+    const first = segments[0] && parseObjectName(segments[0].key);
+    const spooledFrom =
+      first?.kind === 'segment'
+        ? first.fromMs
+        : pending > 0
+          ? this.state.shippedTo
+          : null;
+    const oldest = spooledFrom ?? this.shipper.pendingSince;
     const lagMs =
       this.shipper.generation === null ? null : oldest === null ? 0 : this.now() - oldest;
     const last = this.state.lastSnapshotAt;
@@ -246,13 +259,19 @@ export class BackupEngine implements BackupStatusSource {
       },
     })
       .then(() => {
+        // The outage is over: the Backups screen must not keep showing it.
+        if (this.errorFromUpload) {
+          this.state.lastError = null;
+          this.errorFromUpload = false;
+          this.options.logger.info({ failures: this.failures }, 'backup uploads resumed');
+        }
         this.failures = 0;
       })
       .catch((error: unknown) => {
         // Retried with backoff: a provider outage only lengthens the spool.
         this.failures += 1;
         this.retryAt = this.now() + Math.min(60_000, 1000 * 2 ** this.failures);
-        this.fail(error);
+        this.fail(error, true);
         // Audited once per outage, not at every retry.
         const snapshotWaiting = this.spool.entries()[0]?.kind === 'snapshot';
         if (snapshotWaiting && this.failures === 1) {
@@ -269,7 +288,8 @@ export class BackupEngine implements BackupStatusSource {
       });
   }
 
-  private fail(error: unknown): void {
+  private fail(error: unknown, fromUpload = false): void {
+    this.errorFromUpload = fromUpload;
     const reason = isAppError(error) ? (error.reason ?? error.code) : 'internal';
     this.state.lastError = { reason, message: messageOf(error), at: this.now() };
     this.options.logger.error({ err: error, reason }, 'backup step failed');

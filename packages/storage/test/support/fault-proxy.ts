@@ -31,6 +31,8 @@ interface Rule {
   /** How many more matching requests get it; undefined: all of them. */
   left: number | undefined;
   method: string | undefined;
+  /** Only requests whose path (with query) matches; undefined: all of them. */
+  path: RegExp | undefined;
 }
 
 const ERROR_CODES = { 500: 'InternalError', 503: 'SlowDown' } as const;
@@ -47,7 +49,12 @@ export class FaultProxy {
   /** Requests seen, and how many of them got a fault. */
   seen = 0;
   faulted = 0;
-  private rule: Rule = { fault: { kind: 'pass' }, left: undefined, method: undefined };
+  private rule: Rule = {
+    fault: { kind: 'pass' },
+    left: undefined,
+    method: undefined,
+    path: undefined,
+  };
   private readonly sockets = new Set<Socket>();
   private readonly agent = new Agent({ keepAlive: true });
   private readonly server = createServer((req, res) => this.handle(req, res));
@@ -71,9 +78,20 @@ export class FaultProxy {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  /** Applies `fault` to the next `times` requests (all by default), of one method if given. */
-  set(fault: Fault, options: { times?: number; method?: string } = {}): void {
-    this.rule = { fault, left: options.times, method: options.method };
+  /**
+   * Applies `fault` to the next `times` requests (all by default), of one
+   * method and to paths matching `path` if given.
+   */
+  set(
+    fault: Fault,
+    options: { times?: number; method?: string; path?: RegExp } = {},
+  ): void {
+    this.rule = {
+      fault,
+      left: options.times,
+      method: options.method,
+      path: options.path,
+    };
   }
 
   pass(): void {
@@ -108,9 +126,10 @@ export class FaultProxy {
     this.agent.destroy();
   }
 
-  private take(method: string): Fault {
+  private take(method: string, url: string): Fault {
     const rule = this.rule;
     if (rule.method && rule.method !== method) return { kind: 'pass' };
+    if (rule.path && !rule.path.test(url)) return { kind: 'pass' };
     if (rule.left === 0) return { kind: 'pass' };
     if (rule.left !== undefined) rule.left -= 1;
     return rule.fault;
@@ -118,7 +137,7 @@ export class FaultProxy {
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     this.seen += 1;
-    const fault = this.take(req.method ?? 'GET');
+    const fault = this.take(req.method ?? 'GET', req.url ?? '/');
     if (fault.kind !== 'pass') this.faulted += 1;
     switch (fault.kind) {
       case 'error':
