@@ -20,7 +20,7 @@ let kit: KeptKit;
 let source: string;
 
 beforeAll(async () => {
-  t = await startTestAppliance({ FLOWGENTO_SIMULATOR: 'off' });
+  t = await startTestAppliance({ FLOWGENTO_SIMULATOR: 'off', FLOWGENTO_BACKUP: 'on' });
   work = mkdtempSync(join(tmpdir(), 'fg-new-machine-'));
   ({ at, kit } = await useThenLose(t, () => {
     source = copyBackupFolder(t);
