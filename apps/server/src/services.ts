@@ -169,7 +169,10 @@ export function buildServices(input: {
     storageJobs: { prober, copyBack },
     metrics,
     metricsTokens: new MetricsTokens(store, audit, clock),
-    conversations: new ConversationService(store, audit, events, clock),
+    conversations: new ConversationService(store, audit, events, clock, {
+      tiers: objects,
+      logger,
+    }),
     replies: new ReplyService(store, graphFor, secrets, events, clock, logger),
     simulator: simulator && {
       sendCustomerMessage: (message) => simulator.sendCustomerMessage(message),

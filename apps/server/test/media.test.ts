@@ -233,4 +233,32 @@ describe('inbound media', () => {
     expect(media.state).toBe('stored');
     expect((await getMedia(app(), media.id, agent)).body.equals(image)).toBe(true);
   });
+
+  it('removes the sealed file with its conversation, leaving nothing to open', async () => {
+    await simulator().sendCustomerMedia({
+      from: '5511911112222',
+      profileName: 'Bia Lima',
+      phoneNumberId,
+      kind: 'document',
+      bytes: fileWithMarker(40_000),
+      mimeType: 'application/pdf',
+      filename: 'invoice.pdf',
+    });
+    const media = await settledMedia(agent);
+    expect(media.state).toBe('stored');
+    const folder = join(t.config.dataDir, 'objects', 'media');
+    const holding = () => objectsUnder(folder).filter((path) => path.endsWith(media.id));
+    expect(holding()).toHaveLength(1);
+
+    // The newest conversation is Bia's, whose file this is.
+    const [conversation] = await owner.query<{ id: string }[]>('inbox.conversations');
+    await owner.mutate('inbox.delete', { conversationId: conversation!.id });
+
+    const deadline = Date.now() + 5_000;
+    while (holding().length > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(holding()).toEqual([]);
+    expect((await getMedia(app(), media.id, agent)).status).toBe(404);
+  });
 });

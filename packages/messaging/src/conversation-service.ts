@@ -11,6 +11,7 @@ import type {
 import type { LiveEvents } from './events.ts';
 import { mediaViewsFor, type MediaView } from './media-service.ts';
 import { serviceWindowClosesAt } from './service-window.ts';
+import { removeMediaObjects, type MediaObjects } from './media-objects.ts';
 
 export interface ConversationView extends ConversationSummary {
   /** When free-form replies stop being allowed; null when already closed. */
@@ -39,6 +40,8 @@ export class ConversationService {
     private readonly audit: AuditLog,
     private readonly events: LiveEvents,
     private readonly clock: Clock,
+    /** Where media files are; their sealed objects go with the conversation. */
+    private readonly objects?: MediaObjects,
   ) {}
 
   list(scope: WorkspaceScope, filter?: AssigneeFilter): ConversationView[] {
@@ -135,8 +138,10 @@ export class ConversationService {
     acting: { scope: WorkspaceScope; actor: AuditActor; origin: RequestOrigin },
     conversationId: string,
   ): void {
-    this.store.transaction(() => {
-      if (!this.store.in(acting.scope).conversations.delete(conversationId)) {
+    const keys = this.store.transaction(() => {
+      const scoped = this.store.in(acting.scope);
+      const files = scoped.media.listForConversation(conversationId);
+      if (!scoped.conversations.delete(conversationId)) {
         throw new AppError('NOT_FOUND', 'Conversation not found');
       }
       this.audit.record({
@@ -146,7 +151,11 @@ export class ConversationService {
         target: { type: 'conversation', id: conversationId },
         origin: acting.origin,
       });
+      return files.flatMap((file) => (file.objectKey ? [file.objectKey] : []));
     });
+    // Only once the rows are gone: a failed removal leaves an unreachable
+    // sealed object (whose key went with its row), never a row without file.
+    if (this.objects) void removeMediaObjects(this.objects, acting.scope, keys);
     this.events.publish(acting.scope.workspaceId, {
       type: 'conversation.deleted',
       conversationId,

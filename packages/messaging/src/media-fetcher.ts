@@ -11,6 +11,7 @@ import type { GraphMediaClient } from '@flowgento/whatsapp';
 import type { LiveEvents } from './events.ts';
 import type { QueuedMedia } from './intake-records.ts';
 import { mediaAad, mediaObjectKey } from './media-aad.ts';
+import { removeMediaObjects } from './media-objects.ts';
 import { numberSecretAad, type SecretBox } from './secret-box.ts';
 
 export interface MediaFetcherOptions {
@@ -42,8 +43,8 @@ const MAX_DELAY_MS = 10 * 60_000;
  * at start, a transient failure is retried later, a permanent one is kept
  * with its reason for the agent to see.
  *
- * TODO(#5): deleting a conversation removes its media rows (cascade) but not
- * their sealed objects in the tier; retention must delete those too.
+ * Deleting a conversation removes its files' sealed objects too
+ * (`media-objects.ts`), and a fetch that finishes after that removes its own.
  */
 export class MediaFetcher {
   readonly #timers = new Map<string, NodeJS.Timeout>();
@@ -123,7 +124,12 @@ export class MediaFetcher {
     try {
       if (!number) throw Object.assign(new Error('number gone'), { permanent: true });
       const stored = await this.#fetchAndStore(job, media.waMediaId, media.kind, number);
-      if (!scoped.media.markStored(media.id, stored)) return;
+      if (!scoped.media.markStored(media.id, stored)) {
+        // Its conversation was deleted while the file was on its way.
+        const objects = { tiers: this.options.tiers, logger };
+        await removeMediaObjects(objects, scoped.scope, [stored.objectKey]);
+        return;
+      }
       logger.info(
         { ...log, size: stored.size, providerId: stored.providerId },
         'media stored',
