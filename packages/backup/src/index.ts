@@ -19,3 +19,4 @@ export * from './retention/plan.ts';
 export * from './retention/job.ts';
 export { planRestore } from './restore/plan.ts';
 export * from './restore/swap.ts';
+export type { ShippedSegment } from './chain/shipper.ts';
