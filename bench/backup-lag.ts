@@ -61,7 +61,7 @@ export async function measureLag(
       worker.once('error', fail);
     });
     // flush() cuts what was observed: let a polling turn see the last commits.
-    await new Promise((done) => setTimeout(done, 1000));
+    await new Promise((done) => setTimeout(done, 3000));
     await engine.flush();
     return {
       written: run.written,
