@@ -5,7 +5,6 @@ import { AppError } from '@flowgento/core';
 import { decryptBytes } from '@flowgento/crypto';
 import type { TierProviders, TierStore } from '@flowgento/storage';
 import { verifySnapshot } from '../create-backup.ts';
-import { sha256File } from '../hash-file.ts';
 import { leaseKey, sealContext, type SegmentName } from '../chain/object-names.ts';
 import { openManifest, type SnapshotManifest } from '../chain/snapshot-manifest.ts';
 import { decodeSegment, sha256Of } from '../wal/segment.ts';
@@ -89,7 +88,7 @@ export async function restoreToTime(input: {
       }),
       where,
     );
-    await downloadSealed({
+    const sha256 = await downloadSealed({
       provider: holder(listing, snapshot.snapshot.key),
       key: snapshot.snapshot.key,
       expected: manifest.sealed,
@@ -102,7 +101,7 @@ export async function restoreToTime(input: {
       path: partial,
       onProgress: (done, total) => progress('downloading snapshot (bytes)', done, total),
     });
-    if ((await sha256File(partial)) !== manifest.sha256) throw checksumMismatch();
+    if (sha256 !== manifest.sha256) throw checksumMismatch();
     progress('verifying snapshot', 0, 1);
     expectCounts(verifySnapshot(partial, input.databaseKey), manifest.rowCounts);
 
