@@ -128,6 +128,7 @@ try {
     );
     // Memstore holds everything in memory: leave only what the next run needs.
     for await (const object of provider.list()) await provider.delete(object.key);
+    rgw.collectGarbage();
   }
   raw.destroy();
   provider.destroy();
