@@ -71,7 +71,8 @@ describe('continuous backup across a kill', () => {
   it('completes on the next run after a kill -9 during a snapshot upload, and the restore verifies', async () => {
     t = await startTestAppliance({ FLOWGENTO_SIMULATOR: 'off' });
     const backupKey = randomBytes(32);
-    fill(t, 'big', 40, 256 * 1024);
+    // Big enough that the upload is still going when the kill lands.
+    fill(t, 'big', 160, 256 * 1024);
     await t.stop();
 
     expect(await killDuringSnapshotUpload(t, backupKey)).toBe(true);

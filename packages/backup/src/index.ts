@@ -20,3 +20,4 @@ export * from './retention/job.ts';
 export { planRestore } from './restore/plan.ts';
 export * from './restore/swap.ts';
 export * from './metrics.ts';
+export type { ShippedSegment } from './chain/shipper.ts';

@@ -42,6 +42,35 @@ export function newStreamKey(): Buffer {
   return randomBytes(KEY_BYTES);
 }
 
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * Input received in pieces, joined only once a whole chunk's worth is there:
+ * joining at every piece copied a 1 MiB chunk's bytes over and over (the
+ * snapshot bench found it), as network and file reads come in 16-64 KiB.
+ */
+class PendingBytes {
+  private parts: Buffer[] = [];
+  length = 0;
+
+  push(piece: Buffer): void {
+    this.parts.push(piece);
+    this.length += piece.length;
+  }
+
+  /** Everything as one buffer, which then stays the only part. */
+  joined(): Buffer {
+    if (this.parts.length > 1) this.parts = [Buffer.concat(this.parts, this.length)];
+    return this.parts[0] ?? EMPTY;
+  }
+
+  /** Replaces the contents with `rest` (what is left after whole chunks). */
+  keep(rest: Buffer): void {
+    this.parts = rest.length > 0 ? [rest] : [];
+    this.length = rest.length;
+  }
+}
+
 /**
  * Seals input as it is given: `update` returns the sealed chunks that are
  * complete, `final` the rest. Always keeps at least one byte back, because
@@ -51,7 +80,7 @@ class Sealer {
   private readonly prefix = randomBytes(PREFIX_BYTES);
   private readonly header = Buffer.alloc(HEADER_BYTES);
   private readonly aad: Buffer;
-  private pending: Buffer = Buffer.alloc(0);
+  private readonly pending = new PendingBytes();
   private index = 0;
   private started = false;
 
@@ -69,20 +98,21 @@ class Sealer {
 
   update(chunk: Buffer, emit: (sealed: Buffer) => void): void {
     for (const header of this.start()) emit(header);
-    this.pending =
-      this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    this.pending.push(chunk);
+    if (this.pending.length <= this.chunkBytes) return;
+    const bytes = this.pending.joined();
     let offset = 0;
-    while (this.pending.length - offset > this.chunkBytes) {
-      emit(this.seal(this.pending.subarray(offset, offset + this.chunkBytes), false));
+    while (bytes.length - offset > this.chunkBytes) {
+      emit(this.seal(bytes.subarray(offset, offset + this.chunkBytes), false));
       offset += this.chunkBytes;
     }
-    this.pending = this.pending.subarray(offset);
+    this.pending.keep(bytes.subarray(offset));
   }
 
   final(): Buffer[] {
     const out = this.start();
-    out.push(this.seal(this.pending, true));
-    this.pending = Buffer.alloc(0);
+    out.push(this.seal(this.pending.joined(), true));
+    this.pending.keep(EMPTY);
     return out;
   }
 
@@ -109,7 +139,7 @@ class Opener {
   private prefix: Buffer | undefined;
   private aad: Buffer | undefined;
   private sealedChunk = 0;
-  private buffered: Buffer = Buffer.alloc(0);
+  private readonly buffered = new PendingBytes();
   private index = 0;
 
   constructor(
@@ -121,32 +151,34 @@ class Opener {
 
   /** Opens every complete chunk; `emit` has the good ones even when a later one fails. */
   update(chunk: Buffer, emit: (plain: Buffer) => void): void {
-    this.buffered =
-      this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
+    this.buffered.push(chunk);
     if (!this.prefix && !this.readHeader()) return;
     // A full sealed chunk is the last one only if nothing follows it.
+    if (this.buffered.length <= this.sealedChunk) return;
+    const bytes = this.buffered.joined();
     let offset = 0;
-    while (this.buffered.length - offset > this.sealedChunk) {
-      emit(this.open(this.buffered.subarray(offset, offset + this.sealedChunk), false));
+    while (bytes.length - offset > this.sealedChunk) {
+      emit(this.open(bytes.subarray(offset, offset + this.sealedChunk), false));
       offset += this.sealedChunk;
     }
-    this.buffered = this.buffered.subarray(offset);
+    this.buffered.keep(bytes.subarray(offset));
   }
 
   final(): Buffer[] {
     if (!this.prefix || this.buffered.length < TAG_BYTES) throw invalid();
-    return [this.open(this.buffered, true)];
+    return [this.open(this.buffered.joined(), true)];
   }
 
   private readHeader(): boolean {
     if (this.buffered.length < HEADER_BYTES) return false;
-    const header = this.buffered.subarray(0, HEADER_BYTES);
+    const all = this.buffered.joined();
+    const header = all.subarray(0, HEADER_BYTES);
     if (!header.subarray(0, MAGIC.length).equals(MAGIC)) throw invalid();
     const chunkBytes = checkedChunkBytes(header.readUInt32BE(MAGIC.length), invalid);
     this.sealedChunk = chunkBytes + TAG_BYTES;
     this.prefix = Buffer.from(header.subarray(MAGIC.length + 4));
     this.aad = Buffer.concat([header, Buffer.from(this.context, 'utf8')]);
-    this.buffered = this.buffered.subarray(HEADER_BYTES);
+    this.buffered.keep(all.subarray(HEADER_BYTES));
     return true;
   }
 

@@ -8,7 +8,7 @@ import type { BackupSchedule } from '../schedule.ts';
 import type { BackupStatus, BackupStatusSource } from '../status.ts';
 import { nextDailySnapshot } from './next-snapshot.ts';
 import { parseObjectName } from './object-names.ts';
-import { WalShipper, type ChainPoint } from './shipper.ts';
+import { WalShipper, type ChainPoint, type ShippedSegment } from './shipper.ts';
 import { SPOOL_FOLDER, Spool } from './spool.ts';
 import { drainSpool } from './uploader.ts';
 import type { SnapshotManifest } from './snapshot-manifest.ts';
@@ -36,6 +36,12 @@ export interface BackupEngineOptions {
   now?: () => number;
   onEvent?: (event: BackupEvent) => void;
   onSnapshotProgress?: ByteProgress;
+  /**
+   * Each segment cut by this engine, once the tier holds it: how far behind
+   * the commits it is (the shipping-lag bench). Segments spooled by an
+   * earlier run are uploaded without it.
+   */
+  onSegmentUploaded?: (segment: ShippedSegment & { uploadedAt: number }) => void;
   /** How often new commits are read (their times are this precise). */
   observeEveryMs?: number;
   /** How often what was read is cut into a segment. */
@@ -70,6 +76,8 @@ export class BackupEngine implements BackupStatusSource {
   private lastCheckpoint = 0;
   private lastCut = 0;
   private stopped = false;
+  /** Segments cut but not yet uploaded, by key (only with onSegmentUploaded). */
+  private readonly cutSegments = new Map<string, ShippedSegment>();
   private readonly state: {
     lastSnapshotAt: number | null;
     lastShippedAt: number | null;
@@ -96,7 +104,10 @@ export class BackupEngine implements BackupStatusSource {
       installationId: options.installationId,
       spool: this.spool,
       now: this.now,
-      onSegment: () => this.kick(),
+      onSegment: (segment) => {
+        if (options.onSegmentUploaded) this.cutSegments.set(segment.key, segment);
+        this.kick();
+      },
     });
     this.timer = setInterval(() => this.tick(), options.observeEveryMs ?? 200);
     this.timer.unref();
@@ -243,9 +254,12 @@ export class BackupEngine implements BackupStatusSource {
       installationId: this.options.installationId,
       keySetup: this.options.keySetup,
       listener: {
-        segmentUploaded: ({ toMs }) => {
+        segmentUploaded: ({ key, toMs }) => {
           this.state.lastShippedAt = this.now();
           this.state.shippedTo = Math.max(this.state.shippedTo ?? 0, toMs);
+          const cut = this.cutSegments.get(key);
+          this.cutSegments.delete(key);
+          if (cut) this.options.onSegmentUploaded?.({ ...cut, uploadedAt: this.now() });
         },
         snapshotUploaded: (manifest) => {
           void this.enforceRetention();

@@ -26,6 +26,8 @@ export interface ShippedSegment {
   sequence: number;
   fromMs: number;
   toMs: number;
+  /** How many commits it holds. */
+  commits: number;
 }
 
 /**
@@ -126,10 +128,13 @@ export class WalShipper {
       sequence,
       fromMs: this.commits[0]!.at,
       toMs: this.commits.at(-1)!.at,
+      commits: this.commits.length,
     };
     const key = segmentKey({
       generation: chain.generation,
-      ...segment,
+      sequence,
+      fromMs: segment.fromMs,
+      toMs: segment.toMs,
       sha256: sha256Of(sealed),
     });
     this.input.spool.addSegment(key, sealed);

@@ -1,10 +1,10 @@
+import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { Transform } from 'node:stream';
 import { encryptStream, type KeySetup } from '@flowgento/crypto';
 import { openEncryptedDatabase, schemaVersion } from '@flowgento/store';
 import type { TierStore } from '@flowgento/storage';
 import { verifySnapshot } from '../create-backup.ts';
-import { sha256File } from '../hash-file.ts';
 import { manifestKey, sealContext, snapshotKey } from './object-names.ts';
 import { sealManifest, type SnapshotManifest } from './snapshot-manifest.ts';
 import { sha256Of } from '../wal/segment.ts';
@@ -52,11 +52,17 @@ export async function uploadSnapshot(input: {
     spooled.generation,
     `snapshot/${spooled.baseSequence}`,
   );
+  // The file's hash is taken from the bytes as they are sealed, rather than
+  // by reading the whole copy again afterwards. A failed-over put calls
+  // body() again, so the hash of the last call is the one the tier took.
+  let hash: Hash = createHash('sha256');
   const body = () => {
     let done = 0;
+    hash = createHash('sha256');
     const counter = new Transform({
       transform(chunk: Buffer, _encoding, next) {
         done += chunk.length;
+        hash.update(chunk);
         input.onProgress?.(done, bytes);
         next(null, chunk);
       },
@@ -74,7 +80,7 @@ export async function uploadSnapshot(input: {
     chainSha256: spooled.chainSha256,
     schemaVersion: version,
     bytes,
-    sha256: await sha256File(spooled.path),
+    sha256: hash.digest('hex'),
     sealed: { size: stored.size, sha256: stored.sha256 },
     rowCounts,
     keySetup: { ...input.keySetup },

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -16,7 +17,11 @@ export async function readObject(
   return Buffer.concat(chunks);
 }
 
-/** Streams a sealed object, opened as it arrives, into `path`. */
+/**
+ * Streams a sealed object, opened as it arrives, into `path`. Returns the
+ * SHA-256 of the opened bytes written there, taken on the way rather than
+ * by reading the file back.
+ */
 export async function downloadSealed(input: {
   provider: StorageProvider;
   key: string;
@@ -25,7 +30,7 @@ export async function downloadSealed(input: {
   aad: string;
   path: string;
   onProgress?: (done: number, total: number) => void;
-}): Promise<void> {
+}): Promise<string> {
   let done = 0;
   const counter = new Transform({
     transform(chunk: Buffer, _encoding, next) {
@@ -35,10 +40,19 @@ export async function downloadSealed(input: {
     },
   });
   const source: Readable = await input.provider.get(input.key, input.expected);
+  const hash = createHash('sha256');
+  const hasher = new Transform({
+    transform(chunk: Buffer, _encoding, next) {
+      hash.update(chunk);
+      next(null, chunk);
+    },
+  });
   await pipeline(
     source,
     counter,
     decryptStream(input.backupKey, { aad: input.aad }),
+    hasher,
     createWriteStream(input.path, { mode: 0o600 }),
   );
+  return hash.digest('hex');
 }

@@ -64,13 +64,34 @@ export class WalTail {
     try {
       fd = openSync(this.walPath, 'r');
     } catch {
-      return { frames: [] }; // no log yet: nothing is committed in it
+      // No log yet: nothing is committed in it. But a log we were following
+      // is gone only if a last connection closed and checkpointed it away,
+      // with frames we may never have seen.
+      return this.vanished() ? 'lost' : { frames: [] };
     }
     try {
       return this.readFrom(fd);
     } finally {
       closeSync(fd);
     }
+  }
+
+  /**
+   * The log we followed is gone or headerless. Harmless right after our own
+   * complete checkpoint with the database file as we left it; otherwise
+   * someone else checkpointed it away (a last connection closing), perhaps
+   * with frames we never read.
+   */
+  private vanished(): boolean {
+    if (!this.position) return false;
+    return !this.restartAllowed || this.fileStamp() !== this.fileAfterCheckpoint;
+  }
+
+  private sameLog(header: WalHeader): boolean {
+    return (
+      this.position?.header.salt1 === header.salt1 &&
+      this.position.header.salt2 === header.salt2
+    );
   }
 
   private readFrom(fd: number): { frames: WalFrame[] } | 'lost' {
@@ -80,13 +101,13 @@ export class WalTail {
       size >= WAL_HEADER_BYTES && readSync(fd, headerBytes, 0, WAL_HEADER_BYTES, 0)
         ? parseWalHeader(headerBytes)
         : undefined;
-    // A log being started has no valid header yet, and nothing committed.
-    if (!header) return { frames: [] };
+    // A log being started has no valid header yet, and nothing committed;
+    // one we were following that shrank or lost its header was replaced.
+    if (!header) return this.position ? 'lost' : { frames: [] };
+    if (this.position && size < this.position.offset && this.sameLog(header))
+      return 'lost';
 
-    const same =
-      this.position?.header.salt1 === header.salt1 &&
-      this.position.header.salt2 === header.salt2;
-    if (!same) {
+    if (!this.sameLog(header)) {
       const foreign = this.fileStamp() !== this.fileAfterCheckpoint;
       if (!this.restartAllowed || foreign) return 'lost';
       this.position = { header, checksum: header.checksum, offset: WAL_HEADER_BYTES };
