@@ -75,4 +75,29 @@ describe('following the log', () => {
     writer.close();
     expect(tail.read()).toEqual({ frames: [] });
   });
+
+  it('starts a generation after the commits already in the log, never before them', () => {
+    const { path, open } = database();
+    const writer = open();
+    insert(writer, 4); // in the log before the generation starts
+    const tail = new WalTail(path);
+    tail.skipToEnd();
+    const checkpointer = open();
+    checkpointer.pragma('wal_checkpoint(PASSIVE)');
+    tail.checkpointed(true);
+    checkpointer.close();
+
+    // A reader in the log keeps the next writer from starting it afresh:
+    // the new commits are appended after the ones the snapshot holds.
+    const reader = open();
+    reader.exec('BEGIN');
+    reader.prepare('SELECT count(*) FROM rows').get();
+    insert(writer, 2);
+    reader.exec('COMMIT');
+    reader.close();
+    const read = tail.read();
+    if (read === 'lost') throw new Error('a fresh base was read as lost');
+    expect(read.frames.filter((f) => f.commitPages > 0)).toHaveLength(2);
+    writer.close();
+  });
 });

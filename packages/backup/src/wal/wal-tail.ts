@@ -40,6 +40,10 @@ export class WalTail {
   skipToEnd(): void {
     this.position = undefined;
     this.restartAllowed = true;
+    // The log as it is now is the new base, whoever checkpointed before: a
+    // stamp left unset would make this read 'lost', keep no position, and
+    // the next read would ship the whole log again, older than the snapshot.
+    this.fileAfterCheckpoint = this.fileStamp();
     this.read();
   }
 
