@@ -80,6 +80,11 @@ export class WalShipper {
     return this.chain?.generation ?? null;
   }
 
+  /** Bytes of page images observed but not yet cut into a segment. */
+  get pendingBytes(): number {
+    return this.frames.length * (this.tail.pageSize ?? 0);
+  }
+
   /** Commits observed but not yet cut into a segment, oldest first. */
   get pendingSince(): number | null {
     return this.commits[0]?.at ?? null;

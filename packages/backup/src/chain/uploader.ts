@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { KeySetup } from '@flowgento/crypto';
 import type { TierStore } from '@flowgento/storage';
 import { parseObjectName } from './object-names.ts';
-import type { Spool } from './spool.ts';
+import type { Spool, SpooledSegment } from './spool.ts';
 import { uploadSnapshot, type ByteProgress } from './snapshot-upload.ts';
 import type { SnapshotManifest } from './snapshot-manifest.ts';
 
@@ -12,9 +12,14 @@ export interface UploadListener {
   snapshotProgress?: ByteProgress;
 }
 
+/** Segment uploads at once: a slow request must not hold the next ones back. */
+const SEGMENTS_IN_FLIGHT = 4;
+
 /**
  * Empties the spool into the backup tier, in order: snapshots first, then
- * segments by generation and sequence. An entry leaves the spool only after
+ * segments by generation and sequence. Segments cut while a pass runs are
+ * taken by the same pass (waiting for the next cut to start another added a
+ * cut interval to the shipping lag). An entry leaves the spool only after
  * the tier took it; a failure stops the pass (the caller retries later), so
  * a provider outage only makes the spool longer.
  */
@@ -27,10 +32,14 @@ export async function drainSpool(input: {
   keySetup: KeySetup;
   listener: UploadListener;
 }): Promise<void> {
-  for (const entry of input.spool.entries()) {
-    if (entry.kind === 'snapshot') {
+  const taken = new Set<string>();
+  for (;;) {
+    const entries = input.spool.entries().filter((e) => !taken.has(e.path));
+    if (entries.length === 0) return;
+    const [first] = entries;
+    if (first!.kind === 'snapshot') {
       const manifest = await uploadSnapshot({
-        spooled: entry,
+        spooled: first!,
         tier: input.tier,
         backupKey: input.backupKey,
         databaseKey: input.databaseKey,
@@ -38,12 +47,38 @@ export async function drainSpool(input: {
         keySetup: input.keySetup,
         onProgress: input.listener.snapshotProgress,
       });
-      input.spool.remove(entry.path);
+      input.spool.remove(first!.path);
+      taken.add(first!.path);
       input.listener.snapshotUploaded(manifest);
       continue;
     }
+    const segments = entries
+      .filter((e): e is SpooledSegment => e.kind === 'segment')
+      .slice(0, SEGMENTS_IN_FLIGHT);
+    await uploadInOrder(segments, input);
+    for (const segment of segments) taken.add(segment.path);
+  }
+}
+
+/**
+ * Sends a few segments at once but lets them leave the spool, and count as
+ * shipped, strictly in sequence: one is reported only after every earlier
+ * one is in the tier. A later one may land before an earlier one that then
+ * fails; it stays spooled too and is sent again (same key, same bytes), and
+ * a restore never skips the gap (`restore/plan.ts` names it).
+ */
+async function uploadInOrder(
+  segments: SpooledSegment[],
+  input: { spool: Spool; tier: TierStore; listener: UploadListener },
+): Promise<void> {
+  const sent = segments.map((entry) => {
     const bytes = readFileSync(entry.path);
-    await input.tier.put('appliance', 'backup', entry.key, () => bytes);
+    return input.tier.put('appliance', 'backup', entry.key, () => bytes);
+  });
+  // Failures surface in order below; the others must not count as unhandled.
+  for (const sending of sent) sending.catch(() => undefined);
+  for (const [index, entry] of segments.entries()) {
+    await sent[index];
     input.spool.remove(entry.path);
     const name = parseObjectName(entry.key);
     input.listener.segmentUploaded({

@@ -49,6 +49,10 @@ export function walChecksum(
   bigEndian: boolean,
   start: readonly [number, number],
 ): [number, number] {
+  // Page images sit at 4-byte offsets in what the tail reads: summing them
+  // through a word view walks the log several times faster than reading
+  // each word with readUInt32, which kept the shipper's thread busy.
+  if (bytes.byteOffset % 4 === 0) return wordChecksum(bytes, bigEndian, start);
   let [s1, s2] = start;
   for (let i = 0; i + 8 <= bytes.length; i += 8) {
     const a = bigEndian ? bytes.readUInt32BE(i) : bytes.readUInt32LE(i);
@@ -57,6 +61,39 @@ export function walChecksum(
     s2 = (s2 + b + s1) >>> 0;
   }
   return [s1, s2];
+}
+
+const HOST_LITTLE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+function wordChecksum(
+  bytes: Buffer,
+  bigEndian: boolean,
+  start: readonly [number, number],
+): [number, number] {
+  const words = new Uint32Array(bytes.buffer, bytes.byteOffset, (bytes.length >>> 3) * 2);
+  const swap = bigEndian === HOST_LITTLE;
+  let [s1, s2] = start;
+  for (let i = 0; i < words.length; i += 2) {
+    let a = words[i]!;
+    let b = words[i + 1]!;
+    if (swap) {
+      a = byteSwapped(a);
+      b = byteSwapped(b);
+    }
+    s1 = (s1 + a + s2) >>> 0;
+    s2 = (s2 + b + s1) >>> 0;
+  }
+  return [s1, s2];
+}
+
+function byteSwapped(word: number): number {
+  return (
+    (((word & 0xff) << 24) |
+      ((word & 0xff00) << 8) |
+      ((word >>> 8) & 0xff00) |
+      (word >>> 24)) >>>
+    0
+  );
 }
 
 /** One valid frame: which page, its image, and the database size if it commits. */
