@@ -155,7 +155,10 @@ describe('continuous backup across a kill', () => {
     // The old file is kept aside, never deleted.
     expect(
       readdirSync(t.config.dataDir).filter(
-        (n) => n.endsWith('.db') || n.includes('before-restore'),
+        (n) =>
+          /^flowgento\.db(\.before-restore-[^-]+)?/.test(n) &&
+          !n.endsWith('-wal') &&
+          !n.endsWith('-shm'),
       ),
     ).toHaveLength(2);
     // Checked before anything opens the file (a reader makes its own -shm).
@@ -171,5 +174,16 @@ describe('continuous backup across a kill', () => {
       .pluck()
       .all();
     expect(actions).toContain('backup.restored_to_time');
+
+    // A restore is not tampering: the log verifies against the checkpoints
+    // that describe it, and those of the replaced history are kept aside.
+    await t.stop();
+    const verified = await runCli(['audit', 'verify', ...flags]);
+    expect(verified.code, verified.stdout + verified.stderr).toBe(0);
+    expect(
+      readdirSync(t.config.dataDir).some((n) =>
+        n.startsWith('audit-checkpoints.jsonl.before-restore-'),
+      ),
+    ).toBe(true);
   }, 180_000);
 });

@@ -253,7 +253,8 @@ export class AuditLog {
     const details = this.store
       .statement(
         `SELECT details_json FROM audit_log
-         WHERE action IN ('audit.verified', 'backup.restored') ORDER BY seq DESC LIMIT 1`,
+         WHERE action IN ('audit.verified', 'backup.restored', 'backup.restored_to_time')
+         ORDER BY seq DESC LIMIT 1`,
       )
       .pluck()
       .get() as string | undefined;

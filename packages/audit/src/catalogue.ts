@@ -313,7 +313,8 @@ export const AUDIT_EVENTS: Readonly<Record<AuditAction, AuditEventSpec>> = {
     when: 'this database was rebuilt from the backup tier as it was at a chosen time (written into the restored log)',
     scope: 'appliance',
     target: null,
-    details: 'restoredTo, reachedAt, generation, snapshotAt, segments',
+    details:
+      'restoredTo, reachedAt, generation, snapshotAt, segments, checkpointLines; onto, source (on a new machine)',
   },
   'storage.provider_added': {
     area: 'Storage',

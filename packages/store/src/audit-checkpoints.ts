@@ -4,6 +4,7 @@ import {
   fsyncSync,
   openSync,
   readFileSync,
+  renameSync,
   writeSync,
 } from 'node:fs';
 import type { Db } from './database.ts';
@@ -114,4 +115,22 @@ export function auditHeadOf(db: Db, at: number): AuditCheckpoint | null {
   if (!head) return null;
   const length = db.prepare('SELECT count(*) FROM audit_log').pluck().get() as number;
   return { at, headSeq: head.seq, headHash: head.hash, length, headAt: head.at };
+}
+
+/**
+ * After the database was put back to an earlier time: the checkpoints taken
+ * up to `until` still describe the restored log and stay; the file as it was
+ * moves to `asidePath` whole (the later ones describe a history that was
+ * replaced, kept as evidence). Returns how many lines the file now holds.
+ */
+export function rewindCheckpoints(
+  path: string,
+  until: number,
+  asidePath: string,
+): number {
+  if (!existsSync(path)) return 0;
+  const kept = readCheckpoints([path]).checkpoints.filter((c) => c.at <= until);
+  renameSync(path, asidePath);
+  for (const checkpoint of kept) appendCheckpoint(path, checkpoint);
+  return kept.length;
 }

@@ -99,6 +99,8 @@ export async function restoreOnNewMachine(input: {
     await recordRestore({ ...config, dataDir: staging }, logger, lock, at, report, {
       onto: 'new machine',
       source: source.where,
+      // The new folder's checkpoint file starts with the restored head alone.
+      checkpointLines: 1,
     });
     placeStaged(staging, dataDir);
     placed = true;

@@ -61,7 +61,7 @@ export async function recordRestore(
   lock: FolderLock | undefined,
   at: number,
   report: PointInTimeReport,
-  extra: Record<string, string> = {},
+  extra: Record<string, string | number> = {},
 ): Promise<void> {
   const appliance = await openAppliance(config, logger, undefined, {
     mustExist: true,

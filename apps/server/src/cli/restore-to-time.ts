@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { AuditLog } from '@flowgento/audit';
 import { restoreToTime, swapInRestored, type PointInTimeReport } from '@flowgento/backup';
 import { AppError, type Logger } from '@flowgento/core';
-import { lockDataFolder, type FolderLock } from '@flowgento/store';
+import { lockDataFolder, rewindCheckpoints, type FolderLock } from '@flowgento/store';
 import {
   OrderedTierStore,
   StorageProviderSettings,
@@ -105,7 +105,17 @@ export async function restoreToTimeCommand(input: {
       restoredPath: report.path,
       now: Date.now(),
     });
-    await recordRestore(config, logger, lock, at, report);
+    // Checkpoints taken after the restored time describe the replaced
+    // history: kept aside as evidence, or the restored log would look rewritten.
+    const checkpoints = dataPaths(config.dataDir).auditCheckpoints;
+    const kept = rewindCheckpoints(
+      checkpoints,
+      report.reachedMs,
+      `${checkpoints}.before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}`,
+    );
+    await recordRestore(config, logger, lock, at, report, {
+      checkpointLines: kept + 1,
+    });
     say(`  swapped in at ${database}`);
     if (asidePath)
       say(`  the previous database (and any -wal, -shm) moved to ${asidePath}`);
