@@ -101,6 +101,9 @@ export class BackupEngine implements BackupStatusSource {
     window: { restorableFrom: null, points: [] },
   };
 
+  /** The backup tier's first provider when this generation began. */
+  private generationTarget: string | undefined;
+
   constructor(private readonly options: BackupEngineOptions) {
     this.now = options.now ?? Date.now;
     this.spool = new Spool(join(options.dataDir, SPOOL_FOLDER));
@@ -217,10 +220,22 @@ export class BackupEngine implements BackupStatusSource {
   private step(): void {
     const now = this.now();
     if (!this.shipper.generation) {
-      if (!this.copying) this.snapshotAt(this.shipper.beginGeneration());
+      if (!this.copying) this.startGeneration();
       return;
     }
     if (!this.shipper.observe()) return;
+    // The backup tier now starts with another provider: a chain split
+    // across two places could be restored from neither alone, so the new
+    // first provider gets a generation of its own, snapshot first.
+    if (!this.copying && this.firstBackupProvider() !== this.generationTarget) {
+      this.shipper.cut();
+      this.options.logger.info(
+        { from: this.generationTarget, to: this.firstBackupProvider() },
+        'backup tier changed: starting a new generation',
+      );
+      this.startGeneration();
+      return;
+    }
     const due =
       this.state.lastSnapshotAt !== null &&
       now >= nextDailySnapshot(this.state.lastSnapshotAt, this.options.schedule());
@@ -238,6 +253,18 @@ export class BackupEngine implements BackupStatusSource {
       this.lastCut = now;
     }
     this.sampleLag();
+  }
+
+  private startGeneration(): void {
+    const target = this.firstBackupProvider();
+    const point = this.shipper.beginGeneration();
+    if (!point) return;
+    this.generationTarget = target;
+    this.snapshotAt(point);
+  }
+
+  private firstBackupProvider(): string | undefined {
+    return this.options.providers.providersOf('appliance', 'backup')[0]?.providerId;
   }
 
   /** Copies the file while no checkpoint runs: writers only append to the log. */
