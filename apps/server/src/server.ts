@@ -12,6 +12,7 @@ import { AppError, systemClock, type Clock, type Logger } from '@flowgento/core'
 import { ensureTlsMaterial, type TlsMaterial } from '@flowgento/crypto';
 import { WorkerIntakeWriter } from '@flowgento/messaging';
 import { lockDataFolder } from '@flowgento/store';
+import { trackedProviders } from '@flowgento/storage';
 import { startCloudApiSimulator, type CloudApiSimulator } from '@flowgento/whatsapp';
 import type { ApplianceConfig } from './config.ts';
 import { openAppliance, type OpenedAppliance } from './appliance.ts';
@@ -179,7 +180,7 @@ export async function startAppliance(
       ? startBackupEngine({
           dataDir: config.dataDir,
           appliance,
-          routing: services.storage,
+          routing: trackedProviders(services.storage, services.providerCalls),
           audit: services.audit,
           settings: options.backup ?? {},
           schedule: () => services.backup.schedule.current(),

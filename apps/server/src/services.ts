@@ -26,6 +26,7 @@ import {
   StorageProviderSettings,
   StorageRouting,
   StorageStatus,
+  type ProviderCalls,
   type TierStore,
 } from '@flowgento/storage';
 import type { Store, WhatsAppNumber } from '@flowgento/store';
@@ -50,6 +51,8 @@ export interface Services extends ApiServices {
    * order, with failover, recorded locations and provider health.
    */
   objects: TierStore;
+  /** Timeouts and health for every provider request, failover or not. */
+  providerCalls: ProviderCalls;
   /** The background half of failover, started and stopped with the appliance. */
   storageJobs: { prober: HealthProber; copyBack: CopyBackJob };
   /** What `/metrics` shows; other parts add their collectors here. */
@@ -166,6 +169,7 @@ export function buildServices(input: {
     backup: input.backup(audit),
     storageStatus,
     objects,
+    providerCalls: objects.calls,
     storageJobs: { prober, copyBack },
     metrics,
     metricsTokens: new MetricsTokens(store, audit, clock),

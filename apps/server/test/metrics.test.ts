@@ -106,6 +106,10 @@ describe('/metrics with continuous backup on', () => {
       expect(reply.body).toContain('flowgento_backup_failing 0');
       const age = /flowgento_backup_snapshot_age_seconds ([0-9.]+)/.exec(reply.body);
       expect(Number(age?.[1])).toBeLessThan(60);
+      // Backup uploads count in the backup provider's health like any other.
+      expect(reply.body).toContain(
+        'flowgento_storage_provider_state{provider="local",kind="local",state="up"} 1',
+      );
     } finally {
       await b.cleanup();
     }

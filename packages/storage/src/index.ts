@@ -25,3 +25,4 @@ export type { SettleOutcome } from './settle-object.ts';
 export * from './health-prober.ts';
 export * from './copy-back.ts';
 export * from './storage-status.ts';
+export * from './tracked-providers.ts';
