@@ -55,6 +55,15 @@ describe('restore on a new machine from the recovery kit and a copied backup fol
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('does not match its checksum');
     expect(existsSync(dataDir)).toBe(false);
+
+    // The same key from the environment, kept out of the shell's history.
+    const flags = ['--to', at, '--data-dir', dataDir, '--installation-id'];
+    const fromEnv = await runCli(
+      ['restore', ...flags, kit.installationId, '--key-file', kit.rootKeyFile],
+      { FLOWGENTO_KIT_KEY: groups.join('-') },
+    );
+    expect(fromEnv.stderr).toContain('does not match its checksum');
+    expect(existsSync(dataDir)).toBe(false);
   });
 
   it('refuses a wrong installation id, naming it, and leaves no folder behind', async () => {

@@ -29,7 +29,8 @@ export const restore: Command = {
     '(integrity_check, hash chain of segments, audit chain, row counts) and, with',
     '--swap and the appliance stopped, puts it in place of the live database. A time',
     'outside the backup window fails and names the valid range. The backup key comes',
-    'from --kit-key (as typed from the recovery kit), --backup-key-file, or else the',
+    'from --kit-key (as typed from the recovery kit; or $FLOWGENTO_KIT_KEY, which',
+    'keeps it out of the shell history), --backup-key-file, or else the',
     "appliance's own backup key.",
     '',
     'On a new machine (--data-dir holds no appliance): give --kit-key, the',
@@ -89,7 +90,8 @@ export const restore: Command = {
         into: typeof values['into'] === 'string' ? values['into'] : undefined,
         swap: values['swap'] === true,
         keyFlags: {
-          kitKey: text(values['kit-key']),
+          // The environment keeps the key out of the shell's history.
+          kitKey: text(values['kit-key']) ?? text(process.env['FLOWGENTO_KIT_KEY']),
           backupKeyFile: text(values['backup-key-file']),
         },
         values,
