@@ -76,16 +76,18 @@ describe('backups, end to end in Chromium', () => {
 
     // A daily point kept shorter than every change is refused, naming the field.
     const form = page.getByTestId('backup-schedule');
-    await form.getByLabel('A daily point, for days').fill('3');
+    await form.getByLabel('Daily points kept (days)').fill('3');
     await form.getByRole('button', { name: 'Save schedule' }).click();
     const error = page.getByTestId('backup-schedule-error');
     await error.waitFor();
-    expect(await error.textContent()).toContain('dailyDays:');
+    expect(await error.textContent()).toContain(
+      'Daily points kept (days) must be at least Every change kept (days)',
+    );
     expect(await summary.textContent()).toContain('a daily point 30 days');
 
-    await form.getByLabel('Every change, for days').fill('5');
-    await form.getByLabel('A daily point, for days').fill('20');
-    await form.getByLabel('Daily snapshot at (hour, UTC)').fill('4');
+    await form.getByLabel('Every change kept (days)').fill('5');
+    await form.getByLabel('Daily points kept (days)').fill('20');
+    await form.getByLabel('Daily snapshot hour (UTC)').fill('4');
     await form.getByRole('button', { name: 'Save schedule' }).click();
     await summary.filter({ hasText: 'Every change is kept 5 days' }).waitFor();
     expect(await summary.textContent()).toContain('a daily point 20 days');
