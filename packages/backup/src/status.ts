@@ -18,7 +18,13 @@ export interface BackupStatus {
   restorableTo: number | null;
   /** Older points kept by the schedule (daily, monthly), restorable exactly. */
   points: { at: number; kind: 'daily' | 'monthly' }[];
-  lastError: { reason: string; message: string; at: number } | null;
+  /** `provider`: the name of the storage provider that failed, when known. */
+  lastError: {
+    reason: string;
+    message: string;
+    at: number;
+    provider?: string;
+  } | null;
   /** Recent lag samples, oldest first, for a chart. */
   lagHistory: { at: number; lagMs: number }[];
 }

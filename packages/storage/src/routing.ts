@@ -122,7 +122,7 @@ export class StorageRouting implements TierLocations {
   providersOf(
     owner: TierOwner,
     tier: StorageTier,
-  ): { providerId: string; provider: StorageProvider }[] {
+  ): { providerId: string; provider: StorageProvider; name: string }[] {
     const override =
       owner === 'appliance'
         ? undefined
@@ -131,6 +131,7 @@ export class StorageRouting implements TierLocations {
     return ids.map((id) => ({
       providerId: id ?? LOCAL_PROVIDER_ID,
       provider: this.open(id, tier),
+      name: id === null ? LOCAL_PROVIDER_ID : this.record(id).name,
     }));
   }
 

@@ -315,7 +315,13 @@ export class BackupEngine implements BackupStatusSource {
   private fail(error: unknown, fromUpload = false): void {
     this.errorFromUpload = fromUpload;
     const reason = isAppError(error) ? (error.reason ?? error.code) : 'internal';
-    this.state.lastError = { reason, message: messageOf(error), at: this.now() };
+    const provider = providerOf(error);
+    this.state.lastError = {
+      reason,
+      message: messageOf(error),
+      at: this.now(),
+      ...(provider && { provider }),
+    };
     this.options.logger.error({ err: error, reason }, 'backup step failed');
   }
 
@@ -328,6 +334,12 @@ export class BackupEngine implements BackupStatusSource {
     history.push({ at: now, lagMs: lag });
     if (history.length > LAG_SAMPLES) history.shift();
   }
+}
+
+/** The storage provider a failure names (the tier store adds it), if any. */
+function providerOf(error: unknown): string | undefined {
+  const provider = isAppError(error) ? error.details?.provider : undefined;
+  return typeof provider === 'string' ? provider : undefined;
 }
 
 function messageOf(error: unknown): string {
