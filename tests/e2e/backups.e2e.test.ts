@@ -120,6 +120,24 @@ describe('backups, end to end in Chromium', () => {
     expect(await kitPage.getByRole('button', { name: 'Print' }).isVisible()).toBe(false);
     expect(await kitPage.getByTestId('nav-backups').isVisible()).toBe(false);
     await kitPage.screenshot({ path: KIT_SCREENSHOT, fullPage: true });
+    // Lag of a few milliseconds at most ("0.0 s"): the line lies along the
+    // bottom, not stretched to the top by a 4 ms reading.
+    engineStatus.lagHistory = [0, 0, 4, 0, 0, 0].map((lagMs, i) => ({
+      at: now - (6 - i) * 60_000,
+      lagMs,
+    }));
+    await page.reload();
+    await page.locator('[data-testid="backup-status"][data-state="running"]').waitFor();
+    const line = page.getByTestId('lag-chart').locator('polyline');
+    const heights = ((await line.getAttribute('points')) ?? '')
+      .split(' ')
+      .map((point) => Number(point.split(',')[1]));
+    expect(heights).toHaveLength(6);
+    for (const y of heights) expect(y).toBeGreaterThan(70);
+    expect(await page.getByTestId('lag-chart').getAttribute('aria-label')).toContain(
+      'peak 4 ms',
+    );
+
     // The refused schedule (400) is expected; script errors and CSP reports are not.
     expect(watch.problems.filter((p) => !/status of 400/.test(p))).toEqual([]);
   }, 90_000);
