@@ -3,8 +3,12 @@
  * metrics. Times are milliseconds since the epoch; null means "not yet".
  */
 export interface BackupStatus {
-  /** The chain now being shipped: a snapshot and every change after it. */
+  /**
+   * The generation (a snapshot and every change after it) of the newest
+   * snapshot whose manifest is in the backup tier; null until one is.
+   */
   generation: string | null;
+  /** When that snapshot was taken; a snapshot still uploading does not count. */
   lastSnapshotAt: number | null;
   nextSnapshotAt: number | null;
   /** When the newest change reached the backup tier. */
