@@ -16,7 +16,7 @@ afterAll(() => new Promise<void>((done) => server.close(() => done())));
 describe('an https endpoint that does not speak TLS', () => {
   it('is refused with a reason that says the endpoint did not answer TLS', async () => {
     const provider = new S3StorageProvider({
-      preset: 's3',
+      preset: 's3-compatible',
       endpoint: `https://127.0.0.1:${port}`,
       region: 'us-east-1',
       bucket: 'media',
