@@ -1,6 +1,8 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from '@flowgento/core';
 import { BackupWorld } from './support/backup-world.ts';
 
 let world: BackupWorld | undefined;
@@ -33,5 +35,36 @@ describe('the last snapshot on the Backups screen', () => {
     expect(uploaded.lastError).toBeNull();
     expect(uploaded.lastSnapshotAt).not.toBeNull();
     expect(uploaded.generation).not.toBeNull();
+  });
+});
+
+describe('the log during a backup tier outage', () => {
+  it('warns with the reason and provider, and keeps the stack for debug', async () => {
+    const lines: { level: number; msg: string; reason?: string; provider?: string }[] =
+      [];
+    const raw: string[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString().split('\n').filter(Boolean)) {
+          raw.push(line);
+          lines.push(JSON.parse(line) as (typeof lines)[number]);
+        }
+        done();
+      },
+    });
+    world = new BackupWorld();
+    writeFileSync(join(world.dir, 'tier'), 'not a folder');
+    const engine = world.start({ logger: createLogger({ level: 'debug', destination }) });
+    await sleep(700);
+    await engine.flush();
+
+    expect(lines.filter((l) => l.level >= 50)).toEqual([]);
+    const warning = lines.find((l) => l.msg === 'backup upload failed; will retry');
+    expect(warning).toMatchObject({ level: 40, provider: 'local' });
+    expect(warning?.reason).toBeTruthy();
+    // A stack appears only in debug lines.
+    for (const [i, line] of raw.entries()) {
+      if (line.includes('"stack"')) expect(lines[i]!.level).toBe(20);
+    }
   });
 });

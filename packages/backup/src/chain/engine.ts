@@ -332,6 +332,18 @@ export class BackupEngine implements BackupStatusSource {
       at: this.now(),
       ...(provider && { provider }),
     };
+    if (provider) {
+      // A provider outage is routine: retried with backoff, shown on the
+      // Backups screen. A warning that says which and why; the stack only
+      // for whoever turns on debug.
+      const providerId = isAppError(error) ? error.details?.providerId : undefined;
+      this.options.logger.warn(
+        { reason, provider, providerId, failures: this.failures },
+        'backup upload failed; will retry',
+      );
+      this.options.logger.debug({ err: error, reason }, 'backup upload failure detail');
+      return;
+    }
     this.options.logger.error({ err: error, reason }, 'backup step failed');
   }
 
