@@ -1,4 +1,4 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -66,5 +66,25 @@ describe('the log during a backup tier outage', () => {
     for (const [i, line] of raw.entries()) {
       if (line.includes('"stack"')) expect(lines[i]!.level).toBe(20);
     }
+  });
+});
+
+describe('the backup spool', () => {
+  it('keeps no -wal or -shm files of snapshot copies once they are uploaded', async () => {
+    world = new BackupWorld();
+    const spoolDir = join(world.dataDir, 'backup-spool');
+    // One left behind by an earlier version, its snapshot long gone.
+    mkdirSync(spoolDir, { recursive: true });
+    writeFileSync(join(spoolDir, 'snap-old.db-shm'), '');
+    world.write('a', 10);
+    const engine = world.start();
+    await engine.flush();
+    // A checkpoint the engine did not take starts a second generation.
+    world.write('b', 10);
+    world.db.pragma('wal_checkpoint(TRUNCATE)');
+    await sleep(700);
+    await engine.flush();
+
+    expect(readdirSync(spoolDir).filter((n) => /-(wal|shm)$/.test(n))).toEqual([]);
   });
 });
