@@ -15,13 +15,21 @@ const child = spawn(
     stdio: 'inherit',
   },
 );
+// One stop request is enough: the appliance ignores later ones, and Ctrl-C
+// already reaches it straight from the terminal.
+let stopSent = false;
+const stopChild = () => {
+  if (stopSent) return;
+  stopSent = true;
+  child.kill('SIGTERM');
+};
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(signal, () => child.kill('SIGTERM'));
+  process.on(signal, stopChild);
 }
 // npm does not pass SIGTERM on to its script: when npm is gone, stop the
 // appliance cleanly rather than leave it running unowned.
 const parent = process.ppid;
 setInterval(() => {
-  if (process.ppid !== parent) child.kill('SIGTERM');
+  if (process.ppid !== parent) stopChild();
 }, 1000).unref();
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -76,16 +76,18 @@ describe('backups, end to end in Chromium', () => {
 
     // A daily point kept shorter than every change is refused, naming the field.
     const form = page.getByTestId('backup-schedule');
-    await form.getByLabel('A daily point, for days').fill('3');
+    await form.getByLabel('Daily points kept (days)').fill('3');
     await form.getByRole('button', { name: 'Save schedule' }).click();
     const error = page.getByTestId('backup-schedule-error');
     await error.waitFor();
-    expect(await error.textContent()).toContain('dailyDays:');
+    expect(await error.textContent()).toContain(
+      'Daily points kept (days) must be at least Every change kept (days)',
+    );
     expect(await summary.textContent()).toContain('a daily point 30 days');
 
-    await form.getByLabel('Every change, for days').fill('5');
-    await form.getByLabel('A daily point, for days').fill('20');
-    await form.getByLabel('Daily snapshot at (hour, UTC)').fill('4');
+    await form.getByLabel('Every change kept (days)').fill('5');
+    await form.getByLabel('Daily points kept (days)').fill('20');
+    await form.getByLabel('Daily snapshot hour (UTC)').fill('4');
     await form.getByRole('button', { name: 'Save schedule' }).click();
     await summary.filter({ hasText: 'Every change is kept 5 days' }).waitFor();
     expect(await summary.textContent()).toContain('a daily point 20 days');
@@ -118,6 +120,24 @@ describe('backups, end to end in Chromium', () => {
     expect(await kitPage.getByRole('button', { name: 'Print' }).isVisible()).toBe(false);
     expect(await kitPage.getByTestId('nav-backups').isVisible()).toBe(false);
     await kitPage.screenshot({ path: KIT_SCREENSHOT, fullPage: true });
+    // Lag of a few milliseconds at most ("0.0 s"): the line lies along the
+    // bottom, not stretched to the top by a 4 ms reading.
+    engineStatus.lagHistory = [0, 0, 4, 0, 0, 0].map((lagMs, i) => ({
+      at: now - (6 - i) * 60_000,
+      lagMs,
+    }));
+    await page.reload();
+    await page.locator('[data-testid="backup-status"][data-state="running"]').waitFor();
+    const line = page.getByTestId('lag-chart').locator('polyline');
+    const heights = ((await line.getAttribute('points')) ?? '')
+      .split(' ')
+      .map((point) => Number(point.split(',')[1]));
+    expect(heights).toHaveLength(6);
+    for (const y of heights) expect(y).toBeGreaterThan(70);
+    expect(await page.getByTestId('lag-chart').getAttribute('aria-label')).toContain(
+      'peak 4 ms',
+    );
+
     // The refused schedule (400) is expected; script errors and CSP reports are not.
     expect(watch.problems.filter((p) => !/status of 400/.test(p))).toEqual([]);
   }, 90_000);

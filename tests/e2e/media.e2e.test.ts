@@ -85,6 +85,27 @@ describe('media, end to end in Chromium', () => {
     expect(download.suggestedFilename()).toBe('invoice-2024.pdf');
     expect(readFileSync(await download.path()).equals(PDF)).toBe(true);
 
+    // The Simulator panel sends a photo too: the built-in sample, from
+    // another customer, and the agent sees it in that conversation.
+    await page.getByTestId('sim-from').fill('5511900000002');
+    await page.getByTestId('sim-name').fill('Bruno Lima');
+    await page.getByTestId('sim-caption').fill('sample from the panel');
+    await page.getByTestId('sim-send-photo').click();
+    await page
+      .getByTestId('conversation-item')
+      .filter({ hasText: 'Bruno Lima' })
+      .click({ timeout: LIVE_TIMEOUT });
+    const sample = page.getByTestId('media-image');
+    await sample.waitFor({ timeout: LIVE_TIMEOUT });
+    await expect
+      .poll(
+        () => sample.evaluate((img) => (img as { naturalWidth: number }).naturalWidth),
+        { timeout: LIVE_TIMEOUT },
+      )
+      .toBe(24);
+    // The caption shows in the thread (and as the list's preview).
+    expect(await page.getByText('sample from the panel').count()).toBeGreaterThan(0);
+
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     expect(watch.problems).toEqual([]);
     await context.close();

@@ -79,8 +79,25 @@ describe('storage routing, end to end in Chromium', () => {
     );
     await page.screenshot({ path: SCREENSHOT });
 
+    // Backups on the media provider are refused; Cancel takes the refusal away.
+    const backup = page.getByTestId('tier-backup');
+    const refuseBackupOnMedia = async () => {
+      await backup.getByRole('button', { name: 'Override backup' }).click();
+      await backup.getByLabel('First choice').selectOption({ label: 'Offsite R2' });
+      await backup.getByRole('button', { name: 'Save backup' }).click();
+      await backup.getByRole('alert').waitFor();
+      expect(await backup.getByRole('alert').textContent()).toContain('Offsite R2');
+    };
+    await refuseBackupOnMedia();
+    await backup.getByRole('button', { name: 'Cancel' }).click();
+    expect(await backup.getByRole('alert').count()).toBe(0);
+
+    // Refused again, then another tier saved: the old refusal goes too.
+    await refuseBackupOnMedia();
     await card.getByRole('button', { name: 'Use the default for media-hot' }).click();
     await source.filter({ hasText: 'appliance default' }).waitFor();
-    expect(watch.problems).toEqual([]);
+    await backup.getByRole('alert').waitFor({ state: 'detached' });
+    // The two refusals (409) are expected; script errors and CSP reports are not.
+    expect(watch.problems.filter((p) => !/status of 409/.test(p))).toEqual([]);
   }, 90_000);
 });

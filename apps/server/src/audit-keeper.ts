@@ -76,11 +76,14 @@ export function startAuditKeeper(input: {
     setInterval(guarded('prune', prune), PRUNE_INTERVAL_MS),
   ];
   for (const timer of timers) timer.unref();
+  let closed = false;
 
   return {
     checkpoint,
     prune,
     close() {
+      if (closed) return;
+      closed = true;
       for (const timer of timers) clearInterval(timer);
       guarded('checkpoint', checkpoint)();
     },

@@ -239,6 +239,7 @@ export async function startAppliance(
     // by a stop or a crash start again (each at its own retry time).
     const resumed = services.mediaFetcher.resume();
     if (resumed > 0) logger.info({ resumed }, 'pending media fetches resumed');
+    let closing: Promise<void> | undefined;
     return {
       url,
       port,
@@ -252,24 +253,31 @@ export async function startAppliance(
       backup,
       storageKeeper,
       setupCode,
-      async close() {
-        await services.mediaFetcher.close();
-        await simulator?.close();
-        await Promise.all([
-          closeServer(server),
-          redirect ? closeServer(redirect) : undefined,
-        ]);
-        await intakeWriter.close();
-        logger.info({ intake: intakeWriter.lastStats }, 'webhook intake stopped');
-        // Its last locked ship comes before the last connection closes (and
-        // checkpoints the log away).
-        await backup?.stop();
-        await storageKeeper.close();
-        auditKeeper.close();
-        appliance.store.close();
-        folderLock.release();
+      close() {
+        // Every caller waits for the one stop: a second run would reach
+        // the audit keeper after the first had closed the database.
+        closing ??= stopAll();
+        return closing;
       },
     };
+    async function stopAll(): Promise<void> {
+      await services.mediaFetcher.close();
+      await simulator?.close();
+      await Promise.all([
+        closeServer(server),
+        redirect ? closeServer(redirect) : undefined,
+      ]);
+      await intakeWriter.close();
+      logger.info({ intake: intakeWriter.lastStats }, 'webhook intake stopped');
+      // Its last locked ship comes before the last connection closes (and
+      // checkpoints the log away).
+      await backup?.stop();
+      await storageKeeper.close();
+      // The last audit checkpoint reads the database: before it closes.
+      auditKeeper.close();
+      appliance.store.close();
+      folderLock.release();
+    }
   } catch (error) {
     // A start that fails half-way releases what it took: ports, simulator, database.
     for (const cleanup of cleanups.reverse())

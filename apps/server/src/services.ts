@@ -180,6 +180,7 @@ export function buildServices(input: {
     replies: new ReplyService(store, graphFor, secrets, events, clock, logger),
     simulator: simulator && {
       sendCustomerMessage: (message) => simulator.sendCustomerMessage(message),
+      sendCustomerMedia: (media) => simulator.sendCustomerMedia(media),
     },
     info: input.info,
   };

@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DEFAULT_BACKUP_SCHEDULE,
   parseKitKey,
+  SCHEDULE_FIELDS,
+  type ScheduleField,
   type BackupStatus,
   type RecoveryKit,
 } from '@flowgento/backup';
@@ -191,6 +193,7 @@ describe('the backup schedule', () => {
     [{ monthlyMonths: 121 }, 'monthlyMonths'],
     [{ snapshotHourUtc: 24 }, 'snapshotHourUtc'],
     [{ snapshotHourUtc: 2.5 }, 'snapshotHourUtc'],
+    [{ changesDays: null }, 'changesDays'],
   ])('refuses %o naming %s, changing nothing', async (change, field) => {
     const w = cast(`Bad schedule ${field}`);
     const digests = tableDigests(t.running, ['audit_log']);
@@ -199,7 +202,13 @@ describe('the backup schedule', () => {
       w.owner.mutate('backup.setSchedule', { ...DEFAULT_BACKUP_SCHEDULE, ...change }),
     );
     expect(error.code).toBe('BAD_REQUEST');
-    expect(error.message).toMatch(new RegExp(`^${field}: `));
+    // Named as the form labels it, with what it takes.
+    expect(error.message).toMatch(
+      new RegExp(
+        `^${SCHEDULE_FIELDS[field as ScheduleField].label.replace(/[()]/g, '\\$&')} must `,
+      ),
+    );
+    expect(error.message).not.toContain(field);
     expect(error.message).not.toMatch(/at .*\.ts|zod/i);
     expect(tableDigests(t.running, ['audit_log'])).toEqual(digests);
     expect(auditRows('backup.schedule_changed')).toHaveLength(before);
@@ -297,7 +306,11 @@ describe('flowgento backup kit and backup schedule', () => {
       ...folderFlags(t),
     ]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/dailyDays: Daily points must be kept at least as long/);
+    expect(bad.stderr).toContain('--daily-days must be at least --changes-days');
+    const late = await runCli(['backup', 'schedule', '--hour', '24', ...folderFlags(t)]);
+    expect(late.code).toBe(2);
+    expect(late.stderr).toContain('--hour must be a whole number from 0 to 23');
+    expect(late.stderr).not.toContain('snapshotHourUtc');
     const word = await runCli([
       'backup',
       'schedule',

@@ -153,6 +153,8 @@ describe('continuous backup through a failing backup tier', () => {
         return s.lastError && s.pendingSegments > 0 ? s : undefined;
       });
       expect(throttled.lastError?.reason).toBe('storage_request_failed');
+      // The screen names the provider that failed.
+      expect(throttled.lastError?.provider).toBe('offsite');
       expect(throttled.lagMs).toBeGreaterThan(0);
 
       // Reset connections: the spool only grows.
@@ -163,7 +165,10 @@ describe('continuous backup through a failing backup tier', () => {
         const s = await screen();
         return s.lastError && s.lastError.at >= since ? s : undefined;
       });
-      expect(reset.lastError?.reason).toBe('storage_unreachable');
+      expect(reset.lastError).toMatchObject({
+        reason: 'storage_unreachable',
+        provider: 'offsite',
+      });
       expect(reset.pendingSegments).toBeGreaterThanOrEqual(throttled.pendingSegments);
 
       // Slow but answering: everything waiting ships.

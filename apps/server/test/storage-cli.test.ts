@@ -144,7 +144,7 @@ describe('flowgento storage', () => {
     const same = await storage(['tier', '--tier', 'backup', '--providers', 'Gateway']);
     expect(same.code).toBe(1);
     expect(same.stderr).toMatch(
-      /backup tier must use other providers or buckets than the media tiers/,
+      /backup tier's provider "Gateway" stores to the same bucket "media-cli" at 127\.0\.0\.1:\d+ as "Gateway" of the media-hot tier/,
     );
     expect(
       (await storage(['tier', '--tier', 'backup', '--providers', 'Backups'])).code,

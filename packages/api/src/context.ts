@@ -17,7 +17,10 @@ import type { StorageRouting, StorageStatus } from '@flowgento/storage';
 import type { CloudApiSimulator } from '@flowgento/whatsapp';
 
 /** The built-in Cloud API simulator, as the API sees it; null when it is off. */
-export type SimulatorControl = Pick<CloudApiSimulator, 'sendCustomerMessage'>;
+export type SimulatorControl = Pick<
+  CloudApiSimulator,
+  'sendCustomerMessage' | 'sendCustomerMedia'
+>;
 
 export interface ApplianceInfo {
   version: string;

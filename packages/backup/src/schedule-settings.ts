@@ -4,7 +4,9 @@ import type { Store } from '@flowgento/store';
 import {
   backupScheduleSchema,
   DEFAULT_BACKUP_SCHEDULE,
+  SCHEDULE_FIELDS,
   type BackupSchedule,
+  type ScheduleField,
 } from './schedule.ts';
 import { assertApplianceWide } from './appliance-scope.ts';
 
@@ -43,9 +45,13 @@ export class BackupScheduleSettings {
    * in the same transaction. Bad input is refused naming the field and
    * changes nothing; the schedule already in force writes nothing.
    */
-  change(acting: ScheduleActing, input: unknown): BackupSchedule {
+  change(
+    acting: ScheduleActing,
+    input: unknown,
+    naming: ScheduleNaming = 'label',
+  ): BackupSchedule {
     assertApplianceWide(this.store, acting.workspaceId);
-    const next = parseSchedule(input);
+    const next = parseSchedule(input, naming);
     return this.store.transaction(() => {
       const before = this.current();
       if (sameSchedule(before, next)) return before;
@@ -62,20 +68,43 @@ export class BackupScheduleSettings {
   }
 }
 
+/** Whose words a refusal uses: the form's labels, or the CLI's flags. */
+export type ScheduleNaming = 'label' | 'flag';
+
 /**
  * A schedule from outside (a form, CLI flags), checked by the shared
- * schema. The first problem is named by its field, as `INVALID_INPUT` /
- * `backup_schedule_invalid` with `details.field`.
+ * schema. The first problem is refused as `INVALID_INPUT` /
+ * `backup_schedule_invalid`, in words that name the field as the person
+ * sees it and say what it takes; `details.field` keeps the schema's name so
+ * a form can mark the field.
  */
-export function parseSchedule(input: unknown): BackupSchedule {
+export function parseSchedule(
+  input: unknown,
+  naming: ScheduleNaming = 'label',
+): BackupSchedule {
   const result = backupScheduleSchema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const field = issue?.path.map(String).join('.') || 'schedule';
-  throw new AppError('INVALID_INPUT', `${field}: ${issue?.message ?? 'invalid'}`, {
+  throw new AppError('INVALID_INPUT', scheduleProblem(field, issue?.code, naming), {
     reason: 'backup_schedule_invalid',
     details: { field },
   });
+}
+
+function scheduleProblem(
+  field: string,
+  code: string | undefined,
+  naming: ScheduleNaming,
+) {
+  if (!(field in SCHEDULE_FIELDS)) return 'The backup schedule is incomplete';
+  const name = (f: ScheduleField) => SCHEDULE_FIELDS[f][naming];
+  const { min, max } = SCHEDULE_FIELDS[field as ScheduleField];
+  // The one rule across fields (see backupScheduleSchema's refine).
+  if (code === 'custom') {
+    return `${name('dailyDays')} must be at least ${name('changesDays')}`;
+  }
+  return `${name(field as ScheduleField)} must be a whole number from ${min} to ${max}`;
 }
 
 /** One line for the audit log and the CLI: `changes 7d, daily 30d, monthly 12mo, 02:00 UTC`. */

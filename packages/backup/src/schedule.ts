@@ -7,12 +7,49 @@ import { z } from 'zod';
  * `snapshotHourUtc`. Retention never removes what the newest restorable
  * chain, or a restore in progress, still needs.
  */
+/**
+ * Each value's allowed range and the names a person sees it by: the form's
+ * label on the Backups page (`apps/web/src/backup/ScheduleForm.tsx` shows the
+ * same words) and the flag of `flowgento backup schedule`.
+ */
+export const SCHEDULE_FIELDS = {
+  changesDays: {
+    label: 'Every change kept (days)',
+    flag: '--changes-days',
+    min: 1,
+    max: 90,
+  },
+  dailyDays: {
+    label: 'Daily points kept (days)',
+    flag: '--daily-days',
+    min: 1,
+    max: 366,
+  },
+  monthlyMonths: {
+    label: 'Monthly points kept (months)',
+    flag: '--monthly-months',
+    min: 0,
+    max: 120,
+  },
+  snapshotHourUtc: {
+    label: 'Daily snapshot hour (UTC)',
+    flag: '--hour',
+    min: 0,
+    max: 23,
+  },
+} as const;
+
+export type ScheduleField = keyof typeof SCHEDULE_FIELDS;
+
+const ranged = (field: ScheduleField) =>
+  z.number().int().min(SCHEDULE_FIELDS[field].min).max(SCHEDULE_FIELDS[field].max);
+
 export const backupScheduleSchema = z
   .object({
-    changesDays: z.number().int().min(1).max(90),
-    dailyDays: z.number().int().min(1).max(366),
-    monthlyMonths: z.number().int().min(0).max(120),
-    snapshotHourUtc: z.number().int().min(0).max(23),
+    changesDays: ranged('changesDays'),
+    dailyDays: ranged('dailyDays'),
+    monthlyMonths: ranged('monthlyMonths'),
+    snapshotHourUtc: ranged('snapshotHourUtc'),
   })
   .refine((s) => s.dailyDays >= s.changesDays, {
     message: 'Daily points must be kept at least as long as every change',

@@ -3,8 +3,12 @@
  * metrics. Times are milliseconds since the epoch; null means "not yet".
  */
 export interface BackupStatus {
-  /** The chain now being shipped: a snapshot and every change after it. */
+  /**
+   * The generation (a snapshot and every change after it) of the newest
+   * snapshot whose manifest is in the backup tier; null until one is.
+   */
   generation: string | null;
+  /** When that snapshot was taken; a snapshot still uploading does not count. */
   lastSnapshotAt: number | null;
   nextSnapshotAt: number | null;
   /** When the newest change reached the backup tier. */
@@ -18,7 +22,13 @@ export interface BackupStatus {
   restorableTo: number | null;
   /** Older points kept by the schedule (daily, monthly), restorable exactly. */
   points: { at: number; kind: 'daily' | 'monthly' }[];
-  lastError: { reason: string; message: string; at: number } | null;
+  /** `provider`: the name of the storage provider that failed, when known. */
+  lastError: {
+    reason: string;
+    message: string;
+    at: number;
+    provider?: string;
+  } | null;
   /** Recent lag samples, oldest first, for a chart. */
   lagHistory: { at: number; lagMs: number }[];
 }

@@ -59,6 +59,7 @@ describe('shipping while other connections write', () => {
     world = new BackupWorld([{ id: 'rgw', provider: s3 }]);
     world.write('seed', 50);
     const engine = world.start();
+    await engine.flush();
     const generation = engine.status().generation;
     expect(generation).not.toBeNull();
     const other = writeFromAnotherProcess(world, 'child', 3000);

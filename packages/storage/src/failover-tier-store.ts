@@ -14,6 +14,7 @@ import type {
 import {
   isProviderFault,
   ProviderCalls,
+  naming,
   reasonOf,
   REQUEST_TIMEOUT_MS,
   type ProviderTarget,
@@ -96,9 +97,14 @@ export class FailoverTierStore implements TierStore {
           return { ...stored, providerId: target.providerId };
         } catch (error) {
           if (source.broke || !isProviderFault(error)) throw error;
-          failure = error;
+          failure = naming(error, target);
           this.logger.warn(
-            { tier, providerId: target.providerId, reason: reasonOf(error) },
+            {
+              tier,
+              providerId: target.providerId,
+              provider: target.name,
+              reason: reasonOf(error),
+            },
             'storage write failed; trying the next provider',
           );
         } finally {

@@ -14,6 +14,8 @@ export interface ProviderTarget {
   /** `local` or a saved provider's id. */
   providerId: string;
   provider: StorageProvider;
+  /** The provider's name as the operator gave it (`local disk` for the default). */
+  name?: string;
 }
 
 export interface CallOptions {
@@ -93,6 +95,23 @@ export class ProviderCalls {
 export function isProviderFault(error: unknown): boolean {
   if (!isAppError(error)) return true;
   return error.code !== 'INVALID_INPUT' && error.code !== 'NOT_FOUND';
+}
+
+/**
+ * The failure with the provider it came from in `details` (`providerId`,
+ * `provider`: its name), so a screen or a log line can say which one failed.
+ */
+export function naming(error: unknown, target: ProviderTarget): unknown {
+  if (!isAppError(error) || error.details?.providerId !== undefined) return error;
+  return new AppError(error.code, error.message, {
+    reason: error.reason,
+    details: {
+      ...error.details,
+      providerId: target.providerId,
+      provider: target.name ?? target.providerId,
+    },
+    cause: error,
+  });
 }
 
 export function reasonOf(error: unknown): string {

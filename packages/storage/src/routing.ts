@@ -122,7 +122,7 @@ export class StorageRouting implements TierLocations {
   providersOf(
     owner: TierOwner,
     tier: StorageTier,
-  ): { providerId: string; provider: StorageProvider }[] {
+  ): { providerId: string; provider: StorageProvider; name: string }[] {
     const override =
       owner === 'appliance'
         ? undefined
@@ -131,6 +131,7 @@ export class StorageRouting implements TierLocations {
     return ids.map((id) => ({
       providerId: id ?? LOCAL_PROVIDER_ID,
       provider: this.open(id, tier),
+      name: id === null ? LOCAL_PROVIDER_ID : this.record(id).name,
     }));
   }
 
@@ -308,21 +309,42 @@ export class StorageRouting implements TierLocations {
    * docs/ARCHITECTURE.md.
    */
   private assertBackupApart(lists: TierLists, workspaceId?: string): void {
-    const media = new Set(
-      [...lists['media-hot'].map((id) => this.targetOf(id, 'media-hot'))].concat(
-        lists['media-archive'].map((id) => this.targetOf(id, 'media-archive')),
-      ),
-    );
-    const shared = lists.backup.some((id) => media.has(this.targetOf(id, 'backup')));
-    if (!shared) return;
-    throw new AppError(
-      'CONFLICT',
-      'The backup tier must use other providers or buckets than the media tiers',
-      {
-        reason: 'backup_same_as_media',
-        details: { field: 'providerIds', ...(workspaceId && { workspaceId }) },
-      },
-    );
+    const media = new Map<string, { tier: StorageTier; id: string | null }>();
+    for (const tier of ['media-hot', 'media-archive'] as const) {
+      for (const id of lists[tier]) media.set(this.targetOf(id, tier), { tier, id });
+    }
+    for (const id of lists.backup) {
+      const clash = media.get(this.targetOf(id, 'backup'));
+      if (!clash) continue;
+      throw new AppError(
+        'CONFLICT',
+        `The backup tier's provider "${this.nameOf(id)}" stores to the same ` +
+          `${this.placeOf(id)} as "${this.nameOf(clash.id)}" of the ${clash.tier} ` +
+          'tier; backups must be kept apart from media: choose another provider ' +
+          'or bucket for one of them',
+        {
+          reason: 'backup_same_as_media',
+          details: {
+            field: 'providerIds',
+            backupProvider: this.nameOf(id),
+            mediaProvider: this.nameOf(clash.id),
+            mediaTier: clash.tier,
+            ...(workspaceId && { workspaceId }),
+          },
+        },
+      );
+    }
+  }
+
+  private nameOf(id: string | null): string {
+    return id === null ? LOCAL_PROVIDER_ID : this.record(id).name;
+  }
+
+  /** Where a provider stores, in words: `bucket "b" at host`, or the local folder. */
+  private placeOf(id: string | null): string {
+    if (id === null) return 'local folder';
+    const record = this.record(id);
+    return `bucket "${record.bucket}" at ${new URL(record.endpoint).host}`;
   }
 
   private targetOf(id: string | null, tier: StorageTier): string {

@@ -14,6 +14,15 @@ const UNREACHABLE_ERRNO = new Set([
 ]);
 const UNREACHABLE_NAMES = new Set(['TimeoutError', 'RequestTimeout']);
 
+/**
+ * A TLS handshake that failed: on Node 20 `EPROTO` ("wrong version number",
+ * an https:// endpoint whose port speaks plain HTTP), on later versions
+ * OpenSSL's own `ERR_SSL_…` codes.
+ */
+function isTlsFailure(errno: string | undefined): boolean {
+  return errno === 'EPROTO' || (errno?.startsWith('ERR_SSL_') ?? false);
+}
+
 type Details = Record<string, unknown>;
 
 // The service error codes that have a reason of their own. A Map, so a
@@ -81,6 +90,16 @@ export function s3Failure(error: unknown): AppError {
   const named = facts.name === undefined ? undefined : BY_NAME.get(facts.name);
   if (named) return named(details);
 
+  if (isTlsFailure(facts.errno)) {
+    return new AppError(
+      'UPSTREAM_FAILED',
+      'The storage endpoint did not answer TLS: check that its address and port serve HTTPS',
+      {
+        reason: 'storage_tls_failed',
+        details: { field: 'endpoint', errno: facts.errno },
+      },
+    );
+  }
   if (
     (facts.errno !== undefined && UNREACHABLE_ERRNO.has(facts.errno)) ||
     (facts.name !== undefined && UNREACHABLE_NAMES.has(facts.name))

@@ -9,6 +9,7 @@ import type {
   StoredObject,
 } from './provider.ts';
 import type { StorageTier } from './tiers.ts';
+import { naming } from './provider-calls.ts';
 
 /**
  * Whose objects: one workspace's (its overrides apply), or the appliance's
@@ -52,7 +53,7 @@ export interface TierProviders {
   providersOf(
     owner: TierOwner,
     tier: StorageTier,
-  ): { providerId: string; provider: StorageProvider }[];
+  ): { providerId: string; provider: StorageProvider; name?: string }[];
 }
 
 /**
@@ -72,11 +73,12 @@ export class OrderedTierStore implements TierStore {
     options?: PutOptions,
   ): Promise<TierPutResult> {
     let failure: unknown;
-    for (const { providerId, provider } of this.routing.providersOf(owner, tier)) {
+    for (const target of this.routing.providersOf(owner, tier)) {
       try {
-        return { ...(await provider.put(key, body(), options)), providerId };
+        const stored = await target.provider.put(key, body(), options);
+        return { ...stored, providerId: target.providerId };
       } catch (error) {
-        failure = error;
+        failure = naming(error, target);
       }
     }
     throw failure instanceof Error ? failure : noProvider(tier);
@@ -89,11 +91,11 @@ export class OrderedTierStore implements TierStore {
     expected: ExpectedObject,
   ): Promise<Readable> {
     let failure: unknown;
-    for (const { provider } of this.routing.providersOf(owner, tier)) {
+    for (const target of this.routing.providersOf(owner, tier)) {
       try {
-        return await provider.get(key, expected);
+        return await target.provider.get(key, expected);
       } catch (error) {
-        failure = error;
+        failure = naming(error, target);
       }
     }
     throw failure instanceof Error ? failure : noProvider(tier);

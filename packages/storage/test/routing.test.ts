@@ -166,6 +166,20 @@ describe('storage routing', () => {
         'backup_same_as_media',
       );
     }
+    // The refusal says which provider clashes with which, and where.
+    expect(
+      refused(() => routing.setOverride(a, 'backup', [elsewhere, dotted])),
+    ).toMatchObject({
+      message:
+        'The backup tier\'s provider "R2 dotted" stores to the same bucket "media" at ' +
+        's3.example.test. as "R2" of the media-hot tier; backups must be kept apart ' +
+        'from media: choose another provider or bucket for one of them',
+      details: {
+        backupProvider: 'R2 dotted',
+        mediaProvider: 'R2',
+        mediaTier: 'media-hot',
+      },
+    });
     // Nor can media move onto where backups already are.
     routing.setOverride(a, 'backup', [elsewhere]);
     expect(

@@ -76,7 +76,7 @@ export const schedule: Command = {
         monthlyMonths: numberFlag(values, 'monthly-months') ?? before.monthlyMonths,
         snapshotHourUtc: numberFlag(values, 'hour') ?? before.snapshotHourUtc,
       };
-      const after = backup.schedule.change(operator, next);
+      const after = backup.schedule.change(operator, next, 'flag');
       const changed = describeSchedule(after) !== describeSchedule(before);
       say(
         `${changed ? 'Backup schedule changed' : 'Backup schedule'}: ${describeSchedule(after)}`,

@@ -38,12 +38,24 @@ export const serve: Command = {
     say('');
 
     await new Promise<void>((resolve) => {
-      const stop = (signal: string) => {
+      // Ctrl-C under `npm start` brings SIGINT from the terminal and then the
+      // SIGTERM scripts/start.mjs passes on: the first one stops, the rest
+      // are only noted (a second close would race the first one's).
+      let stopping = false;
+      const stop = (signal: NodeJS.Signals) => {
+        if (stopping) {
+          logger.info({ signal }, 'already shutting down; signal ignored');
+          return;
+        }
+        stopping = true;
         logger.info({ signal }, 'shutting down');
-        running.close().then(resolve, resolve);
+        running.close().then(resolve, (error: unknown) => {
+          logger.error({ err: error }, 'shutdown did not finish cleanly');
+          resolve();
+        });
       };
-      process.once('SIGINT', () => stop('SIGINT'));
-      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
     });
     logger.flush();
     return 0;

@@ -44,8 +44,13 @@ export function BackupStatusPanel({ status }: { status: Status | null }) {
       </dl>
       {status.lastError && (
         <p role="alert" className="error" data-testid="backup-last-error">
-          Last error ({whenText(status.lastError.at)}): {status.lastError.message}{' '}
-          <code>{status.lastError.reason}</code>
+          Last error ({whenText(status.lastError.at)}):{' '}
+          {status.lastError.provider && (
+            <>
+              storage provider <strong>{status.lastError.provider}</strong>:{' '}
+            </>
+          )}
+          {status.lastError.message}.
         </p>
       )}
       <LagChart samples={status.lagHistory} />

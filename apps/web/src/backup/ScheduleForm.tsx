@@ -6,15 +6,21 @@ import { Field } from '../forms/Field.tsx';
 
 type Schedule = Outputs['backup']['status']['schedule'];
 
+// The labels are the ones the server's refusals use (SCHEDULE_FIELDS in
+// packages/backup/src/schedule.ts): keep both in step.
 const FIELDS = [
   [
     'changesDays',
-    'Every change, for days',
+    'Every change kept (days)',
     '1 to 90: any second in this window can be restored',
   ],
-  ['dailyDays', 'A daily point, for days', 'at least as long as every change, up to 366'],
-  ['monthlyMonths', 'A monthly point, for months', '0 to 120'],
-  ['snapshotHourUtc', 'Daily snapshot at (hour, UTC)', '0 to 23'],
+  [
+    'dailyDays',
+    'Daily points kept (days)',
+    'at least as long as every change, up to 366',
+  ],
+  ['monthlyMonths', 'Monthly points kept (months)', '0 to 120'],
+  ['snapshotHourUtc', 'Daily snapshot hour (UTC)', '0 to 23'],
 ] as const;
 
 /** The retention schedule: editable by those who manage backups, shown to the rest. */
@@ -40,7 +46,13 @@ export function ScheduleForm({
     event.preventDefault();
     setSaved(false);
     const data = new FormData(event.currentTarget);
-    const value = (name: string) => Number(data.get(name));
+    // An empty field goes as null, so the refusal says what it takes
+    // instead of treating it as 0.
+    const value = (name: string) => {
+      const entry = data.get(name);
+      const text = typeof entry === 'string' ? entry.trim() : '';
+      return text === '' ? null : Number(text);
+    };
     save.mutate({
       changesDays: value('changesDays'),
       dailyDays: value('dailyDays'),

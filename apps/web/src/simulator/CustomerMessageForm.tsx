@@ -4,6 +4,7 @@ import { useTRPC, type Outputs } from '../api.ts';
 import { ErrorNote } from '../forms/ErrorNote.tsx';
 import { Field } from '../forms/Field.tsx';
 import type { NumberChoice } from './use-simulated-numbers.ts';
+import { CustomerMediaForm } from './CustomerMediaForm.tsx';
 
 type Conversation = Outputs['inbox']['conversations'][number];
 
@@ -102,6 +103,9 @@ export function CustomerMessageForm(props: {
           </button>
         )}
       </div>
+      <CustomerMediaForm
+        customer={chosen ? { numberId: chosen, from, profileName } : null}
+      />
     </form>
   );
 }

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC, type Me } from '../api.ts';
 import { ErrorNote } from '../forms/ErrorNote.tsx';
@@ -13,6 +14,9 @@ import { ProviderHealthPanel } from './ProviderHealth.tsx';
 export function StorageScreen({ me }: { me: Me }) {
   const trpc = useTRPC();
   const routing = useQuery(trpc.storage.routing.queryOptions());
+  // Counts successful changes: each card drops an old refusal when any
+  // tier is saved, since the routing it was about has changed.
+  const [saves, setSaves] = useState(0);
 
   return (
     <div className="page" data-testid="storage-screen">
@@ -30,6 +34,8 @@ export function StorageScreen({ me }: { me: Me }) {
           routing={tier}
           providers={routing.data?.providers ?? []}
           canManage={can(me, 'storage.manage')}
+          saves={saves}
+          onSaved={() => setSaves((n) => n + 1)}
         />
       ))}
       <ProviderHealthPanel />

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTRPC, type Outputs } from '../api.ts';
 import { ErrorNote } from '../forms/ErrorNote.tsx';
@@ -14,10 +14,15 @@ export function TierCard({
   routing,
   providers,
   canManage,
+  saves,
+  onSaved,
 }: {
   routing: Tier;
   providers: Provider[];
   canManage: boolean;
+  /** How many tier changes this page has saved; a new one clears a refusal. */
+  saves: number;
+  onSaved: () => void;
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -25,12 +30,26 @@ export function TierCard({
   const [first, setFirst] = useState(routing.providers[0]?.id ?? NONE);
   const [then, setThen] = useState(routing.providers[1]?.id ?? NONE);
   const settled = {
-    onSuccess: () => setEditing(false),
+    onSuccess: () => {
+      setEditing(false);
+      onSaved();
+    },
     onSettled: () =>
       queryClient.invalidateQueries({ queryKey: trpc.storage.routing.queryKey() }),
   };
   const set = useMutation(trpc.storage.setOverride.mutationOptions(settled));
   const clear = useMutation(trpc.storage.clearOverride.mutationOptions(settled));
+  const { reset: resetSet } = set;
+  const { reset: resetClear } = clear;
+  const forgetRefusal = () => {
+    resetSet();
+    resetClear();
+  };
+  // Any tier saved (this one or another): an earlier refusal is out of date.
+  useEffect(() => {
+    resetSet();
+    resetClear();
+  }, [saves, resetSet, resetClear]);
   const testId = `tier-${routing.tier}`;
 
   return (
@@ -50,6 +69,7 @@ export function TierCard({
             <button
               type="button"
               onClick={() => {
+                forgetRefusal();
                 setFirst(routing.providers[0]?.id ?? NONE);
                 setThen(routing.providers[1]?.id ?? NONE);
                 setEditing(true);
@@ -112,7 +132,13 @@ export function TierCard({
           <button type="submit" disabled={set.isPending}>
             Save {routing.tier}
           </button>
-          <button type="button" onClick={() => setEditing(false)}>
+          <button
+            type="button"
+            onClick={() => {
+              forgetRefusal();
+              setEditing(false);
+            }}
+          >
             Cancel
           </button>
         </form>

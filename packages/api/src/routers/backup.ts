@@ -4,9 +4,10 @@ import type { ScheduleActing } from '@flowgento/backup';
 import type { ApiContext } from '../context.ts';
 import { allow, authOf, router, writes } from '../trpc.ts';
 
-// Whole numbers are checked here for the form's sake; ranges and how the
-// fields relate are the shared schedule schema's, checked by the service.
-const days = z.number().int('Use whole numbers');
+// A number, or null for a field left empty; whole numbers, ranges and how
+// the fields relate are checked by the service, which names each field by
+// the form's label.
+const days = z.number().nullable();
 
 /**
  * The appliance's backups as its admins see them: how they stand (from the

@@ -86,14 +86,18 @@ export class BackupEngine implements BackupStatusSource {
   /** Segments cut but not yet uploaded, by key (only with onSegmentUploaded). */
   private readonly cutSegments = new Map<string, ShippedSegment>();
   private readonly state: {
-    lastSnapshotAt: number | null;
+    /** When the newest snapshot was copied: the daily schedule counts from it. */
+    snapshotTakenAt: number | null;
+    /** The newest snapshot whose manifest is in the tier: what the screen shows. */
+    lastSnapshot: { atMs: number; generation: string } | null;
     lastShippedAt: number | null;
     shippedTo: number | null;
     lastError: BackupStatus['lastError'];
     lagHistory: BackupStatus['lagHistory'];
     window: Pick<BackupStatus, 'restorableFrom' | 'points'>;
   } = {
-    lastSnapshotAt: null,
+    snapshotTakenAt: null,
+    lastSnapshot: null,
     lastShippedAt: null,
     shippedTo: null,
     lastError: null,
@@ -146,12 +150,14 @@ export class BackupEngine implements BackupStatusSource {
     const oldest = spooledFrom ?? this.shipper.pendingSince;
     const lagMs =
       this.shipper.generation === null ? null : oldest === null ? 0 : this.now() - oldest;
-    const last = this.state.lastSnapshotAt;
+    const taken = this.state.snapshotTakenAt;
     return {
-      generation: this.shipper.generation,
-      lastSnapshotAt: last,
+      // A snapshot counts once its manifest is in the tier: before that,
+      // nothing of its generation can be restored.
+      generation: this.state.lastSnapshot?.generation ?? null,
+      lastSnapshotAt: this.state.lastSnapshot?.atMs ?? null,
       nextSnapshotAt:
-        last === null ? null : nextDailySnapshot(last, this.options.schedule()),
+        taken === null ? null : nextDailySnapshot(taken, this.options.schedule()),
       lastShippedAt: this.state.lastShippedAt,
       lagMs,
       pendingSegments: pending,
@@ -237,8 +243,8 @@ export class BackupEngine implements BackupStatusSource {
       return;
     }
     const due =
-      this.state.lastSnapshotAt !== null &&
-      now >= nextDailySnapshot(this.state.lastSnapshotAt, this.options.schedule());
+      this.state.snapshotTakenAt !== null &&
+      now >= nextDailySnapshot(this.state.snapshotTakenAt, this.options.schedule());
     const every = this.options.checkpointEveryMs ?? 5000;
     if (!this.copying && (due || now - this.lastCheckpoint >= every)) {
       const point = this.shipper.checkpoint();
@@ -270,7 +276,7 @@ export class BackupEngine implements BackupStatusSource {
   /** Copies the file while no checkpoint runs: writers only append to the log. */
   private snapshotAt(point: ChainPoint | null): void {
     if (!point) return;
-    this.state.lastSnapshotAt = point.atMs;
+    this.state.snapshotTakenAt = point.atMs;
     const target = this.spool.snapshotPath(point);
     this.copying = copyFile(this.options.databasePath, `${target}.partial`)
       .then(() => this.spool.complete(target))
@@ -299,6 +305,10 @@ export class BackupEngine implements BackupStatusSource {
           if (cut) this.options.onSegmentUploaded?.({ ...cut, uploadedAt: this.now() });
         },
         snapshotUploaded: (manifest) => {
+          this.state.lastSnapshot = {
+            atMs: manifest.atMs,
+            generation: manifest.generation,
+          };
           void this.enforceRetention();
           this.options.onEvent?.({ type: 'snapshot.completed', manifest });
           this.options.logger.info(
@@ -342,7 +352,25 @@ export class BackupEngine implements BackupStatusSource {
   private fail(error: unknown, fromUpload = false): void {
     this.errorFromUpload = fromUpload;
     const reason = isAppError(error) ? (error.reason ?? error.code) : 'internal';
-    this.state.lastError = { reason, message: messageOf(error), at: this.now() };
+    const provider = providerOf(error);
+    this.state.lastError = {
+      reason,
+      message: messageOf(error),
+      at: this.now(),
+      ...(provider && { provider }),
+    };
+    if (provider) {
+      // A provider outage is routine: retried with backoff, shown on the
+      // Backups screen. A warning that says which and why; the stack only
+      // for whoever turns on debug.
+      const providerId = isAppError(error) ? error.details?.providerId : undefined;
+      this.options.logger.warn(
+        { reason, provider, providerId, failures: this.failures },
+        'backup upload failed; will retry',
+      );
+      this.options.logger.debug({ err: error, reason }, 'backup upload failure detail');
+      return;
+    }
     this.options.logger.error({ err: error, reason }, 'backup step failed');
   }
 
@@ -355,6 +383,12 @@ export class BackupEngine implements BackupStatusSource {
     history.push({ at: now, lagMs: lag });
     if (history.length > LAG_SAMPLES) history.shift();
   }
+}
+
+/** The storage provider a failure names (the tier store adds it), if any. */
+function providerOf(error: unknown): string | undefined {
+  const provider = isAppError(error) ? error.details?.provider : undefined;
+  return typeof provider === 'string' ? provider : undefined;
 }
 
 function messageOf(error: unknown): string {

@@ -34,14 +34,22 @@ export interface SpooledSnapshot {
   path: string;
 }
 
+const SQLITE_SIDE_FILES = ['-wal', '-shm', '-journal'];
+
 const SNAPSHOT_FILE = /^snap-(\d{13}-[0-9a-f]{8})-(\d+)-(\d{13})-([0-9a-f]{64})\.db$/;
 
 export class Spool {
   constructor(readonly dir: string) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     // Copies cut off by a crash are useless: the next generation takes its own.
-    for (const name of readdirSync(dir)) {
+    const names = new Set(readdirSync(dir));
+    for (const name of names) {
       if (name.endsWith('.partial')) rmSync(join(dir, name), { force: true });
+      // Side files of a snapshot copy that is gone (left by older versions).
+      const side = SQLITE_SIDE_FILES.find((suffix) => name.endsWith(suffix));
+      if (side && !names.has(name.slice(0, -side.length))) {
+        rmSync(join(dir, name), { force: true });
+      }
     }
   }
 
@@ -110,8 +118,13 @@ export class Spool {
     return [...snapshots, ...segments];
   }
 
+  /**
+   * Removes an entry. A snapshot copy goes with the `-wal` and `-shm` files
+   * SQLite made beside it when the upload opened it to verify.
+   */
   remove(path: string): void {
     rmSync(path, { force: true });
+    for (const suffix of SQLITE_SIDE_FILES) rmSync(`${path}${suffix}`, { force: true });
     this.syncFolder();
   }
 
