@@ -1,11 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { actorOf, roleAllows } from '@flowgento/access';
+import { actorOf } from '@flowgento/access';
 import { auditExportInput, describeZodIssues } from '@flowgento/api';
 import type { Logger, RequestOrigin } from '@flowgento/core';
 import type { Services } from '../services.ts';
-import { readCookie, sessionCookie } from './cookies.ts';
-import { sendJson, sendText } from './headers.ts';
-import { fromAnotherOrigin } from './same-origin.ts';
+import { passDownloadGate } from './download-gate.ts';
 
 export const AUDIT_EXPORT_PATH = '/api/audit/export';
 
@@ -23,54 +21,20 @@ export async function handleAuditExport(
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
-  method: string,
   services: Services,
   origin: RequestOrigin,
   logger: Logger,
 ): Promise<void> {
-  const refuse = (status: number, code: string, message: string, reason: string) => {
-    logger.info(
-      { path: EXPORT_NAME, code, reason, ip: origin.ip, requestId: origin.requestId },
-      'request refused',
-    );
-    sendJson(res, status, { error: { code, message, reason } });
-  };
-
-  if (method !== 'GET') {
-    res.setHeader('Allow', 'GET');
-    return sendText(res, 405, 'Method not allowed');
-  }
-  if (fromAnotherOrigin(req.headers)) {
-    return refuse(
-      403,
-      'FORBIDDEN',
-      'Requests from another origin are refused',
-      'cross_origin',
-    );
-  }
-  const auth = services.access.sessions.resolve(readCookie(req, sessionCookie.name));
-  if (!auth) return refuse(401, 'UNAUTHORIZED', 'Sign in first', 'sign_in_required');
-  if (!roleAllows(auth.role, 'audit.manage')) {
-    services.access.recordDenied(
-      auth,
-      { procedure: EXPORT_NAME, requires: 'audit.manage' },
-      origin,
-    );
-    return refuse(
-      403,
-      'FORBIDDEN',
-      `Your role (${auth.role}) does not allow audit.manage`,
-      'permission_denied',
-    );
-  }
-  if (services.twoFactor.isMissingFor(auth)) {
-    return refuse(
-      412,
-      'PRECONDITION_FAILED',
-      'This workspace requires two-factor sign-in for your role: set it up under Security first',
-      'two_factor_required',
-    );
-  }
+  const passed = passDownloadGate(
+    req,
+    res,
+    { name: EXPORT_NAME, requires: 'audit.manage' },
+    services,
+    origin,
+    logger,
+  );
+  if (!passed) return;
+  const { auth, refuse } = passed;
   const parsed = auditExportInput.safeParse(exportInputOf(url.searchParams));
   if (!parsed.success) {
     const message = describeZodIssues(parsed.error) ?? 'Invalid export request';

@@ -1,12 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
-import { roleAllows } from '@flowgento/access';
 import { isAppError, type Logger, type RequestOrigin } from '@flowgento/core';
 import type { Services } from '../services.ts';
-import { readCookie, sessionCookie } from './cookies.ts';
-import { sendJson, sendText } from './headers.ts';
+import { passDownloadGate } from './download-gate.ts';
 import { mediaHeaders } from './media-headers.ts';
-import { fromAnotherOrigin } from './same-origin.ts';
 
 export const MEDIA_PATH = /^\/media\/([0-9a-f-]{36})$/;
 
@@ -27,51 +24,16 @@ export async function handleMedia(
   origin: RequestOrigin,
   logger: Logger,
 ): Promise<void> {
-  const refuse = (status: number, code: string, message: string, reason: string) => {
-    logger.info(
-      { path: MEDIA_NAME, code, reason, ip: origin.ip, requestId: origin.requestId },
-      'request refused',
-    );
-    sendJson(res, status, { error: { code, message, reason } });
-  };
-
-  if (req.method !== 'GET') {
-    res.setHeader('Allow', 'GET');
-    return sendText(res, 405, 'Method not allowed');
-  }
-  if (fromAnotherOrigin(req.headers)) {
-    return refuse(
-      403,
-      'FORBIDDEN',
-      'Requests from another origin are refused',
-      'cross_origin',
-    );
-  }
-  const auth = services.access.sessions.resolve(readCookie(req, sessionCookie.name));
-  if (!auth) return refuse(401, 'UNAUTHORIZED', 'Sign in first', 'sign_in_required');
-  if (!roleAllows(auth.role, 'inbox.read')) {
-    services.access.recordDenied(
-      auth,
-      { procedure: MEDIA_NAME, requires: 'inbox.read' },
-      origin,
-    );
-    return refuse(
-      403,
-      'FORBIDDEN',
-      `Your role (${auth.role}) does not allow inbox.read`,
-      'permission_denied',
-    );
-  }
-  if (services.twoFactor.isMissingFor(auth)) {
-    return refuse(
-      412,
-      'PRECONDITION_FAILED',
-      'This workspace requires two-factor sign-in for your role: set it up under Security first',
-      'two_factor_required',
-    );
-  }
-  // A support person's every look is written down, as for procedures.
-  services.access.support.recordUse(auth, MEDIA_NAME, origin);
+  const passed = passDownloadGate(
+    req,
+    res,
+    { name: MEDIA_NAME, requires: 'inbox.read' },
+    services,
+    origin,
+    logger,
+  );
+  if (!passed) return;
+  const { auth, refuse } = passed;
 
   let opened;
   try {

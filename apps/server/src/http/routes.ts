@@ -82,7 +82,7 @@ export function createRequestHandler(deps: RouteDeps) {
         return handleTrpc(req, res, url, services, origin, logger);
       }
       if (path === AUDIT_EXPORT_PATH) {
-        return handleAuditExport(req, res, url, method, services, origin, logger);
+        return handleAuditExport(req, res, url, services, origin, logger);
       }
       const mediaId = MEDIA_PATH.exec(path)?.[1];
       if (mediaId !== undefined) {
