@@ -89,6 +89,21 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>): Prom
   }
 }
 
+/** The table digests of the database restored into `into`. */
+function restoredDigests(into: string) {
+  const db = openEncryptedDatabase({
+    path: join(into, 'flowgento.db'),
+    key: databaseKey,
+    mustExist: true,
+    readonly: true,
+  });
+  try {
+    return digests(db);
+  } finally {
+    db.close();
+  }
+}
+
 const restoreTo = (at: string, into: string) =>
   runCli([
     'restore',
@@ -198,17 +213,7 @@ describe('continuous backup through a failing backup tier', () => {
     const restored = await restoreTo(at, into);
     expect(restored.code, restored.stderr).toBe(0);
     expect(restored.stdout).toContain('integrity_check: ok');
-    const db = openEncryptedDatabase({
-      path: join(into, 'flowgento.db'),
-      key: databaseKey,
-      mustExist: true,
-      readonly: true,
-    });
-    try {
-      expect(digests(db)).toEqual(live);
-    } finally {
-      db.close();
-    }
+    expect(restoredDigests(into)).toEqual(live);
   }, 60_000);
 
   it('refuses a restore whose downloads arrive corrupted, and restores once they arrive whole', async () => {
@@ -230,16 +235,6 @@ describe('continuous backup through a failing backup tier', () => {
     const restored = await restoreTo(at, into);
     expect(restored.code, restored.stderr).toBe(0);
     expect(restored.stdout).toContain('integrity_check: ok');
-    const db = openEncryptedDatabase({
-      path: join(into, 'flowgento.db'),
-      key: databaseKey,
-      mustExist: true,
-      readonly: true,
-    });
-    try {
-      expect(digests(db)).toEqual(live);
-    } finally {
-      db.close();
-    }
+    expect(restoredDigests(into)).toEqual(live);
   }, 60_000);
 });

@@ -20,7 +20,7 @@ export const KIT_KEY_REASONS = {
   checksum: 'kit_key_checksum_mismatch',
 } as const;
 
-/** `XXXX-XXXX-…`: the key and its checksum, 14 groups of four. */
+/** `7K3M-Q9TB-…`: the key and its checksum, 14 groups of four. */
 export function formatKitKey(key: Buffer): string {
   if (key.length !== KEY_BYTES) {
     throw new AppError('INTERNAL', 'A kit key is 32 bytes', { reason: 'kit_key_size' });

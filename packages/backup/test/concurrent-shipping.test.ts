@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openEncryptedDatabase, type Db } from '@flowgento/store';
+import type { Db } from '@flowgento/store';
 import { parseS3Settings, S3StorageProvider } from '@flowgento/storage';
 import { createBucket, useRgw } from '../../storage/test/support/rgw.ts';
 import { BackupWorld, sleep } from './support/backup-world.ts';
@@ -82,18 +82,10 @@ describe('shipping while other connections write', () => {
     expect(onGateway.some((k) => k.includes('/seg/'))).toBe(true);
 
     const report = await world.restore(Date.now());
-    const restored = openEncryptedDatabase({
-      path: report.path,
-      key: world.databaseKey,
-      mustExist: true,
-      readonly: true,
-    });
-    try {
-      const live = allRows(world.db);
+    world.readRestored(report.path, (restored) => {
+      const live = allRows(world!.db);
       expect(live).toHaveLength(50 + 100 + childRows);
       expect(allRows(restored)).toEqual(live);
-    } finally {
-      restored.close();
-    }
+    });
   }, 120_000);
 });

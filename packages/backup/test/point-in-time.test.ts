@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { openEncryptedDatabase } from '@flowgento/store';
 import { BackupWorld, sleep, workspaceIds } from './support/backup-world.ts';
 
 let world: BackupWorld | undefined;
@@ -35,21 +34,13 @@ describe('restore to a point in time', () => {
     expect(status.restorableTo).toBeGreaterThan(at);
 
     const report = await world.restore(at);
-    const restored = openEncryptedDatabase({
-      path: report.path,
-      key: world.databaseKey,
-      mustExist: true,
-      readonly: true,
-    });
-    try {
+    world.readRestored(report.path, (restored) => {
       expect(workspaceIds(restored)).toEqual(expected);
       expect(expected.filter((id) => id.startsWith('a-'))).toHaveLength(40);
       // Batch A came from shipped segments, not from the snapshot.
       expect(report.segments).toBeGreaterThan(0);
       expect(report.reachedMs).toBeLessThanOrEqual(at);
-    } finally {
-      restored.close();
-    }
+    });
   });
 });
 
@@ -71,16 +62,8 @@ describe('a checkpoint the engine did not take', () => {
     expect(engine.status().generation).not.toBe(first);
 
     const report = await world.restore(Date.now());
-    const restored = openEncryptedDatabase({
-      path: report.path,
-      key: world.databaseKey,
-      mustExist: true,
-      readonly: true,
+    world.readRestored(report.path, (restored) => {
+      expect(workspaceIds(restored)).toEqual(workspaceIds(world!.db));
     });
-    try {
-      expect(workspaceIds(restored)).toEqual(workspaceIds(world.db));
-    } finally {
-      restored.close();
-    }
   });
 });

@@ -8,7 +8,6 @@ import {
 } from '@flowgento/storage';
 import { restoreToTime } from '../src/index.ts';
 import { BackupWorld, sleep, workspaceIds } from './support/backup-world.ts';
-import { openEncryptedDatabase } from '@flowgento/store';
 
 let world: BackupWorld | undefined;
 afterEach(async () => {
@@ -48,17 +47,9 @@ describe('a backup tier that moves to another provider', () => {
       at: Date.now(),
       intoDir: join(world.dir, 'restored'),
     });
-    const restored = openEncryptedDatabase({
-      path: report.path,
-      key: world.databaseKey,
-      mustExist: true,
-      readonly: true,
+    world.readRestored(report.path, (restored) => {
+      expect(workspaceIds(restored)).toEqual(workspaceIds(world!.db));
     });
-    try {
-      expect(workspaceIds(restored)).toEqual(workspaceIds(world.db));
-    } finally {
-      restored.close();
-    }
     expect(
       readdirSync(join(world.dir, 'moved'), { recursive: true }).length,
     ).toBeGreaterThan(0);

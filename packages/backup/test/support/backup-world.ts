@@ -97,6 +97,21 @@ export class BackupWorld {
     });
   }
 
+  /** Reads a restored file with this world's database key, and closes it. */
+  readRestored<T>(path: string, read: (db: Db) => T): T {
+    const db = openEncryptedDatabase({
+      path,
+      key: this.databaseKey,
+      mustExist: true,
+      readonly: true,
+    });
+    try {
+      return read(db);
+    } finally {
+      db.close();
+    }
+  }
+
   async cleanup(): Promise<void> {
     await this.engine?.stop();
     if (this.db.open) this.db.close();
