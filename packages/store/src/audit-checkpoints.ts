@@ -5,6 +5,7 @@ import {
   openSync,
   readFileSync,
   renameSync,
+  rmSync,
   writeSync,
 } from 'node:fs';
 import type { Db } from './database.ts';
@@ -130,7 +131,12 @@ export function rewindCheckpoints(
 ): number {
   if (!existsSync(path)) return 0;
   const kept = readCheckpoints([path]).checkpoints.filter((c) => c.at <= until);
+  // Written whole beside it first: a stop half-way leaves the old file, or
+  // both files, never a file missing lines.
+  const next = `${path}.rewound`;
+  rmSync(next, { force: true });
+  for (const checkpoint of kept) appendCheckpoint(next, checkpoint);
   renameSync(path, asidePath);
-  for (const checkpoint of kept) appendCheckpoint(path, checkpoint);
+  if (kept.length > 0) renameSync(next, path);
   return kept.length;
 }
