@@ -2,9 +2,8 @@ import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { Transform } from 'node:stream';
 import { encryptStream, type KeySetup } from '@flowgento/crypto';
-import { openEncryptedDatabase, schemaVersion } from '@flowgento/store';
 import type { TierStore } from '@flowgento/storage';
-import { verifySnapshot } from '../create-backup.ts';
+import { verifySnapshotOffThread, type SnapshotFacts } from '../verify-thread.ts';
 import { manifestKey, sealContext, snapshotKey } from './object-names.ts';
 import { sealManifest, type SnapshotManifest } from './snapshot-manifest.ts';
 import { sha256Of } from '../wal/segment.ts';
@@ -16,10 +15,11 @@ export const SNAPSHOT_CHUNK_BYTES = 1024 * 1024;
 export type ByteProgress = (done: number, total: number) => void;
 
 /**
- * Uploads a spooled snapshot copy: verifies it opens and passes
- * integrity_check, seals it as it streams to the backup tier, then writes
- * its manifest. The manifest goes last, so a snapshot cut off half-way has
- * none and is never chosen by a restore.
+ * Uploads a spooled snapshot copy: seals it as it streams to the backup tier
+ * while a second thread checks that it opens and passes integrity_check,
+ * then writes its manifest. The manifest goes last and only after both, so
+ * a snapshot cut off half-way or failing its check has none and is never
+ * chosen by a restore (a failed check also removes the uploaded object).
  */
 export async function uploadSnapshot(input: {
   spooled: SpooledSnapshot;
@@ -31,16 +31,7 @@ export async function uploadSnapshot(input: {
   onProgress?: ByteProgress;
 }): Promise<SnapshotManifest> {
   const { spooled } = input;
-  const rowCounts = verifySnapshot(spooled.path, input.databaseKey);
-  const db = openEncryptedDatabase({
-    path: spooled.path,
-    key: input.databaseKey,
-    mustExist: true,
-    readonly: true,
-  });
-  const version = schemaVersion(db);
-  db.close();
-
+  const verification = verifySnapshotOffThread(spooled.path, input.databaseKey);
   const bytes = statSync(spooled.path).size;
   const where = {
     generation: spooled.generation,
@@ -71,18 +62,32 @@ export async function uploadSnapshot(input: {
       .pipe(counter)
       .pipe(encryptStream(input.backupKey, { aad, chunkBytes: SNAPSHOT_CHUNK_BYTES }));
   };
-  const stored = await input.tier.put('appliance', 'backup', snapshotKey(where), body);
+  const key = snapshotKey(where);
+  let stored: Awaited<ReturnType<TierStore['put']>>;
+  try {
+    stored = await input.tier.put('appliance', 'backup', key, body);
+  } catch (error) {
+    verification.cancel();
+    throw error;
+  }
+  let facts: SnapshotFacts;
+  try {
+    facts = await verification.facts;
+  } catch (error) {
+    await input.tier.delete('appliance', 'backup', key).catch(() => undefined);
+    throw error;
+  }
 
   const manifest: SnapshotManifest = {
     format: 1,
     installationId: input.installationId,
     ...where,
     chainSha256: spooled.chainSha256,
-    schemaVersion: version,
+    schemaVersion: facts.schemaVersion,
     bytes,
     sha256: hash.digest('hex'),
     sealed: { size: stored.size, sha256: stored.sha256 },
-    rowCounts,
+    rowCounts: facts.rowCounts,
     keySetup: { ...input.keySetup },
   };
   const sealed = sealManifest(input.backupKey, manifest);
