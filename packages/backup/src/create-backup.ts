@@ -141,6 +141,16 @@ export function verifySnapshot(path: string, dbKey: Buffer): Record<string, numb
   }
 }
 
+/** A snapshot's row counts, without the integrity check. */
+export function snapshotRowCounts(path: string, dbKey: Buffer): Record<string, number> {
+  const db = openEncryptedDatabase({ path, key: dbKey, mustExist: true, readonly: true });
+  try {
+    return countRows(db);
+  } finally {
+    db.close();
+  }
+}
+
 function snapshotAuditHead(path: string, dbKey: Buffer, at: number) {
   const db = openEncryptedDatabase({ path, key: dbKey, mustExist: true, readonly: true });
   try {
