@@ -5,9 +5,10 @@
  * Throughput, against a baseline measured in the same run on the same
  * gateway with the same client settings: one raw PutObject and GetObject of
  * the database file's bytes, then the engine's snapshot and upload (copy,
- * integrity check, sealed multipart upload, hash, manifest) and a restore
- * of it into a new folder (download, open, hash, integrity checks). Target:
- * at least 70% of the raw rate, medians of --runs runs.
+ * sealed multipart upload with the integrity check on a second thread, hash,
+ * manifest) and a restore of it into a new folder (ranged download, hash,
+ * row counts, integrity check). Target: at least 70% of the raw rate,
+ * medians of --runs runs.
  *
  * Shipping lag: a writer thread commits one audited action per transaction
  * at --rate per second for --lag-seconds while the engine ships; each
