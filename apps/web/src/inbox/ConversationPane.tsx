@@ -57,6 +57,12 @@ export function ConversationPane(props: { conversationId: string; now: number; m
   // The ticking clock may predate the fetch; never count from before it.
   const now = Math.max(props.now, query.dataUpdatedAt);
   const open = windowOpen(conversation.windowClosesAt, now);
+  const quote = (waMessageId: string | null): string | null => {
+    const quoted = messages.find(
+      (m) => waMessageId !== null && m.waMessageId === waMessageId,
+    );
+    return quoted ? (quoted.body ?? `[${quoted.type} message]`) : null;
+  };
   return (
     <section className="pane" data-testid="conversation-pane" aria-label="Conversation">
       <header className="pane-header">
@@ -81,7 +87,7 @@ export function ConversationPane(props: { conversationId: string; now: number; m
       </header>
       <ol className="messages" data-testid="messages">
         {messages.map((message) => (
-          <MessageItem key={message.id} message={message} now={now} />
+          <MessageItem key={message.id} message={message} now={now} quote={quote} />
         ))}
         <li ref={listEnd} className="messages-end" aria-hidden="true" />
       </ol>
