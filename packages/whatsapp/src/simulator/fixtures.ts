@@ -174,6 +174,8 @@ export function webhookFixtures(origin: WebhookOrigin): WebhookFixture[] {
       code: 131026,
       title: 'Message undeliverable',
     }),
+    // Out of step on purpose: a failed send is never shown as delivered.
+    status('status_late_delivered', OUTBOUND_IDS.failed, 'delivered', 3),
     {
       name: 'account_update',
       body: buildFieldWebhook(origin, 'account_update', {

@@ -1,0 +1,204 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { workspaceScope } from '@flowgento/store';
+import {
+  buildFieldWebhook,
+  FIXTURE_CUSTOMER,
+  FIXTURE_NEW_NUMBER,
+  OUTBOUND_IDS,
+  type CloudApiSimulator,
+  type MessageContent,
+} from '@flowgento/whatsapp';
+import type { RunningAppliance } from '../src/server.ts';
+import { addAgent, setupOwner } from './flows.ts';
+import { startTestAppliance, type ApiClient, type TestAppliance } from './harness.ts';
+import {
+  outboundInFlight,
+  post,
+  simulatedTarget,
+  type FixtureTarget,
+} from './webhook-kinds-support.ts';
+
+/**
+ * Every kind of webhook the Cloud API sends, from the documented shapes,
+ * signed by the simulator and posted over HTTPS: each is acknowledged, stored
+ * once, and reaches the agent's thread in a form they can read.
+ */
+let t: TestAppliance;
+let agent: ApiClient;
+let target: FixtureTarget;
+const app = (): RunningAppliance => t.running;
+const simulator = (): CloudApiSimulator => t.running.simulator!;
+
+interface ThreadMessage {
+  waMessageId: string | null;
+  type: string;
+  body: string | null;
+  status: string;
+  errorCode: number | null;
+  replyToWaMessageId: string | null;
+  content: {
+    content: MessageContent;
+    referral: { headline: string | null } | null;
+  } | null;
+}
+
+async function thread(): Promise<ThreadMessage[]> {
+  const conversations =
+    await agent.query<{ id: string; contact: { waId: string } }[]>('inbox.conversations');
+  const ana = conversations.find((c) => c.contact.waId === FIXTURE_CUSTOMER.from)!;
+  const opened = await agent.query<{ messages: ThreadMessage[] }>('inbox.conversation', {
+    conversationId: ana.id,
+  });
+  return opened.messages;
+}
+
+const count = (sql: string): number =>
+  app().appliance.store.db.prepare(sql).pluck().get() as number;
+
+beforeAll(async () => {
+  t = await startTestAppliance();
+  const owner = await setupOwner(app);
+  agent = await addAgent(app, owner);
+  target = await simulatedTarget(app(), owner);
+  // The business messages the statuses and replies refer to.
+  const outbound = outboundInFlight(app(), target);
+  outbound.send(OUTBOUND_IDS.delivered).accept();
+  outbound.send(OUTBOUND_IDS.failed).accept();
+  for (const fixture of target.fixtures) {
+    expect(await post(simulator(), target, fixture), fixture.name).toBe(200);
+  }
+});
+afterAll(() => t.cleanup());
+
+describe('every inbound kind', () => {
+  it('is stored once per message, and only messages count as messages', async () => {
+    const messages = await thread();
+    const inbound = messages.filter((m) => m.content !== null);
+    expect(inbound.map((m) => m.waMessageId?.replace('wamid.FIXTURE.', ''))).toEqual([
+      'TEXT',
+      'IMAGE',
+      'AUDIO',
+      'VIDEO',
+      'DOCUMENT',
+      'STICKER',
+      'LOCATION',
+      'CONTACTS',
+      'BUTTON_REPLY',
+      'LIST_REPLY',
+      'BUTTON',
+      'REACTION',
+      'ORDER',
+      'REFERRAL',
+      'REPLY',
+      'SYSTEM',
+      'UNSUPPORTED',
+      'UNKNOWN',
+    ]);
+    // Two business messages besides; the statuses added no message.
+    expect(count('SELECT count(*) FROM messages')).toBe(20);
+  });
+
+  it('shows the agent each kind in words', async () => {
+    const byId = new Map((await thread()).map((m) => [m.waMessageId, m]));
+    const shown = (name: string) => byId.get(`wamid.FIXTURE.${name}`)!;
+    expect(shown('LOCATION')).toMatchObject({
+      body: 'Loja Centro, Rua Augusta 100, São Paulo',
+      content: { content: { kind: 'location', latitude: -23.5505 } },
+    });
+    expect(shown('CONTACTS').body).toBe('Bruno Lima');
+    expect(shown('BUTTON_REPLY').body).toBe('Track order');
+    expect(shown('LIST_REPLY').body).toBe('Return an item, Within 30 days');
+    expect(shown('BUTTON')).toMatchObject({
+      body: 'Yes, reschedule',
+      replyToWaMessageId: OUTBOUND_IDS.delivered,
+    });
+    expect(shown('REACTION').content?.content).toEqual({
+      kind: 'reaction',
+      emoji: '👍',
+      messageId: 'wamid.FIXTURE.TEXT',
+    });
+    expect(shown('ORDER').content?.content).toMatchObject({
+      kind: 'order',
+      items: [{ productId: 'SKU-42', quantity: 2 }],
+    });
+    expect(shown('REFERRAL').content?.referral?.headline).toBe('Winter sale');
+    expect(shown('REPLY').replyToWaMessageId).toBe(OUTBOUND_IDS.delivered);
+    expect(shown('UNSUPPORTED').content?.content).toMatchObject({
+      kind: 'unsupported',
+      errors: [{ code: 131051, title: 'Message type unknown' }],
+    });
+    expect(shown('UNKNOWN')).toMatchObject({
+      type: 'hologram',
+      content: { content: { kind: 'unsupported', type: 'hologram' } },
+    });
+  });
+
+  it('keeps each message as Meta sent it, unknown fields included', () => {
+    const raw = app()
+      .appliance.store.db.prepare(
+        `SELECT raw_json FROM messages WHERE wa_message_id = 'wamid.FIXTURE.UNKNOWN'`,
+      )
+      .pluck()
+      .get() as string;
+    expect(JSON.parse(raw)).toMatchObject({ hologram: { depth: 3 } });
+  });
+
+  it('links the contact of a new number to the customer who moved', () => {
+    const scoped = app().appliance.store.in(workspaceScope(target.workspaceId));
+    const moved = app()
+      .appliance.store.db.prepare('SELECT id FROM contacts WHERE wa_id = ?')
+      .pluck()
+      .get(FIXTURE_NEW_NUMBER) as string;
+    expect(scoped.contacts.previousOf(moved)?.waId).toBe(FIXTURE_CUSTOMER.from);
+  });
+
+  it('moves business messages by their statuses, failed with its code', async () => {
+    const byId = new Map((await thread()).map((m) => [m.waMessageId, m]));
+    expect(byId.get(OUTBOUND_IDS.delivered)).toMatchObject({ status: 'delivered' });
+    expect(byId.get(OUTBOUND_IDS.failed)).toMatchObject({
+      status: 'failed',
+      errorCode: 131026,
+    });
+    const pricing = app()
+      .appliance.store.db.prepare(
+        `SELECT raw_json FROM message_statuses WHERE status = 'delivered'`,
+      )
+      .pluck()
+      .get() as string;
+    expect(JSON.parse(pricing)).toMatchObject({ pricing: { category: 'service' } });
+  });
+
+  it("keeps Meta's errors for the number and unhandled fields, each once", async () => {
+    for (const name of ['value_errors', 'account_update']) {
+      const fixture = target.fixtures.find((f) => f.name === name)!;
+      expect(await post(simulator(), target, fixture)).toBe(200);
+    }
+    expect(count('SELECT count(*) FROM whatsapp_errors WHERE code = 131045')).toBe(1);
+    expect(
+      count(`SELECT count(*) FROM webhook_events WHERE field = 'account_update'`),
+    ).toBe(1);
+  });
+
+  it('acknowledges a field it has never heard of, with any shape, and keeps it', async () => {
+    const odd = buildFieldWebhook(target.origin, 'brand_new_field', {
+      metadata: { phone_number_id: target.origin.phoneNumberId },
+      list: [1, 'two', { three: null }],
+    });
+    expect(await simulator().postWebhook(target.origin.phoneNumberId, odd)).toBe(200);
+    expect(
+      count(`SELECT count(*) FROM webhook_events WHERE field = 'brand_new_field'`),
+    ).toBe(1);
+  });
+
+  it('does not count status-only deliveries as messages or unread', async () => {
+    const before = {
+      messages: count('SELECT count(*) FROM messages'),
+      unread: count('SELECT sum(unread_count) FROM conversations'),
+    };
+    for (const fixture of target.fixtures.filter((f) => f.name.startsWith('status_'))) {
+      expect(await post(simulator(), target, fixture)).toBe(200);
+    }
+    expect(count('SELECT count(*) FROM messages')).toBe(before.messages);
+    expect(count('SELECT sum(unread_count) FROM conversations')).toBe(before.unread);
+  });
+});
