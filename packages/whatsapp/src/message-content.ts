@@ -95,7 +95,7 @@ export function readMessageContent(message: Record<string, unknown>): InboundCon
 
 /**
  * The words of a message, for the thread's text and for search: the text,
- * a caption, the chosen reply, a place's name, a shared contact's name.
+ * a caption, the chosen reply, a place's name, a shared contact's name, a reaction's emoji.
  */
 export function contentText(content: MessageContent): string | null {
   switch (content.kind) {
@@ -116,6 +116,8 @@ export function contentText(content: MessageContent): string | null {
     case 'system':
       return content.body;
     case 'reaction':
+      // The emoji alone, so the conversation list previews something.
+      return content.emoji;
     case 'unsupported':
       return null;
   }

@@ -34,7 +34,7 @@ export interface InboundMessage {
   type: string;
   /**
    * The message's words: `text.body`, a caption, the chosen reply's title,
-   * a place's name; null for kinds without any (a reaction, a sticker).
+   * a place's name; null for kinds without any (a sticker, an unsupported kind).
    */
   text: string | null;
   /** What the agent is shown, per kind; see `MessageContent`. */

@@ -24,7 +24,7 @@ describe('every documented inbound kind reads into what an agent is shown', () =
     ['button_reply', 'interactive', 'Track order'],
     ['list_reply', 'interactive', 'Return an item, Within 30 days'],
     ['button', 'button', 'Yes, reschedule'],
-    ['reaction', 'reaction', null],
+    ['reaction', 'reaction', '👍'],
     ['order', 'order', 'Please deliver after 6pm'],
     ['system', 'system', 'Ana Souza changed from 5511987654321 to 5511912340000'],
     ['unsupported', 'unsupported', null],
