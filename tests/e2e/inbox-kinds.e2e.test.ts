@@ -111,6 +111,15 @@ describe('inbound kinds, end to end in Chromium', () => {
     );
     expect(await shown('unsupported')).toContain('Error 131051: Message type unknown');
 
+    // The simulator panel sends a kind too, as this customer.
+    await page.getByRole('button', { name: 'Use this customer' }).click();
+    await page.getByTestId('sim-event-kind').selectOption('contacts');
+    await page.getByTestId('sim-send-event').click();
+    await page
+      .locator('[data-testid="message-kind"][data-kind="contacts"]')
+      .waitFor({ timeout: LIVE_TIMEOUT });
+    expect(await shown('contacts')).toBe('Shared contact Ravi Kumar · +91 98765 00000');
+
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     expect(watch.problems).toEqual([]);
     await context.close();

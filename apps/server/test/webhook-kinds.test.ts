@@ -10,7 +10,13 @@ import {
 } from '@flowgento/whatsapp';
 import type { RunningAppliance } from '../src/server.ts';
 import { addAgent, setupOwner } from './flows.ts';
-import { startTestAppliance, type ApiClient, type TestAppliance } from './harness.ts';
+import {
+  expectApiError,
+  startTestAppliance,
+  tableDigests,
+  type ApiClient,
+  type TestAppliance,
+} from './harness.ts';
 import {
   outboundInFlight,
   post,
@@ -200,5 +206,60 @@ describe('every inbound kind', () => {
     }
     expect(count('SELECT count(*) FROM messages')).toBe(before.messages);
     expect(count('SELECT sum(unread_count) FROM conversations')).toBe(before.unread);
+  });
+});
+
+describe('the simulator panel', () => {
+  const kinds = [
+    'location',
+    'contacts',
+    'button_reply',
+    'list_reply',
+    'order',
+    'unsupported',
+  ];
+
+  it('sends each sample kind as a customer, and the agent reads it', async () => {
+    for (const kind of kinds) {
+      await agent.mutate('simulator.customerEvent', {
+        numberId: target.numberId,
+        from: '919876543210',
+        profileName: 'Priya Customer',
+        kind,
+      });
+    }
+    const conversations =
+      await agent.query<{ id: string; contact: { waId: string } }[]>(
+        'inbox.conversations',
+      );
+    const priya = conversations.find((c) => c.contact.waId === '919876543210')!;
+    const opened = await agent.query<{ messages: ThreadMessage[] }>(
+      'inbox.conversation',
+      { conversationId: priya.id },
+    );
+    expect(opened.messages.map((m) => m.content?.content.kind)).toEqual([
+      'location',
+      'contacts',
+      'interactive',
+      'interactive',
+      'order',
+      'unsupported',
+    ]);
+    expect(opened.messages[3]?.body).toBe('Tuesday 10:00, Dr. Mehta, room 4');
+  });
+
+  it('refuses a kind it has no sample of, naming the field, and changes nothing', async () => {
+    const before = tableDigests(app(), ['sessions']);
+    const error = await expectApiError(
+      agent.mutate('simulator.customerEvent', {
+        numberId: target.numberId,
+        from: '919876543210',
+        profileName: 'Priya Customer',
+        kind: 'hologram',
+      }),
+    );
+    expect(error.status).toBe(400);
+    expect(error.message).toMatch(/kind/);
+    expect(tableDigests(app(), ['sessions'])).toEqual(before);
   });
 });

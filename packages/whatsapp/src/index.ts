@@ -47,6 +47,11 @@ export {
   type WebhookFixture,
 } from './simulator/fixtures.ts';
 export {
+  SAMPLE_EVENT_KINDS,
+  sampleEvent,
+  type SampleEventKind,
+} from './simulator/sample-events.ts';
+export {
   GraphClient,
   type GraphClientOptions,
   type SentMessage,
