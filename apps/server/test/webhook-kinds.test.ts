@@ -196,6 +196,23 @@ describe('every inbound kind', () => {
     ).toBe(1);
   });
 
+  it('keeps a field sent per business account under that account’s number', async () => {
+    const review = buildFieldWebhook(target.origin, 'account_review_update', {
+      decision: 'APPROVED',
+    });
+    expect(await simulator().postWebhook(target.origin.phoneNumberId, review)).toBe(200);
+    const kept = app()
+      .appliance.store.in(workspaceScope(target.workspaceId))
+      .webhookEvents.list('account_review_update');
+    expect(kept).toEqual([
+      {
+        numberId: target.numberId,
+        field: 'account_review_update',
+        rawJson: '{"decision":"APPROVED"}',
+      },
+    ]);
+  });
+
   it('does not count status-only deliveries as messages or unread', async () => {
     const before = {
       messages: count('SELECT count(*) FROM messages'),

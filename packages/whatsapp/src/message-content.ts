@@ -95,7 +95,8 @@ export function readMessageContent(message: Record<string, unknown>): InboundCon
 
 /**
  * The words of a message, for the thread's text and for search: the text,
- * a caption, the chosen reply, a place's name, a shared contact's name, a reaction's emoji.
+ * a caption, the chosen reply, a place's name, a shared contact's name, a
+ * reaction's emoji.
  */
 export function contentText(content: MessageContent): string | null {
   switch (content.kind) {
