@@ -65,7 +65,7 @@ export interface QueuedMedia {
 }
 
 /** WhatsApp ids of people are phone numbers in international form, digits only. */
-export const WA_ID = /^[0-9]{5,20}$/;
+const WA_ID = /^[0-9]{5,20}$/;
 
 export function toIntakeRecord(
   workspaceId: string,

@@ -195,14 +195,12 @@ export class MessageRepo {
   private advance(waMessageId: string, numberId: string): string | null {
     const message = this.store
       .statement(
-        `SELECT m.id, m.status, m.status_at AS statusAt, m.error_code AS errorCode
-         FROM messages m JOIN conversations v ON v.id = m.conversation_id
+        `SELECT m.id, m.status FROM messages m JOIN conversations v ON v.id = m.conversation_id
          WHERE m.workspace_id = ? AND m.wa_message_id = ? AND m.direction = 'outbound'
            AND v.number_id = ?`,
       )
       .get(this.scope.workspaceId, waMessageId, numberId) as
-      | { id: string; status: string; statusAt: number | null; errorCode: number | null }
-      | undefined;
+      { id: string; status: string } | undefined;
     // Not sent from here (yet): the reports wait in message_statuses.
     if (!message || message.status === 'pending') return null;
 
