@@ -196,6 +196,30 @@ describe('every inbound kind', () => {
     ).toBe(1);
   });
 
+  it('keeps a messages value whole when it carries fields the rows do not keep', async () => {
+    const text = target.fixtures.find((f) => f.name === 'text')!;
+    const body = structuredClone(text.body);
+    const value = body.entry[0]!.changes[0]!.value;
+    value['new_list'] = [{ anything: true }];
+    (value['contacts'] as Record<string, unknown>[])[0]!['user_id'] = 'BR.123';
+    value['messages'] = [
+      {
+        ...(value['messages'] as Record<string, unknown>[])[0]!,
+        id: 'wamid.MORE',
+      },
+    ];
+    expect(await simulator().postWebhook(target.origin.phoneNumberId, body)).toBe(200);
+    expect(await simulator().postWebhook(target.origin.phoneNumberId, body)).toBe(200);
+    const kept = app()
+      .appliance.store.in(workspaceScope(target.workspaceId))
+      .webhookEvents.list('messages');
+    expect(kept).toHaveLength(1);
+    expect(JSON.parse(kept[0]!.rawJson)).toMatchObject({
+      new_list: [{ anything: true }],
+      contacts: [{ user_id: 'BR.123' }],
+    });
+  });
+
   it('keeps a field sent per business account under that account’s number', async () => {
     const review = buildFieldWebhook(target.origin, 'account_review_update', {
       decision: 'APPROVED',

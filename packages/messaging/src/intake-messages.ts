@@ -94,4 +94,9 @@ export function storeMessagesChange({ store, scoped, record, write }: FieldChang
       write.counts.errors += 1;
     }
   }
+
+  // Set only when the value held more than the rows above keep.
+  if (record.rawValueJson !== null) {
+    scoped.webhookEvents.keep(record.numberId, record.field, record.rawValueJson);
+  }
 }

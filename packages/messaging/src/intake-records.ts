@@ -14,7 +14,10 @@ export interface IntakeRecord {
   numberId: string;
   /** `changes[].field`: picks the handler in `FIELD_HANDLERS`. */
   field: string;
-  /** The change's whole value, for fields other than `messages` (null there). */
+  /**
+   * The change's whole value: always for fields other than `messages`; for
+   * `messages` only when it carries more than its rows keep (else null).
+   */
   rawValueJson: string | null;
   contacts: { waId: string; profileName: string | null }[];
   messages: {
@@ -87,7 +90,10 @@ export function toIntakeRecord(
     workspaceId,
     numberId,
     field: batch.field,
-    rawValueJson: batch.kind === 'messages' ? null : JSON.stringify(batch.rawValue),
+    rawValueJson:
+      batch.kind === 'messages' && !carriesMore(batch.rawValue)
+        ? null
+        : JSON.stringify(batch.rawValue),
     contacts: batch.contacts,
     messages: batch.messages.map(({ raw, content, ...message }) => ({
       ...message,
@@ -104,6 +110,39 @@ export function toIntakeRecord(
       rawJson: JSON.stringify(raw),
     })),
   };
+}
+
+/** What a `messages` value holds that its rows keep: each message, status and error raw. */
+const STORED_VALUE_KEYS = new Set([
+  'messaging_product',
+  'metadata',
+  'contacts',
+  'messages',
+  'statuses',
+  'errors',
+]);
+const STORED_CONTACT_KEYS = new Set(['wa_id', 'profile']);
+
+/**
+ * True when a `messages` value carries something its rows would not keep (a
+ * field Meta added to the value or to a contact, such as a user id): the
+ * value is then also kept whole. The common value costs two key scans.
+ */
+function carriesMore(value: Record<string, unknown>): boolean {
+  if (Object.keys(value).some((key) => !STORED_VALUE_KEYS.has(key))) return true;
+  const contacts = value['contacts'];
+  if (!Array.isArray(contacts)) return false;
+  return contacts.some((contact: unknown) => {
+    if (typeof contact !== 'object' || contact === null) return true;
+    const keys = Object.keys(contact);
+    const profile = (contact as Record<string, unknown>)['profile'];
+    const profileKeys =
+      typeof profile === 'object' && profile !== null ? Object.keys(profile) : [];
+    return (
+      keys.some((key) => !STORED_CONTACT_KEYS.has(key)) ||
+      profileKeys.some((key) => key !== 'name')
+    );
+  });
 }
 
 /** A new number is believed only in the form a WhatsApp id has. */
