@@ -121,6 +121,31 @@ describe('inbound kinds, end to end in Chromium', () => {
     expect(await shown('contacts')).toBe('Shared contact Ravi Kumar · +91 98765 00000');
 
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    // Ana changes number and writes again: the new conversation says so.
+    await simulator.sendCustomerEvent({
+      ...customer,
+      event: {
+        type: 'number_change',
+        newWaId: '5511912340000',
+        body: 'Ana changed number',
+      },
+    });
+    expect(await shown('system')).toBe(
+      'Changed number Ana changed number New number: +5511912340000',
+    );
+    await simulator.sendCustomerEvent({
+      ...customer,
+      from: '5511912340000',
+      event: { type: 'text', body: 'New number, same Ana' },
+    });
+    await page
+      .getByTestId('conversation-item')
+      .filter({ hasText: '+5511912340000' })
+      .click({ timeout: LIVE_TIMEOUT });
+    expect(await page.getByTestId('previous-number').textContent()).toBe(
+      'Wrote from +5511987654321 before changing number',
+    );
+
     expect(watch.problems).toEqual([]);
     await context.close();
   }, 60_000);

@@ -149,13 +149,31 @@ describe('every inbound kind', () => {
     expect(JSON.parse(raw)).toMatchObject({ hologram: { depth: 3 } });
   });
 
-  it('links the contact of a new number to the customer who moved', () => {
+  it('links the contact of a new number to the customer who moved', async () => {
     const scoped = app().appliance.store.in(workspaceScope(target.workspaceId));
     const moved = app()
       .appliance.store.db.prepare('SELECT id FROM contacts WHERE wa_id = ?')
       .pluck()
       .get(FIXTURE_NEW_NUMBER) as string;
     expect(scoped.contacts.previousOf(moved)?.waId).toBe(FIXTURE_CUSTOMER.from);
+
+    // Ana writes from her new number: the agent is told where she wrote before.
+    await simulator().sendCustomerEvent({
+      phoneNumberId: target.origin.phoneNumberId,
+      from: FIXTURE_NEW_NUMBER,
+      profileName: FIXTURE_CUSTOMER.profileName,
+      event: { type: 'text', body: 'It is me, Ana, on my new number' },
+    });
+    const conversations =
+      await agent.query<{ id: string; contact: { waId: string } }[]>(
+        'inbox.conversations',
+      );
+    const fresh = conversations.find((c) => c.contact.waId === FIXTURE_NEW_NUMBER)!;
+    const opened = await agent.query<{ previousWaId: string | null }>(
+      'inbox.conversation',
+      { conversationId: fresh.id },
+    );
+    expect(opened.previousWaId).toBe(FIXTURE_CUSTOMER.from);
   });
 
   it('moves business messages by their statuses, failed with its code', async () => {

@@ -61,12 +61,18 @@ export class ConversationService {
   open(
     scope: WorkspaceScope,
     conversationId: string,
-  ): { conversation: ConversationView; messages: ThreadMessage[] } {
+  ): {
+    conversation: ConversationView;
+    /** The number this customer wrote from before changing it, if they did. */
+    previousWaId: string | null;
+    messages: ThreadMessage[];
+  } {
     const scoped = this.store.in(scope);
     const conversation = scoped.conversations.get(conversationId);
     if (!conversation) throw new AppError('NOT_FOUND', 'Conversation not found');
     const media = mediaViewsFor(this.store, scope, conversationId);
     return {
+      previousWaId: scoped.contacts.previousOf(conversation.contact.id)?.waId ?? null,
       conversation: {
         ...conversation,
         windowClosesAt: serviceWindowClosesAt(

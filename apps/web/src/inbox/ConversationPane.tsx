@@ -72,6 +72,11 @@ export function ConversationPane(props: { conversationId: string; now: number; m
         <div>
           <h2 data-testid="conversation-contact">{contactName(conversation.contact)}</h2>
           <p className="muted small">{contactNumber(conversation.contact)}</p>
+          {query.data.previousWaId !== null && (
+            <p className="muted small" data-testid="previous-number">
+              Wrote from +{query.data.previousWaId} before changing number
+            </p>
+          )}
         </div>
         <AssigneeControl
           me={props.me}
