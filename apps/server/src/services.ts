@@ -181,6 +181,7 @@ export function buildServices(input: {
     simulator: simulator && {
       sendCustomerMessage: (message) => simulator.sendCustomerMessage(message),
       sendCustomerMedia: (media) => simulator.sendCustomerMedia(media),
+      sendCustomerEvent: (event) => simulator.sendCustomerEvent(event),
     },
     info: input.info,
   };

@@ -19,7 +19,7 @@ import type { CloudApiSimulator } from '@flowgento/whatsapp';
 /** The built-in Cloud API simulator, as the API sees it; null when it is off. */
 export type SimulatorControl = Pick<
   CloudApiSimulator,
-  'sendCustomerMessage' | 'sendCustomerMedia'
+  'sendCustomerMessage' | 'sendCustomerMedia' | 'sendCustomerEvent'
 >;
 
 export interface ApplianceInfo {

@@ -8,6 +8,7 @@ import type {
   Store,
   WorkspaceScope,
 } from '@flowgento/store';
+import type { InboundContent } from '@flowgento/whatsapp';
 import type { LiveEvents } from './events.ts';
 import { mediaViewsFor, type MediaView } from './media-service.ts';
 import { serviceWindowClosesAt } from './service-window.ts';
@@ -19,8 +20,10 @@ export interface ConversationView extends ConversationSummary {
 }
 
 /** A message as the thread shows it, with its file when it has one. */
-export interface ThreadMessage extends Message {
+export interface ThreadMessage extends Omit<Message, 'contentJson'> {
   media: MediaView | null;
+  /** What an inbound message says, per kind; null for outbound messages. */
+  content: InboundContent | null;
 }
 
 /** A signed-in member acting in their workspace. */
@@ -58,12 +61,18 @@ export class ConversationService {
   open(
     scope: WorkspaceScope,
     conversationId: string,
-  ): { conversation: ConversationView; messages: ThreadMessage[] } {
+  ): {
+    conversation: ConversationView;
+    /** The number this customer wrote from before changing it, if they did. */
+    previousWaId: string | null;
+    messages: ThreadMessage[];
+  } {
     const scoped = this.store.in(scope);
     const conversation = scoped.conversations.get(conversationId);
     if (!conversation) throw new AppError('NOT_FOUND', 'Conversation not found');
     const media = mediaViewsFor(this.store, scope, conversationId);
     return {
+      previousWaId: scoped.contacts.previousOf(conversation.contact.id)?.waId ?? null,
       conversation: {
         ...conversation,
         windowClosesAt: serviceWindowClosesAt(
@@ -73,7 +82,12 @@ export class ConversationService {
       },
       messages: scoped.messages
         .listForConversation(conversationId)
-        .map((message) => ({ ...message, media: media.get(message.id) ?? null })),
+        .map(({ contentJson, ...message }) => ({
+          ...message,
+          media: media.get(message.id) ?? null,
+          content:
+            contentJson === null ? null : (JSON.parse(contentJson) as InboundContent),
+        })),
     };
   }
 

@@ -2,6 +2,7 @@ import { AppError } from '@flowgento/core';
 import { workspaceScope, type Store } from '@flowgento/store';
 import type { InboundMedia, WebhookBatch } from '@flowgento/whatsapp';
 import type { LiveEvent } from './events.ts';
+import { FIELD_HANDLERS, keepRawChange } from './intake-fields.ts';
 
 /**
  * One verified change for one known number, reduced to plain strings and
@@ -11,6 +12,13 @@ import type { LiveEvent } from './events.ts';
 export interface IntakeRecord {
   workspaceId: string;
   numberId: string;
+  /** `changes[].field`: picks the handler in `FIELD_HANDLERS`. */
+  field: string;
+  /**
+   * The change's whole value: always for fields other than `messages`; for
+   * `messages` only when it carries more than its rows keep (else null).
+   */
+  rawValueJson: string | null;
   contacts: { waId: string; profileName: string | null }[];
   messages: {
     waMessageId: string;
@@ -21,6 +29,10 @@ export interface IntakeRecord {
     contextMessageId: string | null;
     /** The file to fetch, for image, audio, video, document and sticker messages. */
     media: InboundMedia | null;
+    /** `InboundContent` as JSON: what the agent is shown. */
+    contentJson: string;
+    /** A customer's new number, from a `user_changed_number` system message. */
+    newWaId: string | null;
     rawJson: string;
   }[];
   statuses: {
@@ -77,9 +89,16 @@ export function toIntakeRecord(
   return {
     workspaceId,
     numberId,
+    field: batch.field,
+    rawValueJson:
+      batch.kind === 'messages' && !carriesMore(batch.rawValue)
+        ? null
+        : JSON.stringify(batch.rawValue),
     contacts: batch.contacts,
-    messages: batch.messages.map(({ raw, ...message }) => ({
+    messages: batch.messages.map(({ raw, content, ...message }) => ({
       ...message,
+      contentJson: JSON.stringify(content),
+      newWaId: newNumberOf(content.content),
       rawJson: JSON.stringify(raw),
     })),
     statuses: batch.statuses.map(({ raw, ...status }) => ({
@@ -93,96 +112,62 @@ export function toIntakeRecord(
   };
 }
 
+/** What a `messages` value holds that its rows keep: each message, status and error raw. */
+const STORED_VALUE_KEYS = new Set([
+  'messaging_product',
+  'metadata',
+  'contacts',
+  'messages',
+  'statuses',
+  'errors',
+]);
+const STORED_CONTACT_KEYS = new Set(['wa_id', 'profile']);
+
 /**
- * Stores verified records: each message once (by wamid), its contact and
- * conversation, statuses moved forward only, and Meta's reported errors.
- * Runs inside the caller's transaction.
+ * True when a `messages` value carries something its rows would not keep (a
+ * field Meta added to the value or to a contact, such as a user id): the
+ * value is then also kept whole. The common value costs two key scans.
+ */
+function carriesMore(value: Record<string, unknown>): boolean {
+  if (Object.keys(value).some((key) => !STORED_VALUE_KEYS.has(key))) return true;
+  const contacts = value['contacts'];
+  if (!Array.isArray(contacts)) return false;
+  return contacts.some((contact: unknown) => {
+    if (typeof contact !== 'object' || contact === null) return true;
+    const keys = Object.keys(contact);
+    const profile = (contact as Record<string, unknown>)['profile'];
+    const profileKeys =
+      typeof profile === 'object' && profile !== null ? Object.keys(profile) : [];
+    return (
+      keys.some((key) => !STORED_CONTACT_KEYS.has(key)) ||
+      profileKeys.some((key) => key !== 'name')
+    );
+  });
+}
+
+/** A new number is believed only in the form a WhatsApp id has. */
+function newNumberOf(content: WebhookBatch['messages'][number]['content']['content']) {
+  if (content.kind !== 'system' || content.event !== 'user_changed_number') return null;
+  return content.newWaId !== null && WA_ID.test(content.newWaId) ? content.newWaId : null;
+}
+
+/**
+ * Stores verified records, each by the handler of its field; a field no
+ * handler reads is kept raw. Runs inside the caller's transaction.
  */
 export function storeIntakeRecords(
   store: Store,
   records: readonly IntakeRecord[],
 ): IntakeWrite {
-  const counts: IntakeCounts = { messages: 0, statuses: 0, errors: 0 };
-  const events: IntakeWrite['events'] = [];
-  const media: QueuedMedia[] = [];
-  // A timestamp from the future would hold the 24-hour window open (and pin
-  // the conversation on top): no message counts as later than its arrival.
-  const now = store.clock.now();
+  const write: IntakeWrite = {
+    counts: { messages: 0, statuses: 0, errors: 0 },
+    events: [],
+    media: [],
+  };
   for (const record of records) {
-    const { workspaceId } = record;
-    const scoped = store.in(workspaceScope(workspaceId));
-    const names = new Map(record.contacts.map((c) => [c.waId, c.profileName]));
-
-    for (const message of record.messages) {
-      if (scoped.messages.exists(message.waMessageId)) continue;
-      const contactId = scoped.contacts.upsert(
-        message.from,
-        names.get(message.from) ?? null,
-      );
-      const occurredAt = Math.min(message.timestampMs, now);
-      const conversationId = scoped.conversations.touchInbound(
-        record.numberId,
-        contactId,
-        occurredAt,
-      );
-      const messageId = scoped.messages.insertInbound({
-        conversationId,
-        waMessageId: message.waMessageId,
-        type: message.type,
-        body: message.text,
-        rawJson: message.rawJson,
-        replyToWaMessageId: message.contextMessageId,
-        occurredAt,
-      });
-      if (!messageId) continue;
-      counts.messages += 1;
-      if (message.media) {
-        const mediaId = scoped.media.insertPending({
-          messageId,
-          numberId: record.numberId,
-          waMediaId: message.media.mediaId,
-          kind: message.media.kind,
-          filename: message.media.filename,
-          mimeType: message.media.mimeType,
-        });
-        media.push({ workspaceId, mediaId });
-      }
-      events.push({
-        workspaceId,
-        event: { type: 'message.created', conversationId, messageId },
-      });
-    }
-
-    for (const status of record.statuses) {
-      const messageId = scoped.messages.applyStatus({
-        numberId: record.numberId,
-        waMessageId: status.waMessageId,
-        status: status.status,
-        occurredAt: status.timestampMs,
-        recipientId: status.recipientId,
-        errorCode: status.errorCode,
-        errorTitle: status.errorTitle,
-        rawJson: status.rawJson,
-      });
-      counts.statuses += 1;
-      const message = messageId ? scoped.messages.get(messageId) : undefined;
-      if (message) {
-        events.push({
-          workspaceId,
-          event: {
-            type: 'message.status',
-            conversationId: message.conversationId,
-            messageId: message.id,
-            status: message.status,
-          },
-        });
-      }
-    }
-
-    for (const error of record.errors) {
-      scoped.numbers.recordWebhookError(record.numberId, error);
-      counts.errors += 1;
-    }
+    const scoped = store.in(workspaceScope(record.workspaceId));
+    const handler = FIELD_HANDLERS[record.field] ?? keepRawChange;
+    handler({ store, scoped, record, write });
   }
-  return { counts, events, media };
+  return write;
 }

@@ -1,6 +1,6 @@
 import { AppError, type Logger } from '@flowgento/core';
 import type { Store, WhatsAppNumber } from '@flowgento/store';
-import { matchSignature, parseWebhook } from '@flowgento/whatsapp';
+import { matchSignature, parseWebhook, type WebhookBatch } from '@flowgento/whatsapp';
 import type { LiveEvents } from './events.ts';
 import {
   toIntakeRecord,
@@ -95,7 +95,7 @@ export class WebhookIntake {
     const records: IntakeRecord[] = [];
     let ignored = 0;
     for (const batch of parsed.batches) {
-      const number = app.numbers.get(batch.phoneNumberId);
+      const number = numberFor(app, batch);
       if (number) records.push(toIntakeRecord(number.workspaceId, number.id, batch));
       else ignored += 1;
     }
@@ -115,4 +115,19 @@ export class WebhookIntake {
     if (media.length > 0) this.mediaQueued(media);
     return { stored, ignored };
   }
+}
+
+/**
+ * The number a change is for. Fields sent per business account rather than
+ * per number (template status updates, account reviews) carry no
+ * phone_number_id: they go to the first of the signing app's numbers in
+ * that account (`entry[].id`).
+ */
+function numberFor(app: SigningApp, batch: WebhookBatch): WhatsAppNumber | undefined {
+  const number = app.numbers.get(batch.phoneNumberId);
+  if (number || batch.kind === 'messages' || batch.accountId === '') return number;
+  for (const candidate of app.numbers.values()) {
+    if (candidate.businessAccountId === batch.accountId) return candidate;
+  }
+  return undefined;
 }

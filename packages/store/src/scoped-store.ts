@@ -11,6 +11,7 @@ import { SupportGrantRepo } from './repos/support-grants.ts';
 import { StorageOverrideRepo } from './repos/storage-tiers.ts';
 import { MediaRepo } from './repos/media.ts';
 import { ObjectLocationRepo } from './repos/object-locations.ts';
+import { WebhookEventRepo } from './repos/webhook-events.ts';
 
 /** Every repository of one workspace; each query binds `scope.workspaceId`. */
 export class ScopedStore {
@@ -26,6 +27,7 @@ export class ScopedStore {
   readonly storageOverrides: StorageOverrideRepo;
   readonly media: MediaRepo;
   readonly objectLocations: ObjectLocationRepo;
+  readonly webhookEvents: WebhookEventRepo;
 
   constructor(store: Store, scope: WorkspaceScope) {
     this.scope = scope;
@@ -40,5 +42,6 @@ export class ScopedStore {
     this.storageOverrides = new StorageOverrideRepo(store, scope);
     this.media = new MediaRepo(store, scope);
     this.objectLocations = new ObjectLocationRepo(store, scope.workspaceId);
+    this.webhookEvents = new WebhookEventRepo(store, scope);
   }
 }

@@ -124,4 +124,8 @@ export interface Message {
   sentBy: string | null;
   occurredAt: number;
   statusAt: number | null;
+  /** The message this one answers or reacts to, by WhatsApp id. */
+  replyToWaMessageId: string | null;
+  /** Inbound only: what the agent is shown, per kind (JSON of `MessageContent`). */
+  contentJson: string | null;
 }

@@ -99,6 +99,35 @@ describe('message storage', () => {
     expect(message?.errorCode).toBe(131026);
   });
 
+  it('ends in the same status whatever order the same reports arrive in', () => {
+    env = tempDatabase();
+    const { scoped, conversationId, user } = seed(env.open());
+    const reports = [
+      status('wamid.x', 'sent', 1000),
+      status('wamid.x', 'failed', 2000, 131026),
+      status('wamid.x', 'delivered', 3000),
+    ];
+    const outcomes = [
+      reports,
+      [...reports].reverse(),
+      [reports[2]!, reports[0]!, reports[1]!],
+    ].map((order, index) => {
+      const wamid = `wamid.order${index}`;
+      const id = scoped.messages.insertOutbound({
+        conversationId,
+        body: 'hi',
+        sentBy: user.id,
+        rawJson: '{}',
+      });
+      scoped.messages.markAccepted(id, wamid);
+      for (const report of order)
+        scoped.messages.applyStatus({ ...report, waMessageId: wamid });
+      const message = scoped.messages.get(id);
+      return [message?.status, message?.errorCode, message?.statusAt];
+    });
+    expect(outcomes).toEqual(Array(3).fill(['failed', 131026, 2000]));
+  });
+
   it('ignores a status reported for the message by another number', () => {
     env = tempDatabase();
     const store = env.open();

@@ -21,7 +21,36 @@ export {
   type WebhookError,
   type WebhookParseResult,
 } from './webhook.ts';
-export type { WebhookBody } from './webhook-builders.ts';
+export type { WebhookBody, WebhookOrigin } from './webhook-builders.ts';
+export {
+  buildFieldWebhook,
+  buildInboundWebhook,
+  buildValueErrorsWebhook,
+  type InboundEvent,
+  type InboundWebhookInput,
+} from './inbound-builders.ts';
+export {
+  contentText,
+  readMessageContent,
+  type ContentError,
+  type InboundContent,
+  type MessageContent,
+  type MessageReferral,
+  type OrderItem,
+  type SharedContact,
+} from './message-content.ts';
+export {
+  FIXTURE_CUSTOMER,
+  FIXTURE_NEW_NUMBER,
+  OUTBOUND_IDS,
+  webhookFixtures,
+  type WebhookFixture,
+} from './simulator/fixtures.ts';
+export {
+  SAMPLE_EVENT_KINDS,
+  sampleEvent,
+  type SampleEventKind,
+} from './simulator/sample-events.ts';
 export {
   GraphClient,
   type GraphClientOptions,

@@ -7,7 +7,7 @@ import type { StatusKind } from './webhook.ts';
  * those exact bytes.
  */
 
-interface WebhookOrigin {
+export interface WebhookOrigin {
   phoneNumberId: string;
   displayPhoneNumber: string;
   /** `entry[].id`; the appliance routes on phone_number_id, so any id will do. */
@@ -117,6 +117,10 @@ export function buildStatusWebhook(input: StatusWebhookInput): WebhookBody {
     recipient_id: input.recipientId,
   };
   if (input.pricingCategory !== undefined) {
+    status['conversation'] = {
+      id: `CONVERSATION_${input.recipientId}`,
+      origin: { type: input.pricingCategory },
+    };
     status['pricing'] = {
       billable: input.pricingCategory !== 'service',
       pricing_model: 'PMP',
@@ -139,6 +143,15 @@ export function buildStatusWebhook(input: StatusWebhookInput): WebhookBody {
 }
 
 function wrap(origin: WebhookOrigin, content: Record<string, unknown>): WebhookBody {
+  return wrapChange(origin, 'messages', content);
+}
+
+/** One change for one number, in the envelope Meta posts. */
+export function wrapChange(
+  origin: WebhookOrigin,
+  field: string,
+  content: Record<string, unknown>,
+): WebhookBody {
   const value = {
     messaging_product: 'whatsapp',
     metadata: {
@@ -149,7 +162,7 @@ function wrap(origin: WebhookOrigin, content: Record<string, unknown>): WebhookB
   };
   return {
     object: 'whatsapp_business_account',
-    entry: [{ id: origin.wabaId ?? '0', changes: [{ value, field: 'messages' }] }],
+    entry: [{ id: origin.wabaId ?? '0', changes: [{ value, field }] }],
   };
 }
 

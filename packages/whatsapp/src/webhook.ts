@@ -8,6 +8,11 @@ import {
 } from './webhook-schema.ts';
 import { describeIssue } from './zod-issue.ts';
 import { readInboundMedia, type InboundMedia } from './media-kinds.ts';
+import {
+  contentText,
+  readMessageContent,
+  type InboundContent,
+} from './message-content.ts';
 
 export { verifyHandshake, type HandshakeResult } from './handshake.ts';
 export {
@@ -27,8 +32,13 @@ export interface InboundMessage {
   from: string;
   timestampMs: number;
   type: string;
-  /** `text.body` for type text, the caption of a media message, else null. */
+  /**
+   * The message's words: `text.body`, a caption, the chosen reply's title,
+   * a place's name; null for kinds without any (a sticker, an unsupported kind).
+   */
   text: string | null;
+  /** What the agent is shown, per kind; see `MessageContent`. */
+  content: InboundContent;
   /** The file of an image, audio, video, document or sticker message. */
   media: InboundMedia | null;
   contextMessageId: string | null;
@@ -62,6 +72,8 @@ export interface WebhookError {
 export interface WebhookBatch {
   kind: 'messages' | 'other';
   field: string;
+  /** `entry[].id`: the WhatsApp Business Account, for fields sent per account. */
+  accountId: string;
   phoneNumberId: string;
   displayPhoneNumber: string;
   contacts: { waId: string; profileName: string | null }[];
@@ -86,8 +98,9 @@ export function parseWebhook(json: unknown): WebhookParseResult {
   const batches: WebhookBatch[] = [];
   for (const [entryIndex, entry] of envelope.data.entry.entries()) {
     for (const [changeIndex, change] of entry.changes.entries()) {
+      const accountId = typeof entry['id'] === 'string' ? entry['id'] : '';
       if (change.field !== 'messages') {
-        batches.push(otherBatch(change.field, change.value));
+        batches.push(otherBatch(change.field, accountId, change.value));
         continue;
       }
       const value = messagesValueSchema.safeParse(change.value);
@@ -95,16 +108,17 @@ export function parseWebhook(json: unknown): WebhookParseResult {
         const at = ['entry', entryIndex, 'changes', changeIndex, 'value'];
         return { ok: false, issue: describeIssue(value.error, at) };
       }
-      batches.push(messagesBatch(value.data));
+      batches.push(messagesBatch(accountId, value.data));
     }
   }
   return { ok: true, batches };
 }
 
-function messagesBatch(value: MessagesValue): WebhookBatch {
+function messagesBatch(accountId: string, value: MessagesValue): WebhookBatch {
   return {
     kind: 'messages',
     field: 'messages',
+    accountId,
     phoneNumberId: value.metadata.phone_number_id,
     displayPhoneNumber: value.metadata.display_phone_number,
     contacts: (value.contacts ?? []).map((contact) => ({
@@ -118,11 +132,16 @@ function messagesBatch(value: MessagesValue): WebhookBatch {
   };
 }
 
-function otherBatch(field: string, value: Record<string, unknown>): WebhookBatch {
+function otherBatch(
+  field: string,
+  accountId: string,
+  value: Record<string, unknown>,
+): WebhookBatch {
   const metadata = asRecord(value['metadata']);
   return {
     kind: 'other',
     field,
+    accountId,
     phoneNumberId: stringOr(metadata?.['phone_number_id'], ''),
     displayPhoneNumber: stringOr(metadata?.['display_phone_number'], ''),
     contacts: [],
@@ -137,15 +156,15 @@ function toInboundMessage(message: RawMessage): InboundMessage {
   // Read without a schema: a text message missing its body is still a
   // message the agent should see, not a reason to drop the whole delivery.
   const media = readInboundMedia(message.type, message);
-  const text =
-    message.type === 'text' ? asRecord(message['text'])?.['body'] : media?.caption;
+  const content = readMessageContent(message);
   const contextId = asRecord(message['context'])?.['id'];
   return {
     waMessageId: message.id,
     from: message.from,
     timestampMs: Number(message.timestamp) * 1000,
     type: message.type,
-    text: stringOr(text, null),
+    text: contentText(content.content),
+    content,
     media,
     contextMessageId: stringOr(contextId, null),
     raw: message,

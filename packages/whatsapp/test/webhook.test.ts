@@ -37,6 +37,11 @@ describe('parseWebhook on documented payloads', () => {
         timestampMs: 1_750_000_000_000,
         type: 'text',
         text: 'Is my order on its way?',
+        content: {
+          content: { kind: 'text', body: 'Is my order on its way?' },
+          referral: null,
+          forwarded: false,
+        },
         contextMessageId: 'wamid.BUSINESS001',
         media: null,
         raw: textWebhook.entry[0]!.changes[0]!.value.messages[0],

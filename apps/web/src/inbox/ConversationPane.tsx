@@ -57,6 +57,12 @@ export function ConversationPane(props: { conversationId: string; now: number; m
   // The ticking clock may predate the fetch; never count from before it.
   const now = Math.max(props.now, query.dataUpdatedAt);
   const open = windowOpen(conversation.windowClosesAt, now);
+  const quote = (waMessageId: string | null): string | null => {
+    const quoted = messages.find(
+      (m) => waMessageId !== null && m.waMessageId === waMessageId,
+    );
+    return quoted ? (quoted.body ?? `[${quoted.type} message]`) : null;
+  };
   return (
     <section className="pane" data-testid="conversation-pane" aria-label="Conversation">
       <header className="pane-header">
@@ -66,6 +72,11 @@ export function ConversationPane(props: { conversationId: string; now: number; m
         <div>
           <h2 data-testid="conversation-contact">{contactName(conversation.contact)}</h2>
           <p className="muted small">{contactNumber(conversation.contact)}</p>
+          {query.data.previousWaId !== null && (
+            <p className="muted small" data-testid="previous-number">
+              Wrote from +{query.data.previousWaId} before changing number
+            </p>
+          )}
         </div>
         <AssigneeControl
           me={props.me}
@@ -81,7 +92,7 @@ export function ConversationPane(props: { conversationId: string; now: number; m
       </header>
       <ol className="messages" data-testid="messages">
         {messages.map((message) => (
-          <MessageItem key={message.id} message={message} now={now} />
+          <MessageItem key={message.id} message={message} now={now} quote={quote} />
         ))}
         <li ref={listEnd} className="messages-end" aria-hidden="true" />
       </ol>

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '@flowgento/core';
+import { SAMPLE_EVENT_KINDS, sampleEvent } from '@flowgento/whatsapp';
 import * as field from '../schemas.ts';
 import type { ApiContext } from '../context.ts';
 import { allow, authOf, notAudited, router } from '../trpc.ts';
@@ -103,6 +104,35 @@ export const simulatorRouter = router({
         ...(input.kind === 'document' && input.filename
           ? { filename: input.filename }
           : {}),
+      });
+    }),
+
+  /**
+   * Plays a customer sending a message of another kind (a place, a chosen
+   * reply, an order, …), so the inbox can be tried with every kind.
+   */
+  customerEvent: allow(
+    'simulator.use',
+    notAudited(
+      'plays a customer on a simulated number; the message itself is the record',
+    ),
+  )
+    .input(
+      z.object({
+        numberId: field.id,
+        from: customerNumber,
+        profileName: z.string().trim().min(1).max(80),
+        kind: z.enum(SAMPLE_EVENT_KINDS),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const simulator = simulatorOf(ctx.services.simulator);
+      const number = simulatedNumber(ctx, input.numberId);
+      return simulator.sendCustomerEvent({
+        phoneNumberId: number.phoneNumberId,
+        from: input.from,
+        profileName: input.profileName,
+        event: sampleEvent(input.kind),
       });
     }),
 });

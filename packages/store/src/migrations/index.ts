@@ -13,6 +13,7 @@ import { storageTiers } from './012-storage-tiers.ts';
 import { objectLocations } from './013-object-locations.ts';
 import { media } from './014-media.ts';
 import { backupSettings } from './016-backup-settings.ts';
+import { inboundKinds } from './017-inbound-kinds.ts';
 
 export interface Migration {
   version: number;
@@ -41,6 +42,7 @@ export const migrations: readonly Migration[] = [
   objectLocations,
   media,
   backupSettings,
+  inboundKinds,
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

@@ -37,6 +37,31 @@ export class ContactRepo {
       .get(newId(), this.scope.workspaceId, waId, profileName, now, now) as string;
   }
 
+  /**
+   * Links the contact of a customer's new number to the one they moved from
+   * (a `user_changed_number` event). Either may have written first.
+   */
+  linkPreviousNumber(id: string, previousContactId: string): void {
+    if (id === previousContactId) return;
+    this.store
+      .statement(
+        `UPDATE contacts SET previous_contact_id = ?
+         WHERE workspace_id = ? AND id = ? AND previous_contact_id IS NOT ?`,
+      )
+      .run(previousContactId, this.scope.workspaceId, id, previousContactId);
+  }
+
+  /** The contact a customer wrote from before changing number, if any. */
+  previousOf(id: string): Contact | undefined {
+    return this.store
+      .statement(
+        `SELECT ${CONTACT_COLUMNS} FROM contacts c JOIN contacts n
+           ON n.previous_contact_id = c.id AND n.workspace_id = c.workspace_id
+         WHERE n.workspace_id = ? AND n.id = ?`,
+      )
+      .get(this.scope.workspaceId, id) as Contact | undefined;
+  }
+
   get(id: string): Contact | undefined {
     return this.store
       .statement(

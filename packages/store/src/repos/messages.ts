@@ -5,18 +5,34 @@ import type { Message, MessageStatus } from '../types.ts';
 
 const MESSAGE_COLUMNS = `id, conversation_id AS conversationId, wa_message_id AS waMessageId,
   direction, type, body, status, error_code AS errorCode, error_title AS errorTitle,
-  sent_by AS sentBy, occurred_at AS occurredAt, status_at AS statusAt`;
+  sent_by AS sentBy, occurred_at AS occurredAt, status_at AS statusAt,
+  reply_to_wa_message_id AS replyToWaMessageId, content_json AS contentJson`;
 
 /**
  * Statuses only move forward. `failed` is final and keeps its error code, and
  * it can only follow `pending` or `sent`: a message already delivered or read
- * is not turned into a failure by a late or forged report.
+ * is not turned into a failure by a late report.
  */
-const rank = (column: string): string =>
-  `CASE ${column} WHEN 'pending' THEN 0 WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2
-     WHEN 'read' THEN 3 WHEN 'failed' THEN 4 ELSE -1 END`;
-const MOVES_FORWARD = `CASE WHEN @status = 'failed' THEN status IN ('pending', 'sent')
-  ELSE ${rank('status')} < ${rank('@status')} AND ${rank('@status')} > 0 END`;
+const RANK: Readonly<Record<string, number>> = {
+  pending: 0,
+  sent: 1,
+  delivered: 2,
+  read: 3,
+  failed: 4,
+};
+
+function movesForward(from: string, to: string): boolean {
+  if (to === 'failed') return from === 'pending' || from === 'sent';
+  const rank = RANK[to] ?? -1;
+  return (RANK[from] ?? -1) < rank && rank > 0;
+}
+
+interface KeptStatus {
+  status: string;
+  occurredAt: number;
+  errorCode: number | null;
+  errorTitle: string | null;
+}
 
 export interface InboundMessageWrite {
   conversationId: string;
@@ -26,6 +42,8 @@ export interface InboundMessageWrite {
   rawJson: string;
   replyToWaMessageId: string | null;
   occurredAt: number;
+  /** What the agent is shown of the message, as JSON; see `MessageContent`. */
+  contentJson?: string | null;
 }
 
 export interface StatusWrite {
@@ -52,8 +70,9 @@ export class MessageRepo {
     const inserted = this.store
       .statement(
         `INSERT INTO messages (id, workspace_id, conversation_id, wa_message_id, direction,
-           type, body, raw_json, status, reply_to_wa_message_id, occurred_at, created_at)
-         VALUES (?, ?, ?, ?, 'inbound', ?, ?, ?, 'received', ?, ?, ?)
+           type, body, raw_json, status, reply_to_wa_message_id, occurred_at, created_at,
+           content_json)
+         VALUES (?, ?, ?, ?, 'inbound', ?, ?, ?, 'received', ?, ?, ?, ?)
          ON CONFLICT (workspace_id, wa_message_id) DO NOTHING`,
       )
       .run(
@@ -67,6 +86,7 @@ export class MessageRepo {
         write.replyToWaMessageId,
         write.occurredAt,
         this.store.clock.now(),
+        write.contentJson ?? null,
       );
     return inserted.changes === 1 ? id : null;
   }
@@ -116,20 +136,8 @@ export class MessageRepo {
          WHERE workspace_id = ? AND id = ? AND status = 'pending'`,
       )
       .run(waMessageId, this.store.clock.now(), this.scope.workspaceId, id);
-    const early = this.store
-      .statement(
-        `SELECT status, occurred_at AS occurredAt, error_code AS errorCode,
-           error_title AS errorTitle FROM message_statuses
-         WHERE workspace_id = ? AND wa_message_id = ? ORDER BY occurred_at`,
-      )
-      .all(this.scope.workspaceId, waMessageId) as {
-      status: string;
-      occurredAt: number;
-      errorCode: number | null;
-      errorTitle: string | null;
-    }[];
     const numberId = this.numberOf(id);
-    for (const status of early) if (numberId) this.advance(waMessageId, numberId, status);
+    if (numberId) this.advance(waMessageId, numberId);
   }
 
   markFailed(id: string, errorCode: number | null, errorTitle: string): void {
@@ -165,7 +173,7 @@ export class MessageRepo {
         write.rawJson,
         this.store.clock.now(),
       );
-    return this.advance(write.waMessageId, write.numberId, write);
+    return this.advance(write.waMessageId, write.numberId);
   }
 
   private numberOf(messageId: string): string | undefined {
@@ -178,36 +186,55 @@ export class MessageRepo {
       .get(this.scope.workspaceId, messageId) as string | undefined;
   }
 
-  private advance(
-    waMessageId: string,
-    numberId: string,
-    status: {
-      status: string;
-      occurredAt: number;
-      errorCode: number | null;
-      errorTitle: string | null;
-    },
-  ): string | null {
-    const row = this.store
+  /**
+   * Sets an outbound message's status from every report kept for it, taken
+   * in the order Meta stamped them (ties in the order a message lives), so
+   * the outcome does not depend on the order the webhooks arrived in.
+   * Returns the message's id when its status changed.
+   */
+  private advance(waMessageId: string, numberId: string): string | null {
+    const message = this.store
       .statement(
-        `UPDATE messages SET status = @status, status_at = @at,
-           error_code = coalesce(@code, error_code), error_title = coalesce(@title, error_title)
-         WHERE workspace_id = @ws AND wa_message_id = @wamid AND direction = 'outbound'
-           AND conversation_id IN
-             (SELECT id FROM conversations WHERE workspace_id = @ws AND number_id = @number)
-           AND ${MOVES_FORWARD}
-         RETURNING id`,
+        `SELECT m.id, m.status FROM messages m JOIN conversations v ON v.id = m.conversation_id
+         WHERE m.workspace_id = ? AND m.wa_message_id = ? AND m.direction = 'outbound'
+           AND v.number_id = ?`,
       )
-      .get({
-        status: status.status,
-        at: status.occurredAt,
-        code: status.errorCode,
-        title: status.errorTitle,
-        ws: this.scope.workspaceId,
-        wamid: waMessageId,
-        number: numberId,
-      }) as { id: string } | undefined;
-    return row?.id ?? null;
+      .get(this.scope.workspaceId, waMessageId, numberId) as
+      { id: string; status: string } | undefined;
+    // Not sent from here (yet): the reports wait in message_statuses.
+    if (!message || message.status === 'pending') return null;
+
+    const kept = this.store
+      .statement(
+        `SELECT status, occurred_at AS occurredAt, error_code AS errorCode,
+           error_title AS errorTitle FROM message_statuses
+         WHERE workspace_id = ? AND wa_message_id = ? AND number_id = ?`,
+      )
+      .all(this.scope.workspaceId, waMessageId, numberId) as KeptStatus[];
+    kept.sort(
+      (a, b) =>
+        a.occurredAt - b.occurredAt || (RANK[a.status] ?? -1) - (RANK[b.status] ?? -1),
+    );
+    let current: KeptStatus | null = null;
+    for (const report of kept) {
+      if (movesForward(current?.status ?? 'sent', report.status)) current = report;
+    }
+    if (!current || current.status === message.status) return null;
+
+    this.store
+      .statement(
+        `UPDATE messages SET status = ?, status_at = ?, error_code = ?, error_title = ?
+         WHERE workspace_id = ? AND id = ?`,
+      )
+      .run(
+        current.status,
+        current.occurredAt,
+        current.errorCode,
+        current.errorTitle,
+        this.scope.workspaceId,
+        message.id,
+      );
+    return message.id;
   }
 
   get(id: string): Message | undefined {

@@ -2,6 +2,7 @@ import { newId } from '@flowgento/core';
 import type { Store } from '../store.ts';
 import type { WorkspaceScope } from '../scope.ts';
 import type { WhatsAppNumber } from '../types.ts';
+import { contentDigest } from './webhook-events.ts';
 
 export interface NumberRow {
   id: string;
@@ -108,25 +109,32 @@ export class NumberRepo {
     return saved;
   }
 
-  /** Keeps an error Meta reported for this number in `value.errors`. */
+  /**
+   * Keeps an error Meta reported for this number in `value.errors`, once per
+   * distinct error object (Meta repeats deliveries). False when already kept.
+   */
   recordWebhookError(
     numberId: string,
     error: { code: number; title: string; message: string | null; rawJson: string },
-  ): void {
-    this.store
-      .statement(
-        `INSERT INTO whatsapp_errors (id, workspace_id, number_id, code, title, message,
-           raw_json, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        newId(),
-        this.scope.workspaceId,
-        numberId,
-        error.code,
-        error.title,
-        error.message,
-        error.rawJson,
-        this.store.clock.now(),
-      );
+  ): boolean {
+    return (
+      this.store
+        .statement(
+          `INSERT INTO whatsapp_errors (id, workspace_id, number_id, code, title, message,
+           raw_json, received_at, digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (workspace_id, number_id, digest) DO NOTHING`,
+        )
+        .run(
+          newId(),
+          this.scope.workspaceId,
+          numberId,
+          error.code,
+          error.title,
+          error.message,
+          error.rawJson,
+          this.store.clock.now(),
+          contentDigest(error.rawJson),
+        ).changes === 1
+    );
   }
 }

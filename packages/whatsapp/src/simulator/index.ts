@@ -8,6 +8,7 @@ import {
   buildTextWebhook,
   type WebhookBody,
 } from '../webhook-builders.ts';
+import { buildInboundWebhook } from '../inbound-builders.ts';
 import { handleGraphRequest } from './graph-routes.ts';
 import { handleMediaRequest } from './media-routes.ts';
 import { SimulatedMediaStore } from './media-store.ts';
@@ -168,6 +169,36 @@ export async function startCloudApiSimulator(
       });
       await deliver(number, waMessageId, body);
       return { waMessageId, mediaId: stored.id };
+    },
+
+    async sendCustomerEvent(input) {
+      const number = customerNumber(input);
+      const waMessageId = newSimulatedMessageId();
+      const body = buildInboundWebhook({
+        phoneNumberId: number.phoneNumberId,
+        displayPhoneNumber: number.displayPhoneNumber,
+        waMessageId,
+        from: input.from,
+        profileName: input.profileName,
+        event: input.event,
+        contextMessageId: input.contextMessageId,
+      });
+      await deliver(number, waMessageId, body);
+      return { waMessageId };
+    },
+
+    postWebhook(phoneNumberId, body) {
+      const number = numbers.get(phoneNumberId);
+      if (number === undefined || lifetime.signal.aborted) {
+        throw new AppError(
+          'INVALID_INPUT',
+          'No simulated number has this phoneNumberId',
+          {
+            reason: 'simulated_number_unknown',
+          },
+        );
+      }
+      return sender.post(number.appSecret, body);
     },
 
     failMediaDownloads(mediaId, times) {

@@ -1,5 +1,7 @@
 import type { Logger } from '@flowgento/core';
+import type { InboundEvent } from '../inbound-builders.ts';
 import type { MediaKind } from '../media-kinds.ts';
+import type { WebhookBody } from '../webhook-builders.ts';
 
 /** A business number the simulator answers for, with its credentials. */
 export interface SimulatedNumber {
@@ -66,6 +68,22 @@ export interface CloudApiSimulator {
   sendCustomerMedia(
     input: CustomerMediaInput,
   ): Promise<{ waMessageId: string; mediaId: string }>;
+  /**
+   * A customer's message of any other kind (location, reply buttons,
+   * reaction, order, number change, …); resolves once the appliance took it.
+   */
+  sendCustomerEvent(input: {
+    phoneNumberId: string;
+    from: string;
+    profileName: string;
+    event: InboundEvent;
+    contextMessageId?: string;
+  }): Promise<{ waMessageId: string }>;
+  /**
+   * Signs and POSTs a whole webhook body as given (a fixture, a replay, a
+   * status); resolves with the HTTP status the appliance answered.
+   */
+  postWebhook(phoneNumberId: string, body: WebhookBody): Promise<number>;
   /** The next `times` downloads of this file answer 503 (tests of retries). */
   failMediaDownloads(mediaId: string, times: number): void;
   /**

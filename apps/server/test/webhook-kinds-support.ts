@@ -1,0 +1,153 @@
+import { workspaceScope } from '@flowgento/store';
+import {
+  FIXTURE_CUSTOMER,
+  webhookFixtures,
+  type CloudApiSimulator,
+  type WebhookFixture,
+  type WebhookOrigin,
+} from '@flowgento/whatsapp';
+import type { RunningAppliance } from '../src/server.ts';
+import type { ApiClient } from './harness.ts';
+
+/** A workspace's simulated number, as the fixtures address it. */
+export interface FixtureTarget {
+  workspaceId: string;
+  numberId: string;
+  origin: Required<
+    Pick<WebhookOrigin, 'phoneNumberId' | 'displayPhoneNumber' | 'wabaId'>
+  >;
+  fixtures: WebhookFixture[];
+}
+
+/** Connects the workspace of `owner` to the simulator, as its settings page does. */
+export async function simulatedTarget(
+  app: RunningAppliance,
+  owner: ApiClient,
+): Promise<FixtureTarget> {
+  const view = await owner.mutate<{ id: string; phoneNumberId: string }>(
+    'whatsapp.connectSimulator',
+  );
+  const number = app.appliance.store.routing
+    .allNumbers()
+    .find((candidate) => candidate.id === view.id)!;
+  const origin = {
+    phoneNumberId: number.phoneNumberId,
+    displayPhoneNumber: number.displayPhoneNumber,
+    wabaId: number.businessAccountId,
+  };
+  return {
+    workspaceId: number.workspaceId,
+    numberId: number.id,
+    origin,
+    fixtures: webhookFixtures(origin),
+  };
+}
+
+/** Posts one fixture signed by the simulator; the HTTP status the appliance answered. */
+export function post(
+  simulator: CloudApiSimulator,
+  target: FixtureTarget,
+  fixture: WebhookFixture,
+): Promise<number> {
+  return simulator.postWebhook(target.origin.phoneNumberId, fixture.body);
+}
+
+/**
+ * A business message to the fixture customer, stored as a send in flight
+ * (`pending`) under a conversation of the target's number; `accept` then
+ * records Meta's id for it, as the reply service does.
+ */
+export function outboundInFlight(app: RunningAppliance, target: FixtureTarget) {
+  const store = app.appliance.store;
+  const scoped = store.in(workspaceScope(target.workspaceId));
+  const user = store.db.prepare('SELECT id FROM users LIMIT 1').pluck().get() as string;
+  const contactId = store.transaction(() =>
+    scoped.contacts.upsert(FIXTURE_CUSTOMER.from, FIXTURE_CUSTOMER.profileName),
+  );
+  const conversationId = store.transaction(() =>
+    scoped.conversations.touchInbound(target.numberId, contactId, 1000),
+  );
+  return {
+    scoped,
+    send(waMessageId: string) {
+      const id = store.transaction(() =>
+        scoped.messages.insertOutbound({
+          conversationId,
+          body: `reply ${waMessageId}`,
+          sentBy: user,
+          rawJson: '{}',
+        }),
+      );
+      return {
+        id,
+        accept: () =>
+          store.transaction(() => scoped.messages.markAccepted(id, waMessageId)),
+      };
+    },
+  };
+}
+
+/**
+ * What a workspace holds of its webhooks, without row ids or arrival times
+ * (they differ between two appliances by nature): what two replays must
+ * agree on.
+ */
+export function intakeState(app: RunningAppliance, workspaceId: string) {
+  const db = app.appliance.store.db;
+  const rows = (sql: string) => db.prepare(sql).all(workspaceId);
+  return {
+    messages: rows(
+      `SELECT m.wa_message_id, m.direction, m.type, m.body, m.raw_json, m.status,
+         m.error_code, m.error_title, m.reply_to_wa_message_id, m.content_json,
+         CASE m.direction WHEN 'inbound' THEN m.occurred_at END AS occurred_at,
+         CASE WHEN m.status NOT IN ('pending', 'sent') THEN m.status_at END AS status_at,
+         c.wa_id AS contact
+       FROM messages m JOIN conversations v ON v.id = m.conversation_id
+       JOIN contacts c ON c.id = v.contact_id
+       WHERE m.workspace_id = ? ORDER BY m.wa_message_id`,
+    ),
+    contacts: rows(
+      `SELECT c.wa_id, c.profile_name, p.wa_id AS previous
+       FROM contacts c LEFT JOIN contacts p ON p.id = c.previous_contact_id
+       WHERE c.workspace_id = ? ORDER BY c.wa_id`,
+    ),
+    conversations: rows(
+      `SELECT c.wa_id, v.last_message_at, v.last_inbound_at, v.unread_count
+       FROM conversations v JOIN contacts c ON c.id = v.contact_id
+       WHERE v.workspace_id = ? ORDER BY c.wa_id`,
+    ),
+    statuses: rows(
+      `SELECT wa_message_id, status, occurred_at, recipient_id, error_code, error_title,
+         raw_json FROM message_statuses WHERE workspace_id = ?
+       ORDER BY wa_message_id, status`,
+    ),
+    errors: rows(
+      `SELECT code, title, message, raw_json FROM whatsapp_errors
+       WHERE workspace_id = ? ORDER BY raw_json`,
+    ),
+    fields: rows(
+      `SELECT field, raw_json FROM webhook_events WHERE workspace_id = ?
+       ORDER BY field, raw_json`,
+    ),
+    media: rows(
+      `SELECT m.wa_message_id, f.wa_media_id, f.kind FROM media f
+       JOIN messages m ON m.id = f.message_id
+       WHERE f.workspace_id = ? ORDER BY m.wa_message_id`,
+    ),
+  };
+}
+
+/** Fisher–Yates with a seeded generator, so a failing order can be replayed. */
+export function shuffled<T>(items: readonly T[], seed: number): T[] {
+  const copy = [...items];
+  let state = seed;
+  const next = () => {
+    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
+  for (let i = copy.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(next() * (i + 1));
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy;
+}

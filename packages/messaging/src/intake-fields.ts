@@ -1,0 +1,31 @@
+import type { ScopedStore, Store } from '@flowgento/store';
+import type { IntakeRecord, IntakeWrite } from './intake-records.ts';
+import { storeMessagesChange } from './intake-messages.ts';
+
+/** What a field's handler gets: one record, inside the commit's transaction. */
+export interface FieldChange {
+  store: Store;
+  scoped: ScopedStore;
+  record: IntakeRecord;
+  /** Counts, live events and queued media to report once committed. */
+  write: IntakeWrite;
+}
+
+export type FieldHandler = (change: FieldChange) => void;
+
+/**
+ * The handler of each subscribed webhook field (`changes[].field`). A field
+ * not listed here is kept raw in `webhook_events`, so adding a handler later
+ * (user_preferences, message_template_status_update, …) loses nothing that
+ * arrived before it. Handlers run on the intake thread and must be
+ * idempotent: Meta delivers the same change more than once.
+ */
+export const FIELD_HANDLERS: Readonly<Record<string, FieldHandler>> = {
+  messages: storeMessagesChange,
+};
+
+/** Keeps a change no handler reads, once per distinct value. */
+export function keepRawChange({ scoped, record }: FieldChange): void {
+  if (record.rawValueJson === null) return;
+  scoped.webhookEvents.keep(record.numberId, record.field, record.rawValueJson);
+}

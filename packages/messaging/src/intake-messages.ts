@@ -1,0 +1,102 @@
+import type { FieldChange } from './intake-fields.ts';
+
+/**
+ * The `messages` field: each message once (by wamid) with its contact and
+ * conversation, statuses kept and applied forward only, and the errors Meta
+ * reported for the number, each once.
+ */
+export function storeMessagesChange({ store, scoped, record, write }: FieldChange): void {
+  const { workspaceId } = record;
+  const names = new Map(record.contacts.map((c) => [c.waId, c.profileName]));
+  // A timestamp from the future would hold the 24-hour window open (and pin
+  // the conversation on top): no message counts as later than its arrival.
+  const now = store.clock.now();
+
+  for (const message of record.messages) {
+    if (scoped.messages.exists(message.waMessageId)) continue;
+    const contactId = scoped.contacts.upsert(
+      message.from,
+      names.get(message.from) ?? null,
+    );
+    if (message.newWaId !== null) {
+      // The customer moved: their new number's contact points back to this one.
+      const newContactId = scoped.contacts.upsert(
+        message.newWaId,
+        names.get(message.newWaId) ?? null,
+      );
+      scoped.contacts.linkPreviousNumber(newContactId, contactId);
+    }
+    const occurredAt = Math.min(message.timestampMs, now);
+    const conversationId = scoped.conversations.touchInbound(
+      record.numberId,
+      contactId,
+      occurredAt,
+    );
+    const messageId = scoped.messages.insertInbound({
+      conversationId,
+      waMessageId: message.waMessageId,
+      type: message.type,
+      body: message.text,
+      rawJson: message.rawJson,
+      replyToWaMessageId: message.contextMessageId,
+      occurredAt,
+      contentJson: message.contentJson,
+    });
+    if (!messageId) continue;
+    write.counts.messages += 1;
+    if (message.media) {
+      const mediaId = scoped.media.insertPending({
+        messageId,
+        numberId: record.numberId,
+        waMediaId: message.media.mediaId,
+        kind: message.media.kind,
+        filename: message.media.filename,
+        mimeType: message.media.mimeType,
+      });
+      write.media.push({ workspaceId, mediaId });
+    }
+    write.events.push({
+      workspaceId,
+      event: { type: 'message.created', conversationId, messageId },
+    });
+  }
+
+  for (const status of record.statuses) {
+    // Kept even when the message is not known yet: it is applied once the
+    // send is accepted (`markAccepted`), whichever comes first.
+    const messageId = scoped.messages.applyStatus({
+      numberId: record.numberId,
+      waMessageId: status.waMessageId,
+      status: status.status,
+      occurredAt: status.timestampMs,
+      recipientId: status.recipientId,
+      errorCode: status.errorCode,
+      errorTitle: status.errorTitle,
+      rawJson: status.rawJson,
+    });
+    write.counts.statuses += 1;
+    const message = messageId ? scoped.messages.get(messageId) : undefined;
+    if (message) {
+      write.events.push({
+        workspaceId,
+        event: {
+          type: 'message.status',
+          conversationId: message.conversationId,
+          messageId: message.id,
+          status: message.status,
+        },
+      });
+    }
+  }
+
+  for (const error of record.errors) {
+    if (scoped.numbers.recordWebhookError(record.numberId, error)) {
+      write.counts.errors += 1;
+    }
+  }
+
+  // Set only when the value held more than the rows above keep.
+  if (record.rawValueJson !== null) {
+    scoped.webhookEvents.keep(record.numberId, record.field, record.rawValueJson);
+  }
+}
