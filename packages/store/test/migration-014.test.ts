@@ -147,14 +147,13 @@ function seedWithoutMedia(store: Store): number {
   });
   const contactId = scoped.contacts.upsert('15550001111', 'Ana');
   const conversationId = scoped.conversations.touchInbound(number.id, contactId, 1000);
-  scoped.messages.insertInbound({
-    conversationId,
-    waMessageId: 'wamid.before',
-    type: 'text',
-    body: 'hi',
-    rawJson: '{}',
-    replyToWaMessageId: null,
-    occurredAt: 1000,
-  });
+  // Written as version 13 stored it: today's repository writes later columns.
+  store.db
+    .prepare(
+      `INSERT INTO messages (id, workspace_id, conversation_id, wa_message_id, direction,
+         type, body, raw_json, status, occurred_at, created_at)
+       VALUES ('m-before', ?, ?, 'wamid.before', 'inbound', 'text', 'hi', '{}', 'received', 1000, 1000)`,
+    )
+    .run(ws.id, conversationId);
   return 1;
 }
