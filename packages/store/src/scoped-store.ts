@@ -11,6 +11,9 @@ import { SupportGrantRepo } from './repos/support-grants.ts';
 import { StorageOverrideRepo } from './repos/storage-tiers.ts';
 import { MediaRepo } from './repos/media.ts';
 import { ObjectLocationRepo } from './repos/object-locations.ts';
+import { ConsentRepo } from './repos/consent.ts';
+import { TemplateRepo } from './repos/templates.ts';
+import { OutboundJobRepo } from './repos/outbound-jobs.ts';
 
 /** Every repository of one workspace; each query binds `scope.workspaceId`. */
 export class ScopedStore {
@@ -26,6 +29,9 @@ export class ScopedStore {
   readonly storageOverrides: StorageOverrideRepo;
   readonly media: MediaRepo;
   readonly objectLocations: ObjectLocationRepo;
+  readonly consent: ConsentRepo;
+  readonly templates: TemplateRepo;
+  readonly outbound: OutboundJobRepo;
 
   constructor(store: Store, scope: WorkspaceScope) {
     this.scope = scope;
@@ -40,5 +46,8 @@ export class ScopedStore {
     this.storageOverrides = new StorageOverrideRepo(store, scope);
     this.media = new MediaRepo(store, scope);
     this.objectLocations = new ObjectLocationRepo(store, scope.workspaceId);
+    this.consent = new ConsentRepo(store, scope);
+    this.templates = new TemplateRepo(store, scope);
+    this.outbound = new OutboundJobRepo(store, scope);
   }
 }

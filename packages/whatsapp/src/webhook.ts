@@ -62,6 +62,8 @@ export interface WebhookError {
 export interface WebhookBatch {
   kind: 'messages' | 'other';
   field: string;
+  /** `entry[].id`: the WhatsApp Business Account id; '' when absent. */
+  entryId: string;
   phoneNumberId: string;
   displayPhoneNumber: string;
   contacts: { waId: string; profileName: string | null }[];
@@ -86,8 +88,9 @@ export function parseWebhook(json: unknown): WebhookParseResult {
   const batches: WebhookBatch[] = [];
   for (const [entryIndex, entry] of envelope.data.entry.entries()) {
     for (const [changeIndex, change] of entry.changes.entries()) {
+      const entryId = stringOr(entry['id'], '');
       if (change.field !== 'messages') {
-        batches.push(otherBatch(change.field, change.value));
+        batches.push({ ...otherBatch(change.field, change.value), entryId });
         continue;
       }
       const value = messagesValueSchema.safeParse(change.value);
@@ -95,13 +98,13 @@ export function parseWebhook(json: unknown): WebhookParseResult {
         const at = ['entry', entryIndex, 'changes', changeIndex, 'value'];
         return { ok: false, issue: describeIssue(value.error, at) };
       }
-      batches.push(messagesBatch(value.data));
+      batches.push({ ...messagesBatch(value.data), entryId });
     }
   }
   return { ok: true, batches };
 }
 
-function messagesBatch(value: MessagesValue): WebhookBatch {
+function messagesBatch(value: MessagesValue): Omit<WebhookBatch, 'entryId'> {
   return {
     kind: 'messages',
     field: 'messages',
@@ -118,7 +121,10 @@ function messagesBatch(value: MessagesValue): WebhookBatch {
   };
 }
 
-function otherBatch(field: string, value: Record<string, unknown>): WebhookBatch {
+function otherBatch(
+  field: string,
+  value: Record<string, unknown>,
+): Omit<WebhookBatch, 'entryId'> {
   const metadata = asRecord(value['metadata']);
   return {
     kind: 'other',

@@ -13,6 +13,9 @@ import { storageTiers } from './012-storage-tiers.ts';
 import { objectLocations } from './013-object-locations.ts';
 import { media } from './014-media.ts';
 import { backupSettings } from './016-backup-settings.ts';
+import { consent } from './020-consent.ts';
+import { templates } from './021-templates.ts';
+import { outboundQueue } from './022-outbound-queue.ts';
 
 export interface Migration {
   version: number;
@@ -41,6 +44,9 @@ export const migrations: readonly Migration[] = [
   objectLocations,
   media,
   backupSettings,
+  consent,
+  templates,
+  outboundQueue,
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

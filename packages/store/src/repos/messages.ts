@@ -85,6 +85,8 @@ export class MessageRepo {
     body: string;
     sentBy: string;
     rawJson: string;
+    /** `text` unless said otherwise; a template send is `template`. */
+    type?: 'text' | 'template';
   }): string {
     const id = newId();
     const now = this.store.clock.now();
@@ -92,12 +94,13 @@ export class MessageRepo {
       .statement(
         `INSERT INTO messages (id, workspace_id, conversation_id, direction, type, body,
            raw_json, status, sent_by, occurred_at, created_at, status_at)
-         VALUES (?, ?, ?, 'outbound', 'text', ?, ?, 'pending', ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, 'outbound', ?, ?, ?, 'pending', ?, ?, ?, ?)`,
       )
       .run(
         id,
         this.scope.workspaceId,
         input.conversationId,
+        input.type ?? 'text',
         input.body,
         input.rawJson,
         input.sentBy,

@@ -10,6 +10,13 @@ import {
 } from '../webhook-builders.ts';
 import { handleGraphRequest } from './graph-routes.ts';
 import { handleMediaRequest } from './media-routes.ts';
+import { SendFaults, type SendFault } from './send-faults.ts';
+import {
+  handleTemplatesRequest,
+  sampleTemplates,
+  type SimulatedTemplate,
+} from './templates.ts';
+import { buildPreferenceWebhook } from '../account-webhooks.ts';
 import { SimulatedMediaStore } from './media-store.ts';
 import { newSimulatedMessageId } from './graph-reply.ts';
 import { StatusSchedule } from './status-schedule.ts';
@@ -22,7 +29,10 @@ import type {
 } from './types.ts';
 import { WebhookSender } from './webhook-sender.ts';
 
+export { sampleTemplates };
 export type {
+  SendFault,
+  SimulatedTemplate,
   CloudApiSimulator,
   CloudApiSimulatorOptions,
   CustomerMediaInput,
@@ -59,12 +69,15 @@ export async function startCloudApiSimulator(
   const delays = options.statusDelaysMs ?? DEFAULT_DELAYS;
   const statuses = new StatusSchedule(sender, delays, lifetime.signal, logger);
   const media = new SimulatedMediaStore(options.mediaUrlTtlMs);
+  const faults = new SendFaults();
+  const templates = new Map<string, SimulatedTemplate[]>();
   let baseUrl = '';
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (handleMediaRequest(req, res, url, { numbers, media, baseUrl, logger })) return;
-    const ctx = { numbers, logger, onAccepted: statuses.start.bind(statuses) };
+    if (handleTemplatesRequest(req, res, url, { numbers, templates, logger })) return;
+    const ctx = { numbers, logger, faults, onAccepted: statuses.start.bind(statuses) };
     handleGraphRequest(req, res, ctx).catch((error: unknown) => {
       logger.error({ err: error }, 'simulated request crashed');
       if (!res.headersSent) res.writeHead(500).end();
@@ -184,6 +197,26 @@ export async function startCloudApiSimulator(
 
     forgetMedia(mediaId) {
       media.delete(mediaId);
+    },
+
+    failSends(fault: SendFault) {
+      faults.add(fault);
+    },
+
+    setTemplates(businessAccountId, list) {
+      templates.set(businessAccountId, list.map((t) => ({ ...t })));
+    },
+
+    async sendCustomerPreference(input) {
+      const number = customerNumber(input);
+      const body = buildPreferenceWebhook({
+        wabaId: number.businessAccountId,
+        phoneNumberId: number.phoneNumberId,
+        displayPhoneNumber: number.displayPhoneNumber,
+        waId: input.from,
+        value: input.value,
+      });
+      await deliver(number, `preference:${input.value}`, body);
     },
 
     close() {

@@ -1,5 +1,7 @@
 import type { Logger } from '@flowgento/core';
 import type { MediaKind } from '../media-kinds.ts';
+import type { SendFault } from './send-faults.ts';
+import type { SimulatedTemplate } from './templates.ts';
 
 /** A business number the simulator answers for, with its credentials. */
 export interface SimulatedNumber {
@@ -7,6 +9,8 @@ export interface SimulatedNumber {
   displayPhoneNumber: string;
   accessToken: string;
   appSecret: string;
+  /** The WhatsApp Business Account it belongs to; its templates are listed by this id. */
+  businessAccountId?: string;
 }
 
 /** Offsets from the send, in milliseconds, at which each status is delivered. */
@@ -81,6 +85,19 @@ export interface CloudApiSimulator {
   }): void;
   /** Forgets the file, as Meta does when media expires: lookups answer 404. */
   forgetMedia(mediaId: string): void;
+  /** The next matching sends answer with this Graph error instead of an id. */
+  failSends(fault: SendFault): void;
+  /** Replaces the templates listed for a business account (the samples by default). */
+  setTemplates(businessAccountId: string, templates: SimulatedTemplate[]): void;
+  /**
+   * POSTs a signed `user_preferences` webhook: the customer stopped or
+   * resumed marketing messages in WhatsApp's own menu.
+   */
+  sendCustomerPreference(input: {
+    phoneNumberId: string;
+    from: string;
+    value: 'stop' | 'resume';
+  }): Promise<void>;
   /** Stops the server and cancels every pending status delivery. */
   close(): Promise<void>;
 }
