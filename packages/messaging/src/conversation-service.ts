@@ -2,6 +2,7 @@ import { AppError, type Clock, type RequestOrigin } from '@flowgento/core';
 import type { AuditActor, AuditLog } from '@flowgento/audit';
 import type {
   AssigneeFilter,
+  ConsentRecord,
   ConversationSummary,
   Message,
   Role,
@@ -58,7 +59,12 @@ export class ConversationService {
   open(
     scope: WorkspaceScope,
     conversationId: string,
-  ): { conversation: ConversationView; messages: ThreadMessage[] } {
+  ): {
+    conversation: ConversationView;
+    messages: ThreadMessage[];
+    /** The contact's marketing consent; null when nothing was ever recorded. */
+    marketing: ConsentRecord | null;
+  } {
     const scoped = this.store.in(scope);
     const conversation = scoped.conversations.get(conversationId);
     if (!conversation) throw new AppError('NOT_FOUND', 'Conversation not found');
@@ -74,6 +80,7 @@ export class ConversationService {
       messages: scoped.messages
         .listForConversation(conversationId)
         .map((message) => ({ ...message, media: media.get(message.id) ?? null })),
+      marketing: scoped.consent.get(conversation.contact.id, 'marketing') ?? null,
     };
   }
 

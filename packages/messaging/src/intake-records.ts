@@ -1,6 +1,17 @@
 import { AppError } from '@flowgento/core';
 import { workspaceScope, type Store } from '@flowgento/store';
-import type { InboundMedia, WebhookBatch } from '@flowgento/whatsapp';
+import type {
+  InboundMedia,
+  TemplateStatusUpdate,
+  UserPreference,
+  WebhookBatch,
+} from '@flowgento/whatsapp';
+import {
+  storeConsentKeyword,
+  storePreferences,
+  storeTemplateUpdates,
+} from './account-intake.ts';
+import { effectiveKeywords } from './consent-keywords.ts';
 import type { LiveEvent } from './events.ts';
 
 /**
@@ -33,6 +44,10 @@ export interface IntakeRecord {
     rawJson: string;
   }[];
   errors: { code: number; title: string; message: string | null; rawJson: string }[];
+  /** From a `user_preferences` change (see account-intake.ts). */
+  preferences?: UserPreference[];
+  /** From a `message_template_status_update` change, with its business account. */
+  templateUpdates?: (TemplateStatusUpdate & { businessAccountId: string })[];
 }
 
 export interface IntakeCounts {
@@ -112,6 +127,9 @@ export function storeIntakeRecords(
     const { workspaceId } = record;
     const scoped = store.in(workspaceScope(workspaceId));
     const names = new Map(record.contacts.map((c) => [c.waId, c.profileName]));
+    let keywords: ReturnType<typeof effectiveKeywords> | undefined;
+    const keywordsOnce = () =>
+      (keywords ??= effectiveKeywords(scoped.consent.keywords()));
 
     for (const message of record.messages) {
       if (scoped.messages.exists(message.waMessageId)) continue;
@@ -136,6 +154,16 @@ export function storeIntakeRecords(
       });
       if (!messageId) continue;
       counts.messages += 1;
+      const consentMoved =
+        message.type === 'text' &&
+        storeConsentKeyword(
+          scoped,
+          { contactId, numberId: record.numberId, text: message.text, occurredAt },
+          keywordsOnce,
+        );
+      if (consentMoved) {
+        events.push({ workspaceId, event: { type: 'consent.changed', contactId } });
+      }
       if (message.media) {
         const mediaId = scoped.media.insertPending({
           messageId,
@@ -182,6 +210,13 @@ export function storeIntakeRecords(
     for (const error of record.errors) {
       scoped.numbers.recordWebhookError(record.numberId, error);
       counts.errors += 1;
+    }
+
+    for (const contactId of storePreferences(scoped, record, now)) {
+      events.push({ workspaceId, event: { type: 'consent.changed', contactId } });
+    }
+    if (storeTemplateUpdates(scoped, record) > 0) {
+      events.push({ workspaceId, event: { type: 'templates.changed' } });
     }
   }
   return { counts, events, media };

@@ -58,7 +58,7 @@ export function readTemplateStatusUpdate(
   if (typeof event !== 'string' || event.length === 0) return null;
   const id = value['message_template_id'];
   const text = (key: string): string | null =>
-    typeof value[key] === 'string' ? (value[key] as string) : null;
+    typeof value[key] === 'string' ? value[key] : null;
   const reason = text('reason');
   return {
     waTemplateId: typeof id === 'number' || typeof id === 'string' ? String(id) : null,
@@ -115,7 +115,9 @@ export interface TemplateStatusWebhookInput {
   reason?: string;
 }
 
-export function buildTemplateStatusWebhook(input: TemplateStatusWebhookInput): WebhookBody {
+export function buildTemplateStatusWebhook(
+  input: TemplateStatusWebhookInput,
+): WebhookBody {
   const value = {
     event: input.status,
     message_template_id: Number(input.waTemplateId) || input.waTemplateId,

@@ -91,7 +91,8 @@ export class GraphTemplatesClient {
       // A proxy's error page: the status still says what happened.
     }
     if (!response.ok) {
-      const scrub = (value: string): string => value.split(accessToken).join('[redacted]');
+      const scrub = (value: string): string =>
+        value.split(accessToken).join('[redacted]');
       throw graphFailure(response.status, readGraphError(json), scrub);
     }
     return json;

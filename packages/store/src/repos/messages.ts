@@ -115,7 +115,8 @@ export class MessageRepo {
   markAccepted(id: string, waMessageId: string): void {
     this.store
       .statement(
-        `UPDATE messages SET wa_message_id = ?, status = 'sent', status_at = ?
+        `UPDATE messages SET wa_message_id = ?, status = 'sent', status_at = ?,
+           error_code = NULL, error_title = NULL
          WHERE workspace_id = ? AND id = ? AND status = 'pending'`,
       )
       .run(waMessageId, this.store.clock.now(), this.scope.workspaceId, id);
@@ -133,6 +134,19 @@ export class MessageRepo {
     }[];
     const numberId = this.numberOf(id);
     for (const status of early) if (numberId) this.advance(waMessageId, numberId, status);
+  }
+
+  /**
+   * Notes why a pending message waits for another attempt; it stays
+   * pending, and the conversation shows the reason until it goes out.
+   */
+  markRetrying(id: string, errorCode: number | null, errorTitle: string): void {
+    this.store
+      .statement(
+        `UPDATE messages SET error_code = ?, error_title = ?
+         WHERE workspace_id = ? AND id = ? AND status = 'pending'`,
+      )
+      .run(errorCode, errorTitle, this.scope.workspaceId, id);
   }
 
   markFailed(id: string, errorCode: number | null, errorTitle: string): void {

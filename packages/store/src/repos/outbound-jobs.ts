@@ -24,7 +24,11 @@ export class OutboundJobRepo {
     private readonly scope: WorkspaceScope,
   ) {}
 
-  enqueue(input: { messageId: string; kind: OutboundJobKind; payloadJson: string }): string {
+  enqueue(input: {
+    messageId: string;
+    kind: OutboundJobKind;
+    payloadJson: string;
+  }): string {
     const id = newId();
     const now = this.store.clock.now();
     this.store
@@ -33,7 +37,16 @@ export class OutboundJobRepo {
            state, next_attempt_at, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
       )
-      .run(id, this.scope.workspaceId, input.messageId, input.kind, input.payloadJson, now, now, now);
+      .run(
+        id,
+        this.scope.workspaceId,
+        input.messageId,
+        input.kind,
+        input.payloadJson,
+        now,
+        now,
+        now,
+      );
     return id;
   }
 
@@ -68,8 +81,8 @@ export class OutboundJobRepo {
              updated_at = ?
            WHERE workspace_id = ? AND id = ? AND state = 'queued'`,
         )
-        .run(state, reason, this.store.clock.now(), this.scope.workspaceId, id).changes ===
-      1
+        .run(state, reason, this.store.clock.now(), this.scope.workspaceId, id)
+        .changes === 1
     );
   }
 }

@@ -49,7 +49,9 @@ export class TemplateRepo {
 
   get(id: string): MessageTemplate | undefined {
     return this.store
-      .statement(`SELECT ${COLUMNS} FROM message_templates WHERE workspace_id = ? AND id = ?`)
+      .statement(
+        `SELECT ${COLUMNS} FROM message_templates WHERE workspace_id = ? AND id = ?`,
+      )
       .get(this.scope.workspaceId, id) as MessageTemplate | undefined;
   }
 
@@ -57,7 +59,10 @@ export class TemplateRepo {
    * Makes the account's templates exactly `templates`: new ones added,
    * known ones updated, ones Graph no longer lists removed.
    */
-  replaceForAccount(businessAccountId: string, templates: readonly TemplateWrite[]): void {
+  replaceForAccount(
+    businessAccountId: string,
+    templates: readonly TemplateWrite[],
+  ): void {
     const ws = this.scope.workspaceId;
     const now = this.store.clock.now();
     const upsert = this.store.statement(

@@ -204,7 +204,10 @@ export async function startCloudApiSimulator(
     },
 
     setTemplates(businessAccountId, list) {
-      templates.set(businessAccountId, list.map((t) => ({ ...t })));
+      templates.set(
+        businessAccountId,
+        list.map((t) => ({ ...t })),
+      );
     },
 
     async sendCustomerPreference(input) {

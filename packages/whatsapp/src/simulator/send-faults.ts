@@ -23,7 +23,8 @@ const TITLES: Record<number, string> = {
   131031: 'Account has been locked',
   131047: 'Re-engagement message',
   131048: 'Spam rate limit hit',
-  131050: 'Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business',
+  131050:
+    'Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business',
   131056: '(Business Account, Consumer Account) pair rate limit hit',
   131000: 'Something went wrong',
 };

@@ -96,7 +96,10 @@ export function handleTemplatesRequest(
   const wabaId = decodeURIComponent(route[1]);
   const owners = [...ctx.numbers.values()].filter((n) => n.businessAccountId === wabaId);
   if (!owners.some((n) => hasToken(req.headers.authorization, n.accessToken))) {
-    ctx.logger.info({ reason: 'invalid_token', status: 401 }, 'simulated request refused');
+    ctx.logger.info(
+      { reason: 'invalid_token', status: 401 },
+      'simulated request refused',
+    );
     replyGraphError(res, {
       status: 401,
       code: 190,
