@@ -131,6 +131,8 @@ export async function startAppliance(
         webhookUrl: `${url}/webhooks/whatsapp`,
         caCertPem: tls.caCertPem,
         logger,
+        // Customers write "now" by the appliance's clock, which tests move.
+        clock,
       });
       const started = simulator;
       cleanups.push(() => started.close());

@@ -60,7 +60,7 @@ export class OutboundQueue {
   readonly #inFlight = new Set<string>();
   readonly #attempts = new Set<Promise<AttemptOutcome>>();
   #timer: NodeJS.Timeout | undefined;
-  #running = false;
+  #run: Promise<void> | null = null;
   #stopped = true;
 
   constructor(
@@ -99,21 +99,26 @@ export class OutboundQueue {
     return outcome;
   }
 
-  /** Tries every job due now; the timer calls it, and tests that move the clock. */
-  async runDue(): Promise<void> {
-    if (this.#running) return;
-    this.#running = true;
-    try {
-      for (;;) {
-        const due = dueOutboundJobs(this.store, this.clock.now(), 20).filter(
-          (job) => !this.#inFlight.has(job.id),
-        );
-        if (due.length === 0 || this.#stopped) break;
-        for (const job of due) await this.#attempt(job);
-      }
-    } finally {
-      this.#running = false;
+  /**
+   * Tries every job due now; the timer calls it, and tests that move the
+   * clock. A call while a run is under way joins that run, which reads the
+   * due jobs again until none is left.
+   */
+  runDue(): Promise<void> {
+    this.#run ??= this.#drain().finally(() => {
+      this.#run = null;
       this.#schedule();
+    });
+    return this.#run;
+  }
+
+  async #drain(): Promise<void> {
+    for (;;) {
+      const due = dueOutboundJobs(this.store, this.clock.now(), 20).filter(
+        (job) => !this.#inFlight.has(job.id),
+      );
+      if (due.length === 0 || this.#stopped) return;
+      for (const job of due) await this.#attempt(job);
     }
   }
 

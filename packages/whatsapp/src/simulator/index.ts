@@ -72,6 +72,8 @@ export async function startCloudApiSimulator(
   const faults = new SendFaults();
   const templates = new Map<string, SimulatedTemplate[]>();
   let baseUrl = '';
+  const nowSeconds = (): number =>
+    Math.floor((options.clock?.now() ?? Date.now()) / 1000);
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -149,6 +151,7 @@ export async function startCloudApiSimulator(
         from: input.from,
         profileName: input.profileName,
         text: input.text,
+        timestampSeconds: nowSeconds(),
       });
       await deliver(number, waMessageId, body);
       return { waMessageId };
@@ -178,6 +181,7 @@ export async function startCloudApiSimulator(
         sha256: stored.sha256,
         caption: input.caption,
         filename: input.filename,
+        timestampSeconds: nowSeconds(),
       });
       await deliver(number, waMessageId, body);
       return { waMessageId, mediaId: stored.id };
@@ -218,6 +222,7 @@ export async function startCloudApiSimulator(
         displayPhoneNumber: number.displayPhoneNumber,
         waId: input.from,
         value: input.value,
+        timestampSeconds: nowSeconds(),
       });
       await deliver(number, `preference:${input.value}`, body);
     },

@@ -1,4 +1,4 @@
-import type { Logger } from '@flowgento/core';
+import type { Clock, Logger } from '@flowgento/core';
 import type { MediaKind } from '../media-kinds.ts';
 import type { SendFault } from './send-faults.ts';
 import type { SimulatedTemplate } from './templates.ts';
@@ -31,6 +31,8 @@ export interface CloudApiSimulatorOptions {
   host?: '127.0.0.1';
   /** How long a media download URL works; default five minutes, like Meta's. */
   mediaUrlTtlMs?: number;
+  /** The time customers' webhooks carry; the system clock by default. */
+  clock?: Clock;
 }
 
 /** A customer sending a file, for `sendCustomerMedia`. */
