@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOUR_MS } from '@flowgento/core';
-import { buildPreferenceWebhook, buildTemplateStatusWebhook } from '@flowgento/whatsapp';
+import {
+  buildPreferenceWebhook,
+  buildStatusWebhook,
+  buildTemplateStatusWebhook,
+} from '@flowgento/whatsapp';
 import type { RunningAppliance } from '../src/server.ts';
 import { addAgent, AGENT, OWNER, setupOwner } from './flows.ts';
 import {
@@ -262,6 +266,45 @@ describe('marketing consent', () => {
         .reason,
     ).toBe('contact_opted_out_marketing');
     expect(simulatorSends(t)).toBe(before);
+  });
+
+  it('takes a failed status with 131050 as an opt-out too, once however often Meta repeats it', async () => {
+    const from = nextCustomer();
+    const thread = await customerWrites(app(), agent, phoneNumberId, from, 'Hi');
+    const sent = await sendTemplate(thread.id, 'spring_sale', { 'body.1': 'Asha' });
+    const waMessageId = app()
+      .appliance.store.db.prepare('SELECT wa_message_id FROM messages WHERE id = ?')
+      .pluck()
+      .get(sent.messageId) as string;
+    const { number } = simulatedNumber(app());
+    const failed = buildStatusWebhook({
+      phoneNumberId,
+      displayPhoneNumber: number.displayPhoneNumber,
+      waMessageId,
+      status: 'failed',
+      recipientId: from,
+      error: { code: 131050, title: 'Unable to deliver the message' },
+    });
+    await postAsMeta(app(), failed);
+    await postAsMeta(app(), failed);
+
+    const opened = await openThread(agent, thread.id);
+    expect(opened.marketing).toMatchObject({
+      state: 'opted_out',
+      source: 'opted_out_error',
+    });
+    expect(opened.messages.find((m) => m.id === sent.messageId)).toMatchObject({
+      status: 'failed',
+      errorTitle: 'The customer has stopped marketing messages from this business',
+    });
+    const events = app()
+      .appliance.store.db.prepare(
+        `SELECT count(*) FROM consent_events e JOIN contacts c ON c.id = e.contact_id
+         WHERE c.wa_id = ?`,
+      )
+      .pluck()
+      .get(from);
+    expect(events).toBe(1);
   });
 
   it('lets an agent record an opt-out, audited, and an admin set the workspace keywords', async () => {

@@ -110,3 +110,32 @@ export function storeTemplateUpdates(scoped: ScopedStore, record: IntakeRecord):
   for (const u of record.templateUpdates ?? []) changed += scoped.templates.setStatus(u);
   return changed;
 }
+
+/** Meta's "this customer stopped marketing messages" error code. */
+export const OPTED_OUT_ERROR = 131050;
+
+/**
+ * A failed status with Meta's 131050: WhatsApp refused a marketing message
+ * because the customer stopped marketing. Meta reports it this way, after
+ * accepting the send, more often than in the send's own answer.
+ */
+export function storeOptedOutStatus(
+  scoped: ScopedStore,
+  numberId: string,
+  status: { errorCode: number | null; recipientId: string; timestampMs: number },
+  now: number,
+): string | null {
+  if (status.errorCode !== OPTED_OUT_ERROR) return null;
+  if (!/^[0-9]{5,20}$/.test(status.recipientId)) return null;
+  const contactId = scoped.contacts.upsert(status.recipientId, null);
+  const moved = scoped.consent.record({
+    contactId,
+    purpose: 'marketing',
+    state: 'opted_out',
+    source: 'opted_out_error',
+    numberId,
+    detail: String(OPTED_OUT_ERROR),
+    occurredAt: Math.min(status.timestampMs, now),
+  });
+  return moved ? contactId : null;
+}

@@ -9,6 +9,7 @@ import type {
   Store,
   WorkspaceScope,
 } from '@flowgento/store';
+import { plainGraphReason } from '@flowgento/whatsapp';
 import type { LiveEvents } from './events.ts';
 import { mediaViewsFor, type MediaView } from './media-service.ts';
 import { serviceWindowClosesAt } from './service-window.ts';
@@ -77,9 +78,14 @@ export class ConversationService {
           this.clock.now(),
         ),
       },
-      messages: scoped.messages
-        .listForConversation(conversationId)
-        .map((message) => ({ ...message, media: media.get(message.id) ?? null })),
+      messages: scoped.messages.listForConversation(conversationId).map((message) => ({
+        ...message,
+        // Our words for Meta's codes, whether the send or a status webhook reported it.
+        errorTitle:
+          (message.errorCode !== null ? plainGraphReason(message.errorCode) : null) ??
+          message.errorTitle,
+        media: media.get(message.id) ?? null,
+      })),
       marketing: scoped.consent.get(conversation.contact.id, 'marketing') ?? null,
     };
   }

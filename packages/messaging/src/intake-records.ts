@@ -8,6 +8,7 @@ import type {
 } from '@flowgento/whatsapp';
 import {
   storeConsentKeyword,
+  storeOptedOutStatus,
   storePreferences,
   storeTemplateUpdates,
 } from './account-intake.ts';
@@ -193,6 +194,13 @@ export function storeIntakeRecords(
         rawJson: status.rawJson,
       });
       counts.statuses += 1;
+      const optedOut = storeOptedOutStatus(scoped, record.numberId, status, now);
+      if (optedOut) {
+        events.push({
+          workspaceId,
+          event: { type: 'consent.changed', contactId: optedOut },
+        });
+      }
       const message = messageId ? scoped.messages.get(messageId) : undefined;
       if (message) {
         events.push({

@@ -10,6 +10,7 @@ import {
 } from '@flowgento/store';
 import { plainGraphReason, type GraphClient } from '@flowgento/whatsapp';
 import type { LiveEvents } from './events.ts';
+import { OPTED_OUT_ERROR } from './account-intake.ts';
 import { consentRefusal, templateRefusal, windowRefusal } from './outbound-rules.ts';
 import { numberSecretAad, type SecretBox } from './secret-box.ts';
 
@@ -40,9 +41,6 @@ export interface OutboundQueueOptions {
   /** Attempts in all, the first included; default 8 (about 4 minutes of retries). */
   maxAttempts?: number;
 }
-
-/** Meta's "opted out of marketing" error: the consent record follows it. */
-const OPTED_OUT_CODE = 131050;
 
 /**
  * Sends what agents wrote, from the durable `outbound_jobs` table. A job is
@@ -253,14 +251,14 @@ export class OutboundQueue {
       scoped.outbound.finish(job.id, 'failed', reason);
       const contactId =
         conversationId && scoped.conversations.get(conversationId)?.contact.id;
-      if (code === OPTED_OUT_CODE && contactId) {
+      if (code === OPTED_OUT_ERROR && contactId) {
         scoped.consent.record({
           contactId,
           purpose: 'marketing',
           state: 'opted_out',
           source: 'opted_out_error',
           numberId: null,
-          detail: String(OPTED_OUT_CODE),
+          detail: String(OPTED_OUT_ERROR),
           occurredAt: this.clock.now(),
         });
       }

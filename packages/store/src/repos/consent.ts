@@ -56,6 +56,15 @@ export class ConsentRepo {
   record(change: ConsentChange): boolean {
     const ws = this.scope.workspaceId;
     const now = this.store.clock.now();
+    // The same report delivered twice (Meta repeats webhooks) is kept once.
+    const current = this.get(change.contactId, change.purpose);
+    if (
+      current?.state === change.state &&
+      current.source === change.source &&
+      current.changedAt === change.occurredAt
+    ) {
+      return false;
+    }
     this.store
       .statement(
         `INSERT INTO consent_events (id, workspace_id, contact_id, purpose, state, source,
