@@ -21,6 +21,9 @@ const clock = new TestClock();
 const e2e = useE2eAppliance('on', { clock });
 
 async function customerWrites(page: Page, from: string, name: string, text: string) {
+  // The panel starts closed once the inbox has conversations.
+  const panel = page.getByTestId('simulator-panel');
+  if ((await panel.getAttribute('open')) === null) await panel.locator('summary').click();
   await page.getByTestId('sim-from').fill(from);
   await page.getByTestId('sim-name').fill(name);
   await page.getByTestId('sim-text').fill(text);
@@ -91,6 +94,27 @@ describe('opt-out and the service window, end to end in Chromium', () => {
       .filter({ hasText: 'Hello Asha, your order A-1042 is on its way.' })
       .waitFor({ timeout: LIVE_TIMEOUT });
 
+    // In WhatsApp's own menu the customer resumes marketing, then stops it again.
+    await page.getByRole('button', { name: 'Use this customer' }).click();
+    await page.getByTestId('sim-resume-marketing').click();
+    await page
+      .getByTestId('consent-state')
+      .filter({ hasText: 'Marketing messages allowed.' })
+      .waitFor({ timeout: LIVE_TIMEOUT });
+    await page.getByTestId('sim-stop-marketing').click();
+    await page
+      .getByTestId('consent-state')
+      .filter({ hasText: 'Opted out of marketing (chose it in WhatsApp' })
+      .waitFor({ timeout: LIVE_TIMEOUT });
+
+    // The keywords are the workspace's to see (and, for an admin, to change).
+    await page.getByTestId('nav-whatsapp').click();
+    await page
+      .getByTestId('consent-keywords')
+      .filter({ hasText: /Stop:.*stop.*unsubscribe/ })
+      .waitFor({ timeout: LIVE_TIMEOUT });
+    await page.getByTestId('nav-inbox').click();
+
     // Another customer writes; then a day and an hour pass.
     await customerWrites(page, '919812345678', 'Ravi Kumar', 'Is my parcel on its way?');
     await page.getByTestId('service-window').filter({ hasText: 'Window open' }).waitFor();
@@ -114,17 +138,14 @@ describe('opt-out and the service window, end to end in Chromium', () => {
       /only an approved template can be sent/,
     );
     // And a reply sent anyway (a stale tab, a script) is refused by the server.
-    const refused = await page.evaluate(
-      async (conversationId) => {
-        const reply = await fetch('/trpc/inbox.reply', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-flowgento-request': '1' },
-          body: JSON.stringify({ conversationId, body: 'Sorry for the wait!' }),
-        });
-        return { status: reply.status, text: await reply.text() };
-      },
-      currentConversationId(page),
-    );
+    const refused = await page.evaluate(async (conversationId) => {
+      const reply = await fetch('/trpc/inbox.reply', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-flowgento-request': '1' },
+        body: JSON.stringify({ conversationId, body: 'Sorry for the wait!' }),
+      });
+      return { status: reply.status, text: await reply.text() };
+    }, currentConversationId(page));
     expect(refused.status).toBe(412);
     expect(refused.text).toContain('only an approved template can be sent now');
 

@@ -5,6 +5,7 @@ import { ErrorNote } from '../forms/ErrorNote.tsx';
 import { Field } from '../forms/Field.tsx';
 import type { NumberChoice } from './use-simulated-numbers.ts';
 import { CustomerMediaForm } from './CustomerMediaForm.tsx';
+import { CustomerPreferenceButtons } from './CustomerPreferenceButtons.tsx';
 
 type Conversation = Outputs['inbox']['conversations'][number];
 
@@ -104,6 +105,9 @@ export function CustomerMessageForm(props: {
         )}
       </div>
       <CustomerMediaForm
+        customer={chosen ? { numberId: chosen, from, profileName } : null}
+      />
+      <CustomerPreferenceButtons
         customer={chosen ? { numberId: chosen, from, profileName } : null}
       />
     </form>
