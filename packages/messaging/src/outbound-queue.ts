@@ -11,7 +11,12 @@ import {
 import { plainGraphReason, type GraphClient } from '@flowgento/whatsapp';
 import type { LiveEvents } from './events.ts';
 import { OPTED_OUT_ERROR } from './account-intake.ts';
-import { consentRefusal, templateRefusal, windowRefusal } from './outbound-rules.ts';
+import {
+  consentRefusal,
+  contactOptOutRefusal,
+  templateRefusal,
+  windowRefusal,
+} from './outbound-rules.ts';
 import { numberSecretAad, type SecretBox } from './secret-box.ts';
 
 /** What a text job carries besides its message row. */
@@ -182,6 +187,8 @@ export class OutboundQueue {
     const graph = this.graphFor(number);
     const once = { maxAttempts: 1 };
 
+    const optedOut = contactOptOutRefusal(conversation.contact.optedOutAt);
+    if (optedOut) throw optedOut;
     if (job.kind === 'text') {
       const refusal = windowRefusal(conversation.lastInboundAt, this.clock.now());
       if (refusal) throw refusal;
@@ -192,7 +199,12 @@ export class OutboundQueue {
     const payload = JSON.parse(job.payloadJson) as TemplatePayload;
     const template = scoped.templates.get(payload.templateId);
     const refusal =
-      consentRefusal(scoped, conversation.contact.id, payload.category) ??
+      // The category as Meta now has it: a template can be recategorised.
+      consentRefusal(
+        scoped,
+        conversation.contact.id,
+        template?.category ?? payload.category,
+      ) ??
       (template
         ? templateRefusal(template, null)
         : new AppError('PRECONDITION_FAILED', 'The template was removed', {
