@@ -164,6 +164,7 @@ export function buildServices(input: {
     clock,
     logger.child({ component: 'outbound-queue' }),
   );
+  metrics.register(outbound.collector());
 
   const numbers: NumberSettingsService = new NumberSettingsService(
     store,

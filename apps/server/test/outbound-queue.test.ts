@@ -97,6 +97,9 @@ describe('the outbound queue', () => {
       errorTitle: null,
     });
     expect(simulatorSends(t)).toBe(before + 3);
+    const metrics = app().services.metrics.text();
+    expect(metrics).toContain('flowgento_outbound_attempts_total{outcome="retrying"} 2');
+    expect(metrics).toMatch(/flowgento_outbound_queued 0\n/);
   });
 
   it.each([

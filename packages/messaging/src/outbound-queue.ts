@@ -1,7 +1,14 @@
-import { AppError, isAppError, type Clock, type Logger } from '@flowgento/core';
+import {
+  AppError,
+  isAppError,
+  type Clock,
+  type Logger,
+  type MetricsCollector,
+} from '@flowgento/core';
 import {
   dueOutboundJobs,
   nextOutboundDue,
+  queuedOutboundCount,
   workspaceScope,
   type OutboundJob,
   type ScopedStore,
@@ -64,6 +71,8 @@ export class OutboundQueue {
   readonly #attempts = new Set<Promise<AttemptOutcome>>();
   #timer: NodeJS.Timeout | undefined;
   #run: Promise<void> | null = null;
+  /** Attempts since start, by how they ended: sent, retrying, failed. */
+  readonly #outcomes = { sent: 0, retrying: 0, failed: 0 };
   #stopped = true;
 
   constructor(
@@ -91,6 +100,27 @@ export class OutboundQueue {
     this.#stopped = true;
     clearTimeout(this.#timer);
     await Promise.allSettled([...this.#attempts]);
+  }
+
+  /** What `/metrics` shows of the queue: its depth, and attempts by outcome. */
+  collector(): MetricsCollector {
+    return () => [
+      {
+        name: 'flowgento_outbound_queued',
+        help: 'Agent messages waiting for a send attempt (after a transient failure)',
+        type: 'gauge',
+        samples: [{ value: queuedOutboundCount(this.store) }],
+      },
+      {
+        name: 'flowgento_outbound_attempts_total',
+        help: 'Send attempts since start, by outcome',
+        type: 'counter',
+        samples: Object.entries(this.#outcomes).map(([outcome, value]) => ({
+          labels: { outcome },
+          value,
+        })),
+      },
+    ];
   }
 
   /** One attempt of a job just queued, for the agent waiting on the answer. */
@@ -160,6 +190,7 @@ export class OutboundQueue {
         outcome = this.#failure(job, error);
       }
       this.#record(scoped, job, outcome);
+      this.#outcomes[outcome.state] += 1;
       return outcome;
     } finally {
       this.#inFlight.delete(job.id);

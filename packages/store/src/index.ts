@@ -48,6 +48,7 @@ export type { MessageTemplate, TemplateWrite } from './repos/templates.ts';
 export {
   dueOutboundJobs,
   nextOutboundDue,
+  queuedOutboundCount,
   type OutboundJob,
   type OutboundJobKind,
 } from './repos/outbound-jobs.ts';

@@ -113,3 +113,13 @@ export function nextOutboundDue(store: Store): number | null {
       .get() as number | null) ?? null
   );
 }
+
+/** How many sends wait for an attempt, across workspaces (for `/metrics`). */
+export function queuedOutboundCount(store: Store): number {
+  return store
+    .statement(
+      `SELECT count(*) FROM outbound_jobs INDEXED BY outbound_jobs_due WHERE state = 'queued'`,
+    )
+    .pluck()
+    .get() as number;
+}
