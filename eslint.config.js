@@ -61,6 +61,7 @@ export default tseslint.config(
       'packages/access/src/**/*.ts',
       'packages/messaging/src/intake-records.ts',
       'packages/messaging/src/media-fetcher.ts',
+      'packages/messaging/src/outbound-queue.ts',
     ],
     rules: {
       '@typescript-eslint/no-restricted-imports': [

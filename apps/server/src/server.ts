@@ -131,6 +131,8 @@ export async function startAppliance(
         webhookUrl: `${url}/webhooks/whatsapp`,
         caCertPem: tls.caCertPem,
         logger,
+        // Customers write "now" by the appliance's clock, which tests move.
+        clock,
       });
       const started = simulator;
       cleanups.push(() => started.close());
@@ -220,6 +222,7 @@ export async function startAppliance(
     }
     const setupCode = services.access.prepareSetupCode();
     cleanups.push(() => services.mediaFetcher.close());
+    cleanups.push(() => services.outbound.close());
     // LAN addresses are reachable only when listening on every interface.
     const everywhere = config.host === '0.0.0.0' || config.host === '::';
     const lanUrls = everywhere ? lan.map((address) => `https://${address}:${port}`) : [];
@@ -239,6 +242,8 @@ export async function startAppliance(
     // by a stop or a crash start again (each at its own retry time).
     const resumed = services.mediaFetcher.resume();
     if (resumed > 0) logger.info({ resumed }, 'pending media fetches resumed');
+    // Sends queued before a stop or a crash go out (each at its retry time).
+    services.outbound.start();
     let closing: Promise<void> | undefined;
     return {
       url,
@@ -262,6 +267,7 @@ export async function startAppliance(
     };
     async function stopAll(): Promise<void> {
       await services.mediaFetcher.close();
+      await services.outbound.close();
       await simulator?.close();
       await Promise.all([
         closeServer(server),

@@ -8,8 +8,11 @@ import {
 } from '@flowgento/access';
 import { AuditExports, AuditLog } from '@flowgento/audit';
 import {
+  ConsentService,
   ConversationService,
   LiveEvents,
+  OutboundQueue,
+  TemplateService,
   MediaFetcher,
   MediaService,
   NumberSettingsService,
@@ -33,6 +36,7 @@ import type { Store, WhatsAppNumber } from '@flowgento/store';
 import {
   GraphClient,
   GraphMediaClient,
+  GraphTemplatesClient,
   type CloudApiSimulator,
 } from '@flowgento/whatsapp';
 import type { ApiServices, ApplianceInfo, BackupServices } from '@flowgento/api';
@@ -44,6 +48,8 @@ export interface Services extends ApiServices {
   auditExports: AuditExports;
   /** Media is a download too (`http/media.ts`). */
   media: MediaService;
+  /** Sends agents' messages, retrying transient failures; started and closed with the appliance. */
+  outbound: OutboundQueue;
   /** Fetches inbound media in the background; resumed at start, closed at stop. */
   mediaFetcher: MediaFetcher;
   /**
@@ -143,6 +149,22 @@ export function buildServices(input: {
     : null;
   const graphFor = (number: WhatsAppNumber) =>
     number.simulated && simulatedGraph ? simulatedGraph : realGraph;
+  const realTemplates = new GraphTemplatesClient({
+    baseUrl: config.whatsapp.graphApiBaseUrl,
+    apiVersion: config.whatsapp.graphApiVersion,
+  });
+  const simulatedTemplates = simulator
+    ? new GraphTemplatesClient({ baseUrl: simulator.baseUrl, apiVersion: 'v23.0' })
+    : null;
+  const outbound = new OutboundQueue(
+    store,
+    graphFor,
+    secrets,
+    events,
+    clock,
+    logger.child({ component: 'outbound-queue' }),
+  );
+  metrics.register(outbound.collector());
 
   const numbers: NumberSettingsService = new NumberSettingsService(
     store,
@@ -177,11 +199,23 @@ export function buildServices(input: {
       tiers: objects,
       logger,
     }),
-    replies: new ReplyService(store, graphFor, secrets, events, clock, logger),
+    outbound,
+    replies: new ReplyService(store, outbound, events, clock),
+    templates: new TemplateService(
+      store,
+      (number) =>
+        number.simulated && simulatedTemplates ? simulatedTemplates : realTemplates,
+      secrets,
+      audit,
+      events,
+      logger,
+    ),
+    consent: new ConsentService(store, audit, events, clock),
     simulator: simulator && {
       sendCustomerMessage: (message) => simulator.sendCustomerMessage(message),
       sendCustomerMedia: (media) => simulator.sendCustomerMedia(media),
       sendCustomerEvent: (event) => simulator.sendCustomerEvent(event),
+      sendCustomerPreference: (input) => simulator.sendCustomerPreference(input),
     },
     info: input.info,
   };
@@ -198,6 +232,7 @@ function registerSimulatedNumbers(
     simulator.registerNumber({
       phoneNumberId: number.phoneNumberId,
       displayPhoneNumber: number.displayPhoneNumber,
+      businessAccountId: number.businessAccountId,
       accessToken: numbers.unwrap(number, 'accessToken'),
       appSecret: numbers.unwrap(number, 'appSecret'),
     });

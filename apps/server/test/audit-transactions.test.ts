@@ -243,6 +243,32 @@ const scenarios: Record<string, Scenario> = {
       failing: { input: { ...current, changesDays, dailyDays: changesDays - 1 } },
     });
   },
+  'consent.setMarketing': async () => {
+    const w = world();
+    const conversationId = await conversationIn(w);
+    return {
+      caller: w.agent,
+      input: { conversationId, state: 'opted_out' },
+      failing: { input: { conversationId: MISSING_ID, state: 'opted_out' } },
+    };
+  },
+  'consent.setKeywords': () => {
+    const w = world();
+    return Promise.resolve({
+      caller: w.admin,
+      input: { stop: ['stop', 'basta'], start: ['start'] },
+      // A workspace whose customers could not opt out is refused.
+      failing: { input: { stop: [], start: ['start'] } },
+    });
+  },
+  'templates.sync': async () => {
+    const w = world();
+    await w.owner.client.mutate('whatsapp.connectSimulator');
+    return {
+      caller: w.admin,
+      failing: { client: w.agent.client },
+    };
+  },
   'inbox.assign': async () => {
     const w = world();
     const conversationId = await conversationIn(w);

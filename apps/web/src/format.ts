@@ -27,7 +27,10 @@ export function statusLabel(message: Message): string | null {
     case 'received':
       return null;
     case 'pending':
-      return 'Sending…';
+      // A transient refusal (rate limit, Meta down): the queue tries again.
+      return message.errorTitle
+        ? `Sending… (will retry: ${message.errorTitle})`
+        : 'Sending…';
     case 'sent':
       return 'Sent';
     case 'delivered':

@@ -8,10 +8,12 @@ import type {
   RecoveryKits,
 } from '@flowgento/backup';
 import type {
+  ConsentService,
   ConversationService,
   LiveEvents,
   NumberSettingsService,
   ReplyService,
+  TemplateService,
 } from '@flowgento/messaging';
 import type { StorageRouting, StorageStatus } from '@flowgento/storage';
 import type { CloudApiSimulator } from '@flowgento/whatsapp';
@@ -19,7 +21,10 @@ import type { CloudApiSimulator } from '@flowgento/whatsapp';
 /** The built-in Cloud API simulator, as the API sees it; null when it is off. */
 export type SimulatorControl = Pick<
   CloudApiSimulator,
-  'sendCustomerMessage' | 'sendCustomerMedia' | 'sendCustomerEvent'
+  | 'sendCustomerMessage'
+  | 'sendCustomerMedia'
+  | 'sendCustomerEvent'
+  | 'sendCustomerPreference'
 >;
 
 export interface ApplianceInfo {
@@ -44,6 +49,10 @@ export interface ApiServices {
   audit: AuditLog;
   conversations: ConversationService;
   replies: ReplyService;
+  /** Message templates: synced from Graph, offered per conversation. */
+  templates: TemplateService;
+  /** Marketing consent of contacts, and the workspace's stop / start keywords. */
+  consent: ConsentService;
   numbers: NumberSettingsService;
   events: LiveEvents;
   /** Where each tier of a workspace's objects goes. */

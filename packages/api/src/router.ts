@@ -2,6 +2,7 @@ import { router } from './trpc.ts';
 import { auditRouter } from './routers/audit.ts';
 import { authRouter } from './routers/auth.ts';
 import { backupRouter } from './routers/backup.ts';
+import { consentRouter } from './routers/consent.ts';
 import { inboxRouter } from './routers/inbox.ts';
 import { membersRouter } from './routers/members.ts';
 import { sessionsRouter } from './routers/sessions.ts';
@@ -9,6 +10,7 @@ import { simulatorRouter } from './routers/simulator.ts';
 import { storageRouter } from './routers/storage.ts';
 import { supportRouter } from './routers/support.ts';
 import { systemRouter } from './routers/system.ts';
+import { templatesRouter } from './routers/templates.ts';
 import { twoFactorRouter } from './routers/two-factor.ts';
 import { whatsappRouter } from './routers/whatsapp.ts';
 
@@ -16,6 +18,8 @@ export const appRouter = router({
   system: systemRouter,
   auth: authRouter,
   inbox: inboxRouter,
+  templates: templatesRouter,
+  consent: consentRouter,
   members: membersRouter,
   sessions: sessionsRouter,
   twoFactor: twoFactorRouter,

@@ -47,6 +47,9 @@ export const AUDIT_ACTIONS = [
   'backup.kit_viewed',
   'metrics.token_created',
   'metrics.token_revoked',
+  'consent.changed',
+  'consent.keywords_changed',
+  'templates.synced',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

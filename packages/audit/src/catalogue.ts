@@ -146,6 +146,27 @@ export const AUDIT_EVENTS: Readonly<Record<AuditAction, AuditEventSpec>> = {
     target: 'conversation',
     details: 'from, to',
   },
+  'consent.changed': {
+    area: 'Conversations',
+    when: "a member recorded a contact's marketing opt-out or opt-in (keywords, Meta's webhook and error are in the contact's consent history)",
+    scope: 'workspace',
+    target: 'contact',
+    details: 'purpose, from, to',
+  },
+  'consent.keywords_changed': {
+    area: 'WhatsApp',
+    when: "the workspace's stop and start keywords were replaced, or reset to the built-in lists",
+    scope: 'workspace',
+    target: 'workspace',
+    details: 'builtIn, stop, start',
+  },
+  'templates.synced': {
+    area: 'WhatsApp',
+    when: "the workspace's message templates and their approval status were fetched from the Graph API",
+    scope: 'workspace',
+    target: null,
+    details: 'accounts, templates',
+  },
   'backup.created': {
     area: 'Keys, backup and restore',
     when: 'a backup was written',

@@ -2,13 +2,14 @@ import { AppError, type Clock, type RequestOrigin } from '@flowgento/core';
 import type { AuditActor, AuditLog } from '@flowgento/audit';
 import type {
   AssigneeFilter,
+  ConsentRecord,
   ConversationSummary,
   Message,
   Role,
   Store,
   WorkspaceScope,
 } from '@flowgento/store';
-import type { InboundContent } from '@flowgento/whatsapp';
+import { plainGraphReason, type InboundContent } from '@flowgento/whatsapp';
 import type { LiveEvents } from './events.ts';
 import { mediaViewsFor, type MediaView } from './media-service.ts';
 import { serviceWindowClosesAt } from './service-window.ts';
@@ -66,6 +67,8 @@ export class ConversationService {
     /** The number this customer wrote from before changing it, if they did. */
     previousWaId: string | null;
     messages: ThreadMessage[];
+    /** The contact's marketing consent; null when nothing was ever recorded. */
+    marketing: ConsentRecord | null;
   } {
     const scoped = this.store.in(scope);
     const conversation = scoped.conversations.get(conversationId);
@@ -84,10 +87,15 @@ export class ConversationService {
         .listForConversation(conversationId)
         .map(({ contentJson, ...message }) => ({
           ...message,
+          // Our words for Meta's codes, whether the send or a status webhook reported it.
+          errorTitle:
+            (message.errorCode !== null ? plainGraphReason(message.errorCode) : null) ??
+            message.errorTitle,
           media: media.get(message.id) ?? null,
           content:
             contentJson === null ? null : (JSON.parse(contentJson) as InboundContent),
         })),
+      marketing: scoped.consent.get(conversation.contact.id, 'marketing') ?? null,
     };
   }
 

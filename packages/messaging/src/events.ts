@@ -15,6 +15,10 @@ export type LiveEvent =
   | { type: 'conversation.assigned'; conversationId: string }
   /** A member left or was removed; the conversations they held are unassigned. */
   | { type: 'assignments.cleared'; userId: string }
+  /** A contact's consent moved (keyword, preference webhook, Meta's error, an agent). */
+  | { type: 'consent.changed'; contactId: string }
+  /** Templates were synced, or Meta decided on one. */
+  | { type: 'templates.changed' }
   /** Support access was granted or ended; the banner should be fetched again. */
   | { type: 'support.changed' };
 

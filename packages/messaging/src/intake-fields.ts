@@ -1,5 +1,6 @@
 import type { ScopedStore, Store } from '@flowgento/store';
 import type { IntakeRecord, IntakeWrite } from './intake-records.ts';
+import { storePreferencesChange, storeTemplateChange } from './account-intake.ts';
 import { storeMessagesChange } from './intake-messages.ts';
 
 /** What a field's handler gets: one record, inside the commit's transaction. */
@@ -16,12 +17,14 @@ export type FieldHandler = (change: FieldChange) => void;
 /**
  * The handler of each subscribed webhook field (`changes[].field`). A field
  * not listed here is kept raw in `webhook_events`, so adding a handler later
- * (user_preferences, message_template_status_update, …) loses nothing that
- * arrived before it. Handlers run on the intake thread and must be
+ * loses nothing that arrived before it. The account-level fields are read
+ * into records by `ACCOUNT_FIELD_READERS` (account-intake.ts). Handlers run on the intake thread and must be
  * idempotent: Meta delivers the same change more than once.
  */
 export const FIELD_HANDLERS: Readonly<Record<string, FieldHandler>> = {
   messages: storeMessagesChange,
+  user_preferences: storePreferencesChange,
+  message_template_status_update: storeTemplateChange,
 };
 
 /** Keeps a change no handler reads, once per distinct value. */

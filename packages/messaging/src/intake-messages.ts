@@ -1,3 +1,5 @@
+import { storeConsentKeyword, storeOptedOutStatus } from './account-intake.ts';
+import { effectiveKeywords } from './consent-keywords.ts';
 import type { FieldChange } from './intake-fields.ts';
 
 /**
@@ -11,6 +13,8 @@ export function storeMessagesChange({ store, scoped, record, write }: FieldChang
   // A timestamp from the future would hold the 24-hour window open (and pin
   // the conversation on top): no message counts as later than its arrival.
   const now = store.clock.now();
+  let keywords: ReturnType<typeof effectiveKeywords> | undefined;
+  const keywordsOnce = () => (keywords ??= effectiveKeywords(scoped.consent.keywords()));
 
   for (const message of record.messages) {
     if (scoped.messages.exists(message.waMessageId)) continue;
@@ -44,6 +48,16 @@ export function storeMessagesChange({ store, scoped, record, write }: FieldChang
     });
     if (!messageId) continue;
     write.counts.messages += 1;
+    const consentMoved =
+      message.type === 'text' &&
+      storeConsentKeyword(
+        scoped,
+        { contactId, numberId: record.numberId, text: message.text, occurredAt },
+        keywordsOnce,
+      );
+    if (consentMoved) {
+      write.events.push({ workspaceId, event: { type: 'consent.changed', contactId } });
+    }
     if (message.media) {
       const mediaId = scoped.media.insertPending({
         messageId,
@@ -75,6 +89,13 @@ export function storeMessagesChange({ store, scoped, record, write }: FieldChang
       rawJson: status.rawJson,
     });
     write.counts.statuses += 1;
+    const optedOut = storeOptedOutStatus(scoped, record.numberId, status, now);
+    if (optedOut) {
+      write.events.push({
+        workspaceId,
+        event: { type: 'consent.changed', contactId: optedOut },
+      });
+    }
     const message = messageId ? scoped.messages.get(messageId) : undefined;
     if (message) {
       write.events.push({

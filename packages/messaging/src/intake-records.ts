@@ -1,6 +1,11 @@
 import { AppError } from '@flowgento/core';
 import { workspaceScope, type Store } from '@flowgento/store';
-import type { InboundMedia, WebhookBatch } from '@flowgento/whatsapp';
+import type {
+  InboundMedia,
+  TemplateStatusUpdate,
+  UserPreference,
+  WebhookBatch,
+} from '@flowgento/whatsapp';
 import type { LiveEvent } from './events.ts';
 import { FIELD_HANDLERS, keepRawChange } from './intake-fields.ts';
 
@@ -45,6 +50,10 @@ export interface IntakeRecord {
     rawJson: string;
   }[];
   errors: { code: number; title: string; message: string | null; rawJson: string }[];
+  /** From a `user_preferences` change (see account-intake.ts). */
+  preferences?: UserPreference[];
+  /** From a `message_template_status_update` change, with its business account. */
+  templateUpdates?: (TemplateStatusUpdate & { businessAccountId: string })[];
 }
 
 export interface IntakeCounts {

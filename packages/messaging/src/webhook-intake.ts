@@ -8,6 +8,7 @@ import {
   type IntakeRecord,
   type QueuedMedia,
 } from './intake-records.ts';
+import { ACCOUNT_FIELD_READERS } from './account-intake.ts';
 import type { IntakeWriter } from './intake-writer.ts';
 import { numberSecretAad, type SecretBox } from './secret-box.ts';
 
@@ -95,6 +96,11 @@ export class WebhookIntake {
     const records: IntakeRecord[] = [];
     let ignored = 0;
     for (const batch of parsed.batches) {
+      const reader = ACCOUNT_FIELD_READERS[batch.field];
+      if (reader) {
+        records.push(...reader(batch, [...app.numbers.values()]));
+        continue;
+      }
       const number = numberFor(app, batch);
       if (number) records.push(toIntakeRecord(number.workspaceId, number.id, batch));
       else ignored += 1;

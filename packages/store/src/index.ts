@@ -37,3 +37,18 @@ export type { MetricsTokenRecord } from './repos/metrics-tokens.ts';
 export * from './folder-lock.ts';
 export * from './audit-chain.ts';
 export * from './audit-checkpoints.ts';
+export type {
+  ConsentChange,
+  ConsentPurpose,
+  ConsentRecord,
+  ConsentSource,
+  ConsentState,
+} from './repos/consent.ts';
+export type { MessageTemplate, TemplateWrite } from './repos/templates.ts';
+export {
+  dueOutboundJobs,
+  nextOutboundDue,
+  queuedOutboundCount,
+  type OutboundJob,
+  type OutboundJobKind,
+} from './repos/outbound-jobs.ts';

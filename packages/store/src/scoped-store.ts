@@ -12,6 +12,9 @@ import { StorageOverrideRepo } from './repos/storage-tiers.ts';
 import { MediaRepo } from './repos/media.ts';
 import { ObjectLocationRepo } from './repos/object-locations.ts';
 import { WebhookEventRepo } from './repos/webhook-events.ts';
+import { ConsentRepo } from './repos/consent.ts';
+import { TemplateRepo } from './repos/templates.ts';
+import { OutboundJobRepo } from './repos/outbound-jobs.ts';
 
 /** Every repository of one workspace; each query binds `scope.workspaceId`. */
 export class ScopedStore {
@@ -28,6 +31,9 @@ export class ScopedStore {
   readonly media: MediaRepo;
   readonly objectLocations: ObjectLocationRepo;
   readonly webhookEvents: WebhookEventRepo;
+  readonly consent: ConsentRepo;
+  readonly templates: TemplateRepo;
+  readonly outbound: OutboundJobRepo;
 
   constructor(store: Store, scope: WorkspaceScope) {
     this.scope = scope;
@@ -43,5 +49,8 @@ export class ScopedStore {
     this.media = new MediaRepo(store, scope);
     this.objectLocations = new ObjectLocationRepo(store, scope.workspaceId);
     this.webhookEvents = new WebhookEventRepo(store, scope);
+    this.consent = new ConsentRepo(store, scope);
+    this.templates = new TemplateRepo(store, scope);
+    this.outbound = new OutboundJobRepo(store, scope);
   }
 }

@@ -32,6 +32,14 @@ export interface GraphClientOptions {
   caCertPem?: string;
 }
 
+export interface SendOptions {
+  /**
+   * Attempts within this call; the outbound queue asks for 1 and does its
+   * own, durable, retrying.
+   */
+  maxAttempts?: number;
+}
+
 export interface SentMessage {
   waMessageId: string;
 }
@@ -72,19 +80,24 @@ export class GraphClient {
   }
 
   /** Sends a free-form text; only allowed inside the customer service window. */
-  async sendText(input: SendTextInput): Promise<SentMessage> {
-    return this.#send(input, textMessageBody(input));
+  async sendText(input: SendTextInput, options?: SendOptions): Promise<SentMessage> {
+    return this.#send(input, textMessageBody(input), options);
   }
 
   /** Sends an approved template, the only way to write first. */
-  async sendTemplate(input: SendTemplateInput): Promise<SentMessage> {
-    return this.#send(input, templateMessageBody(input));
+  async sendTemplate(
+    input: SendTemplateInput,
+    options?: SendOptions,
+  ): Promise<SentMessage> {
+    return this.#send(input, templateMessageBody(input), options);
   }
 
   async #send(
     target: SendTarget,
     message: Record<string, unknown>,
+    options: SendOptions = {},
   ): Promise<SentMessage> {
+    const maxAttempts = options.maxAttempts ?? this.#maxAttempts;
     const path = `${this.#apiVersion}/${encodeURIComponent(target.phoneNumberId)}/messages`;
     const url = new URL(path, this.#baseUrl);
     const body = JSON.stringify(message);
@@ -96,7 +109,7 @@ export class GraphClient {
       } catch (error) {
         const failure = error as AppError;
         const retryable = failure.details?.['retryable'] === true;
-        if (!retryable || attempt >= this.#maxAttempts) {
+        if (!retryable || attempt >= maxAttempts) {
           this.#logger?.warn({ ...log, attempt, reason: failure.reason }, 'send failed');
           throw failure;
         }

@@ -30,9 +30,15 @@ const PLAIN_MESSAGES: Record<number, string> = {
   130429: 'The phone number reached its message throughput limit',
   131026: 'The message could not be delivered to this recipient',
   131030: 'The recipient is not on the test number’s allowed list',
+  131031:
+    'The WhatsApp business account is locked; see the account’s quality page in Meta',
   131047: 'More than 24 hours passed since the customer last wrote; use a template',
-  131048: 'WhatsApp limited sending from this number for spam concerns',
-  131056: 'Too many messages were sent to this recipient in a short time',
+  131048: 'WhatsApp limited sending from this number for spam concerns; try again later',
+  131049:
+    'WhatsApp chose not to deliver this marketing message, to keep engagement healthy',
+  131050: 'The customer has stopped marketing messages from this business',
+  131056:
+    'Too many messages were sent to this recipient in a short time; try again later',
   132000: 'The template parameters do not match the template',
   132001: 'The template does not exist in this language',
 };
@@ -50,6 +56,14 @@ export function readGraphError(json: unknown): GraphErrorBody | null {
     subcode: typeof e['error_subcode'] === 'number' ? e['error_subcode'] : null,
     fbtraceId: typeof e['fbtrace_id'] === 'string' ? e['fbtrace_id'] : null,
   };
+}
+
+/**
+ * The plain reason for a Graph error code, for the conversation, or null
+ * when we have no words of our own for it.
+ */
+export function plainGraphReason(metaCode: number): string | null {
+  return PLAIN_MESSAGES[metaCode] ?? null;
 }
 
 export function isRetryable(httpStatus: number, metaCode: number | null): boolean {

@@ -52,10 +52,26 @@ export {
   type SampleEventKind,
 } from './simulator/sample-events.ts';
 export {
+  buildPreferenceWebhook,
+  buildTemplateStatusWebhook,
+  readTemplateStatusUpdate,
+  readUserPreferences,
+  type PreferenceWebhookInput,
+  type TemplateStatusUpdate,
+  type TemplateStatusWebhookInput,
+  type UserPreference,
+} from './account-webhooks.ts';
+export {
   GraphClient,
   type GraphClientOptions,
+  type SendOptions,
   type SentMessage,
 } from './graph-client.ts';
+export {
+  GraphTemplatesClient,
+  type GraphTemplate,
+  type GraphTemplatesOptions,
+} from './graph-templates.ts';
 export {
   GraphMediaClient,
   type GraphMediaOptions,
@@ -69,7 +85,7 @@ export {
   type MediaKind,
 } from './media-kinds.ts';
 export { checkMediaUrl, META_MEDIA_HOSTS } from './media-url.ts';
-export { THROTTLING_CODES } from './graph-errors.ts';
+export { plainGraphReason, THROTTLING_CODES } from './graph-errors.ts';
 export {
   MAX_TEXT_LENGTH,
   type SendTarget,
@@ -82,7 +98,10 @@ export {
   type CloudApiSimulator,
   type CloudApiSimulatorOptions,
   type CustomerMediaInput,
+  type SendFault,
   type SimulatedNumber,
+  type SimulatedTemplate,
   type StatusDelays,
+  sampleTemplates,
 } from './simulator/index.ts';
 export { postBytes, type HttpReply } from './http-post.ts';

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { BackupStatusSource } from '@flowgento/backup';
-import { silentLogger } from '@flowgento/core';
+import { silentLogger, type Clock } from '@flowgento/core';
 import { loadConfig } from '../../../apps/server/src/config.ts';
 import {
   startAppliance,
@@ -17,6 +17,8 @@ import { ensureWebBuilt, WEB_DIST } from './web-build.ts';
 export interface E2eOptions {
   /** A stand-in backup engine's status; without one, backups are "not running". */
   backupStatus?: BackupStatusSource;
+  /** The appliance's time, for tests that let a day pass; real time by default. */
+  clock?: Clock;
 }
 
 export interface E2eAppliance {
@@ -53,6 +55,7 @@ export async function startE2eAppliance(
     logger: silentLogger(),
     webRoot: WEB_DIST,
     backupStatus: options.backupStatus,
+    clock: options.clock,
   });
   return {
     running,

@@ -6,6 +6,8 @@ import { serviceWindowText, windowOpen } from '../format.ts';
 import { contactName, contactNumber } from './contact.ts';
 import { MessageItem } from './MessageItem.tsx';
 import { ReplyBox } from './ReplyBox.tsx';
+import { TemplatePicker } from './TemplatePicker.tsx';
+import { ConsentNote } from './ConsentNote.tsx';
 import { DeleteConversation } from './DeleteConversation.tsx';
 import { AssigneeControl } from './AssigneeControl.tsx';
 import { can } from '../permissions.ts';
@@ -53,7 +55,7 @@ export function ConversationPane(props: { conversationId: string; now: number; m
     );
   }
 
-  const { conversation, messages } = query.data;
+  const { conversation, messages, marketing } = query.data;
   // The ticking clock may predate the fetch; never count from before it.
   const now = Math.max(props.now, query.dataUpdatedAt);
   const open = windowOpen(conversation.windowClosesAt, now);
@@ -99,8 +101,23 @@ export function ConversationPane(props: { conversationId: string; now: number; m
       {conversation.contact.optedOutAt !== null && (
         <p className="note">This contact opted out of messages; replies are refused.</p>
       )}
+      <ConsentNote conversationId={conversation.id} marketing={marketing} me={props.me} />
       {can(props.me, 'messages.reply') && (
-        <ReplyBox conversationId={conversation.id} windowOpen={open} />
+        <>
+          <ReplyBox conversationId={conversation.id} windowOpen={open} />
+          {open ? (
+            <details className="template-details">
+              <summary>Send a template</summary>
+              <TemplatePicker conversationId={conversation.id} me={props.me} windowOpen />
+            </details>
+          ) : (
+            <TemplatePicker
+              conversationId={conversation.id}
+              me={props.me}
+              windowOpen={false}
+            />
+          )}
+        </>
       )}
       {can(props.me, 'conversations.delete') && (
         <footer className="pane-footer">

@@ -21,6 +21,10 @@ export function ReplyBox({
         setBody('');
         void queryClient.invalidateQueries({ queryKey: trpc.inbox.pathKey() });
       },
+      // A refusal (the window closed while the page was open) shows the
+      // conversation as it now stands: templates instead of free text.
+      onError: () =>
+        void queryClient.invalidateQueries({ queryKey: trpc.inbox.pathKey() }),
     }),
   );
   const send = () => {
@@ -46,11 +50,13 @@ export function ReplyBox({
             send();
           }
         }}
-        rows={3}
+        rows={windowOpen ? 3 : 1}
         maxLength={4096}
         disabled={!windowOpen}
         placeholder={
-          windowOpen ? 'Write a reply (Ctrl+Enter sends)' : 'Outside the 24-hour window'
+          windowOpen
+            ? 'Write a reply (Ctrl+Enter sends)'
+            : 'Outside the 24-hour window: send a template below'
         }
         data-testid="reply-input"
       />

@@ -13,7 +13,12 @@ export type LiveState = 'connecting' | 'live' | 'offline';
 export function useInboxEvents(openConversationId: string | null): LiveState {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.inbox.pathKey() });
+  const refresh = () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: trpc.inbox.pathKey() }),
+      // Consent and template decisions change what the template picker offers.
+      queryClient.invalidateQueries({ queryKey: trpc.templates.pathKey() }),
+    ]);
 
   const subscription = useSubscription(
     trpc.inbox.events.subscriptionOptions(undefined, {

@@ -6,6 +6,7 @@ import { Field } from '../forms/Field.tsx';
 import type { NumberChoice } from './use-simulated-numbers.ts';
 import { CustomerMediaForm } from './CustomerMediaForm.tsx';
 import { CustomerEventForm } from './CustomerEventForm.tsx';
+import { CustomerPreferenceButtons } from './CustomerPreferenceButtons.tsx';
 
 type Conversation = Outputs['inbox']['conversations'][number];
 
@@ -108,6 +109,9 @@ export function CustomerMessageForm(props: {
         customer={chosen ? { numberId: chosen, from, profileName } : null}
       />
       <CustomerEventForm
+        customer={chosen ? { numberId: chosen, from, profileName } : null}
+      />
+      <CustomerPreferenceButtons
         customer={chosen ? { numberId: chosen, from, profileName } : null}
       />
     </form>

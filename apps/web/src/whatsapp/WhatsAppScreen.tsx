@@ -5,6 +5,7 @@ import { ErrorNote } from '../forms/ErrorNote.tsx';
 import { can } from '../permissions.ts';
 import { NumberCard } from './NumberCard.tsx';
 import { NumberForm } from './NumberForm.tsx';
+import { ConsentKeywordsCard } from './ConsentKeywordsCard.tsx';
 import { ConnectSimulatedNumber } from '../simulator/ConnectSimulatedNumber.tsx';
 
 /** The workspace's WhatsApp numbers and what to paste into Meta's dashboard. */
@@ -65,6 +66,7 @@ export function WhatsAppScreen({ me }: { me: Me }) {
             Add a WhatsApp number
           </button>
         ))}
+      <ConsentKeywordsCard manage={manage} />
     </div>
   );
 }

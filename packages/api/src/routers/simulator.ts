@@ -135,6 +135,34 @@ export const simulatorRouter = router({
         event: sampleEvent(input.kind),
       });
     }),
+
+  /**
+   * Plays a customer stopping or resuming marketing messages in WhatsApp's
+   * own menu: the simulator posts the signed `user_preferences` webhook.
+   */
+  customerPreference: allow(
+    'simulator.use',
+    notAudited(
+      'plays a customer on a simulated number; the consent history is the record',
+    ),
+  )
+    .input(
+      z.object({
+        numberId: field.id,
+        from: customerNumber,
+        value: z.enum(['stop', 'resume']),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const simulator = simulatorOf(ctx.services.simulator);
+      const number = simulatedNumber(ctx, input.numberId);
+      await simulator.sendCustomerPreference({
+        phoneNumberId: number.phoneNumberId,
+        from: input.from,
+        value: input.value,
+      });
+      return { ok: true };
+    }),
 });
 
 function simulatorOf<T>(simulator: T | null | undefined): T {

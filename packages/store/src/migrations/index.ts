@@ -14,6 +14,9 @@ import { objectLocations } from './013-object-locations.ts';
 import { media } from './014-media.ts';
 import { backupSettings } from './016-backup-settings.ts';
 import { inboundKinds } from './017-inbound-kinds.ts';
+import { consent } from './020-consent.ts';
+import { templates } from './021-templates.ts';
+import { outboundQueue } from './022-outbound-queue.ts';
 
 export interface Migration {
   version: number;
@@ -43,6 +46,9 @@ export const migrations: readonly Migration[] = [
   media,
   backupSettings,
   inboundKinds,
+  consent,
+  templates,
+  outboundQueue,
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

@@ -105,6 +105,8 @@ export class MessageRepo {
     body: string;
     sentBy: string;
     rawJson: string;
+    /** `text` unless said otherwise; a template send is `template`. */
+    type?: 'text' | 'template';
   }): string {
     const id = newId();
     const now = this.store.clock.now();
@@ -112,12 +114,13 @@ export class MessageRepo {
       .statement(
         `INSERT INTO messages (id, workspace_id, conversation_id, direction, type, body,
            raw_json, status, sent_by, occurred_at, created_at, status_at)
-         VALUES (?, ?, ?, 'outbound', 'text', ?, ?, 'pending', ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, 'outbound', ?, ?, ?, 'pending', ?, ?, ?, ?)`,
       )
       .run(
         id,
         this.scope.workspaceId,
         input.conversationId,
+        input.type ?? 'text',
         input.body,
         input.rawJson,
         input.sentBy,
@@ -132,12 +135,26 @@ export class MessageRepo {
   markAccepted(id: string, waMessageId: string): void {
     this.store
       .statement(
-        `UPDATE messages SET wa_message_id = ?, status = 'sent', status_at = ?
+        `UPDATE messages SET wa_message_id = ?, status = 'sent', status_at = ?,
+           error_code = NULL, error_title = NULL
          WHERE workspace_id = ? AND id = ? AND status = 'pending'`,
       )
       .run(waMessageId, this.store.clock.now(), this.scope.workspaceId, id);
     const numberId = this.numberOf(id);
     if (numberId) this.advance(waMessageId, numberId);
+  }
+
+  /**
+   * Notes why a pending message waits for another attempt; it stays
+   * pending, and the conversation shows the reason until it goes out.
+   */
+  markRetrying(id: string, errorCode: number | null, errorTitle: string): void {
+    this.store
+      .statement(
+        `UPDATE messages SET error_code = ?, error_title = ?
+         WHERE workspace_id = ? AND id = ? AND status = 'pending'`,
+      )
+      .run(errorCode, errorTitle, this.scope.workspaceId, id);
   }
 
   markFailed(id: string, errorCode: number | null, errorTitle: string): void {

@@ -3,6 +3,7 @@ import type { Logger } from '@flowgento/core';
 import { hasToken } from './bearer.ts';
 import { newSimulatedMessageId, replyGraphError, replyJson } from './graph-reply.ts';
 import { checkSendRequest, type AcceptedSend } from './send-request-schema.ts';
+import type { SendFaults } from './send-faults.ts';
 import type { SimulatedNumber } from './types.ts';
 
 const SEND_ROUTE = /^\/v\d{1,3}\.\d{1,3}\/([^/]+)\/messages\/?$/;
@@ -11,6 +12,8 @@ const MAX_BODY_BYTES = 64 * 1024;
 export interface GraphRouteContext {
   numbers: ReadonlyMap<string, SimulatedNumber>;
   logger: Logger;
+  /** Failures a test asked for, answered instead of accepting a send. */
+  faults: SendFaults;
   /** Called after the 200 went out, to schedule the status webhooks. */
   onAccepted(number: SimulatedNumber, waMessageId: string, send: AcceptedSend): void;
 }
@@ -55,6 +58,12 @@ export async function handleGraphRequest(
   const check = checkSendRequest(json);
   if (!check.ok) {
     return refuse(400, 100, `Invalid parameter ${check.issue}`, 'invalid_parameter');
+  }
+
+  const fault = ctx.faults.take(check.send.to.replace(/^\+/, ''));
+  if (fault !== null) {
+    ctx.logger.info({ reason: 'fault', code: fault.code }, 'simulated send failed');
+    return replyGraphError(res, fault);
   }
 
   const waMessageId = newSimulatedMessageId();

@@ -11,6 +11,13 @@ import {
 import { buildInboundWebhook } from '../inbound-builders.ts';
 import { handleGraphRequest } from './graph-routes.ts';
 import { handleMediaRequest } from './media-routes.ts';
+import { SendFaults, type SendFault } from './send-faults.ts';
+import {
+  handleTemplatesRequest,
+  sampleTemplates,
+  type SimulatedTemplate,
+} from './templates.ts';
+import { buildPreferenceWebhook } from '../account-webhooks.ts';
 import { SimulatedMediaStore } from './media-store.ts';
 import { newSimulatedMessageId } from './graph-reply.ts';
 import { StatusSchedule } from './status-schedule.ts';
@@ -23,7 +30,10 @@ import type {
 } from './types.ts';
 import { WebhookSender } from './webhook-sender.ts';
 
+export { sampleTemplates };
 export type {
+  SendFault,
+  SimulatedTemplate,
   CloudApiSimulator,
   CloudApiSimulatorOptions,
   CustomerMediaInput,
@@ -60,12 +70,17 @@ export async function startCloudApiSimulator(
   const delays = options.statusDelaysMs ?? DEFAULT_DELAYS;
   const statuses = new StatusSchedule(sender, delays, lifetime.signal, logger);
   const media = new SimulatedMediaStore(options.mediaUrlTtlMs);
+  const faults = new SendFaults();
+  const templates = new Map<string, SimulatedTemplate[]>();
   let baseUrl = '';
+  const nowSeconds = (): number =>
+    Math.floor((options.clock?.now() ?? Date.now()) / 1000);
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (handleMediaRequest(req, res, url, { numbers, media, baseUrl, logger })) return;
-    const ctx = { numbers, logger, onAccepted: statuses.start.bind(statuses) };
+    if (handleTemplatesRequest(req, res, url, { numbers, templates, logger })) return;
+    const ctx = { numbers, logger, faults, onAccepted: statuses.start.bind(statuses) };
     handleGraphRequest(req, res, ctx).catch((error: unknown) => {
       logger.error({ err: error }, 'simulated request crashed');
       if (!res.headersSent) res.writeHead(500).end();
@@ -137,6 +152,7 @@ export async function startCloudApiSimulator(
         from: input.from,
         profileName: input.profileName,
         text: input.text,
+        timestampSeconds: nowSeconds(),
       });
       await deliver(number, waMessageId, body);
       return { waMessageId };
@@ -166,6 +182,7 @@ export async function startCloudApiSimulator(
         sha256: stored.sha256,
         caption: input.caption,
         filename: input.filename,
+        timestampSeconds: nowSeconds(),
       });
       await deliver(number, waMessageId, body);
       return { waMessageId, mediaId: stored.id };
@@ -215,6 +232,30 @@ export async function startCloudApiSimulator(
 
     forgetMedia(mediaId) {
       media.delete(mediaId);
+    },
+
+    failSends(fault: SendFault) {
+      faults.add(fault);
+    },
+
+    setTemplates(businessAccountId, list) {
+      templates.set(
+        businessAccountId,
+        list.map((t) => ({ ...t })),
+      );
+    },
+
+    async sendCustomerPreference(input) {
+      const number = customerNumber(input);
+      const body = buildPreferenceWebhook({
+        wabaId: number.businessAccountId,
+        phoneNumberId: number.phoneNumberId,
+        displayPhoneNumber: number.displayPhoneNumber,
+        waId: input.from,
+        value: input.value,
+        timestampSeconds: nowSeconds(),
+      });
+      await deliver(number, `preference:${input.value}`, body);
     },
 
     close() {

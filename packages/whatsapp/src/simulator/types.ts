@@ -1,7 +1,9 @@
-import type { Logger } from '@flowgento/core';
+import type { Clock, Logger } from '@flowgento/core';
 import type { InboundEvent } from '../inbound-builders.ts';
 import type { MediaKind } from '../media-kinds.ts';
 import type { WebhookBody } from '../webhook-builders.ts';
+import type { SendFault } from './send-faults.ts';
+import type { SimulatedTemplate } from './templates.ts';
 
 /** A business number the simulator answers for, with its credentials. */
 export interface SimulatedNumber {
@@ -9,6 +11,8 @@ export interface SimulatedNumber {
   displayPhoneNumber: string;
   accessToken: string;
   appSecret: string;
+  /** The WhatsApp Business Account it belongs to; its templates are listed by this id. */
+  businessAccountId?: string;
 }
 
 /** Offsets from the send, in milliseconds, at which each status is delivered. */
@@ -29,6 +33,8 @@ export interface CloudApiSimulatorOptions {
   host?: '127.0.0.1';
   /** How long a media download URL works; default five minutes, like Meta's. */
   mediaUrlTtlMs?: number;
+  /** The time customers' webhooks carry; the system clock by default. */
+  clock?: Clock;
 }
 
 /** A customer sending a file, for `sendCustomerMedia`. */
@@ -99,6 +105,19 @@ export interface CloudApiSimulator {
   }): void;
   /** Forgets the file, as Meta does when media expires: lookups answer 404. */
   forgetMedia(mediaId: string): void;
+  /** The next matching sends answer with this Graph error instead of an id. */
+  failSends(fault: SendFault): void;
+  /** Replaces the templates listed for a business account (the samples by default). */
+  setTemplates(businessAccountId: string, templates: SimulatedTemplate[]): void;
+  /**
+   * POSTs a signed `user_preferences` webhook: the customer stopped or
+   * resumed marketing messages in WhatsApp's own menu.
+   */
+  sendCustomerPreference(input: {
+    phoneNumberId: string;
+    from: string;
+    value: 'stop' | 'resume';
+  }): Promise<void>;
   /** Stops the server and cancels every pending status delivery. */
   close(): Promise<void>;
 }

@@ -1,0 +1,169 @@
+import type { ScopedStore, WhatsAppNumber } from '@flowgento/store';
+import {
+  readTemplateStatusUpdate,
+  readUserPreferences,
+  type WebhookBatch,
+} from '@flowgento/whatsapp';
+import { type effectiveKeywords, matchConsentKeyword } from './consent-keywords.ts';
+import type { FieldChange } from './intake-fields.ts';
+import type { IntakeRecord } from './intake-records.ts';
+
+/**
+ * The webhook fields besides `messages` that change consent and templates:
+ * one reader per field, turning a verified change into intake records, and
+ * one writer per kind, run in the intake commit.
+ *
+ * - `user_preferences`: a customer stopped or resumed marketing messages in
+ *   WhatsApp's own menu. Routed by phone_number_id like messages.
+ * - `message_template_status_update`: Meta decided on a template. It names
+ *   no phone number, only the business account (`entry[].id`), so it goes
+ *   to every workspace with a number of that account under the signing app.
+ */
+type FieldReader = (
+  batch: WebhookBatch,
+  numbers: readonly WhatsAppNumber[],
+) => IntakeRecord[];
+
+export const ACCOUNT_FIELD_READERS: Readonly<Record<string, FieldReader>> = {
+  user_preferences: (batch, numbers) => {
+    const number = numbers.find((n) => n.phoneNumberId === batch.phoneNumberId);
+    if (!number) return [];
+    const preferences = readUserPreferences(batch.rawValue);
+    return [{ ...emptyRecord(number, batch.field), preferences }];
+  },
+  message_template_status_update: (batch, numbers) => {
+    const update = readTemplateStatusUpdate(batch.rawValue);
+    if (!update || batch.accountId === '') return [];
+    const byWorkspace = new Map<string, WhatsAppNumber>();
+    for (const n of numbers) {
+      if (n.businessAccountId === batch.accountId && !byWorkspace.has(n.workspaceId)) {
+        byWorkspace.set(n.workspaceId, n);
+      }
+    }
+    return [...byWorkspace.values()].map((number) => ({
+      ...emptyRecord(number, batch.field),
+      templateUpdates: [{ businessAccountId: batch.accountId, ...update }],
+    }));
+  },
+};
+
+function emptyRecord(number: WhatsAppNumber, field: string): IntakeRecord {
+  return {
+    workspaceId: number.workspaceId,
+    numberId: number.id,
+    field,
+    rawValueJson: null,
+    contacts: [],
+    messages: [],
+    statuses: [],
+    errors: [],
+  };
+}
+
+/** A text that is exactly a STOP or START keyword moves the contact's marketing consent. */
+export function storeConsentKeyword(
+  scoped: ScopedStore,
+  write: { contactId: string; numberId: string; text: string | null; occurredAt: number },
+  keywords: () => ReturnType<typeof effectiveKeywords>,
+): boolean {
+  if (write.text === null || write.text.length > 80) return false;
+  const match = matchConsentKeyword(write.text, keywords());
+  if (!match) return false;
+  return scoped.consent.record({
+    contactId: write.contactId,
+    purpose: 'marketing',
+    state: match.kind === 'stop' ? 'opted_out' : 'opted_in',
+    source: 'keyword',
+    numberId: write.numberId,
+    detail: match.keyword,
+    occurredAt: write.occurredAt,
+  });
+}
+
+/** Marketing stop / resume from the preference webhook; returns the contacts that moved. */
+export function storePreferences(
+  scoped: ScopedStore,
+  record: IntakeRecord,
+  now: number,
+): string[] {
+  const moved: string[] = [];
+  for (const p of record.preferences ?? []) {
+    if (p.category !== 'marketing_messages') continue;
+    if (p.value !== 'stop' && p.value !== 'resume') continue;
+    if (!/^[0-9]{5,20}$/.test(p.waId)) continue;
+    const contactId = scoped.contacts.upsert(p.waId, null);
+    const changed = scoped.consent.record({
+      contactId,
+      purpose: 'marketing',
+      state: p.value === 'stop' ? 'opted_out' : 'opted_in',
+      source: 'preference_webhook',
+      numberId: record.numberId,
+      detail: p.detail,
+      // A future timestamp would outrank every later change.
+      occurredAt: p.timestampMs > 0 ? Math.min(p.timestampMs, now) : now,
+    });
+    if (changed) moved.push(contactId);
+  }
+  return moved;
+}
+
+/** The `user_preferences` field's handler: consent moves, and browsers hear of it. */
+export function storePreferencesChange({
+  store,
+  scoped,
+  record,
+  write,
+}: FieldChange): void {
+  for (const contactId of storePreferences(scoped, record, store.clock.now())) {
+    write.events.push({
+      workspaceId: record.workspaceId,
+      event: { type: 'consent.changed', contactId },
+    });
+  }
+}
+
+/** The `message_template_status_update` field's handler. */
+export function storeTemplateChange({ scoped, record, write }: FieldChange): void {
+  if (storeTemplateUpdates(scoped, record) > 0) {
+    write.events.push({
+      workspaceId: record.workspaceId,
+      event: { type: 'templates.changed' },
+    });
+  }
+}
+
+/** Applies template decisions; returns how many templates changed. */
+export function storeTemplateUpdates(scoped: ScopedStore, record: IntakeRecord): number {
+  let changed = 0;
+  for (const u of record.templateUpdates ?? []) changed += scoped.templates.setStatus(u);
+  return changed;
+}
+
+/** Meta's "this customer stopped marketing messages" error code. */
+export const OPTED_OUT_ERROR = 131050;
+
+/**
+ * A failed status with Meta's 131050: WhatsApp refused a marketing message
+ * because the customer stopped marketing. Meta reports it this way, after
+ * accepting the send, more often than in the send's own answer.
+ */
+export function storeOptedOutStatus(
+  scoped: ScopedStore,
+  numberId: string,
+  status: { errorCode: number | null; recipientId: string; timestampMs: number },
+  now: number,
+): string | null {
+  if (status.errorCode !== OPTED_OUT_ERROR) return null;
+  if (!/^[0-9]{5,20}$/.test(status.recipientId)) return null;
+  const contactId = scoped.contacts.upsert(status.recipientId, null);
+  const moved = scoped.consent.record({
+    contactId,
+    purpose: 'marketing',
+    state: 'opted_out',
+    source: 'opted_out_error',
+    numberId,
+    detail: String(OPTED_OUT_ERROR),
+    occurredAt: Math.min(status.timestampMs, now),
+  });
+  return moved ? contactId : null;
+}

@@ -1,0 +1,90 @@
+import { AppError, type Clock } from '@flowgento/core';
+import type { AuditLog } from '@flowgento/audit';
+import type {
+  ConsentRecord,
+  ConsentState,
+  Store,
+  WorkspaceScope,
+} from '@flowgento/store';
+import type { MemberActing } from './conversation-service.ts';
+import type { LiveEvents } from './events.ts';
+import {
+  checkKeywordLists,
+  effectiveKeywords,
+  type ConsentKeywords,
+} from './consent-keywords.ts';
+
+/**
+ * Consent as agents and admins see and change it: a contact's marketing
+ * consent (the webhook intake and the outbound queue change it too, without
+ * a member), and the workspace's STOP / START keywords. Changes by members
+ * are audited in their own transaction.
+ */
+export class ConsentService {
+  constructor(
+    private readonly store: Store,
+    private readonly audit: AuditLog,
+    private readonly events: LiveEvents,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The contact's marketing consent, or null when nothing was ever recorded. */
+  marketing(scope: WorkspaceScope, contactId: string): ConsentRecord | null {
+    return this.store.in(scope).consent.get(contactId, 'marketing') ?? null;
+  }
+
+  /** An agent records what a customer told them (by phone, at the counter, …). */
+  setMarketing(acting: MemberActing, conversationId: string, state: ConsentState): void {
+    const contactId = this.store.transaction(() => {
+      const scoped = this.store.in(acting.scope);
+      const conversation = scoped.conversations.get(conversationId);
+      if (!conversation) throw new AppError('NOT_FOUND', 'Conversation not found');
+      const id = conversation.contact.id;
+      const before = scoped.consent.get(id, 'marketing')?.state ?? null;
+      scoped.consent.record({
+        contactId: id,
+        purpose: 'marketing',
+        state,
+        source: 'agent',
+        numberId: conversation.numberId,
+        detail: acting.actor.id,
+        occurredAt: this.clock.now(),
+      });
+      this.audit.record({
+        workspaceId: acting.scope.workspaceId,
+        actor: acting.actor,
+        action: 'consent.changed',
+        target: { type: 'contact', id },
+        origin: acting.origin,
+        details: { purpose: 'marketing', from: before, to: state },
+      });
+      return id;
+    });
+    this.events.publish(acting.scope.workspaceId, { type: 'consent.changed', contactId });
+  }
+
+  /** The keywords in force, and whether they are the workspace's own. */
+  keywords(scope: WorkspaceScope): ConsentKeywords & { custom: boolean } {
+    return effectiveKeywords(this.store.in(scope).consent.keywords());
+  }
+
+  /** Replaces the workspace's keywords; `null` goes back to the built-in lists. */
+  setKeywords(acting: MemberActing, lists: ConsentKeywords | null): void {
+    const clean = lists === null ? { stop: [], start: [] } : checkKeywordLists(lists);
+    this.store.transaction(() => {
+      this.store.in(acting.scope).consent.setKeywords(clean);
+      this.audit.record({
+        workspaceId: acting.scope.workspaceId,
+        actor: acting.actor,
+        action: 'consent.keywords_changed',
+        target: { type: 'workspace', id: acting.scope.workspaceId },
+        origin: acting.origin,
+        details: {
+          builtIn: lists === null,
+          stop: clean.stop.length,
+          start: clean.start.length,
+        },
+      });
+    });
+  }
+}

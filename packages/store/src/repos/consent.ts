@@ -1,0 +1,134 @@
+import { newId } from '@flowgento/core';
+import type { Store } from '../store.ts';
+import type { WorkspaceScope } from '../scope.ts';
+
+export type ConsentPurpose = 'marketing';
+export type ConsentState = 'opted_in' | 'opted_out';
+export type ConsentSource =
+  'keyword' | 'preference_webhook' | 'opted_out_error' | 'agent';
+
+/** Where a contact stands for one purpose, and what put them there. */
+export interface ConsentRecord {
+  contactId: string;
+  purpose: ConsentPurpose;
+  state: ConsentState;
+  source: ConsentSource;
+  numberId: string | null;
+  changedAt: number;
+}
+
+export interface ConsentChange {
+  contactId: string;
+  purpose: ConsentPurpose;
+  state: ConsentState;
+  source: ConsentSource;
+  numberId: string | null;
+  /** The keyword, the preference's detail, the error code, the agent's id. */
+  detail: string | null;
+  /** When it happened (a webhook's timestamp), not when we learnt of it. */
+  occurredAt: number;
+}
+
+const RECORD_COLUMNS = `contact_id AS contactId, purpose, state, source,
+  number_id AS numberId, changed_at AS changedAt`;
+
+/** A workspace's consent records, their history, and its STOP / START words. */
+export class ConsentRepo {
+  constructor(
+    private readonly store: Store,
+    private readonly scope: WorkspaceScope,
+  ) {}
+
+  get(contactId: string, purpose: ConsentPurpose): ConsentRecord | undefined {
+    return this.store
+      .statement(
+        `SELECT ${RECORD_COLUMNS} FROM contact_consent
+         WHERE workspace_id = ? AND contact_id = ? AND purpose = ?`,
+      )
+      .get(this.scope.workspaceId, contactId, purpose) as ConsentRecord | undefined;
+  }
+
+  /**
+   * Records a change in the history and moves the current record, unless a
+   * later change is already there: webhooks arrive out of order, and an old
+   * STOP must not undo a newer START. Returns whether the record moved.
+   */
+  record(change: ConsentChange): boolean {
+    const ws = this.scope.workspaceId;
+    const now = this.store.clock.now();
+    // The same report delivered twice (Meta repeats webhooks) is kept once.
+    const current = this.get(change.contactId, change.purpose);
+    if (
+      current?.state === change.state &&
+      current.source === change.source &&
+      current.changedAt === change.occurredAt
+    ) {
+      return false;
+    }
+    this.store
+      .statement(
+        `INSERT INTO consent_events (id, workspace_id, contact_id, purpose, state, source,
+           number_id, detail, occurred_at, recorded_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        newId(),
+        ws,
+        change.contactId,
+        change.purpose,
+        change.state,
+        change.source,
+        change.numberId,
+        change.detail,
+        change.occurredAt,
+        now,
+      );
+    const moved = this.store
+      .statement(
+        `INSERT INTO contact_consent (workspace_id, contact_id, purpose, state, source,
+           number_id, changed_at)
+         SELECT ?, id, ?, ?, ?, ?, ? FROM contacts WHERE workspace_id = ? AND id = ?
+         ON CONFLICT (workspace_id, contact_id, purpose) DO UPDATE SET
+           state = excluded.state, source = excluded.source,
+           number_id = excluded.number_id, changed_at = excluded.changed_at
+         WHERE excluded.changed_at >= contact_consent.changed_at`,
+      )
+      .run(
+        ws,
+        change.purpose,
+        change.state,
+        change.source,
+        change.numberId,
+        change.occurredAt,
+        ws,
+        change.contactId,
+      );
+    return moved.changes === 1;
+  }
+
+  /** The workspace's own keywords; empty when it uses the built-in lists. */
+  keywords(): { stop: string[]; start: string[] } {
+    const rows = this.store
+      .statement(
+        `SELECT kind, keyword FROM consent_keywords WHERE workspace_id = ?
+         ORDER BY kind, keyword`,
+      )
+      .all(this.scope.workspaceId) as { kind: 'stop' | 'start'; keyword: string }[];
+    return {
+      stop: rows.filter((r) => r.kind === 'stop').map((r) => r.keyword),
+      start: rows.filter((r) => r.kind === 'start').map((r) => r.keyword),
+    };
+  }
+
+  /** Replaces the workspace's keywords; two empty lists go back to the built-ins. */
+  setKeywords(lists: { stop: readonly string[]; start: readonly string[] }): void {
+    const ws = this.scope.workspaceId;
+    this.store.statement('DELETE FROM consent_keywords WHERE workspace_id = ?').run(ws);
+    const insert = this.store.statement(
+      `INSERT INTO consent_keywords (workspace_id, kind, keyword) VALUES (?, ?, ?)
+       ON CONFLICT DO NOTHING`,
+    );
+    for (const keyword of lists.stop) insert.run(ws, 'stop', keyword);
+    for (const keyword of lists.start) insert.run(ws, 'start', keyword);
+  }
+}

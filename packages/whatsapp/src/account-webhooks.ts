@@ -1,0 +1,137 @@
+import type { WebhookBody } from './webhook-builders.ts';
+
+/**
+ * The two account-level webhook fields the appliance acts on besides
+ * `messages`, read from a change's untouched `value` and built for the
+ * simulator and tests. Shapes:
+ * https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/reference/user_preferences
+ * https://developers.facebook.com/docs/whatsapp/business-management-api/webhooks/components (message_template_status_update)
+ */
+
+/** A customer's marketing stop or resume, from `user_preferences`. */
+export interface UserPreference {
+  waId: string;
+  /** `marketing_messages`, or a category Meta adds later. */
+  category: string;
+  /** `stop` or `resume`, or a value Meta adds later. */
+  value: string;
+  detail: string | null;
+  timestampMs: number;
+}
+
+/** An approval decision on a template, from `message_template_status_update`. */
+export interface TemplateStatusUpdate {
+  waTemplateId: string | null;
+  name: string | null;
+  language: string | null;
+  /** Graph's event: APPROVED, REJECTED, PAUSED, DISABLED, PENDING_DELETION, … */
+  status: string;
+  reason: string | null;
+}
+
+/** The preferences of a `user_preferences` value; malformed items are skipped. */
+export function readUserPreferences(value: Record<string, unknown>): UserPreference[] {
+  const list = value['user_preferences'];
+  if (!Array.isArray(list)) return [];
+  const out: UserPreference[] = [];
+  for (const item of list as unknown[]) {
+    if (typeof item !== 'object' || item === null) continue;
+    const p = item as Record<string, unknown>;
+    const seconds = Number(p['timestamp']);
+    if (typeof p['wa_id'] !== 'string' || typeof p['value'] !== 'string') continue;
+    out.push({
+      waId: p['wa_id'],
+      category: typeof p['category'] === 'string' ? p['category'] : '',
+      value: p['value'],
+      detail: typeof p['detail'] === 'string' ? p['detail'] : null,
+      timestampMs: Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0,
+    });
+  }
+  return out;
+}
+
+/** The update of a `message_template_status_update` value, or null when unreadable. */
+export function readTemplateStatusUpdate(
+  value: Record<string, unknown>,
+): TemplateStatusUpdate | null {
+  const event = value['event'];
+  if (typeof event !== 'string' || event.length === 0) return null;
+  const id = value['message_template_id'];
+  const text = (key: string): string | null =>
+    typeof value[key] === 'string' ? value[key] : null;
+  const reason = text('reason');
+  return {
+    waTemplateId: typeof id === 'number' || typeof id === 'string' ? String(id) : null,
+    name: text('message_template_name'),
+    language: text('message_template_language'),
+    status: event,
+    reason: reason === 'NONE' ? null : reason,
+  };
+}
+
+export interface PreferenceWebhookInput {
+  wabaId?: string;
+  phoneNumberId: string;
+  displayPhoneNumber: string;
+  waId: string;
+  profileName?: string;
+  value: 'stop' | 'resume';
+  timestampSeconds?: number;
+}
+
+export function buildPreferenceWebhook(input: PreferenceWebhookInput): WebhookBody {
+  const value = {
+    messaging_product: 'whatsapp',
+    metadata: {
+      display_phone_number: input.displayPhoneNumber,
+      phone_number_id: input.phoneNumberId,
+    },
+    contacts: [{ wa_id: input.waId, profile: { name: input.profileName ?? '' } }],
+    user_preferences: [
+      {
+        wa_id: input.waId,
+        detail:
+          input.value === 'stop'
+            ? 'User requested to stop marketing messages'
+            : 'User requested to resume marketing messages',
+        category: 'marketing_messages',
+        value: input.value,
+        timestamp: input.timestampSeconds ?? Math.floor(Date.now() / 1000),
+      },
+    ],
+  };
+  return {
+    object: 'whatsapp_business_account',
+    entry: [{ id: input.wabaId ?? '0', changes: [{ field: 'user_preferences', value }] }],
+  };
+}
+
+export interface TemplateStatusWebhookInput {
+  wabaId: string;
+  waTemplateId: string;
+  name: string;
+  language: string;
+  status: string;
+  reason?: string;
+}
+
+export function buildTemplateStatusWebhook(
+  input: TemplateStatusWebhookInput,
+): WebhookBody {
+  const value = {
+    event: input.status,
+    message_template_id: Number(input.waTemplateId) || input.waTemplateId,
+    message_template_name: input.name,
+    message_template_language: input.language,
+    reason: input.reason ?? 'NONE',
+  };
+  return {
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: input.wabaId,
+        changes: [{ field: 'message_template_status_update', value }],
+      },
+    ],
+  };
+}
