@@ -71,6 +71,8 @@ describe('the desktop shell rules, tested under Node', () => {
     expect(parseReadyLine(line)).toEqual({
       url: 'https://127.0.0.1:8443',
       caFingerprint256: 'AA:BB',
+      lanUrls: [],
+      needsSetup: false,
     });
     expect(parseReadyLine('  One-time setup code: ABCD')).toBeNull();
     expect(parseReadyLine('{"msg":"opened the encrypted data folder"}')).toBeNull();

@@ -27,7 +27,8 @@ export function backupServicesOf(
     installationId: appliance.state.installationId,
     keyMode: appliance.state.keySetup.mode,
     // Read when a kit is made, not kept in memory between kits.
-    readRootKey: () => (keyFilePath ? readKeyFile(keyFilePath) : null),
+    readRootKey: () =>
+      appliance.handedOverRootKey ?? (keyFilePath ? readKeyFile(keyFilePath) : null),
     localBackupFolder: localFolderFor(config.dataDir, 'backup'),
   });
   return { schedule, kits, keys: appliance.backupKeys, status };

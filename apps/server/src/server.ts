@@ -57,6 +57,8 @@ export interface StartOptions {
   webRoot?: string;
   /** Overrides FLOWGENTO_DB_PASSPHRASE (tests). */
   passphrase?: string;
+  /** The root key handed over by the desktop app (`serve --key-fd`). */
+  rootKey?: Buffer;
   /** Overrides FLOWGENTO_NEW_DB_PASSPHRASE (tests of an interrupted rekey). */
   newPassphrase?: string;
   /** How backups stand, when not from this appliance's own engine (tests). */
@@ -82,6 +84,7 @@ export async function startAppliance(
     appliance = await openAppliance(config, logger, clock, {
       passphrase: options.passphrase,
       newPassphrase: options.newPassphrase,
+      rootKey: options.rootKey,
       manualCheckpoints: true,
       folderLock,
     });
