@@ -6,16 +6,7 @@ import { join } from 'node:path';
 import { isAppError } from '@flowgento/core';
 import { resolveRootKey, type KeySetup } from '@flowgento/crypto';
 
-export const PASSPHRASE_MIN_LENGTH = 12;
-
-/** First run: the passphrase typed twice; a refusal names what is wrong. */
-export function checkNewPassphrase(first: string, again: string): string | null {
-  if ([...first.normalize('NFKC')].length < PASSPHRASE_MIN_LENGTH) {
-    return `The passphrase must be at least ${PASSPHRASE_MIN_LENGTH} characters long.`;
-  }
-  if (first !== again) return 'The two passphrases differ; type the same one twice.';
-  return null;
-}
+export { checkNewPassphrase } from './passphrase-rules.ts';
 
 /** The non-secret key setup the server recorded in the data folder, if any. */
 export function recordedKeySetup(dataDir: string): KeySetup | undefined {

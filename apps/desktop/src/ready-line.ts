@@ -28,3 +28,26 @@ export function parseReadyLine(line: string): ServerReady | null {
     return null;
   }
 }
+
+/** What the server reports every few seconds for the tray. */
+export interface ServerStatus {
+  agentsOnline: number;
+  /** Epoch milliseconds of the newest snapshot in the backup tier, or null. */
+  lastBackupAt: number | null;
+}
+
+export function parseStatusLine(line: string): ServerStatus | null {
+  if (!line.startsWith('{')) return null;
+  try {
+    const value = JSON.parse(line) as Record<string, unknown>;
+    if (value['msg'] !== 'appliance status') return null;
+    const { agentsOnline, lastBackupAt } = value;
+    if (typeof agentsOnline !== 'number') return null;
+    return {
+      agentsOnline,
+      lastBackupAt: typeof lastBackupAt === 'number' ? lastBackupAt : null,
+    };
+  } catch {
+    return null;
+  }
+}

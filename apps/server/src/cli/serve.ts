@@ -48,6 +48,21 @@ export const serve: Command = {
     }
     say('');
 
+    // For the desktop app's tray: a line it reads on stdout, no listening port.
+    const reportStatus = () => {
+      let lastBackupAt: number | null = null;
+      try {
+        lastBackupAt = running.backup?.status().lastSnapshotAt ?? null;
+      } catch {
+        // Backups still starting: nothing to say yet.
+      }
+      const agentsOnline = running.services.events.subscriberCount();
+      logger.info({ agentsOnline, lastBackupAt }, 'appliance status');
+    };
+    if (channel) reportStatus();
+    const status = channel ? setInterval(reportStatus, STATUS_EVERY_MS) : undefined;
+    status?.unref();
+
     await new Promise<void>((resolve) => {
       // Ctrl-C under `npm start` brings SIGINT from the terminal and then the
       // SIGTERM scripts/start.mjs passes on: the first one stops, the rest
@@ -59,6 +74,7 @@ export const serve: Command = {
           return;
         }
         stopping = true;
+        clearInterval(status);
         logger.info({ signal }, 'shutting down');
         running.close().then(resolve, (error: unknown) => {
           logger.error({ err: error }, 'shutdown did not finish cleanly');
@@ -74,6 +90,8 @@ export const serve: Command = {
     return 0;
   },
 };
+
+const STATUS_EVERY_MS = 10_000;
 
 async function keyChannelOf(
   value: string | boolean | undefined,

@@ -1,0 +1,64 @@
+// Where the desktop app keeps its files, and how it finds the server and the
+// Node runtime it runs the server on (shipped with the app, or `node`).
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { NetworkSettings } from './network-choice.ts';
+
+export interface DesktopPaths {
+  /** The appliance's data folder. */
+  dataDir: string;
+  /** How the root key is kept (`key-storage.json`). */
+  keyStorage: string;
+  /** The first-run network choice (`desktop.json`). */
+  settings: string;
+}
+
+export function desktopPaths(userData: string): DesktopPaths {
+  return {
+    dataDir: join(userData, 'data'),
+    keyStorage: join(userData, 'key-storage.json'),
+    settings: join(userData, 'desktop.json'),
+  };
+}
+
+export interface RuntimePaths {
+  nodePath: string;
+  serverEntry: string;
+}
+
+/**
+ * Packaged: `resources/node/bin/node` (`node.exe` on Windows) and the app's
+ * own copy of apps/server. In development: FLOWGENTO_NODE or `node` on PATH,
+ * and the repository's apps/server.
+ */
+export function runtimePaths(options: {
+  packaged: boolean;
+  resourcesPath: string;
+  appPath: string;
+  platform: NodeJS.Platform;
+  env: NodeJS.ProcessEnv;
+}): RuntimePaths {
+  const serverEntry = join(options.appPath, 'apps', 'server', 'bin', 'flowgento.mjs');
+  if (!options.packaged) {
+    return { nodePath: options.env['FLOWGENTO_NODE'] ?? 'node', serverEntry };
+  }
+  const binary = options.platform === 'win32' ? 'node.exe' : join('bin', 'node');
+  return { nodePath: join(options.resourcesPath, 'node', binary), serverEntry };
+}
+
+export function readNetworkSettings(path: string): NetworkSettings | null {
+  if (!existsSync(path)) return null;
+  const value = JSON.parse(readFileSync(path, 'utf8')) as Partial<NetworkSettings>;
+  if (typeof value.port !== 'number') return null;
+  return {
+    advertise: typeof value.advertise === 'string' ? value.advertise : null,
+    port: value.port,
+  };
+}
+
+export function writeNetworkSettings(path: string, settings: NetworkSettings): void {
+  writeFileSync(`${path}.partial`, `${JSON.stringify(settings, null, 2)}\n`, {
+    mode: 0o600,
+  });
+  renameSync(`${path}.partial`, path);
+}
