@@ -27,9 +27,10 @@ export interface RuntimePaths {
 }
 
 /**
- * Packaged: `resources/node/bin/node` (`node.exe` on Windows) and the app's
- * own copy of apps/server. In development: FLOWGENTO_NODE or `node` on PATH,
- * and the repository's apps/server.
+ * Packaged: `resources/node/bin/node` (`node.exe` on Windows) and
+ * `resources/server/` (apps/server with its production dependencies; see
+ * scripts/build-installers.mjs). In development: FLOWGENTO_NODE or `node` on
+ * PATH, and the repository's apps/server.
  */
 export function runtimePaths(options: {
   packaged: boolean;
@@ -38,12 +39,18 @@ export function runtimePaths(options: {
   platform: NodeJS.Platform;
   env: NodeJS.ProcessEnv;
 }): RuntimePaths {
-  const serverEntry = join(options.appPath, 'apps', 'server', 'bin', 'flowgento.mjs');
+  const entry = ['apps', 'server', 'bin', 'flowgento.mjs'];
   if (!options.packaged) {
-    return { nodePath: options.env['FLOWGENTO_NODE'] ?? 'node', serverEntry };
+    return {
+      nodePath: options.env['FLOWGENTO_NODE'] ?? 'node',
+      serverEntry: join(options.appPath, ...entry),
+    };
   }
   const binary = options.platform === 'win32' ? 'node.exe' : join('bin', 'node');
-  return { nodePath: join(options.resourcesPath, 'node', binary), serverEntry };
+  return {
+    nodePath: join(options.resourcesPath, 'node', binary),
+    serverEntry: join(options.resourcesPath, 'server', ...entry),
+  };
 }
 
 export function readNetworkSettings(path: string): NetworkSettings | null {
