@@ -59,11 +59,14 @@ export function checkNetworkSettings(
 
 /** The server's environment for the choice; nothing secret. */
 export function serverEnvironment(settings: NetworkSettings): Record<string, string> {
+  const url = agentUrl(settings);
   return {
     FLOWGENTO_HOST: settings.advertise === null ? '127.0.0.1' : '0.0.0.0',
     FLOWGENTO_PORT: String(settings.port),
     // The plain-HTTP redirect would need a second port; agents get the https:// URL.
     FLOWGENTO_HTTP_PORT: 'off',
+    // The Pairing page's URL and QR code show the address chosen here.
+    ...(url ? { FLOWGENTO_AGENT_URL: url } : {}),
   };
 }
 

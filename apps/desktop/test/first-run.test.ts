@@ -54,6 +54,7 @@ describe('the first-run choices', () => {
       FLOWGENTO_HOST: '0.0.0.0',
       FLOWGENTO_PORT: '9443',
       FLOWGENTO_HTTP_PORT: 'off',
+      FLOWGENTO_AGENT_URL: 'https://192.168.1.20:9443',
     });
     const local = { advertise: null, port: 8443 };
     expect(agentUrl(local)).toBeNull();

@@ -127,6 +127,9 @@ export async function startAppliance(
     await listen(server, config.port, config.host);
     const port = (server.address() as AddressInfo).port;
     const url = `https://127.0.0.1:${port}`;
+    // LAN addresses are reachable only when listening on every interface.
+    const everywhere = config.host === '0.0.0.0' || config.host === '::';
+    const lanUrls = everywhere ? lan.map((address) => `https://${address}:${port}`) : [];
 
     let simulator: CloudApiSimulator | null = null;
     if (config.simulator.enabled) {
@@ -170,6 +173,7 @@ export async function startAppliance(
         version: APP_VERSION,
         simulator: simulator !== null,
         caFingerprint256: tls.caFingerprint256,
+        agentUrls: config.agentUrl ? [config.agentUrl] : lanUrls,
       },
     });
     const auditKeeper = startAuditKeeper({
@@ -223,9 +227,6 @@ export async function startAppliance(
     }
     const setupCode = services.access.prepareSetupCode();
     cleanups.push(() => services.mediaFetcher.close());
-    // LAN addresses are reachable only when listening on every interface.
-    const everywhere = config.host === '0.0.0.0' || config.host === '::';
-    const lanUrls = everywhere ? lan.map((address) => `https://${address}:${port}`) : [];
     logger.info(
       {
         url,
