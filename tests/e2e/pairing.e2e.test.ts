@@ -25,7 +25,7 @@ describe('pairing an agent browser, end to end in Chromium', () => {
     });
     // What the desktop app's preload exposes in its admin window.
     await context.addInitScript((code) => {
-      Object.defineProperty(window, 'flowgentoDesktop', {
+      Object.defineProperty(globalThis, 'flowgentoDesktop', {
         value: Object.freeze({ setupCode: () => Promise.resolve(code) }),
       });
     }, app.setupCode!);
