@@ -32,7 +32,9 @@ function freePort(): Promise<number> {
 }
 
 /** The real `flowgento serve` on loopback, its key held only by this test. */
-async function supervisedAppliance(options: { stopBy?: 'signal' | 'pipe' } = {}) {
+async function supervisedAppliance(
+  options: { stopBy?: 'signal' | 'pipe'; maxCrashesInRow?: number } = {},
+) {
   const dir = mkdtempSync(join(tmpdir(), 'fg-desktop-'));
   const rootKey = randomBytes(32);
   const port = await freePort();
@@ -64,6 +66,7 @@ async function supervisedAppliance(options: { stopBy?: 'signal' | 'pipe' } = {})
     initialBackoffMs: 300,
     maxBackoffMs: 5000,
     stableAfterMs: 60_000,
+    maxCrashesInRow: options.maxCrashesInRow,
     stopTimeoutMs: 20_000,
   });
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
@@ -193,7 +196,27 @@ describe('the desktop app runs the appliance server as a supervised child', () =
     expect(world.launched).toHaveLength(2);
   }, 60_000);
 
-  it('gives up after too many crashes in a row, with pauses capped', () => {
+  it('gives up after too many quick crashes in a row, and says so', async () => {
+    const world = await supervisedAppliance({ maxCrashesInRow: 2 });
+    await world.supervisor.start();
+    for (let crash = 1; crash <= 2; crash += 1) {
+      const before = world.states.length;
+      world.supervisor.current()!.kill();
+      await waitFor(world.states, 'running', before);
+    }
+    world.supervisor.current()!.kill();
+
+    await waitFor(world.states, 'failed');
+    expect(world.supervisor.state()).toMatchObject({
+      phase: 'failed',
+      why: 'The appliance server crashed 2 times in a row',
+      exit: { signal: 'SIGKILL' },
+    });
+    expect(world.launched).toHaveLength(3);
+    expect(world.supervisor.current()).toBeNull();
+  }, 90_000);
+
+  it('caps the pause between restarts', () => {
     expect([1, 2, 3, 4, 5, 6, 7].map((n) => backoffDelay(n, 1000, 30_000))).toEqual([
       1000, 2000, 4000, 8000, 16_000, 30_000, 30_000,
     ]);
