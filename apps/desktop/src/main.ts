@@ -190,6 +190,7 @@ async function main(): Promise<void> {
     void supervisor.stop().finally(() => app.quit());
   });
   app.on('window-all-closed', () => undefined); // the tray keeps the app
+  app.on('second-instance', () => admin.focus());
 
   try {
     await admin.show(await supervisor.start());
