@@ -1,6 +1,15 @@
 // Where the desktop app keeps its files, and how it finds the server and the
 // Node runtime it runs the server on (shipped with the app, or `node`).
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+  type WriteStream,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { NetworkSettings } from './network-choice.ts';
 
@@ -11,6 +20,8 @@ export interface DesktopPaths {
   keyStorage: string;
   /** The first-run network choice (`desktop.json`). */
   settings: string;
+  /** What the server printed (its logs are already redacted), for support. */
+  serverLog: string;
 }
 
 export function desktopPaths(userData: string): DesktopPaths {
@@ -18,6 +29,7 @@ export function desktopPaths(userData: string): DesktopPaths {
     dataDir: join(userData, 'data'),
     keyStorage: join(userData, 'key-storage.json'),
     settings: join(userData, 'desktop.json'),
+    serverLog: join(userData, 'logs', 'server.log'),
   };
 }
 
@@ -68,4 +80,17 @@ export function writeNetworkSettings(path: string, settings: NetworkSettings): v
     mode: 0o600,
   });
   renameSync(`${path}.partial`, path);
+}
+
+const MAX_LOG_BYTES = 10 * 1024 * 1024;
+
+/**
+ * The server's log file, appended to (0600); past 10 MB the old one is kept
+ * as `server.log.1` and a new one begins, so it never grows without end.
+ */
+export function openServerLog(path: string): WriteStream {
+  mkdirSync(join(path, '..'), { recursive: true, mode: 0o700 });
+  if (existsSync(path) && statSync(path).size > MAX_LOG_BYTES)
+    renameSync(path, `${path}.1`);
+  return createWriteStream(path, { flags: 'a', mode: 0o600 });
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { app, dialog, Menu, nativeImage, safeStorage, Tray } from 'electron';
 import {
   desktopPaths,
+  openServerLog,
   readNetworkSettings,
   runtimePaths,
   writeNetworkSettings,
@@ -107,6 +108,7 @@ async function main(): Promise<void> {
     port: DEFAULT_PORT,
   };
 
+  const serverLog = openServerLog(paths.serverLog);
   let lastStatus: ServerStatus | null = null;
   let setupCode: () => string | null = () => null;
   let paused = false;
@@ -117,7 +119,10 @@ async function main(): Promise<void> {
         dataDir: paths.dataDir,
         keyLine: () => key.keyLine,
         env: serverEnvironment(network),
-        onLine: (line) => (lastStatus = parseStatusLine(line) ?? lastStatus),
+        onLine: (line) => {
+          serverLog.write(`${line}\n`);
+          lastStatus = parseStatusLine(line) ?? lastStatus;
+        },
       });
       setupCode = () => proc.setupCode();
       return proc;

@@ -25,7 +25,7 @@ export interface ServerLaunch {
    * as "the app is gone" and stops as on a signal. Default: by platform.
    */
   stopBy?: 'signal' | 'pipe';
-  /** Every stdout and stderr line, for the app's log file. */
+  /** Every stdout and stderr line but the setup code's, for the app's log file. */
   onLine?: (line: string) => void;
 }
 
@@ -51,6 +51,11 @@ export interface ServerProcess {
 
 const TAIL_LINES = 20;
 const SETUP_CODE_LINE = /One-time setup code: ([A-Z0-9-]+)/;
+
+/** Lines kept out of log files: the one-time setup code is handed on, not stored. */
+export function isLoggable(line: string): boolean {
+  return !SETUP_CODE_LINE.test(line);
+}
 
 export function launchServer(launch: ServerLaunch): ServerProcess {
   // Variables that would change how the key is found are not passed on.
@@ -80,9 +85,11 @@ export function launchServer(launch: ServerLaunch): ServerProcess {
   const ready = new Promise<ServerReady>((resolve) => {
     let announced: ServerReady | null = null;
     const read = (line: string) => {
-      lines.push(line);
-      if (lines.length > TAIL_LINES) lines.shift();
-      launch.onLine?.(line);
+      if (isLoggable(line)) {
+        lines.push(line);
+        if (lines.length > TAIL_LINES) lines.shift();
+        launch.onLine?.(line);
+      }
       setupCode = SETUP_CODE_LINE.exec(line)?.[1] ?? setupCode;
       announced ??= parseReadyLine(line);
       // The banner with the setup code follows the ready line: wait for it too.

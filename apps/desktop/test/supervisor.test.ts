@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -33,7 +33,11 @@ function freePort(): Promise<number> {
 
 /** The real `flowgento serve` on loopback, its key held only by this test. */
 async function supervisedAppliance(
-  options: { stopBy?: 'signal' | 'pipe'; maxCrashesInRow?: number } = {},
+  options: {
+    stopBy?: 'signal' | 'pipe';
+    maxCrashesInRow?: number;
+    passphrase?: string;
+  } = {},
 ) {
   const dir = mkdtempSync(join(tmpdir(), 'fg-desktop-'));
   const rootKey = randomBytes(32);
@@ -46,7 +50,12 @@ async function supervisedAppliance(
         nodePath: process.execPath,
         serverEntry: SERVER_ENTRY,
         dataDir: join(dir, 'data'),
-        keyLine: () => JSON.stringify({ rootKey: rootKey.toString('hex') }),
+        keyLine: () =>
+          JSON.stringify(
+            options.passphrase
+              ? { passphrase: options.passphrase }
+              : { rootKey: rootKey.toString('hex') },
+          ),
         stopBy: options.stopBy,
         env: {
           FLOWGENTO_PORT: String(port),
@@ -108,10 +117,25 @@ describe('the desktop app runs the appliance server as a supervised child', () =
     expect(ready.url).toBe(`https://127.0.0.1:${world.port}`);
     expect(ready.needsSetup).toBe(true);
     expect(world.launched[0]!.setupCode()).toMatch(/^[A-Z0-9]{4}(-[A-Z0-9]{4}){3}$/);
-    expect(world.launched[0]!.tail().join('\n')).not.toContain(
-      world.rootKey.toString('hex'),
-    );
+    const tail = world.launched[0]!.tail().join('\n');
+    expect(tail).not.toContain(world.rootKey.toString('hex'));
+    // The code is handed to the setup screen, never kept in a log.
+    expect(tail).not.toContain(world.launched[0]!.setupCode()!);
     expect(world.supervisor.state()).toMatchObject({ phase: 'running', restarts: 0 });
+  }, 60_000);
+
+  it('starts with a passphrase handed over instead, and records passphrase mode', async () => {
+    const passphrase = 'correct horse battery staple';
+    const world = await supervisedAppliance({ passphrase });
+    await world.supervisor.start();
+
+    const state = JSON.parse(
+      readFileSync(join(world.dir, 'data', 'appliance.json'), 'utf8'),
+    ) as { keySetup: { mode: string } };
+    expect(state.keySetup.mode).toBe('passphrase');
+    const log = world.launched[0]!.tail().join('\n');
+    expect(log).toContain('handed over by the desktop app');
+    expect(log).not.toContain(passphrase);
   }, 60_000);
 
   it('restarts a crashed server after a pause that grows, on the same port', async () => {
