@@ -101,7 +101,14 @@ async function unlock(): Promise<{ keyLine: string } | null> {
 
 async function main(): Promise<void> {
   await app.whenReady();
-  const key = await unlock();
+  let key: { keyLine: string } | null;
+  try {
+    key = await unlock();
+  } catch (error) {
+    // A keychain that refuses, a damaged key-storage.json: said, never guessed around.
+    dialog.showErrorBox('Flowgento Appliance cannot start', (error as Error).message);
+    key = null;
+  }
   if (!key) return app.quit();
   const network = readNetworkSettings(paths.settings) ?? {
     advertise: null,
