@@ -197,6 +197,23 @@ describe('the desktop app runs the appliance server as a supervised child', () =
     expect(answered.filter((email) => !stored.has(email))).toEqual([]);
   }, 90_000);
 
+  it('prints the handed-over key in every recovery kit, the second as the first', async () => {
+    const world = await supervisedAppliance();
+    const ready = await world.supervisor.start();
+    const owner = clientOf(ready.url, await caOf(ready.url));
+    await owner.mutate('auth.setup', {
+      setupCode: world.launched[0]!.setupCode(),
+      workspaceName: 'Acme Support',
+      ...OWNER,
+    });
+
+    const grouped = world.rootKey.toString('hex').match(/.{8}/g)!.join(' ');
+    for (const _ of [1, 2]) {
+      const kit = await owner.mutate<{ rootKey: { hex: string } | null }>('backup.kit');
+      expect(kit.rootKey).toEqual({ hex: grouped });
+    }
+  }, 60_000);
+
   it('stops cleanly when the key pipe closes, as on Windows or when the app dies', async () => {
     const world = await supervisedAppliance({ stopBy: 'pipe' });
     await world.supervisor.start();

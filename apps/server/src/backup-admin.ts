@@ -27,8 +27,13 @@ export function backupServicesOf(
     installationId: appliance.state.installationId,
     keyMode: appliance.state.keySetup.mode,
     // Read when a kit is made, not kept in memory between kits.
+    // A copy: the kit wipes the buffer it is given once written out.
     readRootKey: () =>
-      appliance.handedOverRootKey ?? (keyFilePath ? readKeyFile(keyFilePath) : null),
+      appliance.handedOverRootKey
+        ? Buffer.from(appliance.handedOverRootKey)
+        : keyFilePath
+          ? readKeyFile(keyFilePath)
+          : null,
     localBackupFolder: localFolderFor(config.dataDir, 'backup'),
   });
   return { schedule, kits, keys: appliance.backupKeys, status };
