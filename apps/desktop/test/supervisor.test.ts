@@ -208,7 +208,7 @@ describe('the desktop app runs the appliance server as a supervised child', () =
     });
 
     const grouped = world.rootKey.toString('hex').match(/.{8}/g)!.join(' ');
-    for (const _ of [1, 2]) {
+    for (let kitNumber = 1; kitNumber <= 2; kitNumber += 1) {
       const kit = await owner.mutate<{ rootKey: { hex: string } | null }>('backup.kit');
       expect(kit.rootKey).toEqual({ hex: grouped });
     }
