@@ -9,6 +9,7 @@ const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
 
 interface BuilderConfig {
   appId: string;
+  electronVersion: string;
   directories: { output: string; buildResources: string };
   extraMetadata: { main: string };
   asar: boolean;
@@ -40,6 +41,13 @@ describe('electron-builder.yml', () => {
       expect(existsSync(join(ROOT, icon)), icon).toBe(true);
     }
     expect(existsSync(join(ROOT, config.directories.buildResources))).toBe(true);
+  });
+
+  it('builds with the Electron version the desktop workspace depends on', () => {
+    const desktop = JSON.parse(read('apps/desktop/package.json')) as {
+      devDependencies: Record<string, string>;
+    };
+    expect(config.electronVersion).toBe(desktop.devDependencies['electron']);
   });
 
   it('names only files that exist in the repository or that the build scripts make', () => {
