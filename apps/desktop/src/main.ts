@@ -36,6 +36,9 @@ import { launchServer } from './server-process.ts';
 import { createSupervisor, type SupervisorState } from './supervisor.ts';
 import { trayModel, type TrayAction } from './tray.ts';
 
+// One folder name on every platform and in development, whatever name the
+// packaged package.json carries (the README names these folders).
+app.setPath('userData', join(app.getPath('appData'), 'Flowgento Appliance'));
 const paths = desktopPaths(app.getPath('userData'));
 const runtime = runtimePaths({
   packaged: app.isPackaged,
