@@ -32,6 +32,10 @@ export function createAdminShell(
   session.defaultSession.setPermissionRequestHandler((contents, permission, grant) =>
     grant(origin !== null && allowsPermission(permission, contents.getURL(), origin)),
   );
+  session.defaultSession.setPermissionCheckHandler(
+    (_contents, permission, requestingOrigin) =>
+      origin !== null && allowsPermission(permission, requestingOrigin, origin),
+  );
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     const ours = origin !== null && new URL(details.url).origin === origin;
     callback(ours ? { responseHeaders: withAdminCsp(details.responseHeaders) } : {});
