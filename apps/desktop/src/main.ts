@@ -1,70 +1,231 @@
-// The Electron shell: a thin main process. It runs the appliance server as a
-// separate Node process (SQLite never runs here), waits for it to listen,
-// and opens the admin UI on its HTTPS origin with the CA pinned.
-// TODO(#7): supervision with restart and backoff, keychain-held keys, tray, first-run wizard.
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
+// The Electron shell: a thin main process. It decides how the root key is
+// kept (keychain or passphrase), runs the appliance server as a supervised
+// child on a Node runtime (SQLite never runs here), opens the admin UI on
+// the server's HTTPS origin with its CA pinned, and keeps a tray icon.
+// Every decision lives in a module tested under Node; this file wires them.
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
-import { app, BrowserWindow, session, shell } from 'electron';
-import { isApplianceUrl, isExternalWebUrl } from './navigation.ts';
-import { electronFingerprint, verifyCertificate } from './pinning.ts';
-import { parseReadyLine, type ServerReady } from './ready-line.ts';
+import { app, dialog, Menu, nativeImage, safeStorage, Tray } from 'electron';
+import {
+  desktopPaths,
+  openServerLog,
+  readNetworkSettings,
+  runtimePaths,
+  writeNetworkSettings,
+} from './desktop-files.ts';
+import { createAdminShell } from './electron/admin-window.ts';
+import { runWizard } from './electron/wizard-window.ts';
+import type { DesktopStatus } from './ipc.ts';
+import { keychainBackend } from './keychain.ts';
+import {
+  createKeychainRecord,
+  decideKeyStorage,
+  readKeyStorageRecord,
+  unwrapRecord,
+  writeKeyStorageRecord,
+} from './key-storage.ts';
+import {
+  addressChoices,
+  agentUrl,
+  DEFAULT_PORT,
+  serverEnvironment,
+} from './network-choice.ts';
+import { passphraseOpens } from './passphrase.ts';
+import { parseStatusLine, type ServerStatus } from './ready-line.ts';
+import { launchServer } from './server-process.ts';
+import { createSupervisor, type SupervisorState } from './supervisor.ts';
+import { trayModel, type TrayAction } from './tray.ts';
 
-const serverEntry = join(__dirname, '..', '..', 'server', 'bin', 'flowgento.mjs');
+// One folder name on every platform and in development, whatever name the
+// packaged package.json carries (the README names these folders).
+app.setPath('userData', join(app.getPath('appData'), 'Flowgento Appliance'));
+const paths = desktopPaths(app.getPath('userData'));
+const runtime = runtimePaths({
+  packaged: app.isPackaged,
+  resourcesPath: process.resourcesPath,
+  appPath: app.getAppPath(),
+  platform: process.platform,
+  env: process.env,
+});
+const here = join(app.getAppPath(), 'apps', 'desktop');
 
-function startServer(): Promise<ServerReady> {
-  const child = spawn(process.env['FLOWGENTO_NODE'] ?? 'node', [serverEntry, 'serve'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  app.on('before-quit', () => child.kill('SIGTERM'));
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) =>
-      reject(new Error(`The appliance server exited (${code})`)),
-    );
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      const ready = parseReadyLine(line);
-      if (ready) resolve(ready);
+/** The key line for the server, kept only in this process's memory. */
+async function unlock(): Promise<{ keyLine: string } | null> {
+  const backend = keychainBackend(process.platform, safeStorage);
+  const decision = decideKeyStorage(readKeyStorageRecord(paths.keyStorage), backend);
+  const addresses = addressChoices(networkInterfaces());
+  const wizard = (mode: 'first-run' | 'unlock', offer: ('keychain' | 'passphrase')[]) =>
+    runWizard({
+      pagePath: join(here, 'wizard', 'index.html'),
+      preloadPath: join(here, 'dist', 'wizard-preload.cjs'),
+      facts: {
+        mode,
+        offer,
+        whyNoKeychain:
+          decision.kind === 'choose' ? (decision.whyNoKeychain ?? null) : null,
+        addresses,
+        defaultPort: DEFAULT_PORT,
+      },
+      opens: (passphrase) => passphraseOpens(paths.dataDir, passphrase),
     });
-  });
+
+  switch (decision.kind) {
+    case 'refuse':
+      dialog.showErrorBox('Flowgento Appliance cannot start', decision.message);
+      return null;
+    case 'unwrap-with-keychain': {
+      const rootKey = unwrapRecord(safeStorage, decision.record);
+      return { keyLine: JSON.stringify({ rootKey: rootKey.toString('hex') }) };
+    }
+    case 'ask-passphrase': {
+      const result = await wizard('unlock', ['passphrase']);
+      return result.kind === 'unlock'
+        ? { keyLine: JSON.stringify({ passphrase: result.passphrase }) }
+        : null;
+    }
+    case 'choose': {
+      const result = await wizard('first-run', decision.offer);
+      if (result.kind !== 'first-run') return null;
+      writeNetworkSettings(paths.settings, result.choice.network);
+      if (result.choice.method === 'keychain') {
+        const { rootKey, record } = createKeychainRecord(safeStorage, backend);
+        writeKeyStorageRecord(paths.keyStorage, record);
+        return { keyLine: JSON.stringify({ rootKey: rootKey.toString('hex') }) };
+      }
+      writeKeyStorageRecord(paths.keyStorage, {
+        format: 1,
+        method: 'passphrase',
+        backend: backend.name,
+      });
+      return { keyLine: JSON.stringify({ passphrase: result.choice.passphrase }) };
+    }
+  }
 }
 
-async function openAdminWindow(ready: ServerReady): Promise<void> {
-  const origin = new URL(ready.url).origin;
-  const pin = {
-    hostname: new URL(ready.url).hostname,
-    caFingerprint: electronFingerprint(ready.caFingerprint256),
+async function main(): Promise<void> {
+  await app.whenReady();
+  let key: { keyLine: string } | null;
+  try {
+    key = await unlock();
+  } catch (error) {
+    // A keychain that refuses, a damaged key-storage.json: said, never guessed around.
+    dialog.showErrorBox('Flowgento Appliance cannot start', (error as Error).message);
+    key = null;
+  }
+  if (!key) return app.quit();
+  const network = readNetworkSettings(paths.settings) ?? {
+    advertise: null,
+    port: DEFAULT_PORT,
   };
-  session.defaultSession.setCertificateVerifyProc((request, callback) => {
-    callback(
-      verifyCertificate(
-        {
-          hostname: request.hostname,
-          issuerFingerprint: request.certificate.issuerCert?.fingerprint,
-          chromiumVerdict: request.errorCode,
+
+  const serverLog = openServerLog(paths.serverLog);
+  let lastStatus: ServerStatus | null = null;
+  let setupCode: () => string | null = () => null;
+  let paused = false;
+  const supervisor = createSupervisor({
+    start: () => {
+      const proc = launchServer({
+        ...runtime,
+        dataDir: paths.dataDir,
+        keyLine: () => key.keyLine,
+        env: serverEnvironment(network),
+        onLine: (line) => {
+          serverLog.write(`${line}\n`);
+          lastStatus = parseStatusLine(line) ?? lastStatus;
         },
-        pin,
+      });
+      setupCode = () => proc.setupCode();
+      return proc;
+    },
+    onState: () => refreshTray(),
+  });
+
+  const status = (): DesktopStatus => {
+    const state = supervisor.state();
+    const url = agentUrl(network);
+    return {
+      state: paused ? 'paused' : toStatusState(state),
+      agentsOnline: lastStatus?.agentsOnline ?? null,
+      lastBackupAt: lastStatus?.lastBackupAt ?? null,
+      agentUrls: url ? [url] : [],
+      caFingerprint256: state.phase === 'running' ? state.ready.caFingerprint256 : null,
+    };
+  };
+  const admin = createAdminShell(join(here, 'dist', 'preload.cjs'), {
+    setupCode: () => setupCode(),
+    status,
+  });
+
+  const tray = new Tray(nativeImage.createFromPath(join(here, 'resources', 'tray.png')));
+  const perform = async (action: TrayAction) => {
+    if (action === 'open') admin.focus();
+    if (action === 'pause') {
+      paused = true;
+      await supervisor.stop();
+    }
+    if (action === 'resume') {
+      paused = false;
+      await admin.show(await supervisor.start());
+    }
+    if (action === 'toggle-login') {
+      const now = app.getLoginItemSettings().openAtLogin;
+      app.setLoginItemSettings({ openAtLogin: !now });
+    }
+    if (action === 'quit') app.quit();
+    refreshTray();
+  };
+  function refreshTray(): void {
+    const model = trayModel(supervisor.state(), lastStatus, {
+      paused,
+      startsAtLogin: app.getLoginItemSettings().openAtLogin,
+      now: Date.now(),
+    });
+    tray.setToolTip(model.tooltip);
+    tray.setContextMenu(
+      Menu.buildFromTemplate(
+        model.items.map((item) => ({
+          label: item.label,
+          enabled: item.enabled,
+          ...(item.checked === undefined
+            ? {}
+            : { type: 'checkbox', checked: item.checked }),
+          click: item.action ? () => void perform(item.action!) : undefined,
+        })),
       ),
     );
-  });
+  }
+  setInterval(refreshTray, 15_000).unref();
 
-  const window = new BrowserWindow({
-    width: 1280,
-    height: 800,
-    webPreferences: { contextIsolation: true, sandbox: true, nodeIntegration: false },
+  // Quit waits for the server's clean stop, so no write is cut short.
+  let quitting = false;
+  app.on('before-quit', (event) => {
+    if (quitting) return;
+    quitting = true;
+    event.preventDefault();
+    void supervisor.stop().finally(() => app.quit());
   });
-  window.webContents.on('will-navigate', (event, url) => {
-    if (!isApplianceUrl(url, origin)) event.preventDefault();
-  });
-  window.webContents.setWindowOpenHandler(({ url }) => {
-    if (isExternalWebUrl(url) && !isApplianceUrl(url, origin))
-      void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  await window.loadURL(origin);
+  app.on('window-all-closed', () => undefined); // the tray keeps the app
+  app.on('second-instance', () => admin.focus());
+
+  try {
+    await admin.show(await supervisor.start());
+  } catch (error) {
+    dialog.showErrorBox('The appliance did not start', (error as Error).message);
+    app.quit();
+  }
 }
 
-app
-  .whenReady()
-  .then(startServer)
-  .then(openAdminWindow)
-  .catch(() => app.quit());
+function toStatusState(state: SupervisorState): DesktopStatus['state'] {
+  if (
+    state.phase === 'running' ||
+    state.phase === 'restarting' ||
+    state.phase === 'failed'
+  ) {
+    return state.phase;
+  }
+  return 'starting';
+}
+
+// One instance owns the data folder; a second launch focuses the first.
+if (!app.requestSingleInstanceLock()) app.quit();
+else void main();

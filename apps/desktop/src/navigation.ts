@@ -1,3 +1,7 @@
+// Where the admin window may go, and what it may ask for. GitHub Desktop's
+// same-origin filter and Electron's security checklist
+// (https://www.electronjs.org/docs/latest/tutorial/security) are the model.
+
 /** The admin window stays on the appliance's origin; anything else opens outside. */
 export function isApplianceUrl(target: string, applianceOrigin: string): boolean {
   try {
@@ -15,4 +19,38 @@ export function isExternalWebUrl(target: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** `will-navigate` and `will-redirect`: true means the shell cancels it. */
+export function blocksNavigation(target: string, applianceOrigin: string): boolean {
+  return !isApplianceUrl(target, applianceOrigin);
+}
+
+/**
+ * `setWindowOpenHandler`: no new Electron window ever opens. A link to the
+ * appliance itself (a download such as /ca.crt) or to the web goes to the
+ * system browser; anything else (file:, javascript:, custom schemes) nowhere.
+ */
+export function windowOpenVerdict(
+  target: string,
+  applianceOrigin: string,
+): { action: 'deny'; openExternally: string | null } {
+  const external = isExternalWebUrl(target) || isApplianceUrl(target, applianceOrigin);
+  return { action: 'deny', openExternally: external ? target : null };
+}
+
+/**
+ * Permission requests (camera, geolocation, notifications…): the admin UI
+ * needs none but clipboard writes (copying a fingerprint or an invite link),
+ * and only from the appliance itself.
+ */
+export function allowsPermission(
+  permission: string,
+  requestingUrl: string,
+  applianceOrigin: string,
+): boolean {
+  return (
+    permission === 'clipboard-sanitized-write' &&
+    isApplianceUrl(requestingUrl, applianceOrigin)
+  );
 }

@@ -20,26 +20,34 @@ export function fingerprintOfPem(pem: string): string {
 }
 
 export interface PinnedOrigin {
-  hostname: string;
+  /** `https://host:port`, exactly as the server announced it. */
+  origin: string;
   /** The appliance CA's fingerprint, in Electron's form. */
   caFingerprint: string;
 }
 
+/** What Electron's `certificate-error` event carries, reduced to what is judged. */
+export interface CertificateErrorRequest {
+  url: string;
+  certificate: { fingerprint: string; issuerCert?: { fingerprint: string } | null };
+}
+
 /**
- * Trust a certificate only for the appliance's own host, and only when it was
- * issued by the appliance's CA. Every other host keeps Chromium's own verdict.
+ * Accept an untrusted certificate only for the appliance's own origin (the
+ * same scheme, host and port) and only when the appliance's CA issued it.
+ * Every other origin keeps Chromium's refusal: no global
+ * ignore-certificate-errors, no trust for another port on the same host.
  */
-export function verifyCertificate(
-  request: {
-    hostname: string;
-    issuerFingerprint: string | undefined;
-    chromiumVerdict: number;
-  },
+export function acceptsCertificate(
+  request: CertificateErrorRequest,
   pin: PinnedOrigin,
-): number {
-  const TRUST = 0;
-  const REJECT = -2;
-  if (request.hostname !== pin.hostname)
-    return request.chromiumVerdict === 0 ? TRUST : REJECT;
-  return request.issuerFingerprint === pin.caFingerprint ? TRUST : REJECT;
+): boolean {
+  let origin: string;
+  try {
+    origin = new URL(request.url).origin;
+  } catch {
+    return false;
+  }
+  if (origin !== pin.origin) return false;
+  return request.certificate.issuerCert?.fingerprint === pin.caFingerprint;
 }

@@ -30,6 +30,8 @@ export interface OpenedAppliance extends Subkeys {
   /** The key off-site backups are sealed with (sealed by the key ring). */
   backupKeys: BackupKeys;
   keyFilePath: string | null;
+  /** The root key the desktop app handed over, when it did (kept for the recovery kit). */
+  handedOverRootKey: Buffer | null;
   created: boolean;
 }
 
@@ -40,6 +42,8 @@ export interface OpenOptions {
   /** Overrides FLOWGENTO_NEW_DB_PASSPHRASE, used only to finish an interrupted rekey. */
   newPassphrase?: string;
   manualCheckpoints?: boolean;
+  /** A root key handed over by the desktop app (`serve --key-fd`), instead of the key file. */
+  rootKey?: Buffer;
   /**
    * Proof that this process holds the data folder alone. Without it an
    * interrupted rekey is reported, not repaired: repairing it while another
@@ -82,7 +86,7 @@ export async function openAppliance(
   let state: ApplianceState;
   let rekeyOutcome: 'finish' | 'undo' | undefined;
   if (existing?.pendingKeySetup) {
-    if (!options.folderLock) throw rekeyPending(config.dataDir);
+    if (!options.folderLock || options.rootKey) throw rekeyPending(config.dataDir);
     const recovered = await openInterruptedRekey({
       state: existing,
       keyFilePath,
@@ -101,6 +105,7 @@ export async function openAppliance(
       existing: existing?.keySetup,
       keyFilePath,
       passphrase,
+      handedOverRootKey: options.rootKey,
     });
     mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     state = existing ?? {
@@ -143,7 +148,8 @@ export async function openAppliance(
     {
       dataDir: config.dataDir,
       keyMode: state.keySetup.mode,
-      keyFile: state.keySetup.mode === 'file' ? keyFilePath : null,
+      keyFile: state.keySetup.mode === 'file' && !options.rootKey ? keyFilePath : null,
+      keyHandedOver: options.rootKey !== undefined,
       migrationsApplied: applied,
       masterKeyCreated: ring.created,
       legacyBlobsResealed: ring.upgraded,
@@ -160,7 +166,8 @@ export async function openAppliance(
     store,
     keyRing,
     backupKeys,
-    keyFilePath: state.keySetup.mode === 'file' ? keyFilePath : null,
+    keyFilePath: state.keySetup.mode === 'file' && !options.rootKey ? keyFilePath : null,
+    handedOverRootKey: options.rootKey ?? null,
     ...keys,
     created: opened.created,
   };

@@ -27,7 +27,13 @@ export function backupServicesOf(
     installationId: appliance.state.installationId,
     keyMode: appliance.state.keySetup.mode,
     // Read when a kit is made, not kept in memory between kits.
-    readRootKey: () => (keyFilePath ? readKeyFile(keyFilePath) : null),
+    // A copy: the kit wipes the buffer it is given once written out.
+    readRootKey: () =>
+      appliance.handedOverRootKey
+        ? Buffer.from(appliance.handedOverRootKey)
+        : keyFilePath
+          ? readKeyFile(keyFilePath)
+          : null,
     localBackupFolder: localFolderFor(config.dataDir, 'backup'),
   });
   return { schedule, kits, keys: appliance.backupKeys, status };

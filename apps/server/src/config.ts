@@ -15,6 +15,12 @@ export const configSchema = z
     httpRedirectPort: port.nullable().default(8080),
     /** Where the database root key lives; by default outside the data folder. */
     keyFile: z.string().min(1).optional(),
+    /**
+     * The URL agents open (shown with a QR code on the Pairing page), when
+     * one address or name is preferred over every LAN address; the desktop
+     * app sets it to the address chosen at first run.
+     */
+    agentUrl: z.url({ protocol: /^https$/, error: 'must be an https:// URL' }).optional(),
     /** Extra host names for the certificate, e.g. the appliance's LAN name. */
     hostnames: z.array(z.string().min(1)).default([]),
     /**
@@ -96,6 +102,7 @@ export function loadConfig(sources: ConfigSources = {}): ApplianceConfig {
       httpPort === 'off' ? null : parsePort(httpPort, 'FLOWGENTO_HTTP_PORT');
   }
   if (env['FLOWGENTO_HOST']) merged['host'] = env['FLOWGENTO_HOST'];
+  if (env['FLOWGENTO_AGENT_URL']) merged['agentUrl'] = env['FLOWGENTO_AGENT_URL'];
   const proxies = env['FLOWGENTO_TRUSTED_PROXIES'];
   if (proxies !== undefined) merged['trustedProxies'] = parseList(proxies);
   if (env['FLOWGENTO_LOG_LEVEL']) merged['logLevel'] = env['FLOWGENTO_LOG_LEVEL'];

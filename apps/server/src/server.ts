@@ -57,6 +57,8 @@ export interface StartOptions {
   webRoot?: string;
   /** Overrides FLOWGENTO_DB_PASSPHRASE (tests). */
   passphrase?: string;
+  /** The root key handed over by the desktop app (`serve --key-fd`). */
+  rootKey?: Buffer;
   /** Overrides FLOWGENTO_NEW_DB_PASSPHRASE (tests of an interrupted rekey). */
   newPassphrase?: string;
   /** How backups stand, when not from this appliance's own engine (tests). */
@@ -82,6 +84,7 @@ export async function startAppliance(
     appliance = await openAppliance(config, logger, clock, {
       passphrase: options.passphrase,
       newPassphrase: options.newPassphrase,
+      rootKey: options.rootKey,
       manualCheckpoints: true,
       folderLock,
     });
@@ -124,6 +127,9 @@ export async function startAppliance(
     await listen(server, config.port, config.host);
     const port = (server.address() as AddressInfo).port;
     const url = `https://127.0.0.1:${port}`;
+    // LAN addresses are reachable only when listening on every interface.
+    const everywhere = config.host === '0.0.0.0' || config.host === '::';
+    const lanUrls = everywhere ? lan.map((address) => `https://${address}:${port}`) : [];
 
     let simulator: CloudApiSimulator | null = null;
     if (config.simulator.enabled) {
@@ -169,6 +175,7 @@ export async function startAppliance(
         version: APP_VERSION,
         simulator: simulator !== null,
         caFingerprint256: tls.caFingerprint256,
+        agentUrls: config.agentUrl ? [config.agentUrl] : lanUrls,
       },
     });
     const auditKeeper = startAuditKeeper({
@@ -223,9 +230,6 @@ export async function startAppliance(
     const setupCode = services.access.prepareSetupCode();
     cleanups.push(() => services.mediaFetcher.close());
     cleanups.push(() => services.outbound.close());
-    // LAN addresses are reachable only when listening on every interface.
-    const everywhere = config.host === '0.0.0.0' || config.host === '::';
-    const lanUrls = everywhere ? lan.map((address) => `https://${address}:${port}`) : [];
     logger.info(
       {
         url,

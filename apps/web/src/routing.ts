@@ -19,7 +19,9 @@ export type Route =
   | { screen: 'backups' }
   /** The OWNER's printable recovery kit: `#/backups/kit`. */
   | { screen: 'backup-kit' }
-  | { screen: 'sessions' };
+  | { screen: 'sessions' }
+  /** Agent URL, QR code and CA fingerprint for pairing an agent's browser. */
+  | { screen: 'pairing' };
 
 export function parseRoute(hash: string): Route {
   const [first = '', second = ''] = hash.replace(/^#\/?/, '').split('/');
@@ -33,6 +35,7 @@ export function parseRoute(hash: string): Route {
     case 'storage':
     case 'sessions':
     case 'support-access':
+    case 'pairing':
       return { screen: first };
     case 'backups':
       return second === 'kit' ? { screen: 'backup-kit' } : { screen: 'backups' };

@@ -35,7 +35,7 @@ export const PERMISSION_DESCRIPTIONS: Readonly<Record<Permission, string>> = {
   'messages.reply': 'reply to a conversation',
   'conversations.delete': 'delete a conversation and its messages',
   'members.read': 'see who belongs to the workspace',
-  'members.invite': 'invite people and see pending invites',
+  'members.invite': 'invite people, see pending invites, see the Pairing page',
   'members.manage': "change a member's role or remove them",
   'whatsapp.read': 'see the WhatsApp number settings',
   'whatsapp.manage': 'connect numbers and change their settings',

@@ -31,6 +31,8 @@ export interface ApplianceInfo {
   version: string;
   simulator: boolean;
   caFingerprint256: string;
+  /** Where agents on the LAN open the appliance; empty when it listens on loopback only. */
+  agentUrls: string[];
 }
 
 /** The appliance's backups, as the admin screens reach them. */

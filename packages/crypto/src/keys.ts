@@ -25,6 +25,12 @@ export interface ResolveRootKeyInput {
   keyFilePath: string;
   /** FLOWGENTO_DB_PASSPHRASE; non-empty on first start, it selects 'passphrase' mode. */
   passphrase: string | undefined;
+  /**
+   * A root key handed over by the process that started this one (the desktop
+   * app, which keeps it wrapped by the OS keychain). It stands in for the key
+   * file: 'file' mode, but nothing is read from or written to disk.
+   */
+  handedOverRootKey?: Buffer;
 }
 
 export interface ResolvedRootKey {
@@ -61,6 +67,7 @@ export async function resolveRootKey(
 ): Promise<ResolvedRootKey> {
   // `FLOWGENTO_DB_PASSPHRASE=` leaves an empty string behind; it means "not set".
   const passphrase = input.passphrase ? input.passphrase : undefined;
+  if (input.handedOverRootKey) return takeHandedOver(input, passphrase);
   if (input.existing === undefined) return createRootKey(input.keyFilePath, passphrase);
 
   const setup = assertKeySetup(input.existing);
@@ -87,6 +94,44 @@ export function deriveSubkey(
   }
   const info = `flowgento ${purpose} v1`;
   return Buffer.from(hkdfSync('sha256', rootKey, installationId, info, ROOT_KEY_BYTES));
+}
+
+function takeHandedOver(
+  input: ResolveRootKeyInput,
+  passphrase: string | undefined,
+): ResolvedRootKey {
+  const rootKey = input.handedOverRootKey!;
+  if (rootKey.length !== ROOT_KEY_BYTES) {
+    throw rejected(
+      'The handed-over root key is not 32 bytes long',
+      'key_handoff_invalid',
+    );
+  }
+  // Two sources for one key: refuse rather than guess which the operator meant.
+  if (passphrase !== undefined) {
+    throw rejected(
+      'The desktop app handed over the key; unset FLOWGENTO_DB_PASSPHRASE',
+      'key_mode_mismatch',
+    );
+  }
+  if (input.existing === undefined) {
+    return { rootKey, setup: { mode: 'file', check: keyCheck(rootKey) }, created: true };
+  }
+  const setup = assertKeySetup(input.existing);
+  if (setup.mode !== 'file') {
+    throw rejected(
+      'This appliance was set up with a passphrase, not a key held by the desktop app',
+      'key_mode_mismatch',
+    );
+  }
+  if (!matchesKeyCheck(rootKey, setup.check)) {
+    throw rejected(
+      'The key the desktop app handed over does not belong to this appliance: its key ' +
+        'check does not match.',
+      'key_check_mismatch',
+    );
+  }
+  return { rootKey, setup, created: false };
 }
 
 async function createRootKey(

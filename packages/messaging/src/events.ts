@@ -38,6 +38,13 @@ export class LiveEvents {
     this.emitter.emit(workspaceId, event);
   }
 
+  /** Open live streams (one per signed-in inbox tab), across every workspace. */
+  subscriberCount(): number {
+    return this.emitter
+      .eventNames()
+      .reduce((sum, name) => sum + this.emitter.listenerCount(name), 0);
+  }
+
   subscribe(workspaceId: string, listener: (event: LiveEvent) => void): () => void {
     this.emitter.on(workspaceId, listener);
     return () => this.emitter.off(workspaceId, listener);

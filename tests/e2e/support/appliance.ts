@@ -19,6 +19,8 @@ export interface E2eOptions {
   backupStatus?: BackupStatusSource;
   /** The appliance's time, for tests that let a day pass; real time by default. */
   clock?: Clock;
+  /** More FLOWGENTO_* variables (never a host other than loopback to listen on). */
+  env?: Record<string, string>;
 }
 
 export interface E2eAppliance {
@@ -49,6 +51,7 @@ export async function startE2eAppliance(
       FLOWGENTO_SIMULATOR: simulator,
       // The Backups screen is tested with the status it is given.
       FLOWGENTO_BACKUP: 'off',
+      ...options.env,
     },
   });
   const running = await startAppliance(config, {

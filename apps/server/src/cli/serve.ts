@@ -1,3 +1,5 @@
+import { AppError } from '@flowgento/core';
+import { openKeyChannel, type KeyChannel } from '../keys/key-handoff.ts';
 import { startAppliance } from '../server.ts';
 import type { Command } from './commands.ts';
 import { cliContext } from './context.ts';
@@ -8,13 +10,22 @@ export const serve: Command = {
   details: [
     'Creates the data folder, key and certificates on first start. While nobody owns',
     'the appliance it prints a one-time setup code that creates the OWNER.',
+    'With --key-fd, the root key or passphrase comes as one JSON line on that inherited',
+    'descriptor (the desktop app uses it); the appliance stops when the pipe closes.',
   ],
   options: {
     port: { type: 'string', help: 'HTTPS port (default $FLOWGENTO_PORT or 8443)' },
+    'key-fd': { type: 'string', help: 'read the key from this inherited descriptor' },
   },
   async run(values) {
     const { config, logger } = cliContext(values);
-    const running = await startAppliance(config, { logger });
+    const channel = await keyChannelOf(values['key-fd']);
+    const handoff = channel?.handoff;
+    const running = await startAppliance(config, {
+      logger,
+      rootKey: handoff?.kind === 'root-key' ? handoff.rootKey : undefined,
+      passphrase: handoff?.kind === 'passphrase' ? handoff.passphrase : undefined,
+    });
     const shownPort = running.port;
 
     say('');
@@ -25,7 +36,7 @@ export const serve: Command = {
     say(`    CA SHA-256  ${running.tls.caFingerprint256}`);
     say(`    Data        ${config.dataDir}`);
     say(
-      `    Key         ${running.appliance.keyFilePath ?? 'derived from FLOWGENTO_DB_PASSPHRASE'}`,
+      `    Key         ${running.appliance.keyFilePath ?? (handoff ? 'handed over by the desktop app' : 'derived from FLOWGENTO_DB_PASSPHRASE')}`,
     );
     if (running.simulator) {
       say('    WhatsApp    SIMULATED: a built-in Cloud API simulator stands in for Meta');
@@ -36,6 +47,21 @@ export const serve: Command = {
       say('  Enter it on the setup page to create the OWNER account.');
     }
     say('');
+
+    // For the desktop app's tray: a line it reads on stdout, no listening port.
+    const reportStatus = () => {
+      let lastBackupAt: number | null = null;
+      try {
+        lastBackupAt = running.backup?.status().lastSnapshotAt ?? null;
+      } catch {
+        // Backups still starting: nothing to say yet.
+      }
+      const agentsOnline = running.services.events.subscriberCount();
+      logger.info({ agentsOnline, lastBackupAt }, 'appliance status');
+    };
+    if (channel) reportStatus();
+    const status = channel ? setInterval(reportStatus, STATUS_EVERY_MS) : undefined;
+    status?.unref();
 
     await new Promise<void>((resolve) => {
       // Ctrl-C under `npm start` brings SIGINT from the terminal and then the
@@ -48,6 +74,7 @@ export const serve: Command = {
           return;
         }
         stopping = true;
+        clearInterval(status);
         logger.info({ signal }, 'shutting down');
         running.close().then(resolve, (error: unknown) => {
           logger.error({ err: error }, 'shutdown did not finish cleanly');
@@ -56,8 +83,27 @@ export const serve: Command = {
       };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
+      // The desktop app quit or died: stop as on a signal, losing no write.
+      channel?.onParentGone(() => stop('SIGHUP'));
     });
     logger.flush();
     return 0;
   },
 };
+
+const STATUS_EVERY_MS = 10_000;
+
+async function keyChannelOf(
+  value: string | boolean | undefined,
+): Promise<KeyChannel | undefined> {
+  if (typeof value !== 'string') return undefined;
+  const fd = Number(value);
+  // 0-2 are the terminal's; a key there would be typed or printed.
+  if (!/^\d+$/.test(value) || fd < 3 || fd > 1023) {
+    throw new AppError(
+      'INVALID_INPUT',
+      `--key-fd must be a descriptor number from 3, got "${value}"`,
+    );
+  }
+  return openKeyChannel(fd);
+}

@@ -1,5 +1,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { useTRPC } from '../api.ts';
+import { useDesktopSetupCode } from '../desktop-bridge.ts';
+import { navigate } from '../routing.ts';
 import { ErrorNote } from '../forms/ErrorNote.tsx';
 import { Field } from '../forms/Field.tsx';
 import { NewAccountFields } from '../forms/NewAccountFields.tsx';
@@ -11,7 +13,16 @@ import { AuthCard } from './AuthCard.tsx';
 export function SetupScreen() {
   const trpc = useTRPC();
   const signedIn = useSignedIn();
-  const setup = useMutation(trpc.auth.setup.mutationOptions({ onSuccess: signedIn }));
+  const desktopCode = useDesktopSetupCode();
+  const setup = useMutation(
+    trpc.auth.setup.mutationOptions({
+      onSuccess: async () => {
+        await signedIn();
+        // The desktop app's first run goes on to pairing agents and the recovery kit.
+        if (desktopCode) navigate({ screen: 'pairing' });
+      },
+    }),
+  );
 
   return (
     <AuthCard
@@ -33,8 +44,11 @@ export function SetupScreen() {
         }}
       >
         <Field
+          // Re-mounted once the desktop app has handed the code over.
+          key={desktopCode ?? 'typed'}
           label="Setup code"
           name="setupCode"
+          defaultValue={desktopCode ?? ''}
           required
           autoComplete="off"
           spellCheck={false}

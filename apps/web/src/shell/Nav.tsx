@@ -10,6 +10,11 @@ const ITEMS = [
     visible: (me: Me) => can(me, 'members.read'),
   },
   {
+    screen: 'pairing',
+    label: 'Pairing',
+    visible: (me: Me) => can(me, 'members.invite'),
+  },
+  {
     screen: 'whatsapp',
     label: 'WhatsApp',
     visible: (me: Me) => can(me, 'whatsapp.read'),

@@ -10,6 +10,7 @@ import { SupportAccessScreen } from '../support/SupportAccessScreen.tsx';
 import { StorageScreen } from '../storage/StorageScreen.tsx';
 import { BackupsScreen } from '../backup/BackupsScreen.tsx';
 import { RecoveryKitPage } from '../backup/RecoveryKitPage.tsx';
+import { PairingScreen } from '../pairing/PairingScreen.tsx';
 import { SupportBanner } from '../support/SupportBanner.tsx';
 import { Header } from './Header.tsx';
 import { Nav } from './Nav.tsx';
@@ -53,6 +54,8 @@ function screen(me: Me, route: SignedInRoute) {
       return <RecoveryKitPage me={me} />;
     case 'support-access':
       return can(me, 'support.manage') ? <SupportAccessScreen /> : <NotAllowed />;
+    case 'pairing':
+      return can(me, 'members.invite') ? <PairingScreen me={me} /> : <NotAllowed />;
   }
 }
 

@@ -1,0 +1,95 @@
+// Electron glue for the admin window: every decision is in a tested module
+// (window-options, navigation, pinning, ipc); this file only connects them.
+import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
+import { CHANNELS, isTrustedSender, type DesktopStatus } from '../ipc.ts';
+import { allowsPermission, blocksNavigation, windowOpenVerdict } from '../navigation.ts';
+import { acceptsCertificate, electronFingerprint } from '../pinning.ts';
+import type { ServerReady } from '../ready-line.ts';
+import { adminWindowOptions, withAdminCsp } from '../window-options.ts';
+
+export interface AdminShell {
+  show(ready: ServerReady): Promise<void>;
+  focus(): void;
+}
+
+export function createAdminShell(
+  preloadPath: string,
+  answers: { setupCode(): string | null; status(): DesktopStatus },
+): AdminShell {
+  let window: BrowserWindow | null = null;
+  let origin: string | null = null;
+  let caFingerprint: string | null = null;
+
+  app.on('certificate-error', (event, _contents, url, _error, certificate, callback) => {
+    const pinned = origin && caFingerprint ? { origin, caFingerprint } : null;
+    if (pinned && acceptsCertificate({ url, certificate }, pinned)) {
+      event.preventDefault();
+      callback(true);
+    } else {
+      callback(false);
+    }
+  });
+  session.defaultSession.setPermissionRequestHandler((contents, permission, grant) =>
+    grant(origin !== null && allowsPermission(permission, contents.getURL(), origin)),
+  );
+  session.defaultSession.setPermissionCheckHandler(
+    (_contents, permission, requestingOrigin) =>
+      origin !== null && allowsPermission(permission, requestingOrigin, origin),
+  );
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    const ours = origin !== null && new URL(details.url).origin === origin;
+    callback(ours ? { responseHeaders: withAdminCsp(details.responseHeaders) } : {});
+  });
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-attach-webview', (attach) => attach.preventDefault());
+  });
+
+  const trusted = (event: Electron.IpcMainInvokeEvent) =>
+    isTrustedSender(
+      {
+        webContentsId: event.sender.id,
+        frameUrl: event.senderFrame?.url,
+        isMainFrame:
+          event.senderFrame !== null && event.senderFrame === event.sender.mainFrame,
+      },
+      { webContentsId: window?.webContents.id ?? null, origin },
+    );
+  ipcMain.handle(CHANNELS.setupCode, (event) => {
+    if (!trusted(event)) throw new Error('Refused: not the admin window');
+    return answers.setupCode();
+  });
+  ipcMain.handle(CHANNELS.status, (event) => {
+    if (!trusted(event)) throw new Error('Refused: not the admin window');
+    return answers.status();
+  });
+
+  function open(): BrowserWindow {
+    const created = new BrowserWindow(adminWindowOptions(preloadPath));
+    const contents = created.webContents;
+    const guard = (event: Electron.Event, url: string) => {
+      if (origin === null || blocksNavigation(url, origin)) event.preventDefault();
+    };
+    contents.on('will-navigate', guard);
+    contents.on('will-redirect', guard);
+    contents.setWindowOpenHandler(({ url }) => {
+      const verdict = windowOpenVerdict(url, origin ?? 'null');
+      if (verdict.openExternally) void shell.openExternal(verdict.openExternally);
+      return { action: verdict.action };
+    });
+    created.once('ready-to-show', () => created.show());
+    created.on('closed', () => (window = null));
+    return created;
+  }
+
+  return {
+    async show(ready) {
+      origin = new URL(ready.url).origin;
+      caFingerprint = electronFingerprint(ready.caFingerprint256);
+      window ??= open();
+      await window.loadURL(`${origin}/`);
+    },
+    focus() {
+      if (window) window.focus();
+    },
+  };
+}

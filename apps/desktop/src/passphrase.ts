@@ -1,0 +1,66 @@
+// The passphrase path: when there is no real keychain, or the admin chose it.
+// The key is derived from the passphrase (scrypt, in the server's own code)
+// at every start and stored nowhere.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isAppError } from '@flowgento/core';
+import { resolveRootKey, type KeySetup } from '@flowgento/crypto';
+
+export { checkNewPassphrase } from './passphrase-rules.ts';
+
+/** The non-secret key setup the server recorded in the data folder, if any. */
+export function recordedKeySetup(dataDir: string): KeySetup | undefined {
+  const path = join(dataDir, 'appliance.json');
+  if (!existsSync(path)) return undefined;
+  const state = JSON.parse(readFileSync(path, 'utf8')) as { keySetup?: KeySetup };
+  return state.keySetup;
+}
+
+/**
+ * Whether `passphrase` opens the appliance in `dataDir`, checked with the
+ * same derivation and key check the server uses, before the server starts:
+ * a typo then costs one more prompt, not a failed start.
+ */
+export async function passphraseOpens(
+  dataDir: string,
+  passphrase: string,
+): Promise<boolean> {
+  const setup = recordedKeySetup(dataDir);
+  if (!setup) return true; // first run: the server sets it up with this one
+  try {
+    const { rootKey } = await resolveRootKey({
+      existing: setup,
+      keyFilePath: '',
+      passphrase,
+    });
+    rootKey.fill(0);
+    return true;
+  } catch (error) {
+    if (isAppError(error) && error.reason === 'passphrase_mismatch') return false;
+    throw error;
+  }
+}
+
+export interface PassphrasePrompt {
+  /** Asks the admin; `problem` says why the last one was refused. Null: they gave up. */
+  ask(problem: string | null): Promise<string | null>;
+}
+
+/**
+ * Asks until a passphrase opens the data folder, or the admin gives up
+ * (null). Each wrong one is said to be wrong, and nothing is written.
+ */
+export async function unlockWithPassphrase(
+  prompt: PassphrasePrompt,
+  opens: (passphrase: string) => Promise<boolean>,
+  maxAttempts = 10,
+): Promise<string | null> {
+  let problem: string | null = null;
+  for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
+    const passphrase = await prompt.ask(problem);
+    if (passphrase === null) return null;
+    if (await opens(passphrase)) return passphrase;
+    problem = 'That passphrase does not open this appliance. Try again.';
+  }
+  return null;
+}

@@ -1,0 +1,72 @@
+// The first-run wizard's contract: what the shell tells the local wizard page
+// and what the page answers. No Node imports: the sandboxed preload uses it.
+import type { KeyStorageMethod } from './key-storage.ts';
+import {
+  checkNetworkSettings,
+  checkPort,
+  type AddressChoice,
+  type NetworkSettings,
+} from './network-choice.ts';
+import { checkNewPassphrase } from './passphrase-rules.ts';
+
+export interface WizardFacts {
+  /** First run (choose everything) or a later start that needs the passphrase. */
+  mode: 'first-run' | 'unlock';
+  offer: KeyStorageMethod[];
+  /** Why the keychain is not offered, said on the key-storage step. */
+  whyNoKeychain: string | null;
+  addresses: AddressChoice[];
+  defaultPort: number;
+}
+
+export type WizardAnswer =
+  | {
+      kind: 'first-run';
+      method: KeyStorageMethod;
+      passphrase: string;
+      passphraseAgain: string;
+      /** '' keeps the appliance on this computer only. */
+      advertise: string;
+      port: string;
+    }
+  | { kind: 'unlock'; passphrase: string };
+
+export type FirstRunChoice = {
+  method: KeyStorageMethod;
+  passphrase: string | null;
+  network: NetworkSettings;
+};
+
+export const WIZARD_CHANNELS = {
+  facts: 'flowgento-wizard:facts',
+  submit: 'flowgento-wizard:submit',
+} as const;
+
+/** Checks a first-run answer; a refusal is one sentence the page shows. */
+export function checkFirstRunAnswer(
+  answer: Extract<WizardAnswer, { kind: 'first-run' }>,
+  facts: WizardFacts,
+): { choice: FirstRunChoice } | { problem: string } {
+  if (!facts.offer.includes(answer.method)) {
+    return { problem: facts.whyNoKeychain ?? 'Choose how the key is kept.' };
+  }
+  if (answer.method === 'passphrase') {
+    const problem = checkNewPassphrase(answer.passphrase, answer.passphraseAgain);
+    if (problem) return { problem };
+  }
+  const port = checkPort(answer.port);
+  if ('problem' in port) return port;
+  const network = {
+    advertise: answer.advertise === '' ? null : answer.advertise,
+    port: port.port,
+  };
+  const problem = checkNetworkSettings(network, facts.addresses);
+  if (problem) return { problem };
+  return {
+    choice: {
+      method: answer.method,
+      passphrase: answer.method === 'passphrase' ? answer.passphrase : null,
+      network,
+    },
+  };
+}

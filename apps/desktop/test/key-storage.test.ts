@@ -1,0 +1,176 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { resolveRootKey } from '@flowgento/crypto';
+import { keychainBackend, KeychainError, type SafeStorageLike } from '../src/keychain.ts';
+import {
+  createKeychainRecord,
+  decideKeyStorage,
+  readKeyStorageRecord,
+  unwrapRecord,
+  writeKeyStorageRecord,
+} from '../src/key-storage.ts';
+import {
+  checkNewPassphrase,
+  passphraseOpens,
+  unlockWithPassphrase,
+} from '../src/passphrase.ts';
+
+/**
+ * Stands in for Electron's safeStorage (Electron cannot run here): a
+ * keyring service with its own secret, one per desktop session.
+ */
+function keyringSession(backend: string, secret = randomBytes(32)): SafeStorageLike {
+  return {
+    isEncryptionAvailable: () => true,
+    getSelectedStorageBackend: () => backend,
+    encryptString(text) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', secret, iv);
+      const body = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]);
+      return Buffer.concat([iv, cipher.getAuthTag(), body]);
+    },
+    decryptString(data) {
+      const decipher = createDecipheriv('aes-256-gcm', secret, data.subarray(0, 12));
+      decipher.setAuthTag(data.subarray(12, 28));
+      return Buffer.concat([
+        decipher.update(data.subarray(28)),
+        decipher.final(),
+      ]).toString();
+    },
+  };
+}
+
+let dir: string | undefined;
+afterEach(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+const tempDir = () => (dir = mkdtempSync(join(tmpdir(), 'fg-keys-')));
+
+describe('choosing where the database key is kept', () => {
+  it('with a keychain: offers it, wraps a new key in it, and unwraps the same key next start', () => {
+    const session = keyringSession('gnome_libsecret');
+    const backend = keychainBackend('linux', session);
+    expect(backend).toEqual({ name: 'gnome_libsecret', usable: true });
+    expect(decideKeyStorage(null, backend)).toEqual({
+      kind: 'choose',
+      offer: ['keychain', 'passphrase'],
+    });
+
+    const { rootKey, record } = createKeychainRecord(session, backend);
+    const path = join(tempDir(), 'key-storage.json');
+    writeKeyStorageRecord(path, record);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(readFileSync(path, 'utf8')).not.toContain(rootKey.toString('hex'));
+    expect(readFileSync(path, 'utf8')).toContain('"backend": "gnome_libsecret"');
+
+    const next = decideKeyStorage(readKeyStorageRecord(path), backend);
+    expect(next.kind).toBe('unwrap-with-keychain');
+    if (next.kind !== 'unwrap-with-keychain') return;
+    expect(unwrapRecord(session, next.record).equals(rootKey)).toBe(true);
+    // Another user's keyring (another secret) cannot unwrap it.
+    expect(() => unwrapRecord(keyringSession('gnome_libsecret'), next.record)).toThrow(
+      KeychainError,
+    );
+  });
+
+  it('on macOS and Windows, the OS keychain counts when safeStorage has one', () => {
+    const session = keyringSession('ignored');
+    expect(keychainBackend('darwin', session)).toEqual({
+      name: 'macos_keychain',
+      usable: true,
+    });
+    const none = { ...session, isEncryptionAvailable: () => false };
+    expect(keychainBackend('win32', none)).toMatchObject({ usable: false });
+  });
+
+  it('a plain-text keyring backend counts as no keychain: only a passphrase, and it says why', () => {
+    // Electron reports encryption as available even then: it uses a fixed key.
+    const backend = keychainBackend('linux', keyringSession('basic_text'));
+    expect(backend.usable).toBe(false);
+
+    const decision = decideKeyStorage(null, backend);
+    expect(decision).toMatchObject({ kind: 'choose', offer: ['passphrase'] });
+    expect(decision.kind === 'choose' && decision.whyNoKeychain).toMatch(
+      /no keyring service.*plain text/s,
+    );
+    expect(() => createKeychainRecord(keyringSession('basic_text'), backend)).toThrow(
+      /plain text/,
+    );
+  });
+
+  it('refuses to start when the keychain backend changed since the key was stored', () => {
+    const gnome = keyringSession('gnome_libsecret');
+    const { record } = createKeychainRecord(gnome, keychainBackend('linux', gnome));
+
+    for (const now of ['kwallet5', 'basic_text']) {
+      const decision = decideKeyStorage(
+        record,
+        keychainBackend('linux', keyringSession(now)),
+      );
+      expect(decision.kind).toBe('refuse');
+      expect(decision.kind === 'refuse' && decision.message).toMatch(
+        /kept in the GNOME Keyring \(libsecret\).*--password-store=gnome-libsecret/s,
+      );
+    }
+    // A passphrase never touched the keyring: a new backend changes nothing.
+    const chosen = { format: 1, method: 'passphrase', backend: 'basic_text' } as const;
+    expect(decideKeyStorage(chosen, keychainBackend('linux', gnome))).toEqual({
+      kind: 'ask-passphrase',
+    });
+  });
+
+  it('asks again after a wrong passphrase and opens with the right one', async () => {
+    const dataDir = tempDir();
+    const right = 'correct horse battery staple';
+    const { setup } = await resolveRootKey({
+      existing: undefined,
+      keyFilePath: '',
+      passphrase: right,
+    });
+    writeFileSync(
+      join(dataDir, 'appliance.json'),
+      JSON.stringify({
+        format: 1,
+        installationId: 'i-1',
+        createdAt: '',
+        keySetup: setup,
+      }),
+    );
+
+    const typed = ['correct horse battery stapel', right];
+    const problems: (string | null)[] = [];
+    const passphrase = await unlockWithPassphrase(
+      {
+        ask: (problem) => {
+          problems.push(problem);
+          return Promise.resolve(typed.shift() ?? null);
+        },
+      },
+      (candidate) => passphraseOpens(dataDir, candidate),
+    );
+
+    expect(passphrase).toBe(right);
+    expect(problems).toEqual([
+      null,
+      'That passphrase does not open this appliance. Try again.',
+    ]);
+    expect(readFileSync(join(dataDir, 'appliance.json'), 'utf8')).toContain(setup.check);
+  }, 30_000);
+
+  it('gives up when the admin cancels, and checks a new passphrase before use', async () => {
+    const cancelled = await unlockWithPassphrase(
+      { ask: () => Promise.resolve(null) },
+      () => Promise.resolve(true),
+    );
+    expect(cancelled).toBeNull();
+    expect(checkNewPassphrase('short', 'short')).toMatch(/at least 12/);
+    expect(checkNewPassphrase('long enough phrase', 'long enough phrasE')).toMatch(
+      /differ/,
+    );
+    expect(checkNewPassphrase('long enough phrase', 'long enough phrase')).toBeNull();
+  });
+});
