@@ -9,6 +9,7 @@ import {
 import { AuditExports, AuditLog } from '@flowgento/audit';
 import {
   ConversationService,
+  DeskService,
   LiveEvents,
   MediaFetcher,
   MediaService,
@@ -177,6 +178,7 @@ export function buildServices(input: {
       tiers: objects,
       logger,
     }),
+    desk: new DeskService(store, audit, events),
     replies: new ReplyService(store, graphFor, secrets, events, clock, logger),
     simulator: simulator && {
       sendCustomerMessage: (message) => simulator.sendCustomerMessage(message),

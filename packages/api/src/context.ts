@@ -9,6 +9,7 @@ import type {
 } from '@flowgento/backup';
 import type {
   ConversationService,
+  DeskService,
   LiveEvents,
   NumberSettingsService,
   ReplyService,
@@ -43,6 +44,7 @@ export interface ApiServices {
   twoFactor: TwoFactorService;
   audit: AuditLog;
   conversations: ConversationService;
+  desk: DeskService;
   replies: ReplyService;
   numbers: NumberSettingsService;
   events: LiveEvents;

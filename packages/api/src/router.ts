@@ -2,6 +2,7 @@ import { router } from './trpc.ts';
 import { auditRouter } from './routers/audit.ts';
 import { authRouter } from './routers/auth.ts';
 import { backupRouter } from './routers/backup.ts';
+import { deskRouter } from './routers/desk.ts';
 import { inboxRouter } from './routers/inbox.ts';
 import { membersRouter } from './routers/members.ts';
 import { sessionsRouter } from './routers/sessions.ts';
@@ -16,6 +17,7 @@ export const appRouter = router({
   system: systemRouter,
   auth: authRouter,
   inbox: inboxRouter,
+  desk: deskRouter,
   members: membersRouter,
   sessions: sessionsRouter,
   twoFactor: twoFactorRouter,

@@ -47,6 +47,8 @@ export const AUDIT_ACTIONS = [
   'backup.kit_viewed',
   'metrics.token_created',
   'metrics.token_revoked',
+  'conversation.status_changed',
+  'note.added',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

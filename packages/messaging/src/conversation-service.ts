@@ -1,7 +1,7 @@
 import { AppError, type Clock, type RequestOrigin } from '@flowgento/core';
 import type { AuditActor, AuditLog } from '@flowgento/audit';
 import type {
-  AssigneeFilter,
+  ConversationFilter,
   ConversationSummary,
   Message,
   Role,
@@ -47,11 +47,11 @@ export class ConversationService {
     private readonly objects?: MediaObjects,
   ) {}
 
-  list(scope: WorkspaceScope, filter?: AssigneeFilter): ConversationView[] {
+  list(scope: WorkspaceScope, filter?: ConversationFilter, limit?: number): ConversationView[] {
     const now = this.clock.now();
     return this.store
       .in(scope)
-      .conversations.list(filter)
+      .conversations.list(filter, limit)
       .map((c) => ({
         ...c,
         windowClosesAt: serviceWindowClosesAt(c.lastInboundAt, now),

@@ -12,6 +12,8 @@ import { StorageOverrideRepo } from './repos/storage-tiers.ts';
 import { MediaRepo } from './repos/media.ts';
 import { ObjectLocationRepo } from './repos/object-locations.ts';
 import { WebhookEventRepo } from './repos/webhook-events.ts';
+import { NoteRepo } from './repos/notes.ts';
+import { MessageSearchRepo } from './repos/message-search.ts';
 
 /** Every repository of one workspace; each query binds `scope.workspaceId`. */
 export class ScopedStore {
@@ -28,6 +30,8 @@ export class ScopedStore {
   readonly media: MediaRepo;
   readonly objectLocations: ObjectLocationRepo;
   readonly webhookEvents: WebhookEventRepo;
+  readonly notes: NoteRepo;
+  readonly search: MessageSearchRepo;
 
   constructor(store: Store, scope: WorkspaceScope) {
     this.scope = scope;
@@ -43,5 +47,7 @@ export class ScopedStore {
     this.media = new MediaRepo(store, scope);
     this.objectLocations = new ObjectLocationRepo(store, scope.workspaceId);
     this.webhookEvents = new WebhookEventRepo(store, scope);
+    this.notes = new NoteRepo(store, scope);
+    this.search = new MessageSearchRepo(store, scope);
   }
 }

@@ -23,14 +23,27 @@ export const inboxRouter = router({
   conversations: allow('inbox.read')
     .input(
       z
-        .object({ assigned: z.enum(['all', 'mine', 'unassigned']).default('all') })
-        .default({ assigned: 'all' }),
+        .object({
+          assigned: z.enum(['all', 'mine', 'unassigned']).default('all'),
+          status: z.enum(['open', 'pending', 'resolved']).optional(),
+          numberId: field.id.optional(),
+          /** The last conversation of the page before, to continue after it. */
+          after: z.object({ lastMessageAt: z.number().int(), id: field.id }).optional(),
+          limit: z.number().int().min(1).max(200).default(100),
+        })
+        .default({ assigned: 'all', limit: 100 }),
     )
     .query(({ ctx, input }) => {
       const auth = authOf(ctx);
       return ctx.services.conversations.list(
         auth.scope,
-        assigneeFilter(input.assigned, auth),
+        {
+          assignee: assigneeFilter(input.assigned, auth),
+          status: input.status,
+          numberId: input.numberId,
+          after: input.after,
+        },
+        input.limit,
       );
     }),
 

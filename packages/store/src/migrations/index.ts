@@ -14,6 +14,8 @@ import { objectLocations } from './013-object-locations.ts';
 import { media } from './014-media.ts';
 import { backupSettings } from './016-backup-settings.ts';
 import { inboundKinds } from './017-inbound-kinds.ts';
+import { messageSearch } from './028-message-search.ts';
+import { agentDesk } from './029-agent-desk.ts';
 
 export interface Migration {
   version: number;
@@ -43,6 +45,8 @@ export const migrations: readonly Migration[] = [
   media,
   backupSettings,
   inboundKinds,
+  messageSearch,
+  agentDesk,
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

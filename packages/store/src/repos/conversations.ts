@@ -1,7 +1,7 @@
 import { newId } from '@flowgento/core';
 import type { Store } from '../store.ts';
 import type { WorkspaceScope } from '../scope.ts';
-import type { Contact, ConversationSummary } from '../types.ts';
+import type { Contact, ConversationStatus, ConversationSummary } from '../types.ts';
 
 interface SummaryRow {
   id: string;
@@ -17,6 +17,8 @@ interface SummaryRow {
   optOutSource: string | null;
   assigneeId: string | null;
   assigneeName: string | null;
+  status: ConversationStatus;
+  numberDisplay: string;
 }
 
 const SUMMARY_SELECT = `
@@ -28,8 +30,10 @@ const SUMMARY_SELECT = `
        LIMIT 1) AS lastMessagePreview,
     c.id AS contactId, c.wa_id AS waId, c.profile_name AS profileName,
     c.opted_out_at AS optedOutAt, c.opt_out_source AS optOutSource,
-    am.user_id AS assigneeId, au.display_name AS assigneeName
+    am.user_id AS assigneeId, au.display_name AS assigneeName,
+    v.status, n.display_phone_number AS numberDisplay
   FROM conversations v JOIN contacts c ON c.id = v.contact_id
+  JOIN whatsapp_numbers n ON n.id = v.number_id
   LEFT JOIN members am ON am.workspace_id = v.workspace_id AND am.user_id = v.assignee_id
   LEFT JOIN users au ON au.id = am.user_id`;
 
@@ -42,12 +46,51 @@ export type AssigneeFilter =
       userId: string;
     };
 
-/** The extra condition of each filter; only `member` binds a parameter. */
-const ASSIGNEE_CONDITION: Record<AssigneeFilter['kind'], string> = {
-  all: '',
-  unassigned: 'AND v.assignee_id IS NULL',
-  member: 'AND v.assignee_id = ?',
-};
+/** Where a list page starts: after this conversation, newest first. */
+export interface ConversationCursor {
+  lastMessageAt: number;
+  id: string;
+}
+
+/** The inbox's filters, combinable; absent means "any". */
+export interface ConversationFilter {
+  assignee?: AssigneeFilter;
+  status?: ConversationStatus;
+  numberId?: string;
+  after?: ConversationCursor;
+}
+
+/**
+ * The WHERE clause of a list and its parameters, the workspace always first.
+ * Each combination is served by one of the indexes of migrations 001, 004
+ * and 029 (the list test checks the query plans).
+ */
+function listWhere(
+  workspaceId: string,
+  filter: ConversationFilter,
+): { sql: string; params: unknown[] } {
+  const parts = ['v.workspace_id = ?'];
+  const params: unknown[] = [workspaceId];
+  if (filter.numberId !== undefined) {
+    parts.push('v.number_id = ?');
+    params.push(filter.numberId);
+  }
+  if (filter.status !== undefined) {
+    parts.push('v.status = ?');
+    params.push(filter.status);
+  }
+  const assignee = filter.assignee ?? { kind: 'all' };
+  if (assignee.kind === 'unassigned') parts.push('v.assignee_id IS NULL');
+  if (assignee.kind === 'member') {
+    parts.push('v.assignee_id = ?');
+    params.push(assignee.userId);
+  }
+  if (filter.after) {
+    parts.push('(v.last_message_at, v.id) < (?, ?)');
+    params.push(filter.after.lastMessageAt, filter.after.id);
+  }
+  return { sql: parts.join(' AND '), params };
+}
 
 const toSummary = (row: SummaryRow): ConversationSummary => {
   const contact: Contact = {
@@ -65,6 +108,8 @@ const toSummary = (row: SummaryRow): ConversationSummary => {
     lastInboundAt: row.lastInboundAt,
     unreadCount: row.unreadCount,
     lastMessagePreview: row.lastMessagePreview,
+    status: row.status,
+    number: { id: row.numberId, displayPhoneNumber: row.numberDisplay },
     // Joined through the membership, so only a member of this workspace shows.
     assignee:
       row.assigneeId === null
@@ -90,7 +135,8 @@ export class ConversationRepo {
            last_message_at = max(conversations.last_message_at, excluded.last_message_at),
            last_inbound_at = max(coalesce(conversations.last_inbound_at, 0),
              excluded.last_inbound_at),
-           unread_count = conversations.unread_count + 1
+           unread_count = conversations.unread_count + 1,
+           status = iif(conversations.status = 'resolved', 'open', conversations.status)
          RETURNING id`,
       )
       .pluck()
@@ -114,14 +160,44 @@ export class ConversationRepo {
       .run(occurredAt, this.scope.workspaceId, conversationId);
   }
 
-  list(filter: AssigneeFilter = { kind: 'all' }, limit = 200): ConversationSummary[] {
-    const byUser = filter.kind === 'member' ? [filter.userId] : [];
+  /** One page of the inbox, newest first; `filter.after` continues a page. */
+  list(filter: ConversationFilter = {}, limit = 200): ConversationSummary[] {
+    const where = listWhere(this.scope.workspaceId, filter);
     const rows = this.store
       .statement(
-        `${SUMMARY_SELECT} WHERE v.workspace_id = ? ${ASSIGNEE_CONDITION[filter.kind]}
-         ORDER BY v.last_message_at DESC LIMIT ?`,
+        `${SUMMARY_SELECT} WHERE ${where.sql}
+         ORDER BY v.last_message_at DESC, v.id DESC LIMIT ?`,
       )
-      .all(this.scope.workspaceId, ...byUser, limit) as SummaryRow[];
+      .all(...where.params, limit) as SummaryRow[];
+    return rows.map(toSummary);
+  }
+
+  /** Unread messages over the conversations a filter holds. */
+  unreadTotal(filter: ConversationFilter = {}): number {
+    const where = listWhere(this.scope.workspaceId, { ...filter, after: undefined });
+    return this.store
+      .statement(`SELECT coalesce(sum(v.unread_count), 0) FROM conversations v WHERE ${where.sql}`)
+      .pluck()
+      .get(...where.params) as number;
+  }
+
+  /** Sets the status; false when the conversation is not in this workspace. */
+  setStatus(id: string, status: ConversationStatus): boolean {
+    return (
+      this.store
+        .statement('UPDATE conversations SET status = ? WHERE workspace_id = ? AND id = ?')
+        .run(status, this.scope.workspaceId, id).changes === 1
+    );
+  }
+
+  /** A contact's conversations, on every number, newest first. */
+  listForContact(contactId: string): ConversationSummary[] {
+    const rows = this.store
+      .statement(
+        `${SUMMARY_SELECT} WHERE v.workspace_id = ? AND v.contact_id = ?
+         ORDER BY v.last_message_at DESC LIMIT 50`,
+      )
+      .all(this.scope.workspaceId, contactId) as SummaryRow[];
     return rows.map(toSummary);
   }
 
