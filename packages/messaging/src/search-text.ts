@@ -28,16 +28,15 @@ const SNIPPET_CHARS = 160;
 /**
  * Reads what an agent typed into words. Only letters and digits count, as
  * the index's tokenizer sees them, so quotes, operators and brackets are
- * never query syntax; a trailing `*` asks for words starting with the term.
+ * never query syntax; a `*` right after a word asks for words starting with it.
  */
 export function parseSearchQuery(query: string): SearchTerm[] {
   const terms: SearchTerm[] = [];
   for (const chunk of query.split(/\s+/)) {
-    const words = chunk.match(WORD) ?? [];
-    words.forEach((word, i) => {
-      const last = i === words.length - 1;
-      terms.push({ text: word, prefix: last && chunk.endsWith('*') });
-    });
+    for (const word of chunk.matchAll(WORD)) {
+      const next = chunk[word.index + word[0].length];
+      terms.push({ text: word[0], prefix: next === '*' });
+    }
   }
   if (terms.length === 0) {
     throw new AppError('INVALID_INPUT', 'Search for at least one word (letters or digits)', {

@@ -10,6 +10,7 @@ export type {
   ConversationCursor,
   ConversationFilter,
 } from './repos/conversations.ts';
+export { conversationIndexFor, conversationListSql } from './repos/conversations.ts';
 export type { NoteRecord } from './repos/notes.ts';
 export type { SearchHit, SearchCursor } from './repos/message-search.ts';
 export type { InboundMessageWrite, StatusWrite } from './repos/messages.ts';

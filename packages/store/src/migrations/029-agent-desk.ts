@@ -4,9 +4,12 @@ import type { Migration } from './index.ts';
  * The agent desk (issue #6): a conversation's status, and internal notes.
  *
  * `status` is open, pending (waiting on the customer or someone else) or
- * resolved. Each inbox list names an index: status alone, status with the
- * assignee ("mine", "unassigned"), and the number a conversation is on. The
- * trailing `id` makes the keyset cursor (last_message_at, id) an index walk.
+ * resolved. Each inbox list names an index (`conversationIndexFor`): by
+ * recency, by assignee ("mine", "unassigned"), by status, by status and
+ * assignee, and by the number a conversation is on. The trailing `id` makes
+ * the keyset cursor (last_message_at, id) an index walk with no sort, so the
+ * two indexes of migrations 001 and 004 are made again, under the same
+ * names, with it.
  *
  * `notes` are the team's own words about a contact, optionally written in
  * one of its conversations; they are never sent to the customer.
@@ -18,6 +21,12 @@ export const agentDesk: Migration = {
     db.exec(`
       ALTER TABLE conversations ADD COLUMN status TEXT NOT NULL DEFAULT 'open'
         CHECK (status IN ('open', 'pending', 'resolved'));
+      DROP INDEX conversations_by_recency;
+      CREATE INDEX conversations_by_recency
+        ON conversations(workspace_id, last_message_at DESC, id DESC);
+      DROP INDEX conversations_by_assignee;
+      CREATE INDEX conversations_by_assignee
+        ON conversations(workspace_id, assignee_id, last_message_at DESC, id DESC);
       CREATE INDEX conversations_by_status
         ON conversations(workspace_id, status, last_message_at DESC, id DESC);
       CREATE INDEX conversations_by_status_assignee
