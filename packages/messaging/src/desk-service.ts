@@ -77,6 +77,17 @@ export class DeskService {
     };
   }
 
+  /**
+   * The workspace's numbers as the inbox names them: no settings, no
+   * secrets, so every member can filter by number.
+   */
+  numbers(scope: WorkspaceScope): { id: string; displayPhoneNumber: string }[] {
+    return this.store
+      .in(scope)
+      .numbers.list()
+      .map((n) => ({ id: n.id, displayPhoneNumber: n.displayPhoneNumber }));
+  }
+
   /** Unread messages over the whole inbox, and over what `userId` holds. */
   unread(scope: WorkspaceScope, userId: string): { total: number; mine: number } {
     const conversations = this.store.in(scope).conversations;

@@ -31,6 +31,11 @@ export const deskRouter = router({
     return ctx.services.desk.unread(auth.scope, auth.userId);
   }),
 
+  /** The numbers conversations can be on, for the inbox filter. */
+  numbers: allow('inbox.read').query(({ ctx }) =>
+    ctx.services.desk.numbers(authOf(ctx).scope),
+  ),
+
   contact: allow('inbox.read')
     .input(conversationInput)
     .query(({ ctx, input }) =>
