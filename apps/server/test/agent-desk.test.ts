@@ -130,9 +130,8 @@ describe('search over the workspace’s messages', () => {
 
 describe('the desk around a conversation', () => {
   it('shows which number a conversation is on and filters by it', async () => {
-    const numbers = await agent.query<{ id: string; displayPhoneNumber: string }[]>(
-      'desk.numbers',
-    );
+    const numbers =
+      await agent.query<{ id: string; displayPhoneNumber: string }[]>('desk.numbers');
     expect(numbers.map((n) => n.displayPhoneNumber).sort()).toEqual([
       '+1 555 0199',
       '+1 555 0200',
@@ -153,7 +152,10 @@ describe('the desk around a conversation', () => {
 
   it('marks a conversation resolved, audited, and filters by status and assignee', async () => {
     const [latest, older] = await conversations(agent);
-    await agent.mutate('desk.setStatus', { conversationId: older!.id, status: 'resolved' });
+    await agent.mutate('desk.setStatus', {
+      conversationId: older!.id,
+      status: 'resolved',
+    });
     await agent.mutate('inbox.take', { conversationId: latest!.id });
 
     const ids = async (input: Record<string, unknown>) =>
@@ -161,8 +163,12 @@ describe('the desk around a conversation', () => {
     expect(await ids({ status: 'resolved' })).toEqual([older!.id]);
     expect(await ids({ status: 'open', assigned: 'mine' })).toEqual([latest!.id]);
     expect(await ids({ status: 'open', assigned: 'unassigned' })).toEqual([]);
-    expect(await ids({ limit: 1, after: { lastMessageAt: latest!.lastMessageAt, id: latest!.id } }))
-      .toEqual([older!.id]);
+    expect(
+      await ids({
+        limit: 1,
+        after: { lastMessageAt: latest!.lastMessageAt, id: latest!.id },
+      }),
+    ).toEqual([older!.id]);
 
     const audited = app()
       .appliance.store.db.prepare(

@@ -47,7 +47,11 @@ export class ConversationService {
     private readonly objects?: MediaObjects,
   ) {}
 
-  list(scope: WorkspaceScope, filter?: ConversationFilter, limit?: number): ConversationView[] {
+  list(
+    scope: WorkspaceScope,
+    filter?: ConversationFilter,
+    limit?: number,
+  ): ConversationView[] {
     const now = this.clock.now();
     return this.store
       .in(scope)

@@ -98,7 +98,11 @@ export class DeskService {
   }
 
   /** Marks a conversation open, pending or resolved; audited when it changes. */
-  setStatus(acting: MemberActing, conversationId: string, status: ConversationStatus): void {
+  setStatus(
+    acting: MemberActing,
+    conversationId: string,
+    status: ConversationStatus,
+  ): void {
     const changed = this.store.transaction(() => {
       const scoped = this.store.in(acting.scope);
       const conversation = scoped.conversations.get(conversationId);

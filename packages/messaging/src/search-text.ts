@@ -39,9 +39,13 @@ export function parseSearchQuery(query: string): SearchTerm[] {
     }
   }
   if (terms.length === 0) {
-    throw new AppError('INVALID_INPUT', 'Search for at least one word (letters or digits)', {
-      reason: 'search_no_words',
-    });
+    throw new AppError(
+      'INVALID_INPUT',
+      'Search for at least one word (letters or digits)',
+      {
+        reason: 'search_no_words',
+      },
+    );
   }
   if (terms.length > MAX_TERMS) {
     throw new AppError('INVALID_INPUT', `Search for at most ${MAX_TERMS} words at once`, {
@@ -66,7 +70,9 @@ export function snippetOf(body: string, terms: readonly SearchTerm[]): Snippet {
   const spans: HighlightSpan[] = [];
   for (const match of body.matchAll(WORD)) {
     const word = fold(match[0]);
-    const hit = wanted.some((t) => (t.prefix ? word.startsWith(t.text) : word === t.text));
+    const hit = wanted.some((t) =>
+      t.prefix ? word.startsWith(t.text) : word === t.text,
+    );
     if (hit) spans.push({ start: match.index, end: match.index + match[0].length });
   }
 

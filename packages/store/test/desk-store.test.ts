@@ -104,9 +104,13 @@ describe('message search in the encrypted database', () => {
       limit: 10,
       after: { occurredAt: last.occurredAt, messageId: last.messageId },
     });
-    expect([...first, ...second].map((h) => h.body)).toEqual(
-      ['order 4', 'order 3', 'order 2', 'order 1', 'order 0'],
-    );
+    expect([...first, ...second].map((h) => h.body)).toEqual([
+      'order 4',
+      'order 3',
+      'order 2',
+      'order 1',
+      'order 0',
+    ]);
   });
 });
 
@@ -169,7 +173,10 @@ describe('inbox lists', () => {
         }[]
       ).map((r) => r.detail);
       const about = JSON.stringify(filter);
-      expect(details.find((d) => d.startsWith('SEARCH v ')), about).toMatch(
+      expect(
+        details.find((d) => d.startsWith('SEARCH v ')),
+        about,
+      ).toMatch(
         new RegExp(
           `^SEARCH v USING INDEX ${conversationIndexFor(filter)} \\(workspace_id=\\?`,
         ),
@@ -197,9 +204,7 @@ describe('inbox lists', () => {
 
     const first = a.scoped.conversations.list({}, 3);
     const after = { lastMessageAt: first[2]!.lastMessageAt, id: first[2]!.id };
-    expect([...first.map((c) => c.id), ...list({ after })]).toEqual(
-      [...ids].reverse(),
-    );
+    expect([...first.map((c) => c.id), ...list({ after })]).toEqual([...ids].reverse());
     expect(a.scoped.conversations.unreadTotal()).toBe(4);
 
     a.write('15550001', 'one more thing', 2000);

@@ -13,7 +13,11 @@ export type LiveState = 'connecting' | 'live' | 'offline';
 export function useInboxEvents(openConversationId: string | null): LiveState {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.inbox.pathKey() });
+  const refresh = () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: trpc.inbox.pathKey() }),
+      queryClient.invalidateQueries({ queryKey: trpc.desk.pathKey() }),
+    ]);
 
   const subscription = useSubscription(
     trpc.inbox.events.subscriptionOptions(undefined, {

@@ -16,13 +16,12 @@ export const deskRouter = router({
     .input(
       z.object({
         query: z.string().trim().min(1, 'Type a word to search for').max(200),
-        after: z
-          .object({ occurredAt: z.number().int(), messageId: field.id })
-          .optional(),
+        /** The `next` of the page before (named for tRPC's infinite queries). */
+        cursor: z.object({ occurredAt: z.number().int(), messageId: field.id }).nullish(),
       }),
     )
     .query(({ ctx, input }) =>
-      ctx.services.desk.search(authOf(ctx).scope, input.query, input.after),
+      ctx.services.desk.search(authOf(ctx).scope, input.query, input.cursor ?? undefined),
     ),
 
   /** Unread messages over the caller's inbox, and over what they hold. */
@@ -61,6 +60,10 @@ export const deskRouter = router({
       }),
     )
     .mutation(({ ctx, input }) =>
-      ctx.services.desk.addNote(acting(ctx, authOf(ctx)), input.conversationId, input.body),
+      ctx.services.desk.addNote(
+        acting(ctx, authOf(ctx)),
+        input.conversationId,
+        input.body,
+      ),
     ),
 });

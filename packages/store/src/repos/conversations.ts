@@ -211,7 +211,9 @@ export class ConversationRepo {
   setStatus(id: string, status: ConversationStatus): boolean {
     return (
       this.store
-        .statement('UPDATE conversations SET status = ? WHERE workspace_id = ? AND id = ?')
+        .statement(
+          'UPDATE conversations SET status = ? WHERE workspace_id = ? AND id = ?',
+        )
         .run(status, this.scope.workspaceId, id).changes === 1
     );
   }
