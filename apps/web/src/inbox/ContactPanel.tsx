@@ -50,7 +50,6 @@ export function ContactPanel(props: { conversationId: string; mayWrite: boolean 
       </ul>
       <h4>Internal notes</h4>
       <p className="muted">Only your team sees these; they are never sent.</p>
-      {props.mayWrite && <NoteForm conversationId={props.conversationId} />}
       <ul className="notes" data-testid="notes">
         {notes.map((note) => (
           <li key={note.id} data-testid="note">
@@ -61,6 +60,7 @@ export function ContactPanel(props: { conversationId: string; mayWrite: boolean 
           </li>
         ))}
       </ul>
+      {props.mayWrite && <NoteForm conversationId={props.conversationId} />}
     </aside>
   );
 }
