@@ -50,7 +50,7 @@ export class DeskService {
 
   /**
    * Messages of the caller's workspace holding every word of `query`,
-   * newest first, a page at a time.
+   * latest stored first, a page at a time.
    */
   search(
     scope: WorkspaceScope,
@@ -70,10 +70,7 @@ export class DeskService {
         contact: { name: hit.contactName, waId: hit.contactWaId },
         snippet: snippetOf(hit.body, terms),
       })),
-      next:
-        hits.length > PAGE && last
-          ? { occurredAt: last.occurredAt, messageId: last.messageId }
-          : null,
+      next: hits.length > PAGE && last ? { seq: last.seq } : null,
     };
   }
 

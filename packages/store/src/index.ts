@@ -13,6 +13,7 @@ export type {
 export { conversationIndexFor, conversationListSql } from './repos/conversations.ts';
 export type { NoteRecord } from './repos/notes.ts';
 export type { SearchHit, SearchCursor } from './repos/message-search.ts';
+export { MESSAGE_SEARCH_SQL } from './repos/message-search.ts';
 export type { InboundMessageWrite, StatusWrite } from './repos/messages.ts';
 export * from './checkpointer.ts';
 export type { TwoFactorRecord, LoginChallenge } from './repos/two-factor.ts';

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   conversationIndexFor,
   conversationListSql,
+  MESSAGE_SEARCH_SQL,
   migrate,
   openEncryptedDatabase,
   Store,
@@ -94,7 +95,7 @@ describe('message search in the encrypted database', () => {
     reopened.db.close();
   });
 
-  it('pages newest first by (occurred_at, id)', () => {
+  it('pages latest stored first, without sorting the matches', () => {
     env = tempDatabase();
     const a = workspace(env.open(), 'A', '1001');
     for (let i = 0; i < 5; i += 1) a.write(`1555000${i}`, `order ${i}`, 1000 + i);
@@ -102,7 +103,7 @@ describe('message search in the encrypted database', () => {
     const last = first.at(-1)!;
     const second = a.scoped.search.find(words('order'), {
       limit: 10,
-      after: { occurredAt: last.occurredAt, messageId: last.messageId },
+      after: { seq: last.seq },
     });
     expect([...first, ...second].map((h) => h.body)).toEqual([
       'order 4',
@@ -112,6 +113,19 @@ describe('message search in the encrypted database', () => {
       'order 0',
     ]);
   });
+});
+
+it('search walks the index in its own order: no sort of the matches', () => {
+  env = tempDatabase();
+  const store = env.open();
+  const a = workspace(store, 'A', '1001');
+  a.write('15550001', 'order one', 1000);
+  const plan = store.db
+    .prepare(`EXPLAIN QUERY PLAN ${MESSAGE_SEARCH_SQL}`)
+    .all('workspace : "w" AND body : ("order")', 'w', 9, 5) as { detail: string }[];
+  const details = plan.map((r) => r.detail).join('\n');
+  expect(details).toMatch(/^SCAN s VIRTUAL TABLE INDEX/);
+  expect(details).not.toMatch(/TEMP B-TREE/);
 });
 
 describe('migration 028 (message search)', () => {

@@ -17,7 +17,7 @@ export const deskRouter = router({
       z.object({
         query: z.string().trim().min(1, 'Type a word to search for').max(200),
         /** The `next` of the page before (named for tRPC's infinite queries). */
-        cursor: z.object({ occurredAt: z.number().int(), messageId: field.id }).nullish(),
+        cursor: z.object({ seq: z.number().int().positive() }).nullish(),
       }),
     )
     .query(({ ctx, input }) =>

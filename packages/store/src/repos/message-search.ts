@@ -2,8 +2,10 @@ import type { Store } from '../store.ts';
 import type { WorkspaceScope } from '../scope.ts';
 import type { MessageDirection } from '../types.ts';
 
-/** One message a search found, newest first. */
+/** One message a search found, latest stored first. */
 export interface SearchHit {
+  /** Its place in the index, growing as messages are stored: the page cursor. */
+  seq: number;
   messageId: string;
   conversationId: string;
   direction: MessageDirection;
@@ -13,11 +15,26 @@ export interface SearchHit {
   contactWaId: string;
 }
 
-/** Where the next page of results starts: after this message. */
+/** Where the next page of results starts: below this `seq`. */
 export interface SearchCursor {
-  occurredAt: number;
-  messageId: string;
+  seq: number;
 }
+
+/**
+ * One page of matches, in the index's order. Parameters: the MATCH
+ * expression, the workspace id, the `seq` to start below, the page size.
+ */
+export const MESSAGE_SEARCH_SQL = `
+  SELECT s.rowid AS seq, m.id AS messageId, m.conversation_id AS conversationId,
+     m.direction, m.body, m.occurred_at AS occurredAt, c.profile_name AS contactName,
+     c.wa_id AS contactWaId
+   FROM message_search s
+   JOIN message_search_keys k ON k.rowid = s.rowid
+   JOIN messages m ON m.id = k.message_id
+   JOIN conversations v ON v.id = m.conversation_id AND v.workspace_id = m.workspace_id
+   JOIN contacts c ON c.id = v.contact_id
+   WHERE message_search MATCH ? AND m.workspace_id = ? AND s.rowid < ?
+   ORDER BY s.rowid DESC LIMIT ?`;
 
 /**
  * Full-text search over one workspace's messages (migration 028). The
@@ -33,7 +50,10 @@ export class MessageSearchRepo {
 
   /**
    * Messages holding every term (a term with `prefix` matches words that
-   * start with it). `terms` must be non-empty.
+   * start with it), latest stored first. `terms` must be non-empty. The
+   * order is the index's own (its rowid, descending), so FTS5 stops after
+   * one page instead of sorting every match: a message delivered late with
+   * an old timestamp ranks by when it arrived.
    */
   find(
     terms: readonly { text: string; prefix: boolean }[],
@@ -46,25 +66,11 @@ export class MessageSearchRepo {
     const match = `workspace : "${workspaceToken(this.scope.workspaceId)}" AND body : (${words})`;
     const after = options.after;
     return this.store
-      .statement(
-        `SELECT m.id AS messageId, m.conversation_id AS conversationId, m.direction,
-           m.body, m.occurred_at AS occurredAt, c.profile_name AS contactName,
-           c.wa_id AS contactWaId
-         FROM message_search s
-         JOIN message_search_keys k ON k.rowid = s.rowid
-         JOIN messages m ON m.id = k.message_id
-         JOIN conversations v ON v.id = m.conversation_id AND v.workspace_id = m.workspace_id
-         JOIN contacts c ON c.id = v.contact_id
-         WHERE message_search MATCH ? AND m.workspace_id = ?
-           AND (? IS NULL OR (m.occurred_at, m.id) < (?, ?))
-         ORDER BY m.occurred_at DESC, m.id DESC LIMIT ?`,
-      )
+      .statement(MESSAGE_SEARCH_SQL)
       .all(
         match,
         this.scope.workspaceId,
-        after?.occurredAt ?? null,
-        after?.occurredAt ?? null,
-        after?.messageId ?? null,
+        after?.seq ?? Number.MAX_SAFE_INTEGER,
         options.limit,
       ) as SearchHit[];
   }
