@@ -4,7 +4,6 @@ import {
   conversationIndexFor,
   conversationListSql,
   MESSAGE_SEARCH_SQL,
-  migrate,
   openEncryptedDatabase,
   Store,
   workspaceScope,
@@ -126,41 +125,6 @@ it('search walks the index in its own order: no sort of the matches', () => {
   const details = plan.map((r) => r.detail).join('\n');
   expect(details).toMatch(/^SCAN s VIRTUAL TABLE INDEX/);
   expect(details).not.toMatch(/TEMP B-TREE/);
-});
-
-describe('migration 028 (message search)', () => {
-  it('indexes the messages that were there before it', () => {
-    env = tempDatabase();
-    const db = openEncryptedDatabase({ path: env.path, key: env.key });
-    migrate(db, 17);
-    const store = new Store(db);
-    const ws = store.workspaces.create('Old');
-    db.prepare(
-      `INSERT INTO whatsapp_numbers (id, workspace_id, phone_number_id, business_account_id,
-         display_phone_number, access_token_wrapped, app_secret_wrapped,
-         verify_token_wrapped, verify_token_hash, simulated, created_at, updated_at)
-       VALUES ('n1', ?, '1', '2', '+1', x'00', x'00', x'00', 'h', 0, 1, 1)`,
-    ).run(ws.id);
-    db.prepare(
-      `INSERT INTO contacts (id, workspace_id, wa_id, created_at, updated_at)
-       VALUES ('c1', ?, '155', 1, 1)`,
-    ).run(ws.id);
-    db.prepare(
-      `INSERT INTO conversations (id, workspace_id, number_id, contact_id, last_message_at,
-         created_at) VALUES ('v1', ?, 'n1', 'c1', 1, 1)`,
-    ).run(ws.id);
-    db.prepare(
-      `INSERT INTO messages (id, workspace_id, conversation_id, direction, type, body,
-         raw_json, status, occurred_at, created_at)
-       VALUES ('m1', ?, 'v1', 'inbound', 'text', 'an older invoice', '{}', 'received', 1, 1)`,
-    ).run(ws.id);
-
-    migrate(db);
-    const scoped = store.in(workspaceScope(ws.id));
-    expect(scoped.search.find(words('invoice'), { limit: 5 })[0]?.messageId).toBe('m1');
-    expect(scoped.conversations.get('v1')?.status).toBe('open');
-    db.close();
-  });
 });
 
 describe('inbox lists', () => {
