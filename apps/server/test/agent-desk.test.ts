@@ -142,12 +142,23 @@ describe('the desk around a conversation', () => {
     expect(onSecond[0]!.number.displayPhoneNumber).toBe('+1 555 0200');
   });
 
-  it('counts unread messages and clears them when the agent opens the conversation', async () => {
-    const before = await agent.query<{ total: number }>('desk.unread');
-    expect(before.total).toBe(2);
+  it("counts each member's unread messages, cleared when that member opens the conversation", async () => {
+    const total = async (client: ApiClient) =>
+      (await client.query<{ total: number }>('desk.unread')).total;
+    expect(await total(agent)).toBe(2);
     const [latest] = await conversations(agent);
+    expect(latest!.unreadCount).toBe(1);
+
     await agent.mutate('inbox.markRead', { conversationId: latest!.id });
-    expect((await agent.query<{ total: number }>('desk.unread')).total).toBe(1);
+    expect(await total(agent)).toBe(1);
+    expect((await conversations(agent))[0]!.unreadCount).toBe(0);
+    // A colleague's marks are their own.
+    expect(await total(owner)).toBe(2);
+    expect((await conversations(owner))[0]!.unreadCount).toBe(1);
+
+    await write(SECOND_NUMBER, '15550002222', 'Hello again?');
+    expect((await conversations(agent))[0]!.unreadCount).toBe(1);
+    expect((await conversations(owner))[0]!.unreadCount).toBe(2);
   });
 
   it('marks a conversation resolved, audited, and filters by status and assignee', async () => {

@@ -95,8 +95,12 @@ export class ConversationService {
     };
   }
 
-  markRead(scope: WorkspaceScope, conversationId: string): void {
-    if (!this.store.in(scope).conversations.markRead(conversationId)) {
+  /** The member has seen the conversation: their unread count clears. */
+  markRead(scope: WorkspaceScope, conversationId: string, userId: string): void {
+    const marked = this.store.transaction(() =>
+      this.store.in(scope).conversations.markRead(conversationId, userId),
+    );
+    if (!marked) {
       throw new AppError('NOT_FOUND', 'Conversation not found');
     }
   }

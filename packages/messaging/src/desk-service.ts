@@ -85,12 +85,18 @@ export class DeskService {
       .map((n) => ({ id: n.id, displayPhoneNumber: n.displayPhoneNumber }));
   }
 
-  /** Unread messages over the whole inbox, and over what `userId` holds. */
+  /**
+   * What `userId` has not read: over the whole inbox, and over the
+   * conversations they hold.
+   */
   unread(scope: WorkspaceScope, userId: string): { total: number; mine: number } {
     const conversations = this.store.in(scope).conversations;
     return {
-      total: conversations.unreadTotal(),
-      mine: conversations.unreadTotal({ assignee: { kind: 'member', userId } }),
+      total: conversations.unreadTotal({ viewerId: userId }),
+      mine: conversations.unreadTotal({
+        assignee: { kind: 'member', userId },
+        viewerId: userId,
+      }),
     };
   }
 
@@ -122,7 +128,11 @@ export class DeskService {
   }
 
   /** The contact behind a conversation, with their history and notes. */
-  contactOf(scope: WorkspaceScope, conversationId: string): ContactProfile {
+  contactOf(
+    scope: WorkspaceScope,
+    conversationId: string,
+    viewerId: string,
+  ): ContactProfile {
     const scoped = this.store.in(scope);
     const conversation = scoped.conversations.get(conversationId);
     if (!conversation) throw new AppError('NOT_FOUND', 'Conversation not found');
@@ -130,13 +140,15 @@ export class DeskService {
     return {
       contact,
       ...scoped.contacts.seen(contact.id),
-      conversations: scoped.conversations.listForContact(contact.id).map((c) => ({
-        id: c.id,
-        number: c.number,
-        status: c.status,
-        lastMessageAt: c.lastMessageAt,
-        unreadCount: c.unreadCount,
-      })),
+      conversations: scoped.conversations
+        .listForContact(contact.id, viewerId)
+        .map((c) => ({
+          id: c.id,
+          number: c.number,
+          status: c.status,
+          lastMessageAt: c.lastMessageAt,
+          unreadCount: c.unreadCount,
+        })),
       notes: scoped.notes.listForContact(contact.id),
     };
   }

@@ -37,9 +37,10 @@ export const deskRouter = router({
 
   contact: allow('inbox.read')
     .input(conversationInput)
-    .query(({ ctx, input }) =>
-      ctx.services.desk.contactOf(authOf(ctx).scope, input.conversationId),
-    ),
+    .query(({ ctx, input }) => {
+      const auth = authOf(ctx);
+      return ctx.services.desk.contactOf(auth.scope, input.conversationId, auth.userId);
+    }),
 
   setStatus: allow('messages.reply', writes('conversation.status_changed'))
     .input(conversationInput.extend({ status }))

@@ -42,6 +42,7 @@ export const inboxRouter = router({
           status: input.status,
           numberId: input.numberId,
           after: input.after,
+          viewerId: auth.userId,
         },
         input.limit,
       );
@@ -60,7 +61,7 @@ export const inboxRouter = router({
       const auth = authOf(ctx);
       // Support looks without touching: the team's unread marks stay as they were.
       if (auth.support) return { ok: true };
-      ctx.services.conversations.markRead(auth.scope, input.conversationId);
+      ctx.services.conversations.markRead(auth.scope, input.conversationId, auth.userId);
       return { ok: true };
     }),
 

@@ -16,6 +16,7 @@ import { backupSettings } from './016-backup-settings.ts';
 import { inboundKinds } from './017-inbound-kinds.ts';
 import { messageSearch } from './028-message-search.ts';
 import { agentDesk } from './029-agent-desk.ts';
+import { memberUnread } from './030-member-unread.ts';
 
 export interface Migration {
   version: number;
@@ -47,6 +48,7 @@ export const migrations: readonly Migration[] = [
   inboundKinds,
   messageSearch,
   agentDesk,
+  memberUnread,
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

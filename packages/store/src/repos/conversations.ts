@@ -21,9 +21,16 @@ interface SummaryRow {
   numberDisplay: string;
 }
 
+/**
+ * A conversation as lists show it. Its first two parameters are the viewer:
+ * a member sees their own unread count (migration 030), null the team's.
+ */
 const SUMMARY_SELECT = `
   SELECT v.id, v.number_id AS numberId, v.last_message_at AS lastMessageAt,
-    v.last_inbound_at AS lastInboundAt, v.unread_count AS unreadCount,
+    v.last_inbound_at AS lastInboundAt,
+    CASE WHEN ? IS NULL THEN v.unread_count
+      ELSE max(0, v.inbound_count - coalesce((SELECT r.read_count FROM conversation_reads r
+        WHERE r.conversation_id = v.id AND r.user_id = ?), 0)) END AS unreadCount,
     (SELECT coalesce(m.body, '[' || m.type || ']') FROM messages m
        WHERE m.workspace_id = v.workspace_id AND m.conversation_id = v.id
        ORDER BY m.occurred_at DESC, m.created_at DESC
@@ -58,6 +65,8 @@ export interface ConversationFilter {
   status?: ConversationStatus;
   numberId?: string;
   after?: ConversationCursor;
+  /** Whose unread counts the page shows; absent: the team's. */
+  viewerId?: string;
 }
 
 /**
@@ -80,12 +89,13 @@ export function conversationListSql(
   filter: ConversationFilter,
 ): { sql: string; params: unknown[] } {
   const where = listWhere(workspaceId, filter);
+  const viewer = filter.viewerId ?? null;
   return {
     sql: `${SUMMARY_SELECT.replace(
       'FROM conversations v',
       `FROM conversations v INDEXED BY ${conversationIndexFor(filter)}`,
     )} WHERE ${where.sql} ORDER BY v.last_message_at DESC, v.id DESC LIMIT ?`,
-    params: where.params,
+    params: [viewer, viewer, ...where.params],
   };
 }
 
@@ -154,13 +164,14 @@ export class ConversationRepo {
     return this.store
       .statement(
         `INSERT INTO conversations (id, workspace_id, number_id, contact_id, last_message_at,
-           last_inbound_at, unread_count, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, 1, ?)
+           last_inbound_at, unread_count, inbound_count, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, 1, 1, ?)
          ON CONFLICT (workspace_id, number_id, contact_id) DO UPDATE SET
            last_message_at = max(conversations.last_message_at, excluded.last_message_at),
            last_inbound_at = max(coalesce(conversations.last_inbound_at, 0),
              excluded.last_inbound_at),
            unread_count = conversations.unread_count + 1,
+           inbound_count = conversations.inbound_count + 1,
            status = iif(conversations.status = 'resolved', 'open', conversations.status)
          RETURNING id`,
       )
@@ -198,13 +209,17 @@ export class ConversationRepo {
   unreadTotal(filter: ConversationFilter = {}): number {
     const bare = { ...filter, after: undefined };
     const where = listWhere(this.scope.workspaceId, bare);
+    const viewer = filter.viewerId ?? null;
     return this.store
       .statement(
-        `SELECT coalesce(sum(v.unread_count), 0)
-         FROM conversations v INDEXED BY ${conversationIndexFor(bare)} WHERE ${where.sql}`,
+        `SELECT coalesce(sum(CASE WHEN ? IS NULL THEN v.unread_count
+           ELSE max(0, v.inbound_count - coalesce(r.read_count, 0)) END), 0)
+         FROM conversations v INDEXED BY ${conversationIndexFor(bare)}
+         LEFT JOIN conversation_reads r ON r.conversation_id = v.id AND r.user_id = ?
+         WHERE ${where.sql}`,
       )
       .pluck()
-      .get(...where.params) as number;
+      .get(viewer, viewer, ...where.params) as number;
   }
 
   /** Sets the status; false when the conversation is not in this workspace. */
@@ -219,31 +234,48 @@ export class ConversationRepo {
   }
 
   /** A contact's conversations, on every number, newest first. */
-  listForContact(contactId: string): ConversationSummary[] {
+  listForContact(
+    contactId: string,
+    viewerId: string | null = null,
+  ): ConversationSummary[] {
     const rows = this.store
       .statement(
         `${SUMMARY_SELECT} WHERE v.workspace_id = ? AND v.contact_id = ?
          ORDER BY v.last_message_at DESC LIMIT 50`,
       )
-      .all(this.scope.workspaceId, contactId) as SummaryRow[];
+      .all(viewerId, viewerId, this.scope.workspaceId, contactId) as SummaryRow[];
     return rows.map(toSummary);
   }
 
-  get(id: string): ConversationSummary | undefined {
+  /** One conversation; with `viewerId`, the unread count is that member's. */
+  get(id: string, viewerId: string | null = null): ConversationSummary | undefined {
     const row = this.store
       .statement(`${SUMMARY_SELECT} WHERE v.workspace_id = ? AND v.id = ?`)
-      .get(this.scope.workspaceId, id) as SummaryRow | undefined;
+      .get(viewerId, viewerId, this.scope.workspaceId, id) as SummaryRow | undefined;
     return row && toSummary(row);
   }
 
-  markRead(id: string): boolean {
-    return (
+  /**
+   * `userId` has read everything the customer wrote so far; the team's
+   * count clears too. False when the conversation is not in this workspace.
+   */
+  markRead(id: string, userId: string): boolean {
+    const changed =
       this.store
         .statement(
           'UPDATE conversations SET unread_count = 0 WHERE workspace_id = ? AND id = ?',
         )
-        .run(this.scope.workspaceId, id).changes === 1
-    );
+        .run(this.scope.workspaceId, id).changes === 1;
+    if (!changed) return false;
+    this.store
+      .statement(
+        `INSERT INTO conversation_reads (workspace_id, conversation_id, user_id, read_count)
+         SELECT workspace_id, id, ?, inbound_count FROM conversations
+         WHERE workspace_id = ? AND id = ?
+         ON CONFLICT (conversation_id, user_id) DO UPDATE SET read_count = excluded.read_count`,
+      )
+      .run(userId, this.scope.workspaceId, id);
+    return true;
   }
 
   /**
