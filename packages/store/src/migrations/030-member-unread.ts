@@ -25,7 +25,7 @@ export const memberUnread: Migration = {
         user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
         read_count INTEGER NOT NULL,
         PRIMARY KEY (conversation_id, user_id)
-      ) STRICT, WITHOUT ROWID;
+      ) STRICT;
       CREATE INDEX conversation_reads_by_user ON conversation_reads(user_id);
     `);
   },
