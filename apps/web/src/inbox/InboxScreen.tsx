@@ -14,6 +14,9 @@ import { ConversationPane } from './ConversationPane.tsx';
 import { LiveStatus } from './LiveStatus.tsx';
 import { useInboxEvents } from './use-inbox-events.ts';
 
+/** What `inbox.conversations` returns at most in one page. */
+const LIST_LIMIT = 200;
+
 export function InboxScreen({
   me,
   conversationId,
@@ -72,6 +75,12 @@ export function InboxScreen({
             meId={me.userId}
             filtered={assigned !== 'all' || status !== 'any' || numberId !== ''}
           />
+        )}
+        {search === '' && list.length >= LIST_LIMIT && (
+          // TODO(#6): a "more" button that pages on with the `after` cursor.
+          <p className="muted small">
+            The {LIST_LIMIT} most recent are shown; narrow them with a filter or search.
+          </p>
         )}
         {info.data?.simulator && can(me, 'simulator.use') && conversations.isSuccess && (
           <SimulatorPanel

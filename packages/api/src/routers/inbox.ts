@@ -29,9 +29,9 @@ export const inboxRouter = router({
           numberId: field.id.optional(),
           /** The last conversation of the page before, to continue after it. */
           after: z.object({ lastMessageAt: z.number().int(), id: field.id }).optional(),
-          limit: z.number().int().min(1).max(200).default(100),
+          limit: z.number().int().min(1).max(200).default(200),
         })
-        .default({ assigned: 'all', limit: 100 }),
+        .default({ assigned: 'all', limit: 200 }),
     )
     .query(({ ctx, input }) => {
       const auth = authOf(ctx);
