@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildTextWebhook } from '@flowgento/whatsapp';
+import { buildTextWebhook, signPayload } from '@flowgento/whatsapp';
 import { openWatchedPage } from './support/browser.ts';
 import {
   createWorkspaceInBrowser,
@@ -10,12 +10,22 @@ import {
 /**
  * The agent desk in a real browser: a word from a message written last week
  * finds it, with the word marked and the rest shown as text; words that look
- * like query syntax are just words; the status and "mine" filters combine;
- * and an internal note stays text on the contact's profile.
+ * like query syntax are just words; the status, "mine" and number filters
+ * combine; and an internal note stays text on the contact's profile.
  */
 const SCREENSHOT = screenshotPath('e2e-agent-desk.png');
 const LIVE_TIMEOUT = 15_000;
 const DAY_SECONDS = 24 * 3600;
+// A second number of the workspace, as an admin would enter it; Meta's
+// webhooks for it are signed with its app secret.
+const SECOND_NUMBER = {
+  phoneNumberId: '106540352242923',
+  businessAccountId: '102290129340398',
+  displayPhoneNumber: '+1 555 0200',
+  accessToken: 'EAAG-second-access-token-0123456789',
+  appSecret: 'second-app-secret-0123456789',
+  verifyToken: 'second-verify-token',
+};
 
 const e2e = useE2eAppliance('on');
 
@@ -95,22 +105,68 @@ describe('agent desk, end to end in Chromium', () => {
       number!.displayPhoneNumber,
     );
 
+    // A second number: conversations say which number they are on.
+    await page.getByTestId('search-input').fill('');
+    const status = await page.evaluate(async (settings) => {
+      const reply = await fetch('/trpc/whatsapp.save', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-flowgento-request': '1' },
+        body: JSON.stringify(settings),
+      });
+      return reply.status;
+    }, SECOND_NUMBER);
+    expect(status).toBe(200);
+    const body = JSON.stringify(
+      buildTextWebhook({
+        phoneNumberId: SECOND_NUMBER.phoneNumberId,
+        displayPhoneNumber: SECOND_NUMBER.displayPhoneNumber,
+        waMessageId: 'wamid.E2EDESKSECOND',
+        from: '4915112345678',
+        profileName: 'Jonas Weber',
+        text: 'Writing to your other number',
+      }),
+    );
+    const signature = signPayload(SECOND_NUMBER.appSecret, Buffer.from(body));
+    const delivered = await page.evaluate(
+      async ([raw, signed]) =>
+        (
+          await fetch('/webhooks/whatsapp', {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              'x-hub-signature-256': signed!,
+            },
+            body: raw,
+          })
+        ).status,
+      [body, signature],
+    );
+    expect(delivered).toBe(200);
+    await items.nth(2).waitFor({ timeout: LIVE_TIMEOUT });
+    await page.getByTestId('number-filter').selectOption({ label: '+1 555 0200' });
+    await expect
+      .poll(() => items.allTextContents())
+      .toEqual([expect.stringContaining('to +1 555 0200')]);
+    await page.getByTestId('number-filter').selectOption({ label: 'Every number' });
+
     // Resolved, it leaves the open list and shows under "Resolved".
     await page.getByTestId('status-select').selectOption('resolved');
-    await page.getByTestId('search-input').fill('');
     await page.getByTestId('status-filter').selectOption('resolved');
     await expect
       .poll(() => items.allTextContents())
-      .toEqual([expect.stringContaining('Jonas Weber')]);
+      .toEqual([expect.stringContaining('The espresso machine leaks water')]);
     await page.getByTestId('status-filter').selectOption('open');
     await expect
       .poll(() => items.allTextContents())
-      .toEqual([expect.stringContaining('Léa Martin')]);
+      .toEqual([
+        expect.stringContaining('Writing to your other number'),
+        expect.stringContaining('Léa Martin'),
+      ]);
     await page.getByTestId('filter-mine').click();
     await page.getByTestId('conversations-empty').waitFor();
     await page.getByTestId('filter-all').click();
     await page.getByTestId('status-filter').selectOption('any');
-    await items.nth(1).waitFor();
+    await items.nth(2).waitFor();
 
     // An internal note on Jonas: kept as text, never a message to him.
     await page
