@@ -94,6 +94,29 @@ describe('message search in the encrypted database', () => {
     reopened.db.close();
   });
 
+  it("leaves no trace of a deleted message's words in the index (secure-delete)", () => {
+    env = tempDatabase();
+    const store = env.open();
+    const a = workspace(store, 'A', '1001');
+    a.write('15550001', 'keep these words', 1000);
+    const gone = a.write('15550002', 'zebrafish quagmire', 2000);
+    const blocks = () =>
+      (
+        store.db
+          .prepare('SELECT block FROM message_search_data')
+          .pluck()
+          .all() as Buffer[]
+      )
+        .map((block) => block.toString('latin1'))
+        .join('');
+    expect(blocks()).toContain('zebrafish');
+
+    a.scoped.conversations.delete(gone);
+    expect(blocks()).not.toContain('zebrafish');
+    expect(blocks()).not.toContain('quagmire');
+    expect(a.scoped.search.find(words('keep'), { limit: 5 })).toHaveLength(1);
+  });
+
   it('pages latest stored first, without sorting the matches', () => {
     env = tempDatabase();
     const a = workspace(env.open(), 'A', '1001');

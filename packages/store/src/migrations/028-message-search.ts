@@ -6,9 +6,13 @@ import type { Migration } from './index.ts';
  * `message_search` is a contentless FTS5 table: the text stays only in
  * `messages.body`, and the index holds tokens. Its `workspace` column holds
  * the workspace id without hyphens (one token), so every query names the
- * workspace inside the MATCH expression itself. `secure-delete` overwrites
- * a deleted row's tokens instead of leaving them in the index: erasure must
- * not leave words behind.
+ * workspace inside the MATCH expression itself.
+ *
+ * Erasure must not leave words behind. A row leaves the index through FTS5's
+ * 'delete' command with the values it was indexed with (the trigger has the
+ * old body), and `secure-delete` then removes those tokens from the index
+ * pages at once. (`contentless_delete` was not used: it only records a
+ * tombstone, and the words stay until a merge happens to reach them.)
  *
  * Messages have a TEXT key and an implicit rowid that VACUUM (and so a
  * snapshot made with VACUUM INTO) may renumber, so the index rows are keyed
@@ -28,7 +32,7 @@ export const messageSearch: Migration = {
 
       CREATE VIRTUAL TABLE message_search USING fts5(
         workspace, body,
-        content = '', contentless_delete = 1,
+        content = '',
         tokenize = 'unicode61 remove_diacritics 2'
       );
       INSERT INTO message_search (message_search, rank) VALUES ('secure-delete', 1);
@@ -40,16 +44,19 @@ export const messageSearch: Migration = {
           VALUES (last_insert_rowid(), replace(new.workspace_id, '-', ''), new.body);
       END;
 
-      CREATE TRIGGER message_search_delete AFTER DELETE ON messages BEGIN
-        DELETE FROM message_search WHERE rowid =
-          (SELECT rowid FROM message_search_keys WHERE message_id = old.id);
+      CREATE TRIGGER message_search_delete AFTER DELETE ON messages
+      WHEN old.body IS NOT NULL AND old.body <> '' BEGIN
+        INSERT INTO message_search (message_search, rowid, workspace, body)
+          SELECT 'delete', rowid, replace(old.workspace_id, '-', ''), old.body
+          FROM message_search_keys WHERE message_id = old.id;
         DELETE FROM message_search_keys WHERE message_id = old.id;
       END;
 
       CREATE TRIGGER message_search_update AFTER UPDATE OF body ON messages
       WHEN new.body IS NOT old.body BEGIN
-        DELETE FROM message_search WHERE rowid =
-          (SELECT rowid FROM message_search_keys WHERE message_id = old.id);
+        INSERT INTO message_search (message_search, rowid, workspace, body)
+          SELECT 'delete', rowid, replace(old.workspace_id, '-', ''), old.body
+          FROM message_search_keys WHERE message_id = old.id;
         DELETE FROM message_search_keys WHERE message_id = old.id;
         INSERT INTO message_search_keys (message_id)
           SELECT new.id WHERE new.body IS NOT NULL AND new.body <> '';
