@@ -31,7 +31,7 @@ interface SearchPage {
     conversationId: string;
     snippet: { text: string; highlights: { start: number; end: number }[] };
   }[];
-  next: { occurredAt: number; messageId: string } | null;
+  next: { seq: number } | null;
 }
 
 const SECOND_NUMBER = {
@@ -226,5 +226,31 @@ describe('the desk around a conversation', () => {
       outsider.mutate('desk.addNote', { conversationId: conversation!.id, body: 'x' }),
     );
     expect(refused.code).toBe('NOT_FOUND');
+  });
+});
+
+describe('search pages', () => {
+  it('pages through many matches, each once, and stops', async () => {
+    for (let i = 0; i < 23; i += 1) {
+      await write(OTHER_NUMBER, '447700900001', `Invoice number ${i} attached`);
+    }
+    const seen: string[] = [];
+    let cursor: SearchPage['next'] = null;
+    let pages = 0;
+    do {
+      const page: SearchPage = await outsider.query<SearchPage>('desk.search', {
+        query: 'invoice',
+        cursor,
+      });
+      seen.push(...page.results.map((r) => r.snippet.text));
+      cursor = page.next;
+      pages += 1;
+    } while (cursor);
+    expect(pages).toBe(2);
+    expect(new Set(seen).size).toBe(23);
+    expect(seen[0]).toBe('Invoice number 22 attached');
+    // The other workspace's agent finds none of them.
+    const mine = await agent.query<SearchPage>('desk.search', { query: 'invoice' });
+    expect(mine.results).toEqual([]);
   });
 });
