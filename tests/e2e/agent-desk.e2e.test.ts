@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { workspaceScope } from '@flowgento/store';
 import { buildTextWebhook, signPayload } from '@flowgento/whatsapp';
 import { openWatchedPage } from './support/browser.ts';
 import {
@@ -182,6 +183,30 @@ describe('agent desk, end to end in Chromium', () => {
     expect(await page.getByTestId('message-outbound').count()).toBe(0);
 
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    // Past the first page: 201 more customers wrote long ago (stored directly,
+    // as a large inbox would hold them); "More conversations" continues.
+    const scoped = app.appliance.store.in(workspaceScope(number!.workspaceId));
+    app.appliance.store.transaction(() => {
+      for (let i = 0; i < 201; i += 1) {
+        const contactId = scoped.contacts.upsert(
+          `4470000${String(i).padStart(5, '0')}`,
+          null,
+        );
+        scoped.conversations.touchInbound(number!.id, contactId, 1_000_000 + i);
+      }
+    });
+    await page.reload();
+    await items.nth(199).waitFor();
+    expect(await items.count()).toBe(200);
+    await page.getByTestId('more-conversations').click();
+    await items.nth(203).waitFor();
+    expect(await items.count()).toBe(204);
+    const hrefs = await Promise.all(
+      (await items.all()).map((item) => item.getAttribute('href')),
+    );
+    expect(new Set(hrefs).size).toBe(204);
+    expect(await page.getByTestId('more-conversations').count()).toBe(0);
+
     // The search without words was refused (400) on purpose; nothing else may fail.
     expect(watch.problems.filter((p) => !/status of 400/.test(p))).toEqual([]);
     expect(watch.problems.filter((p) => /status of 400/.test(p)).length).toBeLessThan(5);

@@ -12,9 +12,10 @@ import { SearchResults } from './SearchResults.tsx';
 import { ConversationList } from './ConversationList.tsx';
 import { ConversationPane } from './ConversationPane.tsx';
 import { LiveStatus } from './LiveStatus.tsx';
+import { MoreConversations } from './MoreConversations.tsx';
 import { useInboxEvents } from './use-inbox-events.ts';
 
-/** What `inbox.conversations` returns at most in one page. */
+/** Conversations per page of the list. */
 const LIST_LIMIT = 200;
 
 export function InboxScreen({
@@ -30,12 +31,13 @@ export function InboxScreen({
   const [status, setStatus] = useState<StatusChoice>('any');
   const [numberId, setNumberId] = useState('');
   const [search, setSearch] = useState('');
+  const filters = {
+    assigned,
+    status: status === 'any' ? undefined : status,
+    numberId: numberId || undefined,
+  };
   const conversations = useQuery(
-    trpc.inbox.conversations.queryOptions({
-      assigned,
-      status: status === 'any' ? undefined : status,
-      numberId: numberId || undefined,
-    }),
+    trpc.inbox.conversations.queryOptions({ ...filters, limit: LIST_LIMIT }),
   );
   const unread = useQuery(trpc.desk.unread.queryOptions());
   const live = useInboxEvents(conversationId);
@@ -68,19 +70,30 @@ export function InboxScreen({
         ) : conversations.isPending ? (
           <p className="muted">Loading…</p>
         ) : (
-          <ConversationList
-            conversations={list}
-            openId={conversationId}
-            now={now}
-            meId={me.userId}
-            filtered={assigned !== 'all' || status !== 'any' || numberId !== ''}
-          />
-        )}
-        {search === '' && list.length >= LIST_LIMIT && (
-          // TODO(#6): a "more" button that pages on with the `after` cursor.
-          <p className="muted small">
-            The {LIST_LIMIT} most recent are shown; narrow them with a filter or search.
-          </p>
+          <>
+            <ConversationList
+              conversations={list}
+              openId={conversationId}
+              now={now}
+              meId={me.userId}
+              filtered={assigned !== 'all' || status !== 'any' || numberId !== ''}
+            />
+            <MoreConversations
+              key={JSON.stringify(filters)}
+              filters={filters}
+              first={list}
+              pageSize={LIST_LIMIT}
+              render={(page) => (
+                <ConversationList
+                  conversations={page}
+                  openId={conversationId}
+                  now={now}
+                  meId={me.userId}
+                  filtered
+                />
+              )}
+            />
+          </>
         )}
         {info.data?.simulator && can(me, 'simulator.use') && conversations.isSuccess && (
           <SimulatorPanel
