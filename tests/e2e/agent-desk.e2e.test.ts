@@ -31,7 +31,7 @@ const SECOND_NUMBER = {
 const e2e = useE2eAppliance('on');
 
 describe('agent desk, end to end in Chromium', () => {
-  it("finds last week's message by a word, filters by status and keeps a note", async () => {
+  it("finds last week's message by a word, filters and pages the inbox, keeps a note", async () => {
     const app = e2e.running;
     const chromium = await e2e.browser();
     const context = await chromium.newContext({ viewport: { width: 1280, height: 900 } });
