@@ -40,7 +40,7 @@ const SUMMARY_SELECT = `
     am.user_id AS assigneeId, au.display_name AS assigneeName,
     v.status, n.display_phone_number AS numberDisplay
   FROM conversations v JOIN contacts c ON c.id = v.contact_id
-  JOIN whatsapp_numbers n ON n.id = v.number_id
+  JOIN whatsapp_numbers n ON n.id = v.number_id AND n.workspace_id = v.workspace_id
   LEFT JOIN members am ON am.workspace_id = v.workspace_id AND am.user_id = v.assignee_id
   LEFT JOIN users au ON au.id = am.user_id`;
 
