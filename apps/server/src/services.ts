@@ -10,6 +10,7 @@ import { AuditExports, AuditLog } from '@flowgento/audit';
 import {
   ConsentService,
   ConversationService,
+  DeskService,
   LiveEvents,
   OutboundQueue,
   TemplateService,
@@ -211,6 +212,7 @@ export function buildServices(input: {
       logger,
     ),
     consent: new ConsentService(store, audit, events, clock),
+    desk: new DeskService(store, audit, events),
     simulator: simulator && {
       sendCustomerMessage: (message) => simulator.sendCustomerMessage(message),
       sendCustomerMedia: (media) => simulator.sendCustomerMedia(media),

@@ -306,6 +306,24 @@ const scenarios: Record<string, Scenario> = {
       failing: { input: { conversationId: MISSING_ID } },
     };
   },
+  'desk.setStatus': async () => {
+    const w = world();
+    const conversationId = await conversationIn(w);
+    return {
+      caller: w.agent,
+      input: { conversationId, status: 'resolved' },
+      failing: { input: { conversationId: MISSING_ID, status: 'resolved' } },
+    };
+  },
+  'desk.addNote': async () => {
+    const w = world();
+    const conversationId = await conversationIn(w);
+    return {
+      caller: w.agent,
+      input: { conversationId, body: 'Prefers a call after 5pm' },
+      failing: { input: { conversationId: MISSING_ID, body: 'Lost' } },
+    };
+  },
   'members.invite': () => {
     const w = world();
     return Promise.resolve({

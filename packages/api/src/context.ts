@@ -10,6 +10,7 @@ import type {
 import type {
   ConsentService,
   ConversationService,
+  DeskService,
   LiveEvents,
   NumberSettingsService,
   ReplyService,
@@ -50,6 +51,7 @@ export interface ApiServices {
   twoFactor: TwoFactorService;
   audit: AuditLog;
   conversations: ConversationService;
+  desk: DeskService;
   replies: ReplyService;
   /** Message templates: synced from Graph, offered per conversation. */
   templates: TemplateService;

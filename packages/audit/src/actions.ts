@@ -50,6 +50,8 @@ export const AUDIT_ACTIONS = [
   'consent.changed',
   'consent.keywords_changed',
   'templates.synced',
+  'conversation.status_changed',
+  'note.added',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -167,6 +167,20 @@ export const AUDIT_EVENTS: Readonly<Record<AuditAction, AuditEventSpec>> = {
     target: null,
     details: 'accounts, templates',
   },
+  'conversation.status_changed': {
+    area: 'Conversations',
+    when: 'a member marked a conversation open, pending or resolved',
+    scope: 'workspace',
+    target: 'conversation',
+    details: 'from, to',
+  },
+  'note.added': {
+    area: 'Conversations',
+    when: 'a member wrote an internal note on a contact (never sent to the customer)',
+    scope: 'workspace',
+    target: 'contact',
+    details: 'conversationId',
+  },
   'backup.created': {
     area: 'Keys, backup and restore',
     when: 'a backup was written',

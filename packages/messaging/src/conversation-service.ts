@@ -1,8 +1,8 @@
 import { AppError, type Clock, type RequestOrigin } from '@flowgento/core';
 import type { AuditActor, AuditLog } from '@flowgento/audit';
 import type {
-  AssigneeFilter,
   ConsentRecord,
+  ConversationFilter,
   ConversationSummary,
   Message,
   Role,
@@ -48,11 +48,15 @@ export class ConversationService {
     private readonly objects?: MediaObjects,
   ) {}
 
-  list(scope: WorkspaceScope, filter?: AssigneeFilter): ConversationView[] {
+  list(
+    scope: WorkspaceScope,
+    filter?: ConversationFilter,
+    limit?: number,
+  ): ConversationView[] {
     const now = this.clock.now();
     return this.store
       .in(scope)
-      .conversations.list(filter)
+      .conversations.list(filter, limit)
       .map((c) => ({
         ...c,
         windowClosesAt: serviceWindowClosesAt(c.lastInboundAt, now),
@@ -99,8 +103,12 @@ export class ConversationService {
     };
   }
 
-  markRead(scope: WorkspaceScope, conversationId: string): void {
-    if (!this.store.in(scope).conversations.markRead(conversationId)) {
+  /** The member has seen the conversation: their unread count clears. */
+  markRead(scope: WorkspaceScope, conversationId: string, userId: string): void {
+    const marked = this.store.transaction(() =>
+      this.store.in(scope).conversations.markRead(conversationId, userId),
+    );
+    if (!marked) {
       throw new AppError('NOT_FOUND', 'Conversation not found');
     }
   }

@@ -13,6 +13,8 @@ export type LiveEvent =
   | { type: 'message.media'; conversationId: string; messageId: string }
   | { type: 'conversation.deleted'; conversationId: string }
   | { type: 'conversation.assigned'; conversationId: string }
+  /** Marked open, pending or resolved, or given a note. */
+  | { type: 'conversation.changed'; conversationId: string }
   /** A member left or was removed; the conversations they held are unassigned. */
   | { type: 'assignments.cleared'; userId: string }
   /** A contact's consent moved (keyword, preference webhook, Meta's error, an agent). */

@@ -7,6 +7,8 @@ export * from './service-window.ts';
 export * from './reply-service.ts';
 export * from './number-settings.ts';
 export * from './conversation-service.ts';
+export * from './desk-service.ts';
+export * from './search-text.ts';
 export * from './intake-records.ts';
 export * from './media-aad.ts';
 export * from './media-fetcher.ts';

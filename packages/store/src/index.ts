@@ -5,7 +5,15 @@ export * from './store.ts';
 export * from './scoped-store.ts';
 export * from './types.ts';
 export type { NumberWrite } from './repos/numbers.ts';
-export type { AssigneeFilter } from './repos/conversations.ts';
+export type {
+  AssigneeFilter,
+  ConversationCursor,
+  ConversationFilter,
+} from './repos/conversations.ts';
+export { conversationIndexFor, conversationListSql } from './repos/conversations.ts';
+export type { NoteRecord } from './repos/notes.ts';
+export type { SearchHit, SearchCursor } from './repos/message-search.ts';
+export { MESSAGE_SEARCH_SQL } from './repos/message-search.ts';
 export type { InboundMessageWrite, StatusWrite } from './repos/messages.ts';
 export * from './checkpointer.ts';
 export type { TwoFactorRecord, LoginChallenge } from './repos/two-factor.ts';

@@ -15,6 +15,8 @@ import { WebhookEventRepo } from './repos/webhook-events.ts';
 import { ConsentRepo } from './repos/consent.ts';
 import { TemplateRepo } from './repos/templates.ts';
 import { OutboundJobRepo } from './repos/outbound-jobs.ts';
+import { NoteRepo } from './repos/notes.ts';
+import { MessageSearchRepo } from './repos/message-search.ts';
 
 /** Every repository of one workspace; each query binds `scope.workspaceId`. */
 export class ScopedStore {
@@ -34,6 +36,8 @@ export class ScopedStore {
   readonly consent: ConsentRepo;
   readonly templates: TemplateRepo;
   readonly outbound: OutboundJobRepo;
+  readonly notes: NoteRepo;
+  readonly search: MessageSearchRepo;
 
   constructor(store: Store, scope: WorkspaceScope) {
     this.scope = scope;
@@ -52,5 +56,7 @@ export class ScopedStore {
     this.consent = new ConsentRepo(store, scope);
     this.templates = new TemplateRepo(store, scope);
     this.outbound = new OutboundJobRepo(store, scope);
+    this.notes = new NoteRepo(store, scope);
+    this.search = new MessageSearchRepo(store, scope);
   }
 }

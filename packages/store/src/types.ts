@@ -95,9 +95,16 @@ export interface Contact {
   optOutSource: string | null;
 }
 
+export const CONVERSATION_STATUSES = ['open', 'pending', 'resolved'] as const;
+/** Where a conversation stands on the desk; a new inbound message reopens a resolved one. */
+export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
+
 export interface ConversationSummary {
   id: string;
   numberId: string;
+  /** The business number the customer wrote to, as the agent knows it. */
+  number: { id: string; displayPhoneNumber: string };
+  status: ConversationStatus;
   contact: Contact;
   lastMessageAt: number;
   lastInboundAt: number | null;

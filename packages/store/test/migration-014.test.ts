@@ -146,13 +146,21 @@ function seedWithoutMedia(store: Store): number {
     simulated: false,
   });
   const contactId = scoped.contacts.upsert('15550001111', 'Ana');
-  const conversationId = scoped.conversations.touchInbound(number.id, contactId, 1000);
-  // Written as version 13 stored it: today's repository writes later columns.
+  // Written as the schema of v13 holds it: today's repositories also set
+  // columns of later migrations (content_json of 017, status of 029).
+  const conversationId = 'conversation-before';
+  store.db
+    .prepare(
+      `INSERT INTO conversations (id, workspace_id, number_id, contact_id, last_message_at,
+         last_inbound_at, unread_count, created_at) VALUES (?, ?, ?, ?, 1000, 1000, 1, 1000)`,
+    )
+    .run(conversationId, ws.id, number.id, contactId);
   store.db
     .prepare(
       `INSERT INTO messages (id, workspace_id, conversation_id, wa_message_id, direction,
          type, body, raw_json, status, occurred_at, created_at)
-       VALUES ('m-before', ?, ?, 'wamid.before', 'inbound', 'text', 'hi', '{}', 'received', 1000, 1000)`,
+       VALUES ('message-before', ?, ?, 'wamid.before', 'inbound', 'text', 'hi', '{}',
+         'received', 1000, 1000)`,
     )
     .run(ws.id, conversationId);
   return 1;

@@ -52,6 +52,14 @@ export function ConversationList(props: {
               </span>
               <span className="conversation-middle muted small">
                 <span>{contactNumber(c.contact)}</span>
+                <span data-testid="conversation-number" title="The number they wrote to">
+                  to {c.number.displayPhoneNumber}
+                </span>
+                {c.status !== 'open' && (
+                  <span className="status-tag" data-testid="conversation-status">
+                    {c.status === 'pending' ? 'Pending' : 'Resolved'}
+                  </span>
+                )}
                 <span
                   className={c.assignee ? 'assignee' : 'assignee unassigned'}
                   data-testid="conversation-assignee"

@@ -11,6 +11,8 @@ import { ConsentNote } from './ConsentNote.tsx';
 import { DeleteConversation } from './DeleteConversation.tsx';
 import { AssigneeControl } from './AssigneeControl.tsx';
 import { can } from '../permissions.ts';
+import { ContactPanel } from './ContactPanel.tsx';
+import { StatusControl } from './StatusControl.tsx';
 
 type Conversation = Outputs['inbox']['conversations'][number];
 
@@ -27,13 +29,15 @@ export function ConversationPane(props: { conversationId: string; now: number; m
   // new ones arrive while it is open. A background refetch alone does not.
   const markRead = useMutation(
     trpc.inbox.markRead.mutationOptions({
-      onSuccess: () =>
+      onSuccess: () => {
         // Every filtered list that holds it; they share the procedure's path.
         queryClient.setQueriesData<Conversation[]>(
           { queryKey: trpc.inbox.conversations.pathKey() },
           (list) =>
             list?.map((c) => (c.id === conversationId ? { ...c, unreadCount: 0 } : c)),
-        ),
+        );
+        void queryClient.invalidateQueries({ queryKey: trpc.desk.unread.queryKey() });
+      },
     }),
   );
   const { mutate: markReadNow } = markRead;
@@ -73,7 +77,12 @@ export function ConversationPane(props: { conversationId: string; now: number; m
         </a>
         <div>
           <h2 data-testid="conversation-contact">{contactName(conversation.contact)}</h2>
-          <p className="muted small">{contactNumber(conversation.contact)}</p>
+          <p className="muted small">
+            {contactNumber(conversation.contact)} · to{' '}
+            <span data-testid="pane-number">
+              {conversation.number.displayPhoneNumber}
+            </span>
+          </p>
           {query.data.previousWaId !== null && (
             <p className="muted small" data-testid="previous-number">
               Wrote from +{query.data.previousWaId} before changing number
@@ -85,6 +94,9 @@ export function ConversationPane(props: { conversationId: string; now: number; m
           conversationId={conversation.id}
           assignee={conversation.assignee}
         />
+        {can(props.me, 'messages.reply') && (
+          <StatusControl conversationId={conversation.id} status={conversation.status} />
+        )}
         <p
           className={open ? 'window window-open' : 'window window-closed'}
           data-testid="service-window"
@@ -119,6 +131,10 @@ export function ConversationPane(props: { conversationId: string; now: number; m
           )}
         </>
       )}
+      <ContactPanel
+        conversationId={conversation.id}
+        mayWrite={can(props.me, 'messages.reply')}
+      />
       {can(props.me, 'conversations.delete') && (
         <footer className="pane-footer">
           <DeleteConversation conversationId={conversation.id} />

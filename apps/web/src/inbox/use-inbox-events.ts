@@ -18,6 +18,7 @@ export function useInboxEvents(openConversationId: string | null): LiveState {
       queryClient.invalidateQueries({ queryKey: trpc.inbox.pathKey() }),
       // Consent and template decisions change what the template picker offers.
       queryClient.invalidateQueries({ queryKey: trpc.templates.pathKey() }),
+      queryClient.invalidateQueries({ queryKey: trpc.desk.pathKey() }),
     ]);
 
   const subscription = useSubscription(

@@ -23,14 +23,28 @@ export const inboxRouter = router({
   conversations: allow('inbox.read')
     .input(
       z
-        .object({ assigned: z.enum(['all', 'mine', 'unassigned']).default('all') })
-        .default({ assigned: 'all' }),
+        .object({
+          assigned: z.enum(['all', 'mine', 'unassigned']).default('all'),
+          status: z.enum(['open', 'pending', 'resolved']).optional(),
+          numberId: field.id.optional(),
+          /** The last conversation of the page before, to continue after it. */
+          after: z.object({ lastMessageAt: z.number().int(), id: field.id }).optional(),
+          limit: z.number().int().min(1).max(200).default(200),
+        })
+        .default({ assigned: 'all', limit: 200 }),
     )
     .query(({ ctx, input }) => {
       const auth = authOf(ctx);
       return ctx.services.conversations.list(
         auth.scope,
-        assigneeFilter(input.assigned, auth),
+        {
+          assignee: assigneeFilter(input.assigned, auth),
+          status: input.status,
+          numberId: input.numberId,
+          after: input.after,
+          viewerId: auth.userId,
+        },
+        input.limit,
       );
     }),
 
@@ -47,7 +61,7 @@ export const inboxRouter = router({
       const auth = authOf(ctx);
       // Support looks without touching: the team's unread marks stay as they were.
       if (auth.support) return { ok: true };
-      ctx.services.conversations.markRead(auth.scope, input.conversationId);
+      ctx.services.conversations.markRead(auth.scope, input.conversationId, auth.userId);
       return { ok: true };
     }),
 

@@ -17,6 +17,9 @@ import { inboundKinds } from './017-inbound-kinds.ts';
 import { consent } from './020-consent.ts';
 import { templates } from './021-templates.ts';
 import { outboundQueue } from './022-outbound-queue.ts';
+import { messageSearch } from './028-message-search.ts';
+import { agentDesk } from './029-agent-desk.ts';
+import { memberUnread } from './030-member-unread.ts';
 
 export interface Migration {
   version: number;
@@ -49,6 +52,9 @@ export const migrations: readonly Migration[] = [
   consent,
   templates,
   outboundQueue,
+  messageSearch,
+  agentDesk,
+  memberUnread,
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

@@ -70,6 +70,24 @@ export class ContactRepo {
       .get(this.scope.workspaceId, id) as Contact | undefined;
   }
 
+  /**
+   * When the contact first and last wrote: the earliest message of their
+   * conversations (index `messages_by_conversation`) and the latest inbound.
+   */
+  seen(id: string): { firstSeenAt: number | null; lastSeenAt: number | null } {
+    return this.store
+      .statement(
+        `SELECT min((SELECT min(m.occurred_at) FROM messages m
+                     WHERE m.conversation_id = v.id)) AS firstSeenAt,
+           max(v.last_inbound_at) AS lastSeenAt
+         FROM conversations v WHERE v.workspace_id = ? AND v.contact_id = ?`,
+      )
+      .get(this.scope.workspaceId, id) as {
+      firstSeenAt: number | null;
+      lastSeenAt: number | null;
+    };
+  }
+
   setOptOut(id: string, optedOutAt: number | null, source: string | null): boolean {
     return (
       this.store

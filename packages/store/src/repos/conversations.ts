@@ -1,7 +1,7 @@
 import { newId } from '@flowgento/core';
 import type { Store } from '../store.ts';
 import type { WorkspaceScope } from '../scope.ts';
-import type { Contact, ConversationSummary } from '../types.ts';
+import type { Contact, ConversationStatus, ConversationSummary } from '../types.ts';
 
 interface SummaryRow {
   id: string;
@@ -17,19 +17,30 @@ interface SummaryRow {
   optOutSource: string | null;
   assigneeId: string | null;
   assigneeName: string | null;
+  status: ConversationStatus;
+  numberDisplay: string;
 }
 
+/**
+ * A conversation as lists show it. Its first two parameters are the viewer:
+ * a member sees their own unread count (migration 030), null the team's.
+ */
 const SUMMARY_SELECT = `
   SELECT v.id, v.number_id AS numberId, v.last_message_at AS lastMessageAt,
-    v.last_inbound_at AS lastInboundAt, v.unread_count AS unreadCount,
+    v.last_inbound_at AS lastInboundAt,
+    CASE WHEN ? IS NULL THEN v.unread_count
+      ELSE max(0, v.inbound_count - coalesce((SELECT r.read_count FROM conversation_reads r
+        WHERE r.conversation_id = v.id AND r.user_id = ?), 0)) END AS unreadCount,
     (SELECT coalesce(m.body, '[' || m.type || ']') FROM messages m
        WHERE m.workspace_id = v.workspace_id AND m.conversation_id = v.id
        ORDER BY m.occurred_at DESC, m.created_at DESC
        LIMIT 1) AS lastMessagePreview,
     c.id AS contactId, c.wa_id AS waId, c.profile_name AS profileName,
     c.opted_out_at AS optedOutAt, c.opt_out_source AS optOutSource,
-    am.user_id AS assigneeId, au.display_name AS assigneeName
+    am.user_id AS assigneeId, au.display_name AS assigneeName,
+    v.status, n.display_phone_number AS numberDisplay
   FROM conversations v JOIN contacts c ON c.id = v.contact_id
+  JOIN whatsapp_numbers n ON n.id = v.number_id AND n.workspace_id = v.workspace_id
   LEFT JOIN members am ON am.workspace_id = v.workspace_id AND am.user_id = v.assignee_id
   LEFT JOIN users au ON au.id = am.user_id`;
 
@@ -42,12 +53,79 @@ export type AssigneeFilter =
       userId: string;
     };
 
-/** The extra condition of each filter; only `member` binds a parameter. */
-const ASSIGNEE_CONDITION: Record<AssigneeFilter['kind'], string> = {
-  all: '',
-  unassigned: 'AND v.assignee_id IS NULL',
-  member: 'AND v.assignee_id = ?',
-};
+/** Where a list page starts: after this conversation, newest first. */
+export interface ConversationCursor {
+  lastMessageAt: number;
+  id: string;
+}
+
+/** The inbox's filters, combinable; absent means "any". */
+export interface ConversationFilter {
+  assignee?: AssigneeFilter;
+  status?: ConversationStatus;
+  numberId?: string;
+  after?: ConversationCursor;
+  /** Whose unread counts the page shows; absent: the team's. */
+  viewerId?: string;
+}
+
+/**
+ * The index that serves a list with these filters (migration 029): each
+ * leads with the workspace and ends with (last_message_at, id), so a page is
+ * one index walk in order, with no sort.
+ */
+export function conversationIndexFor(filter: ConversationFilter): string {
+  const byAssignee = (filter.assignee?.kind ?? 'all') !== 'all';
+  if (filter.numberId !== undefined) return 'conversations_by_number';
+  if (filter.status !== undefined) {
+    return byAssignee ? 'conversations_by_status_assignee' : 'conversations_by_status';
+  }
+  return byAssignee ? 'conversations_by_assignee' : 'conversations_by_recency';
+}
+
+/** The SQL of one list page; its parameters end with the page size. */
+export function conversationListSql(
+  workspaceId: string,
+  filter: ConversationFilter,
+): { sql: string; params: unknown[] } {
+  const where = listWhere(workspaceId, filter);
+  const viewer = filter.viewerId ?? null;
+  return {
+    sql: `${SUMMARY_SELECT.replace(
+      'FROM conversations v',
+      `FROM conversations v INDEXED BY ${conversationIndexFor(filter)}`,
+    )} WHERE ${where.sql} ORDER BY v.last_message_at DESC, v.id DESC LIMIT ?`,
+    params: [viewer, viewer, ...where.params],
+  };
+}
+
+/** The WHERE clause of a list and its parameters, the workspace always first. */
+function listWhere(
+  workspaceId: string,
+  filter: ConversationFilter,
+): { sql: string; params: unknown[] } {
+  const parts = ['v.workspace_id = ?'];
+  const params: unknown[] = [workspaceId];
+  if (filter.numberId !== undefined) {
+    parts.push('v.number_id = ?');
+    params.push(filter.numberId);
+  }
+  if (filter.status !== undefined) {
+    parts.push('v.status = ?');
+    params.push(filter.status);
+  }
+  const assignee = filter.assignee ?? { kind: 'all' };
+  if (assignee.kind === 'unassigned') parts.push('v.assignee_id IS NULL');
+  if (assignee.kind === 'member') {
+    parts.push('v.assignee_id = ?');
+    params.push(assignee.userId);
+  }
+  if (filter.after) {
+    parts.push('(v.last_message_at, v.id) < (?, ?)');
+    params.push(filter.after.lastMessageAt, filter.after.id);
+  }
+  return { sql: parts.join(' AND '), params };
+}
 
 const toSummary = (row: SummaryRow): ConversationSummary => {
   const contact: Contact = {
@@ -65,6 +143,8 @@ const toSummary = (row: SummaryRow): ConversationSummary => {
     lastInboundAt: row.lastInboundAt,
     unreadCount: row.unreadCount,
     lastMessagePreview: row.lastMessagePreview,
+    status: row.status,
+    number: { id: row.numberId, displayPhoneNumber: row.numberDisplay },
     // Joined through the membership, so only a member of this workspace shows.
     assignee:
       row.assigneeId === null
@@ -84,13 +164,15 @@ export class ConversationRepo {
     return this.store
       .statement(
         `INSERT INTO conversations (id, workspace_id, number_id, contact_id, last_message_at,
-           last_inbound_at, unread_count, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, 1, ?)
+           last_inbound_at, unread_count, inbound_count, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, 1, 1, ?)
          ON CONFLICT (workspace_id, number_id, contact_id) DO UPDATE SET
            last_message_at = max(conversations.last_message_at, excluded.last_message_at),
            last_inbound_at = max(coalesce(conversations.last_inbound_at, 0),
              excluded.last_inbound_at),
-           unread_count = conversations.unread_count + 1
+           unread_count = conversations.unread_count + 1,
+           inbound_count = conversations.inbound_count + 1,
+           status = iif(conversations.status = 'resolved', 'open', conversations.status)
          RETURNING id`,
       )
       .pluck()
@@ -114,32 +196,86 @@ export class ConversationRepo {
       .run(occurredAt, this.scope.workspaceId, conversationId);
   }
 
-  list(filter: AssigneeFilter = { kind: 'all' }, limit = 200): ConversationSummary[] {
-    const byUser = filter.kind === 'member' ? [filter.userId] : [];
+  /** One page of the inbox, newest first; `filter.after` continues a page. */
+  list(filter: ConversationFilter = {}, limit = 200): ConversationSummary[] {
+    const page = conversationListSql(this.scope.workspaceId, filter);
     const rows = this.store
-      .statement(
-        `${SUMMARY_SELECT} WHERE v.workspace_id = ? ${ASSIGNEE_CONDITION[filter.kind]}
-         ORDER BY v.last_message_at DESC LIMIT ?`,
-      )
-      .all(this.scope.workspaceId, ...byUser, limit) as SummaryRow[];
+      .statement(page.sql)
+      .all(...page.params, limit) as SummaryRow[];
     return rows.map(toSummary);
   }
 
-  get(id: string): ConversationSummary | undefined {
+  /** Unread messages over the conversations a filter holds. */
+  unreadTotal(filter: ConversationFilter = {}): number {
+    const bare = { ...filter, after: undefined };
+    const where = listWhere(this.scope.workspaceId, bare);
+    const viewer = filter.viewerId ?? null;
+    return this.store
+      .statement(
+        `SELECT coalesce(sum(CASE WHEN ? IS NULL THEN v.unread_count
+           ELSE max(0, v.inbound_count - coalesce(r.read_count, 0)) END), 0)
+         FROM conversations v INDEXED BY ${conversationIndexFor(bare)}
+         LEFT JOIN conversation_reads r ON r.conversation_id = v.id AND r.user_id = ?
+         WHERE ${where.sql}`,
+      )
+      .pluck()
+      .get(viewer, viewer, ...where.params) as number;
+  }
+
+  /** Sets the status; false when the conversation is not in this workspace. */
+  setStatus(id: string, status: ConversationStatus): boolean {
+    return (
+      this.store
+        .statement(
+          'UPDATE conversations SET status = ? WHERE workspace_id = ? AND id = ?',
+        )
+        .run(status, this.scope.workspaceId, id).changes === 1
+    );
+  }
+
+  /** A contact's conversations, on every number, newest first. */
+  listForContact(
+    contactId: string,
+    viewerId: string | null = null,
+  ): ConversationSummary[] {
+    const rows = this.store
+      .statement(
+        `${SUMMARY_SELECT} WHERE v.workspace_id = ? AND v.contact_id = ?
+         ORDER BY v.last_message_at DESC LIMIT 50`,
+      )
+      .all(viewerId, viewerId, this.scope.workspaceId, contactId) as SummaryRow[];
+    return rows.map(toSummary);
+  }
+
+  /** One conversation; with `viewerId`, the unread count is that member's. */
+  get(id: string, viewerId: string | null = null): ConversationSummary | undefined {
     const row = this.store
       .statement(`${SUMMARY_SELECT} WHERE v.workspace_id = ? AND v.id = ?`)
-      .get(this.scope.workspaceId, id) as SummaryRow | undefined;
+      .get(viewerId, viewerId, this.scope.workspaceId, id) as SummaryRow | undefined;
     return row && toSummary(row);
   }
 
-  markRead(id: string): boolean {
-    return (
+  /**
+   * `userId` has read everything the customer wrote so far; the team's
+   * count clears too. False when the conversation is not in this workspace.
+   */
+  markRead(id: string, userId: string): boolean {
+    const changed =
       this.store
         .statement(
           'UPDATE conversations SET unread_count = 0 WHERE workspace_id = ? AND id = ?',
         )
-        .run(this.scope.workspaceId, id).changes === 1
-    );
+        .run(this.scope.workspaceId, id).changes === 1;
+    if (!changed) return false;
+    this.store
+      .statement(
+        `INSERT INTO conversation_reads (workspace_id, conversation_id, user_id, read_count)
+         SELECT workspace_id, id, ?, inbound_count FROM conversations
+         WHERE workspace_id = ? AND id = ?
+         ON CONFLICT (conversation_id, user_id) DO UPDATE SET read_count = excluded.read_count`,
+      )
+      .run(userId, this.scope.workspaceId, id);
+    return true;
   }
 
   /**

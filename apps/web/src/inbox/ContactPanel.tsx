@@ -1,0 +1,105 @@
+import { useState, type FormEvent } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTRPC } from '../api.ts';
+import { ErrorNote } from '../forms/ErrorNote.tsx';
+import { hrefOf } from '../routing.ts';
+import { contactName, contactNumber } from './contact.ts';
+
+const dateTime = (at: number | null) =>
+  at === null ? '—' : new Date(at).toLocaleString();
+
+/**
+ * Who the customer is to the team: first and last contact, their
+ * conversations on every number, and internal notes. Notes are shown as
+ * text and never sent to the customer.
+ */
+export function ContactPanel(props: { conversationId: string; mayWrite: boolean }) {
+  const trpc = useTRPC();
+  const profile = useQuery(
+    trpc.desk.contact.queryOptions({ conversationId: props.conversationId }),
+  );
+  if (profile.isPending) return <aside className="contact-panel muted">Loading…</aside>;
+  if (profile.isError) return <ErrorNote error={profile.error} />;
+  const { contact, conversations, notes } = profile.data;
+
+  return (
+    <aside
+      className="contact-panel small"
+      aria-label="Contact"
+      data-testid="contact-panel"
+    >
+      <h3>{contactName(contact)}</h3>
+      <dl>
+        <dt>Number</dt>
+        <dd>{contactNumber(contact)}</dd>
+        <dt>First seen</dt>
+        <dd data-testid="contact-first-seen">{dateTime(profile.data.firstSeenAt)}</dd>
+        <dt>Last wrote</dt>
+        <dd>{dateTime(profile.data.lastSeenAt)}</dd>
+      </dl>
+      <h4>Conversations</h4>
+      <ul>
+        {conversations.map((c) => (
+          <li key={c.id}>
+            <a href={hrefOf({ screen: 'inbox', conversationId: c.id })}>
+              to {c.number.displayPhoneNumber}
+            </a>{' '}
+            <span className="muted">({c.status})</span>
+          </li>
+        ))}
+      </ul>
+      <h4>Internal notes</h4>
+      <p className="muted">Only your team sees these; they are never sent.</p>
+      <ul className="notes" data-testid="notes">
+        {notes.map((note) => (
+          <li key={note.id} data-testid="note">
+            <p className="note-body">{note.body}</p>
+            <p className="muted">
+              {note.author?.displayName ?? 'A former member'} · {dateTime(note.createdAt)}
+            </p>
+          </li>
+        ))}
+      </ul>
+      {props.mayWrite && <NoteForm conversationId={props.conversationId} />}
+    </aside>
+  );
+}
+
+function NoteForm(props: { conversationId: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [body, setBody] = useState('');
+  const add = useMutation(
+    trpc.desk.addNote.mutationOptions({
+      onSuccess: () => {
+        setBody('');
+        return queryClient.invalidateQueries({ queryKey: trpc.desk.contact.pathKey() });
+      },
+    }),
+  );
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    add.mutate({ conversationId: props.conversationId, body });
+  };
+  return (
+    <form className="note-form" onSubmit={submit}>
+      <textarea
+        aria-label="Internal note"
+        placeholder="Add an internal note"
+        value={body}
+        maxLength={4000}
+        rows={2}
+        onChange={(e) => setBody(e.target.value)}
+        data-testid="note-input"
+      />
+      <button
+        type="submit"
+        disabled={add.isPending || body.trim() === ''}
+        data-testid="note-add"
+      >
+        Add note
+      </button>
+      <ErrorNote error={add.error} />
+    </form>
+  );
+}

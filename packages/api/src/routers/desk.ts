@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import * as field from '../schemas.ts';
+import { acting } from '../origin.ts';
+import { allow, authOf, router, writes } from '../trpc.ts';
+
+const conversationInput = z.object({ conversationId: field.id });
+const status = z.enum(['open', 'pending', 'resolved']);
+
+/**
+ * The agent desk around a conversation: search over the workspace's
+ * messages, the contact's profile, internal notes and the status.
+ */
+export const deskRouter = router({
+  /** Every word must appear; the workspace is the caller's, always. */
+  search: allow('inbox.read')
+    .input(
+      z.object({
+        query: z.string().trim().min(1, 'Type a word to search for').max(200),
+        /** The `next` of the page before (named for tRPC's infinite queries). */
+        cursor: z.object({ seq: z.number().int().positive() }).nullish(),
+      }),
+    )
+    .query(({ ctx, input }) =>
+      ctx.services.desk.search(authOf(ctx).scope, input.query, input.cursor ?? undefined),
+    ),
+
+  /** Unread messages over the caller's inbox, and over what they hold. */
+  unread: allow('inbox.read').query(({ ctx }) => {
+    const auth = authOf(ctx);
+    return ctx.services.desk.unread(auth.scope, auth.userId);
+  }),
+
+  /** The numbers conversations can be on, for the inbox filter. */
+  numbers: allow('inbox.read').query(({ ctx }) =>
+    ctx.services.desk.numbers(authOf(ctx).scope),
+  ),
+
+  contact: allow('inbox.read')
+    .input(conversationInput)
+    .query(({ ctx, input }) => {
+      const auth = authOf(ctx);
+      return ctx.services.desk.contactOf(auth.scope, input.conversationId, auth.userId);
+    }),
+
+  setStatus: allow('messages.reply', writes('conversation.status_changed'))
+    .input(conversationInput.extend({ status }))
+    .mutation(({ ctx, input }) => {
+      ctx.services.desk.setStatus(
+        acting(ctx, authOf(ctx)),
+        input.conversationId,
+        input.status,
+      );
+      return { ok: true };
+    }),
+
+  /** An internal note: kept for the team, never sent to the customer. */
+  addNote: allow('messages.reply', writes('note.added'))
+    .input(
+      conversationInput.extend({
+        body: z.string().trim().min(1, 'Write the note first').max(4000),
+      }),
+    )
+    .mutation(({ ctx, input }) =>
+      ctx.services.desk.addNote(
+        acting(ctx, authOf(ctx)),
+        input.conversationId,
+        input.body,
+      ),
+    ),
+});

@@ -1,0 +1,75 @@
+import { newId } from '@flowgento/core';
+import type { Store } from '../store.ts';
+import type { WorkspaceScope } from '../scope.ts';
+
+/** An internal note: the team's words about a contact, never sent to them. */
+export interface NoteRecord {
+  id: string;
+  contactId: string;
+  /** The conversation it was written in, if any. */
+  conversationId: string | null;
+  author: { userId: string; displayName: string } | null;
+  body: string;
+  createdAt: number;
+}
+
+interface NoteRow {
+  id: string;
+  contactId: string;
+  conversationId: string | null;
+  authorId: string | null;
+  authorName: string | null;
+  body: string;
+  createdAt: number;
+}
+
+export class NoteRepo {
+  constructor(
+    private readonly store: Store,
+    private readonly scope: WorkspaceScope,
+  ) {}
+
+  add(note: {
+    contactId: string;
+    conversationId: string | null;
+    authorId: string;
+    body: string;
+  }): string {
+    const id = newId();
+    this.store
+      .statement(
+        `INSERT INTO notes (id, workspace_id, contact_id, conversation_id, author_id, body,
+           created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        id,
+        this.scope.workspaceId,
+        note.contactId,
+        note.conversationId,
+        note.authorId,
+        note.body,
+        this.store.clock.now(),
+      );
+    return id;
+  }
+
+  /** A contact's notes, newest first (index `notes_by_contact`). */
+  listForContact(contactId: string, limit = 100): NoteRecord[] {
+    const rows = this.store
+      .statement(
+        `SELECT n.id, n.contact_id AS contactId, n.conversation_id AS conversationId,
+           n.author_id AS authorId, u.display_name AS authorName, n.body,
+           n.created_at AS createdAt
+         FROM notes n LEFT JOIN users u ON u.id = n.author_id
+         WHERE n.workspace_id = ? AND n.contact_id = ?
+         ORDER BY n.created_at DESC LIMIT ?`,
+      )
+      .all(this.scope.workspaceId, contactId, limit) as NoteRow[];
+    return rows.map(({ authorId, authorName, ...row }) => ({
+      ...row,
+      author:
+        authorId === null ? null : { userId: authorId, displayName: authorName ?? '' },
+    }));
+  }
+}
