@@ -21,6 +21,11 @@ import { buildServices, type Services } from './services.ts';
 import { backupServicesOf } from './backup-admin.ts';
 import { createRequestHandler } from './http/routes.ts';
 import { createRedirectServer } from './http/redirect.ts';
+import {
+  createWebhookListener,
+  WEBHOOK_PATH,
+  webhookOnlyHandler,
+} from './http/webhook-listener.ts';
 import { lanAddresses, machineHostnames } from './network.ts';
 import { APP_VERSION } from './version.ts';
 import { startAuditKeeper, type AuditKeeper } from './audit-keeper.ts';
@@ -35,6 +40,11 @@ export interface RunningAppliance {
   url: string;
   port: number;
   lanUrls: string[];
+  /**
+   * The webhook's own listener (`config.webhook.port`), e.g.
+   * http://127.0.0.1:<port>; null when it is off.
+   */
+  webhookListenerUrl: string | null;
   tls: TlsMaterial;
   appliance: OpenedAppliance;
   services: Services;
@@ -125,10 +135,28 @@ export async function startAppliance(
     const port = (server.address() as AddressInfo).port;
     const url = `https://127.0.0.1:${port}`;
 
+    const hook = config.webhook;
+    const webhookServer =
+      hook.port === null ? null : createWebhookListener(hook.tls ? tls : null);
+    let webhookListenerUrl: string | null = null;
+    if (webhookServer && hook.port !== null) {
+      cleanups.push(() => closeServer(webhookServer));
+      await listen(
+        webhookServer,
+        hook.port,
+        hook.host,
+        'FLOWGENTO_WEBHOOK_PORT (or off)',
+      );
+      const { port: bound } = webhookServer.address() as AddressInfo;
+      const host = hook.host.includes(':') ? `[${hook.host}]` : hook.host;
+      webhookListenerUrl = `${hook.tls ? 'https' : 'http'}://${host}:${bound}`;
+    }
+
     let simulator: CloudApiSimulator | null = null;
     if (config.simulator.enabled) {
       simulator = await startCloudApiSimulator({
-        webhookUrl: `${url}/webhooks/whatsapp`,
+        // Meta's way in: the main port unless only the webhook listener has it.
+        webhookUrl: `${hook.onMainListener || !webhookListenerUrl ? url : webhookListenerUrl}${WEBHOOK_PATH}`,
         caCertPem: tls.caCertPem,
         logger,
       });
@@ -167,6 +195,11 @@ export async function startAppliance(
         version: APP_VERSION,
         simulator: simulator !== null,
         caFingerprint256: tls.caFingerprint256,
+        webhook: {
+          publicUrl: hook.publicUrl,
+          ownListener: webhookListenerUrl !== null,
+          onMainListener: hook.onMainListener,
+        },
       },
     });
     const auditKeeper = startAuditKeeper({
@@ -202,7 +235,12 @@ export async function startAppliance(
         caCertPem: tls.caCertPem,
         webRoot: options.webRoot ?? DEFAULT_WEB_ROOT,
         trustedProxies: config.trustedProxies,
+        webhookOnMain: hook.onMainListener,
       }),
+    );
+    webhookServer?.on(
+      'request',
+      webhookOnlyHandler({ services, logger, trustedProxies: hook.trustedProxies }),
     );
 
     let redirect: HttpServer | null = null;
@@ -227,6 +265,11 @@ export async function startAppliance(
       {
         url,
         lanUrls,
+        webhook: {
+          listener: webhookListenerUrl,
+          onMainListener: hook.onMainListener,
+          publicUrl: hook.publicUrl,
+        },
         caFingerprint256: tls.caFingerprint256,
         simulator: simulator
           ? { enabled: true, baseUrl: simulator.baseUrl }
@@ -244,6 +287,7 @@ export async function startAppliance(
       url,
       port,
       lanUrls,
+      webhookListenerUrl,
       tls,
       appliance,
       services,
@@ -266,6 +310,7 @@ export async function startAppliance(
       await Promise.all([
         closeServer(server),
         redirect ? closeServer(redirect) : undefined,
+        webhookServer ? closeServer(webhookServer) : undefined,
       ]);
       await intakeWriter.close();
       logger.info({ intake: intakeWriter.lastStats }, 'webhook intake stopped');
@@ -286,12 +331,20 @@ export async function startAppliance(
   }
 }
 
-function listen(server: Server | HttpServer, port: number, host: string): Promise<void> {
+function listen(
+  server: Server | HttpServer,
+  port: number,
+  host: string,
+  variable?: string,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code !== 'EADDRINUSE' && error.code !== 'EACCES') return reject(error);
       const which =
-        server instanceof HttpServer ? 'FLOWGENTO_HTTP_PORT (or off)' : 'FLOWGENTO_PORT';
+        variable ??
+        (server instanceof HttpServer
+          ? 'FLOWGENTO_HTTP_PORT (or off)'
+          : 'FLOWGENTO_PORT');
       reject(
         new AppError(
           'CONFIG_INVALID',

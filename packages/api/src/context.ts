@@ -26,6 +26,17 @@ export interface ApplianceInfo {
   version: string;
   simulator: boolean;
   caFingerprint256: string;
+  webhook: WebhookInfo;
+}
+
+/** How Meta reaches the webhook, for the WhatsApp page (never secret). */
+export interface WebhookInfo {
+  /** The configured public base URL (`webhook.publicUrl`), if any. */
+  publicUrl: string | null;
+  /** True when the webhook has its own listener. */
+  ownListener: boolean;
+  /** False when the main HTTPS port no longer takes Meta's calls. */
+  onMainListener: boolean;
 }
 
 /** The appliance's backups, as the admin screens reach them. */
