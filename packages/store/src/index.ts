@@ -5,7 +5,7 @@ export * from './store.ts';
 export * from './scoped-store.ts';
 export * from './types.ts';
 export type { NumberWrite } from './repos/numbers.ts';
-export type { AssigneeFilter } from './repos/conversations.ts';
+export type { AssigneeFilter, ConversationCursor } from './repos/conversations.ts';
 export type { InboundMessageWrite, StatusWrite } from './repos/messages.ts';
 export * from './checkpointer.ts';
 export type { TwoFactorRecord, LoginChallenge } from './repos/two-factor.ts';

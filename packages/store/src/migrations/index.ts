@@ -14,6 +14,7 @@ import { objectLocations } from './013-object-locations.ts';
 import { media } from './014-media.ts';
 import { backupSettings } from './016-backup-settings.ts';
 import { inboundKinds } from './017-inbound-kinds.ts';
+import { inboxKeyset } from './031-inbox-keyset.ts';
 
 export interface Migration {
   version: number;
@@ -43,6 +44,7 @@ export const migrations: readonly Migration[] = [
   media,
   backupSettings,
   inboundKinds,
+  inboxKeyset,
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

@@ -42,6 +42,12 @@ export type AssigneeFilter =
       userId: string;
     };
 
+/** Where a page of the list ends: its last row's time and id. */
+export interface ConversationCursor {
+  lastMessageAt: number;
+  id: string;
+}
+
 /** The extra condition of each filter; only `member` binds a parameter. */
 const ASSIGNEE_CONDITION: Record<AssigneeFilter['kind'], string> = {
   all: '',
@@ -114,14 +120,25 @@ export class ConversationRepo {
       .run(occurredAt, this.scope.workspaceId, conversationId);
   }
 
-  list(filter: AssigneeFilter = { kind: 'all' }, limit = 200): ConversationSummary[] {
+  /**
+   * The most recent conversations first. `before` continues a list after its
+   * last row (a keyset page: the cost does not grow with the depth); the id
+   * orders conversations whose last message came in the same millisecond.
+   */
+  list(
+    filter: AssigneeFilter = { kind: 'all' },
+    limit = 200,
+    before?: ConversationCursor,
+  ): ConversationSummary[] {
     const byUser = filter.kind === 'member' ? [filter.userId] : [];
+    const page = before ? 'AND (v.last_message_at, v.id) < (?, ?)' : '';
+    const after = before ? [before.lastMessageAt, before.id] : [];
     const rows = this.store
       .statement(
         `${SUMMARY_SELECT} WHERE v.workspace_id = ? ${ASSIGNEE_CONDITION[filter.kind]}
-         ORDER BY v.last_message_at DESC LIMIT ?`,
+         ${page} ORDER BY v.last_message_at DESC, v.id DESC LIMIT ?`,
       )
-      .all(this.scope.workspaceId, ...byUser, limit) as SummaryRow[];
+      .all(this.scope.workspaceId, ...byUser, ...after, limit) as SummaryRow[];
     return rows.map(toSummary);
   }
 
