@@ -108,7 +108,7 @@ export async function startAppliance(
     // Webhook writes commit on their own thread and connection, which also
     // checkpoints the WAL for every connection.
     // With continuous backup on, the backup engine is the only checkpointer.
-    const intakeWriter = await WorkerIntakeWriter.start(
+    const intakeStarting = WorkerIntakeWriter.start(
       {
         path: dataPaths(config.dataDir).database,
         key: appliance.databaseKey,
@@ -116,7 +116,16 @@ export async function startAppliance(
       },
       logger,
     );
-    cleanups.push(() => intakeWriter.close());
+    // The thread loads its own modules and opens its own connection: it gets
+    // ready while TLS, the ports and the simulator come up, and is awaited
+    // only where the services need it. (A failure is raised there.)
+    intakeStarting.catch(() => undefined);
+    cleanups.push(() =>
+      intakeStarting.then(
+        (writer) => writer.close(),
+        () => undefined,
+      ),
+    );
     const lan = lanAddresses();
     const tls = ensureTlsMaterial({
       dir: dataPaths(config.dataDir).tls,
@@ -171,6 +180,7 @@ export async function startAppliance(
         return engine.status();
       },
     };
+    const intakeWriter = await intakeStarting;
     const services = buildServices({
       config,
       store: appliance.store,
