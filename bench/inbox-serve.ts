@@ -152,6 +152,8 @@ function send(
         );
       },
     );
+    // A request the appliance never answers fails the run instead of hanging it.
+    req.setTimeout(10_000, () => req.destroy(new Error(`${path}: no answer in 10 s`)));
     req.on('error', reject);
     req.end(body === undefined ? undefined : JSON.stringify(body));
   });

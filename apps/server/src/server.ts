@@ -1,5 +1,9 @@
 import { createServer as createHttpsServer, type Server } from 'node:https';
-import { Server as HttpServer } from 'node:http';
+import {
+  Server as HttpServer,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { AuditRetention } from '@flowgento/audit';
@@ -140,6 +144,10 @@ export async function startAppliance(
       ...TLS_SERVER_OPTIONS,
     });
     cleanups.push(() => closeServer(server));
+    // The ports open before the services exist (the simulator needs the
+    // URL): until then a request is told to come back, instead of waiting
+    // forever for a handler that was not there when it arrived.
+    server.on('request', answerStarting);
     await listen(server, config.port, config.host);
     const port = (server.address() as AddressInfo).port;
     const url = `https://127.0.0.1:${port}`;
@@ -147,6 +155,7 @@ export async function startAppliance(
     const hook = config.webhook;
     const webhookServer =
       hook.port === null ? null : createWebhookListener(hook.tls ? tls : null);
+    webhookServer?.on('request', answerStarting);
     let webhookListenerUrl: string | null = null;
     if (webhookServer && hook.port !== null) {
       cleanups.push(() => closeServer(webhookServer));
@@ -237,6 +246,7 @@ export async function startAppliance(
     }
     const storageKeeper = startStorageKeeper(services);
     cleanups.push(() => storageKeeper.close());
+    server.off('request', answerStarting);
     server.on(
       'request',
       createRequestHandler({
@@ -248,6 +258,7 @@ export async function startAppliance(
         webhookOnMain: hook.onMainListener,
       }),
     );
+    webhookServer?.off('request', answerStarting);
     webhookServer?.on(
       'request',
       webhookOnlyHandler({ services, logger, trustedProxies: hook.trustedProxies }),
@@ -370,6 +381,17 @@ function listen(
       resolve();
     });
   });
+}
+
+/** 503 with Retry-After while the appliance starts (Meta retries, so do browsers on reload). */
+function answerStarting(req: IncomingMessage, res: ServerResponse): void {
+  req.resume();
+  res.writeHead(503, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Retry-After': '1',
+    'Cache-Control': 'no-store',
+  });
+  res.end('The appliance is starting');
 }
 
 function closeServer(server: Server | HttpServer): Promise<void> {
