@@ -5,8 +5,10 @@
  *
  * The schema comes from the store's own migrations (through openAppliance,
  * as a real start makes it); the bulk rows go in with direct, batched
- * INSERTs in large transactions, ordered so that every index but the
- * recency ones grows at its end. The folder is kept under the OS temp folder,
+ * INSERTs in large transactions. Rows go in in the order they would have
+ * arrived (conversations by their first message, messages by time, across
+ * all workspaces), so the tables are laid out as a real appliance's are:
+ * recent messages together at the end. The folder is kept under the OS temp folder,
  * keyed by schema version and size, and reused while it is complete.
  */
 import { randomBytes } from 'node:crypto';
@@ -22,10 +24,12 @@ import { openAppliance } from '../apps/server/src/appliance.ts';
 import { loadConfig, type ApplianceConfig } from '../apps/server/src/config.ts';
 
 /** Bump when the rows this file writes change shape. */
-const DATA_FORMAT = 1;
+const DATA_FORMAT = 2;
 const MESSAGES_PER_CONVERSATION = 10;
 const AGENTS_PER_WORKSPACE = 5;
 const DAY_MS = 86_400_000;
+/** From a conversation's first message to its last. */
+const SPAN_MS = MESSAGES_PER_CONVERSATION * 12 * 60_000;
 
 export interface InboxScale {
   workspaces: number;
@@ -90,10 +94,7 @@ export async function inboxData(
     store.db.pragma('synchronous = OFF');
     store.db.pragma('cache_size = -262144');
     const perWorkspace = Math.round(scale.conversations / scale.workspaces);
-    workspaces.forEach((workspace, w) => {
-      insertConversations(store, workspace, w, perWorkspace);
-      say(`    workspace ${w + 1}/${workspaces.length}\n`);
-    });
+    insertTraffic(store, workspaces, perWorkspace, say);
     store.db.pragma('wal_checkpoint(TRUNCATE)');
     store.db.exec('ANALYZE');
   } finally {
@@ -182,23 +183,87 @@ async function addWorkspaces(
   return out;
 }
 
+interface ConversationPlan {
+  w: number;
+  c: number;
+  id: string;
+  waId: string;
+  first: number;
+  last: number;
+  assignee: string | null;
+}
+
 /**
- * One workspace's contacts, conversations and messages, in one transaction.
- * Last messages are spread over 90 days; each conversation's ten messages
- * alternate customer and agent within the two hours before its last one.
- * Four in ten conversations are unassigned, the rest spread over the AGENTs.
+ * Every workspace's contacts, conversations and messages. Last messages are
+ * spread over 90 days; each conversation's ten messages alternate customer
+ * and agent within the two hours before its last one, which is the
+ * customer's. Four in ten conversations are unassigned, the rest spread
+ * over the AGENTs.
  */
+function insertTraffic(
+  store: Store,
+  workspaces: BenchWorkspace[],
+  perWorkspace: number,
+  say: (line: string) => void,
+): void {
+  const now = Date.now();
+  const plans: ConversationPlan[] = [];
+  workspaces.forEach((workspace, w) => {
+    for (let c = 0; c < perWorkspace; c += 1) {
+      const last = now - Math.floor(Math.random() * 90 * DAY_MS);
+      const roll = Math.random();
+      plans.push({
+        w,
+        c,
+        id: '',
+        waId: String(919000000000 + w * 10_000_000 + c),
+        first: last - SPAN_MS,
+        last,
+        assignee:
+          roll < 0.4
+            ? null
+            : workspace.agentIds[Math.floor(roll * 10) % AGENTS_PER_WORKSPACE]!,
+      });
+    }
+  });
+  plans.sort((a, b) => a.first - b.first);
+  insertConversations(store, workspaces, plans);
+  say(`    ${plans.length} conversations\n`);
+
+  // Message k of conversation i, in time order: (i, k) packed as i * 10 + k.
+  const count = plans.length * MESSAGES_PER_CONVERSATION;
+  const at = new Float64Array(count);
+  plans.forEach((plan, i) => {
+    for (let m = 0; m < MESSAGES_PER_CONVERSATION; m += 1) {
+      at[i * MESSAGES_PER_CONVERSATION + m] =
+        m === MESSAGES_PER_CONVERSATION - 1
+          ? plan.last
+          : plan.first + m * 12 * 60_000 + Math.floor(Math.random() * 600_000);
+    }
+  });
+  const order = Uint32Array.from({ length: count }, (_, i) => i).sort(
+    (a, b) => at[a]! - at[b]!,
+  );
+  const batch = 100_000;
+  for (let start = 0; start < count; start += batch) {
+    insertMessages(store, workspaces, plans, at, order.subarray(start, start + batch));
+    say(`    ${Math.min(start + batch, count)} messages\n`);
+  }
+}
+
 function insertConversations(
   store: Store,
-  workspace: BenchWorkspace,
-  w: number,
-  count: number,
+  workspaces: BenchWorkspace[],
+  plans: ConversationPlan[],
 ): void {
   const db = store.db;
-  const numberId = db
-    .prepare('SELECT id FROM whatsapp_numbers WHERE workspace_id = ?')
-    .pluck()
-    .get(workspace.id) as string;
+  const numberIds = workspaces.map(
+    (workspace) =>
+      db
+        .prepare('SELECT id FROM whatsapp_numbers WHERE workspace_id = ?')
+        .pluck()
+        .get(workspace.id) as string,
+  );
   const contact = db.prepare(
     `INSERT INTO contacts (id, workspace_id, wa_id, profile_name, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, ?)`,
@@ -208,75 +273,87 @@ function insertConversations(
        last_inbound_at, unread_count, created_at, assignee_id)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const message = db.prepare(
+  db.transaction(() => {
+    for (const plan of plans) {
+      const workspaceId = workspaces[plan.w]!.id;
+      const contactId = newId();
+      contact.run(
+        contactId,
+        workspaceId,
+        plan.waId,
+        `Customer ${plan.w}.${plan.c}`,
+        plan.first,
+        plan.first,
+      );
+      plan.id = newId();
+      conversation.run(
+        plan.id,
+        workspaceId,
+        numberIds[plan.w],
+        contactId,
+        plan.last,
+        plan.last,
+        Math.floor(Math.random() * 3),
+        plan.first,
+        plan.assignee,
+      );
+    }
+  })();
+}
+
+function insertMessages(
+  store: Store,
+  workspaces: BenchWorkspace[],
+  plans: ConversationPlan[],
+  at: Float64Array,
+  order: Uint32Array,
+): void {
+  const message = store.db.prepare(
     `INSERT INTO messages (id, workspace_id, conversation_id, wa_message_id, direction,
        type, body, raw_json, status, sent_by, occurred_at, status_at, created_at)
      VALUES (?, ?, ?, ?, ?, 'text', ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const now = Date.now();
-  let sequence = 0;
-  db.transaction(() => {
-    for (let c = 0; c < count; c += 1) {
-      const waId = String(919000000000 + w * 10_000_000 + c);
-      const last = now - Math.floor(Math.random() * 90 * DAY_MS);
-      const first = last - MESSAGES_PER_CONVERSATION * 12 * 60_000;
-      const contactId = newId();
-      contact.run(contactId, workspace.id, waId, `Customer ${w}.${c}`, first, first);
-      const conversationId = newId();
-      const roll = Math.random();
-      const assignee =
-        roll < 0.4
-          ? null
-          : workspace.agentIds[Math.floor(roll * 10) % workspace.agentIds.length]!;
-      // Even-numbered messages are the customer's; the last one is theirs.
-      const lastInbound = last;
-      conversation.run(
-        conversationId,
-        workspace.id,
-        numberId,
-        contactId,
-        last,
-        lastInbound,
-        Math.floor(Math.random() * 3),
-        first,
-        assignee,
+  store.db.transaction(() => {
+    for (const packed of order) {
+      const plan = plans[Math.floor(packed / MESSAGES_PER_CONVERSATION)]!;
+      const m = packed % MESSAGES_PER_CONVERSATION;
+      const workspace = workspaces[plan.w]!;
+      const time = at[packed]!;
+      const inbound = (MESSAGES_PER_CONVERSATION - 1 - m) % 2 === 0;
+      const wamid = `wamid.BENCH${plan.w}X${plan.c}X${m}`;
+      const body = inbound
+        ? `Hello, this is about my order ${plan.c}-${m}: has it shipped yet?`
+        : `Thanks for writing! Your order ${plan.c}-${m} left our warehouse today.`;
+      const raw = JSON.stringify(
+        inbound
+          ? {
+              from: plan.waId,
+              id: wamid,
+              timestamp: String(Math.floor(time / 1000)),
+              text: { body },
+              type: 'text',
+            }
+          : {
+              messaging_product: 'whatsapp',
+              to: plan.waId,
+              type: 'text',
+              text: { body },
+            },
       );
-      for (let m = 0; m < MESSAGES_PER_CONVERSATION; m += 1) {
-        const at =
-          m === MESSAGES_PER_CONVERSATION - 1
-            ? last
-            : first + m * 12 * 60_000 + Math.floor(Math.random() * 600_000);
-        const inbound = (MESSAGES_PER_CONVERSATION - 1 - m) % 2 === 0;
-        const wamid = `wamid.BENCH${w}X${String(sequence++).padStart(9, '0')}`;
-        const body = inbound
-          ? `Hello, this is about my order ${c}-${m}: has it shipped yet?`
-          : `Thanks for writing! Your order ${c}-${m} left our warehouse today.`;
-        const raw = JSON.stringify(
-          inbound
-            ? {
-                from: waId,
-                id: wamid,
-                timestamp: String(Math.floor(at / 1000)),
-                text: { body },
-                type: 'text',
-              }
-            : { messaging_product: 'whatsapp', to: waId, type: 'text', text: { body } },
-        );
-        message.run(
-          newId(),
-          workspace.id,
-          conversationId,
-          wamid,
-          inbound ? 'inbound' : 'outbound',
-          body,
-          raw,
-          inbound ? 'received' : 'read',
-          inbound ? null : (assignee ?? workspace.agentIds[0]!),
-          at,
-          inbound ? null : at + 5_000,
-          at,
-        );
-      }
+      message.run(
+        newId(),
+        workspace.id,
+        plan.id,
+        wamid,
+        inbound ? 'inbound' : 'outbound',
+        body,
+        raw,
+        inbound ? 'received' : 'read',
+        inbound ? null : (plan.assignee ?? workspace.agentIds[0]!),
+        time,
+        inbound ? null : time + 5_000,
+        time,
+      );
     }
   })();
 }

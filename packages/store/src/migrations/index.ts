@@ -15,6 +15,7 @@ import { media } from './014-media.ts';
 import { backupSettings } from './016-backup-settings.ts';
 import { inboundKinds } from './017-inbound-kinds.ts';
 import { inboxKeyset } from './031-inbox-keyset.ts';
+import { latestMessage } from './032-latest-message.ts';
 
 export interface Migration {
   version: number;
@@ -45,6 +46,7 @@ export const migrations: readonly Migration[] = [
   backupSettings,
   inboundKinds,
   inboxKeyset,
+  latestMessage,
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;
