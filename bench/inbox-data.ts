@@ -24,7 +24,7 @@ import { openAppliance } from '../apps/server/src/appliance.ts';
 import { loadConfig, type ApplianceConfig } from '../apps/server/src/config.ts';
 
 /** Bump when the rows this file writes change shape. */
-const DATA_FORMAT = 2;
+const DATA_FORMAT = 3;
 const MESSAGES_PER_CONVERSATION = 10;
 const AGENTS_PER_WORKSPACE = 5;
 const DAY_MS = 86_400_000;

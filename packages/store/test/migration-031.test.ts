@@ -91,5 +91,14 @@ describe('migration 031 (inbox keyset) on an encrypted database', () => {
     );
     expect(mine).toContain('conversations_by_assignee');
     expect(mine).not.toContain('TEMP B-TREE');
+    // What the list shows of a conversation comes from the index alone.
+    const shown = `SELECT id, number_id, contact_id, assignee_id, last_message_at,
+      last_inbound_at, unread_count FROM conversations WHERE workspace_id = ?`;
+    expect(plan(`${shown} ${order}`, 'w')).toContain(
+      'COVERING INDEX conversations_by_recency',
+    );
+    expect(plan(`${shown} AND assignee_id = ? ${order}`, 'w', 'u')).toContain(
+      'COVERING INDEX conversations_by_assignee',
+    );
   });
 });
