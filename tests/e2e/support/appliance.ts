@@ -17,6 +17,8 @@ import { ensureWebBuilt, WEB_DIST } from './web-build.ts';
 export interface E2eOptions {
   /** A stand-in backup engine's status; without one, backups are "not running". */
   backupStatus?: BackupStatusSource;
+  /** More FLOWGENTO_* settings, e.g. the webhook's public URL. */
+  env?: Record<string, string>;
 }
 
 export interface E2eAppliance {
@@ -47,6 +49,7 @@ export async function startE2eAppliance(
       FLOWGENTO_SIMULATOR: simulator,
       // The Backups screen is tested with the status it is given.
       FLOWGENTO_BACKUP: 'off',
+      ...options.env,
     },
   });
   const running = await startAppliance(config, {
