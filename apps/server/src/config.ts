@@ -32,6 +32,10 @@ const webhookSchema = z
     /** Proxies whose X-Forwarded-For this listener believes. */
     trustedProxies: z.array(address).default([]),
   })
+  .refine((w) => w.onMainListener || w.port !== null, {
+    message: 'the main port is the only way in while webhook.port is off',
+    path: ['onMainListener'],
+  })
   .refine((w) => w.tls || isLoopback(w.host), {
     message: 'plain HTTP only on a loopback address: set webhook.tls to true',
     path: ['tls'],

@@ -220,6 +220,14 @@ describe('webhook listener configuration', () => {
     expect(config.webhook.host).toBe('0.0.0.0');
   });
 
+  it('refuses to take the webhook off the main port while it has no listener of its own', () => {
+    expect(() =>
+      loadConfig({
+        env: { ...base, FLOWGENTO_WEBHOOK_PORT: 'off', FLOWGENTO_WEBHOOK_ON_MAIN: 'off' },
+      }),
+    ).toThrow(/webhook\.onMainListener: the main port is the only way in/);
+  });
+
   it('refuses a public URL that is not https and a port taken by the main listener', () => {
     expect(() =>
       loadConfig({

@@ -59,6 +59,12 @@ export function webhookOnlyHandler(options: WebhookRouteDeps) {
     const url = new URL(req.url ?? '/', 'http://webhook.invalid');
     const method = req.method ?? 'GET';
     if (url.pathname !== WEBHOOK_PATH) {
+      // A published port draws scanners: noted for an operator who looks,
+      // without filling the log at the default level.
+      logger.debug(
+        { reason: 'not_webhook_path', method, ip: req.socket.remoteAddress },
+        'webhook listener refused a request',
+      );
       req.resume();
       return sendText(res, 404, 'Not found');
     }
