@@ -1,9 +1,5 @@
 import { createServer as createHttpsServer, type Server } from 'node:https';
-import {
-  Server as HttpServer,
-  type IncomingMessage,
-  type ServerResponse,
-} from 'node:http';
+import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { AuditRetention } from '@flowgento/audit';
@@ -25,6 +21,7 @@ import { buildServices, type Services } from './services.ts';
 import { backupServicesOf } from './backup-admin.ts';
 import { createRequestHandler } from './http/routes.ts';
 import { createRedirectServer } from './http/redirect.ts';
+import { answerStarting, closeServer, listen } from './http/listening.ts';
 import {
   createWebhookListener,
   WEBHOOK_PATH,
@@ -350,53 +347,4 @@ export async function startAppliance(
       await Promise.resolve(cleanup()).catch(() => undefined);
     throw error;
   }
-}
-
-function listen(
-  server: Server | HttpServer,
-  port: number,
-  host: string,
-  variable?: string,
-): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EADDRINUSE' && error.code !== 'EACCES') return reject(error);
-      const which =
-        variable ??
-        (server instanceof HttpServer
-          ? 'FLOWGENTO_HTTP_PORT (or off)'
-          : 'FLOWGENTO_PORT');
-      reject(
-        new AppError(
-          'CONFIG_INVALID',
-          `Cannot listen on ${host}:${port} (${error.code}); choose another port with ${which}`,
-          {
-            cause: error,
-          },
-        ),
-      );
-    });
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-}
-
-/** 503 with Retry-After while the appliance starts (Meta retries, so do browsers on reload). */
-function answerStarting(req: IncomingMessage, res: ServerResponse): void {
-  req.resume();
-  res.writeHead(503, {
-    'Content-Type': 'text/plain; charset=utf-8',
-    'Retry-After': '1',
-    'Cache-Control': 'no-store',
-  });
-  res.end('The appliance is starting');
-}
-
-function closeServer(server: Server | HttpServer): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
 }
