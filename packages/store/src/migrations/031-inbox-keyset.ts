@@ -11,8 +11,9 @@ import type { Migration } from './index.ts';
  * Both also carry the other columns the list shows of a conversation, so a
  * page reads no conversation row, only its index (about 100 bytes more per
  * conversation): at a million messages across 100,000 conversations this
- * took 10 to 20% off the list's p50 and p99 (`npm run bench:inbox`). A column added to
- * the list's SELECT belongs here too, or every row is read again.
+ * took 10 to 20% off the list's p50 and p99 (`npm run bench:inbox`). A
+ * column added to the list's SELECT belongs here too, or every row is read
+ * again.
  */
 export const inboxKeyset: Migration = {
   version: 31,
