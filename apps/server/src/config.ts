@@ -4,6 +4,54 @@ import { z } from 'zod';
 import { AppError } from '@flowgento/core';
 
 const port = z.number().int().min(0).max(65535);
+const address = z.union([z.ipv4(), z.ipv6()]);
+
+/**
+ * The webhook's own listener: only Meta's two routes, for a reverse proxy or
+ * tunnel to publish while the UI and API stay on the LAN. Off unless a port
+ * is given. Plain HTTP is allowed on loopback only (the proxy on the same
+ * machine terminates the public TLS); any other address needs `tls`, which
+ * serves the appliance's own certificate, so customer messages never cross
+ * the LAN in clear.
+ */
+const webhookSchema = z
+  .strictObject({
+    port: port.nullable().default(null),
+    host: address.default('127.0.0.1'),
+    tls: z.boolean().default(false),
+    /** Keep serving `/webhooks/whatsapp` on the main HTTPS port too. */
+    onMainListener: z.boolean().default(true),
+    /**
+     * Where Meta reaches the webhook, e.g. `https://hooks.example.com`; the
+     * WhatsApp page builds the callback URL from it.
+     */
+    publicUrl: z
+      .url({ protocol: /^https$/, error: 'Meta calls only https:// URLs' })
+      .nullable()
+      .default(null),
+    /** Proxies whose X-Forwarded-For this listener believes. */
+    trustedProxies: z.array(address).default([]),
+  })
+  .refine((w) => w.onMainListener || w.port !== null, {
+    message: 'the main port is the only way in while webhook.port is off',
+    path: ['onMainListener'],
+  })
+  .refine((w) => w.tls || isLoopback(w.host), {
+    message: 'plain HTTP only on a loopback address: set webhook.tls to true',
+    path: ['tls'],
+  })
+  .default({
+    port: null,
+    host: '127.0.0.1',
+    tls: false,
+    onMainListener: true,
+    publicUrl: null,
+    trustedProxies: [],
+  });
+
+export function isLoopback(host: string): boolean {
+  return /^127\./.test(host) || host === '::1';
+}
 
 /** The whole configuration; every field has an embedded default. */
 export const configSchema = z
@@ -28,6 +76,7 @@ export const configSchema = z
      * so the client address is always the socket's peer.
      */
     trustedProxies: z.array(z.union([z.ipv4(), z.ipv6()])).default([]),
+    webhook: webhookSchema,
     logLevel: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
       .default('info'),
@@ -55,6 +104,13 @@ export const configSchema = z
       }),
   })
   .strict()
+  .refine(
+    (c) =>
+      c.webhook.port === null ||
+      c.webhook.port === 0 ||
+      (c.webhook.port !== c.port && c.webhook.port !== c.httpRedirectPort),
+    { message: 'must differ from port and httpRedirectPort', path: ['webhook', 'port'] },
+  )
   .refine(
     (c) => c.httpRedirectPort === null || c.port === 0 || c.httpRedirectPort !== c.port,
     {
@@ -105,11 +161,16 @@ export function loadConfig(sources: ConfigSources = {}): ApplianceConfig {
   if (env['FLOWGENTO_AGENT_URL']) merged['agentUrl'] = env['FLOWGENTO_AGENT_URL'];
   const proxies = env['FLOWGENTO_TRUSTED_PROXIES'];
   if (proxies !== undefined) merged['trustedProxies'] = parseList(proxies);
+  merged['webhook'] = webhookFromEnv(env, merged['webhook']);
   if (env['FLOWGENTO_LOG_LEVEL']) merged['logLevel'] = env['FLOWGENTO_LOG_LEVEL'];
   const simulator = env['FLOWGENTO_SIMULATOR'];
-  if (simulator !== undefined) merged['simulator'] = { enabled: parseSwitch(simulator) };
+  if (simulator !== undefined) {
+    merged['simulator'] = { enabled: parseSwitch(simulator, 'FLOWGENTO_SIMULATOR') };
+  }
   const backup = env['FLOWGENTO_BACKUP'];
-  if (backup !== undefined) merged['backup'] = { continuous: parseSwitch(backup) };
+  if (backup !== undefined) {
+    merged['backup'] = { continuous: parseSwitch(backup, 'FLOWGENTO_BACKUP') };
+  }
 
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
@@ -125,6 +186,30 @@ export function loadConfig(sources: ConfigSources = {}): ApplianceConfig {
     );
   }
   return parsed.data;
+}
+
+/** FLOWGENTO_WEBHOOK_* over the file's `webhook` object. */
+function webhookFromEnv(env: NodeJS.ProcessEnv, fromFile: unknown): unknown {
+  const webhook: Record<string, unknown> =
+    fromFile && typeof fromFile === 'object' ? { ...fromFile } : {};
+  const port = env['FLOWGENTO_WEBHOOK_PORT'];
+  if (port !== undefined) {
+    webhook['port'] = port === 'off' ? null : parsePort(port, 'FLOWGENTO_WEBHOOK_PORT');
+  }
+  if (env['FLOWGENTO_WEBHOOK_HOST']) webhook['host'] = env['FLOWGENTO_WEBHOOK_HOST'];
+  const tls = env['FLOWGENTO_WEBHOOK_TLS'];
+  if (tls !== undefined) webhook['tls'] = parseSwitch(tls, 'FLOWGENTO_WEBHOOK_TLS');
+  const onMain = env['FLOWGENTO_WEBHOOK_ON_MAIN'];
+  if (onMain !== undefined) {
+    webhook['onMainListener'] = parseSwitch(onMain, 'FLOWGENTO_WEBHOOK_ON_MAIN');
+  }
+  const publicUrl = env['FLOWGENTO_WEBHOOK_PUBLIC_URL'];
+  if (publicUrl !== undefined) webhook['publicUrl'] = publicUrl || null;
+  const proxies = env['FLOWGENTO_WEBHOOK_TRUSTED_PROXIES'];
+  if (proxies !== undefined) webhook['trustedProxies'] = parseList(proxies);
+  return fromFile === undefined && Object.keys(webhook).length === 0
+    ? undefined
+    : webhook;
 }
 
 function readConfigFile(path: string, required: boolean): Record<string, unknown> {
@@ -165,12 +250,9 @@ function parseList(text: string): string[] {
     .filter((item) => item !== '');
 }
 
-function parseSwitch(text: string): boolean {
+function parseSwitch(text: string, source: string): boolean {
   const value = text.trim().toLowerCase();
   if (['on', 'true', '1', 'yes'].includes(value)) return true;
   if (['off', 'false', '0', 'no'].includes(value)) return false;
-  throw new AppError(
-    'CONFIG_INVALID',
-    `FLOWGENTO_SIMULATOR must be on or off, got "${text}"`,
-  );
+  throw new AppError('CONFIG_INVALID', `${source} must be on or off, got "${text}"`);
 }

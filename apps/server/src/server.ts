@@ -1,5 +1,5 @@
 import { createServer as createHttpsServer, type Server } from 'node:https';
-import { Server as HttpServer } from 'node:http';
+import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { AuditRetention } from '@flowgento/audit';
@@ -21,6 +21,12 @@ import { buildServices, type Services } from './services.ts';
 import { backupServicesOf } from './backup-admin.ts';
 import { createRequestHandler } from './http/routes.ts';
 import { createRedirectServer } from './http/redirect.ts';
+import { answerStarting, closeServer, listen } from './http/listening.ts';
+import {
+  createWebhookListener,
+  WEBHOOK_PATH,
+  webhookOnlyHandler,
+} from './http/webhook-listener.ts';
 import { lanAddresses, machineHostnames } from './network.ts';
 import { APP_VERSION } from './version.ts';
 import { startAuditKeeper, type AuditKeeper } from './audit-keeper.ts';
@@ -35,6 +41,11 @@ export interface RunningAppliance {
   url: string;
   port: number;
   lanUrls: string[];
+  /**
+   * The webhook's own listener (`config.webhook.port`), e.g.
+   * http://127.0.0.1:<port>; null when it is off.
+   */
+  webhookListenerUrl: string | null;
   tls: TlsMaterial;
   appliance: OpenedAppliance;
   services: Services;
@@ -101,7 +112,7 @@ export async function startAppliance(
     // Webhook writes commit on their own thread and connection, which also
     // checkpoints the WAL for every connection.
     // With continuous backup on, the backup engine is the only checkpointer.
-    const intakeWriter = await WorkerIntakeWriter.start(
+    const intakeStarting = WorkerIntakeWriter.start(
       {
         path: dataPaths(config.dataDir).database,
         key: appliance.databaseKey,
@@ -109,7 +120,16 @@ export async function startAppliance(
       },
       logger,
     );
-    cleanups.push(() => intakeWriter.close());
+    // The thread loads its own modules and opens its own connection: it gets
+    // ready while TLS, the ports and the simulator come up, and is awaited
+    // only where the services need it. (A failure is raised there.)
+    intakeStarting.catch(() => undefined);
+    cleanups.push(() =>
+      intakeStarting.then(
+        (writer) => writer.close(),
+        () => undefined,
+      ),
+    );
     const lan = lanAddresses();
     const tls = ensureTlsMaterial({
       dir: dataPaths(config.dataDir).tls,
@@ -124,6 +144,10 @@ export async function startAppliance(
       ...TLS_SERVER_OPTIONS,
     });
     cleanups.push(() => closeServer(server));
+    // The ports open before the services exist (the simulator needs the
+    // URL): until then a request is told to come back, instead of waiting
+    // forever for a handler that was not there when it arrived.
+    server.on('request', answerStarting);
     await listen(server, config.port, config.host);
     const port = (server.address() as AddressInfo).port;
     const url = `https://127.0.0.1:${port}`;
@@ -131,10 +155,29 @@ export async function startAppliance(
     const everywhere = config.host === '0.0.0.0' || config.host === '::';
     const lanUrls = everywhere ? lan.map((address) => `https://${address}:${port}`) : [];
 
+    const hook = config.webhook;
+    const webhookServer =
+      hook.port === null ? null : createWebhookListener(hook.tls ? tls : null);
+    webhookServer?.on('request', answerStarting);
+    let webhookListenerUrl: string | null = null;
+    if (webhookServer && hook.port !== null) {
+      cleanups.push(() => closeServer(webhookServer));
+      await listen(
+        webhookServer,
+        hook.port,
+        hook.host,
+        'FLOWGENTO_WEBHOOK_PORT (or off)',
+      );
+      const { port: bound } = webhookServer.address() as AddressInfo;
+      const host = hook.host.includes(':') ? `[${hook.host}]` : hook.host;
+      webhookListenerUrl = `${hook.tls ? 'https' : 'http'}://${host}:${bound}`;
+    }
+
     let simulator: CloudApiSimulator | null = null;
     if (config.simulator.enabled) {
       simulator = await startCloudApiSimulator({
-        webhookUrl: `${url}/webhooks/whatsapp`,
+        // Meta's way in: the main port unless only the webhook listener has it.
+        webhookUrl: `${hook.onMainListener || !webhookListenerUrl ? url : webhookListenerUrl}${WEBHOOK_PATH}`,
         caCertPem: tls.caCertPem,
         logger,
         // Customers write "now" by the appliance's clock, which tests move.
@@ -151,6 +194,7 @@ export async function startAppliance(
         return engine.status();
       },
     };
+    const intakeWriter = await intakeStarting;
     const services = buildServices({
       config,
       store: appliance.store,
@@ -176,6 +220,11 @@ export async function startAppliance(
         simulator: simulator !== null,
         caFingerprint256: tls.caFingerprint256,
         agentUrls: config.agentUrl ? [config.agentUrl] : lanUrls,
+        webhook: {
+          publicUrl: hook.publicUrl,
+          ownListener: webhookListenerUrl !== null,
+          onMainListener: hook.onMainListener,
+        },
       },
     });
     const auditKeeper = startAuditKeeper({
@@ -203,6 +252,7 @@ export async function startAppliance(
     }
     const storageKeeper = startStorageKeeper(services);
     cleanups.push(() => storageKeeper.close());
+    server.off('request', answerStarting);
     server.on(
       'request',
       createRequestHandler({
@@ -211,7 +261,13 @@ export async function startAppliance(
         caCertPem: tls.caCertPem,
         webRoot: options.webRoot ?? DEFAULT_WEB_ROOT,
         trustedProxies: config.trustedProxies,
+        webhookOnMain: hook.onMainListener,
       }),
+    );
+    webhookServer?.off('request', answerStarting);
+    webhookServer?.on(
+      'request',
+      webhookOnlyHandler({ services, logger, trustedProxies: hook.trustedProxies }),
     );
 
     let redirect: HttpServer | null = null;
@@ -234,6 +290,11 @@ export async function startAppliance(
       {
         url,
         lanUrls,
+        webhook: {
+          listener: webhookListenerUrl,
+          onMainListener: hook.onMainListener,
+          publicUrl: hook.publicUrl,
+        },
         caFingerprint256: tls.caFingerprint256,
         simulator: simulator
           ? { enabled: true, baseUrl: simulator.baseUrl }
@@ -253,6 +314,7 @@ export async function startAppliance(
       url,
       port,
       lanUrls,
+      webhookListenerUrl,
       tls,
       appliance,
       services,
@@ -276,6 +338,7 @@ export async function startAppliance(
       await Promise.all([
         closeServer(server),
         redirect ? closeServer(redirect) : undefined,
+        webhookServer ? closeServer(webhookServer) : undefined,
       ]);
       await intakeWriter.close();
       logger.info({ intake: intakeWriter.lastStats }, 'webhook intake stopped');
@@ -294,34 +357,4 @@ export async function startAppliance(
       await Promise.resolve(cleanup()).catch(() => undefined);
     throw error;
   }
-}
-
-function listen(server: Server | HttpServer, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EADDRINUSE' && error.code !== 'EACCES') return reject(error);
-      const which =
-        server instanceof HttpServer ? 'FLOWGENTO_HTTP_PORT (or off)' : 'FLOWGENTO_PORT';
-      reject(
-        new AppError(
-          'CONFIG_INVALID',
-          `Cannot listen on ${host}:${port} (${error.code}); choose another port with ${which}`,
-          {
-            cause: error,
-          },
-        ),
-      );
-    });
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-}
-
-function closeServer(server: Server | HttpServer): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
 }

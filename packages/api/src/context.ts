@@ -34,6 +34,17 @@ export interface ApplianceInfo {
   caFingerprint256: string;
   /** Where agents on the LAN open the appliance; empty when it listens on loopback only. */
   agentUrls: string[];
+  webhook: WebhookInfo;
+}
+
+/** How Meta reaches the webhook, for the WhatsApp page (never secret). */
+export interface WebhookInfo {
+  /** The configured public base URL (`webhook.publicUrl`), if any. */
+  publicUrl: string | null;
+  /** True when the webhook has its own listener. */
+  ownListener: boolean;
+  /** False when the main HTTPS port no longer takes Meta's calls. */
+  onMainListener: boolean;
 }
 
 /** The appliance's backups, as the admin screens reach them. */

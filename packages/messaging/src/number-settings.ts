@@ -27,7 +27,11 @@ export interface NumberView {
   displayPhoneNumber: string;
   simulated: boolean;
   accessTokenHint: string;
-  verifyToken: string;
+  /**
+   * Whoever holds it can subscribe a callback URL in Meta's name, so only
+   * callers who may change the number see it; null for the others.
+   */
+  verifyToken: string | null;
   updatedAt: number;
 }
 
@@ -46,11 +50,11 @@ export class NumberSettingsService {
     private readonly onChange: () => void,
   ) {}
 
-  list(scope: WorkspaceScope): NumberView[] {
+  list(scope: WorkspaceScope, options: { verifyToken: boolean }): NumberView[] {
     return this.store
       .in(scope)
       .numbers.list()
-      .map((number) => this.view(number));
+      .map((number) => this.view(number, options.verifyToken));
   }
 
   save(acting: ActingMember, input: NumberSettingsInput, numberId?: string): NumberView {
@@ -183,7 +187,7 @@ export class NumberSettingsService {
     });
   }
 
-  private view(number: WhatsAppNumber): NumberView {
+  private view(number: WhatsAppNumber, withVerifyToken = true): NumberView {
     const token = this.unwrap(number, 'accessToken');
     return {
       id: number.id,
@@ -192,7 +196,7 @@ export class NumberSettingsService {
       displayPhoneNumber: number.displayPhoneNumber,
       simulated: number.simulated,
       accessTokenHint: `…${token.slice(-4)}`,
-      verifyToken: this.unwrap(number, 'verifyToken'),
+      verifyToken: withVerifyToken ? this.unwrap(number, 'verifyToken') : null,
       updatedAt: number.updatedAt,
     };
   }

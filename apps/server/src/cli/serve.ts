@@ -33,6 +33,11 @@ export const serve: Command = {
     say(`    Open        https://localhost:${shownPort}`);
     for (const url of running.lanUrls) say(`    On the LAN  ${url}`);
     say(`    CA cert     https://localhost:${shownPort}/ca.crt`);
+    if (running.webhookListenerUrl) {
+      say(
+        `    Webhook     ${running.webhookListenerUrl}/webhooks/whatsapp (publish only this)`,
+      );
+    }
     say(`    CA SHA-256  ${running.tls.caFingerprint256}`);
     say(`    Data        ${config.dataDir}`);
     say(

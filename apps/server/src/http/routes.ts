@@ -11,6 +11,7 @@ import { handleWebhookDelivery, handleWebhookHandshake } from './webhook.ts';
 import { AUDIT_EXPORT_PATH, handleAuditExport } from './audit-export.ts';
 import { handleMedia, MEDIA_PATH } from './media.ts';
 import { handleMetrics, METRICS_PATH } from './metrics.ts';
+import { WEBHOOK_PATH } from './webhook-listener.ts';
 
 export interface RouteDeps {
   services: Services;
@@ -19,6 +20,8 @@ export interface RouteDeps {
   webRoot: string;
   /** Proxies whose X-Forwarded-For names the client (config `trustedProxies`). */
   trustedProxies: readonly string[];
+  /** False when only the webhook's own listener takes Meta's calls. */
+  webhookOnMain: boolean;
 }
 
 /** The appliance's one HTTPS request handler. */
@@ -34,7 +37,7 @@ export function createRequestHandler(deps: RouteDeps) {
       req.headers['x-forwarded-for'],
       trustedProxies,
     );
-    const webhook = path === '/webhooks/whatsapp';
+    const webhook = deps.webhookOnMain && path === WEBHOOK_PATH;
     // The webhook path writes the same headers in one call (see sendRaw).
     if (!webhook || method !== 'POST') applySecurityHeaders(res);
     // Ours, never the client's: audit entries and log lines name it, and the
@@ -51,6 +54,7 @@ export function createRequestHandler(deps: RouteDeps) {
         if (method === 'GET') return handleWebhookHandshake(url, res, services);
         return sendText(res, 405, 'Method not allowed');
       }
+      if (path === WEBHOOK_PATH) return sendText(res, 404, 'Not found');
       if (path === '/healthz') {
         return sendJson(res, 200, { status: 'ok', simulator: services.info.simulator });
       }

@@ -1,5 +1,6 @@
 import type { Outputs } from '../api.ts';
 import { fullTime } from '../format.ts';
+import { CopyButton } from '../forms/CopyButton.tsx';
 
 type NumberView = Outputs['whatsapp']['numbers'][number];
 
@@ -39,7 +40,16 @@ export function NumberCard({
         </dd>
         <dt>Verify token</dt>
         <dd>
-          <code data-testid="verify-token">{number.verifyToken}</code>
+          {number.verifyToken === null ? (
+            <span className="muted small" data-testid="verify-token-hidden">
+              Hidden: only owners and admins see it
+            </span>
+          ) : (
+            <>
+              <code data-testid="verify-token">{number.verifyToken}</code>{' '}
+              <CopyButton text={number.verifyToken} label="verify token" />
+            </>
+          )}
         </dd>
         <dt>Updated</dt>
         <dd>{fullTime(number.updatedAt)}</dd>

@@ -6,6 +6,7 @@ import { can } from '../permissions.ts';
 import { NumberCard } from './NumberCard.tsx';
 import { NumberForm } from './NumberForm.tsx';
 import { ConsentKeywordsCard } from './ConsentKeywordsCard.tsx';
+import { WebhookCard } from './WebhookCard.tsx';
 import { ConnectSimulatedNumber } from '../simulator/ConnectSimulatedNumber.tsx';
 
 /** The workspace's WhatsApp numbers and what to paste into Meta's dashboard. */
@@ -22,18 +23,7 @@ export function WhatsAppScreen({ me }: { me: Me }) {
   return (
     <div className="page" data-testid="whatsapp-screen">
       <h1>WhatsApp</h1>
-      <section className="card">
-        <h2>Webhook for Meta's dashboard</h2>
-        <p className="small">
-          In the Meta app's WhatsApp configuration, paste this callback URL and the
-          number's verify token shown below.
-        </p>
-        <p>
-          <span className="muted small">Callback URL</span>
-          <br />
-          <code data-testid="callback-url">{`${location.origin}/webhooks/whatsapp`}</code>
-        </p>
-      </section>
+      <WebhookCard />
       <ErrorNote error={numbers.error} />
       {list.length === 0 && !numbers.isPending && (
         <p className="muted">No numbers connected yet.</p>

@@ -20,6 +20,8 @@ import { outboundQueue } from './022-outbound-queue.ts';
 import { messageSearch } from './028-message-search.ts';
 import { agentDesk } from './029-agent-desk.ts';
 import { memberUnread } from './030-member-unread.ts';
+import { inboxKeyset } from './031-inbox-keyset.ts';
+import { latestMessage } from './032-latest-message.ts';
 
 export interface Migration {
   version: number;
@@ -55,6 +57,8 @@ export const migrations: readonly Migration[] = [
   messageSearch,
   agentDesk,
   memberUnread,
+  inboxKeyset,
+  latestMessage,
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;
