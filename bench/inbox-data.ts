@@ -11,7 +11,7 @@
  * recent messages together at the end. The folder is kept under the OS temp folder,
  * keyed by schema version and size, and reused while it is complete.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +19,12 @@ import { AuditLog } from '@flowgento/audit';
 import { newId, type Logger } from '@flowgento/core';
 import { hashPassword } from '@flowgento/crypto';
 import { NumberSettingsService, type KeyRing } from '@flowgento/messaging';
-import { latestSchemaVersion, workspaceScope, type Store } from '@flowgento/store';
+import {
+  latestSchemaVersion,
+  migrations,
+  workspaceScope,
+  type Store,
+} from '@flowgento/store';
 import { openAppliance } from '../apps/server/src/appliance.ts';
 import { loadConfig, type ApplianceConfig } from '../apps/server/src/config.ts';
 
@@ -58,6 +63,16 @@ interface Manifest extends Omit<InboxData, 'config' | 'env'> {
   buildSeconds: number;
 }
 
+/**
+ * Which migrations made the schema, not only the last one's number: two
+ * lines of work can reach the same version with different tables, and a
+ * cache built by one must not be read by the other.
+ */
+const SCHEMA_SHAPE = createHash('sha256')
+  .update(migrations.map((m) => `${m.version}:${m.name}`).join('\n'))
+  .digest('hex')
+  .slice(0, 8);
+
 /** The cached folder for this scale and schema, built first when missing. */
 export async function inboxData(
   scale: InboxScale,
@@ -66,7 +81,7 @@ export async function inboxData(
 ): Promise<InboxData & { built: boolean; buildSeconds: number }> {
   const dir = join(
     tmpdir(),
-    `flowgento-bench-inbox-v${latestSchemaVersion}-f${DATA_FORMAT}-` +
+    `flowgento-bench-inbox-v${latestSchemaVersion}-${SCHEMA_SHAPE}-f${DATA_FORMAT}-` +
       `${scale.workspaces}x${scale.conversations}`,
   );
   const env = benchEnv(dir);

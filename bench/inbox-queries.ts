@@ -13,6 +13,7 @@ import {
 import { openAppliance } from '../apps/server/src/appliance.ts';
 import { quantile } from './report.ts';
 import type { InboxData } from './inbox-data.ts';
+import { measureSearches } from './inbox-search.ts';
 
 /** What the inbox screen asks for: its default page. */
 export const PAGE = 200;
@@ -27,6 +28,7 @@ export interface Latency {
 export interface QueryResults {
   baseline: Latency;
   lists: Latency[];
+  searches: Latency[];
   /** The plan of each list query, as EXPLAIN QUERY PLAN reads it. */
   plans: Map<string, string[]>;
 }
@@ -101,6 +103,7 @@ export async function measureQueries(
         record('baseline', performance.now() - started);
       }
     }
+    measureSearches(store, data.workspaces, rounds, record);
     const latency = (label: string): Latency => {
       const sorted = Float64Array.from(times.get(label) ?? []).sort();
       return {
@@ -112,7 +115,10 @@ export async function measureQueries(
     };
     return {
       baseline: latency('baseline'),
-      lists: [...times.keys()].filter((k) => k !== 'baseline').map(latency),
+      lists: [...times.keys()]
+        .filter((k) => k !== 'baseline' && !k.startsWith('search'))
+        .map(latency),
+      searches: [...times.keys()].filter((k) => k.startsWith('search')).map(latency),
       plans,
     };
   } finally {
