@@ -20,9 +20,9 @@ export function createAdminShell(
   let origin: string | null = null;
   let caFingerprint: string | null = null;
 
-  app.on('certificate-error', (event, _contents, url, _error, certificate, callback) => {
+  app.on('certificate-error', (event, _contents, url, error, certificate, callback) => {
     const pinned = origin && caFingerprint ? { origin, caFingerprint } : null;
-    if (pinned && acceptsCertificate({ url, certificate }, pinned)) {
+    if (pinned && acceptsCertificate({ url, error, certificate }, pinned)) {
       event.preventDefault();
       callback(true);
     } else {
