@@ -158,7 +158,7 @@ async function main(): Promise<void> {
 
   const tray = new Tray(nativeImage.createFromPath(join(here, 'resources', 'tray.png')));
   const perform = async (action: TrayAction) => {
-    if (action === 'open') admin.focus();
+    if (action === 'open') await admin.focus();
     if (action === 'pause') {
       paused = true;
       await supervisor.stop();
@@ -205,7 +205,7 @@ async function main(): Promise<void> {
     void supervisor.stop().finally(() => app.quit());
   });
   app.on('window-all-closed', () => undefined); // the tray keeps the app
-  app.on('second-instance', () => admin.focus());
+  app.on('second-instance', () => void admin.focus());
 
   try {
     await admin.show(await supervisor.start());
