@@ -22,6 +22,7 @@ import {
   decideKeyStorage,
   readKeyStorageRecord,
   unwrapRecord,
+  wrapInKeychain,
   writeKeyStorageRecord,
 } from './key-storage.ts';
 import {
@@ -30,7 +31,9 @@ import {
   DEFAULT_PORT,
   serverEnvironment,
 } from './network-choice.ts';
-import { passphraseOpens } from './passphrase.ts';
+import { passphraseOpens, recordedKeySetup } from './passphrase.ts';
+import { parseRootKeyText, rootKeyProblem } from './recovery.ts';
+import type { WizardFacts } from './wizard-protocol.ts';
 import { parseStatusLine, type ServerStatus } from './ready-line.ts';
 import { launchServer } from './server-process.ts';
 import { createSupervisor, type SupervisorState } from './supervisor.ts';
@@ -52,9 +55,13 @@ const here = join(app.getAppPath(), 'apps', 'desktop');
 /** The key line for the server, kept only in this process's memory. */
 async function unlock(): Promise<{ keyLine: string } | null> {
   const backend = keychainBackend(process.platform, safeStorage);
-  const decision = decideKeyStorage(readKeyStorageRecord(paths.keyStorage), backend);
+  const decision = decideKeyStorage(
+    readKeyStorageRecord(paths.keyStorage),
+    backend,
+    recordedKeySetup(paths.dataDir)?.mode,
+  );
   const addresses = addressChoices(networkInterfaces());
-  const wizard = (mode: 'first-run' | 'unlock', offer: ('keychain' | 'passphrase')[]) =>
+  const wizard = (mode: WizardFacts['mode'], offer: ('keychain' | 'passphrase')[]) =>
     runWizard({
       pagePath: join(here, 'wizard', 'index.html'),
       preloadPath: join(here, 'dist', 'wizard-preload.cjs'),
@@ -66,7 +73,12 @@ async function unlock(): Promise<{ keyLine: string } | null> {
         addresses,
         defaultPort: DEFAULT_PORT,
       },
-      opens: (passphrase) => passphraseOpens(paths.dataDir, passphrase),
+      unlockProblem: async (secret) => {
+        if (mode === 'recover') return rootKeyProblem(paths.dataDir, secret);
+        return (await passphraseOpens(paths.dataDir, secret))
+          ? null
+          : 'That passphrase does not open this appliance. Try again.';
+      },
     });
 
   switch (decision.kind) {
@@ -82,6 +94,25 @@ async function unlock(): Promise<{ keyLine: string } | null> {
       return result.kind === 'unlock'
         ? { keyLine: JSON.stringify({ passphrase: result.passphrase }) }
         : null;
+    }
+    case 'recover': {
+      // Never a new key here: the data folder already has one.
+      if (decision.method === 'passphrase') {
+        const result = await wizard('unlock', ['passphrase']);
+        if (result.kind !== 'unlock') return null;
+        writeKeyStorageRecord(paths.keyStorage, {
+          format: 1,
+          method: 'passphrase',
+          backend: backend.name,
+        });
+        return { keyLine: JSON.stringify({ passphrase: result.passphrase }) };
+      }
+      const result = await wizard('recover', ['keychain']);
+      const typed = result.kind === 'unlock' ? parseRootKeyText(result.passphrase) : null;
+      if (!typed) return null;
+      const { rootKey, record } = wrapInKeychain(safeStorage, backend, typed);
+      writeKeyStorageRecord(paths.keyStorage, record);
+      return { keyLine: JSON.stringify({ rootKey: rootKey.toString('hex') }) };
     }
     case 'choose': {
       const result = await wizard('first-run', decision.offer);

@@ -10,8 +10,11 @@ import {
 import { checkNewPassphrase } from './passphrase-rules.ts';
 
 export interface WizardFacts {
-  /** First run (choose everything) or a later start that needs the passphrase. */
-  mode: 'first-run' | 'unlock';
+  /**
+   * First run (choose everything), a later start that needs the passphrase,
+   * or bringing back a lost keychain entry with the recovery kit's root key.
+   */
+  mode: 'first-run' | 'unlock' | 'recover';
   offer: KeyStorageMethod[];
   /** Why the keychain is not offered, said on the key-storage step. */
   whyNoKeychain: string | null;
@@ -29,6 +32,7 @@ export type WizardAnswer =
       advertise: string;
       port: string;
     }
+  /** `passphrase` holds the root key as typed in `recover` mode. */
   | { kind: 'unlock'; passphrase: string };
 
 export type FirstRunChoice = {

@@ -10,11 +10,14 @@ import {
   decideKeyStorage,
   readKeyStorageRecord,
   unwrapRecord,
+  wrapInKeychain,
   writeKeyStorageRecord,
 } from '../src/key-storage.ts';
+import { rootKeyProblem } from '../src/recovery.ts';
 import {
   checkNewPassphrase,
   passphraseOpens,
+  recordedKeySetup,
   unlockWithPassphrase,
 } from '../src/passphrase.ts';
 
@@ -172,5 +175,59 @@ describe('choosing where the database key is kept', () => {
       /differ/,
     );
     expect(checkNewPassphrase('long enough phrase', 'long enough phrase')).toBeNull();
+  });
+
+  it("with key-storage.json lost beside an existing appliance, makes no new key: it takes the recovery kit's root key, checks it and wraps it again", async () => {
+    const dataDir = tempDir();
+    const rootKey = randomBytes(32);
+    const { setup } = await resolveRootKey({
+      existing: undefined,
+      keyFilePath: '',
+      passphrase: undefined,
+      handedOverRootKey: Buffer.from(rootKey),
+    });
+    const appliance = JSON.stringify({
+      format: 1,
+      installationId: 'i-1',
+      keySetup: setup,
+    });
+    writeFileSync(join(dataDir, 'appliance.json'), appliance);
+    const existing = recordedKeySetup(dataDir)?.mode;
+
+    const session = keyringSession('gnome_libsecret');
+    const backend = keychainBackend('linux', session);
+    expect(decideKeyStorage(null, backend, existing)).toEqual({
+      kind: 'recover',
+      method: 'keychain',
+    });
+
+    // As printed in the kit: groups of eight, as typed: with a line break.
+    const kitText = rootKey.toString('hex').match(/.{8}/g)!.join(' ');
+    expect(await rootKeyProblem(dataDir, randomBytes(32).toString('hex'))).toMatch(
+      /does not open this appliance/,
+    );
+    expect(await rootKeyProblem(dataDir, 'abc')).toMatch(/64 characters/);
+    expect(await rootKeyProblem(dataDir, kitText.replace(' ', '\n'))).toBeNull();
+
+    const { record } = wrapInKeychain(session, backend, Buffer.from(rootKey));
+    const path = join(tempDir(), 'key-storage.json');
+    writeKeyStorageRecord(path, record);
+    const next = decideKeyStorage(readKeyStorageRecord(path), backend, existing);
+    expect(
+      next.kind === 'unwrap-with-keychain' && unwrapRecord(session, next.record),
+    ).toEqual(rootKey);
+    expect(readFileSync(join(dataDir, 'appliance.json'), 'utf8')).toBe(appliance);
+
+    // No keychain to keep it in: said, with the way out, and still no new key.
+    const plain = keychainBackend('linux', keyringSession('basic_text'));
+    const refused = decideKeyStorage(null, plain, existing);
+    expect(refused.kind === 'refuse' && refused.message).toMatch(
+      /recovery kit.*--key-file/s,
+    );
+    // A passphrase appliance asks for its passphrase, never the first-run choice.
+    expect(decideKeyStorage(null, backend, 'passphrase')).toEqual({
+      kind: 'recover',
+      method: 'passphrase',
+    });
   });
 });

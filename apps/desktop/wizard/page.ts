@@ -54,10 +54,17 @@ async function showFirstRun(facts: WizardFacts): Promise<void> {
   await Promise.resolve();
 }
 
-function showUnlock(): void {
+function showUnlock(facts: WizardFacts): void {
   const form = byId<HTMLFormElement>('unlock');
   form.hidden = false;
   byId('title').textContent = 'Unlock Flowgento Appliance';
+  if (facts.mode === 'recover') {
+    byId('unlock-intro').textContent =
+      "This computer's keychain holds no key for the appliance in this folder " +
+      '(its key-storage.json is missing). Type the DATABASE ROOT KEY from the ' +
+      'recovery kit; it is checked, then kept in the keychain again.';
+    byId('unlock-label').textContent = 'Root key from the recovery kit';
+  }
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const problemLine = byId('unlock-problem');
@@ -72,4 +79,6 @@ function showUnlock(): void {
 
 void bridge
   .facts()
-  .then((facts) => (facts.mode === 'first-run' ? showFirstRun(facts) : showUnlock()));
+  .then((facts) =>
+    facts.mode === 'first-run' ? showFirstRun(facts) : showUnlock(facts),
+  );

@@ -19,14 +19,15 @@ export type WizardResult =
 
 /**
  * Shows the wizard page and resolves with the admin's checked answer. In
- * unlock mode, `opens` says whether a passphrase opens the data folder; a
- * wrong one is answered on the page and asked again.
+ * unlock and recover modes, `unlockProblem` says why a passphrase (or typed
+ * root key) does not open the data folder; it is answered on the page and
+ * asked again.
  */
 export function runWizard(options: {
   pagePath: string;
   preloadPath: string;
   facts: WizardFacts;
-  opens(passphrase: string): Promise<boolean>;
+  unlockProblem(secret: string): Promise<string | null>;
 }): Promise<WizardResult> {
   const pageUrl = pathToFileURL(options.pagePath).href;
   const window = new BrowserWindow({
@@ -70,9 +71,8 @@ export function runWizard(options: {
     ipcMain.handle(WIZARD_CHANNELS.submit, async (event, answer: WizardAnswer) => {
       if (!trusted(event)) throw new Error('Refused: not the wizard');
       if (answer.kind === 'unlock') {
-        if (!(await options.opens(answer.passphrase))) {
-          return { problem: 'That passphrase does not open this appliance. Try again.' };
-        }
+        const problem = await options.unlockProblem(answer.passphrase);
+        if (problem) return { problem };
         finish({ kind: 'unlock', passphrase: answer.passphrase });
         return { problem: null };
       }
