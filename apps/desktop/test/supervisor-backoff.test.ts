@@ -82,3 +82,29 @@ describe('the pause before a restart', () => {
     expect(starts).toBe(1);
   });
 });
+
+describe('a start that never says it is ready', () => {
+  it('is killed after the start timeout and fails, saying why, with no restart', async () => {
+    const runs: ReturnType<typeof fakeRun>[] = [];
+    const states: SupervisorState[] = [];
+    const supervisor = createSupervisor({
+      start: () => {
+        const run = fakeRun();
+        runs.push(run);
+        return run.proc; // never comes up, as with a quiet log level
+      },
+      onState: (state) => states.push(state),
+      startTimeoutMs: 50,
+      initialBackoffMs: 1,
+    });
+
+    await expect(supervisor.start()).rejects.toThrow(
+      /did not say it was ready within 0.05 s:\nlast line/,
+    );
+    expect(await runs[0]!.proc.exited).toEqual({ code: null, signal: 'SIGKILL' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(runs).toHaveLength(1);
+    expect(supervisor.state()).toMatchObject({ phase: 'failed' });
+    expect(states.some((state) => state.phase === 'restarting')).toBe(false);
+  });
+});

@@ -7,7 +7,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningAppliance } from '../../server/src/server.ts';
 import { ApiClient } from '../../server/test/harness.ts';
 import { OWNER } from '../../server/test/flows.ts';
-import { launchServer, type ServerProcess } from '../src/server-process.ts';
+import {
+  childLogLevel,
+  launchServer,
+  type ServerProcess,
+} from '../src/server-process.ts';
 import {
   backoffDelay,
   createSupervisor,
@@ -37,6 +41,7 @@ async function supervisedAppliance(
     stopBy?: 'signal' | 'pipe';
     maxCrashesInRow?: number;
     passphrase?: string;
+    logLevel?: string;
   } = {},
 ) {
   const dir = mkdtempSync(join(tmpdir(), 'fg-desktop-'));
@@ -63,7 +68,7 @@ async function supervisedAppliance(
           FLOWGENTO_HTTP_PORT: 'off',
           FLOWGENTO_SIMULATOR: 'off',
           FLOWGENTO_BACKUP: 'off',
-          FLOWGENTO_LOG_LEVEL: 'info',
+          FLOWGENTO_LOG_LEVEL: options.logLevel ?? 'info',
           // The key comes only through the pipe: a key file here would be a second source.
           FLOWGENTO_KEY_FILE: join(dir, 'no-such.key'),
         },
@@ -122,6 +127,14 @@ describe('the desktop app runs the appliance server as a supervised child', () =
     // The code is handed to the setup screen, never kept in a log.
     expect(tail).not.toContain(world.launched[0]!.setupCode()!);
     expect(world.supervisor.state()).toMatchObject({ phase: 'running', restarts: 0 });
+  }, 60_000);
+
+  it('comes up even when the desktop session sets a quiet log level', async () => {
+    const world = await supervisedAppliance({ logLevel: 'warn' });
+    const ready = await world.supervisor.start();
+    expect(ready.url).toBe(`https://127.0.0.1:${world.port}`);
+    expect(childLogLevel('error')).toBe('info');
+    expect(childLogLevel('debug')).toBe('debug');
   }, 60_000);
 
   it('starts with a passphrase handed over instead, and records passphrase mode', async () => {
