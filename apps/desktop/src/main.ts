@@ -3,7 +3,7 @@
 // child on a Node runtime (SQLite never runs here), opens the admin UI on
 // the server's HTTPS origin with its CA pinned, and keeps a tray icon.
 // Every decision lives in a module tested under Node; this file wires them.
-import { networkInterfaces } from 'node:os';
+import { homedir, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { app, dialog, Menu, nativeImage, safeStorage, Tray } from 'electron';
 import {
@@ -31,6 +31,7 @@ import {
   DEFAULT_PORT,
   serverEnvironment,
 } from './network-choice.ts';
+import { loginItemFor } from './login-item.ts';
 import { passphraseOpens, recordedKeySetup } from './passphrase.ts';
 import { parseRootKeyText, rootKeyProblem } from './recovery.ts';
 import type { WizardFacts } from './wizard-protocol.ts';
@@ -187,6 +188,13 @@ async function main(): Promise<void> {
     status,
   });
 
+  const loginItem = loginItemFor({
+    platform: process.platform,
+    electronApp: app,
+    env: process.env,
+    home: homedir(),
+    execPath: process.execPath,
+  });
   const tray = new Tray(nativeImage.createFromPath(join(here, 'resources', 'tray.png')));
   const perform = async (action: TrayAction) => {
     if (action === 'open') await admin.focus();
@@ -198,17 +206,14 @@ async function main(): Promise<void> {
       paused = false;
       await admin.show(await supervisor.start());
     }
-    if (action === 'toggle-login') {
-      const now = app.getLoginItemSettings().openAtLogin;
-      app.setLoginItemSettings({ openAtLogin: !now });
-    }
+    if (action === 'toggle-login') loginItem.setStartsAtLogin(!loginItem.startsAtLogin());
     if (action === 'quit') app.quit();
     refreshTray();
   };
   function refreshTray(): void {
     const model = trayModel(supervisor.state(), lastStatus, {
       paused,
-      startsAtLogin: app.getLoginItemSettings().openAtLogin,
+      startsAtLogin: loginItem.startsAtLogin(),
       now: Date.now(),
     });
     tray.setToolTip(model.tooltip);
