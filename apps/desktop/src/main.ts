@@ -38,7 +38,7 @@ import type { WizardFacts } from './wizard-protocol.ts';
 import { parseStatusLine, type ServerStatus } from './ready-line.ts';
 import { launchServer } from './server-process.ts';
 import { createSupervisor, type SupervisorState } from './supervisor.ts';
-import { trayModel, type TrayAction } from './tray.ts';
+import { failureMessage, trayModel, type TrayAction } from './tray.ts';
 
 // One folder name on every platform and in development, whatever name the
 // packaged package.json carries (the README names these folders).
@@ -154,6 +154,7 @@ async function main(): Promise<void> {
   let lastStatus: ServerStatus | null = null;
   let setupCode: () => string | null = () => null;
   let paused = false;
+  let hasRun = false;
   const supervisor = createSupervisor({
     start: () => {
       const proc = launchServer({
@@ -169,7 +170,17 @@ async function main(): Promise<void> {
       setupCode = () => proc.setupCode();
       return proc;
     },
-    onState: () => refreshTray(),
+    onState: (state) => {
+      refreshTray();
+      if (state.phase === 'running') hasRun = true;
+      // A first start that fails is reported where it is awaited, below.
+      if (state.phase === 'failed' && hasRun) {
+        dialog.showErrorBox(
+          'The appliance stopped',
+          failureMessage(state, paths.serverLog),
+        );
+      }
+    },
   });
 
   const status = (): DesktopStatus => {
@@ -204,7 +215,11 @@ async function main(): Promise<void> {
     }
     if (action === 'resume') {
       paused = false;
-      await admin.show(await supervisor.start());
+      try {
+        await admin.show(await supervisor.start());
+      } catch (error) {
+        dialog.showErrorBox('The appliance did not start', (error as Error).message);
+      }
     }
     if (action === 'toggle-login') loginItem.setStartsAtLogin(!loginItem.startsAtLogin());
     if (action === 'quit') app.quit();

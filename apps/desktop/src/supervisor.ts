@@ -19,7 +19,7 @@ export interface SupervisorOptions {
   maxBackoffMs?: number;
   /** Up this long, a run counts as healthy and the pause starts over. */
   stableAfterMs?: number;
-  /** Crashes in a row (each within stableAfterMs of its start) before giving up. */
+  /** Quick crashes in a row (each within stableAfterMs of its start) that make it give up. */
   maxCrashesInRow?: number;
   /** How long a clean stop may take before the process is killed. */
   stopTimeoutMs?: number;
@@ -113,8 +113,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       return;
     }
     crashesInRow = now() - startedAt >= stableAfter ? 1 : crashesInRow + 1;
-    if (crashesInRow > maxCrashes) {
-      fail(ended, exit, `The appliance server crashed ${maxCrashes} times in a row`);
+    if (crashesInRow >= maxCrashes) {
+      fail(ended, exit, `The appliance server crashed ${crashesInRow} times in a row`);
       return;
     }
     const inMs = backoffDelay(crashesInRow, initial, max);

@@ -6,7 +6,8 @@ import {
   checkPort,
   serverEnvironment,
 } from '../src/network-choice.ts';
-import { trayModel } from '../src/tray.ts';
+import type { SupervisorState } from '../src/supervisor.ts';
+import { failureMessage, trayModel } from '../src/tray.ts';
 import { checkFirstRunAnswer, type WizardFacts } from '../src/wizard-protocol.ts';
 
 const iface = (address: string, internal = false): NetworkInterfaceInfo => ({
@@ -136,5 +137,25 @@ describe('the tray', () => {
     expect(paused.items.find((i) => i.label.startsWith('Last backup'))?.label).toBe(
       'Last backup: none yet',
     );
+  });
+
+  it('after a crash loop says why, offers to start again, and shows the last lines', () => {
+    const failed: Extract<SupervisorState, { phase: 'failed' }> = {
+      phase: 'failed',
+      exit: { code: 1, signal: null },
+      why: 'The appliance server crashed 5 times in a row',
+      tail: ['{"msg":"database is locked"}'],
+    };
+    const model = trayModel(failed, null, options);
+    expect(model.items[0]!.label).toBe(
+      'Stopped: the appliance server crashed 5 times in a row',
+    );
+    expect(model.items.find((i) => i.action === 'resume')).toMatchObject({
+      label: 'Start again',
+      enabled: true,
+    });
+    const message = failureMessage(failed, '/logs/server.log');
+    expect(message).toContain('crashed 5 times in a row.\n\nIts last lines:\n{"msg"');
+    expect(message).toContain('/logs/server.log');
   });
 });

@@ -108,3 +108,30 @@ describe('a start that never says it is ready', () => {
     expect(states.some((state) => state.phase === 'restarting')).toBe(false);
   });
 });
+
+describe('giving up', () => {
+  it('stops at the crash that makes maxCrashesInRow, and counts it right', async () => {
+    const runs: ReturnType<typeof fakeRun>[] = [];
+    const supervisor = createSupervisor({
+      start: () => {
+        const run = fakeRun();
+        runs.push(run);
+        queueMicrotask(run.up);
+        return run.proc;
+      },
+      initialBackoffMs: 1,
+      maxCrashesInRow: 2,
+    });
+    await supervisor.start();
+    runs[0]!.crash();
+    await expect.poll(() => runs.length).toBe(2);
+    await expect.poll(() => supervisor.state().phase).toBe('running');
+    runs[1]!.crash();
+    await expect.poll(() => supervisor.state().phase).toBe('failed');
+    expect(supervisor.state()).toMatchObject({
+      why: 'The appliance server crashed 2 times in a row',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(runs).toHaveLength(2);
+  });
+});
