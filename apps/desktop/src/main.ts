@@ -29,7 +29,9 @@ import {
   addressChoices,
   agentUrl,
   DEFAULT_PORT,
+  networkStepReason,
   serverEnvironment,
+  type NetworkSettings,
 } from './network-choice.ts';
 import { loginItemFor } from './login-item.ts';
 import { passphraseOpens, recordedKeySetup } from './passphrase.ts';
@@ -145,10 +147,13 @@ async function main(): Promise<void> {
     key = null;
   }
   if (!key) return app.quit();
-  const network = readNetworkSettings(paths.settings) ?? {
-    advertise: null,
-    port: DEFAULT_PORT,
-  };
+  // desktop.json removed (the README's way to change it) or an address
+  // this computer lost: the network step comes back before the start.
+  const recorded = readNetworkSettings(paths.settings);
+  const reason = networkStepReason(recorded, addressChoices(networkInterfaces()), null);
+  const chosen = reason ? await askNetwork(reason) : recorded;
+  if (!chosen) return app.quit();
+  let network: NetworkSettings = chosen;
 
   const serverLog = openServerLog(paths.serverLog);
   let lastStatus: ServerStatus | null = null;
@@ -258,12 +263,44 @@ async function main(): Promise<void> {
   app.on('window-all-closed', () => undefined); // the tray keeps the app
   app.on('second-instance', () => void admin.focus());
 
-  try {
-    await admin.show(await supervisor.start());
-  } catch (error) {
-    dialog.showErrorBox('The appliance did not start', (error as Error).message);
-    app.quit();
+  // A port taken or refused asks for another one and tries again.
+  for (;;) {
+    try {
+      await admin.show(await supervisor.start());
+      return;
+    } catch (error) {
+      const message = (error as Error).message;
+      const choices = addressChoices(networkInterfaces());
+      const again = networkStepReason(network, choices, message);
+      const changed = again ? await askNetwork(again) : null;
+      if (!changed) {
+        if (!again) dialog.showErrorBox('The appliance did not start', message);
+        app.quit();
+        return;
+      }
+      network = changed;
+    }
   }
+}
+
+/** Only the wizard's network step; the new choice is recorded, or null if closed. */
+async function askNetwork(reason: string): Promise<NetworkSettings | null> {
+  const result = await runWizard({
+    pagePath: join(here, 'wizard', 'index.html'),
+    preloadPath: join(here, 'dist', 'wizard-preload.cjs'),
+    facts: {
+      mode: 'network',
+      offer: [],
+      whyNoKeychain: null,
+      networkProblem: reason,
+      addresses: addressChoices(networkInterfaces()),
+      defaultPort: DEFAULT_PORT,
+    },
+    unlockProblem: () => Promise.resolve('Nothing to unlock here.'),
+  });
+  if (result.kind !== 'network') return null;
+  writeNetworkSettings(paths.settings, result.network);
+  return result.network;
 }
 
 function toStatusState(state: SupervisorState): DesktopStatus['state'] {

@@ -4,11 +4,16 @@ import {
   addressChoices,
   agentUrl,
   checkPort,
+  networkStepReason,
   serverEnvironment,
 } from '../src/network-choice.ts';
 import type { SupervisorState } from '../src/supervisor.ts';
 import { failureMessage, trayModel } from '../src/tray.ts';
-import { checkFirstRunAnswer, type WizardFacts } from '../src/wizard-protocol.ts';
+import {
+  checkFirstRunAnswer,
+  checkNetworkAnswer,
+  type WizardFacts,
+} from '../src/wizard-protocol.ts';
 
 const iface = (address: string, internal = false): NetworkInterfaceInfo => ({
   address,
@@ -92,6 +97,39 @@ describe('the first-run choices', () => {
       whyNoKeychain: 'plain text',
     };
     expect(checkFirstRunAnswer(answer, noKeychain)).toEqual({ problem: 'plain text' });
+  });
+});
+
+describe('the network step, asked again on a later start', () => {
+  const lan = { advertise: '192.168.1.20', port: 8443 };
+  const choices = facts.addresses;
+
+  it('comes back when the port is taken or refused, or the address is gone', () => {
+    const taken =
+      'The appliance server stopped before it was ready:\n{"level":60,"msg":' +
+      '"Cannot listen on 0.0.0.0:8443 (EADDRINUSE); choose another port with FLOWGENTO_PORT"}';
+    expect(networkStepReason(lan, choices, taken)).toMatch(/Port 8443 is in use/);
+    expect(
+      networkStepReason(lan, choices, 'Cannot listen on 0.0.0.0:8443 (EACCES)'),
+    ).toMatch(/Port 8443 is not allowed/);
+    expect(networkStepReason({ ...lan, advertise: '10.1.1.1' }, choices, null)).toMatch(
+      /not an address of this computer/,
+    );
+    expect(networkStepReason(null, choices, null)).toMatch(/Choose where agents/);
+  });
+
+  it('stays away for any other failure, and checks the new answer like first run', () => {
+    expect(networkStepReason(lan, choices, null)).toBeNull();
+    expect(networkStepReason(lan, choices, 'key check does not match')).toBeNull();
+    const networkFacts = { ...facts, mode: 'network' as const };
+    expect(checkNetworkAnswer({ advertise: '', port: '9443' }, networkFacts)).toEqual({
+      network: { advertise: null, port: 9443 },
+    });
+    expect(checkNetworkAnswer({ advertise: '', port: '80' }, networkFacts)).toMatchObject(
+      {
+        problem: expect.stringMatching(/1024/),
+      },
+    );
   });
 });
 

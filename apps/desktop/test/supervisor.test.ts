@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningAppliance } from '../../server/src/server.ts';
 import { ApiClient } from '../../server/test/harness.ts';
 import { OWNER } from '../../server/test/flows.ts';
+import { networkStepReason } from '../src/network-choice.ts';
 import {
   childLogLevel,
   launchServer,
@@ -237,6 +238,22 @@ describe('the desktop app runs the appliance server as a supervised child', () =
     const log = world.launched[0]!.tail().join('\n');
     expect(log).toContain('"signal":"SIGHUP","msg":"shutting down"');
     expect(log).not.toMatch(/"level":(50|60)/);
+  }, 60_000);
+
+  it('a start on a taken port fails with a reason that brings back the network step', async () => {
+    const world = await supervisedAppliance();
+    const squatter = createServer();
+    await new Promise<void>((done) => squatter.listen(world.port, '127.0.0.1', done));
+    cleanups.push(() => new Promise((done) => squatter.close(done)));
+
+    const failure = await world.supervisor.start().then(
+      () => null,
+      (error: Error) => error.message,
+    );
+    expect(networkStepReason({ advertise: null, port: world.port }, [], failure)).toMatch(
+      new RegExp(`Port ${world.port} is in use`),
+    );
+    expect(world.launched).toHaveLength(1);
   }, 60_000);
 
   it('does not restart a server that never came up, and says why', async () => {

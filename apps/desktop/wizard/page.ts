@@ -37,16 +37,25 @@ async function showFirstRun(facts: WizardFacts): Promise<void> {
   };
   form.addEventListener('change', togglePassphrase);
   togglePassphrase();
+  if (facts.mode === 'network') {
+    byId('title').textContent = 'Where agents reach Flowgento Appliance';
+    byId('key-step').hidden = true;
+    byId('first-run-next').hidden = true;
+    byId('first-run-problem').textContent = facts.networkProblem ?? '';
+  }
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const answer: WizardAnswer = {
-      kind: 'first-run',
-      method: field(form, 'method') === 'keychain' ? 'keychain' : 'passphrase',
-      passphrase: field(form, 'passphrase'),
-      passphraseAgain: field(form, 'passphraseAgain'),
-      advertise: field(form, 'advertise'),
-      port: field(form, 'port'),
-    };
+    const network = { advertise: field(form, 'advertise'), port: field(form, 'port') };
+    const answer: WizardAnswer =
+      facts.mode === 'network'
+        ? { kind: 'network', ...network }
+        : {
+            kind: 'first-run',
+            method: field(form, 'method') === 'keychain' ? 'keychain' : 'passphrase',
+            passphrase: field(form, 'passphrase'),
+            passphraseAgain: field(form, 'passphraseAgain'),
+            ...network,
+          };
     void bridge.submit(answer).then(({ problem }) => {
       byId('first-run-problem').textContent = problem ?? 'Starting…';
     });
@@ -80,5 +89,7 @@ function showUnlock(facts: WizardFacts): void {
 void bridge
   .facts()
   .then((facts) =>
-    facts.mode === 'first-run' ? showFirstRun(facts) : showUnlock(facts),
+    facts.mode === 'first-run' || facts.mode === 'network'
+      ? showFirstRun(facts)
+      : showUnlock(facts),
   );

@@ -4,8 +4,10 @@ import { pathToFileURL } from 'node:url';
 import { BrowserWindow, ipcMain } from 'electron';
 import { isTrustedPageSender } from '../ipc.ts';
 import { adminWindowOptions } from '../window-options.ts';
+import type { NetworkSettings } from '../network-choice.ts';
 import {
   checkFirstRunAnswer,
+  checkNetworkAnswer,
   WIZARD_CHANNELS,
   type FirstRunChoice,
   type WizardAnswer,
@@ -15,6 +17,7 @@ import {
 export type WizardResult =
   | { kind: 'first-run'; choice: FirstRunChoice }
   | { kind: 'unlock'; passphrase: string }
+  | { kind: 'network'; network: NetworkSettings }
   | { kind: 'closed' };
 
 /**
@@ -74,6 +77,12 @@ export function runWizard(options: {
         const problem = await options.unlockProblem(answer.passphrase);
         if (problem) return { problem };
         finish({ kind: 'unlock', passphrase: answer.passphrase });
+        return { problem: null };
+      }
+      if (answer.kind === 'network') {
+        const network = checkNetworkAnswer(answer, options.facts);
+        if ('problem' in network) return { problem: network.problem };
+        finish({ kind: 'network', network: network.network });
         return { problem: null };
       }
       const checked = checkFirstRunAnswer(answer, options.facts);
