@@ -34,8 +34,8 @@ import {
   type NetworkSettings,
 } from './network-choice.ts';
 import { loginItemFor } from './login-item.ts';
-import { passphraseOpens, recordedKeySetup } from './passphrase.ts';
-import { parseRootKeyText, rootKeyProblem } from './recovery.ts';
+import { recordedKeySetup } from './passphrase.ts';
+import { parseRootKeyText, unlockProblemFor } from './recovery.ts';
 import type { WizardFacts } from './wizard-protocol.ts';
 import { parseStatusLine, type ServerStatus } from './ready-line.ts';
 import { launchServer } from './server-process.ts';
@@ -76,12 +76,10 @@ async function unlock(): Promise<{ keyLine: string } | null> {
         addresses,
         defaultPort: DEFAULT_PORT,
       },
-      unlockProblem: async (secret) => {
-        if (mode === 'recover') return rootKeyProblem(paths.dataDir, secret);
-        return (await passphraseOpens(paths.dataDir, secret))
-          ? null
-          : 'That passphrase does not open this appliance. Try again.';
-      },
+      unlockProblem: unlockProblemFor(
+        mode === 'recover' ? 'recover' : 'unlock',
+        paths.dataDir,
+      ),
     });
 
   switch (decision.kind) {

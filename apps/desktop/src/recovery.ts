@@ -2,7 +2,7 @@
 // (key-storage.json) was lost but the data folder still holds the appliance.
 import { isAppError } from '@flowgento/core';
 import { resolveRootKey } from '@flowgento/crypto';
-import { recordedKeySetup } from './passphrase.ts';
+import { passphraseOpens, recordedKeySetup } from './passphrase.ts';
 
 /**
  * The root key as printed in the kit (64 hex characters in groups of 8);
@@ -42,4 +42,19 @@ export async function rootKeyProblem(
   } finally {
     rootKey.fill(0);
   }
+}
+
+/**
+ * What the wizard checks a typed secret with: the recovery kit's root key in
+ * recover mode, else the passphrase. Null when it opens the data folder.
+ */
+export function unlockProblemFor(
+  mode: 'unlock' | 'recover',
+  dataDir: string,
+): (secret: string) => Promise<string | null> {
+  if (mode === 'recover') return (secret) => rootKeyProblem(dataDir, secret);
+  return async (secret) =>
+    (await passphraseOpens(dataDir, secret))
+      ? null
+      : 'That passphrase does not open this appliance. Try again.';
 }

@@ -13,13 +13,10 @@ import {
   wrapInKeychain,
   writeKeyStorageRecord,
 } from '../src/key-storage.ts';
-import { rootKeyProblem } from '../src/recovery.ts';
-import {
-  checkNewPassphrase,
-  passphraseOpens,
-  recordedKeySetup,
-  unlockWithPassphrase,
-} from '../src/passphrase.ts';
+import { rootKeyProblem, unlockProblemFor } from '../src/recovery.ts';
+import { checkNewPassphrase, recordedKeySetup } from '../src/passphrase.ts';
+import { wizardAnswers } from '../src/wizard-answers.ts';
+import type { WizardFacts } from '../src/wizard-protocol.ts';
 
 /**
  * Stands in for Electron's safeStorage (Electron cannot run here): a
@@ -45,6 +42,14 @@ function keyringSession(backend: string, secret = randomBytes(32)): SafeStorageL
     },
   };
 }
+
+const FACTS: WizardFacts = {
+  mode: 'first-run',
+  offer: ['keychain', 'passphrase'],
+  whyNoKeychain: null,
+  addresses: [],
+  defaultPort: 8443,
+};
 
 let dir: string | undefined;
 afterEach(() => {
@@ -144,32 +149,55 @@ describe('choosing where the database key is kept', () => {
       }),
     );
 
-    const typed = ['correct horse battery stapel', right];
-    const problems: (string | null)[] = [];
-    const passphrase = await unlockWithPassphrase(
-      {
-        ask: (problem) => {
-          problems.push(problem);
-          return Promise.resolve(typed.shift() ?? null);
-        },
-      },
-      (candidate) => passphraseOpens(dataDir, candidate),
+    // What the wizard window does with each answer from its page.
+    const answers = wizardAnswers(
+      { ...FACTS, mode: 'unlock' },
+      unlockProblemFor('unlock', dataDir),
     );
-
-    expect(passphrase).toBe(right);
-    expect(problems).toEqual([
-      null,
-      'That passphrase does not open this appliance. Try again.',
-    ]);
+    expect(
+      await answers.submit({
+        kind: 'unlock',
+        passphrase: 'correct horse battery stapel',
+      }),
+    ).toEqual({ problem: 'That passphrase does not open this appliance. Try again.' });
+    expect(await answers.submit({ kind: 'unlock', passphrase: right })).toEqual({
+      problem: null,
+      done: { kind: 'unlock', passphrase: right },
+    });
     expect(readFileSync(join(dataDir, 'appliance.json'), 'utf8')).toContain(setup.check);
   }, 30_000);
 
-  it('gives up when the admin cancels, and checks a new passphrase before use', async () => {
-    const cancelled = await unlockWithPassphrase(
-      { ask: () => Promise.resolve(null) },
-      () => Promise.resolve(true),
+  it('closes the wizard after too many wrong passphrases, and refuses answers of another step', async () => {
+    const answers = wizardAnswers(
+      { ...FACTS, mode: 'unlock' },
+      () => Promise.resolve('wrong'),
+      3,
     );
-    expect(cancelled).toBeNull();
+    for (let attempt = 1; attempt < 3; attempt += 1) {
+      expect(await answers.submit({ kind: 'unlock', passphrase: 'x' })).toEqual({
+        problem: 'wrong',
+      });
+    }
+    const last = await answers.submit({ kind: 'unlock', passphrase: 'x' });
+    expect(last.done).toEqual({ kind: 'closed' });
+    expect(last.problem).toMatch(/3 attempts/);
+    // An unlock page cannot sneak in a first-run answer (a new key) or a network change.
+    expect(
+      await answers.submit({
+        kind: 'first-run',
+        method: 'keychain',
+        passphrase: '',
+        passphraseAgain: '',
+        advertise: '',
+        port: '8443',
+      }),
+    ).toEqual({ problem: 'Not asked here.' });
+    expect(
+      await answers.submit({ kind: 'network', advertise: '', port: '9443' }),
+    ).toEqual({ problem: 'Not asked here.' });
+  });
+
+  it('checks a new passphrase before use', () => {
     expect(checkNewPassphrase('short', 'short')).toMatch(/at least 12/);
     expect(checkNewPassphrase('long enough phrase', 'long enough phrasE')).toMatch(
       /differ/,

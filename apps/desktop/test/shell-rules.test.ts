@@ -12,6 +12,8 @@ import {
   isApplianceUrl,
   isExternalWebUrl,
   windowOpenVerdict,
+  wizardBlocksNavigation,
+  wizardWindowOpenVerdict,
 } from '../src/navigation.ts';
 import {
   acceptsCertificate,
@@ -102,6 +104,18 @@ describe('where the admin window may go', () => {
     }
     expect(isExternalWebUrl('mailto:someone@example.org')).toBe(false);
     expect(isApplianceUrl('https://127.0.0.1:8443/x', ORIGIN)).toBe(true);
+  });
+
+  it('keeps the wizard page where it is: no navigation, no redirect, no window at all', () => {
+    for (const target of [
+      'file:///opt/flowgento/wizard/index.html',
+      'file:///etc/passwd',
+      `${ORIGIN}/`,
+      'https://example.org/',
+    ]) {
+      expect(wizardBlocksNavigation(target), target).toBe(true);
+    }
+    expect(wizardWindowOpenVerdict()).toEqual({ action: 'deny', openExternally: null });
   });
 
   it('grants no permission but clipboard writes, and those only to the appliance', () => {
