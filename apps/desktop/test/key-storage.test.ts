@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveRootKey } from '@flowgento/crypto';
+import { parseKeyHandoff } from '../../server/src/keys/key-handoff.ts';
 import { keychainBackend, KeychainError, type SafeStorageLike } from '../src/keychain.ts';
 import {
   createKeychainRecord,
@@ -203,6 +204,15 @@ describe('choosing where the database key is kept', () => {
       /differ/,
     );
     expect(checkNewPassphrase('long enough phrase', 'long enough phrase')).toBeNull();
+    // The longest the server takes over the pipe, and one past it.
+    const longest = '🔑'.repeat(1024); // 1024 code points, as the server counts
+    expect(checkNewPassphrase(longest, longest)).toBeNull();
+    expect(parseKeyHandoff(JSON.stringify({ passphrase: longest }))).toMatchObject({
+      kind: 'passphrase',
+    });
+    const tooLong = 'a'.repeat(1025);
+    expect(checkNewPassphrase(tooLong, tooLong)).toMatch(/at most 1024/);
+    expect(() => parseKeyHandoff(JSON.stringify({ passphrase: tooLong }))).toThrow();
   });
 
   it("with key-storage.json lost beside an existing appliance, makes no new key: it takes the recovery kit's root key, checks it and wraps it again", async () => {
