@@ -169,7 +169,7 @@ describe('the desktop app runs the appliance server as a supervised child', () =
       expect(pause).toMatchObject({ restarts: crash, exit: { signal: 'SIGKILL' } });
       expect(pause.inMs).toBe(300 * 2 ** (crash - 1));
     }
-    expect(world.launched).toHaveLength(2);
+    expect(world.launched).toHaveLength(3);
     expect(new Set(world.launched.map((p) => p.pid)).size).toBe(3);
     const ca = await caOf(`https://127.0.0.1:${world.port}`);
     expect(ca).toContain('BEGIN CERTIFICATE');
