@@ -27,6 +27,13 @@ export type KeyStorageDecision =
       record: Extract<KeyStorageRecord, { method: 'keychain' }>;
     }
   | { kind: 'ask-passphrase' }
+  /**
+   * key-storage.json is gone but the data folder holds an appliance: never a
+   * new key (the server would refuse it on every start). With `keychain`, the
+   * admin types the root key from the recovery kit and it is wrapped again;
+   * with `passphrase`, the passphrase is asked and the record written again.
+   */
+  | { kind: 'recover'; method: KeyStorageMethod }
   /** Start nothing; show `message`. */
   | { kind: 'refuse'; message: string };
 
@@ -39,7 +46,23 @@ export type KeyStorageDecision =
 export function decideKeyStorage(
   record: KeyStorageRecord | null,
   backend: KeychainBackend,
+  /** How the data folder's appliance was keyed (appliance.json), if there is one. */
+  existing?: 'file' | 'passphrase',
 ): KeyStorageDecision {
+  if (!record && existing === 'passphrase')
+    return { kind: 'recover', method: 'passphrase' };
+  if (!record && existing === 'file') {
+    return backend.usable
+      ? { kind: 'recover', method: 'keychain' }
+      : {
+          kind: 'refuse',
+          message:
+            "The data folder holds an appliance whose key is not in this computer's " +
+            `keychain, and ${backend.why ?? 'there is no usable keychain'}. Start it in ` +
+            'a desktop session with a keyring, or run the server with the root key from ' +
+            'the recovery kit in a 0600 file (`flowgento serve --key-file`).',
+        };
+  }
   if (!record) {
     return backend.usable
       ? { kind: 'choose', offer: ['keychain', 'passphrase'] }
@@ -74,8 +97,16 @@ export function createKeychainRecord(
   safeStorage: SafeStorageLike,
   backend: KeychainBackend,
 ): { rootKey: Buffer; record: KeyStorageRecord } {
+  return wrapInKeychain(safeStorage, backend, randomBytes(32));
+}
+
+/** An existing root key (typed from the recovery kit), wrapped, and its record. */
+export function wrapInKeychain(
+  safeStorage: SafeStorageLike,
+  backend: KeychainBackend,
+  rootKey: Buffer,
+): { rootKey: Buffer; record: KeyStorageRecord } {
   if (!backend.usable) throw new Error(backend.why ?? 'No usable keychain');
-  const rootKey = randomBytes(32);
   const wrapped = wrapRootKey(safeStorage, rootKey);
   return {
     rootKey,

@@ -3,7 +3,7 @@
 // child on a Node runtime (SQLite never runs here), opens the admin UI on
 // the server's HTTPS origin with its CA pinned, and keeps a tray icon.
 // Every decision lives in a module tested under Node; this file wires them.
-import { networkInterfaces } from 'node:os';
+import { homedir, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { app, dialog, Menu, nativeImage, safeStorage, Tray } from 'electron';
 import {
@@ -22,19 +22,25 @@ import {
   decideKeyStorage,
   readKeyStorageRecord,
   unwrapRecord,
+  wrapInKeychain,
   writeKeyStorageRecord,
 } from './key-storage.ts';
 import {
   addressChoices,
   agentUrl,
   DEFAULT_PORT,
+  networkStepReason,
   serverEnvironment,
+  type NetworkSettings,
 } from './network-choice.ts';
-import { passphraseOpens } from './passphrase.ts';
+import { loginItemFor } from './login-item.ts';
+import { recordedKeySetup } from './passphrase.ts';
+import { parseRootKeyText, unlockProblemFor } from './recovery.ts';
+import type { WizardFacts } from './wizard-protocol.ts';
 import { parseStatusLine, type ServerStatus } from './ready-line.ts';
 import { launchServer } from './server-process.ts';
 import { createSupervisor, type SupervisorState } from './supervisor.ts';
-import { trayModel, type TrayAction } from './tray.ts';
+import { failureMessage, trayModel, type TrayAction } from './tray.ts';
 
 // One folder name on every platform and in development, whatever name the
 // packaged package.json carries (the README names these folders).
@@ -52,9 +58,13 @@ const here = join(app.getAppPath(), 'apps', 'desktop');
 /** The key line for the server, kept only in this process's memory. */
 async function unlock(): Promise<{ keyLine: string } | null> {
   const backend = keychainBackend(process.platform, safeStorage);
-  const decision = decideKeyStorage(readKeyStorageRecord(paths.keyStorage), backend);
+  const decision = decideKeyStorage(
+    readKeyStorageRecord(paths.keyStorage),
+    backend,
+    recordedKeySetup(paths.dataDir)?.mode,
+  );
   const addresses = addressChoices(networkInterfaces());
-  const wizard = (mode: 'first-run' | 'unlock', offer: ('keychain' | 'passphrase')[]) =>
+  const wizard = (mode: WizardFacts['mode'], offer: ('keychain' | 'passphrase')[]) =>
     runWizard({
       pagePath: join(here, 'wizard', 'index.html'),
       preloadPath: join(here, 'dist', 'wizard-preload.cjs'),
@@ -66,7 +76,10 @@ async function unlock(): Promise<{ keyLine: string } | null> {
         addresses,
         defaultPort: DEFAULT_PORT,
       },
-      opens: (passphrase) => passphraseOpens(paths.dataDir, passphrase),
+      unlockProblem: unlockProblemFor(
+        mode === 'recover' ? 'recover' : 'unlock',
+        paths.dataDir,
+      ),
     });
 
   switch (decision.kind) {
@@ -82,6 +95,25 @@ async function unlock(): Promise<{ keyLine: string } | null> {
       return result.kind === 'unlock'
         ? { keyLine: JSON.stringify({ passphrase: result.passphrase }) }
         : null;
+    }
+    case 'recover': {
+      // Never a new key here: the data folder already has one.
+      if (decision.method === 'passphrase') {
+        const result = await wizard('unlock', ['passphrase']);
+        if (result.kind !== 'unlock') return null;
+        writeKeyStorageRecord(paths.keyStorage, {
+          format: 1,
+          method: 'passphrase',
+          backend: backend.name,
+        });
+        return { keyLine: JSON.stringify({ passphrase: result.passphrase }) };
+      }
+      const result = await wizard('recover', ['keychain']);
+      const typed = result.kind === 'unlock' ? parseRootKeyText(result.passphrase) : null;
+      if (!typed) return null;
+      const { rootKey, record } = wrapInKeychain(safeStorage, backend, typed);
+      writeKeyStorageRecord(paths.keyStorage, record);
+      return { keyLine: JSON.stringify({ rootKey: rootKey.toString('hex') }) };
     }
     case 'choose': {
       const result = await wizard('first-run', decision.offer);
@@ -113,15 +145,19 @@ async function main(): Promise<void> {
     key = null;
   }
   if (!key) return app.quit();
-  const network = readNetworkSettings(paths.settings) ?? {
-    advertise: null,
-    port: DEFAULT_PORT,
-  };
+  // desktop.json removed (the README's way to change it) or an address
+  // this computer lost: the network step comes back before the start.
+  const recorded = readNetworkSettings(paths.settings);
+  const reason = networkStepReason(recorded, addressChoices(networkInterfaces()), null);
+  const chosen = reason ? await askNetwork(reason) : recorded;
+  if (!chosen) return app.quit();
+  let network: NetworkSettings = chosen;
 
   const serverLog = openServerLog(paths.serverLog);
   let lastStatus: ServerStatus | null = null;
   let setupCode: () => string | null = () => null;
   let paused = false;
+  let hasRun = false;
   const supervisor = createSupervisor({
     start: () => {
       const proc = launchServer({
@@ -137,7 +173,17 @@ async function main(): Promise<void> {
       setupCode = () => proc.setupCode();
       return proc;
     },
-    onState: () => refreshTray(),
+    onState: (state) => {
+      refreshTray();
+      if (state.phase === 'running') hasRun = true;
+      // A first start that fails is reported where it is awaited, below.
+      if (state.phase === 'failed' && hasRun) {
+        dialog.showErrorBox(
+          'The appliance stopped',
+          failureMessage(state, paths.serverLog),
+        );
+      }
+    },
   });
 
   const status = (): DesktopStatus => {
@@ -156,28 +202,36 @@ async function main(): Promise<void> {
     status,
   });
 
+  const loginItem = loginItemFor({
+    platform: process.platform,
+    electronApp: app,
+    env: process.env,
+    home: homedir(),
+    execPath: process.execPath,
+  });
   const tray = new Tray(nativeImage.createFromPath(join(here, 'resources', 'tray.png')));
   const perform = async (action: TrayAction) => {
-    if (action === 'open') admin.focus();
+    if (action === 'open') await admin.focus();
     if (action === 'pause') {
       paused = true;
       await supervisor.stop();
     }
     if (action === 'resume') {
       paused = false;
-      await admin.show(await supervisor.start());
+      try {
+        await admin.show(await supervisor.start());
+      } catch (error) {
+        dialog.showErrorBox('The appliance did not start', (error as Error).message);
+      }
     }
-    if (action === 'toggle-login') {
-      const now = app.getLoginItemSettings().openAtLogin;
-      app.setLoginItemSettings({ openAtLogin: !now });
-    }
+    if (action === 'toggle-login') loginItem.setStartsAtLogin(!loginItem.startsAtLogin());
     if (action === 'quit') app.quit();
     refreshTray();
   };
   function refreshTray(): void {
     const model = trayModel(supervisor.state(), lastStatus, {
       paused,
-      startsAtLogin: app.getLoginItemSettings().openAtLogin,
+      startsAtLogin: loginItem.startsAtLogin(),
       now: Date.now(),
     });
     tray.setToolTip(model.tooltip);
@@ -205,14 +259,46 @@ async function main(): Promise<void> {
     void supervisor.stop().finally(() => app.quit());
   });
   app.on('window-all-closed', () => undefined); // the tray keeps the app
-  app.on('second-instance', () => admin.focus());
+  app.on('second-instance', () => void admin.focus());
 
-  try {
-    await admin.show(await supervisor.start());
-  } catch (error) {
-    dialog.showErrorBox('The appliance did not start', (error as Error).message);
-    app.quit();
+  // A port taken or refused asks for another one and tries again.
+  for (;;) {
+    try {
+      await admin.show(await supervisor.start());
+      return;
+    } catch (error) {
+      const message = (error as Error).message;
+      const choices = addressChoices(networkInterfaces());
+      const again = networkStepReason(network, choices, message);
+      const changed = again ? await askNetwork(again) : null;
+      if (!changed) {
+        if (!again) dialog.showErrorBox('The appliance did not start', message);
+        app.quit();
+        return;
+      }
+      network = changed;
+    }
   }
+}
+
+/** Only the wizard's network step; the new choice is recorded, or null if closed. */
+async function askNetwork(reason: string): Promise<NetworkSettings | null> {
+  const result = await runWizard({
+    pagePath: join(here, 'wizard', 'index.html'),
+    preloadPath: join(here, 'dist', 'wizard-preload.cjs'),
+    facts: {
+      mode: 'network',
+      offer: [],
+      whyNoKeychain: null,
+      networkProblem: reason,
+      addresses: addressChoices(networkInterfaces()),
+      defaultPort: DEFAULT_PORT,
+    },
+    unlockProblem: () => Promise.resolve('Nothing to unlock here.'),
+  });
+  if (result.kind !== 'network') return null;
+  writeNetworkSettings(paths.settings, result.network);
+  return result.network;
 }
 
 function toStatusState(state: SupervisorState): DesktopStatus['state'] {

@@ -54,3 +54,18 @@ export function allowsPermission(
     isApplianceUrl(requestingUrl, applianceOrigin)
   );
 }
+
+/**
+ * The local wizard page has no links and loads nothing but itself: every
+ * navigation and redirect is cancelled, whatever the target, even its own
+ * file (a file: page could otherwise be swapped for another local file).
+ */
+export function wizardBlocksNavigation(target: string): boolean {
+  void target;
+  return true;
+}
+
+/** The wizard opens no window, not even one in the system browser. */
+export function wizardWindowOpenVerdict(): { action: 'deny'; openExternally: null } {
+  return { action: 'deny', openExternally: null };
+}

@@ -57,6 +57,31 @@ export function checkNetworkSettings(
   return 'problem' in port ? port.problem : null;
 }
 
+// The server's refusal to listen (apps/server/src/http/listening.ts).
+const CANNOT_LISTEN = /Cannot listen on \S+:(\d+) \((EADDRINUSE|EACCES)\)/;
+
+/**
+ * Why the network step of the wizard must be shown again, or null: no
+ * choice recorded, a recorded address this computer no longer has, or a
+ * start that failed (`failure`, its message and last lines) because the port
+ * is taken or refused. Anything else is not the network's fault.
+ */
+export function networkStepReason(
+  settings: NetworkSettings | null,
+  choices: AddressChoice[],
+  failure: string | null,
+): string | null {
+  if (!settings) return 'Choose where agents reach the appliance.';
+  const listen = failure ? CANNOT_LISTEN.exec(failure) : null;
+  if (listen) {
+    return listen[2] === 'EACCES'
+      ? `Port ${listen[1]} is not allowed for this user. Choose another port.`
+      : `Port ${listen[1]} is in use by another program. Choose another port, or ` +
+          'stop that program and keep this one.';
+  }
+  return checkNetworkSettings(settings, choices);
+}
+
 /** The server's environment for the choice; nothing secret. */
 export function serverEnvironment(settings: NetworkSettings): Record<string, string> {
   const url = agentUrl(settings);

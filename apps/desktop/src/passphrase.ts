@@ -40,27 +40,3 @@ export async function passphraseOpens(
     throw error;
   }
 }
-
-export interface PassphrasePrompt {
-  /** Asks the admin; `problem` says why the last one was refused. Null: they gave up. */
-  ask(problem: string | null): Promise<string | null>;
-}
-
-/**
- * Asks until a passphrase opens the data folder, or the admin gives up
- * (null). Each wrong one is said to be wrong, and nothing is written.
- */
-export async function unlockWithPassphrase(
-  prompt: PassphrasePrompt,
-  opens: (passphrase: string) => Promise<boolean>,
-  maxAttempts = 10,
-): Promise<string | null> {
-  let problem: string | null = null;
-  for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
-    const passphrase = await prompt.ask(problem);
-    if (passphrase === null) return null;
-    if (await opens(passphrase)) return passphrase;
-    problem = 'That passphrase does not open this appliance. Try again.';
-  }
-  return null;
-}

@@ -57,12 +57,24 @@ export function isLoggable(line: string): boolean {
   return !SETUP_CODE_LINE.test(line);
 }
 
+/**
+ * The child's log level. The shell learns that the server is ready from its
+ * info-level "appliance listening" line, so a quieter level (inherited from
+ * the desktop session, or set in the data folder's config, which the
+ * variable overrides) would leave the app at "Starting…" forever. A louder
+ * one (debug, trace) is kept for support.
+ */
+export function childLogLevel(inherited: string | undefined): string {
+  return inherited === 'debug' || inherited === 'trace' ? inherited : 'info';
+}
+
 export function launchServer(launch: ServerLaunch): ServerProcess {
   // Variables that would change how the key is found are not passed on.
   const env: NodeJS.ProcessEnv = { ...process.env, ...launch.env };
   for (const name of ['FLOWGENTO_DB_PASSPHRASE', 'FLOWGENTO_NEW_DB_PASSPHRASE']) {
     delete env[name];
   }
+  env['FLOWGENTO_LOG_LEVEL'] = childLogLevel(env['FLOWGENTO_LOG_LEVEL']);
   env['FLOWGENTO_DATA_DIR'] = launch.dataDir;
   delete env['ELECTRON_RUN_AS_NODE'];
 

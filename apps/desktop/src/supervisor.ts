@@ -19,10 +19,15 @@ export interface SupervisorOptions {
   maxBackoffMs?: number;
   /** Up this long, a run counts as healthy and the pause starts over. */
   stableAfterMs?: number;
-  /** Crashes in a row (each within stableAfterMs of its start) before giving up. */
+  /** Quick crashes in a row (each within stableAfterMs of its start) that make it give up. */
   maxCrashesInRow?: number;
   /** How long a clean stop may take before the process is killed. */
   stopTimeoutMs?: number;
+  /**
+   * How long a run may take to say it is ready (migrations, a first CA, a
+   * passphrase's scrypt) before it is killed and the start fails, saying so.
+   */
+  startTimeoutMs?: number;
   now?: () => number;
 }
 
@@ -50,6 +55,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const stableAfter = options.stableAfterMs ?? 60_000;
   const maxCrashes = options.maxCrashesInRow ?? 5;
   const stopTimeout = options.stopTimeoutMs ?? 30_000;
+  const startTimeout = options.startTimeoutMs ?? 120_000;
   const now = options.now ?? Date.now;
 
   let state: SupervisorState = { phase: 'stopped' };
@@ -71,9 +77,22 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     const current: ProcessRun = { process: proc, everReady: false };
     child = current;
     void proc.exited.then((exit) => onExit(current, exit, startedAt));
+    const timer = setTimeout(() => {
+      if (child !== current || current.everReady || stopping) return;
+      // Forgotten first, so its exit is not taken for a crash to restart.
+      child = null;
+      fail(
+        current,
+        { code: null, signal: null },
+        `The appliance server did not say it was ready within ${startTimeout / 1000} s`,
+      );
+      current.process.kill();
+    }, startTimeout);
+    void proc.exited.then(() => clearTimeout(timer));
     return new Promise((resolve, reject) => {
       current.failStart = reject;
       void proc.ready.then((ready) => {
+        clearTimeout(timer);
         if (child !== current || stopping) return;
         current.everReady = true;
         set({ phase: 'running', ready, restarts, pid: proc.pid });
@@ -94,8 +113,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       return;
     }
     crashesInRow = now() - startedAt >= stableAfter ? 1 : crashesInRow + 1;
-    if (crashesInRow > maxCrashes) {
-      fail(ended, exit, `The appliance server crashed ${maxCrashes} times in a row`);
+    if (crashesInRow >= maxCrashes) {
+      fail(ended, exit, `The appliance server crashed ${crashesInRow} times in a row`);
       return;
     }
     const inMs = backoffDelay(crashesInRow, initial, max);

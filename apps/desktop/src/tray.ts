@@ -36,7 +36,9 @@ export function trayModel(
       { label: 'Open', action: 'open', enabled: running },
       options.paused
         ? { label: 'Resume', action: 'resume', enabled: true }
-        : { label: 'Pause', action: 'pause', enabled: running },
+        : state.phase === 'failed'
+          ? { label: 'Start again', action: 'resume', enabled: true }
+          : { label: 'Pause', action: 'pause', enabled: running },
       {
         label: 'Start at login',
         action: 'toggle-login',
@@ -57,12 +59,30 @@ function headlineOf(state: SupervisorState): string {
     case 'restarting':
       return `Restarting in ${Math.ceil(state.inMs / 1000)} s (after a crash)`;
     case 'failed':
-      return 'Stopped: it could not start';
+      return `Stopped: ${state.why.charAt(0).toLowerCase()}${state.why.slice(1)}`;
     case 'stopping':
       return 'Stopping…';
     case 'stopped':
       return 'Stopped';
   }
+}
+
+/**
+ * What the app shows when the server stopped for good: why, its last lines
+ * (already redacted by the server's logger) and where the whole log is.
+ */
+export function failureMessage(
+  state: Extract<SupervisorState, { phase: 'failed' }>,
+  logPath: string,
+): string {
+  const tail = state.tail.slice(-10);
+  return [
+    `${state.why}.`,
+    ...(tail.length > 0 ? ['', 'Its last lines:', ...tail] : []),
+    '',
+    `The whole log: ${logPath}`,
+    'Fix the cause, then choose "Start again" in the tray menu.',
+  ].join('\n');
 }
 
 function ago(at: number, now: number): string {

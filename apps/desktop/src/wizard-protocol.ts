@@ -10,11 +10,16 @@ import {
 import { checkNewPassphrase } from './passphrase-rules.ts';
 
 export interface WizardFacts {
-  /** First run (choose everything) or a later start that needs the passphrase. */
-  mode: 'first-run' | 'unlock';
+  /**
+   * First run (choose everything), a later start that needs the passphrase,
+   * or bringing back a lost keychain entry with the recovery kit's root key.
+   */
+  mode: 'first-run' | 'unlock' | 'recover' | 'network';
   offer: KeyStorageMethod[];
   /** Why the keychain is not offered, said on the key-storage step. */
   whyNoKeychain: string | null;
+  /** In `network` mode: why the address and port are asked again. */
+  networkProblem?: string | null;
   addresses: AddressChoice[];
   defaultPort: number;
 }
@@ -29,7 +34,10 @@ export type WizardAnswer =
       advertise: string;
       port: string;
     }
-  | { kind: 'unlock'; passphrase: string };
+  /** `passphrase` holds the root key as typed in `recover` mode. */
+  | { kind: 'unlock'; passphrase: string }
+  /** Only the network step, asked again (`network` mode). */
+  | { kind: 'network'; advertise: string; port: string };
 
 export type FirstRunChoice = {
   method: KeyStorageMethod;
@@ -41,6 +49,21 @@ export const WIZARD_CHANNELS = {
   facts: 'flowgento-wizard:facts',
   submit: 'flowgento-wizard:submit',
 } as const;
+
+/** Checks the network step, alone or within first run. */
+export function checkNetworkAnswer(
+  answer: { advertise: string; port: string },
+  facts: WizardFacts,
+): { network: NetworkSettings } | { problem: string } {
+  const port = checkPort(answer.port);
+  if ('problem' in port) return port;
+  const network = {
+    advertise: answer.advertise === '' ? null : answer.advertise,
+    port: port.port,
+  };
+  const problem = checkNetworkSettings(network, facts.addresses);
+  return problem ? { problem } : { network };
+}
 
 /** Checks a first-run answer; a refusal is one sentence the page shows. */
 export function checkFirstRunAnswer(
@@ -54,19 +77,13 @@ export function checkFirstRunAnswer(
     const problem = checkNewPassphrase(answer.passphrase, answer.passphraseAgain);
     if (problem) return { problem };
   }
-  const port = checkPort(answer.port);
-  if ('problem' in port) return port;
-  const network = {
-    advertise: answer.advertise === '' ? null : answer.advertise,
-    port: port.port,
-  };
-  const problem = checkNetworkSettings(network, facts.addresses);
-  if (problem) return { problem };
+  const checked = checkNetworkAnswer(answer, facts);
+  if ('problem' in checked) return checked;
   return {
     choice: {
       method: answer.method,
       passphrase: answer.method === 'passphrase' ? answer.passphrase : null,
-      network,
+      network: checked.network,
     },
   };
 }

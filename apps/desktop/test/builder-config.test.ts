@@ -18,7 +18,7 @@ interface BuilderConfig {
   buildDependenciesFromSource: boolean;
   files: string[];
   extraResources: { from: string; to: string }[];
-  linux: { target: string[]; icon: string };
+  linux: { target: string[]; icon: string; maintainer?: string };
   win: { target: string[]; icon: string };
   mac: { target: string[]; icon: string };
 }
@@ -41,6 +41,12 @@ describe('electron-builder.yml', () => {
       expect(existsSync(join(ROOT, icon)), icon).toBe(true);
     }
     expect(existsSync(join(ROOT, config.directories.buildResources))).toBe(true);
+  });
+
+  it('names a deb maintainer, which the deb target needs and package.json lacks', () => {
+    const root = JSON.parse(read('package.json')) as { author?: { email?: string } };
+    const maintainer = config.linux.maintainer ?? root.author?.email;
+    expect(maintainer).toMatch(/^[^<>]+ <[^@\s<>]+@[^@\s<>]+\.[a-z]+>$/);
   });
 
   it('builds with the Electron version the desktop workspace depends on', () => {

@@ -4,10 +4,16 @@ import {
   addressChoices,
   agentUrl,
   checkPort,
+  networkStepReason,
   serverEnvironment,
 } from '../src/network-choice.ts';
-import { trayModel } from '../src/tray.ts';
-import { checkFirstRunAnswer, type WizardFacts } from '../src/wizard-protocol.ts';
+import type { SupervisorState } from '../src/supervisor.ts';
+import { failureMessage, trayModel } from '../src/tray.ts';
+import {
+  checkFirstRunAnswer,
+  checkNetworkAnswer,
+  type WizardFacts,
+} from '../src/wizard-protocol.ts';
 
 const iface = (address: string, internal = false): NetworkInterfaceInfo => ({
   address,
@@ -94,6 +100,39 @@ describe('the first-run choices', () => {
   });
 });
 
+describe('the network step, asked again on a later start', () => {
+  const lan = { advertise: '192.168.1.20', port: 8443 };
+  const choices = facts.addresses;
+
+  it('comes back when the port is taken or refused, or the address is gone', () => {
+    const taken =
+      'The appliance server stopped before it was ready:\n{"level":60,"msg":' +
+      '"Cannot listen on 0.0.0.0:8443 (EADDRINUSE); choose another port with FLOWGENTO_PORT"}';
+    expect(networkStepReason(lan, choices, taken)).toMatch(/Port 8443 is in use/);
+    expect(
+      networkStepReason(lan, choices, 'Cannot listen on 0.0.0.0:8443 (EACCES)'),
+    ).toMatch(/Port 8443 is not allowed/);
+    expect(networkStepReason({ ...lan, advertise: '10.1.1.1' }, choices, null)).toMatch(
+      /not an address of this computer/,
+    );
+    expect(networkStepReason(null, choices, null)).toMatch(/Choose where agents/);
+  });
+
+  it('stays away for any other failure, and checks the new answer like first run', () => {
+    expect(networkStepReason(lan, choices, null)).toBeNull();
+    expect(networkStepReason(lan, choices, 'key check does not match')).toBeNull();
+    const networkFacts = { ...facts, mode: 'network' as const };
+    expect(checkNetworkAnswer({ advertise: '', port: '9443' }, networkFacts)).toEqual({
+      network: { advertise: null, port: 9443 },
+    });
+    expect(checkNetworkAnswer({ advertise: '', port: '80' }, networkFacts)).toMatchObject(
+      {
+        problem: expect.stringMatching(/1024/),
+      },
+    );
+  });
+});
+
 describe('the tray', () => {
   const options = { paused: false, startsAtLogin: false, now: 10 * 60_000 };
   const ready = {
@@ -136,5 +175,25 @@ describe('the tray', () => {
     expect(paused.items.find((i) => i.label.startsWith('Last backup'))?.label).toBe(
       'Last backup: none yet',
     );
+  });
+
+  it('after a crash loop says why, offers to start again, and shows the last lines', () => {
+    const failed: Extract<SupervisorState, { phase: 'failed' }> = {
+      phase: 'failed',
+      exit: { code: 1, signal: null },
+      why: 'The appliance server crashed 5 times in a row',
+      tail: ['{"msg":"database is locked"}'],
+    };
+    const model = trayModel(failed, null, options);
+    expect(model.items[0]!.label).toBe(
+      'Stopped: the appliance server crashed 5 times in a row',
+    );
+    expect(model.items.find((i) => i.action === 'resume')).toMatchObject({
+      label: 'Start again',
+      enabled: true,
+    });
+    const message = failureMessage(failed, '/logs/server.log');
+    expect(message).toContain('crashed 5 times in a row.\n\nIts last lines:\n{"msg"');
+    expect(message).toContain('/logs/server.log');
   });
 });

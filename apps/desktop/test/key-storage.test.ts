@@ -4,19 +4,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveRootKey } from '@flowgento/crypto';
+import { parseKeyHandoff } from '../../server/src/keys/key-handoff.ts';
 import { keychainBackend, KeychainError, type SafeStorageLike } from '../src/keychain.ts';
 import {
   createKeychainRecord,
   decideKeyStorage,
   readKeyStorageRecord,
   unwrapRecord,
+  wrapInKeychain,
   writeKeyStorageRecord,
 } from '../src/key-storage.ts';
-import {
-  checkNewPassphrase,
-  passphraseOpens,
-  unlockWithPassphrase,
-} from '../src/passphrase.ts';
+import { rootKeyProblem, unlockProblemFor } from '../src/recovery.ts';
+import { checkNewPassphrase, recordedKeySetup } from '../src/passphrase.ts';
+import { wizardAnswers } from '../src/wizard-answers.ts';
+import type { WizardFacts } from '../src/wizard-protocol.ts';
 
 /**
  * Stands in for Electron's safeStorage (Electron cannot run here): a
@@ -42,6 +43,14 @@ function keyringSession(backend: string, secret = randomBytes(32)): SafeStorageL
     },
   };
 }
+
+const FACTS: WizardFacts = {
+  mode: 'first-run',
+  offer: ['keychain', 'passphrase'],
+  whyNoKeychain: null,
+  addresses: [],
+  defaultPort: 8443,
+};
 
 let dir: string | undefined;
 afterEach(() => {
@@ -141,36 +150,122 @@ describe('choosing where the database key is kept', () => {
       }),
     );
 
-    const typed = ['correct horse battery stapel', right];
-    const problems: (string | null)[] = [];
-    const passphrase = await unlockWithPassphrase(
-      {
-        ask: (problem) => {
-          problems.push(problem);
-          return Promise.resolve(typed.shift() ?? null);
-        },
-      },
-      (candidate) => passphraseOpens(dataDir, candidate),
+    // What the wizard window does with each answer from its page.
+    const answers = wizardAnswers(
+      { ...FACTS, mode: 'unlock' },
+      unlockProblemFor('unlock', dataDir),
     );
-
-    expect(passphrase).toBe(right);
-    expect(problems).toEqual([
-      null,
-      'That passphrase does not open this appliance. Try again.',
-    ]);
+    expect(
+      await answers.submit({
+        kind: 'unlock',
+        passphrase: 'correct horse battery stapel',
+      }),
+    ).toEqual({ problem: 'That passphrase does not open this appliance. Try again.' });
+    expect(await answers.submit({ kind: 'unlock', passphrase: right })).toEqual({
+      problem: null,
+      done: { kind: 'unlock', passphrase: right },
+    });
     expect(readFileSync(join(dataDir, 'appliance.json'), 'utf8')).toContain(setup.check);
   }, 30_000);
 
-  it('gives up when the admin cancels, and checks a new passphrase before use', async () => {
-    const cancelled = await unlockWithPassphrase(
-      { ask: () => Promise.resolve(null) },
-      () => Promise.resolve(true),
+  it('closes the wizard after too many wrong passphrases, and refuses answers of another step', async () => {
+    const answers = wizardAnswers(
+      { ...FACTS, mode: 'unlock' },
+      () => Promise.resolve('wrong'),
+      3,
     );
-    expect(cancelled).toBeNull();
+    for (let attempt = 1; attempt < 3; attempt += 1) {
+      expect(await answers.submit({ kind: 'unlock', passphrase: 'x' })).toEqual({
+        problem: 'wrong',
+      });
+    }
+    const last = await answers.submit({ kind: 'unlock', passphrase: 'x' });
+    expect(last.done).toEqual({ kind: 'closed' });
+    expect(last.problem).toMatch(/3 attempts/);
+    // An unlock page cannot sneak in a first-run answer (a new key) or a network change.
+    expect(
+      await answers.submit({
+        kind: 'first-run',
+        method: 'keychain',
+        passphrase: '',
+        passphraseAgain: '',
+        advertise: '',
+        port: '8443',
+      }),
+    ).toEqual({ problem: 'Not asked here.' });
+    expect(
+      await answers.submit({ kind: 'network', advertise: '', port: '9443' }),
+    ).toEqual({ problem: 'Not asked here.' });
+  });
+
+  it('checks a new passphrase before use', () => {
     expect(checkNewPassphrase('short', 'short')).toMatch(/at least 12/);
     expect(checkNewPassphrase('long enough phrase', 'long enough phrasE')).toMatch(
       /differ/,
     );
     expect(checkNewPassphrase('long enough phrase', 'long enough phrase')).toBeNull();
+    // The longest the server takes over the pipe, and one past it.
+    const longest = '🔑'.repeat(1024); // 1024 code points, as the server counts
+    expect(checkNewPassphrase(longest, longest)).toBeNull();
+    expect(parseKeyHandoff(JSON.stringify({ passphrase: longest }))).toMatchObject({
+      kind: 'passphrase',
+    });
+    const tooLong = 'a'.repeat(1025);
+    expect(checkNewPassphrase(tooLong, tooLong)).toMatch(/at most 1024/);
+    expect(() => parseKeyHandoff(JSON.stringify({ passphrase: tooLong }))).toThrow();
+  });
+
+  it("with key-storage.json lost beside an existing appliance, makes no new key: it takes the recovery kit's root key, checks it and wraps it again", async () => {
+    const dataDir = tempDir();
+    const rootKey = randomBytes(32);
+    const { setup } = await resolveRootKey({
+      existing: undefined,
+      keyFilePath: '',
+      passphrase: undefined,
+      handedOverRootKey: Buffer.from(rootKey),
+    });
+    const appliance = JSON.stringify({
+      format: 1,
+      installationId: 'i-1',
+      keySetup: setup,
+    });
+    writeFileSync(join(dataDir, 'appliance.json'), appliance);
+    const existing = recordedKeySetup(dataDir)?.mode;
+
+    const session = keyringSession('gnome_libsecret');
+    const backend = keychainBackend('linux', session);
+    expect(decideKeyStorage(null, backend, existing)).toEqual({
+      kind: 'recover',
+      method: 'keychain',
+    });
+
+    // As printed in the kit: groups of eight, as typed: with a line break.
+    const kitText = rootKey.toString('hex').match(/.{8}/g)!.join(' ');
+    expect(await rootKeyProblem(dataDir, randomBytes(32).toString('hex'))).toMatch(
+      /does not open this appliance/,
+    );
+    expect(await rootKeyProblem(dataDir, 'abc')).toMatch(/64 characters/);
+    expect(await rootKeyProblem(dataDir, kitText.replace(' ', '\n'))).toBeNull();
+
+    const { record } = wrapInKeychain(session, backend, Buffer.from(rootKey));
+    const path = join(tempDir(), 'key-storage.json');
+    writeKeyStorageRecord(path, record);
+    const next = decideKeyStorage(readKeyStorageRecord(path), backend, existing);
+    expect(
+      next.kind === 'unwrap-with-keychain' && unwrapRecord(session, next.record),
+    ).toEqual(rootKey);
+    expect(readFileSync(join(dataDir, 'appliance.json'), 'utf8')).toBe(appliance);
+
+    // No keychain to keep it in: said, with the way out, and still no new key.
+    const plain = keychainBackend('linux', keyringSession('basic_text'));
+    const refused = decideKeyStorage(null, plain, existing);
+    expect(refused.kind === 'refuse' && refused.message).toMatch(
+      /recovery kit.*--key-file/s,
+    );
+    // A passphrase appliance asks for its passphrase, never the first-run choice.
+    expect(decideKeyStorage(null, backend, 'passphrase')).toEqual({
+      kind: 'recover',
+      method: 'passphrase',
+    });
   });
 });

@@ -1,5 +1,10 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import forge from 'node-forge';
 import { describe, expect, it } from 'vitest';
+import { ensureTlsMaterial } from '@flowgento/crypto';
 import { isTrustedPageSender, isTrustedSender } from '../src/ipc.ts';
 import {
   allowsPermission,
@@ -7,14 +12,18 @@ import {
   isApplianceUrl,
   isExternalWebUrl,
   windowOpenVerdict,
+  wizardBlocksNavigation,
+  wizardWindowOpenVerdict,
 } from '../src/navigation.ts';
 import {
   acceptsCertificate,
   electronFingerprint,
   fingerprintOfPem,
+  UNTRUSTED_AUTHORITY_ERROR,
 } from '../src/pinning.ts';
 import { parseReadyLine, parseStatusLine } from '../src/ready-line.ts';
 import { ADMIN_CSP, adminWindowOptions, withAdminCsp } from '../src/window-options.ts';
+import { testAuthority, testLeaf } from './certificates.ts';
 
 const ORIGIN = 'https://127.0.0.1:8443';
 
@@ -97,6 +106,18 @@ describe('where the admin window may go', () => {
     expect(isApplianceUrl('https://127.0.0.1:8443/x', ORIGIN)).toBe(true);
   });
 
+  it('keeps the wizard page where it is: no navigation, no redirect, no window at all', () => {
+    for (const target of [
+      'file:///opt/flowgento/wizard/index.html',
+      'file:///etc/passwd',
+      `${ORIGIN}/`,
+      'https://example.org/',
+    ]) {
+      expect(wizardBlocksNavigation(target), target).toBe(true);
+    }
+    expect(wizardWindowOpenVerdict()).toEqual({ action: 'deny', openExternally: null });
+  });
+
   it('grants no permission but clipboard writes, and those only to the appliance', () => {
     expect(allowsPermission('clipboard-sanitized-write', `${ORIGIN}/`, ORIGIN)).toBe(
       true,
@@ -111,28 +132,105 @@ describe('where the admin window may go', () => {
 });
 
 describe('the pinned certificate', () => {
-  const ca = 'sha256/abc=';
-  const pin = { origin: ORIGIN, caFingerprint: ca };
-  const issuedBy = (fingerprint: string) => ({
-    fingerprint: 'sha256/leaf=',
-    issuerCert: { fingerprint },
+  // Real certificates: the appliance's own CA and leaf, made as the server
+  // makes them, and a second CA for forgeries and strangers.
+  const tls = ensureTlsMaterial({
+    dir: join(mkdtempSync(join(tmpdir(), 'fg-pin-')), 'tls'),
+    wrapKey: randomBytes(32),
+    hostnames: [],
+    ips: [],
   });
+  const pin = {
+    origin: ORIGIN,
+    caFingerprint: electronFingerprint(tls.caFingerprint256),
+  };
+  // As Electron hands it over: PEM and the fingerprint Chromium computed.
+  const chain = (leaf: string, ca = tls.caCertPem) => ({
+    data: leaf,
+    fingerprint: fingerprintOfPem(leaf),
+    issuerCert: { data: ca, fingerprint: fingerprintOfPem(ca) },
+  });
+  const untrusted = (
+    certificate: ReturnType<typeof chain>,
+    url = `${ORIGIN}/trpc/x`,
+  ) => ({
+    url,
+    error: UNTRUSTED_AUTHORITY_ERROR,
+    certificate,
+  });
+  // A CA the test holds the key of, pinned in the cases that need a leaf
+  // the appliance would never issue (expired, another host).
+  const own = testAuthority();
+  const ownPin = { origin: ORIGIN, caFingerprint: fingerprintOfPem(own.certPem) };
+  const attacker = testAuthority();
 
-  it("is accepted for the appliance's exact origin when the appliance CA issued it", () => {
+  it("is accepted for the appliance's exact origin when the appliance CA signed it", () => {
+    expect(acceptsCertificate(untrusted(chain(tls.serverCertPem)), pin)).toBe(true);
     expect(
-      acceptsCertificate({ url: `${ORIGIN}/trpc/x`, certificate: issuedBy(ca) }, pin),
+      acceptsCertificate(
+        untrusted(chain(testLeaf({ issuer: own, ip: '127.0.0.1' }), own.certPem)),
+        ownPin,
+      ),
     ).toBe(true);
   });
 
-  it('is refused for another port, another host, another CA or no issuer', () => {
-    const cases = [
-      { url: 'https://127.0.0.1:9443/', certificate: issuedBy(ca) },
-      { url: 'https://evil.test:8443/', certificate: issuedBy(ca) },
-      { url: `${ORIGIN}/`, certificate: issuedBy('sha256/other=') },
-      { url: `${ORIGIN}/`, certificate: { fingerprint: ca } },
-      { url: 'garbage', certificate: issuedBy(ca) },
-    ];
-    for (const request of cases) expect(acceptsCertificate(request, pin)).toBe(false);
+  it('is refused when another key signed a leaf that names the appliance CA as issuer', () => {
+    const applianceCa = {
+      certPem: tls.caCertPem,
+      cert: forge.pki.certificateFromPem(tls.caCertPem),
+      key: attacker.key,
+    };
+    const forged = testLeaf({ issuer: applianceCa, signer: attacker, ip: '127.0.0.1' });
+    expect(acceptsCertificate(untrusted(chain(forged)), pin)).toBe(false);
+    // Nor with the attacker's own CA presented as the issuer.
+    const stranger = testLeaf({ issuer: attacker, ip: '127.0.0.1' });
+    expect(acceptsCertificate(untrusted(chain(stranger, attacker.certPem)), pin)).toBe(
+      false,
+    );
+  });
+
+  it('is refused when expired, not yet valid, or made for another host', () => {
+    const hour = 3_600_000;
+    const expired = testLeaf({
+      issuer: own,
+      ip: '127.0.0.1',
+      notBefore: new Date(Date.now() - 48 * hour),
+      notAfter: new Date(Date.now() - hour),
+    });
+    const future = testLeaf({
+      issuer: own,
+      ip: '127.0.0.1',
+      notBefore: new Date(Date.now() + hour),
+      notAfter: new Date(Date.now() + 48 * hour),
+    });
+    const otherHost = testLeaf({ issuer: own, ip: '10.0.0.9', dns: 'other.test' });
+    for (const leaf of [expired, future, otherHost]) {
+      expect(acceptsCertificate(untrusted(chain(leaf, own.certPem)), ownPin)).toBe(false);
+    }
+  });
+
+  it('is refused for any error but the unknown authority, another origin, or no issuer', () => {
+    const good = chain(tls.serverCertPem);
+    for (const error of [
+      'net::ERR_CERT_DATE_INVALID',
+      'net::ERR_CERT_COMMON_NAME_INVALID',
+      'net::ERR_CERT_REVOKED',
+      '',
+    ]) {
+      expect(acceptsCertificate({ ...untrusted(good), error }, pin), error).toBe(false);
+    }
+    for (const url of ['https://127.0.0.1:9443/', 'https://localhost:8443/', 'garbage']) {
+      expect(acceptsCertificate(untrusted(good, url), pin), url).toBe(false);
+    }
+    expect(
+      acceptsCertificate(
+        { ...untrusted(good), certificate: { ...good, issuerCert: null } },
+        pin,
+      ),
+    ).toBe(false);
+    expect(
+      acceptsCertificate(untrusted({ ...chain(tls.serverCertPem), data: 'junk' }), pin),
+    ).toBe(false);
   });
 
   it("converts the printed CA fingerprint into Electron's form", () => {

@@ -82,3 +82,56 @@ describe('the pause before a restart', () => {
     expect(starts).toBe(1);
   });
 });
+
+describe('a start that never says it is ready', () => {
+  it('is killed after the start timeout and fails, saying why, with no restart', async () => {
+    const runs: ReturnType<typeof fakeRun>[] = [];
+    const states: SupervisorState[] = [];
+    const supervisor = createSupervisor({
+      start: () => {
+        const run = fakeRun();
+        runs.push(run);
+        return run.proc; // never comes up, as with a quiet log level
+      },
+      onState: (state) => states.push(state),
+      startTimeoutMs: 50,
+      initialBackoffMs: 1,
+    });
+
+    await expect(supervisor.start()).rejects.toThrow(
+      /did not say it was ready within 0.05 s:\nlast line/,
+    );
+    expect(await runs[0]!.proc.exited).toEqual({ code: null, signal: 'SIGKILL' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(runs).toHaveLength(1);
+    expect(supervisor.state()).toMatchObject({ phase: 'failed' });
+    expect(states.some((state) => state.phase === 'restarting')).toBe(false);
+  });
+});
+
+describe('giving up', () => {
+  it('stops at the crash that makes maxCrashesInRow, and counts it right', async () => {
+    const runs: ReturnType<typeof fakeRun>[] = [];
+    const supervisor = createSupervisor({
+      start: () => {
+        const run = fakeRun();
+        runs.push(run);
+        queueMicrotask(run.up);
+        return run.proc;
+      },
+      initialBackoffMs: 1,
+      maxCrashesInRow: 2,
+    });
+    await supervisor.start();
+    runs[0]!.crash();
+    await expect.poll(() => runs.length).toBe(2);
+    await expect.poll(() => supervisor.state().phase).toBe('running');
+    runs[1]!.crash();
+    await expect.poll(() => supervisor.state().phase).toBe('failed');
+    expect(supervisor.state()).toMatchObject({
+      why: 'The appliance server crashed 2 times in a row',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(runs).toHaveLength(2);
+  });
+});

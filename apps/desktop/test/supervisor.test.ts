@@ -7,7 +7,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningAppliance } from '../../server/src/server.ts';
 import { ApiClient } from '../../server/test/harness.ts';
 import { OWNER } from '../../server/test/flows.ts';
-import { launchServer, type ServerProcess } from '../src/server-process.ts';
+import { networkStepReason } from '../src/network-choice.ts';
+import {
+  childLogLevel,
+  launchServer,
+  type ServerProcess,
+} from '../src/server-process.ts';
 import {
   backoffDelay,
   createSupervisor,
@@ -37,6 +42,7 @@ async function supervisedAppliance(
     stopBy?: 'signal' | 'pipe';
     maxCrashesInRow?: number;
     passphrase?: string;
+    logLevel?: string;
   } = {},
 ) {
   const dir = mkdtempSync(join(tmpdir(), 'fg-desktop-'));
@@ -63,7 +69,7 @@ async function supervisedAppliance(
           FLOWGENTO_HTTP_PORT: 'off',
           FLOWGENTO_SIMULATOR: 'off',
           FLOWGENTO_BACKUP: 'off',
-          FLOWGENTO_LOG_LEVEL: 'info',
+          FLOWGENTO_LOG_LEVEL: options.logLevel ?? 'info',
           // The key comes only through the pipe: a key file here would be a second source.
           FLOWGENTO_KEY_FILE: join(dir, 'no-such.key'),
         },
@@ -122,6 +128,14 @@ describe('the desktop app runs the appliance server as a supervised child', () =
     // The code is handed to the setup screen, never kept in a log.
     expect(tail).not.toContain(world.launched[0]!.setupCode()!);
     expect(world.supervisor.state()).toMatchObject({ phase: 'running', restarts: 0 });
+  }, 60_000);
+
+  it('comes up even when the desktop session sets a quiet log level', async () => {
+    const world = await supervisedAppliance({ logLevel: 'warn' });
+    const ready = await world.supervisor.start();
+    expect(ready.url).toBe(`https://127.0.0.1:${world.port}`);
+    expect(childLogLevel('error')).toBe('info');
+    expect(childLogLevel('debug')).toBe('debug');
   }, 60_000);
 
   it('starts with a passphrase handed over instead, and records passphrase mode', async () => {
@@ -226,6 +240,22 @@ describe('the desktop app runs the appliance server as a supervised child', () =
     expect(log).not.toMatch(/"level":(50|60)/);
   }, 60_000);
 
+  it('a start on a taken port fails with a reason that brings back the network step', async () => {
+    const world = await supervisedAppliance();
+    const squatter = createServer();
+    await new Promise<void>((done) => squatter.listen(world.port, '127.0.0.1', done));
+    cleanups.push(() => new Promise((done) => squatter.close(done)));
+
+    const failure = await world.supervisor.start().then(
+      () => null,
+      (error: Error) => error.message,
+    );
+    expect(networkStepReason({ advertise: null, port: world.port }, [], failure)).toMatch(
+      new RegExp(`Port ${world.port} is in use`),
+    );
+    expect(world.launched).toHaveLength(1);
+  }, 60_000);
+
   it('does not restart a server that never came up, and says why', async () => {
     const world = await supervisedAppliance();
     await world.supervisor.start();
@@ -240,11 +270,9 @@ describe('the desktop app runs the appliance server as a supervised child', () =
   it('gives up after too many quick crashes in a row, and says so', async () => {
     const world = await supervisedAppliance({ maxCrashesInRow: 2 });
     await world.supervisor.start();
-    for (let crash = 1; crash <= 2; crash += 1) {
-      const before = world.states.length;
-      world.supervisor.current()!.kill();
-      await waitFor(world.states, 'running', before);
-    }
+    const before = world.states.length;
+    world.supervisor.current()!.kill();
+    await waitFor(world.states, 'running', before);
     world.supervisor.current()!.kill();
 
     await waitFor(world.states, 'failed');
@@ -253,7 +281,7 @@ describe('the desktop app runs the appliance server as a supervised child', () =
       why: 'The appliance server crashed 2 times in a row',
       exit: { signal: 'SIGKILL' },
     });
-    expect(world.launched).toHaveLength(3);
+    expect(world.launched).toHaveLength(2);
     expect(world.supervisor.current()).toBeNull();
   }, 90_000);
 

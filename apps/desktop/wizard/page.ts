@@ -37,16 +37,25 @@ async function showFirstRun(facts: WizardFacts): Promise<void> {
   };
   form.addEventListener('change', togglePassphrase);
   togglePassphrase();
+  if (facts.mode === 'network') {
+    byId('title').textContent = 'Where agents reach Flowgento Appliance';
+    byId('key-step').hidden = true;
+    byId('first-run-next').hidden = true;
+    byId('first-run-problem').textContent = facts.networkProblem ?? '';
+  }
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const answer: WizardAnswer = {
-      kind: 'first-run',
-      method: field(form, 'method') === 'keychain' ? 'keychain' : 'passphrase',
-      passphrase: field(form, 'passphrase'),
-      passphraseAgain: field(form, 'passphraseAgain'),
-      advertise: field(form, 'advertise'),
-      port: field(form, 'port'),
-    };
+    const network = { advertise: field(form, 'advertise'), port: field(form, 'port') };
+    const answer: WizardAnswer =
+      facts.mode === 'network'
+        ? { kind: 'network', ...network }
+        : {
+            kind: 'first-run',
+            method: field(form, 'method') === 'keychain' ? 'keychain' : 'passphrase',
+            passphrase: field(form, 'passphrase'),
+            passphraseAgain: field(form, 'passphraseAgain'),
+            ...network,
+          };
     void bridge.submit(answer).then(({ problem }) => {
       byId('first-run-problem').textContent = problem ?? 'Starting…';
     });
@@ -54,10 +63,17 @@ async function showFirstRun(facts: WizardFacts): Promise<void> {
   await Promise.resolve();
 }
 
-function showUnlock(): void {
+function showUnlock(facts: WizardFacts): void {
   const form = byId<HTMLFormElement>('unlock');
   form.hidden = false;
   byId('title').textContent = 'Unlock Flowgento Appliance';
+  if (facts.mode === 'recover') {
+    byId('unlock-intro').textContent =
+      "This computer's keychain holds no key for the appliance in this folder " +
+      '(its key-storage.json is missing). Type the DATABASE ROOT KEY from the ' +
+      'recovery kit; it is checked, then kept in the keychain again.';
+    byId('unlock-label').textContent = 'Root key from the recovery kit';
+  }
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const problemLine = byId('unlock-problem');
@@ -72,4 +88,8 @@ function showUnlock(): void {
 
 void bridge
   .facts()
-  .then((facts) => (facts.mode === 'first-run' ? showFirstRun(facts) : showUnlock()));
+  .then((facts) =>
+    facts.mode === 'first-run' || facts.mode === 'network'
+      ? showFirstRun(facts)
+      : showUnlock(facts),
+  );

@@ -44,6 +44,8 @@ export interface OpenOptions {
   manualCheckpoints?: boolean;
   /** A root key handed over by the desktop app (`serve --key-fd`), instead of the key file. */
   rootKey?: Buffer;
+  /** `passphrase` was handed over by the desktop app: refusals say so, not the variable. */
+  passphraseFromDesktop?: boolean;
   /**
    * Proof that this process holds the data folder alone. Without it an
    * interrupted rekey is reported, not repaired: repairing it while another
@@ -106,6 +108,7 @@ export async function openAppliance(
       keyFilePath,
       passphrase,
       handedOverRootKey: options.rootKey,
+      passphraseFrom: options.passphraseFromDesktop ? 'desktop-app' : 'environment',
     });
     mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     state = existing ?? {

@@ -70,6 +70,8 @@ export interface StartOptions {
   passphrase?: string;
   /** The root key handed over by the desktop app (`serve --key-fd`). */
   rootKey?: Buffer;
+  /** `passphrase` came from the desktop app (`serve --key-fd`). */
+  passphraseFromDesktop?: boolean;
   /** Overrides FLOWGENTO_NEW_DB_PASSPHRASE (tests of an interrupted rekey). */
   newPassphrase?: string;
   /** How backups stand, when not from this appliance's own engine (tests). */
@@ -96,6 +98,7 @@ export async function startAppliance(
       passphrase: options.passphrase,
       newPassphrase: options.newPassphrase,
       rootKey: options.rootKey,
+      passphraseFromDesktop: options.passphraseFromDesktop,
       manualCheckpoints: true,
       folderLock,
     });

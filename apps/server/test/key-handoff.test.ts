@@ -1,8 +1,20 @@
 import { randomBytes } from 'node:crypto';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '@flowgento/core';
 import { resolveRootKey } from '@flowgento/crypto';
-import { parseKeyHandoff } from '../src/keys/key-handoff.ts';
+import { openKeyChannel, parseKeyHandoff } from '../src/keys/key-handoff.ts';
+
+const messageOf = async (promise: Promise<unknown>) => {
+  try {
+    await promise;
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return 'no error';
+};
 
 const reasonOf = async (promise: Promise<unknown>) => {
   try {
@@ -99,5 +111,55 @@ describe('the key the desktop app hands over on --key-fd', () => {
         }),
       ),
     ).toBe('key_mode_mismatch');
+  });
+
+  it("blames the desktop app's passphrase, not a variable or key file the admin never set", async () => {
+    const { setup } = await resolveRootKey({
+      existing: undefined,
+      keyFilePath: '',
+      passphrase: 'correct horse battery staple',
+    });
+    const wrong = await messageOf(
+      resolveRootKey({
+        existing: setup,
+        keyFilePath: '',
+        passphrase: 'correct horse battery stapel',
+        passphraseFrom: 'desktop-app',
+      }),
+    );
+    expect(wrong).toMatch(/typed in the desktop app does not match/);
+    expect(wrong).not.toContain('FLOWGENTO_DB_PASSPHRASE');
+
+    const keychainSetup = await resolveRootKey({
+      existing: undefined,
+      keyFilePath: '',
+      passphrase: undefined,
+      handedOverRootKey: randomBytes(32),
+    });
+    const mode = await messageOf(
+      resolveRootKey({
+        existing: keychainSetup.setup,
+        keyFilePath: '/nowhere/i-1.key',
+        passphrase: 'a passphrase from the unlock window',
+        passphraseFrom: 'desktop-app',
+      }),
+    );
+    expect(mode).toMatch(/not derived from a passphrase.*recovery kit/s);
+    expect(mode).not.toMatch(/\/nowhere|FLOWGENTO_DB_PASSPHRASE/);
+  }, 30_000);
+
+  it('refuses a descriptor that is a regular file, saying it is not a pipe', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fg-keyfd-'));
+    const path = join(dir, 'key.json');
+    writeFileSync(path, '{"passphrase":"correct horse battery staple"}\n');
+    const fd = openSync(path, 'r');
+    try {
+      const message = await messageOf(openKeyChannel(fd));
+      expect(message).toMatch(new RegExp(`--key-fd ${fd} is not a pipe`));
+      expect(message).not.toMatch(/Unsupported fd/);
+    } finally {
+      closeSync(fd);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

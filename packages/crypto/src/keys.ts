@@ -31,6 +31,12 @@ export interface ResolveRootKeyInput {
    * file: 'file' mode, but nothing is read from or written to disk.
    */
   handedOverRootKey?: Buffer;
+  /**
+   * Where `passphrase` came from, so a refusal names what the operator
+   * actually did: the variable, or the desktop app's unlock window.
+   * Default: the environment.
+   */
+  passphraseFrom?: 'environment' | 'desktop-app';
 }
 
 export interface ResolvedRootKey {
@@ -71,10 +77,11 @@ export async function resolveRootKey(
   if (input.existing === undefined) return createRootKey(input.keyFilePath, passphrase);
 
   const setup = assertKeySetup(input.existing);
+  const fromApp = input.passphraseFrom === 'desktop-app';
   const rootKey =
     setup.mode === 'file'
-      ? openWithKeyFile(setup, input.keyFilePath, passphrase)
-      : await openWithPassphrase(setup, passphrase);
+      ? openWithKeyFile(setup, input.keyFilePath, passphrase, fromApp)
+      : await openWithPassphrase(setup, passphrase, fromApp);
   return { rootKey, setup, created: false };
 }
 
@@ -154,7 +161,16 @@ function openWithKeyFile(
   setup: CheckedKeySetup,
   keyFilePath: string,
   passphrase: string | undefined,
+  fromApp: boolean,
 ): Buffer {
+  if (passphrase !== undefined && fromApp) {
+    throw rejected(
+      "This appliance's key is not derived from a passphrase: it is held by the " +
+        "desktop app's keychain (or a key file). Start the app in the desktop session " +
+        "it was set up in, or bring the key back with the recovery kit's root key.",
+      'key_mode_mismatch',
+    );
+  }
   // Silently ignoring the variable would let an operator believe it protects the data.
   if (passphrase !== undefined) {
     throw rejected(
@@ -179,6 +195,7 @@ function openWithKeyFile(
 async function openWithPassphrase(
   setup: Extract<CheckedKeySetup, { mode: 'passphrase' }>,
   passphrase: string | undefined,
+  fromApp: boolean,
 ): Promise<Buffer> {
   if (passphrase === undefined) {
     throw rejected(
@@ -190,8 +207,10 @@ async function openWithPassphrase(
   const rootKey = await derivePassphraseKey(passphrase, setup.kdf);
   if (!matchesKeyCheck(rootKey, setup.check)) {
     throw rejected(
-      'FLOWGENTO_DB_PASSPHRASE is set, but the passphrase does not match the one ' +
-        'this appliance was set up with',
+      (fromApp
+        ? 'The passphrase typed in the desktop app'
+        : 'FLOWGENTO_DB_PASSPHRASE is set, but the passphrase') +
+        ' does not match the one this appliance was set up with',
       'passphrase_mismatch',
     );
   }

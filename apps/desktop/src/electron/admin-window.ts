@@ -6,23 +6,24 @@ import { allowsPermission, blocksNavigation, windowOpenVerdict } from '../naviga
 import { acceptsCertificate, electronFingerprint } from '../pinning.ts';
 import type { ServerReady } from '../ready-line.ts';
 import { adminWindowOptions, withAdminCsp } from '../window-options.ts';
+import { createWindowKeeper } from '../window-keeper.ts';
 
 export interface AdminShell {
   show(ready: ServerReady): Promise<void>;
-  focus(): void;
+  /** Brings the window forward; opens it again when it was closed. */
+  focus(): Promise<void>;
 }
 
 export function createAdminShell(
   preloadPath: string,
   answers: { setupCode(): string | null; status(): DesktopStatus },
 ): AdminShell {
-  let window: BrowserWindow | null = null;
   let origin: string | null = null;
   let caFingerprint: string | null = null;
 
-  app.on('certificate-error', (event, _contents, url, _error, certificate, callback) => {
+  app.on('certificate-error', (event, _contents, url, error, certificate, callback) => {
     const pinned = origin && caFingerprint ? { origin, caFingerprint } : null;
-    if (pinned && acceptsCertificate({ url, certificate }, pinned)) {
+    if (pinned && acceptsCertificate({ url, error, certificate }, pinned)) {
       event.preventDefault();
       callback(true);
     } else {
@@ -52,7 +53,7 @@ export function createAdminShell(
         isMainFrame:
           event.senderFrame !== null && event.senderFrame === event.sender.mainFrame,
       },
-      { webContentsId: window?.webContents.id ?? null, origin },
+      { webContentsId: keeper.current()?.webContents.id ?? null, origin },
     );
   ipcMain.handle(CHANNELS.setupCode, (event) => {
     if (!trusted(event)) throw new Error('Refused: not the admin window');
@@ -63,7 +64,7 @@ export function createAdminShell(
     return answers.status();
   });
 
-  function open(): BrowserWindow {
+  function open(onClosed: () => void): BrowserWindow {
     const created = new BrowserWindow(adminWindowOptions(preloadPath));
     const contents = created.webContents;
     const guard = (event: Electron.Event, url: string) => {
@@ -77,19 +78,22 @@ export function createAdminShell(
       return { action: verdict.action };
     });
     created.once('ready-to-show', () => created.show());
-    created.on('closed', () => (window = null));
+    created.on('closed', onClosed);
     return created;
   }
+  const keeper = createWindowKeeper(open);
 
   return {
     async show(ready) {
       origin = new URL(ready.url).origin;
       caFingerprint = electronFingerprint(ready.caFingerprint256);
-      window ??= open();
-      await window.loadURL(`${origin}/`);
+      await keeper.ensure().window.loadURL(`${origin}/`);
     },
-    focus() {
-      if (window) window.focus();
+    async focus() {
+      // Before the server first answered there is no page to open yet.
+      const shownOrigin = origin;
+      if (shownOrigin === null) return;
+      await keeper.bringForward((window) => window.loadURL(`${shownOrigin}/`));
     },
   };
 }

@@ -1,32 +1,31 @@
-// Electron glue for the local first-run and unlock page. The checks live in
-// wizard-protocol.ts and passphrase.ts; this file only carries messages.
+// Electron glue for the local first-run and unlock page. The decisions live
+// in wizard-answers.ts (what each answer does) and navigation.ts (where the
+// page may go); this file only carries messages.
 import { pathToFileURL } from 'node:url';
 import { BrowserWindow, ipcMain } from 'electron';
 import { isTrustedPageSender } from '../ipc.ts';
+import { wizardBlocksNavigation, wizardWindowOpenVerdict } from '../navigation.ts';
 import { adminWindowOptions } from '../window-options.ts';
+import { wizardAnswers, type WizardResult } from '../wizard-answers.ts';
 import {
-  checkFirstRunAnswer,
   WIZARD_CHANNELS,
-  type FirstRunChoice,
   type WizardAnswer,
   type WizardFacts,
 } from '../wizard-protocol.ts';
 
-export type WizardResult =
-  | { kind: 'first-run'; choice: FirstRunChoice }
-  | { kind: 'unlock'; passphrase: string }
-  | { kind: 'closed' };
+export type { WizardResult };
 
 /**
  * Shows the wizard page and resolves with the admin's checked answer. In
- * unlock mode, `opens` says whether a passphrase opens the data folder; a
- * wrong one is answered on the page and asked again.
+ * unlock and recover modes, `unlockProblem` says why a passphrase (or typed
+ * root key) does not open the data folder; it is answered on the page and
+ * asked again, a limited number of times.
  */
 export function runWizard(options: {
   pagePath: string;
   preloadPath: string;
   facts: WizardFacts;
-  opens(passphrase: string): Promise<boolean>;
+  unlockProblem(secret: string): Promise<string | null>;
 }): Promise<WizardResult> {
   const pageUrl = pathToFileURL(options.pagePath).href;
   const window = new BrowserWindow({
@@ -38,9 +37,12 @@ export function runWizard(options: {
     title: 'Set up Flowgento Appliance',
   });
   const contents = window.webContents;
-  // The page has no links; it never navigates anywhere.
-  contents.on('will-navigate', (event) => event.preventDefault());
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  const guard = (event: Electron.Event, url: string) => {
+    if (wizardBlocksNavigation(url)) event.preventDefault();
+  };
+  contents.on('will-navigate', guard);
+  contents.on('will-redirect', guard);
+  contents.setWindowOpenHandler(() => ({ action: wizardWindowOpenVerdict().action }));
   window.once('ready-to-show', () => window.show());
 
   const trusted = (event: Electron.IpcMainInvokeEvent) =>
@@ -52,6 +54,7 @@ export function runWizard(options: {
       },
       { webContentsId: contents.id, pageUrl },
     );
+  const answers = wizardAnswers(options.facts, (secret) => options.unlockProblem(secret));
 
   return new Promise((resolve) => {
     let done = false;
@@ -69,17 +72,9 @@ export function runWizard(options: {
     });
     ipcMain.handle(WIZARD_CHANNELS.submit, async (event, answer: WizardAnswer) => {
       if (!trusted(event)) throw new Error('Refused: not the wizard');
-      if (answer.kind === 'unlock') {
-        if (!(await options.opens(answer.passphrase))) {
-          return { problem: 'That passphrase does not open this appliance. Try again.' };
-        }
-        finish({ kind: 'unlock', passphrase: answer.passphrase });
-        return { problem: null };
-      }
-      const checked = checkFirstRunAnswer(answer, options.facts);
-      if ('problem' in checked) return { problem: checked.problem };
-      finish({ kind: 'first-run', choice: checked.choice });
-      return { problem: null };
+      const { problem, done: result } = await answers.submit(answer);
+      if (result) finish(result);
+      return { problem };
     });
     window.on('closed', () => finish({ kind: 'closed' }));
     void window.loadURL(pageUrl);

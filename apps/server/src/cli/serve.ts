@@ -25,6 +25,7 @@ export const serve: Command = {
       logger,
       rootKey: handoff?.kind === 'root-key' ? handoff.rootKey : undefined,
       passphrase: handoff?.kind === 'passphrase' ? handoff.passphrase : undefined,
+      passphraseFromDesktop: handoff?.kind === 'passphrase',
     });
     const shownPort = running.port;
 

@@ -1,3 +1,4 @@
+import { fstatSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { z } from 'zod';
 import { AppError } from '@flowgento/core';
@@ -53,7 +54,38 @@ export interface KeyChannel {
  * the key line and keeps the pipe open: when the parent ends it, the server
  * stops cleanly instead of running on unowned.
  */
-export function openKeyChannel(fd: number): Promise<KeyChannel> {
+export async function openKeyChannel(fd: number): Promise<KeyChannel> {
+  assertKeyPipe(fd);
+  return readKeyChannel(fd);
+}
+
+/**
+ * Only a pipe or socket set up by the parent carries a key: a regular file
+ * or a terminal on that descriptor is refused with a sentence, not left to
+ * the socket layer's "Unsupported fd type".
+ */
+function assertKeyPipe(fd: number): void {
+  let stats;
+  try {
+    stats = fstatSync(fd);
+  } catch (error) {
+    throw new AppError(
+      'KEY_REJECTED',
+      `--key-fd ${fd} is not open; the desktop app passes a pipe there when it starts the server`,
+      { reason: 'key_handoff_unreadable', cause: error },
+    );
+  }
+  if (!stats.isFIFO() && !stats.isSocket()) {
+    throw new AppError(
+      'KEY_REJECTED',
+      `--key-fd ${fd} is not a pipe; the desktop app passes one when it starts the ` +
+        'server (from a shell, use --key-file or FLOWGENTO_DB_PASSPHRASE)',
+      { reason: 'key_handoff_unreadable' },
+    );
+  }
+}
+
+function readKeyChannel(fd: number): Promise<KeyChannel> {
   const socket = new Socket({ fd, readable: true, writable: false });
   let buffered = Buffer.alloc(0);
   let gone = false;
