@@ -95,6 +95,14 @@ export class WebhookIntake {
 
     const records: IntakeRecord[] = [];
     let ignored = 0;
+    const invalid = parsed.batches.flatMap((batch) => batch.invalid.map((i) => i.issue));
+    if (invalid.length > 0) {
+      // Issues name paths and problems only, never a value (numbers, text).
+      this.logger.warn(
+        { reason: 'webhook_invalid_element', issues: invalid.slice(0, 10) },
+        'webhook elements without the documented shape; kept raw, the rest stored',
+      );
+    }
     for (const batch of parsed.batches) {
       const reader = ACCOUNT_FIELD_READERS[batch.field];
       if (reader) {

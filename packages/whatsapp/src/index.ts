@@ -12,6 +12,7 @@ export {
   verifyHandshake,
   type HandshakeResult,
   type InboundMessage,
+  type InvalidElement,
   type MediaWebhookInput,
   type StatusKind,
   type StatusUpdate,
