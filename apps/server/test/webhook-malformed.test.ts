@@ -115,3 +115,37 @@ describe('a delivery with one malformed element', () => {
     expect(reply.body).toMatch(/object/);
   });
 });
+
+describe('a deeply nested delivery', () => {
+  /** A valid message carrying an unknown field nested `depth` levels deep. */
+  function nested(depth: number) {
+    const deep = '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+    const message = JSON.stringify(text('wamid.DEEP')).replace(
+      /}$/,
+      `,"unknown_field":${deep}}`,
+    );
+    const body =
+      `{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages",` +
+      `"value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"${REAL_NUMBER.displayPhoneNumber}",` +
+      `"phone_number_id":"${REAL_NUMBER.phoneNumberId}"},"messages":[${message}]}}]}]}`;
+    return Buffer.from(body);
+  }
+
+  it('is refused with a clear 400 before any processing, storing nothing', async () => {
+    const body = nested(100_000);
+    expect(body.length).toBeLessThan(1024 * 1024);
+
+    const reply = await postSigned(app(), body, REAL_NUMBER.appSecret);
+
+    expect(reply.status).toBe(400);
+    expect(reply.body).toMatch(/nests deeper than 64 levels/);
+    expect(storedWamids()).toEqual([]);
+    expect(t.logs.text).not.toMatch(/Maximum call stack/);
+  });
+
+  it('still stores a message with an unknown field a few levels deep', async () => {
+    const reply = await postSigned(app(), nested(40), REAL_NUMBER.appSecret);
+    expect(reply.status).toBe(200);
+    expect(storedWamids()).toEqual(['wamid.DEEP']);
+  });
+});

@@ -1,6 +1,12 @@
 import { AppError, type Logger } from '@flowgento/core';
 import type { Store, WhatsAppNumber } from '@flowgento/store';
-import { matchSignature, parseWebhook, type WebhookBatch } from '@flowgento/whatsapp';
+import {
+  MAX_WEBHOOK_DEPTH,
+  matchSignature,
+  nestsDeeperThan,
+  parseWebhook,
+  type WebhookBatch,
+} from '@flowgento/whatsapp';
 import type { LiveEvents } from './events.ts';
 import {
   toIntakeRecord,
@@ -75,6 +81,16 @@ export class WebhookIntake {
         {
           reason: 'webhook_signature_rejected',
         },
+      );
+    }
+
+    // Before any parsing: a body nested tens of thousands of levels deep
+    // would overflow the stack of whatever walks it later.
+    if (nestsDeeperThan(rawBody, MAX_WEBHOOK_DEPTH)) {
+      throw new AppError(
+        'INVALID_INPUT',
+        `Webhook body nests deeper than ${MAX_WEBHOOK_DEPTH} levels`,
+        { reason: 'webhook_too_deep' },
       );
     }
 

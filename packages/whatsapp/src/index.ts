@@ -4,6 +4,7 @@
  * out, and a loopback simulator of Meta's side for trying it all offline.
  */
 export { matchSignature, signPayload } from './signature.ts';
+export { MAX_WEBHOOK_DEPTH, nestsDeeperThan } from './json-depth.ts';
 export {
   buildMediaWebhook,
   buildStatusWebhook,
