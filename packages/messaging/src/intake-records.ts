@@ -57,7 +57,11 @@ export interface IntakeRecord {
   /** From a `user_preferences` change (see account-intake.ts). */
   preferences?: UserPreference[];
   /** From a `message_template_status_update` change, with its business account. */
-  templateUpdates?: (TemplateStatusUpdate & { businessAccountId: string })[];
+  templateUpdates?: (TemplateStatusUpdate & {
+    businessAccountId: string;
+    /** `entry[].time` in ms; null when the change has none. */
+    occurredAt: number | null;
+  })[];
 }
 
 export interface IntakeCounts {

@@ -24,8 +24,10 @@ export interface TemplateStatusUpdate {
   waTemplateId: string | null;
   name: string | null;
   language: string | null;
-  /** Graph's event: APPROVED, REJECTED, PAUSED, DISABLED, PENDING_DELETION, … */
-  status: string;
+  /** Meta's event as sent: APPROVED, FLAGGED, PAUSED, REINSTATED, … (for display). */
+  event: string;
+  /** The status the event leaves the template in; null when it does not change it. */
+  status: string | null;
   reason: string | null;
 }
 
@@ -64,6 +66,7 @@ export function readTemplateStatusUpdate(
     waTemplateId: typeof id === 'number' || typeof id === 'string' ? String(id) : null,
     name: text('message_template_name'),
     language: text('message_template_language'),
+    event,
     status: event,
     reason: reason === 'NONE' ? null : reason,
   };
@@ -111,8 +114,11 @@ export interface TemplateStatusWebhookInput {
   waTemplateId: string;
   name: string;
   language: string;
+  /** Meta's event, e.g. APPROVED, PAUSED, FLAGGED. */
   status: string;
   reason?: string;
+  /** `entry[].time`: when Meta decided, in seconds. */
+  timeSeconds?: number;
 }
 
 export function buildTemplateStatusWebhook(
@@ -130,6 +136,7 @@ export function buildTemplateStatusWebhook(
     entry: [
       {
         id: input.wabaId,
+        time: input.timeSeconds ?? Math.floor(Date.now() / 1000),
         changes: [{ field: 'message_template_status_update', value }],
       },
     ],

@@ -92,6 +92,8 @@ export interface WebhookBatch {
   field: string;
   /** `entry[].id`: the WhatsApp Business Account, for fields sent per account. */
   accountId: string;
+  /** `entry[].time` in ms: when Meta sent the change; null when absent. */
+  entryTimeMs: number | null;
   phoneNumberId: string;
   displayPhoneNumber: string;
   contacts: { waId: string; profileName: string | null }[];
@@ -119,8 +121,16 @@ export function parseWebhook(json: unknown): WebhookParseResult {
   for (const [entryIndex, entry] of envelope.data.entry.entries()) {
     for (const [changeIndex, change] of entry.changes.entries()) {
       const accountId = typeof entry['id'] === 'string' ? entry['id'] : '';
+      const seconds = entry['time'];
+      const entryTimeMs =
+        typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0
+          ? Math.round(seconds * 1000)
+          : null;
       if (change.field !== 'messages') {
-        batches.push(otherBatch(change.field, accountId, change.value));
+        batches.push({
+          ...otherBatch(change.field, accountId, change.value),
+          entryTimeMs,
+        });
         continue;
       }
       const value = messagesValueSchema.safeParse(change.value);
@@ -130,7 +140,7 @@ export function parseWebhook(json: unknown): WebhookParseResult {
         return { ok: false, issue: describeIssue(value.error, at) };
       }
       const at = ['entry', entryIndex, 'changes', changeIndex, 'value'];
-      batches.push(messagesBatch(accountId, value.data, at));
+      batches.push({ ...messagesBatch(accountId, value.data, at), entryTimeMs });
     }
   }
   return { ok: true, batches };
@@ -140,7 +150,7 @@ function messagesBatch(
   accountId: string,
   value: MessagesValue,
   at: readonly PropertyKey[],
-): WebhookBatch {
+): Omit<WebhookBatch, 'entryTimeMs'> {
   const invalid: InvalidElement[] = [];
   const list = <T>(key: string, schema: z.ZodType<T>): T[] =>
     validElements(value[key], schema, [...at, key], invalid);
@@ -195,7 +205,7 @@ function otherBatch(
   field: string,
   accountId: string,
   value: Record<string, unknown>,
-): WebhookBatch {
+): Omit<WebhookBatch, 'entryTimeMs'> {
   const metadata = asRecord(value['metadata']);
   return {
     kind: 'other',
