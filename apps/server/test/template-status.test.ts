@@ -93,6 +93,32 @@ describe('template status webhooks', () => {
     expect(await orderUpdate()).toMatchObject({ status: 'APPROVED', refusal: null });
   });
 
+  it.each([
+    ['FLAGGED', 'APPROVED'],
+    ['UNARCHIVED', 'APPROVED'],
+    ['REINSTATED', 'APPROVED'],
+    ['LOCKED', 'APPROVED'],
+    ['UNLOCKED', 'APPROVED'],
+    ['PAUSED', 'PAUSED'],
+    ['DISABLED', 'DISABLED'],
+    ['REJECTED', 'REJECTED'],
+    ['PENDING', 'PENDING'],
+    ['IN_APPEAL', 'IN_APPEAL'],
+    ['LIMIT_EXCEEDED', 'LIMIT_EXCEEDED'],
+    ['ARCHIVED', 'ARCHIVED'],
+    ['PENDING_DELETION', 'PENDING_DELETION'],
+    ['DELETED', 'DELETED'],
+  ])('after %s on an approved template, its status is %s', async (event, status) => {
+    const step = eventStep();
+    await metaDecides('APPROVED', step + 1);
+    await metaDecides(event, step);
+
+    const template = await orderUpdate();
+    expect(template).toMatchObject({ status, lastEvent: event });
+    if (status === 'APPROVED') expect(template.refusal).toBeNull();
+    else expect(template.refusal?.reason).toBe('template_not_approved');
+  });
+
   it('keeps an update for a template not synced yet, and applies it once a sync brings it', async () => {
     const newOffer = { id: '900000000000099', name: 'new_offer' };
     await metaDecides('PAUSED', 10, newOffer);
@@ -124,3 +150,10 @@ describe('template status webhooks', () => {
     expect(pending()).toBe(0);
   });
 });
+
+let steps = 500;
+/** Seconds-ago for the next event test: each later than the one before. */
+function eventStep(): number {
+  steps -= 10;
+  return steps;
+}

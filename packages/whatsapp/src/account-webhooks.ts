@@ -31,6 +31,42 @@ export interface TemplateStatusUpdate {
   reason: string | null;
 }
 
+/**
+ * What each documented event does to the template's status, which decides
+ * whether it can be sent (only APPROVED can). Events are not statuses:
+ * Meta sends FLAGGED (quality dropped, a disable date follows) while the
+ * template is still approved, REINSTATED and UNARCHIVED when it is approved
+ * again, LOCKED and UNLOCKED about editing only. Reference:
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/message_template_status_update
+ * An event not listed here is taken as the status it names, so a template
+ * is refused rather than sent on an event the appliance cannot read; the
+ * next sync restores Graph's status.
+ */
+export const TEMPLATE_EVENT_STATUS: Readonly<Record<string, string | null>> = {
+  APPROVED: 'APPROVED',
+  REINSTATED: 'APPROVED',
+  UNARCHIVED: 'APPROVED',
+  FLAGGED: null,
+  LOCKED: null,
+  UNLOCKED: null,
+  PENDING: 'PENDING',
+  IN_APPEAL: 'IN_APPEAL',
+  REJECTED: 'REJECTED',
+  PAUSED: 'PAUSED',
+  DISABLED: 'DISABLED',
+  LIMIT_EXCEEDED: 'LIMIT_EXCEEDED',
+  ARCHIVED: 'ARCHIVED',
+  PENDING_DELETION: 'PENDING_DELETION',
+  DELETED: 'DELETED',
+};
+
+/** The status `event` leaves a template in; see `TEMPLATE_EVENT_STATUS`. */
+export function templateStatusAfter(event: string): string | null {
+  return Object.hasOwn(TEMPLATE_EVENT_STATUS, event)
+    ? (TEMPLATE_EVENT_STATUS[event] ?? null)
+    : event;
+}
+
 /** The preferences of a `user_preferences` value; malformed items are skipped. */
 export function readUserPreferences(value: Record<string, unknown>): UserPreference[] {
   const list = value['user_preferences'];
@@ -67,7 +103,7 @@ export function readTemplateStatusUpdate(
     name: text('message_template_name'),
     language: text('message_template_language'),
     event,
-    status: event,
+    status: templateStatusAfter(event),
     reason: reason === 'NONE' ? null : reason,
   };
 }

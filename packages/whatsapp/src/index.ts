@@ -57,6 +57,8 @@ export {
   buildPreferenceWebhook,
   buildTemplateStatusWebhook,
   readTemplateStatusUpdate,
+  templateStatusAfter,
+  TEMPLATE_EVENT_STATUS,
   readUserPreferences,
   type PreferenceWebhookInput,
   type TemplateStatusUpdate,
