@@ -23,6 +23,7 @@ import { memberUnread } from './030-member-unread.ts';
 import { inboxKeyset } from './031-inbox-keyset.ts';
 import { latestMessage } from './032-latest-message.ts';
 import { templateStatusTime } from './033-template-status-time.ts';
+import { consentHistoryOnce } from './034-consent-history-once.ts';
 
 export interface Migration {
   version: number;
@@ -61,6 +62,7 @@ export const migrations: readonly Migration[] = [
   inboxKeyset,
   latestMessage,
   templateStatusTime,
+  consentHistoryOnce,
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;
