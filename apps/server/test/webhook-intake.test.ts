@@ -210,6 +210,14 @@ describe('webhook intake over HTTPS', () => {
     );
   });
 
+  it('takes STOP with a zero-width space after it as a stop keyword', async () => {
+    expect((await deliverText(app(), { text: 'stop\u200b' })).status).toBe(200);
+    const consent = t.running.appliance.store.db
+      .prepare('SELECT state, source FROM contact_consent')
+      .all();
+    expect(consent).toEqual([{ state: 'opted_out', source: 'keyword' }]);
+  });
+
   it("ignores a status signed by another number's app for this number's message", async () => {
     const other = {
       ...REAL_NUMBER,
