@@ -63,6 +63,18 @@ describe('migration 033 (template status time) on an encrypted database', () => 
     store.close();
   });
 
+  it('lets a decision stamped in the second of the sync win over the listing', () => {
+    env = tempDatabase();
+    const store = env.open();
+    const scoped = store.in(workspaceScope(store.workspaces.create('Acme').id));
+    scoped.templates.replaceForAccount('waba-1', [template]);
+    const sameSecond = Math.floor(Date.now() / 1000) * 1000;
+
+    expect(scoped.templates.setStatus(decision('PAUSED', 'PAUSED', sameSecond))).toBe(1);
+    expect(scoped.templates.list()[0]!.status).toBe('PAUSED');
+    store.close();
+  });
+
   it('keeps a decision on a template not synced yet and applies it when the sync brings it', () => {
     env = tempDatabase();
     const store = env.open();

@@ -89,7 +89,10 @@ export class TemplateRepo {
     const ws = this.scope.workspaceId;
     const now = this.store.clock.now();
     // Graph's listing is the status as of now; a webhook decided later
-    // (between the fetch and this commit) still wins over it.
+    // (between the fetch and this commit) still wins over it. Webhook times
+    // are whole seconds, so the listing counts as made just before the
+    // current second began: a decision stamped in the same second wins.
+    const statusAt = Math.floor(now / 1000) * 1000 - 1;
     const upsert = this.store.statement(
       `INSERT INTO message_templates (id, workspace_id, business_account_id, wa_template_id,
          name, language, category, status, status_reason, components_json, synced_at,
@@ -119,7 +122,7 @@ export class TemplateRepo {
         t.componentsJson,
         now,
         now,
-        now,
+        statusAt,
       );
     }
     const kept = new Set(templates.map((t) => `${t.name}\u0000${t.language}`));
