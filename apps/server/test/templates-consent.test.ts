@@ -130,6 +130,8 @@ describe('templates', () => {
       'Hi',
     );
     const { number } = simulatedNumber(app());
+    // Meta's decisions come after the sync, in the order they were made.
+    clock.advance(60_000);
     const status = (value: string) =>
       buildTemplateStatusWebhook({
         wabaId: number.businessAccountId,
@@ -137,6 +139,7 @@ describe('templates', () => {
         name: 'order_update',
         language: 'en_US',
         status: value,
+        timeSeconds: Math.floor(clock.now() / 1000) - (value === 'PAUSED' ? 30 : 20),
       });
     await postAsMeta(app(), status('PAUSED'));
     const paused = await templateNamed(agent, thread.id, 'order_update');

@@ -210,11 +210,12 @@ describe('webhook intake over HTTPS', () => {
     );
   });
 
-  it('refuses a message whose sender is not a WhatsApp id, storing nothing', async () => {
-    const reply = await deliverText(app(), { text: 'hi', from: '<script>' });
-    expect(reply.status).toBe(400);
-    expect(reply.body).toMatch(/messages\.0\.from/);
-    expect(messageCount()).toBe(0);
+  it('takes STOP with a zero-width space after it as a stop keyword', async () => {
+    expect((await deliverText(app(), { text: 'stop\u200b' })).status).toBe(200);
+    const consent = t.running.appliance.store.db
+      .prepare('SELECT state, source FROM contact_consent')
+      .all();
+    expect(consent).toEqual([{ state: 'opted_out', source: 'keyword' }]);
   });
 
   it("ignores a status signed by another number's app for this number's message", async () => {

@@ -89,8 +89,8 @@ export function outboundInFlight(app: RunningAppliance, target: FixtureTarget) {
 
 /**
  * What a workspace holds of its webhooks, without row ids or arrival times
- * (they differ between two appliances by nature): what two replays must
- * agree on.
+ * (they differ between two appliances by nature, as does a template's sync
+ * time): what two replays must agree on.
  */
 export function intakeState(app: RunningAppliance, workspaceId: string) {
   const db = app.appliance.store.db;
@@ -133,6 +133,25 @@ export function intakeState(app: RunningAppliance, workspaceId: string) {
       `SELECT m.wa_message_id, f.wa_media_id, f.kind FROM media f
        JOIN messages m ON m.id = f.message_id
        WHERE f.workspace_id = ? ORDER BY m.wa_message_id`,
+    ),
+    consent: rows(
+      `SELECT c.wa_id, k.purpose, k.state, k.source, k.changed_at
+       FROM contact_consent k JOIN contacts c ON c.id = k.contact_id
+       WHERE k.workspace_id = ? ORDER BY c.wa_id, k.purpose`,
+    ),
+    consentHistory: rows(
+      `SELECT c.wa_id, e.purpose, e.state, e.source, e.detail, e.occurred_at
+       FROM consent_events e JOIN contacts c ON c.id = e.contact_id
+       WHERE e.workspace_id = ? ORDER BY c.wa_id, e.occurred_at, e.state, e.source`,
+    ) as { state: string }[],
+    templates: rows(
+      `SELECT name, language, status, status_reason, last_event, last_event_at
+       FROM message_templates WHERE workspace_id = ? ORDER BY name, language`,
+    ),
+    pendingTemplateUpdates: rows(
+      `SELECT wa_template_id, name, language, event, status, occurred_at
+       FROM template_status_pending WHERE workspace_id = ?
+       ORDER BY occurred_at, event, name`,
     ),
   };
 }

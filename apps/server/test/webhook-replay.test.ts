@@ -31,12 +31,15 @@ afterEach(() => t.cleanup());
 
 async function otherTarget(): Promise<FixtureTarget> {
   const other = await memberOfAnotherWorkspace(app, 'OWNER');
-  return simulatedTarget(app(), other.client);
+  const target = await simulatedTarget(app(), other.client);
+  await other.client.mutate('templates.sync');
+  return target;
 }
 
 describe('replaying every fixture', () => {
   it('shuffled, twice, ends in the same state as one ordered pass', async () => {
     const ordered = await simulatedTarget(app(), owner);
+    await owner.mutate('templates.sync');
     const sends = outboundInFlight(app(), ordered);
     for (const id of Object.values(OUTBOUND_IDS)) sends.send(id).accept();
     for (const fixture of ordered.fixtures) {
@@ -70,7 +73,31 @@ describe('replaying every fixture', () => {
       ) as ReturnType<typeof intakeState>;
     const expected = stateOf(ordered);
     expect(expected.messages.length).toBeGreaterThan(18);
+    expect(expected.consent).toEqual([
+      expect.objectContaining({ state: 'opted_in', source: 'preference_webhook' }),
+    ]);
+    expect(expected.consentHistory.map((e) => e.state)).toEqual([
+      'opted_out',
+      'opted_in',
+    ]);
+    expect(expected.templates).toContainEqual(
+      expect.objectContaining({ name: 'order_update', last_event: 'PAUSED' }),
+    );
     expect(stateOf(replayed)).toEqual(expected);
+  });
+
+  it('keeps each consent change once when Meta redelivers a stop and a resume in turn', async () => {
+    const target = await simulatedTarget(app(), owner);
+    const stop = target.fixtures.find((f) => f.name === 'preference_stop')!;
+    const resume = target.fixtures.find((f) => f.name === 'preference_resume')!;
+    for (let round = 0; round < 3; round += 1) {
+      expect(await post(simulator(), target, stop)).toBe(200);
+      expect(await post(simulator(), target, resume)).toBe(200);
+    }
+
+    const state = intakeState(app(), target.workspaceId);
+    expect(state.consentHistory.map((e) => e.state)).toEqual(['opted_out', 'opted_in']);
+    expect(state.consent).toEqual([expect.objectContaining({ state: 'opted_in' })]);
   });
 
   it('stores a payload delivered many times at the same moment once', async () => {

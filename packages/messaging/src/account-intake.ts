@@ -34,6 +34,7 @@ export const ACCOUNT_FIELD_READERS: Readonly<Record<string, FieldReader>> = {
   message_template_status_update: (batch, numbers) => {
     const update = readTemplateStatusUpdate(batch.rawValue);
     if (!update || batch.accountId === '') return [];
+    const occurredAt = batch.entryTimeMs;
     const byWorkspace = new Map<string, WhatsAppNumber>();
     for (const n of numbers) {
       if (n.businessAccountId === batch.accountId && !byWorkspace.has(n.workspaceId)) {
@@ -42,7 +43,7 @@ export const ACCOUNT_FIELD_READERS: Readonly<Record<string, FieldReader>> = {
     }
     return [...byWorkspace.values()].map((number) => ({
       ...emptyRecord(number, batch.field),
-      templateUpdates: [{ businessAccountId: batch.accountId, ...update }],
+      templateUpdates: [{ businessAccountId: batch.accountId, occurredAt, ...update }],
     }));
   },
 };
@@ -123,8 +124,8 @@ export function storePreferencesChange({
 }
 
 /** The `message_template_status_update` field's handler. */
-export function storeTemplateChange({ scoped, record, write }: FieldChange): void {
-  if (storeTemplateUpdates(scoped, record) > 0) {
+export function storeTemplateChange({ store, scoped, record, write }: FieldChange): void {
+  if (storeTemplateUpdates(scoped, record, store.clock.now()) > 0) {
     write.events.push({
       workspaceId: record.workspaceId,
       event: { type: 'templates.changed' },
@@ -132,10 +133,24 @@ export function storeTemplateChange({ scoped, record, write }: FieldChange): voi
   }
 }
 
-/** Applies template decisions; returns how many templates changed. */
-export function storeTemplateUpdates(scoped: ScopedStore, record: IntakeRecord): number {
+/**
+ * Applies template decisions in the order Meta made them (`entry[].time`),
+ * not the order they arrive in; returns how many templates changed. A
+ * change without a time counts as now; one from the future is capped at
+ * now, so a wrong clock cannot pin a status against every later decision.
+ */
+export function storeTemplateUpdates(
+  scoped: ScopedStore,
+  record: IntakeRecord,
+  now: number,
+): number {
   let changed = 0;
-  for (const u of record.templateUpdates ?? []) changed += scoped.templates.setStatus(u);
+  for (const { occurredAt, ...u } of record.templateUpdates ?? []) {
+    changed += scoped.templates.setStatus({
+      ...u,
+      occurredAt: Math.min(occurredAt ?? now, now),
+    });
+  }
   return changed;
 }
 

@@ -66,11 +66,14 @@ const MAX_KEYWORD_LENGTH = 40;
 /**
  * The form a keyword and a message are compared in: Unicode-normalised,
  * accents removed, lower case, punctuation and emoji at either end dropped,
- * inner spaces collapsed. Marks of scripts that need them (Devanagari's
- * vowel signs) survive, because only Latin letters are folded.
+ * inner spaces collapsed. Invisible format characters (zero-width space,
+ * joiners, byte-order mark) are dropped first: "stop\u200b" is still STOP.
+ * Marks of scripts that need them (Devanagari's vowel signs) survive,
+ * because only Latin letters are folded.
  */
 export function normalizeKeyword(text: string): string {
   return text
+    .replace(/\p{Cf}/gu, '')
     .normalize('NFKD')
     .replace(/(?<=[A-Za-z])\p{Mn}+/gu, '')
     .normalize('NFC')

@@ -2,6 +2,9 @@ import { storeConsentKeyword, storeOptedOutStatus } from './account-intake.ts';
 import { effectiveKeywords } from './consent-keywords.ts';
 import type { FieldChange } from './intake-fields.ts';
 
+/** Where malformed elements of a `messages` value are kept (`webhook_events.field`). */
+export const INVALID_ELEMENT_FIELD = 'messages.invalid';
+
 /**
  * The `messages` field: each message once (by wamid) with its contact and
  * conversation, statuses kept and applied forward only, and the errors Meta
@@ -114,6 +117,12 @@ export function storeMessagesChange({ store, scoped, record, write }: FieldChang
     if (scoped.numbers.recordWebhookError(record.numberId, error)) {
       write.counts.errors += 1;
     }
+  }
+
+  // Malformed elements are kept raw with their issue, so none is lost and an
+  // operator can see what Meta sent; the valid ones above are stored anyway.
+  for (const invalidJson of record.invalidJson ?? []) {
+    scoped.webhookEvents.keep(record.numberId, INVALID_ELEMENT_FIELD, invalidJson);
   }
 
   // Set only when the value held more than the rows above keep.

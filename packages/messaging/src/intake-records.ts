@@ -1,4 +1,3 @@
-import { AppError } from '@flowgento/core';
 import { workspaceScope, type Store } from '@flowgento/store';
 import type {
   InboundMedia,
@@ -50,10 +49,19 @@ export interface IntakeRecord {
     rawJson: string;
   }[];
   errors: { code: number; title: string; message: string | null; rawJson: string }[];
+  /**
+   * Elements that failed their schema, each as `{ issue, element }` JSON:
+   * kept in `webhook_events` under `messages.invalid`.
+   */
+  invalidJson?: string[];
   /** From a `user_preferences` change (see account-intake.ts). */
   preferences?: UserPreference[];
   /** From a `message_template_status_update` change, with its business account. */
-  templateUpdates?: (TemplateStatusUpdate & { businessAccountId: string })[];
+  templateUpdates?: (TemplateStatusUpdate & {
+    businessAccountId: string;
+    /** `entry[].time` in ms; null when the change has none. */
+    occurredAt: number | null;
+  })[];
 }
 
 export interface IntakeCounts {
@@ -84,17 +92,6 @@ export function toIntakeRecord(
   numberId: string,
   batch: WebhookBatch,
 ): IntakeRecord {
-  for (const [index, message] of batch.messages.entries()) {
-    if (!WA_ID.test(message.from)) {
-      throw new AppError(
-        'INVALID_INPUT',
-        `Webhook payload rejected: messages.${index}.from is not a WhatsApp id`,
-        {
-          reason: 'webhook_invalid_payload',
-        },
-      );
-    }
-  }
   return {
     workspaceId,
     numberId,
@@ -118,6 +115,9 @@ export function toIntakeRecord(
       ...error,
       rawJson: JSON.stringify(raw),
     })),
+    invalidJson: batch.invalid.map(({ issue, raw }) =>
+      JSON.stringify({ issue, element: raw }),
+    ),
   };
 }
 

@@ -87,7 +87,9 @@ export function fillTemplate(
     const value = (values[variable.key] ?? '').trim();
     if (value.length === 0)
       throw invalid(variable.key, `${variable.key}: fill in this variable`);
-    if (/[\n\t]/.test(value) || / {5,}/.test(value)) {
+    // Any line break or control character (U+2028 and U+0085 too), and any
+    // run of five spaces of any kind (no-break spaces too), as Meta refuses.
+    if (/[\p{Cc}\p{Zl}\p{Zp}]/u.test(value) || /\s{5,}/u.test(value)) {
       throw invalid(
         variable.key,
         `${variable.key}: no new lines, tabs or more than four spaces in a row`,

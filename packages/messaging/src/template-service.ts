@@ -16,6 +16,8 @@ export interface TemplateOption {
   category: string;
   status: string;
   statusReason: string | null;
+  /** Meta's latest event on it (FLAGGED, PAUSED, …), which may differ from the status. */
+  lastEvent: string | null;
   variables: TemplateVariable[];
   preview: string;
   /** Why it cannot be sent to this contact now, or null when it can. */
@@ -118,6 +120,7 @@ export class TemplateService {
           category: t.category,
           status: t.status,
           statusReason: t.statusReason,
+          lastEvent: t.lastEvent,
           variables: shape.variables,
           preview: shape.preview,
           refusal: refusal && {

@@ -1,6 +1,12 @@
 import { AppError, type Logger } from '@flowgento/core';
 import type { Store, WhatsAppNumber } from '@flowgento/store';
-import { matchSignature, parseWebhook, type WebhookBatch } from '@flowgento/whatsapp';
+import {
+  MAX_WEBHOOK_DEPTH,
+  matchSignature,
+  nestsDeeperThan,
+  parseWebhook,
+  type WebhookBatch,
+} from '@flowgento/whatsapp';
 import type { LiveEvents } from './events.ts';
 import {
   toIntakeRecord,
@@ -78,6 +84,16 @@ export class WebhookIntake {
       );
     }
 
+    // Before any parsing: a body nested tens of thousands of levels deep
+    // would overflow the stack of whatever walks it later.
+    if (nestsDeeperThan(rawBody, MAX_WEBHOOK_DEPTH)) {
+      throw new AppError(
+        'INVALID_INPUT',
+        `Webhook body nests deeper than ${MAX_WEBHOOK_DEPTH} levels`,
+        { reason: 'webhook_too_deep' },
+      );
+    }
+
     let json: unknown;
     try {
       json = JSON.parse(rawBody.toString('utf8'));
@@ -95,6 +111,14 @@ export class WebhookIntake {
 
     const records: IntakeRecord[] = [];
     let ignored = 0;
+    const invalid = parsed.batches.flatMap((batch) => batch.invalid.map((i) => i.issue));
+    if (invalid.length > 0) {
+      // Issues name paths and problems only, never a value (numbers, text).
+      this.logger.warn(
+        { reason: 'webhook_invalid_element', issues: invalid.slice(0, 10) },
+        'webhook elements without the documented shape; kept raw, the rest stored',
+      );
+    }
     for (const batch of parsed.batches) {
       const reader = ACCOUNT_FIELD_READERS[batch.field];
       if (reader) {

@@ -104,6 +104,29 @@ describe('template variables', () => {
     ).toBe('header.order_id: at most 60 characters');
   });
 
+  it.each([
+    ['a line separator', 'a\u2028b'],
+    ['a paragraph separator', 'a\u2029b'],
+    ['a next-line control', 'a\u0085b'],
+    ['a carriage return', 'a\rb'],
+    ['five no-break spaces', 'a\u00a0\u00a0\u00a0\u00a0\u00a0b'],
+    ['five mixed spaces', 'a \u00a0\u2003 \u00a0b'],
+  ])('refuses a value with %s, as Meta would', (_, value) => {
+    const shape = readTemplateShape(components);
+    const full = {
+      'header.order_id': 'A-1',
+      'body.first_name': 'Asha',
+      'body.day': 'today',
+      'button.1.1': 'A-1',
+    };
+    expect(
+      refusalOf(() => fillTemplate(shape, { ...full, 'body.day': value })).field,
+    ).toBe('body.day');
+    expect(() =>
+      fillTemplate(shape, { ...full, 'body.day': 'a\u00a0b c' }),
+    ).not.toThrow();
+  });
+
   it('names a header that needs a file as something the appliance cannot send yet', () => {
     const shape = readTemplateShape([
       { type: 'HEADER', format: 'IMAGE' },
@@ -124,6 +147,9 @@ describe('stop and start keywords', () => {
     ['Baja', 'stop'],
     ['रोकें', 'stop'],
     ['توقف', 'stop'],
+    ['stop\u200b', 'stop'],
+    ['\ufeffSTOP', 'stop'],
+    ['st\u200dop', 'stop'],
     ['START', 'start'],
     ['Démarrer', 'start'],
     ['शुरू', 'start'],

@@ -52,7 +52,11 @@ export type {
   ConsentSource,
   ConsentState,
 } from './repos/consent.ts';
-export type { MessageTemplate, TemplateWrite } from './repos/templates.ts';
+export type {
+  MessageTemplate,
+  TemplateStatusChange,
+  TemplateWrite,
+} from './repos/templates.ts';
 export {
   dueOutboundJobs,
   nextOutboundDue,

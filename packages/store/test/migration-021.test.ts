@@ -50,14 +50,21 @@ describe('migration 021 (templates) on an encrypted database', () => {
       name: null,
       language: null,
       reason: null,
+      occurredAt: Date.now() + 60_000,
     };
     expect(
-      scoped.templates.setStatus({ ...update, waTemplateId: 'id-a', status: 'APPROVED' }),
+      scoped.templates.setStatus({
+        ...update,
+        waTemplateId: 'id-a',
+        event: 'APPROVED',
+        status: 'APPROVED',
+      }),
     ).toBe(1);
     expect(
       scoped.templates.setStatus({
         ...update,
         waTemplateId: 'id-zz',
+        event: 'REJECTED',
         status: 'REJECTED',
       }),
     ).toBe(0);

@@ -24,9 +24,47 @@ export interface TemplateStatusUpdate {
   waTemplateId: string | null;
   name: string | null;
   language: string | null;
-  /** Graph's event: APPROVED, REJECTED, PAUSED, DISABLED, PENDING_DELETION, … */
-  status: string;
+  /** Meta's event as sent: APPROVED, FLAGGED, PAUSED, REINSTATED, … (for display). */
+  event: string;
+  /** The status the event leaves the template in; null when it does not change it. */
+  status: string | null;
   reason: string | null;
+}
+
+/**
+ * What each documented event does to the template's status, which decides
+ * whether it can be sent (only APPROVED can). Events are not statuses:
+ * Meta sends FLAGGED (quality dropped, a disable date follows) while the
+ * template is still approved, REINSTATED and UNARCHIVED when it is approved
+ * again, LOCKED and UNLOCKED about editing only. Reference:
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/message_template_status_update
+ * An event not listed here is taken as the status it names, so a template
+ * is refused rather than sent on an event the appliance cannot read; the
+ * next sync restores Graph's status.
+ */
+export const TEMPLATE_EVENT_STATUS: Readonly<Record<string, string | null>> = {
+  APPROVED: 'APPROVED',
+  REINSTATED: 'APPROVED',
+  UNARCHIVED: 'APPROVED',
+  FLAGGED: null,
+  LOCKED: null,
+  UNLOCKED: null,
+  PENDING: 'PENDING',
+  IN_APPEAL: 'IN_APPEAL',
+  REJECTED: 'REJECTED',
+  PAUSED: 'PAUSED',
+  DISABLED: 'DISABLED',
+  LIMIT_EXCEEDED: 'LIMIT_EXCEEDED',
+  ARCHIVED: 'ARCHIVED',
+  PENDING_DELETION: 'PENDING_DELETION',
+  DELETED: 'DELETED',
+};
+
+/** The status `event` leaves a template in; see `TEMPLATE_EVENT_STATUS`. */
+export function templateStatusAfter(event: string): string | null {
+  return Object.hasOwn(TEMPLATE_EVENT_STATUS, event)
+    ? (TEMPLATE_EVENT_STATUS[event] ?? null)
+    : event;
 }
 
 /** The preferences of a `user_preferences` value; malformed items are skipped. */
@@ -64,7 +102,8 @@ export function readTemplateStatusUpdate(
     waTemplateId: typeof id === 'number' || typeof id === 'string' ? String(id) : null,
     name: text('message_template_name'),
     language: text('message_template_language'),
-    status: event,
+    event,
+    status: templateStatusAfter(event),
     reason: reason === 'NONE' ? null : reason,
   };
 }
@@ -111,8 +150,11 @@ export interface TemplateStatusWebhookInput {
   waTemplateId: string;
   name: string;
   language: string;
+  /** Meta's event, e.g. APPROVED, PAUSED, FLAGGED. */
   status: string;
   reason?: string;
+  /** `entry[].time`: when Meta decided, in seconds. */
+  timeSeconds?: number;
 }
 
 export function buildTemplateStatusWebhook(
@@ -130,6 +172,7 @@ export function buildTemplateStatusWebhook(
     entry: [
       {
         id: input.wabaId,
+        time: input.timeSeconds ?? Math.floor(Date.now() / 1000),
         changes: [{ field: 'message_template_status_update', value }],
       },
     ],

@@ -4,6 +4,7 @@
  * out, and a loopback simulator of Meta's side for trying it all offline.
  */
 export { matchSignature, signPayload } from './signature.ts';
+export { MAX_WEBHOOK_DEPTH, nestsDeeperThan } from './json-depth.ts';
 export {
   buildMediaWebhook,
   buildStatusWebhook,
@@ -12,6 +13,7 @@ export {
   verifyHandshake,
   type HandshakeResult,
   type InboundMessage,
+  type InvalidElement,
   type MediaWebhookInput,
   type StatusKind,
   type StatusUpdate,
@@ -55,6 +57,8 @@ export {
   buildPreferenceWebhook,
   buildTemplateStatusWebhook,
   readTemplateStatusUpdate,
+  templateStatusAfter,
+  TEMPLATE_EVENT_STATUS,
   readUserPreferences,
   type PreferenceWebhookInput,
   type TemplateStatusUpdate,

@@ -37,7 +37,12 @@ export interface StatusWebhookInput extends WebhookOrigin {
 
 export interface WebhookBody {
   object: 'whatsapp_business_account';
-  entry: { id: string; changes: { field: string; value: Record<string, unknown> }[] }[];
+  entry: {
+    id: string;
+    /** When Meta sent the change, in seconds. */
+    time?: number;
+    changes: { field: string; value: Record<string, unknown> }[];
+  }[];
 }
 
 /** An inbound text message from a customer, with its contact. */

@@ -29,7 +29,7 @@ export const webhookEnvelopeSchema = z.looseObject({
   ),
 });
 
-const errorSchema = z.looseObject({
+export const errorSchema = z.looseObject({
   code: z.number(),
   title: z.string(),
   message: z.string().optional(),
@@ -37,14 +37,15 @@ const errorSchema = z.looseObject({
 });
 
 /** Any message type parses, including ones this appliance has never heard of. */
-const messageSchema = z.looseObject({
-  id: z.string(),
-  from: z.string(),
+export const messageSchema = z.looseObject({
+  id: z.string().min(1),
+  // A WhatsApp id is a phone number in international form, digits only.
+  from: z.string().regex(/^[0-9]{5,20}$/, { message: 'expected a WhatsApp id' }),
   timestamp: unixSeconds,
   type: z.string(),
 });
 
-const statusSchema = z.looseObject({
+export const statusSchema = z.looseObject({
   id: z.string(),
   status: z.string(),
   timestamp: unixSeconds,
@@ -52,25 +53,26 @@ const statusSchema = z.looseObject({
   errors: z.array(errorSchema).optional(),
 });
 
-const contactSchema = z.looseObject({
+export const contactSchema = z.looseObject({
   wa_id: z.string(),
   profile: z.looseObject({ name: z.string().optional() }).optional(),
 });
 
-/** The `value` of a change whose `field` is `messages`. */
+/**
+ * The `value` of a change whose `field` is `messages`: only what routes it.
+ * Its lists are checked element by element (webhook.ts), so that one
+ * malformed message does not cost the valid ones beside it.
+ */
 export const messagesValueSchema = z.looseObject({
   messaging_product: z.literal('whatsapp'),
   metadata: z.looseObject({
     display_phone_number: z.string(),
     phone_number_id: z.string(),
   }),
-  contacts: z.array(contactSchema).optional(),
-  messages: z.array(messageSchema).optional(),
-  statuses: z.array(statusSchema).optional(),
-  errors: z.array(errorSchema).optional(),
 });
 
 export type MessagesValue = z.infer<typeof messagesValueSchema>;
+export type RawContact = z.infer<typeof contactSchema>;
 export type RawMessage = z.infer<typeof messageSchema>;
 export type RawStatus = z.infer<typeof statusSchema>;
 export type RawError = z.infer<typeof errorSchema>;

@@ -1,7 +1,13 @@
+import type { z } from 'zod';
 import {
+  contactSchema,
+  errorSchema,
+  messageSchema,
   messagesValueSchema,
+  statusSchema,
   webhookEnvelopeSchema,
   type MessagesValue,
+  type RawContact,
   type RawError,
   type RawMessage,
   type RawStatus,
@@ -64,6 +70,18 @@ export interface WebhookError {
 }
 
 /**
+ * An element of a `messages` value that does not have the documented shape.
+ * Kept apart, raw, so that the valid elements beside it are stored and the
+ * delivery is still acknowledged (Meta would otherwise redeliver it forever).
+ */
+export interface InvalidElement {
+  /** `entry.0.changes.0.value.messages.1.timestamp: expected string of seconds`. */
+  issue: string;
+  /** The element as received. */
+  raw: unknown;
+}
+
+/**
  * One per change. `kind: 'messages'` carries the parsed content; any other
  * subscribed field (account_update, template status, …) comes back as
  * `kind: 'other'` with empty lists and its untouched value, so callers can
@@ -74,12 +92,16 @@ export interface WebhookBatch {
   field: string;
   /** `entry[].id`: the WhatsApp Business Account, for fields sent per account. */
   accountId: string;
+  /** `entry[].time` in ms: when Meta sent the change; null when absent. */
+  entryTimeMs: number | null;
   phoneNumberId: string;
   displayPhoneNumber: string;
   contacts: { waId: string; profileName: string | null }[];
   messages: InboundMessage[];
   statuses: StatusUpdate[];
   errors: WebhookError[];
+  /** Elements of the lists above that failed their schema. */
+  invalid: InvalidElement[];
   rawValue: Record<string, unknown>;
 }
 
@@ -99,44 +121,91 @@ export function parseWebhook(json: unknown): WebhookParseResult {
   for (const [entryIndex, entry] of envelope.data.entry.entries()) {
     for (const [changeIndex, change] of entry.changes.entries()) {
       const accountId = typeof entry['id'] === 'string' ? entry['id'] : '';
+      const seconds = entry['time'];
+      const entryTimeMs =
+        typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0
+          ? Math.round(seconds * 1000)
+          : null;
       if (change.field !== 'messages') {
-        batches.push(otherBatch(change.field, accountId, change.value));
+        batches.push({
+          ...otherBatch(change.field, accountId, change.value),
+          entryTimeMs,
+        });
         continue;
       }
       const value = messagesValueSchema.safeParse(change.value);
       if (!value.success) {
+        // Without its number the change cannot be routed: refused whole.
         const at = ['entry', entryIndex, 'changes', changeIndex, 'value'];
         return { ok: false, issue: describeIssue(value.error, at) };
       }
-      batches.push(messagesBatch(accountId, value.data));
+      const at = ['entry', entryIndex, 'changes', changeIndex, 'value'];
+      batches.push({ ...messagesBatch(accountId, value.data, at), entryTimeMs });
     }
   }
   return { ok: true, batches };
 }
 
-function messagesBatch(accountId: string, value: MessagesValue): WebhookBatch {
+function messagesBatch(
+  accountId: string,
+  value: MessagesValue,
+  at: readonly PropertyKey[],
+): Omit<WebhookBatch, 'entryTimeMs'> {
+  const invalid: InvalidElement[] = [];
+  const list = <T>(key: string, schema: z.ZodType<T>): T[] =>
+    validElements(value[key], schema, [...at, key], invalid);
+  const contacts = list<RawContact>('contacts', contactSchema);
+  const messages = list<RawMessage>('messages', messageSchema);
+  const statuses = list<RawStatus>('statuses', statusSchema);
+  const errors = list<RawError>('errors', errorSchema);
   return {
     kind: 'messages',
     field: 'messages',
     accountId,
     phoneNumberId: value.metadata.phone_number_id,
     displayPhoneNumber: value.metadata.display_phone_number,
-    contacts: (value.contacts ?? []).map((contact) => ({
+    contacts: contacts.map((contact) => ({
       waId: contact.wa_id,
       profileName: contact.profile?.name ?? null,
     })),
-    messages: (value.messages ?? []).map(toInboundMessage),
-    statuses: (value.statuses ?? []).map(toStatusUpdate),
-    errors: (value.errors ?? []).map(toWebhookError),
+    messages: messages.map(toInboundMessage),
+    statuses: statuses.map(toStatusUpdate),
+    errors: errors.map(toWebhookError),
+    invalid,
     rawValue: value,
   };
+}
+
+/**
+ * The elements of an optional list that pass `schema`; each other one, or
+ * the whole field when it is not a list, goes to `invalid` with its issue.
+ */
+function validElements<T>(
+  list: unknown,
+  schema: z.ZodType<T>,
+  at: readonly PropertyKey[],
+  invalid: InvalidElement[],
+): T[] {
+  if (list === undefined) return [];
+  if (!Array.isArray(list)) {
+    invalid.push({ issue: `${at.map(String).join('.')}: expected array`, raw: list });
+    return [];
+  }
+  const valid: T[] = [];
+  for (const [index, element] of (list as unknown[]).entries()) {
+    const parsed = schema.safeParse(element);
+    if (parsed.success) valid.push(parsed.data);
+    else
+      invalid.push({ issue: describeIssue(parsed.error, [...at, index]), raw: element });
+  }
+  return valid;
 }
 
 function otherBatch(
   field: string,
   accountId: string,
   value: Record<string, unknown>,
-): WebhookBatch {
+): Omit<WebhookBatch, 'entryTimeMs'> {
   const metadata = asRecord(value['metadata']);
   return {
     kind: 'other',
@@ -148,6 +217,7 @@ function otherBatch(
     messages: [],
     statuses: [],
     errors: [],
+    invalid: [],
     rawValue: value,
   };
 }

@@ -165,6 +165,7 @@ describe('account-level webhook fields', () => {
       language: 'en_US',
       status: 'REJECTED',
       reason: 'INCORRECT_CATEGORY',
+      timeSeconds: 1_731_705_721,
     });
     const parsed = parseWebhook(JSON.parse(JSON.stringify(body)));
     if (!parsed.ok) throw new Error(parsed.issue);
@@ -172,11 +173,13 @@ describe('account-level webhook fields', () => {
     expect(batch).toMatchObject({
       field: 'message_template_status_update',
       accountId: WABA,
+      entryTimeMs: 1_731_705_721_000,
     });
     expect(readTemplateStatusUpdate(batch!.rawValue)).toEqual({
       waTemplateId: '900000000000001',
       name: 'order_update',
       language: 'en_US',
+      event: 'REJECTED',
       status: 'REJECTED',
       reason: 'INCORRECT_CATEGORY',
     });

@@ -167,16 +167,23 @@ describe('parseWebhook on malformed payloads', () => {
     });
   });
 
-  it('rejects a timestamp that is not a string of seconds', () => {
+  it('sets apart a status whose timestamp is not a string of seconds, keeping the rest', () => {
     const json = structuredClone(statusesWebhook) as {
       entry: { changes: { value: any }[] }[];
     };
     json.entry[0]!.changes[0]!.value.statuses[1].timestamp = 1750000201;
     const result = parseWebhook(json);
-    expect(result).toEqual({
-      ok: false,
-      issue: 'entry.0.changes.0.value.statuses.1.timestamp: expected string',
-    });
+    if (!result.ok) throw new Error(result.issue);
+    const [batch] = result.batches;
+    expect(batch?.statuses).toHaveLength(
+      json.entry[0]!.changes[0]!.value.statuses.length - 1,
+    );
+    expect(batch?.invalid).toEqual([
+      {
+        issue: 'entry.0.changes.0.value.statuses.1.timestamp: expected string',
+        raw: json.entry[0]!.changes[0]!.value.statuses[1],
+      },
+    ]);
   });
 
   it('rejects a body that is not an object', () => {

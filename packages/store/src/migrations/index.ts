@@ -22,6 +22,8 @@ import { agentDesk } from './029-agent-desk.ts';
 import { memberUnread } from './030-member-unread.ts';
 import { inboxKeyset } from './031-inbox-keyset.ts';
 import { latestMessage } from './032-latest-message.ts';
+import { templateStatusTime } from './033-template-status-time.ts';
+import { consentHistoryOnce } from './034-consent-history-once.ts';
 
 export interface Migration {
   version: number;
@@ -59,6 +61,8 @@ export const migrations: readonly Migration[] = [
   memberUnread,
   inboxKeyset,
   latestMessage,
+  templateStatusTime,
+  consentHistoryOnce,
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

@@ -49,27 +49,22 @@ export class ConsentRepo {
   }
 
   /**
-   * Records a change in the history and moves the current record, unless a
-   * later change is already there: webhooks arrive out of order, and an old
-   * STOP must not undo a newer START. Returns whether the record moved.
+   * Records a change in the history, once however often it is reported, and
+   * moves the current record unless a later change is already there:
+   * webhooks arrive out of order, and an old STOP must not undo a newer
+   * START. Two different states at the same moment resolve to opted out,
+   * whatever order they came in. Returns whether the record moved.
    */
   record(change: ConsentChange): boolean {
     const ws = this.scope.workspaceId;
     const now = this.store.clock.now();
-    // The same report delivered twice (Meta repeats webhooks) is kept once.
-    const current = this.get(change.contactId, change.purpose);
-    if (
-      current?.state === change.state &&
-      current.source === change.source &&
-      current.changedAt === change.occurredAt
-    ) {
-      return false;
-    }
-    this.store
+    const added = this.store
       .statement(
         `INSERT INTO consent_events (id, workspace_id, contact_id, purpose, state, source,
            number_id, detail, occurred_at, recorded_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (workspace_id, contact_id, purpose, source, state, occurred_at)
+           DO NOTHING`,
       )
       .run(
         newId(),
@@ -83,6 +78,8 @@ export class ConsentRepo {
         change.occurredAt,
         now,
       );
+    // The same report delivered again (Meta repeats webhooks) changes nothing.
+    if (added.changes === 0) return false;
     const moved = this.store
       .statement(
         `INSERT INTO contact_consent (workspace_id, contact_id, purpose, state, source,
@@ -91,7 +88,9 @@ export class ConsentRepo {
          ON CONFLICT (workspace_id, contact_id, purpose) DO UPDATE SET
            state = excluded.state, source = excluded.source,
            number_id = excluded.number_id, changed_at = excluded.changed_at
-         WHERE excluded.changed_at >= contact_consent.changed_at`,
+         WHERE excluded.changed_at > contact_consent.changed_at
+           OR (excluded.changed_at = contact_consent.changed_at
+             AND excluded.state = 'opted_out' AND contact_consent.state = 'opted_in')`,
       )
       .run(
         ws,

@@ -5,6 +5,10 @@ import {
 } from '../inbound-builders.ts';
 import type { InboundEvent } from '../inbound-builders.ts';
 import {
+  buildPreferenceWebhook,
+  buildTemplateStatusWebhook,
+} from '../account-webhooks.ts';
+import {
   buildMediaWebhook,
   buildStatusWebhook,
   type WebhookBody,
@@ -183,5 +187,47 @@ export function webhookFixtures(origin: WebhookOrigin): WebhookFixture[] {
         event: 'VERIFIED_ACCOUNT',
       }),
     },
+    // The customer stops marketing, then resumes it: the resume is newer.
+    preference('preference_stop', 'stop', 200),
+    preference('preference_resume', 'resume', 300),
+    // Meta approves order_update, flags it, then pauses it, in that order.
+    templateStatus('template_approved', 'APPROVED', 400),
+    templateStatus('template_flagged', 'FLAGGED', 500),
+    templateStatus('template_paused', 'PAUSED', 600),
   ];
+
+  function preference(
+    name: string,
+    value: 'stop' | 'resume',
+    offsetSeconds: number,
+  ): WebhookFixture {
+    return {
+      name,
+      body: buildPreferenceWebhook({
+        ...origin,
+        waId: FIXTURE_CUSTOMER.from,
+        profileName: FIXTURE_CUSTOMER.profileName,
+        value,
+        timestampSeconds: BASE_SECONDS + offsetSeconds,
+      }),
+    };
+  }
+
+  function templateStatus(
+    name: string,
+    event: string,
+    offsetSeconds: number,
+  ): WebhookFixture {
+    return {
+      name,
+      body: buildTemplateStatusWebhook({
+        wabaId: origin.wabaId ?? '0',
+        waTemplateId: '900000000000001',
+        name: 'order_update',
+        language: 'en_US',
+        status: event,
+        timeSeconds: BASE_SECONDS + offsetSeconds,
+      }),
+    };
+  }
 }
