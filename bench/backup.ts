@@ -6,7 +6,7 @@
  * gateway with the same client settings: one raw PutObject and GetObject of
  * the database file's bytes, then the engine's snapshot and upload (copy,
  * sealed multipart upload with the integrity check on a second thread, hash,
- * manifest) and a restore of it into a new folder (ranged download, hash,
+ * manifest) and a restore of it into a new folder (download, hash,
  * row counts, integrity check). Target: at least 70% of the raw rate,
  * medians of --runs runs.
  *

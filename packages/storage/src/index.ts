@@ -8,7 +8,6 @@ export {
 export { isLoopbackAddress } from './s3-endpoint.ts';
 export * from './s3-settings.ts';
 export { createS3Client, PART_BYTES, S3StorageProvider } from './s3-provider.ts';
-export { RANGE_BYTES, RANGED_FROM_BYTES } from './ranged-read.ts';
 export { verifyS3Settings } from './verify-settings.ts';
 export * from './provider-settings.ts';
 export * from './tiers.ts';

@@ -23,7 +23,6 @@ import {
 } from './checksum.ts';
 import { assertKeyPrefix, assertObjectKey } from './object-key.ts';
 import { probeProvider } from './probe.ts';
-import { RANGED_FROM_BYTES, readInRanges } from './ranged-read.ts';
 import type {
   ExpectedObject,
   ObjectBody,
@@ -137,17 +136,6 @@ export class S3StorageProvider implements StorageProvider {
   ): Promise<Readable> {
     assertObjectKey(key);
     assertExpected(expected);
-    if (expected.size >= RANGED_FROM_BYTES) {
-      const source = readInRanges(
-        expected.size,
-        (start, end, signal) => this.getBody(key, signal, `bytes=${start}-${end}`),
-        options.signal,
-      );
-      return verifiedStream(source, expected, {
-        code: 'UPSTREAM_FAILED',
-        readFailed: s3Failure,
-      });
-    }
     const response = await this.call(() =>
       this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }), {
         abortSignal: options.signal,
@@ -320,26 +308,6 @@ export class S3StorageProvider implements StorageProvider {
         .catch(() => undefined);
       throw error;
     }
-  }
-
-  /** One ranged GET's body. */
-  private async getBody(
-    key: string,
-    signal: AbortSignal,
-    range: string,
-  ): Promise<Readable> {
-    const response = await this.call(() =>
-      this.client.send(
-        new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: range }),
-        { abortSignal: signal },
-      ),
-    );
-    if (!(response.Body instanceof Readable)) {
-      throw new AppError('INTERNAL', 'The S3 client returned no stream', {
-        reason: 'storage_stream_missing',
-      });
-    }
-    return response.Body;
   }
 
   /** Sends one request, turning SDK errors into AppErrors. */
