@@ -32,6 +32,8 @@ export async function passphraseOpens(
       existing: setup,
       keyFilePath: '',
       passphrase,
+      // A refusal then names the unlock window, not FLOWGENTO_DB_PASSPHRASE.
+      passphraseFrom: 'desktop-app',
     });
     rootKey.fill(0);
     return true;

@@ -168,6 +168,40 @@ describe('choosing where the database key is kept', () => {
     expect(readFileSync(join(dataDir, 'appliance.json'), 'utf8')).toContain(setup.check);
   }, 30_000);
 
+  it('says why a passphrase cannot open a folder set up with the keychain, never leaving the page waiting', async () => {
+    const dataDir = tempDir();
+    const { setup } = await resolveRootKey({
+      existing: undefined,
+      keyFilePath: '',
+      passphrase: undefined,
+      handedOverRootKey: randomBytes(32),
+    });
+    writeFileSync(
+      join(dataDir, 'appliance.json'),
+      JSON.stringify({
+        format: 1,
+        installationId: 'i-1',
+        createdAt: '',
+        keySetup: setup,
+      }),
+    );
+    const answers = wizardAnswers(
+      { ...FACTS, mode: 'unlock' },
+      unlockProblemFor('unlock', dataDir),
+    );
+    const answer = await answers.submit({ kind: 'unlock', passphrase: 'hello there' });
+    expect(answer.done).toBeUndefined();
+    expect(answer.problem).toMatch(/held by the desktop app's keychain.*recovery kit/s);
+    expect(answer.problem).not.toMatch(/FLOWGENTO_DB_PASSPHRASE/);
+    // Anything else that throws is said too, not left unanswered.
+    const failing = wizardAnswers({ ...FACTS, mode: 'unlock' }, () =>
+      Promise.reject(new Error('appliance.json is damaged')),
+    );
+    expect(await failing.submit({ kind: 'unlock', passphrase: 'x' })).toEqual({
+      problem: 'appliance.json is damaged',
+    });
+  });
+
   it('closes the wizard after too many wrong passphrases, and refuses answers of another step', async () => {
     const answers = wizardAnswers(
       { ...FACTS, mode: 'unlock' },
