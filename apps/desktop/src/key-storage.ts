@@ -1,7 +1,8 @@
 // How the desktop app keeps the appliance's root key, decided at each start
 // from what it recorded last time and what the OS offers now.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { DamagedFileError, readJsonObject } from './desktop-files.ts';
 import {
   type KeychainBackend,
   type SafeStorageLike,
@@ -128,14 +129,15 @@ export function unwrapRecord(
 
 export function readKeyStorageRecord(path: string): KeyStorageRecord | null {
   if (!existsSync(path)) return null;
-  const value = JSON.parse(readFileSync(path, 'utf8')) as Partial<KeyStorageRecord>;
+  const whatToDo =
+    "restore it from a backup, or remove it and start again to type the recovery kit's key.";
+  const value = readJsonObject(path, whatToDo) as Partial<KeyStorageRecord>;
   const valid =
     value.format === 1 &&
     typeof value.backend === 'string' &&
     (value.method === 'passphrase' ||
       (value.method === 'keychain' && typeof value.wrappedRootKey === 'string'));
-  if (!valid)
-    throw new Error(`${path} is damaged; restore it, or restore with the recovery kit`);
+  if (!valid) throw new DamagedFileError(path, whatToDo);
   return value as KeyStorageRecord;
 }
 
