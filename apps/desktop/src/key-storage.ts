@@ -47,9 +47,22 @@ export type KeyStorageDecision =
 export function decideKeyStorage(
   record: KeyStorageRecord | null,
   backend: KeychainBackend,
-  /** How the data folder's appliance was keyed (appliance.json), if there is one. */
-  existing?: 'file' | 'passphrase',
+  /**
+   * How the data folder's appliance was keyed (appliance.json), 'unknown'
+   * when only its database is left, undefined when there is none.
+   */
+  existing?: 'file' | 'passphrase' | 'unknown',
 ): KeyStorageDecision {
+  if (!record && existing === 'unknown') {
+    return {
+      kind: 'refuse',
+      message:
+        'The data folder holds an appliance (its database), but both key-storage.json ' +
+        'and appliance.json, which say how its key is kept, are gone; a new key would ' +
+        'not open it. Restore them from a backup, or restore the appliance with the ' +
+        'recovery kit (`flowgento restore`).',
+    };
+  }
   if (!record && existing === 'passphrase')
     return { kind: 'recover', method: 'passphrase' };
   if (!record && existing === 'file') {

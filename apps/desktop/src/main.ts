@@ -34,7 +34,7 @@ import {
   type NetworkSettings,
 } from './network-choice.ts';
 import { loginItemFor } from './login-item.ts';
-import { recordedKeySetup } from './passphrase.ts';
+import { existingAppliance } from './passphrase.ts';
 import { parseRootKeyText, unlockProblemFor } from './recovery.ts';
 import type { WizardFacts } from './wizard-protocol.ts';
 import { parseStatusLine, type ServerStatus } from './ready-line.ts';
@@ -61,7 +61,7 @@ async function unlock(): Promise<{ keyLine: string } | null> {
   const decision = decideKeyStorage(
     readKeyStorageRecord(paths.keyStorage),
     backend,
-    recordedKeySetup(paths.dataDir)?.mode,
+    existingAppliance(paths.dataDir),
   );
   const addresses = addressChoices(networkInterfaces());
   const wizard = (mode: WizardFacts['mode'], offer: ('keychain' | 'passphrase')[]) =>

@@ -15,7 +15,11 @@ import {
   writeKeyStorageRecord,
 } from '../src/key-storage.ts';
 import { rootKeyProblem, unlockProblemFor } from '../src/recovery.ts';
-import { checkNewPassphrase, recordedKeySetup } from '../src/passphrase.ts';
+import {
+  checkNewPassphrase,
+  existingAppliance,
+  recordedKeySetup,
+} from '../src/passphrase.ts';
 import { wizardAnswers } from '../src/wizard-answers.ts';
 import type { WizardFacts } from '../src/wizard-protocol.ts';
 
@@ -301,5 +305,23 @@ describe('choosing where the database key is kept', () => {
       kind: 'recover',
       method: 'passphrase',
     });
+  });
+
+  it('counts a data folder with only its database left as an appliance: never a new key', () => {
+    const backend = keychainBackend('linux', keyringSession('gnome_libsecret'));
+    const empty = tempDir();
+    expect(existingAppliance(empty)).toBeUndefined();
+    expect(decideKeyStorage(null, backend, existingAppliance(empty)).kind).toBe('choose');
+    rmSync(empty, { recursive: true, force: true });
+    for (const name of ['flowgento.db', 'flowgento.db-wal', 'appliance.json']) {
+      const dataDir = tempDir();
+      writeFileSync(join(dataDir, name), name === 'appliance.json' ? '{}' : 'pages');
+      expect(existingAppliance(dataDir)).toBe('unknown');
+      const decision = decideKeyStorage(null, backend, existingAppliance(dataDir));
+      expect(decision.kind === 'refuse' && decision.message).toMatch(
+        /key-storage\.json and appliance\.json.*are gone.*recovery kit/s,
+      );
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
