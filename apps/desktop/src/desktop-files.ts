@@ -65,14 +65,63 @@ export function runtimePaths(options: {
   };
 }
 
+/** A file of the app's that is there but cannot be read: names it and what to do. */
+export class DamagedFileError extends Error {
+  override readonly name = 'DamagedFileError';
+  constructor(
+    readonly file: string,
+    whatToDo: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `${file} is damaged (it was edited by hand, or cut short); ${whatToDo}`,
+      options,
+    );
+  }
+}
+
+/** The parsed JSON object in `path`; anything else is a DamagedFileError. */
+export function readJsonObject(path: string, whatToDo: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new DamagedFileError(path, whatToDo, { cause: error });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new DamagedFileError(path, whatToDo);
+  }
+  return value as Record<string, unknown>;
+}
+
+const NETWORK_AGAIN = 'choose the address and port again: the new choice replaces it.';
+
+/** desktop.json: null when absent; a DamagedFileError when it cannot be read. */
 export function readNetworkSettings(path: string): NetworkSettings | null {
   if (!existsSync(path)) return null;
-  const value = JSON.parse(readFileSync(path, 'utf8')) as Partial<NetworkSettings>;
-  if (typeof value.port !== 'number') return null;
+  const value = readJsonObject(path, NETWORK_AGAIN);
+  if (typeof value['port'] !== 'number') throw new DamagedFileError(path, NETWORK_AGAIN);
   return {
-    advertise: typeof value.advertise === 'string' ? value.advertise : null,
-    port: value.port,
+    advertise: typeof value['advertise'] === 'string' ? value['advertise'] : null,
+    port: value['port'],
   };
+}
+
+/**
+ * The recorded network choice for a start, and why the network step must
+ * be shown if desktop.json is damaged (the step then writes it anew).
+ */
+export function recordedNetwork(path: string): {
+  settings: NetworkSettings | null;
+  damaged: string | null;
+} {
+  try {
+    return { settings: readNetworkSettings(path), damaged: null };
+  } catch (error) {
+    if (error instanceof DamagedFileError)
+      return { settings: null, damaged: error.message };
+    throw error;
+  }
 }
 
 export function writeNetworkSettings(path: string, settings: NetworkSettings): void {

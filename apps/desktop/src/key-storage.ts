@@ -1,7 +1,8 @@
 // How the desktop app keeps the appliance's root key, decided at each start
 // from what it recorded last time and what the OS offers now.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { DamagedFileError, readJsonObject } from './desktop-files.ts';
 import {
   type KeychainBackend,
   type SafeStorageLike,
@@ -46,9 +47,22 @@ export type KeyStorageDecision =
 export function decideKeyStorage(
   record: KeyStorageRecord | null,
   backend: KeychainBackend,
-  /** How the data folder's appliance was keyed (appliance.json), if there is one. */
-  existing?: 'file' | 'passphrase',
+  /**
+   * How the data folder's appliance was keyed (appliance.json), 'unknown'
+   * when only its database is left, undefined when there is none.
+   */
+  existing?: 'file' | 'passphrase' | 'unknown',
 ): KeyStorageDecision {
+  if (!record && existing === 'unknown') {
+    return {
+      kind: 'refuse',
+      message:
+        'The data folder holds an appliance (its database), but both key-storage.json ' +
+        'and appliance.json, which say how its key is kept, are gone; a new key would ' +
+        'not open it. Restore them from a backup, or restore the appliance with the ' +
+        'recovery kit (`flowgento restore`).',
+    };
+  }
   if (!record && existing === 'passphrase')
     return { kind: 'recover', method: 'passphrase' };
   if (!record && existing === 'file') {
@@ -128,14 +142,15 @@ export function unwrapRecord(
 
 export function readKeyStorageRecord(path: string): KeyStorageRecord | null {
   if (!existsSync(path)) return null;
-  const value = JSON.parse(readFileSync(path, 'utf8')) as Partial<KeyStorageRecord>;
+  const whatToDo =
+    "restore it from a backup, or remove it and start again to type the recovery kit's key.";
+  const value = readJsonObject(path, whatToDo) as Partial<KeyStorageRecord>;
   const valid =
     value.format === 1 &&
     typeof value.backend === 'string' &&
     (value.method === 'passphrase' ||
       (value.method === 'keychain' && typeof value.wrappedRootKey === 'string'));
-  if (!valid)
-    throw new Error(`${path} is damaged; restore it, or restore with the recovery kit`);
+  if (!valid) throw new DamagedFileError(path, whatToDo);
   return value as KeyStorageRecord;
 }
 

@@ -2,7 +2,7 @@
 // Windows only; on Linux the app writes an XDG autostart entry itself
 // (https://specifications.freedesktop.org/autostart-spec/latest/).
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 
 export interface LoginItem {
   startsAtLogin(): boolean;
@@ -27,9 +27,19 @@ export function autostartPath(env: NodeJS.ProcessEnv, home: string): string {
 /**
  * The program to start: an AppImage runs from a temporary mount, so the
  * entry names the AppImage file itself ($APPIMAGE), else the executable.
+ * APPIMAGE is trusted only when it is this program's own: the AppImage
+ * runtime sets it with APPDIR, its mount, and the running executable lies
+ * under that mount. One inherited from another AppImage (the app started
+ * from a shell inside it) would make the entry start that other program.
  */
 export function launchTarget(env: NodeJS.ProcessEnv, execPath: string): string {
-  return env['APPIMAGE'] ?? execPath;
+  const appImage = env['APPIMAGE'];
+  const appDir = env['APPDIR'];
+  if (!appImage || !appDir || !isAbsolute(appImage) || !isAbsolute(appDir))
+    return execPath;
+  const inside = relative(resolve(appDir), resolve(execPath));
+  const own = inside !== '' && !inside.startsWith('..') && !isAbsolute(inside);
+  return own ? appImage : execPath;
 }
 
 /** The autostart entry; the path quoted as the Desktop Entry spec requires. */
@@ -38,8 +48,10 @@ export function autostartEntry(target: string): string {
   // break cannot be written in an Exec key at all.
   if (/[\r\n]/.test(target)) throw new Error('The program path holds a line break');
   const quoted = `"${target.replace(/(["`$\\])/g, '\\$1')}"`;
-  // A desktop entry's string values escape backslashes once more.
-  const exec = quoted.replace(/\\/g, '\\\\');
+  // A desktop entry's string values escape backslashes once more, and a
+  // literal % in Exec is written %% (a lone one starts a field code, and
+  // the launcher refuses the entry).
+  const exec = quoted.replace(/\\/g, '\\\\').replace(/%/g, '%%');
   return [
     '[Desktop Entry]',
     'Type=Application',

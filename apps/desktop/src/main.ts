@@ -9,7 +9,7 @@ import { app, dialog, Menu, nativeImage, safeStorage, Tray } from 'electron';
 import {
   desktopPaths,
   openServerLog,
-  readNetworkSettings,
+  recordedNetwork,
   runtimePaths,
   writeNetworkSettings,
 } from './desktop-files.ts';
@@ -34,7 +34,7 @@ import {
   type NetworkSettings,
 } from './network-choice.ts';
 import { loginItemFor } from './login-item.ts';
-import { recordedKeySetup } from './passphrase.ts';
+import { existingAppliance } from './passphrase.ts';
 import { parseRootKeyText, unlockProblemFor } from './recovery.ts';
 import type { WizardFacts } from './wizard-protocol.ts';
 import { parseStatusLine, type ServerStatus } from './ready-line.ts';
@@ -61,7 +61,7 @@ async function unlock(): Promise<{ keyLine: string } | null> {
   const decision = decideKeyStorage(
     readKeyStorageRecord(paths.keyStorage),
     backend,
-    recordedKeySetup(paths.dataDir)?.mode,
+    existingAppliance(paths.dataDir),
   );
   const addresses = addressChoices(networkInterfaces());
   const wizard = (mode: WizardFacts['mode'], offer: ('keychain' | 'passphrase')[]) =>
@@ -147,8 +147,10 @@ async function main(): Promise<void> {
   if (!key) return app.quit();
   // desktop.json removed (the README's way to change it) or an address
   // this computer lost: the network step comes back before the start.
-  const recorded = readNetworkSettings(paths.settings);
-  const reason = networkStepReason(recorded, addressChoices(networkInterfaces()), null);
+  // A hand-broken desktop.json brings the step back too, saying so.
+  const { settings: recorded, damaged } = recordedNetwork(paths.settings);
+  const reason =
+    damaged ?? networkStepReason(recorded, addressChoices(networkInterfaces()), null);
   const chosen = reason ? await askNetwork(reason) : recorded;
   if (!chosen) return app.quit();
   let network: NetworkSettings = chosen;
@@ -313,5 +315,11 @@ function toStatusState(state: SupervisorState): DesktopStatus['state'] {
 }
 
 // One instance owns the data folder; a second launch focuses the first.
+// Whatever escapes main() is said and ends the app, so it is never left
+// running invisibly, holding the single-instance lock.
 if (!app.requestSingleInstanceLock()) app.quit();
-else void main();
+else
+  main().catch((error: unknown) => {
+    dialog.showErrorBox('Flowgento Appliance cannot start', (error as Error).message);
+    app.exit(1);
+  });

@@ -58,13 +58,15 @@ export function checkNetworkSettings(
 }
 
 // The server's refusal to listen (apps/server/src/http/listening.ts).
-const CANNOT_LISTEN = /Cannot listen on \S+:(\d+) \((EADDRINUSE|EACCES)\)/;
+const CANNOT_LISTEN = /Cannot listen on (\S+):(\d+) \((EADDRINUSE|EACCES)\)/;
 
 /**
  * Why the network step of the wizard must be shown again, or null: no
  * choice recorded, a recorded address this computer no longer has, or a
  * start that failed (`failure`, its message and last lines) because the port
- * is taken or refused. Anything else is not the network's fault.
+ * is taken or refused. Only the listener this step chose counts: another
+ * one (the webhook listener's port from the data folder's config) failing is
+ * not fixed by choosing again here, so its error is shown instead.
  */
 export function networkStepReason(
   settings: NetworkSettings | null,
@@ -73,10 +75,14 @@ export function networkStepReason(
 ): string | null {
   if (!settings) return 'Choose where agents reach the appliance.';
   const listen = failure ? CANNOT_LISTEN.exec(failure) : null;
-  if (listen) {
-    return listen[2] === 'EACCES'
-      ? `Port ${listen[1]} is not allowed for this user. Choose another port.`
-      : `Port ${listen[1]} is in use by another program. Choose another port, or ` +
+  const ours =
+    listen !== null &&
+    Number(listen[2]) === settings.port &&
+    listen[1] === serverEnvironment(settings)['FLOWGENTO_HOST'];
+  if (listen && ours) {
+    return listen[3] === 'EACCES'
+      ? `Port ${listen[2]} is not allowed for this user. Choose another port.`
+      : `Port ${listen[2]} is in use by another program. Choose another port, or ` +
           'stop that program and keep this one.';
   }
   return checkNetworkSettings(settings, choices);

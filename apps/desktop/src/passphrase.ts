@@ -17,6 +17,21 @@ export function recordedKeySetup(dataDir: string): KeySetup | undefined {
 }
 
 /**
+ * Whether the data folder already holds an appliance, and how it is keyed:
+ * appliance.json's key setup, or 'unknown' when only its database is left
+ * (flowgento.db or its -wal), or appliance.json holds no key setup. Any of
+ * these means a new key must never be made: it would not open the data.
+ */
+export function existingAppliance(
+  dataDir: string,
+): KeySetup['mode'] | 'unknown' | undefined {
+  const setup = recordedKeySetup(dataDir);
+  if (setup) return setup.mode;
+  const traces = ['appliance.json', 'flowgento.db', 'flowgento.db-wal'];
+  return traces.some((name) => existsSync(join(dataDir, name))) ? 'unknown' : undefined;
+}
+
+/**
  * Whether `passphrase` opens the appliance in `dataDir`, checked with the
  * same derivation and key check the server uses, before the server starts:
  * a typo then costs one more prompt, not a failed start.
@@ -32,6 +47,8 @@ export async function passphraseOpens(
       existing: setup,
       keyFilePath: '',
       passphrase,
+      // A refusal then names the unlock window, not FLOWGENTO_DB_PASSPHRASE.
+      passphraseFrom: 'desktop-app',
     });
     rootKey.fill(0);
     return true;

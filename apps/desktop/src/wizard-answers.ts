@@ -46,7 +46,14 @@ export function wizardAnswers(
             return { problem: 'Nothing to unlock here.' };
           }
           if (wrong >= maxAttempts) return { problem: 'Too many attempts.' };
-          const problem = await unlockProblem(answer.passphrase);
+          let problem: string | null;
+          try {
+            problem = await unlockProblem(answer.passphrase);
+          } catch (error) {
+            // Not a wrong secret (the data folder was set up another way, a
+            // damaged appliance.json): said on the page, never left "Checking…".
+            return { problem: (error as Error).message };
+          }
           if (!problem) {
             return {
               problem: null,

@@ -121,6 +121,25 @@ describe('the network step, asked again on a later start', () => {
   it('stays away for any other failure, and checks the new answer like first run', () => {
     expect(networkStepReason(lan, choices, null)).toBeNull();
     expect(networkStepReason(lan, choices, 'key check does not match')).toBeNull();
+    // Another listener's port (webhook.port in the data folder's config) is
+    // not this step's to change: its error is shown, the step stays away.
+    const webhook =
+      'Cannot listen on 0.0.0.0:18460 (EADDRINUSE); choose another port with FLOWGENTO_WEBHOOK_PORT';
+    expect(networkStepReason(lan, choices, webhook)).toBeNull();
+    expect(
+      networkStepReason(
+        { advertise: null, port: 8443 },
+        choices,
+        webhook.replace('0.0.0.0', '127.0.0.1'),
+      ),
+    ).toBeNull();
+    expect(
+      networkStepReason(
+        { advertise: null, port: 8443 },
+        choices,
+        'Cannot listen on 0.0.0.0:8443 (EADDRINUSE)',
+      ),
+    ).toBeNull();
     const networkFacts = { ...facts, mode: 'network' as const };
     expect(checkNetworkAnswer({ advertise: '', port: '9443' }, networkFacts)).toEqual({
       network: { advertise: null, port: 9443 },

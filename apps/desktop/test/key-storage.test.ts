@@ -15,7 +15,11 @@ import {
   writeKeyStorageRecord,
 } from '../src/key-storage.ts';
 import { rootKeyProblem, unlockProblemFor } from '../src/recovery.ts';
-import { checkNewPassphrase, recordedKeySetup } from '../src/passphrase.ts';
+import {
+  checkNewPassphrase,
+  existingAppliance,
+  recordedKeySetup,
+} from '../src/passphrase.ts';
 import { wizardAnswers } from '../src/wizard-answers.ts';
 import type { WizardFacts } from '../src/wizard-protocol.ts';
 
@@ -168,6 +172,40 @@ describe('choosing where the database key is kept', () => {
     expect(readFileSync(join(dataDir, 'appliance.json'), 'utf8')).toContain(setup.check);
   }, 30_000);
 
+  it('says why a passphrase cannot open a folder set up with the keychain, never leaving the page waiting', async () => {
+    const dataDir = tempDir();
+    const { setup } = await resolveRootKey({
+      existing: undefined,
+      keyFilePath: '',
+      passphrase: undefined,
+      handedOverRootKey: randomBytes(32),
+    });
+    writeFileSync(
+      join(dataDir, 'appliance.json'),
+      JSON.stringify({
+        format: 1,
+        installationId: 'i-1',
+        createdAt: '',
+        keySetup: setup,
+      }),
+    );
+    const answers = wizardAnswers(
+      { ...FACTS, mode: 'unlock' },
+      unlockProblemFor('unlock', dataDir),
+    );
+    const answer = await answers.submit({ kind: 'unlock', passphrase: 'hello there' });
+    expect(answer.done).toBeUndefined();
+    expect(answer.problem).toMatch(/held by the desktop app's keychain.*recovery kit/s);
+    expect(answer.problem).not.toMatch(/FLOWGENTO_DB_PASSPHRASE/);
+    // Anything else that throws is said too, not left unanswered.
+    const failing = wizardAnswers({ ...FACTS, mode: 'unlock' }, () =>
+      Promise.reject(new Error('appliance.json is damaged')),
+    );
+    expect(await failing.submit({ kind: 'unlock', passphrase: 'x' })).toEqual({
+      problem: 'appliance.json is damaged',
+    });
+  });
+
   it('closes the wizard after too many wrong passphrases, and refuses answers of another step', async () => {
     const answers = wizardAnswers(
       { ...FACTS, mode: 'unlock' },
@@ -267,5 +305,23 @@ describe('choosing where the database key is kept', () => {
       kind: 'recover',
       method: 'passphrase',
     });
+  });
+
+  it('counts a data folder with only its database left as an appliance: never a new key', () => {
+    const backend = keychainBackend('linux', keyringSession('gnome_libsecret'));
+    const empty = tempDir();
+    expect(existingAppliance(empty)).toBeUndefined();
+    expect(decideKeyStorage(null, backend, existingAppliance(empty)).kind).toBe('choose');
+    rmSync(empty, { recursive: true, force: true });
+    for (const name of ['flowgento.db', 'flowgento.db-wal', 'appliance.json']) {
+      const dataDir = tempDir();
+      writeFileSync(join(dataDir, name), name === 'appliance.json' ? '{}' : 'pages');
+      expect(existingAppliance(dataDir)).toBe('unknown');
+      const decision = decideKeyStorage(null, backend, existingAppliance(dataDir));
+      expect(decision.kind === 'refuse' && decision.message).toMatch(
+        /key-storage\.json and appliance\.json.*are gone.*recovery kit/s,
+      );
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -2,7 +2,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { autostartEntry, autostartPath, loginItemFor } from '../src/login-item.ts';
+import {
+  autostartEntry,
+  autostartPath,
+  launchTarget,
+  loginItemFor,
+} from '../src/login-item.ts';
 
 let home: string | undefined;
 afterEach(() => {
@@ -25,7 +30,10 @@ describe('Start at login', () => {
     const item = loginItemFor({
       platform: 'linux',
       electronApp: noElectron,
-      env: { APPIMAGE: '/home/ana/Apps/Flowgento Appliance.AppImage' },
+      env: {
+        APPIMAGE: '/home/ana/Apps/Flowgento Appliance.AppImage',
+        APPDIR: '/tmp/.mount_Flow123',
+      },
       home,
       execPath: '/tmp/.mount_Flow123/flowgento-appliance',
     });
@@ -54,6 +62,26 @@ describe('Start at login', () => {
       'Exec="/opt/a \\\\"b\\\\" \\\\$c\\\\`d\\\\\\\\e"\n',
     );
     expect(() => autostartEntry('/opt/a\nExec=evil')).toThrow(/line break/);
+    // A literal % is %% in Exec (Desktop Entry spec), else it is a field code.
+    expect(autostartEntry('/home/ana/100% apps/flowgento')).toContain(
+      'Exec="/home/ana/100%% apps/flowgento"\n',
+    );
+  });
+
+  it("trusts APPIMAGE only when it is the running program's own AppImage", () => {
+    const exe = '/opt/Flowgento Appliance/flowgento-appliance';
+    // Started from a shell inside another AppImage: its APPIMAGE/APPDIR are inherited.
+    const other = {
+      APPIMAGE: '/home/ana/Apps/Editor.AppImage',
+      APPDIR: '/tmp/.mount_Edit9',
+    };
+    expect(launchTarget(other, exe)).toBe(exe);
+    expect(launchTarget({ APPIMAGE: '/home/ana/Apps/Editor.AppImage' }, exe)).toBe(exe);
+    const own = { APPIMAGE: '/home/ana/Flowgento.AppImage', APPDIR: '/tmp/.mount_Flow1' };
+    expect(launchTarget(own, '/tmp/.mount_Flow1/flowgento-appliance')).toBe(
+      '/home/ana/Flowgento.AppImage',
+    );
+    expect(launchTarget({}, exe)).toBe(exe);
   });
 
   it('leaves macOS and Windows to Electron', () => {

@@ -82,6 +82,9 @@ function showUnlock(facts: WizardFacts): void {
       .submit({ kind: 'unlock', passphrase: field(form, 'passphrase') })
       .then(({ problem }) => {
         problemLine.textContent = problem ?? 'Starting…';
+      })
+      .catch((error: unknown) => {
+        problemLine.textContent = `The check failed: ${(error as Error).message}`;
       });
   });
 }
