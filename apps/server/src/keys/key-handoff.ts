@@ -13,9 +13,10 @@ import { AppError } from '@flowgento/core';
 export type KeyHandoff =
   { kind: 'root-key'; rootKey: Buffer } | { kind: 'passphrase'; passphrase: string };
 
-// TODO(#7): only `serve` takes --key-fd; the other commands that open the
-// database (backup, keys, audit, storage, metrics) should too, so a desktop
-// install with its key in the keychain can run them without a key file.
+// Only `serve` takes --key-fd: no other process of the desktop app opens the
+// database. The command-line commands that do (backup, keys, audit, storage,
+// metrics) take the recovery kit's root key in a 0600 file (--key-file), as
+// the README says for a keychain install.
 
 /** The first line on the pipe is the key; nothing longer is read. */
 const MAX_HANDOFF_BYTES = 4096;
