@@ -24,29 +24,42 @@ type FieldReader = (
   numbers: readonly WhatsAppNumber[],
 ) => IntakeRecord[];
 
-export const ACCOUNT_FIELD_READERS: Readonly<Record<string, FieldReader>> = {
-  user_preferences: (batch, numbers) => {
-    const number = numbers.find((n) => n.phoneNumberId === batch.phoneNumberId);
-    if (!number) return [];
-    const preferences = readUserPreferences(batch.rawValue);
-    return [{ ...emptyRecord(number, batch.field), preferences }];
-  },
-  message_template_status_update: (batch, numbers) => {
-    const update = readTemplateStatusUpdate(batch.rawValue);
-    if (!update || batch.accountId === '') return [];
-    const occurredAt = batch.entryTimeMs;
-    const byWorkspace = new Map<string, WhatsAppNumber>();
-    for (const n of numbers) {
-      if (n.businessAccountId === batch.accountId && !byWorkspace.has(n.workspaceId)) {
-        byWorkspace.set(n.workspaceId, n);
+/**
+ * A Map, not an object literal: the key is webhook-supplied, and a field named
+ * `constructor` or `__proto__` must find nothing rather than a built-in.
+ */
+export const ACCOUNT_FIELD_READERS: ReadonlyMap<string, FieldReader> = new Map<
+  string,
+  FieldReader
+>([
+  [
+    'user_preferences',
+    (batch, numbers) => {
+      const number = numbers.find((n) => n.phoneNumberId === batch.phoneNumberId);
+      if (!number) return [];
+      const preferences = readUserPreferences(batch.rawValue);
+      return [{ ...emptyRecord(number, batch.field), preferences }];
+    },
+  ],
+  [
+    'message_template_status_update',
+    (batch, numbers) => {
+      const update = readTemplateStatusUpdate(batch.rawValue);
+      if (!update || batch.accountId === '') return [];
+      const occurredAt = batch.entryTimeMs;
+      const byWorkspace = new Map<string, WhatsAppNumber>();
+      for (const n of numbers) {
+        if (n.businessAccountId === batch.accountId && !byWorkspace.has(n.workspaceId)) {
+          byWorkspace.set(n.workspaceId, n);
+        }
       }
-    }
-    return [...byWorkspace.values()].map((number) => ({
-      ...emptyRecord(number, batch.field),
-      templateUpdates: [{ businessAccountId: batch.accountId, occurredAt, ...update }],
-    }));
-  },
-};
+      return [...byWorkspace.values()].map((number) => ({
+        ...emptyRecord(number, batch.field),
+        templateUpdates: [{ businessAccountId: batch.accountId, occurredAt, ...update }],
+      }));
+    },
+  ],
+]);
 
 function emptyRecord(number: WhatsAppNumber, field: string): IntakeRecord {
   return {

@@ -175,7 +175,7 @@ export function storeIntakeRecords(
   };
   for (const record of records) {
     const scoped = store.in(workspaceScope(record.workspaceId));
-    const handler = FIELD_HANDLERS[record.field] ?? keepRawChange;
+    const handler = FIELD_HANDLERS.get(record.field) ?? keepRawChange;
     handler({ store, scoped, record, write });
   }
   return write;
