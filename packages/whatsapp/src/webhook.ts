@@ -242,7 +242,7 @@ function toInboundMessage(message: RawMessage): InboundMessage {
 }
 
 function toStatusUpdate(status: RawStatus): StatusUpdate {
-  const firstError = status.errors?.[0];
+  const firstError = readStatusError(status.errors);
   return {
     waMessageId: status.id,
     status: status.status,
@@ -252,6 +252,24 @@ function toStatusUpdate(status: RawStatus): StatusUpdate {
     errorTitle: firstError?.title ?? null,
     raw: status,
   };
+}
+
+/**
+ * The first error of a status, read leniently: a code of digits in a string
+ * becomes a number, anything else unreadable becomes null. The raw error
+ * stays in the status's raw JSON.
+ */
+function readStatusError(errors: unknown): { code: number | null; title: string | null } {
+  const first: unknown = Array.isArray(errors) ? errors[0] : undefined;
+  if (typeof first !== 'object' || first === null) return { code: null, title: null };
+  const { code, title } = first as Record<string, unknown>;
+  const readCode =
+    typeof code === 'number' && Number.isSafeInteger(code)
+      ? code
+      : typeof code === 'string' && /^\d{1,9}$/.test(code)
+        ? Number(code)
+        : null;
+  return { code: readCode, title: typeof title === 'string' ? title : null };
 }
 
 function toWebhookError(error: RawError): WebhookError {
