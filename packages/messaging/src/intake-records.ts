@@ -115,8 +115,9 @@ export function toIntakeRecord(
       ...error,
       rawJson: JSON.stringify(raw),
     })),
-    invalidJson: batch.invalid.map(({ issue, raw }) =>
-      JSON.stringify({ issue, element: raw }),
+    // Without the position, so the same bad element is kept once.
+    invalidJson: batch.invalid.map(({ issueInList, raw }) =>
+      JSON.stringify({ issue: issueInList, element: raw }),
     ),
   };
 }
