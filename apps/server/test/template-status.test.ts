@@ -119,6 +119,24 @@ describe('template status webhooks', () => {
     else expect(template.refusal?.reason).toBe('template_not_approved');
   });
 
+  it.each([
+    ['APPROVED', 'PAUSED', 'PAUSED'],
+    ['PAUSED', 'APPROVED', 'PAUSED'],
+    ['REINSTATED', 'REJECTED', 'REJECTED'],
+    ['REJECTED', 'REINSTATED', 'REJECTED'],
+  ])(
+    'after %s and %s stamped in the same second, in either order, the template is %s',
+    async (first, second, winner) => {
+      const step = eventStep();
+      await metaDecides(first, step);
+      await metaDecides(second, step);
+
+      const template = await orderUpdate();
+      expect(template).toMatchObject({ status: winner, lastEvent: winner });
+      expect(template.refusal?.reason).toBe('template_not_approved');
+    },
+  );
+
   it('keeps an update for a template not synced yet, and applies it once a sync brings it', async () => {
     const newOffer = { id: '900000000000099', name: 'new_offer' };
     await metaDecides('PAUSED', 10, newOffer);

@@ -25,6 +25,8 @@ function report(
   waMessageId: string,
   status: 'sent' | 'delivered' | 'read' | 'failed',
   atSeconds: number,
+  /** Replaces the status's `errors` as sent, for malformed ones. */
+  rawErrors?: unknown,
 ) {
   const body = buildStatusWebhook({
     phoneNumberId: REAL_NUMBER.phoneNumberId,
@@ -38,6 +40,10 @@ function report(
       ? { error: { code: 131026, title: 'Message undeliverable' } }
       : {}),
   });
+  if (rawErrors !== undefined) {
+    const value = body.entry[0]!.changes[0]!.value as { statuses: object[] };
+    value.statuses[0] = { ...value.statuses[0], errors: rawErrors };
+  }
   return postSigned(app(), Buffer.from(JSON.stringify(body)), REAL_NUMBER.appSecret);
 }
 
@@ -105,6 +111,24 @@ describe('statuses out of order', () => {
     expect((await report('wamid.FAILS', 'read', T0 + 6)).status).toBe(200);
     expect(await reply.shown()).toMatchObject({ status: 'failed', errorCode: 131026 });
   });
+
+  it.each([
+    ['a string code', [{ code: '131026', title: 'x' }], 131026],
+    ['no title', [{ code: 131026 }], 131026],
+    ['an unreadable error', [{ code: { nested: true } }], null],
+    ['errors that are not a list', 'broken', null],
+  ])(
+    'keeps failed when its error has %s, never shown as delivered afterwards',
+    async (_, errors, code) => {
+      const reply = replyInFlight('wamid.ODDERROR');
+      reply.accept();
+      expect((await report('wamid.ODDERROR', 'failed', T0 + 1, errors)).status).toBe(200);
+      expect(await reply.shown()).toMatchObject({ status: 'failed', errorCode: code });
+
+      expect((await report('wamid.ODDERROR', 'delivered', T0 + 5)).status).toBe(200);
+      expect(await reply.shown()).toMatchObject({ status: 'failed', errorCode: code });
+    },
+  );
 
   it('ends the same when a late delivered arrives before the failure it follows', async () => {
     const first = replyInFlight('wamid.ORDER.A');

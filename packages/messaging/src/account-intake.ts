@@ -24,29 +24,68 @@ type FieldReader = (
   numbers: readonly WhatsAppNumber[],
 ) => IntakeRecord[];
 
-export const ACCOUNT_FIELD_READERS: Readonly<Record<string, FieldReader>> = {
-  user_preferences: (batch, numbers) => {
-    const number = numbers.find((n) => n.phoneNumberId === batch.phoneNumberId);
-    if (!number) return [];
-    const preferences = readUserPreferences(batch.rawValue);
-    return [{ ...emptyRecord(number, batch.field), preferences }];
-  },
-  message_template_status_update: (batch, numbers) => {
-    const update = readTemplateStatusUpdate(batch.rawValue);
-    if (!update || batch.accountId === '') return [];
-    const occurredAt = batch.entryTimeMs;
-    const byWorkspace = new Map<string, WhatsAppNumber>();
-    for (const n of numbers) {
-      if (n.businessAccountId === batch.accountId && !byWorkspace.has(n.workspaceId)) {
-        byWorkspace.set(n.workspaceId, n);
+/**
+ * A Map, not an object literal: the key is webhook-supplied, and a field named
+ * `constructor` or `__proto__` must find nothing rather than a built-in.
+ */
+export const ACCOUNT_FIELD_READERS: ReadonlyMap<string, FieldReader> = new Map<
+  string,
+  FieldReader
+>([
+  [
+    'user_preferences',
+    (batch, numbers) => {
+      const number = numbers.find((n) => n.phoneNumberId === batch.phoneNumberId);
+      if (!number) return [];
+      const read = readUserPreferences(batch.rawValue);
+      const preferences = read.filter((p) => p.timestampMs > 0);
+      return [
+        {
+          ...emptyRecord(number, batch.field),
+          preferences,
+          rawValueJson: untimedRaw(batch, preferences.length < read.length),
+        },
+      ];
+    },
+  ],
+  [
+    'message_template_status_update',
+    (batch, numbers) => {
+      const update = readTemplateStatusUpdate(batch.rawValue);
+      if (!update || batch.accountId === '') return [];
+      const occurredAt = batch.entryTimeMs;
+      const byWorkspace = new Map<string, WhatsAppNumber>();
+      for (const n of numbers) {
+        if (n.businessAccountId === batch.accountId && !byWorkspace.has(n.workspaceId)) {
+          byWorkspace.set(n.workspaceId, n);
+        }
       }
-    }
-    return [...byWorkspace.values()].map((number) => ({
-      ...emptyRecord(number, batch.field),
-      templateUpdates: [{ businessAccountId: batch.accountId, occurredAt, ...update }],
-    }));
-  },
-};
+      return [...byWorkspace.values()].map((number) => ({
+        ...emptyRecord(number, batch.field),
+        templateUpdates:
+          occurredAt === null
+            ? []
+            : [{ businessAccountId: batch.accountId, occurredAt, ...update }],
+        rawValueJson: untimedRaw(batch, occurredAt === null),
+      }));
+    },
+  ],
+]);
+
+/**
+ * The value to keep raw when some of it carries no readable time: such a
+ * change is not applied, since stamping it with its arrival would let every
+ * redelivery add history and overturn a newer decision.
+ */
+function untimedRaw(batch: WebhookBatch, untimed: boolean): string | null {
+  return untimed ? JSON.stringify(batch.rawValue) : null;
+}
+
+/** Keeps the value `untimedRaw` set aside, once per distinct value. */
+function keepUntimed(scoped: ScopedStore, record: IntakeRecord): void {
+  if (record.rawValueJson === null) return;
+  scoped.webhookEvents.keep(record.numberId, record.field, record.rawValueJson);
+}
 
 function emptyRecord(number: WhatsAppNumber, field: string): IntakeRecord {
   return {
@@ -91,7 +130,7 @@ export function storePreferences(
   for (const p of record.preferences ?? []) {
     if (p.category !== 'marketing_messages') continue;
     if (p.value !== 'stop' && p.value !== 'resume') continue;
-    if (!/^[0-9]{5,20}$/.test(p.waId)) continue;
+    if (!/^[0-9]{5,20}$/.test(p.waId) || p.timestampMs <= 0) continue;
     const contactId = scoped.contacts.upsert(p.waId, null);
     const changed = scoped.consent.record({
       contactId,
@@ -101,7 +140,7 @@ export function storePreferences(
       numberId: record.numberId,
       detail: p.detail,
       // A future timestamp would outrank every later change.
-      occurredAt: p.timestampMs > 0 ? Math.min(p.timestampMs, now) : now,
+      occurredAt: Math.min(p.timestampMs, now),
     });
     if (changed) moved.push(contactId);
   }
@@ -115,6 +154,7 @@ export function storePreferencesChange({
   record,
   write,
 }: FieldChange): void {
+  keepUntimed(scoped, record);
   for (const contactId of storePreferences(scoped, record, store.clock.now())) {
     write.events.push({
       workspaceId: record.workspaceId,
@@ -125,6 +165,7 @@ export function storePreferencesChange({
 
 /** The `message_template_status_update` field's handler. */
 export function storeTemplateChange({ store, scoped, record, write }: FieldChange): void {
+  keepUntimed(scoped, record);
   if (storeTemplateUpdates(scoped, record, store.clock.now()) > 0) {
     write.events.push({
       workspaceId: record.workspaceId,
@@ -136,8 +177,9 @@ export function storeTemplateChange({ store, scoped, record, write }: FieldChang
 /**
  * Applies template decisions in the order Meta made them (`entry[].time`),
  * not the order they arrive in; returns how many templates changed. A
- * change without a time counts as now; one from the future is capped at
- * now, so a wrong clock cannot pin a status against every later decision.
+ * change without a time was kept raw instead (`untimedRaw`); one from the
+ * future is capped at now, so a wrong clock cannot pin a status against
+ * every later decision.
  */
 export function storeTemplateUpdates(
   scoped: ScopedStore,
@@ -146,9 +188,10 @@ export function storeTemplateUpdates(
 ): number {
   let changed = 0;
   for (const { occurredAt, ...u } of record.templateUpdates ?? []) {
+    if (occurredAt === null) continue;
     changed += scoped.templates.setStatus({
       ...u,
-      occurredAt: Math.min(occurredAt ?? now, now),
+      occurredAt: Math.min(occurredAt, now),
     });
   }
   return changed;

@@ -63,17 +63,30 @@ export interface ConsentKeywords {
 export const MAX_KEYWORDS_PER_LIST = 40;
 const MAX_KEYWORD_LENGTH = 40;
 
+/** The longest text a WhatsApp message carries. */
+const MAX_WHATSAPP_TEXT = 4096;
+
+/**
+ * Format characters, and the fillers that render as nothing (Hangul fillers,
+ * Arabic tatweel, which only stretches a word: تـوقف is توقف).
+ */
+const INVISIBLE = /[\p{Cf}\u115f\u1160\u3164\uffa0\u0640]/gu;
+
+function dropInvisible(text: string): string {
+  return text.replace(INVISIBLE, '');
+}
+
 /**
  * The form a keyword and a message are compared in: Unicode-normalised,
  * accents removed, lower case, punctuation and emoji at either end dropped,
  * inner spaces collapsed. Invisible format characters (zero-width space,
- * joiners, byte-order mark) are dropped first: "stop\u200b" is still STOP.
+ * joiners, byte-order mark) and fillers are dropped first: "stop\u200b" is
+ * still STOP.
  * Marks of scripts that need them (Devanagari's vowel signs) survive,
  * because only Latin letters are folded.
  */
 export function normalizeKeyword(text: string): string {
-  return text
-    .replace(/\p{Cf}/gu, '')
+  return dropInvisible(text)
     .normalize('NFKD')
     .replace(/(?<=[A-Za-z])\p{Mn}+/gu, '')
     .normalize('NFC')
@@ -88,8 +101,12 @@ export function matchConsentKeyword(
   keywords: ConsentKeywords,
 ): { kind: 'stop' | 'start'; keyword: string } | null {
   // A keyword is short; a long message is never one, and costs no more work.
-  if (text.length > MAX_KEYWORD_LENGTH * 2) return null;
-  const said = normalizeKeyword(text);
+  // Invisible characters do not count toward that length: "stop" followed by
+  // eighty zero-width spaces is still STOP. WhatsApp texts end at 4,096.
+  if (text.length > MAX_WHATSAPP_TEXT) return null;
+  const visible = dropInvisible(text);
+  if (visible.length > MAX_KEYWORD_LENGTH * 2) return null;
+  const said = normalizeKeyword(visible);
   if (said.length === 0) return null;
   for (const keyword of keywords.stop) {
     if (normalizeKeyword(keyword) === said) return { kind: 'stop', keyword };

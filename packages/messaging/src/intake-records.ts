@@ -115,8 +115,9 @@ export function toIntakeRecord(
       ...error,
       rawJson: JSON.stringify(raw),
     })),
-    invalidJson: batch.invalid.map(({ issue, raw }) =>
-      JSON.stringify({ issue, element: raw }),
+    // Without the position, so the same bad element is kept once.
+    invalidJson: batch.invalid.map(({ issueInList, raw }) =>
+      JSON.stringify({ issue: issueInList, element: raw }),
     ),
   };
 }
@@ -175,7 +176,7 @@ export function storeIntakeRecords(
   };
   for (const record of records) {
     const scoped = store.in(workspaceScope(record.workspaceId));
-    const handler = FIELD_HANDLERS[record.field] ?? keepRawChange;
+    const handler = FIELD_HANDLERS.get(record.field) ?? keepRawChange;
     handler({ store, scoped, record, write });
   }
   return write;

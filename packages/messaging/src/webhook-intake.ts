@@ -120,7 +120,7 @@ export class WebhookIntake {
       );
     }
     for (const batch of parsed.batches) {
-      const reader = ACCOUNT_FIELD_READERS[batch.field];
+      const reader = ACCOUNT_FIELD_READERS.get(batch.field);
       if (reader) {
         records.push(...reader(batch, [...app.numbers.values()]));
         continue;

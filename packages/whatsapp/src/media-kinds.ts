@@ -44,7 +44,7 @@ export function readInboundMedia(
   type: string,
   message: Record<string, unknown>,
 ): InboundMedia | null {
-  if (!isMediaKind(type)) return null;
+  if (!isMediaKind(type) || !Object.hasOwn(message, type)) return null;
   const object = message[type];
   if (typeof object !== 'object' || object === null) return null;
   const media = object as Record<string, unknown>;

@@ -125,7 +125,8 @@ export function contentText(content: MessageContent): string | null {
 }
 
 function readKind(type: string, message: Record<string, unknown>): MessageContent | null {
-  const part = record(message[type]);
+  // Own keys only: `type` is webhook-supplied and may be `__proto__`.
+  const part = Object.hasOwn(message, type) ? record(message[type]) : null;
   if (isMediaKind(type)) {
     return {
       kind: 'media',

@@ -50,7 +50,9 @@ export const statusSchema = z.looseObject({
   status: z.string(),
   timestamp: unixSeconds,
   recipient_id: z.string(),
-  errors: z.array(errorSchema).optional(),
+  // Read leniently (webhook.ts): a failed status is applied even when its
+  // error is malformed, else a later delivered would show it as delivered.
+  errors: z.unknown().optional(),
 });
 
 export const contactSchema = z.looseObject({

@@ -77,6 +77,12 @@ export interface WebhookError {
 export interface InvalidElement {
   /** `entry.0.changes.0.value.messages.1.timestamp: expected string of seconds`. */
   issue: string;
+  /**
+   * The same issue without the element's position (`messages.timestamp:
+   * expected string of seconds`): what is stored with the element, so that
+   * one bad element is kept once wherever in a delivery it arrives.
+   */
+  issueInList: string;
   /** The element as received. */
   raw: unknown;
 }
@@ -153,7 +159,7 @@ function messagesBatch(
 ): Omit<WebhookBatch, 'entryTimeMs'> {
   const invalid: InvalidElement[] = [];
   const list = <T>(key: string, schema: z.ZodType<T>): T[] =>
-    validElements(value[key], schema, [...at, key], invalid);
+    validElements(value[key], schema, at, key, invalid);
   const contacts = list<RawContact>('contacts', contactSchema);
   const messages = list<RawMessage>('messages', messageSchema);
   const statuses = list<RawStatus>('statuses', statusSchema);
@@ -184,11 +190,16 @@ function validElements<T>(
   list: unknown,
   schema: z.ZodType<T>,
   at: readonly PropertyKey[],
+  key: string,
   invalid: InvalidElement[],
 ): T[] {
   if (list === undefined) return [];
   if (!Array.isArray(list)) {
-    invalid.push({ issue: `${at.map(String).join('.')}: expected array`, raw: list });
+    invalid.push({
+      issue: `${[...at, key].map(String).join('.')}: expected array`,
+      issueInList: `${key}: expected array`,
+      raw: list,
+    });
     return [];
   }
   const valid: T[] = [];
@@ -196,7 +207,11 @@ function validElements<T>(
     const parsed = schema.safeParse(element);
     if (parsed.success) valid.push(parsed.data);
     else
-      invalid.push({ issue: describeIssue(parsed.error, [...at, index]), raw: element });
+      invalid.push({
+        issue: describeIssue(parsed.error, [...at, key, index]),
+        issueInList: describeIssue(parsed.error, [key]),
+        raw: element,
+      });
   }
   return valid;
 }
@@ -242,7 +257,7 @@ function toInboundMessage(message: RawMessage): InboundMessage {
 }
 
 function toStatusUpdate(status: RawStatus): StatusUpdate {
-  const firstError = status.errors?.[0];
+  const firstError = readStatusError(status.errors);
   return {
     waMessageId: status.id,
     status: status.status,
@@ -252,6 +267,24 @@ function toStatusUpdate(status: RawStatus): StatusUpdate {
     errorTitle: firstError?.title ?? null,
     raw: status,
   };
+}
+
+/**
+ * The first error of a status, read leniently: a code of digits in a string
+ * becomes a number, anything else unreadable becomes null. The raw error
+ * stays in the status's raw JSON.
+ */
+function readStatusError(errors: unknown): { code: number | null; title: string | null } {
+  const first: unknown = Array.isArray(errors) ? errors[0] : undefined;
+  if (typeof first !== 'object' || first === null) return { code: null, title: null };
+  const { code, title } = first as Record<string, unknown>;
+  const readCode =
+    typeof code === 'number' && Number.isSafeInteger(code)
+      ? code
+      : typeof code === 'string' && /^\d{1,9}$/.test(code)
+        ? Number(code)
+        : null;
+  return { code: readCode, title: typeof title === 'string' ? title : null };
 }
 
 function toWebhookError(error: RawError): WebhookError {

@@ -181,6 +181,7 @@ describe('parseWebhook on malformed payloads', () => {
     expect(batch?.invalid).toEqual([
       {
         issue: 'entry.0.changes.0.value.statuses.1.timestamp: expected string',
+        issueInList: 'statuses.timestamp: expected string',
         raw: json.entry[0]!.changes[0]!.value.statuses[1],
       },
     ]);

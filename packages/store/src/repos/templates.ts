@@ -163,12 +163,18 @@ export class TemplateRepo {
       this.keepPending(change);
       return 0;
     }
+    // At equal times Meta's arrival order decides nothing: the change that
+    // stops sending wins (as consent's tie goes to opted-out), then the
+    // greater name, and the shown event follows the status's winner. The
+    // event is compared before the status row moves.
     const now = this.store.clock.now();
+    const rank = statusRank(change.status);
     const event = this.store
       .statement(
         `UPDATE message_templates SET last_event = ?, last_event_at = ?, updated_at = ?
-         WHERE ${MATCH} AND last_event_at <= ?
-           AND (last_event IS NOT ? OR last_event_at <> ?)`,
+         WHERE ${MATCH} AND (last_event_at < ? OR (last_event_at = ? AND (
+           ? > ${CURRENT_EVENT_RANK}
+           OR (? = ${CURRENT_EVENT_RANK} AND ? > coalesce(last_event, '')))))`,
       )
       .run(
         change.event,
@@ -176,15 +182,19 @@ export class TemplateRepo {
         now,
         ...match,
         change.occurredAt,
-        change.event,
         change.occurredAt,
+        rank,
+        rank,
+        change.event,
       ).changes;
     if (change.status === null) return event;
     const status = this.store
       .statement(
         `UPDATE message_templates SET status = ?, status_reason = ?, status_at = ?,
            updated_at = ?
-         WHERE ${MATCH} AND status_at < ?`,
+         WHERE ${MATCH} AND (status_at < ? OR (status_at = ? AND (
+           ? > ${CURRENT_STATUS_RANK}
+           OR (? = ${CURRENT_STATUS_RANK} AND ? > status))))`,
       )
       .run(
         change.status,
@@ -193,6 +203,10 @@ export class TemplateRepo {
         now,
         ...match,
         change.occurredAt,
+        change.occurredAt,
+        rank,
+        rank,
+        change.status,
       ).changes;
     return Math.max(event, status);
   }
@@ -262,3 +276,18 @@ export class TemplateRepo {
     }
   }
 }
+
+/**
+ * How a change ranks against another stamped in the same second: an event
+ * that changes no status (FLAGGED, LOCKED) lowest, then approval, then any
+ * status that stops sending.
+ */
+function statusRank(status: string | null): number {
+  if (status === null) return 0;
+  return status === 'APPROVED' ? 1 : 2;
+}
+
+const CURRENT_STATUS_RANK = `(CASE WHEN status = 'APPROVED' THEN 1 ELSE 2 END)`;
+/** The current event's rank: its status's when both were stamped together. */
+const CURRENT_EVENT_RANK = `(CASE WHEN status_at = last_event_at
+  THEN ${CURRENT_STATUS_RANK} ELSE 0 END)`;
