@@ -10,6 +10,7 @@ import {
   type ConversationFilter,
   type Store as StoreType,
 } from '../src/index.ts';
+import { saveTestNumber } from './seed.ts';
 import { tempDatabase } from './temp-db.ts';
 
 let env: ReturnType<typeof tempDatabase>;
@@ -18,15 +19,9 @@ afterEach(() => env?.cleanup());
 function workspace(store: StoreType, name: string, phoneNumberId: string) {
   const ws = store.workspaces.create(name);
   const scoped = store.in(workspaceScope(ws.id));
-  const number = scoped.numbers.save({
+  const number = saveTestNumber(scoped, {
     phoneNumberId,
-    businessAccountId: '2002',
-    displayPhoneNumber: `+1 555 ${phoneNumberId}`,
-    wrapAccessToken: () => Buffer.from('a'),
-    wrapAppSecret: () => Buffer.from('b'),
-    wrapVerifyToken: () => Buffer.from('c'),
-    verifyTokenHash: 'h',
-    simulated: false,
+    display: `+1 555 ${phoneNumberId}`,
   });
   let n = 0;
   const write = (waId: string, body: string, at: number) => {

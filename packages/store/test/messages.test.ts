@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { workspaceScope, type Store } from '../src/index.ts';
+import { saveTestNumber } from './seed.ts';
 import { tempDatabase } from './temp-db.ts';
 
 let env: ReturnType<typeof tempDatabase>;
@@ -8,16 +9,7 @@ afterEach(() => env?.cleanup());
 function seed(store: Store) {
   const ws = store.workspaces.create('Acme');
   const scoped = store.in(workspaceScope(ws.id));
-  const number = scoped.numbers.save({
-    phoneNumberId: '1001',
-    businessAccountId: '2002',
-    displayPhoneNumber: '+1 555 0100',
-    wrapAccessToken: () => Buffer.from('a'),
-    wrapAppSecret: () => Buffer.from('b'),
-    wrapVerifyToken: () => Buffer.from('c'),
-    verifyTokenHash: 'h',
-    simulated: false,
-  });
+  const number = saveTestNumber(scoped);
   numberId = number.id;
   const contactId = scoped.contacts.upsert('15550001111', 'Ana');
   const conversationId = scoped.conversations.touchInbound(number.id, contactId, 1000);

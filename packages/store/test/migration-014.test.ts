@@ -6,6 +6,7 @@ import {
   Store,
   workspaceScope,
 } from '../src/index.ts';
+import { saveTestNumber } from './seed.ts';
 import { tempDatabase } from './temp-db.ts';
 
 let env: ReturnType<typeof tempDatabase>;
@@ -15,15 +16,9 @@ afterEach(() => env?.cleanup());
 function seed(store: Store, name = 'Acme') {
   const ws = store.workspaces.create(name);
   const scoped = store.in(workspaceScope(ws.id));
-  const number = scoped.numbers.save({
+  const number = saveTestNumber(scoped, {
     phoneNumberId: `10${name.length}`,
-    businessAccountId: '2002',
-    displayPhoneNumber: '+1 555 0100',
-    wrapAccessToken: () => Buffer.from('a'),
-    wrapAppSecret: () => Buffer.from('b'),
-    wrapVerifyToken: () => Buffer.from('c'),
     verifyTokenHash: `h-${name}`,
-    simulated: false,
   });
   const contactId = scoped.contacts.upsert('15550001111', 'Ana');
   const conversationId = scoped.conversations.touchInbound(number.id, contactId, 1000);
@@ -135,16 +130,7 @@ describe('migration 014 (media) on an encrypted database', () => {
 function seedWithoutMedia(store: Store): number {
   const ws = store.workspaces.create('Before');
   const scoped = store.in(workspaceScope(ws.id));
-  const number = scoped.numbers.save({
-    phoneNumberId: '1001',
-    businessAccountId: '2002',
-    displayPhoneNumber: '+1 555 0100',
-    wrapAccessToken: () => Buffer.from('a'),
-    wrapAppSecret: () => Buffer.from('b'),
-    wrapVerifyToken: () => Buffer.from('c'),
-    verifyTokenHash: 'h',
-    simulated: false,
-  });
+  const number = saveTestNumber(scoped);
   const contactId = scoped.contacts.upsert('15550001111', 'Ana');
   // Written as the schema of v13 holds it: today's repositories also set
   // columns of later migrations (content_json of 017, status of 029).

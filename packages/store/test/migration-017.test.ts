@@ -6,6 +6,7 @@ import {
   type Store,
   workspaceScope,
 } from '../src/index.ts';
+import { saveTestNumber } from './seed.ts';
 import { tempDatabase } from './temp-db.ts';
 
 let env: ReturnType<typeof tempDatabase>;
@@ -14,16 +15,7 @@ afterEach(() => env?.cleanup());
 function seed(store: Store) {
   const ws = store.workspaces.create('Acme');
   const scoped = store.in(workspaceScope(ws.id));
-  const number = scoped.numbers.save({
-    phoneNumberId: '1001',
-    businessAccountId: '2002',
-    displayPhoneNumber: '+1 555 0100',
-    wrapAccessToken: () => Buffer.from('a'),
-    wrapAppSecret: () => Buffer.from('b'),
-    wrapVerifyToken: () => Buffer.from('c'),
-    verifyTokenHash: 'h',
-    simulated: false,
-  });
+  const number = saveTestNumber(scoped);
   return { scoped, numberId: number.id };
 }
 

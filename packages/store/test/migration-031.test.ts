@@ -6,6 +6,7 @@ import {
   Store,
   workspaceScope,
 } from '../src/index.ts';
+import { saveTestNumber } from './seed.ts';
 import { tempDatabase } from './temp-db.ts';
 
 let env: ReturnType<typeof tempDatabase>;
@@ -15,16 +16,7 @@ afterEach(() => env?.cleanup());
 function sameMillisecond(store: Store, count: number) {
   const ws = store.workspaces.create('Acme');
   const scoped = store.in(workspaceScope(ws.id));
-  const number = scoped.numbers.save({
-    phoneNumberId: '1001',
-    businessAccountId: '2002',
-    displayPhoneNumber: '+1 555 0100',
-    wrapAccessToken: () => Buffer.from('a'),
-    wrapAppSecret: () => Buffer.from('b'),
-    wrapVerifyToken: () => Buffer.from('c'),
-    verifyTokenHash: 'h',
-    simulated: false,
-  });
+  const number = saveTestNumber(scoped);
   const ids = Array.from({ length: count }, (_, i) =>
     scoped.conversations.touchInbound(
       number.id,
