@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { workspaceScope } from '@flowgento/store';
 import { buildTextWebhook, signPayload } from '@flowgento/whatsapp';
-import { openWatchedPage } from './support/browser.ts';
 import {
-  createWorkspaceInBrowser,
+  ownerWithSimulatedNumber,
   screenshotPath,
   useE2eAppliance,
 } from './support/appliance.ts';
@@ -33,30 +32,20 @@ const e2e = useE2eAppliance('on');
 describe('agent desk, end to end in Chromium', () => {
   it("finds last week's message by a word, filters and pages the inbox, keeps a note", async () => {
     const app = e2e.running;
-    const chromium = await e2e.browser();
-    const context = await chromium.newContext({ viewport: { width: 1280, height: 900 } });
-    const { page, watch } = await openWatchedPage(context, app.url);
-    await page.goto(app.url);
-    await createWorkspaceInBrowser(page, app.setupCode!, {
-      email: 'olivia@example.test',
-      password: 'correct horse battery',
-    });
-    await page.getByRole('button', { name: 'Connect a simulated number' }).click();
-    await page.getByTestId('sim-send').waitFor();
-    const [number] = app.appliance.store.routing.allNumbers();
+    const { page, watch, context, number } = await ownerWithSimulatedNumber(e2e);
 
     // Meta's timestamp says when the customer wrote: eight days ago, and now.
     const write = async (from: string, name: string, text: string, agoDays: number) => {
       const body = buildTextWebhook({
-        phoneNumberId: number!.phoneNumberId,
-        displayPhoneNumber: number!.displayPhoneNumber,
+        phoneNumberId: number.phoneNumberId,
+        displayPhoneNumber: number.displayPhoneNumber,
         waMessageId: `wamid.E2EDESK${from}${agoDays}`,
         from,
         profileName: name,
         text,
         timestampSeconds: Math.floor(Date.now() / 1000) - agoDays * DAY_SECONDS,
       });
-      expect(await app.simulator!.postWebhook(number!.phoneNumberId, body)).toBe(200);
+      expect(await app.simulator!.postWebhook(number.phoneNumberId, body)).toBe(200);
     };
     await write('4915112345678', 'Jonas Weber', 'The espresso machine leaks water', 8);
     await write('33612345678', 'Léa Martin', 'Is the <b>espresso</b> bar open?', 0);
@@ -103,7 +92,7 @@ describe('agent desk, end to end in Chromium', () => {
       'Jonas Weber',
     );
     expect(await page.getByTestId('pane-number').textContent()).toBe(
-      number!.displayPhoneNumber,
+      number.displayPhoneNumber,
     );
 
     // A second number: conversations say which number they are on.
@@ -185,14 +174,14 @@ describe('agent desk, end to end in Chromium', () => {
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     // Past the first page: 201 more customers wrote long ago (stored directly,
     // as a large inbox would hold them); "More conversations" continues.
-    const scoped = app.appliance.store.in(workspaceScope(number!.workspaceId));
+    const scoped = app.appliance.store.in(workspaceScope(number.workspaceId));
     app.appliance.store.transaction(() => {
       for (let i = 0; i < 201; i += 1) {
         const contactId = scoped.contacts.upsert(
           `4470000${String(i).padStart(5, '0')}`,
           null,
         );
-        scoped.conversations.touchInbound(number!.id, contactId, 1_000_000 + i);
+        scoped.conversations.touchInbound(number.id, contactId, 1_000_000 + i);
       }
     });
     await page.reload();

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { openWatchedPage } from './support/browser.ts';
 import {
-  createWorkspaceInBrowser,
+  ownerWithSimulatedNumber,
   screenshotPath,
   useE2eAppliance,
 } from './support/appliance.ts';
@@ -20,19 +19,9 @@ const e2e = useE2eAppliance('on');
 describe('inbound kinds, end to end in Chromium', () => {
   it('shows a place, chosen replies, a reaction, an order and an unsupported message as text', async () => {
     const app = e2e.running;
-    const chromium = await e2e.browser();
-    const context = await chromium.newContext({ viewport: { width: 1280, height: 900 } });
-    const { page, watch } = await openWatchedPage(context, app.url);
-    await page.goto(app.url);
-    await createWorkspaceInBrowser(page, app.setupCode!, {
-      email: 'olivia@example.test',
-      password: 'correct horse battery',
-    });
-    await page.getByRole('button', { name: 'Connect a simulated number' }).click();
-    await page.getByTestId('sim-send').waitFor();
-    const [number] = app.appliance.store.routing.allNumbers();
+    const { page, watch, context, number } = await ownerWithSimulatedNumber(e2e);
     const customer = {
-      phoneNumberId: number!.phoneNumberId,
+      phoneNumberId: number.phoneNumberId,
       from: '5511987654321',
       profileName: 'Ana Souza',
     };

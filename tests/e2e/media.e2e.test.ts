@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { openWatchedPage } from './support/browser.ts';
 import {
-  createWorkspaceInBrowser,
+  ownerWithSimulatedNumber,
   screenshotPath,
   useE2eAppliance,
 } from './support/appliance.ts';
@@ -28,22 +27,11 @@ const e2e = useE2eAppliance('on');
 describe('media, end to end in Chromium', () => {
   it('shows a customer’s photo inline and downloads their document byte for byte', async () => {
     const app = e2e.running;
-    const chromium = await e2e.browser();
-    const context = await chromium.newContext({
-      viewport: { width: 1280, height: 800 },
-      acceptDownloads: true,
+    const { page, watch, context, number } = await ownerWithSimulatedNumber(e2e, {
+      context: { viewport: { width: 1280, height: 800 }, acceptDownloads: true },
     });
-    const { page, watch } = await openWatchedPage(context, app.url);
-    await page.goto(app.url);
-    await createWorkspaceInBrowser(page, app.setupCode!, {
-      email: 'olivia@example.test',
-      password: 'correct horse battery',
-    });
-    await page.getByRole('button', { name: 'Connect a simulated number' }).click();
-    await page.getByTestId('sim-send').waitFor();
-    const [number] = app.appliance.store.routing.allNumbers();
     const customer = {
-      phoneNumberId: number!.phoneNumberId,
+      phoneNumberId: number.phoneNumberId,
       from: '5511987654321',
       profileName: 'Ana Souza',
     };

@@ -2,9 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { HOUR_MS } from '@flowgento/core';
 import type { Page } from 'playwright-core';
 import { TestClock } from '../../apps/server/test/harness.ts';
-import { openWatchedPage } from './support/browser.ts';
 import {
-  createWorkspaceInBrowser,
+  ownerWithSimulatedNumber,
   screenshotPath,
   useE2eAppliance,
 } from './support/appliance.ts';
@@ -49,13 +48,9 @@ async function chooseTemplate(page: Page, name: string, values: Record<string, s
 describe('opt-out and the service window, end to end in Chromium', () => {
   it('refuses marketing after STOP, and free text 25 hours on, offering templates', async () => {
     const app = e2e.running;
-    const chromium = await e2e.browser();
-    const context = await chromium.newContext({ viewport: { width: 1280, height: 900 } });
-    const { page, watch } = await openWatchedPage(context, app.url);
-    await page.goto(app.url);
-    await createWorkspaceInBrowser(page, app.setupCode!, OWNER);
-    await page.getByRole('button', { name: 'Connect a simulated number' }).click();
-    await page.getByTestId('sim-send').waitFor();
+    const { page, watch, context } = await ownerWithSimulatedNumber(e2e, {
+      owner: OWNER,
+    });
 
     // A customer writes STOP: the conversation says marketing is refused.
     await customerWrites(page, '919876543210', 'Asha Rao', 'STOP');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import type { BackupStatusSource } from '@flowgento/backup';
 import { silentLogger, type Clock } from '@flowgento/core';
 import { loadConfig } from '../../../apps/server/src/config.ts';
@@ -11,7 +11,7 @@ import {
   startAppliance,
   type RunningAppliance,
 } from '../../../apps/server/src/server.ts';
-import { launchChromium } from './browser.ts';
+import { launchChromium, openWatchedPage } from './browser.ts';
 import { ensureWebBuilt, WEB_DIST } from './web-build.ts';
 
 export interface E2eOptions {
@@ -83,6 +83,36 @@ export async function createWorkspaceInBrowser(
   await page.getByLabel('Password').fill(owner.password);
   await page.getByRole('button', { name: 'Create workspace' }).click();
   await page.getByTestId('inbox').waitFor();
+}
+
+/**
+ * The usual start of an inbox test: a new browser context on the appliance,
+ * the OWNER's first-run setup, and a simulated number connected from the
+ * WhatsApp card. Returns the watched page and the number as stored.
+ */
+export async function ownerWithSimulatedNumber(
+  e2e: ReturnType<typeof useE2eAppliance>,
+  options: {
+    owner?: { email: string; password: string };
+    context?: BrowserContextOptions;
+  } = {},
+) {
+  const app = e2e.running;
+  const chromium = await e2e.browser();
+  const context = await chromium.newContext(
+    options.context ?? { viewport: { width: 1280, height: 900 } },
+  );
+  const { page, watch } = await openWatchedPage(context, app.url);
+  await page.goto(app.url);
+  await createWorkspaceInBrowser(
+    page,
+    app.setupCode!,
+    options.owner ?? { email: 'olivia@example.test', password: 'correct horse battery' },
+  );
+  await page.getByRole('button', { name: 'Connect a simulated number' }).click();
+  await page.getByTestId('sim-send').waitFor();
+  const [number] = app.appliance.store.routing.allNumbers();
+  return { page, watch, context, number: number! };
 }
 
 /**
