@@ -90,6 +90,9 @@ describe('opt-out and the service window, end to end in Chromium', () => {
       .waitFor({ timeout: LIVE_TIMEOUT });
 
     // In WhatsApp's own menu the customer resumes marketing, then stops it again.
+    // Meta stamps both in whole seconds and a tie settles to opted out, so the
+    // resume comes a second after the STOP, as any real one would.
+    clock.advance(1000);
     await page.getByRole('button', { name: 'Use this customer' }).click();
     await page.getByTestId('sim-resume-marketing').click();
     await page
