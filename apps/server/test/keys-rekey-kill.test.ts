@@ -57,8 +57,9 @@ async function killDuringRekey(app: TestAppliance, delayMs: number): Promise<boo
 
 /**
  * What a killed rekey left, judged on a copy of the file and its journal:
- * whether plain SQLite, given either key, could still open it. Late in the
- * rekey it cannot, which is why the rekey keeps a copy of the file.
+ * whether plain SQLite, given either key, could still open it. With
+ * SQLCipher pages (appliances made before AEGIS) a kill late in the rekey
+ * left a file no key opened, which is why the rekey keeps a copy of the file.
  */
 function leftBehind(app: TestAppliance, oldKey: Buffer): string {
   const path = dataPaths(app.config.dataDir).database;
@@ -88,7 +89,7 @@ function leftBehind(app: TestAppliance, oldKey: Buffer): string {
 describe('a database rekey killed while SQLite re-encrypts the pages', () => {
   it('leaves a data folder that the next start opens with all data', async () => {
     const outcomes: string[] = [];
-    // Timing decides where each kill lands; sweep until one leaves a file no key opens.
+    // Timing decides where each kill lands: sweep, so some land mid-rewrite.
     for (const delayMs of [0, 5, 20, 50, 100, 200]) {
       t = await startTestAppliance({ FLOWGENTO_SIMULATOR: 'off' });
       const owner = await setupOwner(() => t!.running);
@@ -122,8 +123,9 @@ describe('a database rekey killed while SQLite re-encrypts the pages', () => {
 
       await t.cleanup();
       t = undefined;
-      if (outcomes.at(-1) === 'journal, no key opens the file') break;
     }
-    expect(outcomes, outcomes.join('; ')).toContain('journal, no key opens the file');
+    // The sweep proves something only if kills landed while pages were rewritten.
+    const midRewrite = outcomes.filter((outcome) => outcome.startsWith('journal'));
+    expect(midRewrite.length, outcomes.join('; ')).toBeGreaterThanOrEqual(2);
   }, 240_000);
 });

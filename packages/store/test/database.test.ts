@@ -3,7 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '@flowgento/core';
-import { openEncryptedDatabase, workspaceScope } from '../src/index.ts';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { applyKey, cipherOf, openEncryptedDatabase, workspaceScope } from '../src/index.ts';
 import { tempDatabase } from './temp-db.ts';
 
 const MARKER = 'customer-secret-marker-7f3a';
@@ -60,5 +61,31 @@ describe('the encrypted database', () => {
     const second = env.open();
     expect(second.workspaces.get(ws.id)?.name).toBe('Acme');
     second.close();
+  });
+
+  it('writes new files with AEGIS-256 and still opens a SQLCipher 4 file from before', () => {
+    env = tempDatabase();
+    const fresh = openEncryptedDatabase({ path: env.path, key: env.key });
+    expect(cipherOf(fresh)).toBe('aegis-256');
+    fresh.close();
+
+    // A file as appliances wrote it before: SQLCipher 4, raw key.
+    const olderPath = join(env.dir, 'older.db');
+    const older = new Database(olderPath);
+    applyKey(older, env.key, 'sqlcipher-4');
+    older.exec(`CREATE TABLE kept (v TEXT); INSERT INTO kept VALUES ('${MARKER}')`);
+    older.close();
+
+    const reopened = openEncryptedDatabase({ path: olderPath, key: env.key });
+    expect(cipherOf(reopened)).toBe('sqlcipher-4');
+    expect(reopened.prepare('SELECT v FROM kept').pluck().get()).toBe(MARKER);
+    reopened.close();
+    expect(readFileSync(olderPath).includes(MARKER)).toBe(false);
+
+    const before = createHash('sha256').update(readFileSync(olderPath)).digest('hex');
+    expect(() => openEncryptedDatabase({ path: olderPath, key: randomBytes(32) })).toThrow(
+      /cannot be opened with this key/,
+    );
+    expect(createHash('sha256').update(readFileSync(olderPath)).digest('hex')).toBe(before);
   });
 });

@@ -44,9 +44,10 @@ import type { OpenedAppliance } from '../appliance.ts';
  * 3. `switchDatabaseKey`: checkpoint, DELETE journal, a durable copy of the
  *    file, PRAGMA rekey, verify, back to WAL. The copy is there because the
  *    rekey is not crash-safe on its own: killed while pages are being
- *    written, the file can be left so that neither key opens it and its
- *    rollback journal cannot be played back (measured, see
- *    keys-rekey-kill.test.ts). Recovery then puts the copy back.
+ *    written, a SQLCipher file (appliances made before AEGIS) was left so
+ *    that neither key opened it and its rollback journal could not be played
+ *    back (measured then in keys-rekey-kill.test.ts; AEGIS files have not
+ *    shown it, but the copy is cheap insurance). Recovery puts it back.
  * 4. `finishRekey`: the staged wrapping becomes current, the new key file
  *    replaces the old one, the pending setup becomes the setup.
  *
