@@ -1,0 +1,290 @@
+import { DAY_MS, type Clock, type Logger, type RequestOrigin } from '@flowgento/core';
+import type { AuditActor, AuditLog } from '@flowgento/audit';
+import {
+  workspaceScope,
+  type LegalHold,
+  type RetentionCategory,
+  type RetentionRule,
+  type RetentionRunRecord,
+  type Store,
+  type WorkspaceScope,
+} from '@flowgento/store';
+import type { ConversationPurge, ContactPurger } from './contact-purger.ts';
+import {
+  checkRule,
+  LEGAL_FLOORS,
+  PURGE_NOTICE_MS,
+  type LegalFloor,
+  type RuleInput,
+} from './rules.ts';
+
+/** Sends the approved inactivity notice in a conversation, in a member's name. */
+export type NoticeSender = (input: {
+  scope: WorkspaceScope;
+  conversationId: string;
+  templateId: string;
+  userId: string;
+}) => Promise<unknown>;
+
+export interface RetentionActing {
+  scope: WorkspaceScope;
+  actor: AuditActor;
+  origin: RequestOrigin;
+}
+
+/** What one run removed (or, dry, would remove), per category. */
+export interface RetentionCounts {
+  conversations: number;
+  media: number;
+  mediaObjects: number;
+  contactsNoticed: number;
+  contactsPurged: number;
+  purgesCancelled: number;
+}
+
+export interface RetentionOverview {
+  rules: (RetentionRule & { floor: LegalFloor | null })[];
+  floors: Partial<Record<RetentionCategory, LegalFloor>>;
+  nextRunAt: number | null;
+  lastRun: RetentionRunRecord | null;
+  holds: LegalHold[];
+  notices: { contactId: string; noticedAt: number; purgeAfter: number }[];
+}
+
+const zero = (): RetentionCounts => ({
+  conversations: 0,
+  media: 0,
+  mediaObjects: 0,
+  contactsNoticed: 0,
+  contactsPurged: 0,
+  purgesCancelled: 0,
+});
+
+/**
+ * A workspace's retention rules and their runs. A run removes what each rule
+ * reaches from the database and from every media provider holding a copy,
+ * skips whatever a legal hold covers, and is audited with its counts. Audit
+ * and security logs have rules too, held to their legal floors; the audit
+ * log itself is pruned by the appliance's audit keeper.
+ */
+export class RetentionService {
+  /** Set by the schedule, for the Retention page. */
+  nextRunAt: number | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+    private readonly purge: ConversationPurge,
+    private readonly contacts: ContactPurger,
+    private readonly sendNotice: NoticeSender,
+    private readonly logger: Logger,
+  ) {}
+
+  overview(scope: WorkspaceScope): RetentionOverview {
+    const scoped = this.store.in(scope);
+    return {
+      rules: scoped.retention
+        .rules()
+        .map((rule) => ({ ...rule, floor: LEGAL_FLOORS[rule.category] ?? null })),
+      floors: LEGAL_FLOORS,
+      nextRunAt: this.nextRunAt,
+      lastRun: scoped.retention.lastRun(),
+      holds: scoped.legalHolds.list(),
+      notices: scoped.retention.openNotices(),
+    };
+  }
+
+  /** Sets one rule; a rule below its legal floor is refused and changes nothing. */
+  setRule(acting: RetentionActing, input: RuleInput): void {
+    this.store.transaction(() => {
+      const scoped = this.store.in(acting.scope);
+      const rule = checkRule(scoped, input);
+      const before = scoped.retention.rule(rule.category);
+      const by = acting.actor.type === 'user' ? acting.actor.id : null;
+      scoped.retention.setRule(rule, by);
+      this.audit.record({
+        workspaceId: acting.scope.workspaceId,
+        actor: acting.actor,
+        action: 'retention.rule_set',
+        origin: acting.origin,
+        details: {
+          category: rule.category,
+          fromDays: before?.days ?? null,
+          toDays: rule.days,
+          noticeTemplateId: rule.noticeTemplateId,
+        },
+      });
+    });
+  }
+
+  removeRule(acting: RetentionActing, category: RetentionCategory): void {
+    this.store.transaction(() => {
+      if (!this.store.in(acting.scope).retention.removeRule(category)) return;
+      this.audit.record({
+        workspaceId: acting.scope.workspaceId,
+        actor: acting.actor,
+        action: 'retention.rule_removed',
+        origin: acting.origin,
+        details: { category },
+      });
+    });
+  }
+
+  /** Runs every workspace's rules, one workspace at a time. */
+  async runAll(by: Omit<RetentionActing, 'scope'>): Promise<void> {
+    for (const workspace of this.store.workspaces.list()) {
+      const scope = workspaceScope(workspace.id);
+      try {
+        await this.run({ ...by, scope });
+      } catch (error) {
+        this.logger.error({ err: error, workspaceId: workspace.id }, 'retention run failed');
+      }
+    }
+  }
+
+  /**
+   * Applies the workspace's rules now. A dry run counts what would go and
+   * changes nothing (no notice is sent either).
+   */
+  async run(acting: RetentionActing, dryRun = false): Promise<RetentionCounts> {
+    const scoped = this.store.in(acting.scope);
+    const counts = zero();
+    const now = this.clock.now();
+    const cutoff = (rule: RetentionRule) => now - rule.days * DAY_MS;
+
+    const conversations = scoped.retention.rule('conversations');
+    if (conversations) {
+      const ids = scoped.retention.expiredConversations(cutoff(conversations));
+      counts.conversations = ids.length;
+      if (!dryRun) {
+        const done = await this.purge.conversations(acting.scope, ids);
+        counts.conversations = done.conversations;
+        counts.mediaObjects += done.mediaObjects;
+      }
+    }
+
+    const media = scoped.retention.rule('media');
+    if (media) {
+      const expired = scoped.retention.expiredMedia(cutoff(media));
+      counts.media = expired.length;
+      if (!dryRun) {
+        const keys = this.store.transaction(() =>
+          expired.flatMap((file) =>
+            scoped.retention.markMediaRemoved(file.id) && file.objectKey
+              ? [file.objectKey]
+              : [],
+          ),
+        );
+        await this.purge.objectsByKey(acting.scope, keys);
+        counts.media = keys.length;
+        counts.mediaObjects += keys.length;
+      }
+    }
+
+    const inactive = scoped.retention.rule('inactive_contacts');
+    if (inactive) await this.inactivity(acting, inactive, cutoff(inactive), dryRun, counts);
+
+    if (!dryRun) {
+      this.store.transaction(() => {
+        scoped.retention.recordRun({ ...counts });
+        this.audit.record({
+          workspaceId: acting.scope.workspaceId,
+          actor: acting.actor,
+          action: 'retention.ran',
+          origin: acting.origin,
+          details: { ...counts },
+        });
+      });
+      this.logger.info({ workspaceId: acting.scope.workspaceId, ...counts }, 'retention run');
+    }
+    return counts;
+  }
+
+  /**
+   * Contacts inactive past the rule: a notice first, the purge no sooner
+   * than 48 hours later, cancelled if the contact writes after the notice.
+   */
+  private async inactivity(
+    acting: RetentionActing,
+    rule: RetentionRule,
+    cutoff: number,
+    dryRun: boolean,
+    counts: RetentionCounts,
+  ): Promise<void> {
+    const retention = this.store.in(acting.scope).retention;
+    const now = this.clock.now();
+
+    for (const notice of retention.openNotices()) {
+      const wrote = retention.lastInboundAt(notice.contactId);
+      if (wrote === null || wrote <= notice.noticedAt) continue;
+      counts.purgesCancelled += 1;
+      if (!dryRun) this.cancel(acting, notice.contactId);
+    }
+
+    for (const contactId of retention.inactiveContacts(cutoff)) {
+      const notice = retention.notice(contactId);
+      const open = notice && notice.cancelledAt === null ? notice : undefined;
+      if (open && now >= open.purgeAfter) {
+        counts.contactsPurged += 1;
+        if (dryRun) continue;
+        const done = await this.contacts.purge(acting.scope, contactId);
+        counts.mediaObjects += done.mediaObjects;
+        continue;
+      }
+      if (open) continue;
+      counts.contactsNoticed += 1;
+      if (!dryRun) await this.notify(acting, rule, contactId, now);
+    }
+  }
+
+  private cancel(acting: RetentionActing, contactId: string): void {
+    this.store.transaction(() => {
+      if (!this.store.in(acting.scope).retention.cancelNotice(contactId)) return;
+      this.audit.record({
+        workspaceId: acting.scope.workspaceId,
+        actor: acting.actor,
+        action: 'retention.purge_cancelled',
+        target: { type: 'contact', id: contactId },
+        origin: acting.origin,
+      });
+    });
+  }
+
+  private async notify(
+    acting: RetentionActing,
+    rule: RetentionRule,
+    contactId: string,
+    now: number,
+  ): Promise<void> {
+    const retention = this.store.in(acting.scope).retention;
+    const conversationId = retention.latestConversationOf(contactId);
+    if (!conversationId || !rule.noticeTemplateId || !rule.updatedBy) {
+      this.logger.warn({ contactId }, 'inactivity notice not sendable; purge waits');
+      return;
+    }
+    try {
+      await this.sendNotice({
+        scope: acting.scope,
+        conversationId,
+        templateId: rule.noticeTemplateId,
+        userId: rule.updatedBy,
+      });
+    } catch (error) {
+      // Unsent, the purge waits: nobody is purged without their notice.
+      this.logger.warn({ err: error, contactId }, 'inactivity notice refused; purge waits');
+      return;
+    }
+    this.store.transaction(() => {
+      retention.recordNotice(contactId, now + PURGE_NOTICE_MS);
+      this.audit.record({
+        workspaceId: acting.scope.workspaceId,
+        actor: acting.actor,
+        action: 'retention.purge_noticed',
+        target: { type: 'contact', id: contactId },
+        origin: acting.origin,
+        details: { purgeAfter: new Date(now + PURGE_NOTICE_MS).toISOString() },
+      });
+    });
+  }
+}
