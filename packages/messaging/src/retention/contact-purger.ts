@@ -2,6 +2,12 @@ import type { Store, WorkspaceScope } from '@flowgento/store';
 import type { LiveEvents } from '../events.ts';
 import { removeMediaObjects, type MediaObjects } from '../media-objects.ts';
 
+/** Rows gone in a transaction; their objects go once it commits. */
+export interface DeletedRows {
+  keys: string[];
+  conversationIds: string[];
+}
+
 /** What a purge removed, for the run's counts. */
 export interface PurgeCounts {
   conversations: number;
@@ -31,24 +37,36 @@ export class ConversationPurge {
     private readonly events: LiveEvents,
   ) {}
 
-  async conversations(scope: WorkspaceScope, ids: readonly string[]): Promise<PurgeCounts> {
+  /**
+   * Deletes the conversations' rows, in the caller's transaction; returns
+   * the sealed objects to remove once it commits (`removeObjects`).
+   */
+  deleteRows(scope: WorkspaceScope, ids: readonly string[]): DeletedRows {
     const scoped = this.store.in(scope);
-    const { keys, deleted } = this.store.transaction(() => {
-      const found: string[] = [];
-      const gone: string[] = [];
-      for (const id of ids) {
-        for (const file of scoped.media.listForConversation(id)) {
-          if (file.objectKey) found.push(file.objectKey);
-        }
-        if (scoped.conversations.delete(id)) gone.push(id);
+    const keys: string[] = [];
+    const conversationIds: string[] = [];
+    for (const id of ids) {
+      for (const file of scoped.media.listForConversation(id)) {
+        if (file.objectKey) keys.push(file.objectKey);
       }
-      return { keys: found, deleted: gone };
-    });
-    await removeMediaObjects(this.objects, scope, keys);
-    for (const conversationId of deleted) {
+      if (scoped.conversations.delete(id)) conversationIds.push(id);
+    }
+    return { keys, conversationIds };
+  }
+
+  /** After the rows' transaction: the objects go, and live views are told. */
+  async finish(scope: WorkspaceScope, deleted: DeletedRows): Promise<void> {
+    await removeMediaObjects(this.objects, scope, deleted.keys);
+    for (const conversationId of deleted.conversationIds) {
       this.events.publish(scope.workspaceId, { type: 'conversation.deleted', conversationId });
     }
-    return { conversations: deleted.length, mediaObjects: keys.length };
+  }
+
+  /** Deletes conversations and then their objects, in that order. */
+  async conversations(scope: WorkspaceScope, ids: readonly string[]): Promise<PurgeCounts> {
+    const deleted = this.store.transaction(() => this.deleteRows(scope, ids));
+    await this.finish(scope, deleted);
+    return { conversations: deleted.conversationIds.length, mediaObjects: deleted.keys.length };
   }
 
   /** Removes sealed objects whose rows already went. */

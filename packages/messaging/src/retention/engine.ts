@@ -144,98 +144,97 @@ export class RetentionService {
   }
 
   /**
-   * Applies the workspace's rules now. A dry run counts what would go and
-   * changes nothing (no notice is sent either).
+   * Applies the workspace's rules now. The rows go in one transaction with
+   * the run's audit entry; the sealed objects are removed once it commits
+   * (a provider that is down keeps its copy listed, to go when it is back).
+   * Notices, cancellations and due contact purges follow, each audited on
+   * its own. A dry run counts what would go and changes nothing.
    */
   async run(acting: RetentionActing, dryRun = false): Promise<RetentionCounts> {
     const scoped = this.store.in(acting.scope);
     const counts = zero();
     const now = this.clock.now();
-    const cutoff = (rule: RetentionRule) => now - rule.days * DAY_MS;
-
-    const conversations = scoped.retention.rule('conversations');
-    if (conversations) {
-      const ids = scoped.retention.expiredConversations(cutoff(conversations));
-      counts.conversations = ids.length;
-      if (!dryRun) {
-        const done = await this.purge.conversations(acting.scope, ids);
-        counts.conversations = done.conversations;
-        counts.mediaObjects += done.mediaObjects;
-      }
-    }
-
-    const media = scoped.retention.rule('media');
-    if (media) {
-      const expired = scoped.retention.expiredMedia(cutoff(media));
-      counts.media = expired.length;
-      if (!dryRun) {
-        const keys = this.store.transaction(() =>
-          expired.flatMap((file) =>
-            scoped.retention.markMediaRemoved(file.id) && file.objectKey
-              ? [file.objectKey]
-              : [],
-          ),
-        );
-        await this.purge.objectsByKey(acting.scope, keys);
-        counts.media = keys.length;
-        counts.mediaObjects += keys.length;
-      }
-    }
-
+    const cutoff = (rule: RetentionRule | undefined) =>
+      rule ? now - rule.days * DAY_MS : null;
+    const conversationsBefore = cutoff(scoped.retention.rule('conversations'));
+    const mediaBefore = cutoff(scoped.retention.rule('media'));
     const inactive = scoped.retention.rule('inactive_contacts');
-    if (inactive) await this.inactivity(acting, inactive, cutoff(inactive), dryRun, counts);
 
-    if (!dryRun) {
-      this.store.transaction(() => {
-        scoped.retention.recordRun({ ...counts });
-        this.audit.record({
-          workspaceId: acting.scope.workspaceId,
-          actor: acting.actor,
-          action: 'retention.ran',
-          origin: acting.origin,
-          details: { ...counts },
-        });
+    if (inactive) this.cancelPurges(acting, dryRun, counts);
+    const due = inactive ? this.duePurges(acting, cutoff(inactive)!, now) : undefined;
+    counts.contactsPurged = due?.purge.length ?? 0;
+    counts.contactsNoticed = due?.notice.length ?? 0;
+
+    const deleted = this.store.transaction(() => {
+      const ids =
+        conversationsBefore === null
+          ? []
+          : scoped.retention.expiredConversations(conversationsBefore);
+      const files = mediaBefore === null ? [] : scoped.retention.expiredMedia(mediaBefore);
+      counts.conversations = ids.length;
+      counts.media = files.length;
+      if (dryRun) return null;
+      const rows = this.purge.deleteRows(acting.scope, ids);
+      counts.conversations = rows.conversationIds.length;
+      for (const file of files) {
+        if (scoped.retention.markMediaRemoved(file.id) && file.objectKey) {
+          rows.keys.push(file.objectKey);
+        }
+      }
+      counts.mediaObjects = rows.keys.length;
+      scoped.retention.recordRun({ ...counts });
+      this.audit.record({
+        workspaceId: acting.scope.workspaceId,
+        actor: acting.actor,
+        action: 'retention.ran',
+        origin: acting.origin,
+        details: { ...counts },
       });
-      this.logger.info({ workspaceId: acting.scope.workspaceId, ...counts }, 'retention run');
+      return rows;
+    });
+    if (!deleted) return counts;
+    await this.purge.finish(acting.scope, deleted);
+    this.logger.info({ workspaceId: acting.scope.workspaceId, ...counts }, 'retention run');
+
+    for (const contactId of due?.purge ?? []) {
+      try {
+        await this.contacts.purge(acting.scope, contactId);
+      } catch (error) {
+        this.logger.error({ err: error, contactId }, 'inactivity purge failed; next run retries');
+      }
+    }
+    for (const contactId of due?.notice ?? []) {
+      await this.notify(acting, inactive!, contactId, now);
     }
     return counts;
   }
 
-  /**
-   * Contacts inactive past the rule: a notice first, the purge no sooner
-   * than 48 hours later, cancelled if the contact writes after the notice.
-   */
-  private async inactivity(
-    acting: RetentionActing,
-    rule: RetentionRule,
-    cutoff: number,
-    dryRun: boolean,
-    counts: RetentionCounts,
-  ): Promise<void> {
+  /** A contact who wrote after their notice is not purged. */
+  private cancelPurges(acting: RetentionActing, dryRun: boolean, counts: RetentionCounts) {
     const retention = this.store.in(acting.scope).retention;
-    const now = this.clock.now();
-
     for (const notice of retention.openNotices()) {
       const wrote = retention.lastInboundAt(notice.contactId);
       if (wrote === null || wrote <= notice.noticedAt) continue;
       counts.purgesCancelled += 1;
       if (!dryRun) this.cancel(acting, notice.contactId);
     }
+  }
 
+  /**
+   * Contacts inactive past the rule: those told at least 48 hours ago are
+   * due a purge, those not yet told are due a notice.
+   */
+  private duePurges(acting: RetentionActing, cutoff: number, now: number) {
+    const retention = this.store.in(acting.scope).retention;
+    const purge: string[] = [];
+    const notice: string[] = [];
     for (const contactId of retention.inactiveContacts(cutoff)) {
-      const notice = retention.notice(contactId);
-      const open = notice && notice.cancelledAt === null ? notice : undefined;
-      if (open && now >= open.purgeAfter) {
-        counts.contactsPurged += 1;
-        if (dryRun) continue;
-        const done = await this.contacts.purge(acting.scope, contactId);
-        counts.mediaObjects += done.mediaObjects;
-        continue;
-      }
-      if (open) continue;
-      counts.contactsNoticed += 1;
-      if (!dryRun) await this.notify(acting, rule, contactId, now);
+      const sent = retention.notice(contactId);
+      const open = sent && sent.cancelledAt === null ? sent : undefined;
+      if (!open) notice.push(contactId);
+      else if (now >= open.purgeAfter) purge.push(contactId);
     }
+    return { purge, notice };
   }
 
   private cancel(acting: RetentionActing, contactId: string): void {
