@@ -67,6 +67,7 @@ export {
 export type { LegalHold, HoldTarget } from './repos/legal-holds.ts';
 export { RETENTION_CATEGORIES } from './repos/retention.ts';
 export type {
+  OpenNotice,
   RetentionCategory,
   RetentionRule,
   RetentionRunRecord,

@@ -3,6 +3,7 @@ import type { AuditActor, AuditLog } from '@flowgento/audit';
 import {
   workspaceScope,
   type LegalHold,
+  type OpenNotice,
   type RetentionCategory,
   type RetentionRule,
   type RetentionRunRecord,
@@ -48,7 +49,7 @@ export interface RetentionOverview {
   nextRunAt: number | null;
   lastRun: RetentionRunRecord | null;
   holds: LegalHold[];
-  notices: { contactId: string; noticedAt: number; purgeAfter: number }[];
+  notices: OpenNotice[];
 }
 
 const zero = (): RetentionCounts => ({
@@ -209,12 +210,15 @@ export class RetentionService {
     return counts;
   }
 
-  /** A contact who wrote after their notice is not purged. */
+  /**
+   * A contact who wrote after their notice is not purged. Counted, not
+   * timed: any message that arrived after the notice cancels, whatever
+   * time Meta stamped on it.
+   */
   private cancelPurges(acting: RetentionActing, dryRun: boolean, counts: RetentionCounts) {
     const retention = this.store.in(acting.scope).retention;
     for (const notice of retention.openNotices()) {
-      const wrote = retention.lastInboundAt(notice.contactId);
-      if (wrote === null || wrote <= notice.noticedAt) continue;
+      if (retention.inboundCount(notice.contactId) <= notice.inboundSeen) continue;
       counts.purgesCancelled += 1;
       if (!dryRun) this.cancel(acting, notice.contactId);
     }

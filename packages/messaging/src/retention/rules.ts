@@ -4,6 +4,7 @@ import {
   type RetentionCategory,
   type ScopedStore,
 } from '@flowgento/store';
+import { readTemplateShape } from '../template-parameters.ts';
 
 /** The longest a rule may keep anything: a hundred years. */
 export const MAX_RETENTION_DAYS = 36_500;
@@ -84,12 +85,25 @@ export function checkRule(scoped: ScopedStore, input: RuleInput): CheckedRule {
   return { category, days, noticeTemplateId };
 }
 
+/**
+ * The notice is sent unattended, so its template must be approved, not
+ * marketing (it needs no consent) and without variables to fill.
+ */
 function approvedTemplate(scoped: ScopedStore, id: string | null | undefined): string {
   const template = id ? scoped.templates.get(id) : undefined;
-  if (!template || template.status !== 'APPROVED') {
+  const shape =
+    template && readTemplateShape(JSON.parse(template.componentsJson) as unknown[]);
+  if (
+    !template ||
+    !shape ||
+    template.status !== 'APPROVED' ||
+    template.category === 'MARKETING' ||
+    shape.variables.length > 0 ||
+    shape.unsupported !== null
+  ) {
     throw new AppError(
       'PRECONDITION_FAILED',
-      'An inactivity purge needs an approved template to warn the contact 48 hours ahead',
+      'An inactivity purge needs an approved, non-marketing template without variables to warn the contact 48 hours ahead',
       { reason: 'retention_notice_template_missing', details: { field: 'noticeTemplateId' } },
     );
   }

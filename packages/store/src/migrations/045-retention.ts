@@ -44,6 +44,8 @@ export const retention: Migration = {
         contact_id TEXT NOT NULL,
         noticed_at INTEGER NOT NULL,
         purge_after INTEGER NOT NULL,
+        -- Messages the contact had written when told: one more cancels the purge.
+        inbound_seen INTEGER NOT NULL,
         cancelled_at INTEGER,
         PRIMARY KEY (workspace_id, contact_id)
       ) STRICT;

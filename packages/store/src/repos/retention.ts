@@ -24,6 +24,15 @@ export interface RetentionRunRecord {
   counts: Record<string, number>;
 }
 
+/** A notice sent and not cancelled. */
+export interface OpenNotice {
+  contactId: string;
+  noticedAt: number;
+  purgeAfter: number;
+  /** Messages the contact had written when told. */
+  inboundSeen: number;
+}
+
 /** A stored file old enough to go, and where it is sealed. */
 export interface ExpiredMedia {
   id: string;
@@ -135,24 +144,38 @@ export class RetentionRepo {
   }
 
   /**
-   * Contacts who have not written since `cutoff` (nor been added since), not
-   * under a hold. What the business sent them does not count: the notice
-   * itself is a message to them.
+   * Contacts with a conversation in which they have not written since
+   * `cutoff` (a conversation they never wrote in counts from its start),
+   * not under a hold. What the business sent them does not count: the
+   * notice itself is a message to them.
    */
   inactiveContacts(cutoff: number): string[] {
     const ws = this.scope.workspaceId;
     return this.store
       .statement(
         `SELECT k.id FROM contacts k
-         WHERE k.workspace_id = ? AND k.created_at < ?
+         WHERE k.workspace_id = ?
+           AND EXISTS (SELECT 1 FROM conversations c
+             WHERE c.workspace_id = k.workspace_id AND c.contact_id = k.id)
            AND NOT EXISTS (SELECT 1 FROM conversations c
              WHERE c.workspace_id = k.workspace_id AND c.contact_id = k.id
-               AND c.last_inbound_at >= ?)
+               AND coalesce(c.last_inbound_at, c.created_at) >= ?)
            AND NOT EXISTS (SELECT 1 FROM legal_holds h WHERE h.workspace_id = ?
              AND h.released_at IS NULL AND h.contact_id = k.id)`,
       )
       .pluck()
-      .all(ws, cutoff, cutoff, ws) as string[];
+      .all(ws, cutoff, ws) as string[];
+  }
+
+  /** How many messages the contact has written, over all their conversations. */
+  inboundCount(contactId: string): number {
+    return this.store
+      .statement(
+        `SELECT coalesce(sum(inbound_count), 0) FROM conversations
+         WHERE workspace_id = ? AND contact_id = ?`,
+      )
+      .pluck()
+      .get(this.scope.workspaceId, contactId) as number;
   }
 
   /** The contact's conversations, to delete one by one with their files. */
@@ -183,17 +206,6 @@ export class RetentionRepo {
       .get(this.scope.workspaceId, contactId) as string | undefined;
   }
 
-  /** When the contact last wrote to the workspace, or null. */
-  lastInboundAt(contactId: string): number | null {
-    return this.store
-      .statement(
-        `SELECT max(last_inbound_at) FROM conversations
-         WHERE workspace_id = ? AND contact_id = ?`,
-      )
-      .pluck()
-      .get(this.scope.workspaceId, contactId) as number | null;
-  }
-
   notice(contactId: string): { noticedAt: number; purgeAfter: number; cancelledAt: number | null } | undefined {
     return this.store
       .statement(
@@ -209,13 +221,19 @@ export class RetentionRepo {
   recordNotice(contactId: string, purgeAfter: number): void {
     this.store
       .statement(
-        `INSERT INTO retention_notices (workspace_id, contact_id, noticed_at, purge_after)
-         VALUES (?, ?, ?, ?)
+        `INSERT INTO retention_notices (workspace_id, contact_id, noticed_at, purge_after,
+           inbound_seen) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (workspace_id, contact_id) DO UPDATE SET
            noticed_at = excluded.noticed_at, purge_after = excluded.purge_after,
-           cancelled_at = NULL`,
+           inbound_seen = excluded.inbound_seen, cancelled_at = NULL`,
       )
-      .run(this.scope.workspaceId, contactId, this.store.clock.now(), purgeAfter);
+      .run(
+        this.scope.workspaceId,
+        contactId,
+        this.store.clock.now(),
+        purgeAfter,
+        this.inboundCount(contactId),
+      );
   }
 
   cancelNotice(contactId: string): boolean {
@@ -236,18 +254,15 @@ export class RetentionRepo {
   }
 
   /** Notices sent and not cancelled, for the Retention page. */
-  openNotices(): { contactId: string; noticedAt: number; purgeAfter: number }[] {
+  openNotices(): OpenNotice[] {
     return this.store
       .statement(
-        `SELECT contact_id AS contactId, noticed_at AS noticedAt, purge_after AS purgeAfter
+        `SELECT contact_id AS contactId, noticed_at AS noticedAt, purge_after AS purgeAfter,
+           inbound_seen AS inboundSeen
          FROM retention_notices WHERE workspace_id = ? AND cancelled_at IS NULL
          ORDER BY purge_after`,
       )
-      .all(this.scope.workspaceId) as {
-      contactId: string;
-      noticedAt: number;
-      purgeAfter: number;
-    }[];
+      .all(this.scope.workspaceId) as OpenNotice[];
   }
 
   recordRun(counts: Record<string, number>): void {
