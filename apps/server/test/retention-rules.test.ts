@@ -44,7 +44,9 @@ async function until<T>(what: string, read: () => T | undefined): Promise<T> {
 }
 
 const rowOf = (sql: string, ...args: unknown[]) =>
-  db().prepare(sql).get(...args) as Record<string, unknown> | undefined;
+  db()
+    .prepare(sql)
+    .get(...args) as Record<string, unknown> | undefined;
 
 async function sendsImage(from: string) {
   await t.running.simulator!.sendCustomerMedia({
@@ -66,7 +68,12 @@ async function sendsImage(from: string) {
 }
 
 async function writes(from: string, text: string) {
-  await t.running.simulator!.sendCustomerMessage({ from, profileName: 'Ravi', phoneNumberId, text });
+  await t.running.simulator!.sendCustomerMessage({
+    from,
+    profileName: 'Ravi',
+    phoneNumberId,
+    text,
+  });
   return until(`the message from ${from}`, () =>
     rowOf(
       `SELECT k.id AS contactId FROM messages g JOIN conversations c ON c.id = g.conversation_id
@@ -109,11 +116,18 @@ describe('retention rules', () => {
     const counts = await owner.mutate('retention.run', {});
     expect(counts).toMatchObject({ media: 1, mediaObjects: 1, conversations: 0 });
 
-    expect(rowOf('SELECT state, failure_reason AS why FROM media WHERE id = ?', loose.id)).toEqual({
+    expect(
+      rowOf('SELECT state, failure_reason AS why FROM media WHERE id = ?', loose.id),
+    ).toEqual({
       state: 'failed',
       why: 'removed_by_retention',
     });
-    expect(rowOf('SELECT count(*) AS n FROM messages WHERE conversation_id = ?', loose.conversationId)).toEqual({ n: 1 });
+    expect(
+      rowOf(
+        'SELECT count(*) AS n FROM messages WHERE conversation_id = ?',
+        loose.conversationId,
+      ),
+    ).toEqual({ n: 1 });
     const files = mediaFiles().join('\n');
     expect(files).toContain(held.id);
     expect(files).not.toContain(loose.id);
@@ -126,7 +140,9 @@ describe('retention rules', () => {
     ]);
 
     await owner.mutate('retention.releaseHold', { holdId: hold.id });
-    expect(await owner.mutate('retention.run', { dryRun: true })).toMatchObject({ media: 1 });
+    expect(await owner.mutate('retention.run', { dryRun: true })).toMatchObject({
+      media: 1,
+    });
     expect(mediaFiles().join('\n')).toContain(held.id);
     await owner.mutate('retention.run', {});
     expect(mediaFiles().join('\n')).not.toContain(held.id);
@@ -134,7 +150,9 @@ describe('retention rules', () => {
   });
 
   it('warns an inactive contact, cancels when they write again, and purges the silent one 48 hours after notice', async () => {
-    const number = rowOf('SELECT business_account_id AS waba FROM whatsapp_numbers') as { waba: string };
+    const number = rowOf('SELECT business_account_id AS waba FROM whatsapp_numbers') as {
+      waba: string;
+    };
     t.running.simulator!.setTemplates(number.waba, [
       {
         id: '910000000000001',
@@ -142,7 +160,9 @@ describe('retention rules', () => {
         language: 'en_US',
         category: 'UTILITY',
         status: 'APPROVED',
-        components: [{ type: 'BODY', text: 'We will delete our chat history with you in 2 days.' }],
+        components: [
+          { type: 'BODY', text: 'We will delete our chat history with you in 2 days.' },
+        ],
       },
       {
         id: '910000000000002',
@@ -155,7 +175,8 @@ describe('retention rules', () => {
     ]);
     await owner.mutate('templates.sync');
     const templateId = (name: string) =>
-      (rowOf('SELECT id FROM message_templates WHERE name = ?', name) as { id: string }).id;
+      (rowOf('SELECT id FROM message_templates WHERE name = ?', name) as { id: string })
+        .id;
 
     const missing = await expectApiError(
       owner.mutate('retention.setRule', { category: 'inactive_contacts', days: 30 }),
@@ -183,7 +204,9 @@ describe('retention rules', () => {
 
     expect(await owner.mutate('retention.run', {})).toMatchObject({ contactsNoticed: 4 });
     const notices = db()
-      .prepare(`SELECT count(*) FROM messages WHERE type = 'template' AND body LIKE '%delete our chat%'`)
+      .prepare(
+        `SELECT count(*) FROM messages WHERE type = 'template' AND body LIKE '%delete our chat%'`,
+      )
       .pluck()
       .get();
     expect(notices).toBe(4);
@@ -196,8 +219,12 @@ describe('retention rules', () => {
       purgesCancelled: 1,
       contactsPurged: 3,
     });
-    expect(rowOf('SELECT id FROM contacts WHERE id = ?', silent.contactId)).toBeUndefined();
-    expect(rowOf('SELECT id FROM contacts WHERE id = ?', returning.contactId)).toBeDefined();
+    expect(
+      rowOf('SELECT id FROM contacts WHERE id = ?', silent.contactId),
+    ).toBeUndefined();
+    expect(
+      rowOf('SELECT id FROM contacts WHERE id = ?', returning.contactId),
+    ).toBeDefined();
     expect(actions('retention.purge_cancelled')).toBe(1);
   }, 60_000);
 });

@@ -43,7 +43,10 @@ async function listBucket(bucket: string): Promise<string[]> {
     endpoint: server.endpoint,
     region: 'us-east-1',
     forcePathStyle: true,
-    credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
+    credentials: {
+      accessKeyId: server.accessKeyId,
+      secretAccessKey: server.secretAccessKey,
+    },
   });
   try {
     const listed = await client.send(new ListObjectsV2Command({ Bucket: bucket }));
@@ -71,7 +74,9 @@ async function storedFileOf(waId: string): Promise<{ id: string; objectKey: stri
   }
 }
 
-async function customerSendsImage(from: string): Promise<{ id: string; objectKey: string }> {
+async function customerSendsImage(
+  from: string,
+): Promise<{ id: string; objectKey: string }> {
   await t.running.simulator!.sendCustomerMedia({
     from,
     profileName: `Customer ${from.slice(-1)}`,

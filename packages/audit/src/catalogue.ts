@@ -427,7 +427,8 @@ export const AUDIT_EVENTS: Readonly<Record<AuditAction, AuditEventSpec>> = {
     when: 'the daily retention run (or the operator with `retention run`) deleted what the rules reach, from the database and every media provider',
     scope: 'workspace',
     target: null,
-    details: 'conversations, media, mediaObjects, contactsNoticed, contactsPurged, purgesCancelled',
+    details:
+      'conversations, media, mediaObjects, contactsNoticed, contactsPurged, purgesCancelled',
   },
   'retention.purge_noticed': {
     area: 'Retention and legal holds',

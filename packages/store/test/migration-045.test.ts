@@ -10,7 +10,9 @@ describe('migration 045 (retention) on an encrypted database', () => {
     env = tempDatabase();
     const db = openEncryptedDatabase({ path: env.path, key: env.key });
     migrate(db, 34);
-    db.prepare(`INSERT INTO workspaces (id, name, created_at) VALUES ('w', 'Acme', 0)`).run();
+    db.prepare(
+      `INSERT INTO workspaces (id, name, created_at) VALUES ('w', 'Acme', 0)`,
+    ).run();
 
     expect(migrate(db, 45)).toEqual([45]);
     expect(schemaVersion(db)).toBe(45);

@@ -13,7 +13,6 @@ import {
   StorageProviderSettings,
   StorageRouting,
 } from '@flowgento/storage';
-import { workspaceScope } from '@flowgento/store';
 import { openAppliance } from '../appliance.ts';
 import type { Command, CommandGroup } from './commands.ts';
 import { CLI_ACTOR, cliContext } from './context.ts';
@@ -49,7 +48,12 @@ const run: Command = {
         audit,
         config.dataDir,
       );
-      const tiers = new FailoverTierStore(routing, store, new ProviderHealth(systemClock), logger);
+      const tiers = new FailoverTierStore(
+        routing,
+        store,
+        new ProviderHealth(systemClock),
+        logger,
+      );
       const purge = new ConversationPurge(store, { tiers, logger }, new LiveEvents());
       const retention = new RetentionService(
         store,
@@ -57,13 +61,18 @@ const run: Command = {
         systemClock,
         purge,
         new DefaultContactPurger(store, purge),
-        () => Promise.reject(new AppError('PRECONDITION_FAILED', 'notices need the running appliance')),
+        () =>
+          Promise.reject(
+            new AppError('PRECONDITION_FAILED', 'notices need the running appliance'),
+          ),
         logger,
       );
-      for (const workspace of store.workspaces.list()) {
-        const scope = workspaceScope(workspace.id);
+      const workspaces = store.retentionIndex.workspacesWithRules();
+      if (workspaces.length === 0)
+        say('No workspace has a retention rule; nothing to do.');
+      for (const { scope, name } of workspaces) {
         const counts = await retention.run({ ...CLI_ACTOR, scope }, dryRun);
-        say(`${workspace.name}: ${describe(counts, dryRun)}`);
+        say(`${name}: ${describe(counts, dryRun)}`);
       }
       return 0;
     } finally {

@@ -58,15 +58,24 @@ export class ConversationPurge {
   async finish(scope: WorkspaceScope, deleted: DeletedRows): Promise<void> {
     await removeMediaObjects(this.objects, scope, deleted.keys);
     for (const conversationId of deleted.conversationIds) {
-      this.events.publish(scope.workspaceId, { type: 'conversation.deleted', conversationId });
+      this.events.publish(scope.workspaceId, {
+        type: 'conversation.deleted',
+        conversationId,
+      });
     }
   }
 
   /** Deletes conversations and then their objects, in that order. */
-  async conversations(scope: WorkspaceScope, ids: readonly string[]): Promise<PurgeCounts> {
+  async conversations(
+    scope: WorkspaceScope,
+    ids: readonly string[],
+  ): Promise<PurgeCounts> {
     const deleted = this.store.transaction(() => this.deleteRows(scope, ids));
     await this.finish(scope, deleted);
-    return { conversations: deleted.conversationIds.length, mediaObjects: deleted.keys.length };
+    return {
+      conversations: deleted.conversationIds.length,
+      mediaObjects: deleted.keys.length,
+    };
   }
 
   /** Removes sealed objects whose rows already went. */

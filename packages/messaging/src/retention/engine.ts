@@ -1,7 +1,6 @@
 import { DAY_MS, type Clock, type Logger, type RequestOrigin } from '@flowgento/core';
 import type { AuditActor, AuditLog } from '@flowgento/audit';
 import {
-  workspaceScope,
   type LegalHold,
   type OpenNotice,
   type RetentionCategory,
@@ -134,12 +133,14 @@ export class RetentionService {
 
   /** Runs every workspace's rules, one workspace at a time. */
   async runAll(by: Omit<RetentionActing, 'scope'>): Promise<void> {
-    for (const workspace of this.store.workspaces.list()) {
-      const scope = workspaceScope(workspace.id);
+    for (const { scope } of this.store.retentionIndex.workspacesWithRules()) {
       try {
         await this.run({ ...by, scope });
       } catch (error) {
-        this.logger.error({ err: error, workspaceId: workspace.id }, 'retention run failed');
+        this.logger.error(
+          { err: error, workspaceId: scope.workspaceId },
+          'retention run failed',
+        );
       }
     }
   }
@@ -171,7 +172,8 @@ export class RetentionService {
         conversationsBefore === null
           ? []
           : scoped.retention.expiredConversations(conversationsBefore);
-      const files = mediaBefore === null ? [] : scoped.retention.expiredMedia(mediaBefore);
+      const files =
+        mediaBefore === null ? [] : scoped.retention.expiredMedia(mediaBefore);
       counts.conversations = ids.length;
       counts.media = files.length;
       if (dryRun) return null;
@@ -195,13 +197,19 @@ export class RetentionService {
     });
     if (!deleted) return counts;
     await this.purge.finish(acting.scope, deleted);
-    this.logger.info({ workspaceId: acting.scope.workspaceId, ...counts }, 'retention run');
+    this.logger.info(
+      { workspaceId: acting.scope.workspaceId, ...counts },
+      'retention run',
+    );
 
     for (const contactId of due?.purge ?? []) {
       try {
         await this.contacts.purge(acting.scope, contactId);
       } catch (error) {
-        this.logger.error({ err: error, contactId }, 'inactivity purge failed; next run retries');
+        this.logger.error(
+          { err: error, contactId },
+          'inactivity purge failed; next run retries',
+        );
       }
     }
     for (const contactId of due?.notice ?? []) {
@@ -215,7 +223,11 @@ export class RetentionService {
    * timed: any message that arrived after the notice cancels, whatever
    * time Meta stamped on it.
    */
-  private cancelPurges(acting: RetentionActing, dryRun: boolean, counts: RetentionCounts) {
+  private cancelPurges(
+    acting: RetentionActing,
+    dryRun: boolean,
+    counts: RetentionCounts,
+  ) {
     const retention = this.store.in(acting.scope).retention;
     for (const notice of retention.openNotices()) {
       if (retention.inboundCount(notice.contactId) <= notice.inboundSeen) continue;
@@ -275,7 +287,10 @@ export class RetentionService {
       });
     } catch (error) {
       // Unsent, the purge waits: nobody is purged without their notice.
-      this.logger.warn({ err: error, contactId }, 'inactivity notice refused; purge waits');
+      this.logger.warn(
+        { err: error, contactId },
+        'inactivity notice refused; purge waits',
+      );
       return;
     }
     this.store.transaction(() => {

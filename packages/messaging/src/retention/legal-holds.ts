@@ -44,10 +44,14 @@ export class LegalHoldService {
         ? scoped.contacts.get(target.contactId)
         : target.conversationId && scoped.conversations.get(target.conversationId);
       if (!known || (target.contactId && target.conversationId)) {
-        throw new AppError('NOT_FOUND', 'Name one contact or conversation of this workspace', {
-          reason: 'legal_hold_target_unknown',
-          details: { field: target.contactId ? 'contactId' : 'conversationId' },
-        });
+        throw new AppError(
+          'NOT_FOUND',
+          'Name one contact or conversation of this workspace',
+          {
+            reason: 'legal_hold_target_unknown',
+            details: { field: target.contactId ? 'contactId' : 'conversationId' },
+          },
+        );
       }
       const hold = scoped.legalHolds.add(target, reason, acting.actor.id);
       this.audit.record({

@@ -81,7 +81,9 @@ export function checkRule(scoped: ScopedStore, input: RuleInput): CheckedRule {
     );
   }
   const noticeTemplateId =
-    category === 'inactive_contacts' ? approvedTemplate(scoped, input.noticeTemplateId) : null;
+    category === 'inactive_contacts'
+      ? approvedTemplate(scoped, input.noticeTemplateId)
+      : null;
   return { category, days, noticeTemplateId };
 }
 
@@ -104,7 +106,10 @@ function approvedTemplate(scoped: ScopedStore, id: string | null | undefined): s
     throw new AppError(
       'PRECONDITION_FAILED',
       'An inactivity purge needs an approved, non-marketing template without variables to warn the contact 48 hours ahead',
-      { reason: 'retention_notice_template_missing', details: { field: 'noticeTemplateId' } },
+      {
+        reason: 'retention_notice_template_missing',
+        details: { field: 'noticeTemplateId' },
+      },
     );
   }
   return template.id;

@@ -64,8 +64,7 @@ export class LegalHoldRepo {
           `UPDATE legal_holds SET released_by = ?, released_at = ?
            WHERE workspace_id = ? AND id = ? AND released_at IS NULL`,
         )
-        .run(releasedBy, this.store.clock.now(), this.scope.workspaceId, id)
-        .changes === 1
+        .run(releasedBy, this.store.clock.now(), this.scope.workspaceId, id).changes === 1
     );
   }
 

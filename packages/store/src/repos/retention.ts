@@ -1,5 +1,5 @@
 import type { Store } from '../store.ts';
-import type { WorkspaceScope } from '../scope.ts';
+import { workspaceScope, type WorkspaceScope } from '../scope.ts';
 
 export const RETENTION_CATEGORIES = [
   'conversations',
@@ -206,7 +206,9 @@ export class RetentionRepo {
       .get(this.scope.workspaceId, contactId) as string | undefined;
   }
 
-  notice(contactId: string): { noticedAt: number; purgeAfter: number; cancelledAt: number | null } | undefined {
+  notice(
+    contactId: string,
+  ): { noticedAt: number; purgeAfter: number; cancelledAt: number | null } | undefined {
     return this.store
       .statement(
         `SELECT noticed_at AS noticedAt, purge_after AS purgeAfter,
@@ -214,8 +216,7 @@ export class RetentionRepo {
          FROM retention_notices WHERE workspace_id = ? AND contact_id = ?`,
       )
       .get(this.scope.workspaceId, contactId) as
-      | { noticedAt: number; purgeAfter: number; cancelledAt: number | null }
-      | undefined;
+      { noticedAt: number; purgeAfter: number; cancelledAt: number | null } | undefined;
   }
 
   recordNotice(contactId: string, purgeAfter: number): void {
@@ -249,7 +250,9 @@ export class RetentionRepo {
 
   forgetNotice(contactId: string): void {
     this.store
-      .statement('DELETE FROM retention_notices WHERE workspace_id = ? AND contact_id = ?')
+      .statement(
+        'DELETE FROM retention_notices WHERE workspace_id = ? AND contact_id = ?',
+      )
       .run(this.scope.workspaceId, contactId);
   }
 
@@ -280,6 +283,28 @@ export class RetentionRepo {
          WHERE workspace_id = ? ORDER BY seq DESC LIMIT 1`,
       )
       .get(this.scope.workspaceId) as { at: number; counts: string } | undefined;
-    return row ? { at: row.at, counts: JSON.parse(row.counts) as Record<string, number> } : null;
+    return row
+      ? { at: row.at, counts: JSON.parse(row.counts) as Record<string, number> }
+      : null;
+  }
+}
+
+/**
+ * The one look across workspaces, for the daily run: which workspaces have
+ * rules. The run then works through each workspace's own repository.
+ */
+export class RetentionIndex {
+  constructor(private readonly store: Store) {}
+
+  workspacesWithRules(): { scope: WorkspaceScope; name: string }[] {
+    const rows = this.store
+      .statement(
+        `SELECT w.id, w.name FROM workspaces w
+         WHERE EXISTS (SELECT 1 FROM retention_rules r WHERE r.workspace_id = w.id)
+         ORDER BY w.created_at`,
+      )
+      .all() as { id: string; name: string }[];
+    // The ids come from rows of this database, never from a caller.
+    return rows.map((row) => ({ scope: workspaceScope(row.id), name: row.name }));
   }
 }
