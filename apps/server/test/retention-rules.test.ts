@@ -3,6 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY_MS, HOUR_MS } from '@flowgento/core';
 import { localFolderFor } from '@flowgento/storage';
+import { folderFlags, runCli } from './cli-run.ts';
 import { OWNER, setupOwner } from './flows.ts';
 import {
   ApiClient,
@@ -226,5 +227,28 @@ describe('retention rules', () => {
       rowOf('SELECT id FROM contacts WHERE id = ?', returning.contactId),
     ).toBeDefined();
     expect(actions('retention.purge_cancelled')).toBe(1);
+  }, 60_000);
+
+  it('runs from the command line, dry first, by the machine clock', async () => {
+    clock.advance(-49 * HOUR_MS - 40 * DAY_MS);
+    await writes('5511933330001', 'An old question');
+    clock.advance(40 * DAY_MS);
+    owner = await signIn();
+    await owner.mutate('retention.setRule', { category: 'conversations', days: 30 });
+    const flags = folderFlags(t);
+    await t.stop();
+    try {
+      const dry = await runCli(['retention', 'run', '--dry-run', ...flags]);
+      expect(dry.stdout).toMatch(/would remove 1 conversations/);
+      const real = await runCli(['retention', 'run', ...flags]);
+      expect(real).toMatchObject({ code: 0 });
+      expect(real.stdout).toMatch(/removed 1 conversations/);
+    } finally {
+      await t.start();
+    }
+    expect(
+      rowOf(`SELECT count(*) AS n FROM contacts k JOIN conversations c ON c.contact_id = k.id
+             WHERE k.wa_id = '5511933330001'`),
+    ).toEqual({ n: 0 });
   }, 60_000);
 });
