@@ -13,6 +13,7 @@ import type { ConversationPurge, ContactPurger } from './contact-purger.ts';
 import {
   checkRule,
   LEGAL_FLOORS,
+  noticeTemplates,
   PURGE_NOTICE_MS,
   type LegalFloor,
   type RuleInput,
@@ -49,6 +50,8 @@ export interface RetentionOverview {
   lastRun: RetentionRunRecord | null;
   holds: LegalHold[];
   notices: OpenNotice[];
+  /** Approved templates an inactivity notice may be sent with. */
+  noticeTemplates: { id: string; name: string; language: string }[];
 }
 
 const zero = (): RetentionCounts => ({
@@ -92,6 +95,7 @@ export class RetentionService {
       lastRun: scoped.retention.lastRun(),
       holds: scoped.legalHolds.list(),
       notices: scoped.retention.openNotices(),
+      noticeTemplates: noticeTemplates(scoped),
     };
   }
 

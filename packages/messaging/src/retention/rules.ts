@@ -1,6 +1,7 @@
 import { AppError } from '@flowgento/core';
 import {
   RETENTION_CATEGORIES,
+  type MessageTemplate,
   type RetentionCategory,
   type ScopedStore,
 } from '@flowgento/store';
@@ -87,22 +88,31 @@ export function checkRule(scoped: ScopedStore, input: RuleInput): CheckedRule {
   return { category, days, noticeTemplateId };
 }
 
+/** Templates an inactivity notice may use, for the Retention page to offer. */
+export function noticeTemplates(
+  scoped: ScopedStore,
+): { id: string; name: string; language: string }[] {
+  return scoped.templates
+    .list()
+    .filter((t) => noticeRefusal(t) === null)
+    .map(({ id, name, language }) => ({ id, name, language }));
+}
+
+function noticeRefusal(template: MessageTemplate): string | null {
+  const shape = readTemplateShape(JSON.parse(template.componentsJson) as unknown[]);
+  if (template.status !== 'APPROVED') return 'not approved';
+  if (template.category === 'MARKETING') return 'marketing';
+  if (shape.variables.length > 0) return 'has variables';
+  return shape.unsupported;
+}
+
 /**
  * The notice is sent unattended, so its template must be approved, not
  * marketing (it needs no consent) and without variables to fill.
  */
 function approvedTemplate(scoped: ScopedStore, id: string | null | undefined): string {
   const template = id ? scoped.templates.get(id) : undefined;
-  const shape =
-    template && readTemplateShape(JSON.parse(template.componentsJson) as unknown[]);
-  if (
-    !template ||
-    !shape ||
-    template.status !== 'APPROVED' ||
-    template.category === 'MARKETING' ||
-    shape.variables.length > 0 ||
-    shape.unsupported !== null
-  ) {
+  if (!template || noticeRefusal(template) !== null) {
     throw new AppError(
       'PRECONDITION_FAILED',
       'An inactivity purge needs an approved, non-marketing template without variables to warn the contact 48 hours ahead',
