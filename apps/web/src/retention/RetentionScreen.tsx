@@ -46,6 +46,14 @@ export function RetentionScreen() {
             </tbody>
           </table>
         )}
+        <ul className="muted small" data-testid="retention-floors">
+          {Object.entries(data.floors).map(([category, floor]) => (
+            <li key={category}>
+              {CATEGORY_LABELS[category as keyof typeof CATEGORY_LABELS]}: kept at least{' '}
+              {floor.days} days by {floor.law}.
+            </li>
+          ))}
+        </ul>
         <RuleForm overview={data} />
       </section>
       <section className="card" data-testid="retention-runs">
