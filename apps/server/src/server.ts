@@ -235,7 +235,10 @@ export async function startAppliance(
     });
     const auditKeeper = startAuditKeeper({
       audit: services.audit,
-      retention: new AuditRetention(appliance.store, services.audit),
+      // A workspace's audit_log retention rule can keep entries longer.
+      retention: new AuditRetention(appliance.store, services.audit, () =>
+        appliance.store.retentionIndex.longestDays('audit_log'),
+      ),
       checkpointPath: dataPaths(config.dataDir).auditCheckpoints,
       logger,
     });

@@ -296,6 +296,14 @@ export class RetentionRepo {
 export class RetentionIndex {
   constructor(private readonly store: Store) {}
 
+  /** The longest any workspace keeps a category, in days; null without a rule. */
+  longestDays(category: RetentionCategory): number | null {
+    return this.store
+      .statement('SELECT max(days) FROM retention_rules WHERE category = ?')
+      .pluck()
+      .get(category) as number | null;
+  }
+
   workspacesWithRules(): { scope: WorkspaceScope; name: string }[] {
     const rows = this.store
       .statement(
