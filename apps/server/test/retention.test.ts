@@ -201,4 +201,34 @@ describe('a 30-day conversation rule under a clock moved forward', () => {
 
     await owner.mutate('retention.setRule', { category: 'audit_log', days: 400 });
   });
+
+  it('keeps a copy it could not remove on the locations list, and removes it once its provider is back', async () => {
+    clock.advance(-31 * DAY_MS);
+    const stale = await customerSendsImage('5511900000004');
+    clock.advance(31 * DAY_MS);
+    const where = () =>
+      t.running.appliance.store.db
+        .prepare(
+          `SELECT sha256 IS NULL AS toRemove FROM storage_object_locations
+           WHERE object_key = ?`,
+        )
+        .all(stale.objectKey) as { toRemove: number }[];
+    expect(where()).toEqual([{ toRemove: 0 }]);
+
+    await proxyA.down();
+    await t.running.retentionKeeper.runNow();
+    expect(contactsWithConversations()).not.toContain('5511900000004');
+    // A is down: the copy stays, listed as one to remove, not forgotten.
+    expect(await listBucket('keep-a')).toContain(stale.objectKey);
+    expect(where()).toEqual([{ toRemove: 1 }]);
+
+    await proxyA.up();
+    const deadline = Date.now() + 30_000;
+    while (where().length > 0 && Date.now() < deadline) {
+      await t.running.services.storageJobs.copyBack.run();
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(where()).toEqual([]);
+    expect(await listBucket('keep-a')).not.toContain(stale.objectKey);
+  }, 60_000);
 });
