@@ -3,6 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY_MS, HOUR_MS } from '@flowgento/core';
 import { localFolderFor } from '@flowgento/storage';
+import { workspaceScope } from '@flowgento/store';
 import { folderFlags, runCli } from './cli-run.ts';
 import { OWNER, setupOwner } from './flows.ts';
 import {
@@ -139,6 +140,19 @@ describe('retention rules', () => {
     expect(overview.holds).toEqual([
       expect.objectContaining({ id: hold.id, reason: 'Consumer court summons 44/2026' }),
     ]);
+
+    // Erasure asks the same question, and is told which hold and why.
+    const ws = rowOf('SELECT id FROM workspaces') as { id: string };
+    expect(() =>
+      t.running.services.legalHolds.assertNoLegalHold(workspaceScope(ws.id), {
+        conversationId: held.conversationId,
+      }),
+    ).toThrow(
+      expect.objectContaining({
+        reason: 'legal_hold_active',
+        message: expect.stringContaining('Consumer court summons 44/2026') as string,
+      }) as Error,
+    );
 
     await owner.mutate('retention.releaseHold', { holdId: hold.id });
     expect(await owner.mutate('retention.run', { dryRun: true })).toMatchObject({

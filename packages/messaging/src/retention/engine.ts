@@ -165,6 +165,10 @@ export class RetentionService {
     const conversationsBefore = cutoff(scoped.retention.rule('conversations'));
     const mediaBefore = cutoff(scoped.retention.rule('media'));
     const inactive = scoped.retention.rule('inactive_contacts');
+    // The audit_log rule acts through the audit keeper (AuditRetention).
+    // TODO(#8): the security_log rule prunes the access log of personal
+    // data once it exists (another part of issue #8); until then sign-ins
+    // and refusals are audit entries, kept by the audit log's rule.
 
     if (inactive) this.cancelPurges(acting, dryRun, counts);
     const due = inactive ? this.duePurges(acting, cutoff(inactive)!, now) : undefined;

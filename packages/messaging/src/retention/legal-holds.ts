@@ -1,6 +1,12 @@
 import { AppError, type RequestOrigin } from '@flowgento/core';
 import type { AuditActor, AuditLog } from '@flowgento/audit';
-import type { HoldTarget, LegalHold, Store, WorkspaceScope } from '@flowgento/store';
+import type {
+  HoldTarget,
+  LegalHold,
+  ScopedStore,
+  Store,
+  WorkspaceScope,
+} from '@flowgento/store';
 
 export interface HoldActing {
   scope: WorkspaceScope;
@@ -13,11 +19,10 @@ export interface HoldActing {
  * wired, erasure) must not delete it. The error names the hold and its reason.
  */
 export function assertNoLegalHold(
-  store: Store,
-  scope: WorkspaceScope,
+  scoped: Pick<ScopedStore, 'legalHolds'>,
   target: HoldTarget,
 ): void {
-  const [hold] = store.in(scope).legalHolds.activeFor(target);
+  const [hold] = scoped.legalHolds.activeFor(target);
   if (!hold) return;
   throw new AppError(
     'PRECONDITION_FAILED',
@@ -32,6 +37,11 @@ export class LegalHoldService {
     private readonly store: Store,
     private readonly audit: AuditLog,
   ) {}
+
+  /** `assertNoLegalHold` for a workspace: what erasure calls before it deletes. */
+  assertNoLegalHold(scope: WorkspaceScope, target: HoldTarget): void {
+    assertNoLegalHold(this.store.in(scope), target);
+  }
 
   list(scope: WorkspaceScope): LegalHold[] {
     return this.store.in(scope).legalHolds.list();
