@@ -130,6 +130,13 @@ describe('retention rules', () => {
         loose.conversationId,
       ),
     ).toEqual({ n: 1 });
+    // The agent still sees the message, and why its file is gone.
+    const thread = await owner.query<{
+      messages: { media: { state: string; failureReason: string | null } | null }[];
+    }>('inbox.conversation', { conversationId: loose.conversationId });
+    expect(thread.messages.map((m) => m.media)).toEqual([
+      expect.objectContaining({ state: 'failed', failureReason: 'removed_by_retention' }),
+    ]);
     const files = mediaFiles().join('\n');
     expect(files).toContain(held.id);
     expect(files).not.toContain(loose.id);
