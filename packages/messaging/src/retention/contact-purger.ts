@@ -77,11 +77,6 @@ export class ConversationPurge {
       mediaObjects: deleted.keys.length,
     };
   }
-
-  /** Removes sealed objects whose rows already went. */
-  objectsByKey(scope: WorkspaceScope, keys: readonly string[]): Promise<void> {
-    return removeMediaObjects(this.objects, scope, keys);
-  }
 }
 
 /** The default purge: the contact's conversations, their files, then the contact row. */
