@@ -30,6 +30,7 @@ import {
 import { lanAddresses, machineHostnames } from './network.ts';
 import { APP_VERSION } from './version.ts';
 import { startAuditKeeper, type AuditKeeper } from './audit-keeper.ts';
+import { startRetentionKeeper, type RetentionKeeper } from './retention-keeper.ts';
 import { startStorageKeeper, type StorageKeeper } from './storage-keeper.ts';
 import { TLS_SERVER_OPTIONS } from './http/tls-options.ts';
 import { startBackupEngine, type BackupSettings } from './backup-runner.ts';
@@ -53,6 +54,8 @@ export interface RunningAppliance {
   intakeWriter: WorkerIntakeWriter;
   /** Audit checkpoints and retention (tests call these directly). */
   auditKeeper: AuditKeeper;
+  /** The daily retention run (`retentionKeeper.runNow()` runs it by hand). */
+  retentionKeeper: RetentionKeeper;
   /** Continuous backup, when backup settings were given. */
   backup: BackupEngine | null;
   /** Provider probes and copy-back (`services.storageJobs` runs them by hand). */
@@ -232,7 +235,10 @@ export async function startAppliance(
     });
     const auditKeeper = startAuditKeeper({
       audit: services.audit,
-      retention: new AuditRetention(appliance.store, services.audit),
+      // A workspace's audit_log retention rule can keep entries longer.
+      retention: new AuditRetention(appliance.store, services.audit, () =>
+        appliance.store.retentionIndex.longestDays('audit_log'),
+      ),
       checkpointPath: dataPaths(config.dataDir).auditCheckpoints,
       logger,
     });
@@ -255,6 +261,12 @@ export async function startAppliance(
     }
     const storageKeeper = startStorageKeeper(services);
     cleanups.push(() => storageKeeper.close());
+    const retentionKeeper = startRetentionKeeper({
+      retention: services.retention,
+      clock,
+      logger,
+    });
+    cleanups.push(() => retentionKeeper.close());
     server.off('request', answerStarting);
     server.on(
       'request',
@@ -326,6 +338,7 @@ export async function startAppliance(
       auditKeeper,
       backup,
       storageKeeper,
+      retentionKeeper,
       setupCode,
       close() {
         // Every caller waits for the one stop: a second run would reach
@@ -348,6 +361,7 @@ export async function startAppliance(
       // Its last locked ship comes before the last connection closes (and
       // checkpoints the log away).
       await backup?.stop();
+      await retentionKeeper.close();
       await storageKeeper.close();
       // The last audit checkpoint reads the database: before it closes.
       auditKeeper.close();

@@ -9,7 +9,11 @@ import {
 import { AuditExports, AuditLog } from '@flowgento/audit';
 import {
   ConsentService,
+  ConversationPurge,
   ConversationService,
+  DefaultContactPurger,
+  LegalHoldService,
+  RetentionService,
   DeskService,
   LiveEvents,
   OutboundQueue,
@@ -167,6 +171,20 @@ export function buildServices(input: {
   );
   metrics.register(outbound.collector());
 
+  const replies = new ReplyService(store, outbound, events, clock);
+  const purge = new ConversationPurge(store, { tiers: objects, logger }, events);
+  const retention = new RetentionService(
+    store,
+    audit,
+    clock,
+    purge,
+    // The full erasure replaces this default. // wired at merge
+    new DefaultContactPurger(store, purge),
+    ({ scope, conversationId, templateId, userId }) =>
+      replies.sendTemplate({ scope, userId, conversationId, templateId, parameters: {} }),
+    logger.child({ component: 'retention' }),
+  );
+
   const numbers: NumberSettingsService = new NumberSettingsService(
     store,
     secrets,
@@ -201,7 +219,9 @@ export function buildServices(input: {
       logger,
     }),
     outbound,
-    replies: new ReplyService(store, outbound, events, clock),
+    replies,
+    retention,
+    legalHolds: new LegalHoldService(store, audit),
     templates: new TemplateService(
       store,
       (number) =>

@@ -243,6 +243,54 @@ const scenarios: Record<string, Scenario> = {
       failing: { input: { ...current, changesDays, dailyDays: changesDays - 1 } },
     });
   },
+  'retention.setRule': () => {
+    const w = world();
+    return Promise.resolve({
+      caller: w.admin,
+      input: { category: 'conversations', days: 90 },
+      // Security logs are kept 180 days at least (CERT-In).
+      failing: { input: { category: 'security_log', days: 90 } },
+    });
+  },
+  'retention.removeRule': async () => {
+    const w = world();
+    await w.owner.client.mutate('retention.setRule', { category: 'media', days: 60 });
+    return {
+      caller: w.admin,
+      input: { category: 'media' },
+      failing: { client: w.agent.client },
+    };
+  },
+  'retention.run': () => {
+    const w = world();
+    return Promise.resolve({
+      caller: w.owner,
+      input: { dryRun: false },
+      failing: { client: w.agent.client },
+    });
+  },
+  'retention.placeHold': async () => {
+    const w = world();
+    const conversationId = await conversationIn(w);
+    return {
+      caller: w.admin,
+      input: { conversationId, reason: 'Court order 12/2026' },
+      failing: { input: { conversationId: MISSING_ID, reason: 'Court order 12/2026' } },
+    };
+  },
+  'retention.releaseHold': async () => {
+    const w = world();
+    const conversationId = await conversationIn(w);
+    const hold = await w.owner.client.mutate<{ id: string }>('retention.placeHold', {
+      conversationId,
+      reason: 'Tax inquiry',
+    });
+    return {
+      caller: w.admin,
+      input: { holdId: hold.id },
+      failing: { input: { holdId: MISSING_ID } },
+    };
+  },
   'consent.setMarketing': async () => {
     const w = world();
     const conversationId = await conversationIn(w);

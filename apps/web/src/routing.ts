@@ -16,6 +16,7 @@ export type Route =
   | { screen: 'whatsapp' }
   | { screen: 'audit' }
   | { screen: 'storage' }
+  | { screen: 'retention' }
   | { screen: 'backups' }
   /** The OWNER's printable recovery kit: `#/backups/kit`. */
   | { screen: 'backup-kit' }
@@ -33,6 +34,7 @@ export function parseRoute(hash: string): Route {
     case 'whatsapp':
     case 'audit':
     case 'storage':
+    case 'retention':
     case 'sessions':
     case 'support-access':
     case 'pairing':

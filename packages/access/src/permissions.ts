@@ -25,6 +25,7 @@ export const PERMISSIONS = [
   'backup.read',
   'backup.manage',
   'backup.kit',
+  'retention.manage',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -51,6 +52,7 @@ export const PERMISSION_DESCRIPTIONS: Readonly<Record<Permission, string>> = {
   'backup.read': "see how the appliance's backups stand and their schedule",
   'backup.manage': "change the appliance's backup retention schedule",
   'backup.kit': 'open the backup recovery kit (it holds the backup key)',
+  'retention.manage': 'set retention rules, run them, place and release legal holds',
 };
 
 /**
@@ -81,6 +83,8 @@ const managers: Permission[] = [
   'storage.read',
   'backup.read',
   'backup.manage',
+  // Compliance duties (issue #8) are the workspace's managers', never agents'.
+  'retention.manage',
 ];
 
 /**

@@ -9,6 +9,8 @@ import type {
 } from '@flowgento/backup';
 import type {
   ConsentService,
+  LegalHoldService,
+  RetentionService,
   ConversationService,
   DeskService,
   LiveEvents,
@@ -68,6 +70,9 @@ export interface ApiServices {
   templates: TemplateService;
   /** Marketing consent of contacts, and the workspace's stop / start keywords. */
   consent: ConsentService;
+  /** Retention rules and runs, and legal holds (issue #8). */
+  retention: RetentionService;
+  legalHolds: LegalHoldService;
   numbers: NumberSettingsService;
   events: LiveEvents;
   /** Where each tier of a workspace's objects goes. */

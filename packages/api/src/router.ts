@@ -4,6 +4,7 @@ import { authRouter } from './routers/auth.ts';
 import { backupRouter } from './routers/backup.ts';
 import { consentRouter } from './routers/consent.ts';
 import { deskRouter } from './routers/desk.ts';
+import { retentionRouter } from './routers/retention.ts';
 import { inboxRouter } from './routers/inbox.ts';
 import { membersRouter } from './routers/members.ts';
 import { sessionsRouter } from './routers/sessions.ts';
@@ -22,6 +23,7 @@ export const appRouter = router({
   templates: templatesRouter,
   consent: consentRouter,
   desk: deskRouter,
+  retention: retentionRouter,
   members: membersRouter,
   sessions: sessionsRouter,
   twoFactor: twoFactorRouter,

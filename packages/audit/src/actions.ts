@@ -52,6 +52,13 @@ export const AUDIT_ACTIONS = [
   'templates.synced',
   'conversation.status_changed',
   'note.added',
+  'retention.rule_set',
+  'retention.rule_removed',
+  'retention.ran',
+  'retention.purge_noticed',
+  'retention.purge_cancelled',
+  'legal_hold.placed',
+  'legal_hold.released',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

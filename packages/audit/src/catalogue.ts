@@ -30,6 +30,7 @@ export const AUDIT_AREAS = [
   'Keys, backup and restore',
   'Storage',
   'Monitoring',
+  'Retention and legal holds',
   'Audit log',
   'Refusals',
 ] as const;
@@ -406,5 +407,55 @@ export const AUDIT_EVENTS: Readonly<Record<AuditAction, AuditEventSpec>> = {
     scope: 'appliance',
     target: 'metrics_token',
     details: 'name',
+  },
+  'retention.rule_set': {
+    area: 'Retention and legal holds',
+    when: 'an OWNER or ADMIN set how long a data category is kept (a rule below its legal floor is refused and not recorded)',
+    scope: 'workspace',
+    target: null,
+    details: 'category, fromDays, toDays, noticeTemplateId',
+  },
+  'retention.rule_removed': {
+    area: 'Retention and legal holds',
+    when: 'an OWNER or ADMIN turned a retention rule off',
+    scope: 'workspace',
+    target: null,
+    details: 'category',
+  },
+  'retention.ran': {
+    area: 'Retention and legal holds',
+    when: 'the daily retention run (or the operator with `retention run`) deleted what the rules reach, from the database and every media provider',
+    scope: 'workspace',
+    target: null,
+    details:
+      'conversations, media, mediaObjects, contactsNoticed, contactsPurged, purgesCancelled',
+  },
+  'retention.purge_noticed': {
+    area: 'Retention and legal holds',
+    when: 'a contact due for an inactivity purge was sent the notice, at least 48 hours ahead',
+    scope: 'workspace',
+    target: 'contact',
+    details: 'purgeAfter',
+  },
+  'retention.purge_cancelled': {
+    area: 'Retention and legal holds',
+    when: 'an inactivity purge was cancelled because the contact wrote after the notice',
+    scope: 'workspace',
+    target: 'contact',
+    details: '',
+  },
+  'legal_hold.placed': {
+    area: 'Retention and legal holds',
+    when: 'an OWNER or ADMIN placed a legal hold on a contact or a conversation, with its reason',
+    scope: 'workspace',
+    target: 'legal_hold',
+    details: 'contactId, conversationId, reason',
+  },
+  'legal_hold.released': {
+    area: 'Retention and legal holds',
+    when: 'an OWNER or ADMIN released a legal hold',
+    scope: 'workspace',
+    target: 'legal_hold',
+    details: '',
   },
 };

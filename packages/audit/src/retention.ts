@@ -1,4 +1,4 @@
-import { AppError } from '@flowgento/core';
+import { AppError, DAY_MS } from '@flowgento/core';
 import type { AuditCheckpoint, Store } from '@flowgento/store';
 import { MIN_RETENTION_MONTHS, monthsBefore, verifyChain } from './chain-verify.ts';
 import type { AuditEntryInput, AuditLog } from './audit-log.ts';
@@ -28,6 +28,12 @@ export class AuditRetention {
   constructor(
     private readonly store: Store,
     private readonly audit: AuditLog,
+    /**
+     * The longest a workspace's retention rule keeps the audit log, in days
+     * (issue #8), or null. The log is one chain pruned as a prefix, so the
+     * longest rule holds for every workspace's entries.
+     */
+    private readonly longestRuleDays: () => number | null = () => null,
   ) {}
 
   months(): number {
@@ -61,9 +67,14 @@ export class AuditRetention {
     });
   }
 
-  /** The time before which entries may go: `months` calendar months ago, UTC. */
+  /**
+   * The time before which entries may go: `months` calendar months ago, UTC,
+   * or earlier when a workspace's rule keeps the log longer.
+   */
   cutoff(now = this.store.clock.now()): number {
-    return monthsBefore(now, this.months());
+    const byMonths = monthsBefore(now, this.months());
+    const days = this.longestRuleDays();
+    return days === null ? byMonths : Math.min(byMonths, now - days * DAY_MS);
   }
 
   /**

@@ -118,6 +118,22 @@ describe('audit retention', () => {
     expect(retention.prune(BY)).toMatchObject({ pruned: 2 });
   });
 
+  it('keeps entries as long as the longest workspace rule asks, past the months', () => {
+    let ruleDays: number | null = 500;
+    const longer = new AuditRetention(store, audit, () => ruleDays);
+    write();
+    time += 400 * DAY_MS;
+    expect(longer.prune(BY)).toMatchObject({ pruned: 0 });
+    time += 101 * DAY_MS;
+    expect(longer.prune(BY)).toMatchObject({ pruned: 1 });
+    // Without the rule, the year holds again.
+    ruleDays = null;
+    write();
+    time += 366 * DAY_MS;
+    expect(longer.prune(BY)).toMatchObject({ pruned: 2 });
+    expect(audit.verify()).toMatchObject({ intact: true });
+  });
+
   it('does not believe an anchor that no prune recorded', () => {
     for (let i = 0; i < 6; i += 1) write();
     // Someone with the key deletes the first four entries and forges an

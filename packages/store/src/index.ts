@@ -64,3 +64,11 @@ export {
   type OutboundJob,
   type OutboundJobKind,
 } from './repos/outbound-jobs.ts';
+export type { LegalHold, HoldTarget } from './repos/legal-holds.ts';
+export { RETENTION_CATEGORIES } from './repos/retention.ts';
+export type {
+  OpenNotice,
+  RetentionCategory,
+  RetentionRule,
+  RetentionRunRecord,
+} from './repos/retention.ts';

@@ -18,6 +18,7 @@ import { StorageTierRepo } from './repos/storage-tiers.ts';
 import { MediaQueue } from './repos/media.ts';
 import { BackupSettingsRepo } from './repos/backup-settings.ts';
 import { ObjectLocationIndex, ObjectLocationRepo } from './repos/object-locations.ts';
+import { RetentionIndex } from './repos/retention.ts';
 import { MetricsTokenRepo } from './repos/metrics-tokens.ts';
 import { ScopedStore } from './scoped-store.ts';
 
@@ -50,6 +51,7 @@ export class Store {
   /** Where the appliance's own objects (database backups) are. */
   readonly applianceObjectLocations: ObjectLocationRepo;
   readonly objectLocationIndex: ObjectLocationIndex;
+  readonly retentionIndex: RetentionIndex;
   readonly metricsTokens: MetricsTokenRepo;
   private readonly statements = new Map<string, Statement>();
 
@@ -73,6 +75,7 @@ export class Store {
     this.backupSettings = new BackupSettingsRepo(this);
     this.applianceObjectLocations = new ObjectLocationRepo(this, null);
     this.objectLocationIndex = new ObjectLocationIndex(this);
+    this.retentionIndex = new RetentionIndex(this);
     this.metricsTokens = new MetricsTokenRepo(this);
   }
 

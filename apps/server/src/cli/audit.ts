@@ -109,7 +109,11 @@ const retention: Command = {
       manualCheckpoints: true,
     });
     try {
-      const settings = new AuditRetention(appliance.store, new AuditLog(appliance.store));
+      const settings = new AuditRetention(
+        appliance.store,
+        new AuditLog(appliance.store),
+        () => appliance.store.retentionIndex.longestDays('audit_log'),
+      );
       if (typeof months === 'string') settings.setMonths(Number(months), CLI_ACTOR);
       const kept = settings.months();
       say(
@@ -140,9 +144,9 @@ const prune: Command = {
     try {
       const checkpointFile = dataPaths(config.dataDir).auditCheckpoints;
       const audit = new AuditLog(appliance.store, { checkpointFile });
-      const result = new AuditRetention(appliance.store, audit).prune(CLI_ACTOR, () =>
-        audit.checkpointEvidence(),
-      );
+      const result = new AuditRetention(appliance.store, audit, () =>
+        appliance.store.retentionIndex.longestDays('audit_log'),
+      ).prune(CLI_ACTOR, () => audit.checkpointEvidence());
       const olderThan = new Date(result.cutoff).toISOString();
       if (result.pruned === 0) {
         say(`No audit entries older than ${olderThan}; nothing removed.`);

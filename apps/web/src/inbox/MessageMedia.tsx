@@ -32,6 +32,13 @@ export function MessageMedia({ media }: { media: Media }) {
       </p>
     );
   }
+  if (media.failureReason === 'removed_by_retention') {
+    return (
+      <p className="media-state small muted" data-testid="media-removed">
+        The {media.kind} was removed by the workspace's retention rule.
+      </p>
+    );
+  }
   if (media.state === 'failed') {
     const why = FAILURES[media.failureReason ?? ''] ?? 'WhatsApp did not deliver it';
     return (

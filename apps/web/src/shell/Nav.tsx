@@ -30,6 +30,11 @@ const ITEMS = [
     visible: (me: Me) => can(me, 'storage.read'),
   },
   {
+    screen: 'retention',
+    label: 'Retention',
+    visible: (me: Me) => can(me, 'retention.manage'),
+  },
+  {
     screen: 'backups',
     label: 'Backups',
     visible: (me: Me) => can(me, 'backup.read'),

@@ -8,6 +8,7 @@ import { AuditScreen } from '../audit/AuditScreen.tsx';
 import { SessionsScreen } from '../sessions/SessionsScreen.tsx';
 import { SupportAccessScreen } from '../support/SupportAccessScreen.tsx';
 import { StorageScreen } from '../storage/StorageScreen.tsx';
+import { RetentionScreen } from '../retention/RetentionScreen.tsx';
 import { BackupsScreen } from '../backup/BackupsScreen.tsx';
 import { RecoveryKitPage } from '../backup/RecoveryKitPage.tsx';
 import { PairingScreen } from '../pairing/PairingScreen.tsx';
@@ -48,6 +49,8 @@ function screen(me: Me, route: SignedInRoute) {
       return me.support ? <NotAllowed /> : <SessionsScreen me={me} />;
     case 'storage':
       return can(me, 'storage.read') ? <StorageScreen me={me} /> : <NotAllowed />;
+    case 'retention':
+      return can(me, 'retention.manage') ? <RetentionScreen /> : <NotAllowed />;
     case 'backups':
       return can(me, 'backup.read') ? <BackupsScreen me={me} /> : <NotAllowed />;
     case 'backup-kit':
