@@ -25,6 +25,8 @@ export const PERMISSIONS = [
   'backup.read',
   'backup.manage',
   'backup.kit',
+  'accessLog.read',
+  'breaches.manage',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -51,6 +53,10 @@ export const PERMISSION_DESCRIPTIONS: Readonly<Record<Permission, string>> = {
   'backup.read': "see how the appliance's backups stand and their schedule",
   'backup.manage': "change the appliance's backup retention schedule",
   'backup.kit': 'open the backup recovery kit (it holds the backup key)',
+  'accessLog.read':
+    "see who read, searched or exported which contact, and check the log's chain",
+  'breaches.manage':
+    'log personal data breaches, run their clocks, produce the reports and notices',
 };
 
 /**
@@ -81,6 +87,9 @@ const managers: Permission[] = [
   'storage.read',
   'backup.read',
   'backup.manage',
+  // Compliance duties are the managers'; agents never see who read whom.
+  'accessLog.read',
+  'breaches.manage',
 ];
 
 /**

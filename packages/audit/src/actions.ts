@@ -52,6 +52,13 @@ export const AUDIT_ACTIONS = [
   'templates.synced',
   'conversation.status_changed',
   'note.added',
+  'breach.recorded',
+  'breach.duty_done',
+  'breach.report_edited',
+  'breach.affected_found',
+  'breach.report_exported',
+  'breach.notices_exported',
+  'access_log.verified',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

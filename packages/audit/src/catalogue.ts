@@ -1,4 +1,5 @@
 import type { AuditAction } from './actions.ts';
+import { COMPLIANCE_EVENTS } from './catalogue-compliance.ts';
 
 /**
  * What one kind of audit entry means. Every entry also carries the fields
@@ -31,6 +32,7 @@ export const AUDIT_AREAS = [
   'Storage',
   'Monitoring',
   'Audit log',
+  'Compliance',
   'Refusals',
 ] as const;
 export type AuditArea = (typeof AUDIT_AREAS)[number];
@@ -407,4 +409,5 @@ export const AUDIT_EVENTS: Readonly<Record<AuditAction, AuditEventSpec>> = {
     target: 'metrics_token',
     details: 'name',
   },
+  ...COMPLIANCE_EVENTS,
 };

@@ -64,3 +64,18 @@ export {
   type OutboundJob,
   type OutboundJobKind,
 } from './repos/outbound-jobs.ts';
+export {
+  ACCESS_ACTIONS,
+  verifyAccessLogChain,
+  type AccessAction,
+  type AccessLogChainReport,
+  type AccessLogEntry,
+  type AccessLogFilter,
+  type AccessLogWrite,
+} from './repos/access-log.ts';
+export {
+  BREACH_DUTIES,
+  type BreachDetails,
+  type BreachDuty,
+  type BreachRecord,
+} from './repos/breaches.ts';

@@ -17,6 +17,8 @@ import { TemplateRepo } from './repos/templates.ts';
 import { OutboundJobRepo } from './repos/outbound-jobs.ts';
 import { NoteRepo } from './repos/notes.ts';
 import { MessageSearchRepo } from './repos/message-search.ts';
+import { AccessLogRepo } from './repos/access-log.ts';
+import { BreachRepo } from './repos/breaches.ts';
 
 /** Every repository of one workspace; each query binds `scope.workspaceId`. */
 export class ScopedStore {
@@ -38,6 +40,9 @@ export class ScopedStore {
   readonly outbound: OutboundJobRepo;
   readonly notes: NoteRepo;
   readonly search: MessageSearchRepo;
+  /** Who read, searched or exported which contact (pseudonymised). */
+  readonly accessLog: AccessLogRepo;
+  readonly breaches: BreachRepo;
 
   constructor(store: Store, scope: WorkspaceScope) {
     this.scope = scope;
@@ -58,5 +63,7 @@ export class ScopedStore {
     this.outbound = new OutboundJobRepo(store, scope);
     this.notes = new NoteRepo(store, scope);
     this.search = new MessageSearchRepo(store, scope);
+    this.accessLog = new AccessLogRepo(store, scope);
+    this.breaches = new BreachRepo(store, scope);
   }
 }
