@@ -90,6 +90,12 @@ export class AccessLog {
     this.timer ??= setTimeout(() => this.flushSafely(), FLUSH_AFTER_MS).unref();
   }
 
+  /** Notes an access and writes it at once (rare ones: exports). */
+  recordNow(scope: WorkspaceScope, note: AccessNote): void {
+    this.record(scope, note);
+    this.flush();
+  }
+
   /** Notes the download of one message's file, by the message's contact. */
   recordMessage(
     scope: WorkspaceScope,
@@ -207,16 +213,21 @@ export class AccessLog {
     const id = scope.workspaceId;
     const cached = this.keys.get(id);
     if (cached) return cached;
-    const key = this.store.transaction(() => {
+    // A key made inside a caller's transaction is kept only once it is
+    // surely stored: that transaction may still roll back.
+    const outer = this.store.db.inTransaction;
+    const { key, stored } = this.store.transaction(() => {
       const repo = this.store.in(scope).accessLog;
       const wrapped = repo.wrappedKey();
-      if (wrapped)
-        return Buffer.from(this.wrapper.unwrapText(wrapped, keyAad(id)), 'base64');
+      if (wrapped) {
+        const known = this.wrapper.unwrapText(wrapped, keyAad(id));
+        return { key: Buffer.from(known, 'base64'), stored: true };
+      }
       const fresh = randomBytes(32);
       repo.saveKey(this.wrapper.wrap(fresh.toString('base64'), keyAad(id)));
-      return fresh;
+      return { key: fresh, stored: !outer };
     });
-    this.keys.set(id, key);
+    if (stored) this.keys.set(id, key);
     return key;
   }
 }

@@ -180,12 +180,10 @@ export class BreachRegister {
         erased: found.erased,
         selection,
       };
-      this.store
-        .in(acting.scope)
-        .breaches.updateDetails(id, {
-          ...breach.details,
-          [AFFECTED_KEY]: JSON.stringify(summary),
-        });
+      this.store.in(acting.scope).breaches.updateDetails(id, {
+        ...breach.details,
+        [AFFECTED_KEY]: JSON.stringify(summary),
+      });
       this.audited(acting, 'breach.affected_found', id, {
         resolved: summary.resolved,
         erased: summary.erased,
@@ -279,7 +277,7 @@ export class BreachRegister {
     via: string,
     contacts: AffectedContact[],
   ): void {
-    this.accessLog.record(acting.scope, {
+    this.accessLog.recordNow(acting.scope, {
       actor: { id: acting.actor.id, label: acting.actor.label },
       action: 'export',
       via,
