@@ -8,6 +8,7 @@ import {
   type TestAppliance,
 } from './harness.ts';
 import { addAgent, deliverText, REAL_NUMBER, setupOwner } from './flows.ts';
+import { folderFlags, runCli } from './cli-run.ts';
 
 /**
  * The access log of personal data and the breach register, through the API
@@ -192,5 +193,27 @@ describe('the breach register', () => {
     expect(JSON.parse(report.json)).toMatchObject({
       affected: { resolved: 1, erased: 1 },
     });
+  });
+
+  it('lists what is due or overdue with `flowgento breaches due`, and exits 3 when something is late', async () => {
+    await owner.mutate('breaches.record', {
+      title: 'Misdirected export',
+      awareAt: clock.now() - 70 * HOUR_MS,
+      occurredAt: null,
+      nature: 'A contact export went to the wrong address',
+      categories: 'numbers',
+      systems: 'exports',
+      measures: 'recipient asked to delete it',
+      contactPoint: 'privacy@acme.test',
+    });
+    const result = await runCli(['breaches', 'due', ...folderFlags(t)]);
+    expect(result.code, result.stderr).toBe(3);
+    expect(result.stdout).toMatch(
+      /Misdirected export .* CERT-In: \d+ h \d\d min overdue/,
+    );
+    expect(result.stdout).toMatch(
+      /Misdirected export .* Data Protection Board of India: \d+ h \d\d min left/,
+    );
+    expect(result.stdout).not.toMatch(/Agent laptop stolen .* CERT-In/);
   });
 });

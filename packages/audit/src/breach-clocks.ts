@@ -92,3 +92,24 @@ export function describeRemaining(remainingMs: number): string {
   const text = `${hours} h ${String(minutes).padStart(2, '0')} min`;
   return remainingMs < 0 ? `${text} overdue` : `${text} left`;
 }
+
+/** A clock that needs someone's attention: due soon or overdue, not done. */
+export interface BreachReminder {
+  breachId: string;
+  title: string;
+  clock: BreachClock;
+}
+
+/** The reminders of every breach at `now`, the most urgent first. */
+export function dueReminders(
+  breaches: readonly BreachRecord[],
+  now: number,
+): BreachReminder[] {
+  return breaches
+    .flatMap((breach) =>
+      breachClocks(breach, now)
+        .filter((clock) => clock.state === 'due_soon' || clock.state === 'overdue')
+        .map((clock) => ({ breachId: breach.id, title: breach.title, clock })),
+    )
+    .sort((a, b) => a.clock.deadline - b.clock.deadline);
+}
