@@ -32,8 +32,9 @@ export function breachDrafts(
   const count = affected
     ? `${affected.resolved + affected.erased} people (${affected.erased} of them since erased)`
     : 'not yet determined';
+  const sentence = (text: string) => (text && !/[.!?]$/.test(text) ? `${text}.` : text);
   const description = [
-    d('nature'),
+    sentence(d('nature')),
     `Data concerned: ${or(d('categories'), 'to be determined')}.`,
     `Extent: ${or(d('extent'), count)}.`,
     `Occurred: ${when(breach.occurredAt)}; we became aware: ${when(breach.awareAt)}.`,
