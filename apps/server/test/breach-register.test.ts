@@ -73,6 +73,13 @@ describe('the access log of personal data', () => {
 
   it('finds an edited entry and a deleted one when its chain is checked', async () => {
     const db = t.running.appliance.store.db;
+    expect(() => db.prepare(`DELETE FROM access_log WHERE seq = 3`).run()).toThrow(
+      /append-only/,
+    );
+    // Someone holding the database key can drop the guards; the chain still tells.
+    db.exec(
+      `DROP TRIGGER access_log_refuses_update; DROP TRIGGER access_log_refuses_delete`,
+    );
     expect(await owner.mutate('accessLog.verify')).toMatchObject({
       ok: true,
       checked: 3,

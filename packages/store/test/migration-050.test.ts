@@ -6,7 +6,7 @@ let env: ReturnType<typeof tempDatabase>;
 afterEach(() => env?.cleanup());
 
 describe('migration 050 (access log and breaches) on an encrypted database', () => {
-  it('adds the access log, its keys and the breach register, and refuses an unknown action or duty', () => {
+  it('adds the access log, its keys and the breach register, and refuses an unknown action or duty, and any change to a logged access', () => {
     env = tempDatabase();
     const db = openEncryptedDatabase({ path: env.path, key: env.key });
     migrate(db, 34);
@@ -22,6 +22,10 @@ describe('migration 050 (access log and breaches) on an encrypted database', () 
     );
     entry.run('read');
     expect(() => entry.run('peek')).toThrow(/CHECK/);
+    expect(() => db.prepare(`UPDATE access_log SET action = 'search'`).run()).toThrow(
+      /append-only/,
+    );
+    expect(() => db.prepare(`DELETE FROM access_log`).run()).toThrow(/append-only/);
     db.prepare(
       `INSERT INTO breaches (id, workspace_id, title, aware_at, details_json,
          people_target_hours, created_at, updated_at) VALUES ('b', 'w', 'x', 1, '{}', 72, 1, 1)`,

@@ -8,8 +8,9 @@ import type { Migration } from './index.ts';
  * is named only by a keyed hash of its number (`contact_hash`, HMAC under
  * the workspace's `access_log_keys` key, wrapped by the key ring), so an
  * erased contact leaves nothing readable here and the log needs no rewrite.
- * Rows are hash-chained like the audit log (`prev_hash`, `hash`): an edited,
- * inserted or deleted row breaks every link after it.
+ * Rows are hash-chained like the audit log (`prev_hash`, `hash`) and the
+ * database refuses to change or delete them: someone who drops the guards
+ * still leaves an edited, inserted or deleted row that breaks the chain.
  *
  * `breaches` holds the incidents; `breach_clocks` one row per notification
  * duty (CERT-In, people, the Board, the GDPR authority) with when it was done.
@@ -40,6 +41,12 @@ export const accessLogAndBreaches: Migration = {
       CREATE INDEX access_log_by_contact ON access_log (workspace_id, contact_hash, at);
       CREATE INDEX access_log_by_actor ON access_log (workspace_id, actor_id, at);
       CREATE INDEX access_log_by_time ON access_log (workspace_id, at);
+      -- Append-only, like the audit log. Retention of access logs (issue #8,
+      -- part 4) will need a guarded way to cut the oldest rows, as audit_log has.
+      CREATE TRIGGER access_log_refuses_update BEFORE UPDATE ON access_log
+      BEGIN SELECT RAISE(ABORT, 'access_log is append-only'); END;
+      CREATE TRIGGER access_log_refuses_delete BEFORE DELETE ON access_log
+      BEGIN SELECT RAISE(ABORT, 'access_log is append-only'); END;
 
       CREATE TABLE breaches (
         id TEXT PRIMARY KEY,
