@@ -223,4 +223,20 @@ describe('the breach register', () => {
     );
     expect(result.stdout).not.toMatch(/Agent laptop stolen .* CERT-In/);
   });
+
+  it('finds the same person by number after the key ring is rotated and the appliance restarted', async () => {
+    const before = await owner.query<{ entries: unknown[] }>('accessLog.list', {
+      number: CARLA,
+    });
+    expect(before.entries.length).toBeGreaterThan(0);
+    const flags = folderFlags(t);
+    await t.stop();
+    const rotated = await runCli(['keys', 'rotate', ...flags]);
+    expect(rotated.code, rotated.stderr).toBe(0);
+    await t.start();
+    const after = await owner.query<{ entries: unknown[] }>('accessLog.list', {
+      number: CARLA,
+    });
+    expect(after.entries).toEqual(before.entries);
+  });
 });
