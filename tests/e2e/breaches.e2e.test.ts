@@ -87,6 +87,17 @@ describe('the breach register, end to end in Chromium', () => {
     expect(notice).toContain('Dear Asha Rao');
     expect(notice).toContain('privacy@acme.test');
 
+    // The access log tab finds the customer's accesses by the number typed.
+    await page.getByRole('tab', { name: 'Access log' }).click();
+    const log = page.getByTestId('access-log');
+    await log.getByLabel("Contact's number").fill('+91 98765 43210');
+    await log.getByRole('button', { name: 'Filter' }).click();
+    await log.getByRole('cell', { name: 'inbox.conversation' }).waitFor();
+    await log.getByRole('button', { name: 'Check the chain' }).click();
+    await expect
+      .poll(() => page.getByTestId('access-log-chain').textContent())
+      .toMatch(/^Intact: \d+ entries checked\.$/);
+
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     expect(watch.problems).toEqual([]);
     await context.close();

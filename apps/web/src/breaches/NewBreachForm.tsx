@@ -36,6 +36,7 @@ export function NewBreachForm({ onRecorded }: { onRecorded: (id: string) => void
       systems: text('systems'),
       measures: text('measures'),
       contactPoint: text('contactPoint'),
+      peopleTargetHours: Number(text('peopleTargetHours')) || undefined,
     });
   }
 
@@ -60,6 +61,15 @@ export function NewBreachForm({ onRecorded }: { onRecorded: (id: string) => void
           name="contactPoint"
           required
           maxLength={500}
+        />
+        <Field
+          label="Target for telling the people affected (hours)"
+          name="peopleTargetHours"
+          type="number"
+          min={1}
+          max={720}
+          defaultValue={72}
+          hint="The law says “without delay” and sets no hours: 72 is this appliance's default."
         />
         <ErrorNote error={record.error} />
         <button type="submit" disabled={record.isPending}>
