@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOUR_MS } from '@flowgento/core';
 import {
-  ApiClient,
+  type ApiClient,
   expectApiError,
   startTestAppliance,
   TestClock,

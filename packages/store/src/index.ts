@@ -75,6 +75,7 @@ export {
 } from './repos/access-log.ts';
 export {
   BREACH_DUTIES,
+  breachesOfEveryWorkspace,
   type BreachDetails,
   type BreachDuty,
   type BreachRecord,

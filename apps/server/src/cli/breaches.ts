@@ -1,5 +1,5 @@
 import { describeRemaining, dueReminders } from '@flowgento/audit';
-import { workspaceScope } from '@flowgento/store';
+import { breachesOfEveryWorkspace } from '@flowgento/store';
 import { openAppliance } from '../appliance.ts';
 import type { Command, CommandGroup } from './commands.ts';
 import { cliContext } from './context.ts';
@@ -24,14 +24,13 @@ const due: Command = {
       const now = store.clock.now();
       let overdue = false;
       let any = false;
-      for (const workspace of store.workspaces.list()) {
-        const breaches = store.in(workspaceScope(workspace.id)).breaches.list();
+      for (const { workspaceName, breaches } of breachesOfEveryWorkspace(store)) {
         for (const { breachId, title, clock } of dueReminders(breaches, now)) {
           any = true;
           overdue ||= clock.state === 'overdue';
           const deadline = new Date(clock.deadline).toISOString();
           say(
-            `${workspace.name}  ${title} (${breachId})  ${clock.label}: ` +
+            `${workspaceName}  ${title} (${breachId})  ${clock.label}: ` +
               `${describeRemaining(clock.remainingMs)}, due ${deadline}`,
           );
         }

@@ -1,6 +1,6 @@
 import { newId } from '@flowgento/core';
 import type { Store } from '../store.ts';
-import type { WorkspaceScope } from '../scope.ts';
+import { workspaceScope, type WorkspaceScope } from '../scope.ts';
 
 export const BREACH_DUTIES = ['cert_in', 'people', 'board', 'gdpr'] as const;
 /** Whom a breach must be reported to: each one is a clock. */
@@ -136,4 +136,17 @@ export class BreachRepo {
     for (const c of clocks) done[c.duty] = { at: c.at, reference: c.reference ?? '' };
     return { ...row, details: JSON.parse(detailsJson) as BreachDetails, done };
   }
+}
+
+/**
+ * Every workspace's breaches, for the operator's `breaches due` on the
+ * appliance itself (no member's scope exists there).
+ */
+export function breachesOfEveryWorkspace(
+  store: Store,
+): { workspaceName: string; breaches: BreachRecord[] }[] {
+  return store.workspaces.list().map((workspace) => ({
+    workspaceName: workspace.name,
+    breaches: new BreachRepo(store, workspaceScope(workspace.id)).list(),
+  }));
 }
