@@ -301,6 +301,7 @@ export async function startAppliance(
     const setupCode = services.access.prepareSetupCode();
     cleanups.push(() => services.mediaFetcher.close());
     cleanups.push(() => services.outbound.close());
+    cleanups.push(() => services.accessLog.close());
     logger.info(
       {
         url,
@@ -356,6 +357,8 @@ export async function startAppliance(
         redirect ? closeServer(redirect) : undefined,
         webhookServer ? closeServer(webhookServer) : undefined,
       ]);
+      // After the last request: the accesses it noted are written down.
+      services.accessLog.close();
       await intakeWriter.close();
       logger.info({ intake: intakeWriter.lastStats }, 'webhook intake stopped');
       // Its last locked ship comes before the last connection closes (and

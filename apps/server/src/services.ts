@@ -6,7 +6,7 @@ import {
   MetricsTokens,
   TwoFactorService,
 } from '@flowgento/access';
-import { AuditExports, AuditLog } from '@flowgento/audit';
+import { AccessLog, AuditExports, AuditLog, BreachRegister } from '@flowgento/audit';
 import {
   ConsentService,
   ConversationPurge,
@@ -100,6 +100,12 @@ export function buildServices(input: {
     ? new GraphMediaClient({ baseUrl: simulator.baseUrl, apiVersion: 'v23.0' })
     : null;
   const audit = new AuditLog(store, input.audit);
+  const accessLog = new AccessLog(
+    store,
+    secrets,
+    audit,
+    logger.child({ component: 'access-log' }),
+  );
   const events = new LiveEvents();
   const throttle = new LoginThrottle(store, clock);
   const twoFactor = new TwoFactorService(store, secrets, audit, clock, throttle);
@@ -240,6 +246,8 @@ export function buildServices(input: {
       sendCustomerPreference: (input) => simulator.sendCustomerPreference(input),
     },
     info: input.info,
+    accessLog,
+    breaches: new BreachRegister(store, audit, accessLog),
   };
 }
 

@@ -155,6 +155,35 @@ async function conversationIn(w: ReturnType<typeof world>): Promise<string> {
 
 const MISSING_ID = '01890000-0000-7000-8000-000000000000';
 
+/**
+ * A breach in a world whose OWNER has read one conversation (so the access
+ * log holds a contact), with every access written before the call.
+ */
+async function breachIn(w: ReturnType<typeof world>): Promise<string> {
+  const conversationId = await conversationIn(w);
+  await w.owner.client.query('inbox.conversation', { conversationId });
+  const { id } = await w.owner.client.mutate<{ id: string }>('breaches.record', {
+    title: 'Laptop stolen',
+    awareAt: Date.now() - 60_000,
+    occurredAt: null,
+    nature: 'An unlocked laptop with the inbox open was stolen',
+    categories: 'messages, numbers',
+    systems: 'agent laptop',
+    measures: 'sessions revoked',
+    contactPoint: 'privacy@audit.test',
+  });
+  app().services.accessLog.flush();
+  return id;
+}
+
+const affectedInput = (breachId: string) => ({
+  breachId,
+  from: 0,
+  to: Date.now() + 60_000,
+  memberIds: [],
+  actions: ['read'],
+});
+
 const scenarios: Record<string, Scenario> = {
   'audit.verify': () => {
     const w = world();
@@ -370,6 +399,78 @@ const scenarios: Record<string, Scenario> = {
       caller: w.agent,
       input: { conversationId, body: 'Prefers a call after 5pm' },
       failing: { input: { conversationId: MISSING_ID, body: 'Lost' } },
+    };
+  },
+  'accessLog.verify': () => {
+    const w = world();
+    return Promise.resolve({
+      caller: w.admin,
+      failing: { client: w.agent.client },
+    });
+  },
+  'breaches.record': () => {
+    const w = world();
+    const input = {
+      title: 'Backup drive lost',
+      awareAt: Date.now() - 3_600_000,
+      occurredAt: null,
+      nature: 'A backup drive was lost in transit',
+      categories: 'messages',
+      systems: 'backups',
+      measures: 'backup key rotated',
+      contactPoint: 'privacy@audit.test',
+    };
+    return Promise.resolve({
+      caller: w.admin,
+      input,
+      failing: { input: { ...input, awareAt: Date.now() + 3_600_000 } },
+    });
+  },
+  'breaches.markDone': async () => {
+    const w = world();
+    const breachId = await breachIn(w);
+    const done = { duty: 'cert_in', at: Date.now(), reference: 'CERTIn-2026-001' };
+    return {
+      caller: w.owner,
+      input: { breachId, ...done },
+      failing: { input: { breachId: MISSING_ID, ...done } },
+    };
+  },
+  'breaches.editDrafts': async () => {
+    const w = world();
+    const breachId = await breachIn(w);
+    return {
+      caller: w.owner,
+      input: { breachId, fields: { 'board.reasons': 'A laptop left unlocked' } },
+      failing: { input: { breachId, fields: { 'board.salary': 'not a field' } } },
+    };
+  },
+  'breaches.findAffected': async () => {
+    const w = world();
+    const breachId = await breachIn(w);
+    return {
+      caller: w.owner,
+      input: affectedInput(breachId),
+      failing: { input: affectedInput(MISSING_ID) },
+    };
+  },
+  'breaches.exportReport': async () => {
+    const w = world();
+    const breachId = await breachIn(w);
+    return {
+      caller: w.admin,
+      input: { breachId },
+      failing: { input: { breachId: MISSING_ID } },
+    };
+  },
+  'breaches.exportNotices': async () => {
+    const w = world();
+    const breachId = await breachIn(w);
+    await w.owner.client.mutate('breaches.findAffected', affectedInput(breachId));
+    return {
+      caller: w.owner,
+      input: { breachId },
+      failing: { input: { breachId: MISSING_ID } },
     };
   },
   'members.invite': () => {

@@ -216,6 +216,9 @@ describe('tenant isolation under random calls', () => {
         aimedAtOthers += 1;
       }
 
+      // The access log writes a moment after a read: written here, before
+      // and after each call, its rows count as the call's own change.
+      app.services.accessLog.flush();
       const changesBefore = totalChanges();
       let text: string;
       let code: string | null = null;
@@ -227,6 +230,8 @@ describe('tenant isolation under random calls', () => {
         code = error.code;
         text = error.message;
       }
+
+      app.services.accessLog.flush();
 
       const expectedDenial = deniedAs(procedure.requires, caller?.role ?? null);
       const gotDenial = code === 'UNAUTHORIZED' || code === 'FORBIDDEN' ? code : null;

@@ -22,7 +22,9 @@ export type Route =
   | { screen: 'backup-kit' }
   | { screen: 'sessions' }
   /** Agent URL, QR code and CA fingerprint for pairing an agent's browser. */
-  | { screen: 'pairing' };
+  | { screen: 'pairing' }
+  /** The breach register and the access log of personal data. */
+  | { screen: 'breaches' };
 
 export function parseRoute(hash: string): Route {
   const [first = '', second = ''] = hash.replace(/^#\/?/, '').split('/');
@@ -38,6 +40,7 @@ export function parseRoute(hash: string): Route {
     case 'sessions':
     case 'support-access':
     case 'pairing':
+    case 'breaches':
       return { screen: first };
     case 'backups':
       return second === 'kit' ? { screen: 'backup-kit' } : { screen: 'backups' };

@@ -26,6 +26,8 @@ export const PERMISSIONS = [
   'backup.manage',
   'backup.kit',
   'retention.manage',
+  'accessLog.read',
+  'breaches.manage',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -53,6 +55,10 @@ export const PERMISSION_DESCRIPTIONS: Readonly<Record<Permission, string>> = {
   'backup.manage': "change the appliance's backup retention schedule",
   'backup.kit': 'open the backup recovery kit (it holds the backup key)',
   'retention.manage': 'set retention rules, run them, place and release legal holds',
+  'accessLog.read':
+    "see who read, searched or exported which contact, and check the log's chain",
+  'breaches.manage':
+    'log personal data breaches, run their clocks, produce the reports and notices',
 };
 
 /**
@@ -85,6 +91,9 @@ const managers: Permission[] = [
   'backup.manage',
   // Compliance duties (issue #8) are the workspace's managers', never agents'.
   'retention.manage',
+  // Compliance duties are the managers'; agents never see who read whom.
+  'accessLog.read',
+  'breaches.manage',
 ];
 
 /**

@@ -1,6 +1,6 @@
 import type { RequestOrigin } from '@flowgento/core';
 import type { AccessService, AuthContext, TwoFactorService } from '@flowgento/access';
-import type { AuditLog } from '@flowgento/audit';
+import type { AccessLog, AuditLog, BreachRegister } from '@flowgento/audit';
 import type {
   BackupKeys,
   BackupScheduleSettings,
@@ -82,6 +82,9 @@ export interface ApiServices {
   storageStatus: StorageStatus;
   simulator: SimulatorControl | null;
   info: ApplianceInfo;
+  /** Who read, searched or exported which contact (pseudonymised). */
+  accessLog: AccessLog;
+  breaches: BreachRegister;
 }
 
 export interface SessionCookie {

@@ -1,5 +1,7 @@
 import { router } from './trpc.ts';
+import { accessLogRouter } from './routers/access-log.ts';
 import { auditRouter } from './routers/audit.ts';
+import { breachesRouter } from './routers/breaches.ts';
 import { authRouter } from './routers/auth.ts';
 import { backupRouter } from './routers/backup.ts';
 import { consentRouter } from './routers/consent.ts';
@@ -33,6 +35,8 @@ export const appRouter = router({
   support: supportRouter,
   storage: storageRouter,
   backup: backupRouter,
+  accessLog: accessLogRouter,
+  breaches: breachesRouter,
 });
 
 export type AppRouter = typeof appRouter;

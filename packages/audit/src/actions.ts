@@ -59,6 +59,13 @@ export const AUDIT_ACTIONS = [
   'retention.purge_cancelled',
   'legal_hold.placed',
   'legal_hold.released',
+  'breach.recorded',
+  'breach.duty_done',
+  'breach.report_edited',
+  'breach.affected_found',
+  'breach.report_exported',
+  'breach.notices_exported',
+  'access_log.verified',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

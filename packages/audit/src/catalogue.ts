@@ -1,4 +1,5 @@
 import type { AuditAction } from './actions.ts';
+import { COMPLIANCE_EVENTS } from './catalogue-compliance.ts';
 
 /**
  * What one kind of audit entry means. Every entry also carries the fields
@@ -32,6 +33,7 @@ export const AUDIT_AREAS = [
   'Monitoring',
   'Retention and legal holds',
   'Audit log',
+  'Compliance',
   'Refusals',
 ] as const;
 export type AuditArea = (typeof AUDIT_AREAS)[number];
@@ -458,4 +460,5 @@ export const AUDIT_EVENTS: Readonly<Record<AuditAction, AuditEventSpec>> = {
     target: 'legal_hold',
     details: '',
   },
+  ...COMPLIANCE_EVENTS,
 };

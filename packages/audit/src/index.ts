@@ -6,3 +6,7 @@ export * from './catalogue.ts';
 export * from './parallel-verify.ts';
 export * from './audit-query.ts';
 export * from './audit-export.ts';
+export * from './access-log.ts';
+export * from './breach-clocks.ts';
+export * from './breach-drafts.ts';
+export * from './breach-register.ts';

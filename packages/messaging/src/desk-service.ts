@@ -56,7 +56,7 @@ export class DeskService {
     scope: WorkspaceScope,
     query: string,
     after?: SearchCursor,
-  ): { results: SearchResult[]; next: SearchCursor | null } {
+  ): { results: SearchResult[]; next: SearchCursor | null; contactIds: string[] } {
     const terms = parseSearchQuery(query);
     const hits = this.store.in(scope).search.find(terms, { after, limit: PAGE + 1 });
     const page = hits.slice(0, PAGE);
@@ -71,6 +71,8 @@ export class DeskService {
         snippet: snippetOf(hit.body, terms),
       })),
       next: hits.length > PAGE && last ? { seq: last.seq } : null,
+      /** Whose messages the page showed, for the access log. */
+      contactIds: [...new Set(page.map((hit) => hit.contactId))],
     };
   }
 

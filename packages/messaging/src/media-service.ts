@@ -20,6 +20,8 @@ export interface MediaView {
 
 /** An opened file: its facts and its plaintext, verified chunk by chunk. */
 export interface OpenedMedia {
+  /** The message it came with (whose contact the access log names). */
+  messageId: string;
   media: MediaView;
   /** Fails mid-way on tampering; only a cleanly ended stream is the whole file. */
   body: Readable;
@@ -58,7 +60,7 @@ export class MediaService {
     });
     const aad = mediaAad.object(scope.workspaceId, record.id);
     const body = pipeline(sealed, decryptStream(key, { aad }), () => key.fill(0));
-    return { media: viewOf(record), body };
+    return { media: viewOf(record), messageId: record.messageId, body };
   }
 }
 

@@ -72,3 +72,19 @@ export type {
   RetentionRule,
   RetentionRunRecord,
 } from './repos/retention.ts';
+export {
+  ACCESS_ACTIONS,
+  verifyAccessLogChain,
+  type AccessAction,
+  type AccessLogChainReport,
+  type AccessLogEntry,
+  type AccessLogFilter,
+  type AccessLogWrite,
+} from './repos/access-log.ts';
+export {
+  BREACH_DUTIES,
+  breachesOfEveryWorkspace,
+  type BreachDetails,
+  type BreachDuty,
+  type BreachRecord,
+} from './repos/breaches.ts';

@@ -19,6 +19,8 @@ import { NoteRepo } from './repos/notes.ts';
 import { MessageSearchRepo } from './repos/message-search.ts';
 import { LegalHoldRepo } from './repos/legal-holds.ts';
 import { RetentionRepo } from './repos/retention.ts';
+import { AccessLogRepo } from './repos/access-log.ts';
+import { BreachRepo } from './repos/breaches.ts';
 
 /** Every repository of one workspace; each query binds `scope.workspaceId`. */
 export class ScopedStore {
@@ -42,6 +44,9 @@ export class ScopedStore {
   readonly search: MessageSearchRepo;
   readonly legalHolds: LegalHoldRepo;
   readonly retention: RetentionRepo;
+  /** Who read, searched or exported which contact (pseudonymised). */
+  readonly accessLog: AccessLogRepo;
+  readonly breaches: BreachRepo;
 
   constructor(store: Store, scope: WorkspaceScope) {
     this.scope = scope;
@@ -64,5 +69,7 @@ export class ScopedStore {
     this.search = new MessageSearchRepo(store, scope);
     this.legalHolds = new LegalHoldRepo(store, scope);
     this.retention = new RetentionRepo(store, scope);
+    this.accessLog = new AccessLogRepo(store, scope);
+    this.breaches = new BreachRepo(store, scope);
   }
 }

@@ -7,6 +7,7 @@ import { audit } from './audit.ts';
 import { storage } from './storage.ts';
 import { metrics } from './metrics.ts';
 import { retention } from './retention.ts';
+import { breaches } from './breaches.ts';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -41,4 +42,5 @@ export const commands: Record<string, Command | CommandGroup> = {
   storage,
   metrics,
   retention,
+  breaches,
 };

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { isAppError, type Logger, type RequestOrigin } from '@flowgento/core';
+import { actorOf } from '@flowgento/access';
 import type { Services } from '../services.ts';
 import { passDownloadGate } from './download-gate.ts';
 import { mediaHeaders } from './media-headers.ts';
@@ -58,6 +59,12 @@ export async function handleMedia(
     );
   }
 
+  const { id, label } = actorOf(auth);
+  services.accessLog.recordMessage(
+    auth.scope,
+    { actor: { id, label }, action: 'download', via: 'media' },
+    opened.messageId,
+  );
   res.writeHead(200, mediaHeaders(opened.media));
   try {
     await pipeline(opened.body, res);

@@ -44,6 +44,11 @@ const ITEMS = [
     label: 'Support access',
     visible: (me: Me) => can(me, 'support.manage'),
   },
+  {
+    screen: 'breaches',
+    label: 'Breaches',
+    visible: (me: Me) => can(me, 'breaches.manage') || can(me, 'accessLog.read'),
+  },
   // A support person has no account of their own to secure.
   { screen: 'sessions', label: 'Security', visible: (me: Me) => !me.support },
 ] as const;

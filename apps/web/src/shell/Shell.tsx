@@ -5,6 +5,7 @@ import { InboxScreen } from '../inbox/InboxScreen.tsx';
 import { MembersScreen } from '../members/MembersScreen.tsx';
 import { WhatsAppScreen } from '../whatsapp/WhatsAppScreen.tsx';
 import { AuditScreen } from '../audit/AuditScreen.tsx';
+import { BreachesScreen } from '../breaches/BreachesScreen.tsx';
 import { SessionsScreen } from '../sessions/SessionsScreen.tsx';
 import { SupportAccessScreen } from '../support/SupportAccessScreen.tsx';
 import { StorageScreen } from '../storage/StorageScreen.tsx';
@@ -59,6 +60,12 @@ function screen(me: Me, route: SignedInRoute) {
       return can(me, 'support.manage') ? <SupportAccessScreen /> : <NotAllowed />;
     case 'pairing':
       return can(me, 'members.invite') ? <PairingScreen me={me} /> : <NotAllowed />;
+    case 'breaches':
+      return can(me, 'breaches.manage') || can(me, 'accessLog.read') ? (
+        <BreachesScreen me={me} />
+      ) : (
+        <NotAllowed />
+      );
   }
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import * as field from '../schemas.ts';
 import { acting } from '../origin.ts';
 import { allow, authOf, router, writes } from '../trpc.ts';
+import { noteAccess } from '../access-notes.ts';
 
 const conversationInput = z.object({ conversationId: field.id });
 const status = z.enum(['open', 'pending', 'resolved']);
@@ -20,9 +21,17 @@ export const deskRouter = router({
         cursor: z.object({ seq: z.number().int().positive() }).nullish(),
       }),
     )
-    .query(({ ctx, input }) =>
-      ctx.services.desk.search(authOf(ctx).scope, input.query, input.cursor ?? undefined),
-    ),
+    .query(({ ctx, input }) => {
+      const auth = authOf(ctx);
+      const found = ctx.services.desk.search(
+        auth.scope,
+        input.query,
+        input.cursor ?? undefined,
+      );
+      // The contacts whose messages the results showed.
+      noteAccess(ctx, auth, 'desk.search', found.contactIds, 'search');
+      return { results: found.results, next: found.next };
+    }),
 
   /** Unread messages over the caller's inbox, and over what they hold. */
   unread: allow('inbox.read').query(({ ctx }) => {
@@ -39,7 +48,13 @@ export const deskRouter = router({
     .input(conversationInput)
     .query(({ ctx, input }) => {
       const auth = authOf(ctx);
-      return ctx.services.desk.contactOf(auth.scope, input.conversationId, auth.userId);
+      const profile = ctx.services.desk.contactOf(
+        auth.scope,
+        input.conversationId,
+        auth.userId,
+      );
+      noteAccess(ctx, auth, 'desk.contact', [profile.contact.id]);
+      return profile;
     }),
 
   setStatus: allow('messages.reply', writes('conversation.status_changed'))

@@ -7,6 +7,7 @@ import { acting } from '../origin.ts';
 import { roleAllows } from '@flowgento/access';
 import { allow, authOf, notAudited, router, writes } from '../trpc.ts';
 import { liveEventStream } from '../live-stream.ts';
+import { noteAccess } from '../access-notes.ts';
 
 const conversationInput = z.object({ conversationId: field.id });
 
@@ -50,9 +51,12 @@ export const inboxRouter = router({
 
   conversation: allow('inbox.read')
     .input(conversationInput)
-    .query(({ ctx, input }) =>
-      ctx.services.conversations.open(authOf(ctx).scope, input.conversationId),
-    ),
+    .query(({ ctx, input }) => {
+      const auth = authOf(ctx);
+      const opened = ctx.services.conversations.open(auth.scope, input.conversationId);
+      noteAccess(ctx, auth, 'inbox.conversation', [opened.conversation.contact.id]);
+      return opened;
+    }),
 
   /** Separate from reading, so a background refetch never marks anything read. */
   markRead: allow('inbox.read', notAudited("moves the caller's own unread mark"))

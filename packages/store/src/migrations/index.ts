@@ -25,6 +25,7 @@ import { latestMessage } from './032-latest-message.ts';
 import { templateStatusTime } from './033-template-status-time.ts';
 import { consentHistoryOnce } from './034-consent-history-once.ts';
 import { retention } from './045-retention.ts';
+import { accessLogAndBreaches } from './050-access-log-and-breaches.ts';
 
 export interface Migration {
   version: number;
@@ -65,6 +66,7 @@ export const migrations: readonly Migration[] = [
   templateStatusTime,
   consentHistoryOnce,
   retention,
+  accessLogAndBreaches,
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

@@ -62,6 +62,13 @@ export class ContactRepo {
       .get(this.scope.workspaceId, id) as Contact | undefined;
   }
 
+  /** Every contact of the workspace (resolving pseudonyms for breach notices). */
+  all(): Contact[] {
+    return this.store
+      .statement(`SELECT ${CONTACT_COLUMNS} FROM contacts c WHERE c.workspace_id = ?`)
+      .all(this.scope.workspaceId) as Contact[];
+  }
+
   get(id: string): Contact | undefined {
     return this.store
       .statement(

@@ -11,6 +11,7 @@ export interface SearchHit {
   direction: MessageDirection;
   body: string;
   occurredAt: number;
+  contactId: string;
   contactName: string | null;
   contactWaId: string;
 }
@@ -27,7 +28,7 @@ export interface SearchCursor {
 export const MESSAGE_SEARCH_SQL = `
   SELECT s.rowid AS seq, m.id AS messageId, m.conversation_id AS conversationId,
      m.direction, m.body, m.occurred_at AS occurredAt, c.profile_name AS contactName,
-     c.wa_id AS contactWaId
+     c.wa_id AS contactWaId, c.id AS contactId
    FROM message_search s
    JOIN message_search_keys k ON k.rowid = s.rowid
    JOIN messages m ON m.id = k.message_id

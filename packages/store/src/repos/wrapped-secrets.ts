@@ -17,6 +17,8 @@ const WRAPPED_TABLES = {
   media: { id: 'id', columns: ['key_wrapped'] },
   // The key every backup object is sealed with (migration 016).
   backup_keys: { id: 'id', columns: ['key_wrapped'] },
+  // The key that pseudonymises contacts in the access log (migration 050).
+  access_log_keys: { id: 'workspace_id', columns: ['key_wrapped'] },
 } as const;
 
 type Table = keyof typeof WRAPPED_TABLES;

@@ -1,0 +1,345 @@
+import { AppError, type RequestOrigin } from '@flowgento/core';
+import type {
+  AccessAction,
+  BreachDetails,
+  BreachDuty,
+  BreachRecord,
+  Store,
+  WorkspaceScope,
+} from '@flowgento/store';
+import type { AccessLog } from './access-log.ts';
+import type { AuditActor, AuditLog } from './audit-log.ts';
+import type { AuditAction } from './actions.ts';
+import {
+  breachClocks,
+  DEFAULT_PEOPLE_TARGET_HOURS,
+  type BreachClock,
+} from './breach-clocks.ts';
+import {
+  breachDrafts,
+  noticeText,
+  type DraftDocument,
+  type DraftField,
+} from './breach-drafts.ts';
+
+/** Scope, actor and origin of an admin's step (the messaging `MemberActing`). */
+export interface BreachActing {
+  scope: WorkspaceScope;
+  actor: Extract<AuditActor, { type: 'user' }>;
+  origin: RequestOrigin;
+}
+
+export interface BreachInput {
+  title: string;
+  awareAt: number;
+  occurredAt: number | null;
+  /** nature, categories, systems, measures, contactPoint and any other facts. */
+  details: BreachDetails;
+  peopleTargetHours?: number;
+}
+
+/** Which accesses may have exposed contacts: the admin's choice. */
+export interface AffectedSelection {
+  from: number;
+  to: number;
+  memberIds: string[];
+  actions: AccessAction[];
+}
+
+export interface AffectedContact {
+  contactId: string;
+  waId: string;
+  name: string | null;
+  accesses: number;
+}
+
+export interface BreachView {
+  breach: BreachRecord;
+  clocks: BreachClock[];
+  drafts: Record<DraftDocument, DraftField[]>;
+  affected: { resolved: number; erased: number; selection: AffectedSelection } | null;
+}
+
+const AFFECTED_KEY = 'affected';
+
+/**
+ * The breach register: incidents, the clocks that run from awareness, the
+ * pre-filled notifications, the contacts the access log says were exposed,
+ * and the exports. Every change is audited in its own transaction.
+ */
+export class BreachRegister {
+  constructor(
+    private readonly store: Store,
+    private readonly audit: AuditLog,
+    private readonly accessLog: AccessLog,
+  ) {}
+
+  record(acting: BreachActing, input: BreachInput): { id: string } {
+    if (input.awareAt > this.store.clock.now()) {
+      throw new AppError(
+        'INVALID_INPUT',
+        'The time of awareness cannot be in the future',
+        {
+          reason: 'aware_in_future',
+        },
+      );
+    }
+    return this.store.transaction(() => {
+      const id = this.store.in(acting.scope).breaches.add({
+        ...input,
+        peopleTargetHours: input.peopleTargetHours ?? DEFAULT_PEOPLE_TARGET_HOURS,
+        createdBy: acting.actor.id,
+      });
+      this.audited(acting, 'breach.recorded', id, { awareAt: input.awareAt });
+      return { id };
+    });
+  }
+
+  list(scope: WorkspaceScope): { breach: BreachRecord; clocks: BreachClock[] }[] {
+    const now = this.store.clock.now();
+    return this.store
+      .in(scope)
+      .breaches.list()
+      .map((breach) => ({ breach, clocks: breachClocks(breach, now) }));
+  }
+
+  get(scope: WorkspaceScope, id: string): BreachView {
+    const breach = this.find(scope, id);
+    const affected = affectedOf(breach);
+    return {
+      breach,
+      clocks: breachClocks(breach, this.store.clock.now()),
+      drafts: breachDrafts(breach, affected),
+      affected,
+    };
+  }
+
+  markDone(
+    acting: BreachActing,
+    id: string,
+    duty: BreachDuty,
+    done: { at: number; reference: string },
+  ): void {
+    this.store.transaction(() => {
+      if (
+        !this.store.in(acting.scope).breaches.markDone(id, duty, done.at, done.reference)
+      ) {
+        throw notFound();
+      }
+      this.audited(acting, 'breach.duty_done', id, { duty, doneAt: done.at });
+    });
+  }
+
+  /** Saves edited notification text; only the drafts' own keys are accepted. */
+  editDrafts(acting: BreachActing, id: string, fields: Record<string, string>): void {
+    this.store.transaction(() => {
+      const breach = this.find(acting.scope, id);
+      const known = new Set(
+        Object.values(breachDrafts(breach, null)).flatMap((list) =>
+          list.map((f) => f.key),
+        ),
+      );
+      const unknown = Object.keys(fields).find((key) => !known.has(key));
+      if (unknown) {
+        throw new AppError(
+          'INVALID_INPUT',
+          `${unknown} is not a field of the notifications`,
+          {
+            reason: 'unknown_draft_field',
+          },
+        );
+      }
+      this.store
+        .in(acting.scope)
+        .breaches.updateDetails(id, { ...breach.details, ...fields });
+      this.audited(acting, 'breach.report_edited', id, {
+        fields: Object.keys(fields).length,
+      });
+    });
+  }
+
+  /**
+   * The contacts the chosen accesses touched, resolved to today's contacts.
+   * An erased contact's pseudonym resolves to nobody: it is counted only.
+   */
+  findAffected(
+    acting: BreachActing,
+    id: string,
+    selection: AffectedSelection,
+  ): { resolved: AffectedContact[]; erased: number } {
+    if (selection.from > selection.to) {
+      throw new AppError('INVALID_INPUT', 'The window ends before it starts', {
+        reason: 'bad_window',
+      });
+    }
+    const found = this.resolve(acting.scope, selection);
+    this.store.transaction(() => {
+      const breach = this.find(acting.scope, id);
+      const summary = {
+        resolved: found.resolved.length,
+        erased: found.erased,
+        selection,
+      };
+      this.store.in(acting.scope).breaches.updateDetails(id, {
+        ...breach.details,
+        [AFFECTED_KEY]: JSON.stringify(summary),
+      });
+      this.audited(acting, 'breach.affected_found', id, {
+        resolved: summary.resolved,
+        erased: summary.erased,
+      });
+    });
+    this.noteExport(acting, 'breaches.affected', found.resolved);
+    return found;
+  }
+
+  /** The report for the Board (and the other authorities), as JSON and as text. */
+  exportReport(acting: BreachActing, id: string): { json: string; text: string } {
+    const view = this.get(acting.scope, id);
+    this.store.transaction(() => this.audited(acting, 'breach.report_exported', id, {}));
+    return { json: JSON.stringify(view, null, 2), text: reportText(view) };
+  }
+
+  /** One plain-language notice per affected person still on record. */
+  exportNotices(
+    acting: BreachActing,
+    id: string,
+  ): { notices: { contactId: string; waId: string; text: string }[]; erased: number } {
+    const view = this.get(acting.scope, id);
+    if (!view.affected) {
+      throw new AppError('PRECONDITION_FAILED', 'Find the affected contacts first', {
+        reason: 'affected_not_found',
+      });
+    }
+    const found = this.resolve(acting.scope, view.affected.selection);
+    const organisation = this.store.workspaces.get(acting.scope.workspaceId)?.name ?? '';
+    const notices = found.resolved.map((c) => ({
+      contactId: c.contactId,
+      waId: c.waId,
+      text: noticeText(view.drafts.people, c, organisation),
+    }));
+    this.store.transaction(() =>
+      this.audited(acting, 'breach.notices_exported', id, { notices: notices.length }),
+    );
+    this.noteExport(acting, 'breaches.notices', found.resolved);
+    return { notices, erased: found.erased };
+  }
+
+  private resolve(
+    scope: WorkspaceScope,
+    selection: AffectedSelection,
+  ): { resolved: AffectedContact[]; erased: number } {
+    const touched = this.accessLog.contactsTouched(scope, {
+      from: selection.from,
+      to: selection.to,
+      actions: selection.actions,
+    });
+    const byMember = selection.memberIds.length
+      ? new Set(
+          selection.memberIds.flatMap((actorId) =>
+            this.accessLog
+              .contactsTouched(scope, {
+                from: selection.from,
+                to: selection.to,
+                actions: selection.actions,
+                actorId,
+              })
+              .map((t) => t.contactHash),
+          ),
+        )
+      : null;
+    const current = new Map(
+      this.store
+        .in(scope)
+        .contacts.all()
+        .map((c) => [this.accessLog.pseudonymOf(scope, c.waId), c] as const),
+    );
+    const resolved: AffectedContact[] = [];
+    let erased = 0;
+    for (const t of touched) {
+      if (byMember && !byMember.has(t.contactHash)) continue;
+      const contact = current.get(t.contactHash);
+      if (!contact) erased++;
+      else {
+        resolved.push({
+          contactId: contact.id,
+          waId: contact.waId,
+          name: contact.profileName,
+          accesses: t.accesses,
+        });
+      }
+    }
+    return { resolved, erased };
+  }
+
+  private noteExport(
+    acting: BreachActing,
+    via: string,
+    contacts: AffectedContact[],
+  ): void {
+    this.accessLog.recordNow(acting.scope, {
+      actor: { id: acting.actor.id, label: acting.actor.label },
+      action: 'export',
+      via,
+      contactIds: contacts.map((c) => c.contactId),
+    });
+  }
+
+  private find(scope: WorkspaceScope, id: string): BreachRecord {
+    const breach = this.store.in(scope).breaches.get(id);
+    if (!breach) throw notFound();
+    return breach;
+  }
+
+  private audited(
+    acting: BreachActing,
+    action: AuditAction,
+    id: string,
+    details: Record<string, string | number>,
+  ): void {
+    this.audit.record({
+      workspaceId: acting.scope.workspaceId,
+      actor: acting.actor,
+      action,
+      target: { type: 'breach', id },
+      origin: acting.origin,
+      details,
+    });
+  }
+}
+
+function notFound(): AppError {
+  return new AppError('NOT_FOUND', 'Breach not found', { reason: 'breach_not_found' });
+}
+
+function affectedOf(breach: BreachRecord): BreachView['affected'] {
+  const raw = breach.details[AFFECTED_KEY];
+  return raw ? (JSON.parse(raw) as NonNullable<BreachView['affected']>) : null;
+}
+
+/** The report as printable text: the clocks, then every document's fields. */
+function reportText(view: BreachView): string {
+  const lines = [
+    `Personal data breach report: ${view.breach.title}`,
+    `Aware since ${new Date(view.breach.awareAt).toISOString()}`,
+    '',
+    ...view.clocks.map(
+      (c) =>
+        `${c.label}: due ${new Date(c.deadline).toISOString()}` +
+        (c.done
+          ? `, done ${new Date(c.done.at).toISOString()} (${c.done.reference})`
+          : `, ${c.state}`),
+    ),
+  ];
+  const titles: Record<DraftDocument, string> = {
+    board: 'Report to the Data Protection Board of India (72 hours)',
+    gdpr: 'Notification to the GDPR supervisory authority (article 33)',
+    cert_in: 'CERT-In incident report',
+    people: 'Notice to the people affected',
+  };
+  for (const doc of ['board', 'gdpr', 'cert_in', 'people'] as const) {
+    lines.push('', titles[doc], '-'.repeat(titles[doc].length));
+    for (const f of view.drafts[doc]) lines.push(`${f.label}:`, `  ${f.text}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ownerWithSimulatedNumber,
+  screenshotPath,
+  useE2eAppliance,
+} from './support/appliance.ts';
+
+/**
+ * Issue #8's last Done-when, tried as a new admin would in Chromium: log a
+ * breach, see the clocks count down, produce the Board report and the
+ * notices to the people affected (found from the access log).
+ */
+
+const SCREENSHOT = screenshotPath('e2e-breaches.png');
+const e2e = useE2eAppliance('on');
+
+describe('the breach register, end to end in Chromium', () => {
+  it('logs a breach, counts its clocks down, and produces the Board report and the notices', async () => {
+    const { page, watch, context } = await ownerWithSimulatedNumber(e2e);
+
+    // A customer writes and the OWNER opens the conversation: the access log notes it.
+    await page.getByTestId('sim-from').fill('919876543210');
+    await page.getByTestId('sim-name').fill('Asha Rao');
+    await page.getByTestId('sim-text').fill('Is my test report ready?');
+    await page.getByTestId('sim-send').click();
+    await page.getByTestId('conversation-item').filter({ hasText: 'Asha Rao' }).click();
+    await page.getByText('Is my test report ready?').first().waitFor();
+
+    await page.getByRole('link', { name: 'Breaches' }).click();
+    const form = page.getByTestId('new-breach');
+    await form.getByLabel('Title').fill('Front-desk laptop stolen');
+    // Noticed five and a half hours ago (the field keeps whole minutes):
+    // CERT-In's six hours are nearly up.
+    const awareAt = await page.evaluate(() => {
+      const at = new Date(Date.now() - 5.5 * 3_600_000);
+      return new Date(at.getTime() - at.getTimezoneOffset() * 60_000)
+        .toISOString()
+        .slice(0, 16);
+    });
+    await form.getByLabel('Became aware at').fill(awareAt);
+    await form
+      .getByLabel('What happened (nature)')
+      .fill('A laptop with the inbox open was stolen');
+    await form.getByLabel('Categories of data').fill('names, numbers, messages');
+    await form.getByLabel('Systems involved').fill('front-desk browser session');
+    await form.getByLabel('Measures taken').fill('the session was revoked');
+    await form.getByLabel('Contact point for questions').fill('privacy@acme.test');
+    await form.getByRole('button', { name: 'Log breach' }).click();
+
+    // Four clocks; CERT-In is due soon and counts down between two reads.
+    const certIn = page.getByTestId('clock-cert_in');
+    await certIn.waitFor();
+    expect(await certIn.getAttribute('data-state')).toBe('due_soon');
+    for (const duty of ['people', 'board', 'gdpr']) {
+      expect(await page.getByTestId(`clock-${duty}`).getAttribute('data-state')).toBe(
+        'running',
+      );
+    }
+    const remaining = page.getByTestId('clock-cert_in-remaining');
+    const first = await remaining.textContent();
+    expect(first).toMatch(/^0 h (28|29|30) min \d\d s left$/);
+    await page.waitForTimeout(2_100);
+    const second = await remaining.textContent();
+    expect(second).not.toBe(first);
+    expect(secondsOf(second!)).toBeLessThan(secondsOf(first!));
+    await expect
+      .poll(() => page.getByTestId('clock-board-remaining').textContent())
+      .toMatch(/^66 h \d\d min \d\d s left$/);
+
+    // The Board's 72-hour report, pre-filled from the incident.
+    await page.getByRole('button', { name: 'Produce the Board report' }).click();
+    const report = page.getByTestId('breach-report');
+    await report.waitFor();
+    const reportText = await report.locator('pre').textContent();
+    expect(reportText).toContain('Report to the Data Protection Board of India');
+    expect(reportText).toContain('A laptop with the inbox open was stolen');
+
+    // The people affected come from the access log; one notice each.
+    await page.getByRole('button', { name: 'Find the affected contacts' }).click();
+    await page.getByTestId('affected-contacts').getByText('Asha Rao').waitFor();
+    await page.getByTestId('affected-summary').waitFor();
+    await page.getByRole('button', { name: 'Produce the notices' }).click();
+    const notices = page.getByTestId('breach-notices').locator('li');
+    await notices.first().waitFor();
+    expect(await notices.count()).toBe(1);
+    const notice = await notices.first().textContent();
+    expect(notice).toContain('Dear Asha Rao');
+    expect(notice).toContain('privacy@acme.test');
+
+    // The access log tab finds the customer's accesses by the number typed.
+    await page.getByRole('tab', { name: 'Access log' }).click();
+    const log = page.getByTestId('access-log');
+    await log.getByLabel("Contact's number").fill('+91 98765 43210');
+    await log.getByRole('button', { name: 'Filter' }).click();
+    await log.getByRole('cell', { name: 'inbox.conversation' }).waitFor();
+    await log.getByRole('button', { name: 'Check the chain' }).click();
+    await expect
+      .poll(() => page.getByTestId('access-log-chain').textContent())
+      .toMatch(/^Intact: \d+ entries checked\.$/);
+
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    expect(watch.problems).toEqual([]);
+    await context.close();
+  }, 90_000);
+});
+
+/** "0 h 29 min 41 s left" as seconds. */
+function secondsOf(text: string): number {
+  const [h, m, s] = (text.match(/\d+/g) ?? []).map(Number);
+  return (h ?? 0) * 3600 + (m ?? 0) * 60 + (s ?? 0);
+}
