@@ -52,6 +52,14 @@ export const AUDIT_ACTIONS = [
   'templates.synced',
   'conversation.status_changed',
   'note.added',
+  'request.logged',
+  'request.verified',
+  'request.extended',
+  'request.fulfilled',
+  'request.refused',
+  'request.authority_set',
+  'contact.corrected',
+  'contact.exported',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

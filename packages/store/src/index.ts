@@ -64,3 +64,11 @@ export {
   type OutboundJob,
   type OutboundJobKind,
 } from './repos/outbound-jobs.ts';
+export {
+  DATA_REQUEST_KINDS,
+  DATA_REQUEST_LAWS,
+  type DataRequest,
+  type DataRequestKind,
+  type DataRequestLaw,
+  type DataRequestStatus,
+} from './repos/data-requests.ts';

@@ -24,6 +24,7 @@ import { inboxKeyset } from './031-inbox-keyset.ts';
 import { latestMessage } from './032-latest-message.ts';
 import { templateStatusTime } from './033-template-status-time.ts';
 import { consentHistoryOnce } from './034-consent-history-once.ts';
+import { dataRequests } from './040-data-requests.ts';
 
 export interface Migration {
   version: number;
@@ -63,6 +64,7 @@ export const migrations: readonly Migration[] = [
   latestMessage,
   templateStatusTime,
   consentHistoryOnce,
+  dataRequests,
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;
