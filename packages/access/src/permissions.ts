@@ -25,6 +25,9 @@ export const PERMISSIONS = [
   'backup.read',
   'backup.manage',
   'backup.kit',
+  'requests.read',
+  'requests.manage',
+  'requests.export',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -51,6 +54,10 @@ export const PERMISSION_DESCRIPTIONS: Readonly<Record<Permission, string>> = {
   'backup.read': "see how the appliance's backups stand and their schedule",
   'backup.manage': "change the appliance's backup retention schedule",
   'backup.kit': 'open the backup recovery kit (it holds the backup key)',
+  'requests.read': "see people's data requests (GDPR, DPDP) and their deadlines",
+  'requests.manage':
+    "log, verify, extend, refuse and close data requests; correct a contact's profile",
+  'requests.export': "export a contact's data (messages, files, notes) as a zip",
 };
 
 /**
@@ -81,6 +88,10 @@ const managers: Permission[] = [
   'storage.read',
   'backup.read',
   'backup.manage',
+  // Compliance duties are the workspace's managers'; agents never see them.
+  'requests.read',
+  'requests.manage',
+  'requests.export',
 ];
 
 /**

@@ -6,6 +6,7 @@ import { consentRouter } from './routers/consent.ts';
 import { deskRouter } from './routers/desk.ts';
 import { inboxRouter } from './routers/inbox.ts';
 import { membersRouter } from './routers/members.ts';
+import { requestsRouter } from './routers/requests.ts';
 import { sessionsRouter } from './routers/sessions.ts';
 import { simulatorRouter } from './routers/simulator.ts';
 import { storageRouter } from './routers/storage.ts';
@@ -31,6 +32,7 @@ export const appRouter = router({
   support: supportRouter,
   storage: storageRouter,
   backup: backupRouter,
+  requests: requestsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -9,6 +9,7 @@ import type {
 } from '@flowgento/store';
 import { memberIdOf, type ComplianceActing } from './acting.ts';
 import { assertNoLegalHold, type ContactEraser } from './contact-eraser.ts';
+import { correctContact, type ContactCorrection } from './contact-correction.ts';
 import {
   DEFAULT_AUTHORITIES,
   dueAtFor,
@@ -85,6 +86,11 @@ export class RequestDesk {
     return remindersAt(this.store.in(scope).dataRequests.listOpen(), this.clock.now());
   }
 
+  /** The contact with this WhatsApp number, to link a request to. */
+  findContact(scope: WorkspaceScope, waId: string) {
+    return this.store.in(scope).contacts.byWaId(waId);
+  }
+
   /** Records how identity was checked, and which contact the person is. */
   verify(
     acting: ComplianceActing,
@@ -105,6 +111,23 @@ export class RequestDesk {
         contactId: input.contactId,
       });
     });
+  }
+
+  /** Corrects a contact's profile fields, audited by field name only. */
+  correct(
+    acting: ComplianceActing,
+    contactId: string,
+    correction: ContactCorrection,
+    requestId: string | null,
+  ): { fields: string[] } {
+    return correctContact(
+      this.store,
+      this.audit,
+      acting,
+      contactId,
+      correction,
+      requestId,
+    );
   }
 
   /** GDPR only, once, told within the first month, at most two months more. */

@@ -62,6 +62,15 @@ export class ContactRepo {
       .get(this.scope.workspaceId, id) as Contact | undefined;
   }
 
+  /** The contact with this WhatsApp number, if they ever wrote. */
+  byWaId(waId: string): Contact | undefined {
+    return this.store
+      .statement(
+        `SELECT ${CONTACT_COLUMNS} FROM contacts c WHERE c.workspace_id = ? AND c.wa_id = ?`,
+      )
+      .get(this.scope.workspaceId, waId) as Contact | undefined;
+  }
+
   get(id: string): Contact | undefined {
     return this.store
       .statement(
