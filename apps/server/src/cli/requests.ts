@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { operatorScope } from '@flowgento/access';
 import { AuditLog } from '@flowgento/audit';
 import { AppError, randomToken, systemClock, type Logger } from '@flowgento/core';
 import {
@@ -12,7 +13,6 @@ import {
 import {
   DATA_REQUEST_KINDS,
   DATA_REQUEST_LAWS,
-  workspaceScope,
   type DataRequestKind,
   type DataRequestLaw,
 } from '@flowgento/store';
@@ -58,13 +58,10 @@ async function withDesk<T>(
   try {
     const store = appliance.store;
     const wanted = typeof values.workspace === 'string' ? values.workspace : undefined;
-    const workspaceId = wanted ?? store.workspaces.homeId();
-    if (!workspaceId || !store.workspaces.get(workspaceId)) {
-      throw new AppError('NOT_FOUND', `No workspace ${wanted ?? ''} on this appliance`);
-    }
+    const scope = operatorScope(store, wanted);
     // The erasure service is the shred work's. // wired at merge
     const desk = new RequestDesk(store, new AuditLog(store), systemClock, null);
-    const acting = { scope: workspaceScope(workspaceId), ...CLI_ACTOR };
+    const acting = { scope, ...CLI_ACTOR };
     return await fn({ desk, acting, appliance, config, logger });
   } finally {
     appliance.store.close();
