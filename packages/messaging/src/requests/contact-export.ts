@@ -95,7 +95,7 @@ export class ContactExporter {
     const contact = scoped.contacts.get(contactId);
     if (!contact) throw new AppError('NOT_FOUND', 'Contact not found');
     const exportedAt = new Date(this.clock.now()).toISOString();
-    const conversations = scoped.conversations.listForContact(contactId);
+    const conversations = scoped.conversations.allForContact(contactId);
     const total = conversations.reduce(
       (sum, c) => sum + scoped.messages.countForConversation(c.id),
       0,
