@@ -121,6 +121,14 @@ describe('the request desk', () => {
     expect(desk.list(acting.scope).find((r) => r.id === id)?.status).toBe('fulfilled');
   });
 
+  it('closes a correction only once the requester is verified', async () => {
+    const { id } = desk.log(acting, { kind: 'correction', law: 'GDPR', requester: 'I' });
+    await expect(desk.fulfil(acting, id)).rejects.toThrow(/Verify/);
+    desk.verify(acting, id, { method: 'ID card', contactId: contactId('447700900123') });
+    await desk.fulfil(acting, id);
+    expect(desk.list(acting.scope).find((r) => r.id === id)?.status).toBe('fulfilled');
+  });
+
   it('does not log a request received in the future', () => {
     expect(() =>
       desk.log(acting, {

@@ -204,6 +204,8 @@ export class RequestDesk {
         { reason: 'export_required' },
       );
     }
+    // A correction acts on one person's record: only once we know who they are.
+    if (request.kind === 'correction') this.verifiedContact(request);
     if (request.kind === 'erasure') {
       const contactId = this.verifiedContact(request);
       assertNoLegalHold(acting, contactId);
