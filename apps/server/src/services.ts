@@ -204,7 +204,9 @@ export function buildServices(input: {
       disclosure: exportDisclosure(store, scope),
     }),
     // The erasure service is the shred work's. // wired at merge
-    requests: new RequestDesk(store, audit, clock, null),
+    requests: new RequestDesk(store, audit, clock, null, (scope) =>
+      exportDisclosure(store, scope),
+    ),
     mediaFetcher,
     events,
     intake,

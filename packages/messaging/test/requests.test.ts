@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { DAY_MS } from '@flowgento/core';
-import { addMonths, extensionRefusal, NoteRedactor } from '../src/index.ts';
+import {
+  addMonths,
+  DEFAULT_DISCLOSURE,
+  extensionRefusal,
+  NoteRedactor,
+  refusalNotice,
+} from '../src/index.ts';
 
 describe('the note redactor', () => {
   const redactor = new NoteRedactor([
@@ -41,5 +47,30 @@ describe('the GDPR clock', () => {
     expect(extensionRefusal({ ...request, law: 'DPDP' }, receivedAt, until)).toMatch(
       /GDPR/,
     );
+  });
+});
+
+describe('the refusal notice', () => {
+  it('gives the reason, the grievance officer to write to and the authority', () => {
+    const notice = refusalNotice({
+      kind: 'erasure',
+      law: 'DPDP',
+      reason: 'Invoices must be kept for eight years',
+      authority: 'Data Protection Board of India',
+      disclosure: {
+        ...DEFAULT_DISCLOSURE,
+        grievanceOfficer: {
+          name: 'Meera Rao',
+          email: 'grievance@acme.test',
+          phone: null,
+        },
+      },
+    });
+    expect(notice.split('\n')).toEqual([
+      'We cannot act on your erasure request (DPDP).',
+      'Reason: Invoices must be kept for eight years',
+      'You can write to us about this decision: Meera Rao, grievance@acme.test.',
+      'You have the right to complain to Data Protection Board of India.',
+    ]);
   });
 });

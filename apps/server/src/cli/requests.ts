@@ -60,7 +60,9 @@ async function withDesk<T>(
     const wanted = typeof values.workspace === 'string' ? values.workspace : undefined;
     const scope = operatorScope(store, wanted);
     // The erasure service is the shred work's. // wired at merge
-    const desk = new RequestDesk(store, new AuditLog(store), systemClock, null);
+    const desk = new RequestDesk(store, new AuditLog(store), systemClock, null, (scope) =>
+      exportDisclosure(store, scope),
+    );
     const acting = { scope, ...CLI_ACTOR };
     return await fn({ desk, acting, appliance, config, logger });
   } finally {

@@ -136,6 +136,18 @@ export function RequestRow(props: {
           />
         </div>
       )}
+      {refuse.data && (
+        <div className="field">
+          <label htmlFor={`notice-${request.id}`}>Send the person this notice</label>
+          <textarea
+            id={`notice-${request.id}`}
+            readOnly
+            rows={4}
+            value={refuse.data.notice}
+            data-testid="refusal-notice"
+          />
+        </div>
+      )}
     </li>
   );
 }

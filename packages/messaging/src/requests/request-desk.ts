@@ -8,6 +8,8 @@ import type {
   WorkspaceScope,
 } from '@flowgento/store';
 import { memberIdOf, type ComplianceActing } from './acting.ts';
+import { DEFAULT_DISCLOSURE, type ExportDisclosure } from './export-summary.ts';
+import { refusalNotice } from './refusal-notice.ts';
 import { assertNoLegalHold, type ContactEraser } from './contact-eraser.ts';
 import { correctContact, type ContactCorrection } from './contact-correction.ts';
 import {
@@ -37,6 +39,9 @@ export class RequestDesk {
     private readonly clock: Clock,
     /** Null until the erasure service is wired in. // wired at merge */
     private readonly eraser: ContactEraser | null,
+    /** The privacy contact and grievance officer a refusal names. // wired at merge */
+    private readonly disclosureFor: (scope: WorkspaceScope) => ExportDisclosure = () =>
+      DEFAULT_DISCLOSURE,
   ) {}
 
   log(
@@ -165,7 +170,7 @@ export class RequestDesk {
     acting: ComplianceActing,
     requestId: string,
     reason: string,
-  ): { authority: string } {
+  ): { authority: string; notice: string } {
     return this.store.transaction(() => {
       const request = this.openRequest(acting.scope, requestId);
       const authority = this.authorityFor(acting.scope, request.law);
@@ -187,7 +192,9 @@ export class RequestDesk {
         law: request.law,
         authority,
       });
-      return { authority };
+      const disclosure = this.disclosureFor(acting.scope);
+      const notice = refusalNotice({ ...request, reason, authority, disclosure });
+      return { authority, notice };
     });
   }
 
