@@ -20,6 +20,10 @@ import {
   TemplateService,
   MediaFetcher,
   MediaService,
+  ContactExporter,
+  RequestDesk,
+  type ExportDisclosure,
+  type Recipient,
   NumberSettingsService,
   ReplyService,
   WebhookIntake,
@@ -37,7 +41,7 @@ import {
   type ProviderCalls,
   type TierStore,
 } from '@flowgento/storage';
-import type { Store, WhatsAppNumber } from '@flowgento/store';
+import type { Store, WhatsAppNumber, WorkspaceScope } from '@flowgento/store';
 import {
   GraphClient,
   GraphMediaClient,
@@ -46,6 +50,7 @@ import {
 } from '@flowgento/whatsapp';
 import type { ApiServices, ApplianceInfo, BackupServices } from '@flowgento/api';
 import type { ApplianceConfig } from './config.ts';
+import { exportDisclosure, storageRecipients } from './compliance-inputs.ts';
 
 export interface Services extends ApiServices {
   intake: WebhookIntake;
@@ -69,6 +74,13 @@ export interface Services extends ApiServices {
   /** What `/metrics` shows; other parts add their collectors here. */
   metrics: MetricsRegistry;
   metricsTokens: MetricsTokens;
+  /** A contact's export is a download (`http/contact-export.ts`). */
+  contactExports: ContactExporter;
+  /** Who an export names as recipients, and what it discloses. */
+  exportInputs(scope: WorkspaceScope): {
+    storageRecipients: Recipient[];
+    disclosure: ExportDisclosure;
+  };
 }
 
 /**
@@ -202,12 +214,23 @@ export function buildServices(input: {
   );
   if (simulator) registerSimulatedNumbers(store, numbers, simulator);
 
+  const media = new MediaService(store, objects, secrets);
+
   return {
     access,
     twoFactor,
     audit,
     auditExports: new AuditExports(store, audit),
-    media: new MediaService(store, objects, secrets),
+    media,
+    contactExports: new ContactExporter(store, media, audit, clock),
+    exportInputs: (scope) => ({
+      storageRecipients: storageRecipients(store, storage, scope),
+      disclosure: exportDisclosure(store, scope),
+    }),
+    // The erasure service is the shred work's. // wired at merge
+    requests: new RequestDesk(store, audit, clock, null, (scope) =>
+      exportDisclosure(store, scope),
+    ),
     mediaFetcher,
     events,
     intake,

@@ -183,6 +183,22 @@ const affectedInput = (breachId: string) => ({
   memberIds: [],
   actions: ['read'],
 });
+/** A data request logged by the world's ADMIN. */
+async function requestIn(
+  w: ReturnType<typeof world>,
+  input: { kind: string; law: string },
+): Promise<{ id: string }> {
+  return w.admin.client.mutate<{ id: string }>('requests.log', {
+    ...input,
+    requester: 'Carla Customer',
+  });
+}
+
+function contactIn(w: ReturnType<typeof world>, conversationId: string): string {
+  return app()
+    .appliance.store.in(workspaceScope(w.workspaceId))
+    .conversations.get(conversationId)!.contact.id;
+}
 
 const scenarios: Record<string, Scenario> = {
   'audit.verify': () => {
@@ -471,6 +487,82 @@ const scenarios: Record<string, Scenario> = {
       caller: w.owner,
       input: { breachId },
       failing: { input: { breachId: MISSING_ID } },
+    };
+  },
+  'requests.log': () => {
+    const w = world();
+    return Promise.resolve({
+      caller: w.admin,
+      input: { kind: 'access', law: 'GDPR', requester: 'Carla Customer' },
+      failing: {
+        input: { kind: 'access', law: 'GDPR', requester: 'C', receivedAt: 9e15 },
+      },
+    });
+  },
+  'requests.verify': async () => {
+    const w = world();
+    const { id } = await requestIn(w, { kind: 'access', law: 'DPDP' });
+    const contactId = contactIn(w, await conversationIn(w));
+    return {
+      caller: w.admin,
+      input: { requestId: id, method: 'passport seen', contactId },
+      failing: {
+        input: { requestId: id, method: 'passport seen', contactId: MISSING_ID },
+      },
+    };
+  },
+  'requests.extend': async () => {
+    const w = world();
+    const { id } = await requestIn(w, { kind: 'access', law: 'GDPR' });
+    const now = Date.now();
+    const input = {
+      requestId: id,
+      toldAt: now,
+      until: now + 50 * 86_400_000,
+      reason: 'Many files',
+    };
+    return {
+      caller: w.admin,
+      input,
+      failing: { input: { ...input, until: now + 200 * 86_400_000 } },
+    };
+  },
+  'requests.refuse': async () => {
+    const w = world();
+    const gdpr = await requestIn(w, { kind: 'erasure', law: 'GDPR' });
+    const dpdp = await requestIn(w, { kind: 'erasure', law: 'DPDP' });
+    return {
+      caller: w.admin,
+      input: { requestId: dpdp.id, reason: 'Invoices must be kept by law' },
+      // No GDPR authority is named in a new workspace: the refusal waits.
+      failing: { input: { requestId: gdpr.id, reason: 'Invoices must be kept' } },
+    };
+  },
+  'requests.fulfil': async () => {
+    const w = world();
+    const grievance = await requestIn(w, { kind: 'grievance', law: 'DPDP' });
+    const access = await requestIn(w, { kind: 'access', law: 'DPDP' });
+    return {
+      caller: w.admin,
+      input: { requestId: grievance.id },
+      failing: { input: { requestId: access.id } },
+    };
+  },
+  'requests.setAuthority': () => {
+    const w = world();
+    return Promise.resolve({
+      caller: w.owner,
+      input: { law: 'GDPR', authority: 'Irish Data Protection Commission' },
+      failing: { client: w.agent.client },
+    });
+  },
+  'requests.correctContact': async () => {
+    const w = world();
+    const contactId = contactIn(w, await conversationIn(w));
+    return {
+      caller: w.admin,
+      input: { contactId, profileName: 'Carla Correct' },
+      failing: { input: { contactId: MISSING_ID, profileName: 'Lost' } },
     };
   },
   'members.invite': () => {

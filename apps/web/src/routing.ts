@@ -21,6 +21,8 @@ export type Route =
   /** The OWNER's printable recovery kit: `#/backups/kit`. */
   | { screen: 'backup-kit' }
   | { screen: 'sessions' }
+  /** The request desk: people's requests about their data. */
+  | { screen: 'requests' }
   /** Agent URL, QR code and CA fingerprint for pairing an agent's browser. */
   | { screen: 'pairing' }
   /** The breach register and the access log of personal data. */
@@ -41,6 +43,7 @@ export function parseRoute(hash: string): Route {
     case 'support-access':
     case 'pairing':
     case 'breaches':
+    case 'requests':
       return { screen: first };
     case 'backups':
       return second === 'kit' ? { screen: 'backup-kit' } : { screen: 'backups' };

@@ -10,3 +10,4 @@ export * from './totp.ts';
 export * from './two-factor.ts';
 export * from './support-access.ts';
 export * from './metrics-tokens.ts';
+export * from './operator-scope.ts';

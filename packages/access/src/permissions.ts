@@ -28,6 +28,9 @@ export const PERMISSIONS = [
   'retention.manage',
   'accessLog.read',
   'breaches.manage',
+  'requests.read',
+  'requests.manage',
+  'requests.export',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -59,6 +62,10 @@ export const PERMISSION_DESCRIPTIONS: Readonly<Record<Permission, string>> = {
     "see who read, searched or exported which contact, and check the log's chain",
   'breaches.manage':
     'log personal data breaches, run their clocks, produce the reports and notices',
+  'requests.read': "see people's data requests (GDPR, DPDP) and their deadlines",
+  'requests.manage':
+    "log, verify, extend, refuse and close data requests; correct a contact's profile",
+  'requests.export': "export a contact's data (messages, files, notes) as a zip",
 };
 
 /**
@@ -94,6 +101,10 @@ const managers: Permission[] = [
   // Compliance duties are the managers'; agents never see who read whom.
   'accessLog.read',
   'breaches.manage',
+  // Compliance duties are the workspace's managers'; agents never see them.
+  'requests.read',
+  'requests.manage',
+  'requests.export',
 ];
 
 /**

@@ -16,6 +16,7 @@ import type {
   LiveEvents,
   NumberSettingsService,
   ReplyService,
+  RequestDesk,
   TemplateService,
 } from '@flowgento/messaging';
 import type { StorageRouting, StorageStatus } from '@flowgento/storage';
@@ -65,6 +66,8 @@ export interface ApiServices {
   audit: AuditLog;
   conversations: ConversationService;
   desk: DeskService;
+  /** People's requests about their data, and their legal clocks. */
+  requests: RequestDesk;
   replies: ReplyService;
   /** Message templates: synced from Graph, offered per conversation. */
   templates: TemplateService;

@@ -9,6 +9,7 @@ import { deskRouter } from './routers/desk.ts';
 import { retentionRouter } from './routers/retention.ts';
 import { inboxRouter } from './routers/inbox.ts';
 import { membersRouter } from './routers/members.ts';
+import { requestsRouter } from './routers/requests.ts';
 import { sessionsRouter } from './routers/sessions.ts';
 import { simulatorRouter } from './routers/simulator.ts';
 import { storageRouter } from './routers/storage.ts';
@@ -37,6 +38,7 @@ export const appRouter = router({
   backup: backupRouter,
   accessLog: accessLogRouter,
   breaches: breachesRouter,
+  requests: requestsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -66,6 +66,14 @@ export const AUDIT_ACTIONS = [
   'breach.report_exported',
   'breach.notices_exported',
   'access_log.verified',
+  'request.logged',
+  'request.verified',
+  'request.extended',
+  'request.fulfilled',
+  'request.refused',
+  'request.authority_set',
+  'contact.corrected',
+  'contact.exported',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -88,3 +88,11 @@ export {
   type BreachDuty,
   type BreachRecord,
 } from './repos/breaches.ts';
+export {
+  DATA_REQUEST_KINDS,
+  DATA_REQUEST_LAWS,
+  type DataRequest,
+  type DataRequestKind,
+  type DataRequestLaw,
+  type DataRequestStatus,
+} from './repos/data-requests.ts';

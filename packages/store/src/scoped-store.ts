@@ -21,6 +21,7 @@ import { LegalHoldRepo } from './repos/legal-holds.ts';
 import { RetentionRepo } from './repos/retention.ts';
 import { AccessLogRepo } from './repos/access-log.ts';
 import { BreachRepo } from './repos/breaches.ts';
+import { DataRequestRepo } from './repos/data-requests.ts';
 
 /** Every repository of one workspace; each query binds `scope.workspaceId`. */
 export class ScopedStore {
@@ -47,6 +48,7 @@ export class ScopedStore {
   /** Who read, searched or exported which contact (pseudonymised). */
   readonly accessLog: AccessLogRepo;
   readonly breaches: BreachRepo;
+  readonly dataRequests: DataRequestRepo;
 
   constructor(store: Store, scope: WorkspaceScope) {
     this.scope = scope;
@@ -71,5 +73,6 @@ export class ScopedStore {
     this.retention = new RetentionRepo(store, scope);
     this.accessLog = new AccessLogRepo(store, scope);
     this.breaches = new BreachRepo(store, scope);
+    this.dataRequests = new DataRequestRepo(store, scope);
   }
 }

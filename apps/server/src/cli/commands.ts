@@ -8,6 +8,7 @@ import { storage } from './storage.ts';
 import { metrics } from './metrics.ts';
 import { retention } from './retention.ts';
 import { breaches } from './breaches.ts';
+import { requests } from './requests.ts';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -43,4 +44,5 @@ export const commands: Record<string, Command | CommandGroup> = {
   metrics,
   retention,
   breaches,
+  requests,
 };

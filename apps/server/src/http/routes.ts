@@ -10,6 +10,7 @@ import { fromAnotherOrigin } from './same-origin.ts';
 import { handleWebhookDelivery, handleWebhookHandshake } from './webhook.ts';
 import { AUDIT_EXPORT_PATH, handleAuditExport } from './audit-export.ts';
 import { handleMedia, MEDIA_PATH } from './media.ts';
+import { handleRequestExport, REQUEST_EXPORT_PATH } from './contact-export.ts';
 import { handleMetrics, METRICS_PATH } from './metrics.ts';
 import { WEBHOOK_PATH } from './webhook-listener.ts';
 
@@ -87,6 +88,10 @@ export function createRequestHandler(deps: RouteDeps) {
       }
       if (path === AUDIT_EXPORT_PATH) {
         return handleAuditExport(req, res, url, services, origin, logger);
+      }
+      const exportOf = REQUEST_EXPORT_PATH.exec(path)?.[1];
+      if (exportOf !== undefined) {
+        return handleRequestExport(req, res, exportOf, services, origin, logger);
       }
       const mediaId = MEDIA_PATH.exec(path)?.[1];
       if (mediaId !== undefined) {

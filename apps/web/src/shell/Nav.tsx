@@ -40,6 +40,11 @@ const ITEMS = [
     visible: (me: Me) => can(me, 'backup.read'),
   },
   {
+    screen: 'requests',
+    label: 'Requests',
+    visible: (me: Me) => can(me, 'requests.read'),
+  },
+  {
     screen: 'support-access',
     label: 'Support access',
     visible: (me: Me) => can(me, 'support.manage'),

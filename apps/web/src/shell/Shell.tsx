@@ -13,6 +13,7 @@ import { RetentionScreen } from '../retention/RetentionScreen.tsx';
 import { BackupsScreen } from '../backup/BackupsScreen.tsx';
 import { RecoveryKitPage } from '../backup/RecoveryKitPage.tsx';
 import { PairingScreen } from '../pairing/PairingScreen.tsx';
+import { RequestsScreen } from '../requests/RequestsScreen.tsx';
 import { SupportBanner } from '../support/SupportBanner.tsx';
 import { Header } from './Header.tsx';
 import { Nav } from './Nav.tsx';
@@ -66,6 +67,8 @@ function screen(me: Me, route: SignedInRoute) {
       ) : (
         <NotAllowed />
       );
+    case 'requests':
+      return can(me, 'requests.read') ? <RequestsScreen me={me} /> : <NotAllowed />;
   }
 }
 

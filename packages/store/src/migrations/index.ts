@@ -26,6 +26,7 @@ import { templateStatusTime } from './033-template-status-time.ts';
 import { consentHistoryOnce } from './034-consent-history-once.ts';
 import { retention } from './045-retention.ts';
 import { accessLogAndBreaches } from './050-access-log-and-breaches.ts';
+import { dataRequests } from './040-data-requests.ts';
 
 export interface Migration {
   version: number;
@@ -67,6 +68,7 @@ export const migrations: readonly Migration[] = [
   consentHistoryOnce,
   retention,
   accessLogAndBreaches,
+  dataRequests,
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

@@ -69,6 +69,15 @@ export class ContactRepo {
       .all(this.scope.workspaceId) as Contact[];
   }
 
+  /** The contact with this WhatsApp number, if they ever wrote. */
+  byWaId(waId: string): Contact | undefined {
+    return this.store
+      .statement(
+        `SELECT ${CONTACT_COLUMNS} FROM contacts c WHERE c.workspace_id = ? AND c.wa_id = ?`,
+      )
+      .get(this.scope.workspaceId, waId) as Contact | undefined;
+  }
+
   get(id: string): Contact | undefined {
     return this.store
       .statement(
@@ -105,5 +114,35 @@ export class ContactRepo {
         .run(optedOutAt, source, this.store.clock.now(), this.scope.workspaceId, id)
         .changes === 1
     );
+  }
+
+  /**
+   * A correction of the profile name: the old value is overwritten in place,
+   * not kept beside the new one. False when the contact is not here.
+   */
+  correctProfileName(id: string, profileName: string | null): boolean {
+    return (
+      this.store
+        .statement(
+          `UPDATE contacts SET profile_name = ?, updated_at = ?
+           WHERE workspace_id = ? AND id = ?`,
+        )
+        .run(profileName, this.store.clock.now(), this.scope.workspaceId, id).changes ===
+      1
+    );
+  }
+
+  /** Every contact's number and profile name, to spot them in free text. */
+  identifiers(): { id: string; waId: string; profileName: string | null }[] {
+    return this.store
+      .statement(
+        `SELECT id, wa_id AS waId, profile_name AS profileName FROM contacts
+         WHERE workspace_id = ?`,
+      )
+      .all(this.scope.workspaceId) as {
+      id: string;
+      waId: string;
+      profileName: string | null;
+    }[];
   }
 }

@@ -247,6 +247,17 @@ export class ConversationRepo {
     return rows.map(toSummary);
   }
 
+  /** Every conversation of a contact, oldest first, however many (an export). */
+  allForContact(contactId: string): ConversationSummary[] {
+    const rows = this.store
+      .statement(
+        `${SUMMARY_SELECT} WHERE v.workspace_id = ? AND v.contact_id = ?
+         ORDER BY v.last_message_at, v.id`,
+      )
+      .all(null, null, this.scope.workspaceId, contactId) as SummaryRow[];
+    return rows.map(toSummary);
+  }
+
   /** One conversation; with `viewerId`, the unread count is that member's. */
   get(id: string, viewerId: string | null = null): ConversationSummary | undefined {
     const row = this.store

@@ -104,6 +104,17 @@ export class MediaRepo {
       ) as MediaRecord[];
   }
 
+  /** The files of the given messages (a page of an export). */
+  listForMessages(messageIds: readonly string[]): MediaRecord[] {
+    if (messageIds.length === 0) return [];
+    return this.store
+      .statement(
+        `SELECT ${COLUMNS} FROM media m WHERE m.workspace_id = ?
+           AND m.message_id IN (SELECT value FROM json_each(?))`,
+      )
+      .all(this.scope.workspaceId, JSON.stringify(messageIds)) as MediaRecord[];
+  }
+
   /** Only a pending file becomes stored; false when it no longer was pending. */
   markStored(id: string, write: StoredMediaWrite): boolean {
     return this.update(

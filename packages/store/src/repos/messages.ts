@@ -273,6 +273,40 @@ export class MessageRepo {
       .all(this.scope.workspaceId, conversationId, limit) as Message[];
   }
 
+  /**
+   * One page of a conversation's messages, oldest first, after `after` (the
+   * last of the page before): an export walks any number of them in pages.
+   */
+  pageForConversation(
+    conversationId: string,
+    after: { occurredAt: number; id: string } | null,
+    limit = 500,
+  ): Message[] {
+    return this.store
+      .statement(
+        `SELECT ${MESSAGE_COLUMNS} FROM messages
+         WHERE workspace_id = ? AND conversation_id = ?
+           AND (occurred_at, id) > (?, ?)
+         ORDER BY occurred_at, id LIMIT ?`,
+      )
+      .all(
+        this.scope.workspaceId,
+        conversationId,
+        after?.occurredAt ?? -1,
+        after?.id ?? '',
+        limit,
+      ) as Message[];
+  }
+
+  countForConversation(conversationId: string): number {
+    return this.store
+      .statement(
+        'SELECT count(*) FROM messages WHERE workspace_id = ? AND conversation_id = ?',
+      )
+      .pluck()
+      .get(this.scope.workspaceId, conversationId) as number;
+  }
+
   count(): number {
     return this.store
       .statement('SELECT count(*) FROM messages WHERE workspace_id = ?')

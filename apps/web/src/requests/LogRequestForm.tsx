@@ -1,0 +1,80 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useTRPC, type Inputs } from '../api.ts';
+import { ErrorNote } from '../forms/ErrorNote.tsx';
+import { Field } from '../forms/Field.tsx';
+import { field, readForm } from '../forms/form-data.ts';
+
+type LogInput = Inputs['requests']['log'];
+const KINDS: LogInput['kind'][] = [
+  'access',
+  'correction',
+  'erasure',
+  'grievance',
+  'nomination',
+];
+
+/** Logs a request as it arrived; its clock starts on the day received. */
+export function LogRequestForm() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const log = useMutation(
+    trpc.requests.log.mutationOptions({
+      onSuccess: () =>
+        queryClient.invalidateQueries({ queryKey: trpc.requests.pathKey() }),
+    }),
+  );
+
+  return (
+    <section className="card">
+      <h2>Log a request</h2>
+      <form
+        className="stack"
+        onSubmit={(event) => {
+          const v = readForm(event);
+          const received = field(v, 'receivedOn');
+          log.mutate({
+            kind: field(v, 'kind') as LogInput['kind'],
+            law: field(v, 'law') as LogInput['law'],
+            requester: field(v, 'requester'),
+            receivedAt: received ? Date.parse(`${received}T12:00:00Z`) : undefined,
+          });
+          event.currentTarget.reset();
+        }}
+      >
+        <Field
+          label="Who asked (as they named themselves)"
+          name="requester"
+          required
+          maxLength={200}
+        />
+        <div className="field">
+          <label htmlFor="request-kind">Kind</label>
+          <select id="request-kind" name="kind" defaultValue="access">
+            {KINDS.map((kind) => (
+              <option key={kind} value={kind}>
+                {kind}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="request-law">Law</label>
+          <select id="request-law" name="law" defaultValue="GDPR">
+            <option value="GDPR">GDPR</option>
+            <option value="DPDP">DPDP (India)</option>
+          </select>
+        </div>
+        <Field label="Received on (default: today)" name="receivedOn" type="date" />
+        <ErrorNote error={log.error} testId="log-request-error" />
+        <button
+          type="submit"
+          className="primary"
+          disabled={log.isPending}
+          data-testid="log-request"
+        >
+          Log request
+        </button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import { DATA_REQUEST_KINDS, DATA_REQUEST_LAWS } from '@flowgento/store';
+import * as field from '../schemas.ts';
+import { acting } from '../origin.ts';
+import { allow, authOf, router, writes } from '../trpc.ts';
+
+const law = z.enum(DATA_REQUEST_LAWS);
+const requestInput = z.object({ requestId: field.id });
+const time = z.number().int().nonnegative();
+
+/**
+ * The request desk: what people ask about their own data, the legal clock
+ * of each, and the steps that answer it. An access request's export is a
+ * download (`GET /api/requests/:id/export`), not a procedure.
+ */
+export const requestsRouter = router({
+  list: allow('requests.read').query(({ ctx }) => {
+    const { scope } = authOf(ctx);
+    const desk = ctx.services.requests;
+    return {
+      requests: desk.list(scope),
+      reminders: desk.due(scope),
+      authorities: {
+        GDPR: desk.authorityFor(scope, 'GDPR'),
+        DPDP: desk.authorityFor(scope, 'DPDP'),
+      },
+    };
+  }),
+
+  due: allow('requests.read').query(({ ctx }) =>
+    ctx.services.requests.due(authOf(ctx).scope),
+  ),
+
+  /** The contact a requester says they are, by WhatsApp number. */
+  findContact: allow('requests.read')
+    .input(
+      z.object({
+        waId: z
+          .string()
+          .trim()
+          .regex(/^\d{6,20}$/, 'Digits only'),
+      }),
+    )
+    .query(({ ctx, input }) => {
+      // access log: wired at merge (action 'search')
+      return ctx.services.requests.findContact(authOf(ctx).scope, input.waId) ?? null;
+    }),
+
+  log: allow('requests.manage', writes('request.logged'))
+    .input(
+      z.object({
+        kind: z.enum(DATA_REQUEST_KINDS),
+        law,
+        requester: z.string().trim().min(1, 'Name the requester').max(200),
+        receivedAt: time.optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) =>
+      ctx.services.requests.log(acting(ctx, authOf(ctx)), input),
+    ),
+
+  verify: allow('requests.manage', writes('request.verified'))
+    .input(
+      requestInput.extend({
+        method: z.string().trim().min(1, 'Say how identity was checked').max(200),
+        contactId: field.id,
+      }),
+    )
+    .mutation(({ ctx, input }) => {
+      const { requestId, ...rest } = input;
+      ctx.services.requests.verify(acting(ctx, authOf(ctx)), requestId, rest);
+      return { ok: true };
+    }),
+
+  extend: allow('requests.manage', writes('request.extended'))
+    .input(
+      requestInput.extend({
+        toldAt: time,
+        until: time,
+        reason: z.string().trim().min(1, 'Give the reason').max(1000),
+      }),
+    )
+    .mutation(({ ctx, input }) => {
+      const { requestId, ...rest } = input;
+      ctx.services.requests.extend(acting(ctx, authOf(ctx)), requestId, rest);
+      return { ok: true };
+    }),
+
+  refuse: allow('requests.manage', writes('request.refused'))
+    .input(
+      requestInput.extend({
+        reason: z.string().trim().min(1, 'A refusal needs a reason').max(2000),
+      }),
+    )
+    .mutation(({ ctx, input }) =>
+      ctx.services.requests.refuse(
+        acting(ctx, authOf(ctx)),
+        input.requestId,
+        input.reason,
+      ),
+    ),
+
+  fulfil: allow('requests.manage', writes('request.fulfilled'))
+    .input(requestInput)
+    .mutation(async ({ ctx, input }) => {
+      await ctx.services.requests.fulfil(acting(ctx, authOf(ctx)), input.requestId);
+      return { ok: true };
+    }),
+
+  setAuthority: allow('requests.manage', writes('request.authority_set'))
+    .input(
+      z.object({
+        law,
+        authority: z.string().trim().min(3, 'Name the authority').max(200),
+      }),
+    )
+    .mutation(({ ctx, input }) => {
+      ctx.services.requests.setAuthority(
+        acting(ctx, authOf(ctx)),
+        input.law,
+        input.authority,
+      );
+      return { ok: true };
+    }),
+
+  /** Corrects a contact's profile; the old value is not kept. */
+  correctContact: allow('requests.manage', writes('contact.corrected'))
+    .input(
+      z.object({
+        contactId: field.id,
+        requestId: field.id.nullish(),
+        profileName: z.string().trim().max(200).nullable(),
+      }),
+    )
+    .mutation(({ ctx, input }) =>
+      ctx.services.requests.correct(
+        acting(ctx, authOf(ctx)),
+        input.contactId,
+        { profileName: input.profileName === '' ? null : input.profileName },
+        input.requestId ?? null,
+      ),
+    ),
+});

@@ -1,0 +1,117 @@
+/** A person to write to, as the workspace's privacy settings name them. */
+export interface PrivacyPerson {
+  name: string;
+  email: string | null;
+  phone: string | null;
+}
+
+/**
+ * What an export tells the person beyond their data. The privacy contact
+ * and grievance officer are the workspace's settings (issue #8, part 9);
+ * the lead passes the real ones at merge. // wired at merge
+ */
+export interface ExportDisclosure {
+  privacyContact: PrivacyPerson | null;
+  grievanceOfficer: PrivacyPerson | null;
+  /** Why the data is processed, one purpose a line. */
+  purposes: readonly string[];
+  /** How long each kind of data is kept, one rule a line. */
+  retention: readonly string[];
+}
+
+/** Someone the data was shared with, as the summary and contact.json list them. */
+export interface Recipient {
+  name: string;
+  kind: 'messaging_provider' | 'storage_provider';
+  role: string;
+  /** Where: a region or an endpoint host, as configured; null for this machine. */
+  location: string | null;
+}
+
+/** Meta is always a recipient: every WhatsApp message passes through it. */
+export const META_RECIPIENT: Recipient = {
+  name: 'Meta Platforms (WhatsApp Business Platform)',
+  kind: 'messaging_provider',
+  role: 'carries every message between you and the business',
+  location: null,
+};
+
+export const DEFAULT_DISCLOSURE: ExportDisclosure = {
+  privacyContact: null,
+  grievanceOfficer: null,
+  purposes: [
+    'answering the messages you send the business on WhatsApp',
+    'sending you the updates you asked for, and marketing only with your consent',
+  ],
+  retention: [
+    'messages and files: until you ask for erasure or the retention rules remove them',
+    'notes by staff: as long as the messages they are about',
+  ],
+};
+
+/** What the summary counts. */
+export interface HeldCounts {
+  conversations: number;
+  messages: number;
+  files: number;
+  notes: number;
+  notesWithheld: number;
+}
+
+/** The plain-language summary, as text lines (the HTML form wraps the same). */
+export function summaryLines(input: {
+  workspaceName: string;
+  exportedAt: string;
+  counts: HeldCounts;
+  recipients: readonly Recipient[];
+  disclosure: ExportDisclosure;
+}): { heading: string; lines: string[] }[] {
+  const { counts, disclosure } = input;
+  const person = (p: PrivacyPerson | null): string[] =>
+    p ? [[p.name, p.email, p.phone].filter(Boolean).join(', ')] : ['not named yet'];
+  return [
+    {
+      heading: `What ${input.workspaceName} holds about you (as of ${input.exportedAt})`,
+      lines: [
+        `${counts.conversations} conversation(s) with ${counts.messages} message(s)`,
+        `${counts.files} file(s) you sent, in the media folder`,
+        `${counts.notes} note(s) staff wrote about you` +
+          (counts.notesWithheld > 0
+            ? `; the text of ${counts.notesWithheld} is withheld because it names someone else`
+            : ''),
+        'your WhatsApp number and profile name, in contact.json',
+      ],
+    },
+    { heading: 'Why we hold it', lines: [...disclosure.purposes] },
+    { heading: 'How long we keep it', lines: [...disclosure.retention] },
+    {
+      heading: 'Who it was shared with',
+      lines: input.recipients.map(
+        (r) => `${r.name}: ${r.role}${r.location ? ` (${r.location})` : ''}`,
+      ),
+    },
+    { heading: 'Privacy contact', lines: person(disclosure.privacyContact) },
+    { heading: 'Grievance officer', lines: person(disclosure.grievanceOfficer) },
+  ];
+}
+
+export function summaryText(sections: ReturnType<typeof summaryLines>): string {
+  return sections
+    .map((s) => [s.heading, ...s.lines.map((line) => `  - ${line}`)].join('\n'))
+    .join('\n\n')
+    .concat('\n');
+}
+
+export function summaryHtml(sections: ReturnType<typeof summaryLines>): string {
+  const body = sections
+    .map(
+      (s) =>
+        `<h2>${html(s.heading)}</h2>\n<ul>${s.lines.map((l) => `<li>${html(l)}</li>`).join('')}</ul>`,
+    )
+    .join('\n');
+  return `<!doctype html>\n<html><head><meta charset="utf-8"><title>Your data</title></head>\n<body>\n${body}\n</body></html>\n`;
+}
+
+function html(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

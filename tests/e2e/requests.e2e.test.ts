@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { readStoredZip } from '../../apps/server/test/zip-read.ts';
+import {
+  ownerWithSimulatedNumber,
+  screenshotPath,
+  useE2eAppliance,
+} from './support/appliance.ts';
+
+/**
+ * The request desk in Chromium, as an admin answers an access request: a
+ * customer writes through the simulator, the OWNER logs the request,
+ * verifies the person by their number, and downloads the export.
+ */
+const SCREENSHOT = screenshotPath('e2e-requests.png');
+const LIVE_TIMEOUT = 15_000;
+const e2e = useE2eAppliance('on');
+
+describe('the Requests page, end to end in Chromium', () => {
+  it('logs an access request, verifies identity and downloads the export', async () => {
+    const app = e2e.running;
+    const { page, watch, context, number } = await ownerWithSimulatedNumber(e2e, {
+      context: { viewport: { width: 1280, height: 900 }, acceptDownloads: true },
+    });
+    const customer = {
+      phoneNumberId: number.phoneNumberId,
+      from: '919876543210',
+      profileName: 'Priya Nair',
+    };
+    await app.simulator!.sendCustomerMessage({ ...customer, text: 'Send me my data' });
+    const photo = randomBytes(20_000);
+    await app.simulator!.sendCustomerMedia({
+      ...customer,
+      kind: 'image',
+      bytes: photo,
+      mimeType: 'image/jpeg',
+    });
+    await expect
+      .poll(
+        () =>
+          app.appliance.store.db
+            .prepare(`SELECT count(*) FROM media WHERE state = 'stored'`)
+            .pluck()
+            .get(),
+        { timeout: LIVE_TIMEOUT },
+      )
+      .toBe(1);
+
+    await page.getByTestId('nav-requests').click();
+    await page
+      .getByLabel('Who asked (as they named themselves)')
+      .fill('Priya Nair, by email');
+    await page.getByLabel('Law').selectOption('DPDP');
+    await page.getByTestId('log-request').click();
+    const row = page.getByTestId('request').first();
+    await expect.poll(() => row.getByTestId('request-status').textContent()).toBe('open');
+    expect(await row.getByTestId('request-due').textContent()).toMatch(/on track/);
+
+    await row.getByTestId('verify-number').fill('+91 98765 43210');
+    await row.getByTestId('verify-method').fill('One-time code sent to their WhatsApp');
+    await row.getByTestId('verify-request').click();
+    const link = row.getByTestId('download-export');
+    await link.waitFor();
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    expect(download.suggestedFilename()).toMatch(/^contact-export-\d{4}-\d\d-\d\d\.zip$/);
+    const files = readStoredZip(readFileSync(await download.path()));
+    const json = JSON.parse(files.get('contact.json')!.toString('utf8')) as {
+      contact: { profileName: string };
+      conversations: {
+        messages: { text: string | null; media: { file: string } | null }[];
+      }[];
+    };
+    expect(json.contact.profileName).toBe('Priya Nair');
+    const messages = json.conversations[0]!.messages;
+    expect(messages[0]!.text).toBe('Send me my data');
+    expect(files.get(messages[1]!.media!.file)!.equals(photo)).toBe(true);
+    expect(files.get('summary.txt')!.toString()).toMatch(/Meta Platforms/);
+
+    await expect
+      .poll(() => row.getByTestId('request-status').textContent(), {
+        timeout: LIVE_TIMEOUT,
+      })
+      .toBe('fulfilled');
+    expect(watch.problems).toEqual([]);
+    await context.close();
+  });
+});
