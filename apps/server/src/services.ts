@@ -8,7 +8,9 @@ import {
 } from '@flowgento/access';
 import { AuditExports, AuditLog } from '@flowgento/audit';
 import {
+  ConsentRegisterService,
   ConsentService,
+  PrivacyService,
   ConversationService,
   DeskService,
   LiveEvents,
@@ -212,6 +214,12 @@ export function buildServices(input: {
       logger,
     ),
     consent: new ConsentService(store, audit, events, clock),
+    consentRegister: new ConsentRegisterService(store, audit, events, clock),
+    privacy: new PrivacyService(store, audit, clock, {
+      messagingHost: new URL(config.whatsapp.graphApiBaseUrl).host,
+      // The retention engine's rules: wired at merge (issue #8, part 4).
+      retentionRules: () => [],
+    }),
     desk: new DeskService(store, audit, events),
     simulator: simulator && {
       sendCustomerMessage: (message) => simulator.sendCustomerMessage(message),

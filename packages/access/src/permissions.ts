@@ -25,6 +25,9 @@ export const PERMISSIONS = [
   'backup.read',
   'backup.manage',
   'backup.kit',
+  'consent.read',
+  'consent.manage',
+  'privacy.manage',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -51,6 +54,11 @@ export const PERMISSION_DESCRIPTIONS: Readonly<Record<Permission, string>> = {
   'backup.read': "see how the appliance's backups stand and their schedule",
   'backup.manage': "change the appliance's backup retention schedule",
   'backup.kit': 'open the backup recovery kit (it holds the backup key)',
+  'consent.read': 'read the consent register, its notices and purposes',
+  'consent.manage':
+    'record opt-ins and withdrawals, publish notices, define purposes, export the register',
+  'privacy.manage':
+    'change the privacy settings (minimisation, privacy contact, grievance officer) and read the record of processing',
 };
 
 /**
@@ -81,6 +89,10 @@ const managers: Permission[] = [
   'storage.read',
   'backup.read',
   'backup.manage',
+  // Compliance duties (issue #8) are the managers'; agents never.
+  'consent.read',
+  'consent.manage',
+  'privacy.manage',
 ];
 
 /**

@@ -8,7 +8,9 @@ import type {
   RecoveryKits,
 } from '@flowgento/backup';
 import type {
+  ConsentRegisterService,
   ConsentService,
+  PrivacyService,
   ConversationService,
   DeskService,
   LiveEvents,
@@ -68,6 +70,10 @@ export interface ApiServices {
   templates: TemplateService;
   /** Marketing consent of contacts, and the workspace's stop / start keywords. */
   consent: ConsentService;
+  /** The consent register: records, notices, purposes, export. */
+  consentRegister: ConsentRegisterService;
+  /** Minimisation switches, privacy contacts, record of processing. */
+  privacy: PrivacyService;
   numbers: NumberSettingsService;
   events: LiveEvents;
   /** Where each tier of a workspace's objects goes. */

@@ -3,6 +3,8 @@ import { auditRouter } from './routers/audit.ts';
 import { authRouter } from './routers/auth.ts';
 import { backupRouter } from './routers/backup.ts';
 import { consentRouter } from './routers/consent.ts';
+import { consentRegisterRouter } from './routers/consent-register.ts';
+import { privacyRouter } from './routers/privacy.ts';
 import { deskRouter } from './routers/desk.ts';
 import { inboxRouter } from './routers/inbox.ts';
 import { membersRouter } from './routers/members.ts';
@@ -21,6 +23,8 @@ export const appRouter = router({
   inbox: inboxRouter,
   templates: templatesRouter,
   consent: consentRouter,
+  consentRegister: consentRegisterRouter,
+  privacy: privacyRouter,
   desk: deskRouter,
   members: membersRouter,
   sessions: sessionsRouter,

@@ -17,6 +17,8 @@ import { TemplateRepo } from './repos/templates.ts';
 import { OutboundJobRepo } from './repos/outbound-jobs.ts';
 import { NoteRepo } from './repos/notes.ts';
 import { MessageSearchRepo } from './repos/message-search.ts';
+import { ConsentRegisterRepo } from './repos/consent-register.ts';
+import { PrivacySettingsRepo } from './repos/privacy-settings.ts';
 
 /** Every repository of one workspace; each query binds `scope.workspaceId`. */
 export class ScopedStore {
@@ -38,6 +40,8 @@ export class ScopedStore {
   readonly outbound: OutboundJobRepo;
   readonly notes: NoteRepo;
   readonly search: MessageSearchRepo;
+  readonly consentRegister: ConsentRegisterRepo;
+  readonly privacy: PrivacySettingsRepo;
 
   constructor(store: Store, scope: WorkspaceScope) {
     this.scope = scope;
@@ -58,5 +62,7 @@ export class ScopedStore {
     this.outbound = new OutboundJobRepo(store, scope);
     this.notes = new NoteRepo(store, scope);
     this.search = new MessageSearchRepo(store, scope);
+    this.consentRegister = new ConsentRegisterRepo(store, scope);
+    this.privacy = new PrivacySettingsRepo(store, scope);
   }
 }

@@ -24,6 +24,8 @@ import { inboxKeyset } from './031-inbox-keyset.ts';
 import { latestMessage } from './032-latest-message.ts';
 import { templateStatusTime } from './033-template-status-time.ts';
 import { consentHistoryOnce } from './034-consent-history-once.ts';
+import { consentRegister } from './055-consent-register.ts';
+import { privacySettings } from './056-privacy-settings.ts';
 
 export interface Migration {
   version: number;
@@ -63,6 +65,8 @@ export const migrations: readonly Migration[] = [
   latestMessage,
   templateStatusTime,
   consentHistoryOnce,
+  consentRegister,
+  privacySettings,
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;
