@@ -19,6 +19,8 @@ export interface IdentityNumberPattern {
   find: RegExp;
   /** The candidate's check (checksum or shape); true masks it. */
   valid: (candidate: string) => boolean;
+  /** How a match is masked; by default every digit but the last four. */
+  mask?: (candidate: string) => string;
 }
 
 const MASK = '•';
@@ -89,6 +91,8 @@ export const IDENTITY_NUMBERS: readonly IdentityNumberPattern[] = [
     name: 'pan',
     find: /(?<![A-Za-z0-9])[A-Z]{3}[ABCFGHJLPT][A-Z][0-9]{4}[A-Z](?![A-Za-z0-9])/g,
     valid: () => true,
+    // Its digits alone would leave the letters that name the holder.
+    mask: (candidate) => MASK.repeat(candidate.length),
   },
 ];
 
@@ -118,7 +122,9 @@ export function maskNumbers(text: string, choice: MaskingChoice): string {
   if (choice.identities) {
     for (const pattern of IDENTITY_NUMBERS) {
       masked = masked.replace(pattern.find, (candidate) =>
-        pattern.valid(candidate) ? maskKeepingLastFour(candidate) : candidate,
+        pattern.valid(candidate)
+          ? (pattern.mask ?? maskKeepingLastFour)(candidate)
+          : candidate,
       );
     }
   }
