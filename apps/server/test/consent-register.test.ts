@@ -51,7 +51,13 @@ const register = (contactId?: string) =>
 
 describe('the consent register', () => {
   it('records an opt-in only with a published notice, per purpose, and withdraws it in one step', async () => {
-    const thread = await customerWrites(app(), agent, phoneNumberId, '919800000001', 'Hi');
+    const thread = await customerWrites(
+      app(),
+      agent,
+      phoneNumberId,
+      '919800000001',
+      'Hi',
+    );
     const contactId = thread.contact.id;
     await owner.mutate('consentRegister.addNotice', {
       version: '2026-01',
@@ -119,8 +125,20 @@ describe('the consent register', () => {
   });
 
   it('gathers withdrawals by keyword and by WhatsApp preference in the same register', async () => {
-    const byKeyword = await customerWrites(app(), agent, phoneNumberId, '919800000002', 'STOP');
-    const byMenu = await customerWrites(app(), agent, phoneNumberId, '919800000003', 'Hi');
+    const byKeyword = await customerWrites(
+      app(),
+      agent,
+      phoneNumberId,
+      '919800000002',
+      'STOP',
+    );
+    const byMenu = await customerWrites(
+      app(),
+      agent,
+      phoneNumberId,
+      '919800000003',
+      'Hi',
+    );
     await app().simulator!.sendCustomerPreference({
       phoneNumberId,
       from: '919800000003',
@@ -166,9 +184,9 @@ describe('the consent register', () => {
       { format: 'json', records: lines.length },
     ]);
 
-    expect((await expectApiError(agent.query('consentRegister.entries', {}))).status).toBe(
-      403,
-    );
+    expect(
+      (await expectApiError(agent.query('consentRegister.entries', {}))).status,
+    ).toBe(403);
     expect(
       (await expectApiError(agent.mutate('consentRegister.export', { format: 'csv' })))
         .status,

@@ -118,9 +118,10 @@ describe('minimisation', () => {
       `${AADHAAR.slice(8)}, PAN ${PAN}, order ${ORDER}`;
     await simulator().sendCustomerMessage({ ...CUSTOMER, phoneNumberId, text });
 
-    const [conversation] = await agent.query<
-      { id: string; contact: { profileName: string | null } }[]
-    >('inbox.conversations');
+    const [conversation] =
+      await agent.query<{ id: string; contact: { profileName: string | null } }[]>(
+        'inbox.conversations',
+      );
     expect(conversation!.contact.profileName).toBeNull();
     const thread = await openThread(agent, conversation!.id);
     const body = thread.messages.at(-1)!.body!;
@@ -141,7 +142,13 @@ describe('minimisation', () => {
     const dbPath = join(t.config.dataDir, 'flowgento.db');
     const raw = fileBytes(dbPath) + fileBytes(`${dbPath}-wal`);
     expect(raw.length).toBeGreaterThan(0);
-    for (const secret of [CARD, CARD.replace(/ /g, ''), AADHAAR, PAN, CUSTOMER.profileName]) {
+    for (const secret of [
+      CARD,
+      CARD.replace(/ /g, ''),
+      AADHAAR,
+      PAN,
+      CUSTOMER.profileName,
+    ]) {
       expect(stored, secret).not.toContain(secret);
       expect(raw, secret).not.toContain(secret);
     }
@@ -190,7 +197,9 @@ describe('minimisation', () => {
       };
       markdown: string;
     }>('privacy.record');
-    expect(record.minimisation).toContain('Media not kept: video, sticker (never fetched)');
+    expect(record.minimisation).toContain(
+      'Media not kept: video, sticker (never fetched)',
+    );
     expect(record.dataCategories).toContainEqual({
       category: 'Contact profile name',
       kept: 'no (dropped)',

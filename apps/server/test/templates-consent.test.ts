@@ -333,12 +333,18 @@ describe('marketing consent', () => {
     const refused = await expectApiError(
       sendTemplate(thread.id, 'spring_sale', { 'body.1': 'Asha' }),
     );
-    expect(refused).toMatchObject({ status: 412, reason: 'contact_no_marketing_consent' });
+    expect(refused).toMatchObject({
+      status: 412,
+      reason: 'contact_no_marketing_consent',
+    });
     expect(simulatorSends(t)).toBe(before);
 
     // An opt-in without a notice, or with one never published, changes nothing.
     const bare = await expectApiError(
-      agent.mutate('consent.setMarketing', { conversationId: thread.id, state: 'opted_in' }),
+      agent.mutate('consent.setMarketing', {
+        conversationId: thread.id,
+        state: 'opted_in',
+      }),
     );
     expect(bare).toMatchObject({ status: 400, reason: 'notice_required' });
     const unknown = await expectApiError(
