@@ -101,15 +101,25 @@ export const configSchema = z
     disclosure: z
       .strictObject({
         contact: z
-          .array(z.string().regex(/^(mailto:|tel:|https:\/\/)\S+$/, 'use mailto:, tel: or https://'))
+          .array(
+            z
+              .string()
+              .regex(/^(mailto:|tel:|https:\/\/)\S+$/, 'use mailto:, tel: or https://'),
+          )
           .min(1)
           .default([DEFAULT_SECURITY_CONTACT]),
         preferredLanguages: z.string().min(2).default('en'),
         /** Days after each request that `Expires` names (RFC 9116: under a year). */
         expiresDays: z.number().int().min(1).max(364).default(180),
         /** Public https URLs of the policy and of this file, when published. */
-        policyUrl: z.url({ protocol: /^https$/ }).nullable().default(null),
-        canonicalUrl: z.url({ protocol: /^https$/ }).nullable().default(null),
+        policyUrl: z
+          .url({ protocol: /^https$/ })
+          .nullable()
+          .default(null),
+        canonicalUrl: z
+          .url({ protocol: /^https$/ })
+          .nullable()
+          .default(null),
       })
       .default({
         contact: [DEFAULT_SECURITY_CONTACT],

@@ -146,7 +146,10 @@ export class ConsentRegisterService {
   }
 
   /** The register as CSV or JSON, audited as an export of personal data. */
-  export(acting: MemberActing, format: RegisterFormat): { filename: string; body: string } {
+  export(
+    acting: MemberActing,
+    format: RegisterFormat,
+  ): { filename: string; body: string } {
     return this.store.transaction(() => {
       const entries = this.entries(acting.scope);
       this.audit.record({
@@ -206,7 +209,11 @@ export class ConsentRegisterService {
 }
 
 /** Refuses an opt-in whose notice the workspace never published. */
-export function assertNotice(scoped: ScopedStore, version: string, language: string): void {
+export function assertNotice(
+  scoped: ScopedStore,
+  version: string,
+  language: string,
+): void {
   if (scoped.consentRegister.hasNotice(version, language)) return;
   throw new AppError(
     'INVALID_INPUT',
@@ -219,10 +226,14 @@ export function assertNotice(scoped: ScopedStore, version: string, language: str
 function assertPurpose(scoped: ScopedStore, purpose: string): void {
   if (purpose === 'marketing') return;
   if (scoped.consentRegister.purposes().some((p) => p.purpose === purpose)) return;
-  throw new AppError('INVALID_INPUT', `purpose: ${purpose} is not a purpose of this workspace`, {
-    reason: 'purpose_unknown',
-    details: { field: 'purpose' },
-  });
+  throw new AppError(
+    'INVALID_INPUT',
+    `purpose: ${purpose} is not a purpose of this workspace`,
+    {
+      reason: 'purpose_unknown',
+      details: { field: 'purpose' },
+    },
+  );
 }
 
 /** RFC 4180 CSV; a cell a spreadsheet would run as a formula is quoted with '. */

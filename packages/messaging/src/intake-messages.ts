@@ -141,11 +141,19 @@ export function storeMessagesChange({ store, scoped, record, write }: FieldChang
   // Malformed elements are kept raw with their issue, so none is lost and an
   // operator can see what Meta sent; the valid ones above are stored anyway.
   for (const invalidJson of record.invalidJson ?? []) {
-    scoped.webhookEvents.keep(record.numberId, INVALID_ELEMENT_FIELD, maskRaw(invalidJson));
+    scoped.webhookEvents.keep(
+      record.numberId,
+      INVALID_ELEMENT_FIELD,
+      maskRaw(invalidJson),
+    );
   }
 
   // Set only when the value held more than the rows above keep.
   if (record.rawValueJson !== null) {
-    scoped.webhookEvents.keep(record.numberId, record.field, maskRaw(record.rawValueJson));
+    scoped.webhookEvents.keep(
+      record.numberId,
+      record.field,
+      maskRaw(record.rawValueJson),
+    );
   }
 }

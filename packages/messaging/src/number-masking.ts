@@ -166,7 +166,9 @@ export function maskJson(
   }
   const walk = (value: unknown, key: string | null): unknown => {
     if (typeof value === 'string') {
-      return key !== null && IDENTIFIER_KEYS.has(key) ? value : maskNumbers(value, choice);
+      return key !== null && IDENTIFIER_KEYS.has(key)
+        ? value
+        : maskNumbers(value, choice);
     }
     if (Array.isArray(value)) return value.map((item) => walk(item, key));
     if (typeof value === 'object' && value !== null) {

@@ -1,6 +1,11 @@
 import { AppError, type Clock } from '@flowgento/core';
 import type { AuditLog } from '@flowgento/audit';
-import type { PrivacyPerson, PrivacySettings, Store, WorkspaceScope } from '@flowgento/store';
+import type {
+  PrivacyPerson,
+  PrivacySettings,
+  Store,
+  WorkspaceScope,
+} from '@flowgento/store';
 import type { MemberActing } from './conversation-service.ts';
 import {
   recordOfProcessing,

@@ -1,4 +1,8 @@
-import type { ConsentPurposeEntry, PrivacyPerson, PrivacySettings } from '@flowgento/store';
+import type {
+  ConsentPurposeEntry,
+  PrivacyPerson,
+  PrivacySettings,
+} from '@flowgento/store';
 
 /**
  * The record of processing (issue #8, part 9), built from the live
@@ -91,7 +95,10 @@ export function recordOfProcessing(inputs: ProcessingInputs): ProcessingRecord {
     },
     dataCategories: [
       { category: 'Contact WhatsApp number', kept: 'yes' },
-      { category: 'Contact profile name', kept: settings.dropProfileNames ? 'no (dropped)' : 'yes' },
+      {
+        category: 'Contact profile name',
+        kept: settings.dropProfileNames ? 'no (dropped)' : 'yes',
+      },
       {
         category: 'Message text',
         kept: masked.length > 0 ? `yes, with ${masked.join(' and ')} masked` : 'yes',
@@ -171,10 +178,16 @@ export function recordAsMarkdown(record: ProcessingRecord): string {
     `- Grievance officer: ${person(record.controllerContacts.grievanceOfficer)}`,
     '',
     '## Data categories',
-    table(['Category', 'Kept'], record.dataCategories.map((c) => [c.category, c.kept])),
+    table(
+      ['Category', 'Kept'],
+      record.dataCategories.map((c) => [c.category, c.kept]),
+    ),
     '',
     '## Purposes',
-    table(['Purpose', 'Basis'], record.purposes.map((p) => [p.purpose, p.basis])),
+    table(
+      ['Purpose', 'Basis'],
+      record.purposes.map((p) => [p.purpose, p.basis]),
+    ),
     '',
     '## Recipients',
     table(
@@ -183,7 +196,10 @@ export function recordAsMarkdown(record: ProcessingRecord): string {
     ),
     '',
     '## Retention',
-    table(['Category', 'Period'], record.retention.map((r) => [r.category, r.period])),
+    table(
+      ['Category', 'Period'],
+      record.retention.map((r) => [r.category, r.period]),
+    ),
     '',
     '## Minimisation',
     ...record.minimisation.map((m) => `- ${m}`),

@@ -14,7 +14,8 @@ type Disclosure = ApplianceConfig['disclosure'];
  */
 export function securityTxt(disclosure: Disclosure, now: number, baseUrl: string | null) {
   const expires = new Date(now + disclosure.expiresDays * 24 * 60 * 60 * 1000);
-  const policy = disclosure.policyUrl ?? (baseUrl ? `${baseUrl}${DISCLOSURE_PATH}` : null);
+  const policy =
+    disclosure.policyUrl ?? (baseUrl ? `${baseUrl}${DISCLOSURE_PATH}` : null);
   const canonical =
     disclosure.canonicalUrl ?? (baseUrl ? `${baseUrl}${SECURITY_TXT_PATH}` : null);
   return [
@@ -76,9 +77,7 @@ export function sendDisclosure(
   baseUrl: string | null,
 ): void {
   const html = path === DISCLOSURE_PATH;
-  const body = html
-    ? disclosurePage(disclosure)
-    : securityTxt(disclosure, now, baseUrl);
+  const body = html ? disclosurePage(disclosure) : securityTxt(disclosure, now, baseUrl);
   res.writeHead(200, {
     'Content-Type': html ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8',
     'Content-Length': Buffer.byteLength(body),

@@ -51,7 +51,8 @@ export function ConsentNote(props: {
   );
   const optedIn = props.marketing?.state === 'opted_in';
   const choices = notices.data ?? [];
-  const chosen = choices.find((n) => `${n.version}|${n.language}` === notice) ?? choices[0];
+  const chosen =
+    choices.find((n) => `${n.version}|${n.language}` === notice) ?? choices[0];
   return (
     <div
       className={optedIn ? 'consent muted small' : 'note consent'}
@@ -88,7 +89,10 @@ export function ConsentNote(props: {
               data-testid="consent-notice"
             >
               {choices.map((n) => (
-                <option key={`${n.version}|${n.language}`} value={`${n.version}|${n.language}`}>
+                <option
+                  key={`${n.version}|${n.language}`}
+                  value={`${n.version}|${n.language}`}
+                >
                   {n.version} ({n.language})
                 </option>
               ))}

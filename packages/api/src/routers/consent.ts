@@ -7,7 +7,11 @@ const keywordList = z
   .array(z.string().trim().min(1, 'A keyword cannot be empty').max(40))
   .max(40);
 
-export const noticeVersion = z.string().trim().min(1, 'A notice version is required').max(40);
+export const noticeVersion = z
+  .string()
+  .trim()
+  .min(1, 'A notice version is required')
+  .max(40);
 export const language = z
   .string()
   .trim()

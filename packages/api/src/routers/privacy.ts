@@ -32,7 +32,10 @@ export const privacyRouter = router({
   save: allow('privacy.manage', writes('privacy.settings_changed'))
     .input(
       z.object({
-        droppedMedia: z.array(mediaKind).max(5).transform((kinds) => [...new Set(kinds)]),
+        droppedMedia: z
+          .array(mediaKind)
+          .max(5)
+          .transform((kinds) => [...new Set(kinds)]),
         maskCardNumbers: z.boolean(),
         maskIdentityNumbers: z.boolean(),
         dropProfileNames: z.boolean(),

@@ -7,12 +7,7 @@ export type ConsentPurpose = string;
 export type ConsentState = 'opted_in' | 'opted_out';
 /** How a change was learnt: the customer's own channels, or a member. */
 export type ConsentSource =
-  | 'keyword'
-  | 'preference_webhook'
-  | 'opted_out_error'
-  | 'agent'
-  | 'admin'
-  | 'import';
+  'keyword' | 'preference_webhook' | 'opted_out_error' | 'agent' | 'admin' | 'import';
 
 /** Where a contact stands for one purpose, and what put them there. */
 export interface ConsentRecord {
