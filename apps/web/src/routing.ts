@@ -20,6 +20,8 @@ export type Route =
   /** The OWNER's printable recovery kit: `#/backups/kit`. */
   | { screen: 'backup-kit' }
   | { screen: 'sessions' }
+  /** Consent register, privacy settings, record of processing (issue #8). */
+  | { screen: 'privacy' }
   /** Agent URL, QR code and CA fingerprint for pairing an agent's browser. */
   | { screen: 'pairing' };
 
@@ -36,6 +38,7 @@ export function parseRoute(hash: string): Route {
     case 'sessions':
     case 'support-access':
     case 'pairing':
+    case 'privacy':
       return { screen: first };
     case 'backups':
       return second === 'kit' ? { screen: 'backup-kit' } : { screen: 'backups' };

@@ -11,6 +11,7 @@ import { StorageScreen } from '../storage/StorageScreen.tsx';
 import { BackupsScreen } from '../backup/BackupsScreen.tsx';
 import { RecoveryKitPage } from '../backup/RecoveryKitPage.tsx';
 import { PairingScreen } from '../pairing/PairingScreen.tsx';
+import { PrivacyScreen } from '../privacy/PrivacyScreen.tsx';
 import { SupportBanner } from '../support/SupportBanner.tsx';
 import { Header } from './Header.tsx';
 import { Nav } from './Nav.tsx';
@@ -56,6 +57,8 @@ function screen(me: Me, route: SignedInRoute) {
       return can(me, 'support.manage') ? <SupportAccessScreen /> : <NotAllowed />;
     case 'pairing':
       return can(me, 'members.invite') ? <PairingScreen me={me} /> : <NotAllowed />;
+    case 'privacy':
+      return can(me, 'consent.read') ? <PrivacyScreen me={me} /> : <NotAllowed />;
   }
 }
 
