@@ -46,6 +46,7 @@ export function ConsentNote(props: {
       onSuccess: () => {
         void queryClient.invalidateQueries({ queryKey: trpc.inbox.pathKey() });
         void queryClient.invalidateQueries({ queryKey: trpc.templates.pathKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.consentRegister.pathKey() });
       },
     }),
   );
