@@ -305,6 +305,21 @@ const scenarios: Record<string, Scenario> = {
       failing: { input: { ...input, noticeVersion: 'v2' } },
     };
   },
+  'consentRegister.importOptIns': async () => {
+    const w = world();
+    await w.owner.client.mutate('consentRegister.addNotice', NOTICE);
+    const input = {
+      purpose: 'marketing',
+      noticeVersion: 'v1',
+      language: 'en',
+      waIds: ['919800000101', '919800000102'],
+    };
+    return {
+      caller: w.admin,
+      input,
+      failing: { input: { ...input, language: 'hi' } },
+    };
+  },
   'consentRegister.withdraw': async () => {
     const w = world();
     const contactId = contactOf(await conversationIn(w));

@@ -156,6 +156,34 @@ describe('the consent register', () => {
     });
   });
 
+  it('imports opt-ins for a list of numbers under one notice, and refuses a bad list whole', async () => {
+    const input = {
+      purpose: 'marketing',
+      noticeVersion: '2026-01',
+      language: 'hi',
+      waIds: ['919800000010', '919800000011', '919800000010'],
+    };
+    const before = tableRowCounts(app());
+    const bad = await expectApiError(
+      owner.mutate('consentRegister.importOptIns', {
+        ...input,
+        waIds: ['919800000010', '+91 98000'],
+      }),
+    );
+    expect(bad.status).toBe(400);
+    expect(tableRowCounts(app())).toEqual(before);
+
+    expect(await owner.mutate('consentRegister.importOptIns', input)).toEqual({
+      recorded: 2,
+      unchanged: 0,
+    });
+    const { entries } = await register();
+    expect(entries.filter((e) => e.waId.startsWith('91980000001'))).toEqual([
+      expect.objectContaining({ state: 'opted_in', source: 'import', language: 'hi' }),
+      expect.objectContaining({ state: 'opted_in', source: 'import', language: 'hi' }),
+    ]);
+  });
+
   it('exports the register as CSV and JSON, audited, and keeps it from agents', async () => {
     const csv = await owner.mutate<{ filename: string; body: string }>(
       'consentRegister.export',

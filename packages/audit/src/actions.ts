@@ -52,6 +52,7 @@ export const AUDIT_ACTIONS = [
   'consent.notice_added',
   'consent.purpose_saved',
   'consent.exported',
+  'consent.imported',
   'privacy.settings_changed',
   'templates.synced',
   'conversation.status_changed',

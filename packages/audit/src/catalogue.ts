@@ -182,6 +182,13 @@ export const AUDIT_EVENTS: Readonly<Record<AuditAction, AuditEventSpec>> = {
     target: 'workspace',
     details: 'format, records',
   },
+  'consent.imported': {
+    area: 'Privacy',
+    when: 'opt-ins gathered elsewhere were imported for a list of numbers, under one notice',
+    scope: 'workspace',
+    target: 'workspace',
+    details: 'purpose, notice, recorded, unchanged',
+  },
   'privacy.settings_changed': {
     area: 'Privacy',
     when: "the workspace's privacy settings were saved (minimisation switches, privacy contact, grievance officer)",

@@ -135,6 +135,52 @@ export class ConsentRegisterService {
     });
   }
 
+  /**
+   * Opt-ins gathered elsewhere (a paper form, a website) for a list of
+   * WhatsApp numbers, all under one notice: each recorded with source
+   * `import`, in one transaction with one audit entry. A number never seen
+   * becomes a contact, so the first message to it finds the consent.
+   */
+  importOptIns(
+    acting: MemberActing,
+    input: { purpose: string; noticeVersion: string; language: string; waIds: string[] },
+  ): { recorded: number; unchanged: number } {
+    // No live event: an import touches no open conversation's thread view,
+    // and the register page reloads after the call.
+    return this.store.transaction(() => {
+      const scoped = this.store.in(acting.scope);
+      assertPurpose(scoped, input.purpose);
+      assertNotice(scoped, input.noticeVersion, input.language);
+      const now = this.clock.now();
+      let recorded = 0;
+      for (const waId of new Set(input.waIds)) {
+        const contactId = scoped.contacts.upsert(waId, null);
+        const moved = scoped.consent.record({
+          contactId,
+          purpose: input.purpose,
+          state: 'opted_in',
+          source: 'import',
+          numberId: null,
+          detail: acting.actor.id,
+          occurredAt: now,
+          noticeVersion: input.noticeVersion,
+          language: input.language,
+        });
+        if (moved) recorded += 1;
+      }
+      const counts = { recorded, unchanged: new Set(input.waIds).size - recorded };
+      this.audit.record({
+        workspaceId: acting.scope.workspaceId,
+        actor: acting.actor,
+        action: 'consent.imported',
+        target: { type: 'workspace', id: acting.scope.workspaceId },
+        origin: acting.origin,
+        details: { purpose: input.purpose, notice: input.noticeVersion, ...counts },
+      });
+      return counts;
+    });
+  }
+
   /** Withdraws consent in one step, whatever purpose. */
   withdraw(acting: MemberActing, contactId: string, purpose: string): void {
     this.change(acting, contactId, purpose, () => ({

@@ -69,6 +69,28 @@ export const consentRegisterRouter = router({
       return { ok: true };
     }),
 
+  /** Opt-ins from elsewhere for a list of WhatsApp numbers, under one notice. */
+  importOptIns: allow('consent.manage', writes('consent.imported'))
+    .input(
+      z.object({
+        purpose,
+        noticeVersion,
+        language,
+        waIds: z
+          .array(
+            z
+              .string()
+              .trim()
+              .regex(/^[0-9]{5,20}$/, 'A number is 5 to 20 digits, no +'),
+          )
+          .min(1, 'List at least one number')
+          .max(5000),
+      }),
+    )
+    .mutation(({ ctx, input }) =>
+      ctx.services.consentRegister.importOptIns(acting(ctx, authOf(ctx)), input),
+    ),
+
   withdraw: allow('consent.manage', writes('consent.changed'))
     .input(z.object({ contactId: field.id, purpose }))
     .mutation(({ ctx, input }) => {
