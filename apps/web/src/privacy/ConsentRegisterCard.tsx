@@ -6,6 +6,7 @@ import { Field } from '../forms/Field.tsx';
 import { fullTime } from '../format.ts';
 import { can } from '../permissions.ts';
 import { downloadText } from './download.ts';
+import { ConsentImportForm, PurposesForm } from './ConsentImportForm.tsx';
 
 const SOURCE_TEXT: Record<string, string> = {
   keyword: 'stop/start keyword',
@@ -105,6 +106,8 @@ export function ConsentRegisterCard({ me }: { me: Me }) {
     <section className="card" data-testid="consent-register">
       <h2>Consent register</h2>
       <Notices manage={manage} />
+      {manage && <PurposesForm />}
+      {manage && <ConsentImportForm />}
       <h3>Records</h3>
       {entries.length === 0 ? (
         <p className="muted small">No consent recorded yet.</p>
