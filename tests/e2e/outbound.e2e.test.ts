@@ -97,7 +97,7 @@ describe('opt-out and the service window, end to end in Chromium', () => {
     await page.getByTestId('sim-resume-marketing').click();
     await page
       .getByTestId('consent-state')
-      .filter({ hasText: 'Marketing messages allowed.' })
+      .filter({ hasText: 'Opted in to marketing (chose it in WhatsApp' })
       .waitFor({ timeout: LIVE_TIMEOUT });
     await page.getByTestId('sim-stop-marketing').click();
     await page

@@ -49,6 +49,9 @@ const webhookSchema = z
     trustedProxies: [],
   });
 
+/** A placeholder the owner confirms: the Flowgento project's security contact. */
+export const DEFAULT_SECURITY_CONTACT = 'mailto:security@flowgento.com';
+
 export function isLoopback(host: string): boolean {
   return /^127\./.test(host) || host === '::1';
 }
@@ -90,6 +93,41 @@ export const configSchema = z
     backup: z
       .strictObject({ continuous: z.boolean().default(true) })
       .default({ continuous: true }),
+    /**
+     * What `/.well-known/security.txt` (RFC 9116) and the disclosure page
+     * say. The contact is the Flowgento project's placeholder until the
+     * owner confirms the address security reports should go to.
+     */
+    disclosure: z
+      .strictObject({
+        contact: z
+          .array(
+            z
+              .string()
+              .regex(/^(mailto:|tel:|https:\/\/)\S+$/, 'use mailto:, tel: or https://'),
+          )
+          .min(1)
+          .default([DEFAULT_SECURITY_CONTACT]),
+        preferredLanguages: z.string().min(2).default('en'),
+        /** Days after each request that `Expires` names (RFC 9116: under a year). */
+        expiresDays: z.number().int().min(1).max(364).default(180),
+        /** Public https URLs of the policy and of this file, when published. */
+        policyUrl: z
+          .url({ protocol: /^https$/ })
+          .nullable()
+          .default(null),
+        canonicalUrl: z
+          .url({ protocol: /^https$/ })
+          .nullable()
+          .default(null),
+      })
+      .default({
+        contact: [DEFAULT_SECURITY_CONTACT],
+        preferredLanguages: 'en',
+        expiresDays: 180,
+        policyUrl: null,
+        canonicalUrl: null,
+      }),
     whatsapp: z
       .strictObject({
         graphApiBaseUrl: z.url().default('https://graph.facebook.com'),

@@ -277,6 +277,9 @@ export async function startAppliance(
         webRoot: options.webRoot ?? DEFAULT_WEB_ROOT,
         trustedProxies: config.trustedProxies,
         webhookOnMain: hook.onMainListener,
+        disclosure: config.disclosure,
+        baseUrl: config.agentUrl?.replace(/\/+$/, '') ?? null,
+        now: () => clock.now(),
       }),
     );
     webhookServer?.off('request', answerStarting);

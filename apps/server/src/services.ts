@@ -8,8 +8,10 @@ import {
 } from '@flowgento/access';
 import { AccessLog, AuditExports, AuditLog, BreachRegister } from '@flowgento/audit';
 import {
+  ConsentRegisterService,
   ConsentService,
   ConversationPurge,
+  PrivacyService,
   ConversationService,
   DefaultContactPurger,
   LegalHoldService,
@@ -261,6 +263,12 @@ export function buildServices(input: {
       logger,
     ),
     consent: new ConsentService(store, audit, events, clock),
+    consentRegister: new ConsentRegisterService(store, audit, events, clock),
+    privacy: new PrivacyService(store, audit, clock, {
+      messagingHost: new URL(config.whatsapp.graphApiBaseUrl).host,
+      // The retention engine's rules: wired at merge (issue #8, part 4).
+      retentionRules: () => [],
+    }),
     desk: new DeskService(store, audit, events),
     simulator: simulator && {
       sendCustomerMessage: (message) => simulator.sendCustomerMessage(message),

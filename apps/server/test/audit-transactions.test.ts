@@ -122,6 +122,16 @@ function codeFor(key: Buffer): string {
 }
 
 /** Gives the OWNER's workspace a number and one conversation; returns its id. */
+const NOTICE = { version: 'v1', language: 'en', body: 'We send offers on WhatsApp.' };
+
+/** The contact a conversation is with. */
+function contactOf(conversationId: string): string {
+  return app()
+    .appliance.store.db.prepare('SELECT contact_id FROM conversations WHERE id = ?')
+    .pluck()
+    .get(conversationId) as string;
+}
+
 async function conversationIn(w: ReturnType<typeof world>): Promise<string> {
   const suffix = String(worldCount).padStart(4, '0');
   const number = {
@@ -352,6 +362,88 @@ const scenarios: Record<string, Scenario> = {
       input: { stop: ['stop', 'basta'], start: ['start'] },
       // A workspace whose customers could not opt out is refused.
       failing: { input: { stop: [], start: ['start'] } },
+    });
+  },
+  'consentRegister.addNotice': () => {
+    const w = world();
+    return Promise.resolve({
+      caller: w.admin,
+      input: { version: 'v1', language: 'en', body: 'We send offers on WhatsApp.' },
+      failing: { client: w.agent.client },
+    });
+  },
+  'consentRegister.savePurpose': () => {
+    const w = world();
+    return Promise.resolve({
+      caller: w.owner,
+      input: { purpose: 'surveys', description: 'Surveys after a purchase' },
+      // marketing is built in and cannot be redefined.
+      failing: { input: { purpose: 'marketing', description: 'Offers' } },
+    });
+  },
+  'consentRegister.recordOptIn': async () => {
+    const w = world();
+    const contactId = contactOf(await conversationIn(w));
+    await w.owner.client.mutate('consentRegister.addNotice', NOTICE);
+    const input = {
+      contactId,
+      purpose: 'marketing',
+      source: 'admin',
+      noticeVersion: 'v1',
+      language: 'en',
+    };
+    return {
+      caller: w.admin,
+      input,
+      failing: { input: { ...input, noticeVersion: 'v2' } },
+    };
+  },
+  'consentRegister.importOptIns': async () => {
+    const w = world();
+    await w.owner.client.mutate('consentRegister.addNotice', NOTICE);
+    const input = {
+      purpose: 'marketing',
+      noticeVersion: 'v1',
+      language: 'en',
+      waIds: ['919800000101', '919800000102'],
+    };
+    return {
+      caller: w.admin,
+      input,
+      failing: { input: { ...input, language: 'hi' } },
+    };
+  },
+  'consentRegister.withdraw': async () => {
+    const w = world();
+    const contactId = contactOf(await conversationIn(w));
+    return {
+      caller: w.owner,
+      input: { contactId, purpose: 'marketing' },
+      failing: { input: { contactId: MISSING_ID, purpose: 'marketing' } },
+    };
+  },
+  'consentRegister.export': () => {
+    const w = world();
+    return Promise.resolve({
+      caller: w.admin,
+      input: { format: 'csv' },
+      failing: { client: w.agent.client, input: { format: 'csv' } },
+    });
+  },
+  'privacy.save': () => {
+    const w = world();
+    const input = {
+      droppedMedia: ['sticker'],
+      maskCardNumbers: true,
+      maskIdentityNumbers: false,
+      dropProfileNames: false,
+      privacyContact: { name: 'Priya', email: 'privacy@example.com', phone: null },
+      grievanceOfficer: null,
+    };
+    return Promise.resolve({
+      caller: w.owner,
+      input,
+      failing: { client: w.agent.client, input },
     });
   },
   'templates.sync': async () => {

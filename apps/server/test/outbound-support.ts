@@ -23,7 +23,12 @@ export interface OpenedThread {
     errorCode: number | null;
     errorTitle: string | null;
   }[];
-  marketing: { state: string; source: string } | null;
+  marketing: {
+    state: string;
+    source: string;
+    noticeVersion?: string | null;
+    language?: string | null;
+  } | null;
 }
 
 export interface TemplateOptionView {

@@ -47,10 +47,21 @@ beforeAll(async () => {
     await owner.mutate<{ phoneNumberId: string }>('whatsapp.connectSimulator')
   ).phoneNumberId;
   await owner.mutate('templates.sync');
+  await owner.mutate('consentRegister.addNotice', NOTICE);
 });
 afterAll(() => t.cleanup());
 
 const ORDER_UPDATE = { 'body.1': 'Asha', 'body.2': 'A-1042' };
+const NOTICE = { version: 'v1', language: 'en', body: 'We send offers on WhatsApp.' };
+
+/** The agent records the customer's marketing opt-in, naming the notice they read. */
+async function optIn(conversationId: string) {
+  await agent.mutate('consent.setMarketing', {
+    conversationId,
+    state: 'opted_in',
+    notice: { version: NOTICE.version, language: NOTICE.language },
+  });
+}
 
 async function sendTemplate(conversationId: string, name: string, parameters: object) {
   const template = await templateNamed(agent, conversationId, name);
@@ -247,6 +258,7 @@ describe('marketing consent', () => {
   it("records Meta's 131050 as an opt-out, and refuses the next marketing send without a call", async () => {
     const from = nextCustomer();
     const thread = await customerWrites(app(), agent, phoneNumberId, from, 'Hi');
+    await optIn(thread.id);
     app().simulator!.failSends({ code: 131050, to: from });
     const failed = await expectApiError(
       sendTemplate(thread.id, 'spring_sale', { 'body.1': 'Asha' }),
@@ -273,7 +285,11 @@ describe('marketing consent', () => {
 
   it('takes a failed status with 131050 as an opt-out too, once however often Meta repeats it', async () => {
     const from = nextCustomer();
-    const thread = await customerWrites(app(), agent, phoneNumberId, from, 'Hi');
+    // The customer opts in by keyword, stamped by intake like the status below.
+    const thread = await customerWrites(app(), agent, phoneNumberId, from, 'START');
+    // Meta stamps statuses in whole seconds: the failure comes a second after
+    // the opt-in, as a real one would, so it is not taken for older news.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
     const sent = await sendTemplate(thread.id, 'spring_sale', { 'body.1': 'Asha' });
     const waMessageId = app()
       .appliance.store.db.prepare('SELECT wa_message_id FROM messages WHERE id = ?')
@@ -303,11 +319,54 @@ describe('marketing consent', () => {
     const events = app()
       .appliance.store.db.prepare(
         `SELECT count(*) FROM consent_events e JOIN contacts c ON c.id = e.contact_id
-         WHERE c.wa_id = ?`,
+         WHERE c.wa_id = ? AND e.state = 'opted_out'`,
       )
       .pluck()
       .get(from);
     expect(events).toBe(1);
+  });
+
+  it('refuses marketing to a customer with no opt-in on record, until one names its notice', async () => {
+    const from = nextCustomer();
+    const thread = await customerWrites(app(), agent, phoneNumberId, from, 'Hi');
+    const before = simulatorSends(t);
+    const refused = await expectApiError(
+      sendTemplate(thread.id, 'spring_sale', { 'body.1': 'Asha' }),
+    );
+    expect(refused).toMatchObject({
+      status: 412,
+      reason: 'contact_no_marketing_consent',
+    });
+    expect(simulatorSends(t)).toBe(before);
+
+    // An opt-in without a notice, or with one never published, changes nothing.
+    const bare = await expectApiError(
+      agent.mutate('consent.setMarketing', {
+        conversationId: thread.id,
+        state: 'opted_in',
+      }),
+    );
+    expect(bare).toMatchObject({ status: 400, reason: 'notice_required' });
+    const unknown = await expectApiError(
+      agent.mutate('consent.setMarketing', {
+        conversationId: thread.id,
+        state: 'opted_in',
+        notice: { version: 'v9', language: 'en' },
+      }),
+    );
+    expect(unknown).toMatchObject({ status: 400, reason: 'notice_unknown' });
+    expect((await openThread(agent, thread.id)).marketing).toBeNull();
+
+    await optIn(thread.id);
+    expect((await openThread(agent, thread.id)).marketing).toMatchObject({
+      state: 'opted_in',
+      source: 'agent',
+      noticeVersion: 'v1',
+      language: 'en',
+    });
+    expect(
+      (await sendTemplate(thread.id, 'spring_sale', { 'body.1': 'Asha' })).state,
+    ).toBe('sent');
   });
 
   it('lets an agent record an opt-out, audited, and an admin set the workspace keywords', async () => {

@@ -23,6 +23,8 @@ export type Route =
   | { screen: 'sessions' }
   /** The request desk: people's requests about their data. */
   | { screen: 'requests' }
+  /** Consent register, privacy settings, record of processing (issue #8). */
+  | { screen: 'privacy' }
   /** Agent URL, QR code and CA fingerprint for pairing an agent's browser. */
   | { screen: 'pairing' }
   /** The breach register and the access log of personal data. */
@@ -44,6 +46,7 @@ export function parseRoute(hash: string): Route {
     case 'pairing':
     case 'breaches':
     case 'requests':
+    case 'privacy':
       return { screen: first };
     case 'backups':
       return second === 'kit' ? { screen: 'backup-kit' } : { screen: 'backups' };

@@ -31,6 +31,9 @@ export const PERMISSIONS = [
   'requests.read',
   'requests.manage',
   'requests.export',
+  'consent.read',
+  'consent.manage',
+  'privacy.manage',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -66,6 +69,11 @@ export const PERMISSION_DESCRIPTIONS: Readonly<Record<Permission, string>> = {
   'requests.manage':
     "log, verify, extend, refuse and close data requests; correct a contact's profile",
   'requests.export': "export a contact's data (messages, files, notes) as a zip",
+  'consent.read': 'read the consent register, its notices and purposes',
+  'consent.manage':
+    'record opt-ins and withdrawals, publish notices, define purposes, export the register',
+  'privacy.manage':
+    'change the privacy settings (minimisation, privacy contact, grievance officer) and read the record of processing',
 };
 
 /**
@@ -105,6 +113,10 @@ const managers: Permission[] = [
   'requests.read',
   'requests.manage',
   'requests.export',
+  // Compliance duties (issue #8) are the managers'; agents never.
+  'consent.read',
+  'consent.manage',
+  'privacy.manage',
 ];
 
 /**

@@ -8,9 +8,11 @@ import type {
   RecoveryKits,
 } from '@flowgento/backup';
 import type {
+  ConsentRegisterService,
   ConsentService,
   LegalHoldService,
   RetentionService,
+  PrivacyService,
   ConversationService,
   DeskService,
   LiveEvents,
@@ -76,6 +78,10 @@ export interface ApiServices {
   /** Retention rules and runs, and legal holds (issue #8). */
   retention: RetentionService;
   legalHolds: LegalHoldService;
+  /** The consent register: records, notices, purposes, export. */
+  consentRegister: ConsentRegisterService;
+  /** Minimisation switches, privacy contacts, record of processing. */
+  privacy: PrivacyService;
   numbers: NumberSettingsService;
   events: LiveEvents;
   /** Where each tier of a workspace's objects goes. */

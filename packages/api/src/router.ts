@@ -5,6 +5,8 @@ import { breachesRouter } from './routers/breaches.ts';
 import { authRouter } from './routers/auth.ts';
 import { backupRouter } from './routers/backup.ts';
 import { consentRouter } from './routers/consent.ts';
+import { consentRegisterRouter } from './routers/consent-register.ts';
+import { privacyRouter } from './routers/privacy.ts';
 import { deskRouter } from './routers/desk.ts';
 import { retentionRouter } from './routers/retention.ts';
 import { inboxRouter } from './routers/inbox.ts';
@@ -25,6 +27,8 @@ export const appRouter = router({
   inbox: inboxRouter,
   templates: templatesRouter,
   consent: consentRouter,
+  consentRegister: consentRegisterRouter,
+  privacy: privacyRouter,
   desk: deskRouter,
   retention: retentionRouter,
   members: membersRouter,

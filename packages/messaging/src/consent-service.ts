@@ -8,6 +8,7 @@ import type {
 } from '@flowgento/store';
 import type { MemberActing } from './conversation-service.ts';
 import type { LiveEvents } from './events.ts';
+import { assertNotice } from './consent-register-service.ts';
 import {
   checkKeywordLists,
   effectiveKeywords,
@@ -33,12 +34,31 @@ export class ConsentService {
     return this.store.in(scope).consent.get(contactId, 'marketing') ?? null;
   }
 
-  /** An agent records what a customer told them (by phone, at the counter, …). */
-  setMarketing(acting: MemberActing, conversationId: string, state: ConsentState): void {
+  /**
+   * An agent records what a customer told them (by phone, at the counter,
+   * …). A withdrawal needs nothing more; an opt-in names the published
+   * notice the customer read, and its language (issue #8, part 5).
+   */
+  setMarketing(
+    acting: MemberActing,
+    conversationId: string,
+    state: ConsentState,
+    notice: { version: string; language: string } | null = null,
+  ): void {
     const contactId = this.store.transaction(() => {
       const scoped = this.store.in(acting.scope);
       const conversation = scoped.conversations.get(conversationId);
       if (!conversation) throw new AppError('NOT_FOUND', 'Conversation not found');
+      if (state === 'opted_in') {
+        if (notice === null) {
+          throw new AppError(
+            'INVALID_INPUT',
+            'noticeVersion: an opt-in names the notice the customer read and its language',
+            { reason: 'notice_required', details: { field: 'noticeVersion' } },
+          );
+        }
+        assertNotice(scoped, notice.version, notice.language);
+      }
       const id = conversation.contact.id;
       const before = scoped.consent.get(id, 'marketing')?.state ?? null;
       scoped.consent.record({
@@ -49,6 +69,8 @@ export class ConsentService {
         numberId: conversation.numberId,
         detail: acting.actor.id,
         occurredAt: this.clock.now(),
+        noticeVersion: state === 'opted_in' ? (notice?.version ?? null) : null,
+        language: state === 'opted_in' ? (notice?.language ?? null) : null,
       });
       this.audit.record({
         workspaceId: acting.scope.workspaceId,

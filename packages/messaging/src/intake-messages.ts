@@ -1,6 +1,7 @@
 import { storeConsentKeyword, storeOptedOutStatus } from './account-intake.ts';
 import { effectiveKeywords } from './consent-keywords.ts';
 import type { FieldChange } from './intake-fields.ts';
+import { maskJson, maskNumbers } from './number-masking.ts';
 
 /** Where malformed elements of a `messages` value are kept (`webhook_events.field`). */
 export const INVALID_ELEMENT_FIELD = 'messages.invalid';
@@ -12,7 +13,17 @@ export const INVALID_ELEMENT_FIELD = 'messages.invalid';
  */
 export function storeMessagesChange({ store, scoped, record, write }: FieldChange): void {
   const { workspaceId } = record;
-  const names = new Map(record.contacts.map((c) => [c.waId, c.profileName]));
+  // Minimisation happens here, before anything is written (issue #8, part 8).
+  const privacy = scoped.privacy.get();
+  const masking = {
+    cards: privacy.maskCardNumbers,
+    identities: privacy.maskIdentityNumbers,
+  };
+  const mask = (text: string) => maskNumbers(text, masking);
+  const maskRaw = (json: string) => maskJson(json, masking, privacy.dropProfileNames);
+  const names = new Map(
+    record.contacts.map((c) => [c.waId, privacy.dropProfileNames ? null : c.profileName]),
+  );
   // A timestamp from the future would hold the 24-hour window open (and pin
   // the conversation on top): no message counts as later than its arrival.
   const now = store.clock.now();
@@ -43,11 +54,11 @@ export function storeMessagesChange({ store, scoped, record, write }: FieldChang
       conversationId,
       waMessageId: message.waMessageId,
       type: message.type,
-      body: message.text,
-      rawJson: message.rawJson,
+      body: message.text === null ? null : mask(message.text),
+      rawJson: maskRaw(message.rawJson),
       replyToWaMessageId: message.contextMessageId,
       occurredAt,
-      contentJson: message.contentJson,
+      contentJson: maskRaw(message.contentJson),
     });
     if (!messageId) continue;
     write.counts.messages += 1;
@@ -61,7 +72,15 @@ export function storeMessagesChange({ store, scoped, record, write }: FieldChang
     if (consentMoved) {
       write.events.push({ workspaceId, event: { type: 'consent.changed', contactId } });
     }
-    if (message.media) {
+    if (message.media && privacy.droppedMedia.includes(message.media.kind)) {
+      // Never fetched: the workspace does not keep this kind of file.
+      scoped.media.insertDropped({
+        messageId,
+        numberId: record.numberId,
+        waMediaId: message.media.mediaId,
+        kind: message.media.kind,
+      });
+    } else if (message.media) {
       const mediaId = scoped.media.insertPending({
         messageId,
         numberId: record.numberId,
@@ -122,11 +141,19 @@ export function storeMessagesChange({ store, scoped, record, write }: FieldChang
   // Malformed elements are kept raw with their issue, so none is lost and an
   // operator can see what Meta sent; the valid ones above are stored anyway.
   for (const invalidJson of record.invalidJson ?? []) {
-    scoped.webhookEvents.keep(record.numberId, INVALID_ELEMENT_FIELD, invalidJson);
+    scoped.webhookEvents.keep(
+      record.numberId,
+      INVALID_ELEMENT_FIELD,
+      maskRaw(invalidJson),
+    );
   }
 
   // Set only when the value held more than the rows above keep.
   if (record.rawValueJson !== null) {
-    scoped.webhookEvents.keep(record.numberId, record.field, record.rawValueJson);
+    scoped.webhookEvents.keep(
+      record.numberId,
+      record.field,
+      maskRaw(record.rawValueJson),
+    );
   }
 }

@@ -22,7 +22,11 @@ export function windowRefusal(
   );
 }
 
-/** Refuses a marketing template to a contact whose marketing consent is withdrawn. */
+/**
+ * Refuses a marketing template unless the contact's marketing consent is
+ * active (issue #8, part 5): a withdrawal refuses it, and so does no
+ * recorded opt-in at all. Other categories need no consent.
+ */
 export function consentRefusal(
   scoped: ScopedStore,
   contactId: string,
@@ -30,7 +34,16 @@ export function consentRefusal(
 ): AppError | null {
   if (category.toUpperCase() !== 'MARKETING') return null;
   const consent = scoped.consent.get(contactId, 'marketing');
-  if (consent?.state !== 'opted_out') return null;
+  if (consent?.state === 'opted_in') return null;
+  if (consent === undefined) {
+    return new AppError(
+      'PRECONDITION_FAILED',
+      'This customer has no marketing opt-in on record, so marketing templates are ' +
+        'refused. Record their opt-in (with the notice they saw) first; service replies ' +
+        'and utility templates still go out.',
+      { reason: 'contact_no_marketing_consent' },
+    );
+  }
   return new AppError(
     'PRECONDITION_FAILED',
     `This customer stopped marketing messages (${consentSourceText(consent)}); ` +
@@ -50,6 +63,10 @@ export function consentSourceText(consent: Pick<ConsentRecord, 'source'>): strin
       return 'WhatsApp refused a marketing message to them';
     case 'agent':
       return 'an agent recorded it';
+    case 'admin':
+      return 'an admin recorded it';
+    case 'import':
+      return 'it came with an import';
   }
 }
 

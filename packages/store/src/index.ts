@@ -53,6 +53,16 @@ export type {
   ConsentState,
 } from './repos/consent.ts';
 export type {
+  ConsentHistoryEntry,
+  ConsentNotice,
+  ConsentPurposeEntry,
+} from './repos/consent-register.ts';
+export {
+  DEFAULT_PRIVACY_SETTINGS,
+  type PrivacyPerson,
+  type PrivacySettings,
+} from './repos/privacy-settings.ts';
+export type {
   MessageTemplate,
   TemplateStatusChange,
   TemplateWrite,

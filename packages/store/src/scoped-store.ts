@@ -22,6 +22,8 @@ import { RetentionRepo } from './repos/retention.ts';
 import { AccessLogRepo } from './repos/access-log.ts';
 import { BreachRepo } from './repos/breaches.ts';
 import { DataRequestRepo } from './repos/data-requests.ts';
+import { ConsentRegisterRepo } from './repos/consent-register.ts';
+import { PrivacySettingsRepo } from './repos/privacy-settings.ts';
 
 /** Every repository of one workspace; each query binds `scope.workspaceId`. */
 export class ScopedStore {
@@ -49,6 +51,8 @@ export class ScopedStore {
   readonly accessLog: AccessLogRepo;
   readonly breaches: BreachRepo;
   readonly dataRequests: DataRequestRepo;
+  readonly consentRegister: ConsentRegisterRepo;
+  readonly privacy: PrivacySettingsRepo;
 
   constructor(store: Store, scope: WorkspaceScope) {
     this.scope = scope;
@@ -74,5 +78,7 @@ export class ScopedStore {
     this.accessLog = new AccessLogRepo(store, scope);
     this.breaches = new BreachRepo(store, scope);
     this.dataRequests = new DataRequestRepo(store, scope);
+    this.consentRegister = new ConsentRegisterRepo(store, scope);
+    this.privacy = new PrivacySettingsRepo(store, scope);
   }
 }

@@ -59,7 +59,8 @@ describe('migration 020 (consent) on an encrypted database', () => {
     expect(() =>
       store.db
         .prepare(
-          `INSERT INTO contact_consent VALUES (?, ?, 'marketing', 'maybe', 'agent', NULL, 1)`,
+          `INSERT INTO contact_consent (workspace_id, contact_id, purpose, state, source,
+             number_id, changed_at) VALUES (?, ?, 'marketing', 'maybe', 'agent', NULL, 1)`,
         )
         .run(ws.id, contactId),
     ).toThrow(/CHECK constraint failed/);

@@ -13,6 +13,8 @@ import { handleMedia, MEDIA_PATH } from './media.ts';
 import { handleRequestExport, REQUEST_EXPORT_PATH } from './contact-export.ts';
 import { handleMetrics, METRICS_PATH } from './metrics.ts';
 import { WEBHOOK_PATH } from './webhook-listener.ts';
+import { DISCLOSURE_PATH, SECURITY_TXT_PATH, sendDisclosure } from './disclosure.ts';
+import type { ApplianceConfig } from '../config.ts';
 
 export interface RouteDeps {
   services: Services;
@@ -23,6 +25,11 @@ export interface RouteDeps {
   trustedProxies: readonly string[];
   /** False when only the webhook's own listener takes Meta's calls. */
   webhookOnMain: boolean;
+  /** What security.txt and the disclosure page say (config `disclosure`). */
+  disclosure: ApplianceConfig['disclosure'];
+  /** The appliance's https address when configured (`agentUrl`), for Policy and Canonical. */
+  baseUrl: string | null;
+  now: () => number;
 }
 
 /** The appliance's one HTTPS request handler. */
@@ -110,6 +117,9 @@ export function createRequestHandler(deps: RouteDeps) {
       }
       if (method !== 'GET' && method !== 'HEAD')
         return sendText(res, 405, 'Method not allowed');
+      if (path === SECURITY_TXT_PATH || path === DISCLOSURE_PATH) {
+        return sendDisclosure(res, path, deps.disclosure, deps.now(), deps.baseUrl);
+      }
       return serveStatic(deps.webRoot, path, res);
     };
 

@@ -1,7 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useTRPC } from '../api.ts';
+import { useTRPC, type Me } from '../api.ts';
 import { ErrorNote } from '../forms/ErrorNote.tsx';
+import { can } from '../permissions.ts';
+import { ContactConsent, PrivacyContacts } from '../privacy/ContactConsent.tsx';
 import { hrefOf } from '../routing.ts';
 import { contactName, contactNumber } from './contact.ts';
 
@@ -13,7 +15,11 @@ const dateTime = (at: number | null) =>
  * conversations on every number, and internal notes. Notes are shown as
  * text and never sent to the customer.
  */
-export function ContactPanel(props: { conversationId: string; mayWrite: boolean }) {
+export function ContactPanel(props: {
+  conversationId: string;
+  mayWrite: boolean;
+  me: Me;
+}) {
   const trpc = useTRPC();
   const profile = useQuery(
     trpc.desk.contact.queryOptions({ conversationId: props.conversationId }),
@@ -61,6 +67,8 @@ export function ContactPanel(props: { conversationId: string; mayWrite: boolean 
         ))}
       </ul>
       {props.mayWrite && <NoteForm conversationId={props.conversationId} />}
+      {can(props.me, 'consent.read') && <ContactConsent contactId={contact.id} />}
+      <PrivacyContacts />
     </aside>
   );
 }

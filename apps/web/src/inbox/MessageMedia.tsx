@@ -39,6 +39,13 @@ export function MessageMedia({ media }: { media: Media }) {
       </p>
     );
   }
+  if (media.state === 'failed' && media.failureReason === 'media_not_kept_by_policy') {
+    return (
+      <p className="media-state small" data-testid="media-not-kept">
+        The {media.kind} was not kept by this workspace&apos;s policy.
+      </p>
+    );
+  }
   if (media.state === 'failed') {
     const why = FAILURES[media.failureReason ?? ''] ?? 'WhatsApp did not deliver it';
     return (

@@ -19,6 +19,8 @@ export function useInboxEvents(openConversationId: string | null): LiveState {
       // Consent and template decisions change what the template picker offers.
       queryClient.invalidateQueries({ queryKey: trpc.templates.pathKey() }),
       queryClient.invalidateQueries({ queryKey: trpc.desk.pathKey() }),
+      // A stop keyword or WhatsApp's menu moves the contact's register lines.
+      queryClient.invalidateQueries({ queryKey: trpc.consentRegister.pathKey() }),
     ]);
 
   const subscription = useSubscription(

@@ -45,6 +45,11 @@ const ITEMS = [
     visible: (me: Me) => can(me, 'requests.read'),
   },
   {
+    screen: 'privacy',
+    label: 'Privacy',
+    visible: (me: Me) => can(me, 'consent.read') || can(me, 'privacy.manage'),
+  },
+  {
     screen: 'support-access',
     label: 'Support access',
     visible: (me: Me) => can(me, 'support.manage'),

@@ -14,6 +14,7 @@ import { BackupsScreen } from '../backup/BackupsScreen.tsx';
 import { RecoveryKitPage } from '../backup/RecoveryKitPage.tsx';
 import { PairingScreen } from '../pairing/PairingScreen.tsx';
 import { RequestsScreen } from '../requests/RequestsScreen.tsx';
+import { PrivacyScreen } from '../privacy/PrivacyScreen.tsx';
 import { SupportBanner } from '../support/SupportBanner.tsx';
 import { Header } from './Header.tsx';
 import { Nav } from './Nav.tsx';
@@ -69,6 +70,8 @@ function screen(me: Me, route: SignedInRoute) {
       );
     case 'requests':
       return can(me, 'requests.read') ? <RequestsScreen me={me} /> : <NotAllowed />;
+    case 'privacy':
+      return can(me, 'consent.read') ? <PrivacyScreen me={me} /> : <NotAllowed />;
   }
 }
 

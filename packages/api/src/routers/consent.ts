@@ -7,20 +7,43 @@ const keywordList = z
   .array(z.string().trim().min(1, 'A keyword cannot be empty').max(40))
   .max(40);
 
+export const noticeVersion = z
+  .string()
+  .trim()
+  .min(1, 'A notice version is required')
+  .max(40);
+export const language = z
+  .string()
+  .trim()
+  .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/, 'Use a language tag such as en or hi-IN');
+
 export const consentRouter = router({
   /** An agent records a customer's marketing opt-out or opt-in. */
+  /** An opt-in names the published notice the customer read, and its language. */
   setMarketing: allow('messages.reply', writes('consent.changed'))
     .input(
-      z.object({ conversationId: field.id, state: z.enum(['opted_in', 'opted_out']) }),
+      z.object({
+        conversationId: field.id,
+        state: z.enum(['opted_in', 'opted_out']),
+        notice: z.object({ version: noticeVersion, language }).nullable().default(null),
+      }),
     )
     .mutation(({ ctx, input }) => {
       ctx.services.consent.setMarketing(
         acting(ctx, authOf(ctx)),
         input.conversationId,
         input.state,
+        input.notice,
       );
       return { ok: true };
     }),
+
+  /** The published notices an opt-in can name, for the desk's opt-in form. */
+  notices: allow('messages.reply').query(({ ctx }) =>
+    ctx.services.consentRegister
+      .notices(authOf(ctx).scope)
+      .map(({ version, language }) => ({ version, language })),
+  ),
 
   /** The stop and start keywords in force, and whether they are the workspace's own. */
   keywords: allow('whatsapp.read').query(({ ctx }) =>

@@ -27,6 +27,8 @@ import { consentHistoryOnce } from './034-consent-history-once.ts';
 import { retention } from './045-retention.ts';
 import { accessLogAndBreaches } from './050-access-log-and-breaches.ts';
 import { dataRequests } from './040-data-requests.ts';
+import { consentRegister } from './055-consent-register.ts';
+import { privacySettings } from './056-privacy-settings.ts';
 
 export interface Migration {
   version: number;
@@ -69,6 +71,8 @@ export const migrations: readonly Migration[] = [
   retention,
   accessLogAndBreaches,
   dataRequests,
+  consentRegister,
+  privacySettings,
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

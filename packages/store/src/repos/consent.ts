@@ -2,10 +2,12 @@ import { newId } from '@flowgento/core';
 import type { Store } from '../store.ts';
 import type { WorkspaceScope } from '../scope.ts';
 
-export type ConsentPurpose = 'marketing';
+/** `marketing`, or a purpose the workspace defined (lowercase, up to 40). */
+export type ConsentPurpose = string;
 export type ConsentState = 'opted_in' | 'opted_out';
+/** How a change was learnt: the customer's own channels, or a member. */
 export type ConsentSource =
-  'keyword' | 'preference_webhook' | 'opted_out_error' | 'agent';
+  'keyword' | 'preference_webhook' | 'opted_out_error' | 'agent' | 'admin' | 'import';
 
 /** Where a contact stands for one purpose, and what put them there. */
 export interface ConsentRecord {
@@ -15,6 +17,9 @@ export interface ConsentRecord {
   source: ConsentSource;
   numberId: string | null;
   changedAt: number;
+  /** The notice the person read when they opted in; null for a withdrawal. */
+  noticeVersion: string | null;
+  language: string | null;
 }
 
 export interface ConsentChange {
@@ -27,10 +32,14 @@ export interface ConsentChange {
   detail: string | null;
   /** When it happened (a webhook's timestamp), not when we learnt of it. */
   occurredAt: number;
+  /** For an opt-in recorded by a member or an import: the notice shown. */
+  noticeVersion?: string | null;
+  language?: string | null;
 }
 
 const RECORD_COLUMNS = `contact_id AS contactId, purpose, state, source,
-  number_id AS numberId, changed_at AS changedAt`;
+  number_id AS numberId, changed_at AS changedAt,
+  notice_version AS noticeVersion, language`;
 
 /** A workspace's consent records, their history, and its STOP / START words. */
 export class ConsentRepo {
@@ -61,8 +70,8 @@ export class ConsentRepo {
     const added = this.store
       .statement(
         `INSERT INTO consent_events (id, workspace_id, contact_id, purpose, state, source,
-           number_id, detail, occurred_at, recorded_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           number_id, detail, occurred_at, recorded_at, notice_version, language)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (workspace_id, contact_id, purpose, source, state, occurred_at)
            DO NOTHING`,
       )
@@ -77,17 +86,20 @@ export class ConsentRepo {
         change.detail,
         change.occurredAt,
         now,
+        change.noticeVersion ?? null,
+        change.language ?? null,
       );
     // The same report delivered again (Meta repeats webhooks) changes nothing.
     if (added.changes === 0) return false;
     const moved = this.store
       .statement(
         `INSERT INTO contact_consent (workspace_id, contact_id, purpose, state, source,
-           number_id, changed_at)
-         SELECT ?, id, ?, ?, ?, ?, ? FROM contacts WHERE workspace_id = ? AND id = ?
+           number_id, changed_at, notice_version, language)
+         SELECT ?, id, ?, ?, ?, ?, ?, ?, ? FROM contacts WHERE workspace_id = ? AND id = ?
          ON CONFLICT (workspace_id, contact_id, purpose) DO UPDATE SET
            state = excluded.state, source = excluded.source,
-           number_id = excluded.number_id, changed_at = excluded.changed_at
+           number_id = excluded.number_id, changed_at = excluded.changed_at,
+           notice_version = excluded.notice_version, language = excluded.language
          WHERE excluded.changed_at > contact_consent.changed_at
            OR (excluded.changed_at = contact_consent.changed_at
              AND excluded.state = 'opted_out' AND contact_consent.state = 'opted_in')`,
@@ -99,6 +111,8 @@ export class ConsentRepo {
         change.source,
         change.numberId,
         change.occurredAt,
+        change.noticeVersion ?? null,
+        change.language ?? null,
         ws,
         change.contactId,
       );

@@ -84,6 +84,38 @@ export class MediaRepo {
     return id;
   }
 
+  /**
+   * A file the workspace's policy does not keep: recorded as failed with
+   * `media_not_kept_by_policy` and no next attempt, so it is never fetched
+   * and the inbox says why it is missing.
+   */
+  insertDropped(input: {
+    messageId: string;
+    numberId: string;
+    waMediaId: string;
+    kind: MediaKindName;
+  }): string {
+    const id = newId();
+    const now = this.store.clock.now();
+    this.store
+      .statement(
+        `INSERT INTO media (id, workspace_id, message_id, number_id, wa_media_id, kind,
+           state, failure_reason, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'failed', 'media_not_kept_by_policy', ?, ?)`,
+      )
+      .run(
+        id,
+        this.scope.workspaceId,
+        input.messageId,
+        input.numberId,
+        input.waMediaId,
+        input.kind,
+        now,
+        now,
+      );
+    return id;
+  }
+
   get(id: string): MediaRecord | undefined {
     return this.store
       .statement(`SELECT ${COLUMNS} FROM media m WHERE m.workspace_id = ? AND m.id = ?`)

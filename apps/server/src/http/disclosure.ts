@@ -1,0 +1,87 @@
+import type { ServerResponse } from 'node:http';
+import type { ApplianceConfig } from '../config.ts';
+
+export const SECURITY_TXT_PATH = '/.well-known/security.txt';
+export const DISCLOSURE_PATH = '/disclosure';
+
+type Disclosure = ApplianceConfig['disclosure'];
+
+/**
+ * `security.txt` as RFC 9116 lays it out: Contact (one or more), Expires
+ * (always, under a year ahead), Preferred-Languages, and Policy and
+ * Canonical when the owner published them. The policy defaults to this
+ * appliance's own disclosure page when its address is known.
+ */
+export function securityTxt(disclosure: Disclosure, now: number, baseUrl: string | null) {
+  const expires = new Date(now + disclosure.expiresDays * 24 * 60 * 60 * 1000);
+  const policy =
+    disclosure.policyUrl ?? (baseUrl ? `${baseUrl}${DISCLOSURE_PATH}` : null);
+  const canonical =
+    disclosure.canonicalUrl ?? (baseUrl ? `${baseUrl}${SECURITY_TXT_PATH}` : null);
+  return [
+    ...disclosure.contact.map((contact) => `Contact: ${contact}`),
+    `Expires: ${expires.toISOString().replace(/\.\d{3}Z$/, 'Z')}`,
+    `Preferred-Languages: ${disclosure.preferredLanguages}`,
+    ...(policy ? [`Policy: ${policy}`] : []),
+    ...(canonical ? [`Canonical: ${canonical}`] : []),
+    '',
+  ].join('\n');
+}
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The responsible-disclosure page, served without sign-in. */
+export function disclosurePage(disclosure: Disclosure): string {
+  const contacts = disclosure.contact
+    .map((c) => {
+      const shown = escapeHtml(c.replace(/^mailto:|^tel:/, ''));
+      return `<li><a href="${escapeHtml(c)}">${shown}</a></li>`;
+    })
+    .join('');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>Responsible disclosure</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body>
+<h1>Responsible disclosure</h1>
+<p>If you found a security problem in this Flowgento Appliance, tell us
+privately first so it can be fixed before anyone is harmed.</p>
+<h2>Where to write</h2>
+<ul>${contacts}</ul>
+<h2>What helps</h2>
+<ul>
+<li>What you found, where, and the steps to see it again.</li>
+<li>What an attacker could reach with it.</li>
+<li>How to reach you for questions.</li>
+</ul>
+<h2>What we ask, and promise</h2>
+<ul>
+<li>Test only what you own or were allowed to test; do not read, change or
+delete other people's data, and stop once you have shown the problem.</li>
+<li>Give us reasonable time to fix it before you publish.</li>
+<li>We answer within five working days, keep you told of the fix, credit
+you if you wish, and take no legal action over research done in good faith
+under these rules.</li>
+</ul>
+<p>Machine-readable: <a href="${SECURITY_TXT_PATH}">security.txt</a></p>
+</body></html>
+`;
+}
+
+export function sendDisclosure(
+  res: ServerResponse,
+  path: string,
+  disclosure: Disclosure,
+  now: number,
+  baseUrl: string | null,
+): void {
+  const html = path === DISCLOSURE_PATH;
+  const body = html ? disclosurePage(disclosure) : securityTxt(disclosure, now, baseUrl);
+  res.writeHead(200, {
+    'Content-Type': html ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    'Cache-Control': 'no-cache',
+  });
+  res.end(body);
+}

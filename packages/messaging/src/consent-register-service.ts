@@ -1,0 +1,307 @@
+import { AppError, type Clock } from '@flowgento/core';
+import type { AuditLog } from '@flowgento/audit';
+import type {
+  ConsentHistoryEntry,
+  ConsentNotice,
+  ConsentPurposeEntry,
+  ConsentRecord,
+  ScopedStore,
+  Store,
+  WorkspaceScope,
+} from '@flowgento/store';
+import type { MemberActing } from './conversation-service.ts';
+import type { LiveEvents } from './events.ts';
+
+/** One line of the register: a record with the contact it belongs to. */
+export interface RegisterEntry extends ConsentRecord {
+  waId: string;
+}
+
+/** A member's opt-in, with what the person was shown (issue #8, part 5). */
+export interface OptInInput {
+  contactId: string;
+  purpose: string;
+  /** `agent` at the desk, `admin` on the register page, `import` for a list. */
+  source: 'agent' | 'admin' | 'import';
+  noticeVersion: string;
+  language: string;
+}
+
+export type RegisterFormat = 'csv' | 'json';
+
+const CSV_COLUMNS = [
+  'contact_id',
+  'wa_id',
+  'purpose',
+  'state',
+  'source',
+  'notice_version',
+  'language',
+  'changed_at',
+] as const;
+
+/**
+ * The consent register: records per contact and purpose with where each
+ * opt-in came from and which notice the person read, the workspace's
+ * notices and purposes, and the register's export. Every change by a
+ * member is audited in the change's own transaction.
+ */
+export class ConsentRegisterService {
+  constructor(
+    private readonly store: Store,
+    private readonly audit: AuditLog,
+    private readonly events: LiveEvents,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The whole register, or one contact's lines. */
+  entries(scope: WorkspaceScope, contactId?: string): RegisterEntry[] {
+    const scoped = this.store.in(scope);
+    // access log: wired at merge
+    return scoped.consentRegister.records(contactId).map((record) => ({
+      ...record,
+      waId: scoped.contacts.get(record.contactId)?.waId ?? '',
+    }));
+  }
+
+  history(scope: WorkspaceScope, contactId: string): ConsentHistoryEntry[] {
+    return this.store.in(scope).consentRegister.history(contactId);
+  }
+
+  notices(scope: WorkspaceScope): ConsentNotice[] {
+    return this.store.in(scope).consentRegister.notices();
+  }
+
+  /** `marketing` first, then the workspace's own purposes. */
+  purposes(scope: WorkspaceScope): ConsentPurposeEntry[] {
+    return [
+      { purpose: 'marketing', description: 'Marketing templates and offers' },
+      ...this.store.in(scope).consentRegister.purposes(),
+    ];
+  }
+
+  /** Publishes a notice text; a version and language once published stay as they are. */
+  addNotice(acting: MemberActing, notice: Omit<ConsentNotice, 'createdAt'>): void {
+    this.store.transaction(() => {
+      const added = this.store.in(acting.scope).consentRegister.addNotice(notice);
+      if (!added) {
+        throw new AppError(
+          'CONFLICT',
+          `Notice ${notice.version} (${notice.language}) is already published; ` +
+            'publish a new version instead of changing what people read.',
+          { reason: 'notice_exists', details: { field: 'version' } },
+        );
+      }
+      this.audit.record({
+        workspaceId: acting.scope.workspaceId,
+        actor: acting.actor,
+        action: 'consent.notice_added',
+        target: { type: 'workspace', id: acting.scope.workspaceId },
+        origin: acting.origin,
+        details: { version: notice.version, language: notice.language },
+      });
+    });
+  }
+
+  savePurpose(acting: MemberActing, entry: ConsentPurposeEntry): void {
+    if (entry.purpose === 'marketing') {
+      throw new AppError('INVALID_INPUT', 'purpose: marketing is built in', {
+        reason: 'purpose_reserved',
+      });
+    }
+    this.store.transaction(() => {
+      const added = this.store.in(acting.scope).consentRegister.savePurpose(entry);
+      this.audit.record({
+        workspaceId: acting.scope.workspaceId,
+        actor: acting.actor,
+        action: 'consent.purpose_saved',
+        target: { type: 'workspace', id: acting.scope.workspaceId },
+        origin: acting.origin,
+        details: { purpose: entry.purpose, added },
+      });
+    });
+  }
+
+  /** Records an opt-in; refused without a published notice in that language. */
+  recordOptIn(acting: MemberActing, input: OptInInput): void {
+    this.change(acting, input.contactId, input.purpose, (scoped) => {
+      assertNotice(scoped, input.noticeVersion, input.language);
+      return {
+        state: 'opted_in',
+        source: input.source,
+        noticeVersion: input.noticeVersion,
+        language: input.language,
+      };
+    });
+  }
+
+  /**
+   * Opt-ins gathered elsewhere (a paper form, a website) for a list of
+   * WhatsApp numbers, all under one notice: each recorded with source
+   * `import`, in one transaction with one audit entry. A number never seen
+   * becomes a contact, so the first message to it finds the consent.
+   */
+  importOptIns(
+    acting: MemberActing,
+    input: { purpose: string; noticeVersion: string; language: string; waIds: string[] },
+  ): { recorded: number; unchanged: number } {
+    // No live event: an import touches no open conversation's thread view,
+    // and the register page reloads after the call.
+    return this.store.transaction(() => {
+      const scoped = this.store.in(acting.scope);
+      assertPurpose(scoped, input.purpose);
+      assertNotice(scoped, input.noticeVersion, input.language);
+      const now = this.clock.now();
+      let recorded = 0;
+      for (const waId of new Set(input.waIds)) {
+        const contactId = scoped.contacts.upsert(waId, null);
+        const moved = scoped.consent.record({
+          contactId,
+          purpose: input.purpose,
+          state: 'opted_in',
+          source: 'import',
+          numberId: null,
+          detail: acting.actor.id,
+          occurredAt: now,
+          noticeVersion: input.noticeVersion,
+          language: input.language,
+        });
+        if (moved) recorded += 1;
+      }
+      const counts = { recorded, unchanged: new Set(input.waIds).size - recorded };
+      this.audit.record({
+        workspaceId: acting.scope.workspaceId,
+        actor: acting.actor,
+        action: 'consent.imported',
+        target: { type: 'workspace', id: acting.scope.workspaceId },
+        origin: acting.origin,
+        details: { purpose: input.purpose, notice: input.noticeVersion, ...counts },
+      });
+      return counts;
+    });
+  }
+
+  /** Withdraws consent in one step, whatever purpose. */
+  withdraw(acting: MemberActing, contactId: string, purpose: string): void {
+    this.change(acting, contactId, purpose, () => ({
+      state: 'opted_out',
+      source: 'admin',
+      noticeVersion: null,
+      language: null,
+    }));
+  }
+
+  /** The register as CSV or JSON, audited as an export of personal data. */
+  export(
+    acting: MemberActing,
+    format: RegisterFormat,
+  ): { filename: string; body: string } {
+    return this.store.transaction(() => {
+      const entries = this.entries(acting.scope);
+      this.audit.record({
+        workspaceId: acting.scope.workspaceId,
+        actor: acting.actor,
+        action: 'consent.exported',
+        target: { type: 'workspace', id: acting.scope.workspaceId },
+        origin: acting.origin,
+        details: { format, records: entries.length },
+      });
+      const body =
+        format === 'json'
+          ? JSON.stringify({ exportedAt: this.clock.now(), records: entries }, null, 2)
+          : registerCsv(entries);
+      return { filename: `consent-register.${format}`, body };
+    });
+  }
+
+  private change(
+    acting: MemberActing,
+    contactId: string,
+    purpose: string,
+    decide: (scoped: ScopedStore) => {
+      state: ConsentRecord['state'];
+      source: OptInInput['source'];
+      noticeVersion: string | null;
+      language: string | null;
+    },
+  ): void {
+    this.store.transaction(() => {
+      const scoped = this.store.in(acting.scope);
+      if (!scoped.contacts.get(contactId)) {
+        throw new AppError('NOT_FOUND', 'Contact not found');
+      }
+      assertPurpose(scoped, purpose);
+      const before = scoped.consent.get(contactId, purpose)?.state ?? null;
+      const choice = decide(scoped);
+      scoped.consent.record({
+        contactId,
+        purpose,
+        numberId: null,
+        detail: acting.actor.id,
+        occurredAt: this.clock.now(),
+        ...choice,
+      });
+      this.audit.record({
+        workspaceId: acting.scope.workspaceId,
+        actor: acting.actor,
+        action: 'consent.changed',
+        target: { type: 'contact', id: contactId },
+        origin: acting.origin,
+        details: { purpose, from: before, to: choice.state },
+      });
+    });
+    this.events.publish(acting.scope.workspaceId, { type: 'consent.changed', contactId });
+  }
+}
+
+/** Refuses an opt-in whose notice the workspace never published. */
+export function assertNotice(
+  scoped: ScopedStore,
+  version: string,
+  language: string,
+): void {
+  if (scoped.consentRegister.hasNotice(version, language)) return;
+  throw new AppError(
+    'INVALID_INPUT',
+    `noticeVersion: no notice ${version} in ${language} is published; ` +
+      'an opt-in names the notice the person read.',
+    { reason: 'notice_unknown', details: { field: 'noticeVersion' } },
+  );
+}
+
+function assertPurpose(scoped: ScopedStore, purpose: string): void {
+  if (purpose === 'marketing') return;
+  if (scoped.consentRegister.purposes().some((p) => p.purpose === purpose)) return;
+  throw new AppError(
+    'INVALID_INPUT',
+    `purpose: ${purpose} is not a purpose of this workspace`,
+    {
+      reason: 'purpose_unknown',
+      details: { field: 'purpose' },
+    },
+  );
+}
+
+/** RFC 4180 CSV; a cell a spreadsheet would run as a formula is quoted with '. */
+export function registerCsv(entries: readonly RegisterEntry[]): string {
+  const cell = (value: string | number | null): string => {
+    let text = value === null ? '' : String(value);
+    if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  const lines = entries.map((e) =>
+    [
+      e.contactId,
+      e.waId,
+      e.purpose,
+      e.state,
+      e.source,
+      e.noticeVersion,
+      e.language,
+      new Date(e.changedAt).toISOString(),
+    ]
+      .map(cell)
+      .join(','),
+  );
+  return [CSV_COLUMNS.join(','), ...lines].join('\r\n') + '\r\n';
+}

@@ -1,0 +1,107 @@
+import { AppError, type Clock } from '@flowgento/core';
+import type { AuditLog } from '@flowgento/audit';
+import type {
+  PrivacyPerson,
+  PrivacySettings,
+  Store,
+  WorkspaceScope,
+} from '@flowgento/store';
+import type { MemberActing } from './conversation-service.ts';
+import {
+  recordOfProcessing,
+  type ProcessingRecord,
+  type RetentionRuleInput,
+} from './record-of-processing.ts';
+
+/** Where the record of processing reads what the workspace does not hold. */
+export interface PrivacySources {
+  /** The Graph API host messages go through. */
+  messagingHost: string;
+  /** The retention engine's rules for a workspace; none until it is wired. */
+  retentionRules: (scope: WorkspaceScope) => readonly RetentionRuleInput[];
+}
+
+/** Whom people write to about their data, as exports and refusals name them. */
+export interface PrivacyContacts {
+  privacyContact: PrivacyPerson | null;
+  grievanceOfficer: PrivacyPerson | null;
+}
+
+/**
+ * A workspace's privacy settings (minimisation switches, privacy contact,
+ * grievance officer) and its record of processing (issue #8, parts 8-9).
+ */
+export class PrivacyService {
+  constructor(
+    private readonly store: Store,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+    private readonly sources: PrivacySources,
+  ) {}
+
+  settings(scope: WorkspaceScope): PrivacySettings {
+    return this.store.in(scope).privacy.get();
+  }
+
+  /** The privacy contact and grievance officer, for exports and refusal letters. */
+  contacts(scope: WorkspaceScope): PrivacyContacts {
+    const { privacyContact, grievanceOfficer } = this.settings(scope);
+    return { privacyContact, grievanceOfficer };
+  }
+
+  save(acting: MemberActing, next: PrivacySettings): PrivacySettings {
+    this.store.transaction(() => {
+      const scoped = this.store.in(acting.scope);
+      const before = scoped.privacy.get();
+      const changed = (Object.keys(next) as (keyof PrivacySettings)[]).filter(
+        (key) => JSON.stringify(before[key]) !== JSON.stringify(next[key]),
+      );
+      // Saved and audited even when nothing moved: the call declares one entry.
+      scoped.privacy.save(next);
+      this.audit.record({
+        workspaceId: acting.scope.workspaceId,
+        actor: acting.actor,
+        action: 'privacy.settings_changed',
+        target: { type: 'workspace', id: acting.scope.workspaceId },
+        origin: acting.origin,
+        details: { changed: changed.join(', ') },
+      });
+    });
+    return this.settings(acting.scope);
+  }
+
+  /** The record of processing, generated now from the live configuration. */
+  record(scope: WorkspaceScope): ProcessingRecord {
+    const workspace = this.store.workspaces.get(scope.workspaceId);
+    if (!workspace) throw new AppError('NOT_FOUND', 'Workspace not found');
+    const scoped = this.store.in(scope);
+    const schedule = this.store.backupSettings.schedule();
+    return recordOfProcessing({
+      workspaceName: workspace.name,
+      messagingHost: this.sources.messagingHost,
+      settings: scoped.privacy.get(),
+      purposes: [
+        { purpose: 'marketing', description: 'Marketing templates and offers' },
+        ...scoped.consentRegister.purposes(),
+      ],
+      providers: this.store.storageProviders.list().map((p) => ({
+        name: p.name,
+        preset: p.preset,
+        region: p.region,
+        endpointHost: hostOf(p.endpoint),
+      })),
+      retentionRules: this.sources.retentionRules(scope),
+      auditRetentionMonths: this.audit.retentionMonths(),
+      backup: schedule ?? null,
+      generatedAt: this.clock.now(),
+    });
+  }
+}
+
+function hostOf(endpoint: string): string {
+  try {
+    return new URL(endpoint).host;
+  } catch {
+    return endpoint;
+  }
+}
