@@ -24,9 +24,9 @@ import { inboxKeyset } from './031-inbox-keyset.ts';
 import { latestMessage } from './032-latest-message.ts';
 import { templateStatusTime } from './033-template-status-time.ts';
 import { consentHistoryOnce } from './034-consent-history-once.ts';
+import { dataRequests } from './040-data-requests.ts';
 import { retention } from './045-retention.ts';
 import { accessLogAndBreaches } from './050-access-log-and-breaches.ts';
-import { dataRequests } from './040-data-requests.ts';
 import { consentRegister } from './055-consent-register.ts';
 import { privacySettings } from './056-privacy-settings.ts';
 
@@ -68,9 +68,9 @@ export const migrations: readonly Migration[] = [
   latestMessage,
   templateStatusTime,
   consentHistoryOnce,
+  dataRequests,
   retention,
   accessLogAndBreaches,
-  dataRequests,
   consentRegister,
   privacySettings,
 ];
