@@ -42,7 +42,10 @@ export function storageRecipients(
 
 /** What each retention category covers, in the words a record or an export uses. */
 const CATEGORY_LABELS: Record<RetentionCategory, { label: string; note?: string }> = {
-  conversations: { label: 'Conversations and their messages', note: 'after the last message' },
+  conversations: {
+    label: 'Conversations and their messages',
+    note: 'after the last message',
+  },
   media: { label: 'Files sent in conversations' },
   inactive_contacts: {
     label: 'Contacts with no activity',
@@ -75,7 +78,8 @@ export function retentionRuleInputs(
 export function exportDisclosure(
   store: Store,
   scope: WorkspaceScope,
-  contacts: (scope: WorkspaceScope) => PrivacyContacts = (s) => privacyContactsOf(store, s),
+  contacts: (scope: WorkspaceScope) => PrivacyContacts = (s) =>
+    privacyContactsOf(store, s),
 ): ExportDisclosure {
   const rules = retentionRuleInputs(store, scope);
   return {

@@ -271,13 +271,7 @@ export function buildServices(input: {
       logger,
     ),
     consent: new ConsentService(store, audit, events, clock),
-    consentRegister: new ConsentRegisterService(
-      store,
-      audit,
-      events,
-      clock,
-      accessLog,
-    ),
+    consentRegister: new ConsentRegisterService(store, audit, events, clock, accessLog),
     privacy,
     desk: new DeskService(store, audit, events),
     simulator: simulator && {

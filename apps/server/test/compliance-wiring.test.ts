@@ -81,7 +81,9 @@ describe('the privacy settings and retention rules in what people receive', () =
     expect(reply.status).toBe(200);
     const summary = readStoredZip(reply.body).get('summary.txt')!.toString('utf8');
     expect(summary).toMatch(/Privacy contact\n {2}- Priya Rao, privacy@example\.org/);
-    expect(summary).toMatch(/Grievance officer\n {2}- Girish Menon, grievance@example\.org/);
+    expect(summary).toMatch(
+      /Grievance officer\n {2}- Girish Menon, grievance@example\.org/,
+    );
     expect(summary).toMatch(/Conversations and their messages: 400 days/);
     expect(summary).not.toMatch(/not named yet/);
   });
