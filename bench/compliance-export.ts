@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import { AuditLog } from '@flowgento/audit';
+import { AccessLog, AuditLog } from '@flowgento/audit';
 import { createLogger, systemClock } from '@flowgento/core';
 import { encryptStream, newStreamKey } from '@flowgento/crypto';
 import {
@@ -175,6 +175,7 @@ try {
     new MediaService(store, tiers, appliance.keyRing),
     audit,
     systemClock,
+    new AccessLog(store, appliance.keyRing, audit),
   );
   const zipPath = join(dir, 'export.zip');
   const rssBefore = process.memoryUsage().rss;

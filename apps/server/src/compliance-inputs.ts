@@ -1,9 +1,12 @@
 import {
   DEFAULT_DISCLOSURE,
+  privacyContactsOf,
   type ExportDisclosure,
+  type PrivacyContacts,
   type Recipient,
+  type RetentionRuleInput,
 } from '@flowgento/messaging';
-import type { Store, WorkspaceScope } from '@flowgento/store';
+import type { RetentionCategory, Store, WorkspaceScope } from '@flowgento/store';
 import type { StorageRouting } from '@flowgento/storage';
 
 /**
@@ -37,14 +40,56 @@ export function storageRecipients(
   return [...seen.values()];
 }
 
+/** What each retention category covers, in the words a record or an export uses. */
+const CATEGORY_LABELS: Record<RetentionCategory, { label: string; note?: string }> = {
+  conversations: {
+    label: 'Conversations and their messages',
+    note: 'after the last message',
+  },
+  media: { label: 'Files sent in conversations' },
+  inactive_contacts: {
+    label: 'Contacts with no activity',
+    note: 'told 48 hours before, kept if they write again',
+  },
+  audit_log: { label: 'Audit log (workspace rule)' },
+  security_log: { label: 'Access log of personal data' },
+};
+
+/** The workspace's retention rules, as the record of processing lists them. */
+export function retentionRuleInputs(
+  store: Store,
+  scope: WorkspaceScope,
+): RetentionRuleInput[] {
+  return store
+    .in(scope)
+    .retention.rules()
+    .map((rule) => {
+      const { label, note } = CATEGORY_LABELS[rule.category];
+      return { category: label, keepDays: rule.days, ...(note ? { note } : {}) };
+    });
+}
+
 /**
  * The privacy contact, grievance officer, purposes and retention an export
- * states. The consent work keeps the workspace's settings for them; until
- * it is merged the defaults stand. // wired at merge
+ * or a refusal states: the people from the workspace's privacy settings
+ * (`PrivacyService.contacts`), the retention from its rules. Without rules
+ * the default lines stand: data is kept until erased.
  */
 export function exportDisclosure(
-  _store: Store,
-  _scope: WorkspaceScope,
+  store: Store,
+  scope: WorkspaceScope,
+  contacts: (scope: WorkspaceScope) => PrivacyContacts = (s) =>
+    privacyContactsOf(store, s),
 ): ExportDisclosure {
-  return DEFAULT_DISCLOSURE;
+  const rules = retentionRuleInputs(store, scope);
+  return {
+    ...DEFAULT_DISCLOSURE,
+    ...contacts(scope),
+    retention:
+      rules.length === 0
+        ? DEFAULT_DISCLOSURE.retention
+        : rules.map(
+            (r) => `${r.category}: ${r.keepDays} days${r.note ? ` (${r.note})` : ''}`,
+          ),
+  };
 }

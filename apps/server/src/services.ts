@@ -52,7 +52,11 @@ import {
 } from '@flowgento/whatsapp';
 import type { ApiServices, ApplianceInfo, BackupServices } from '@flowgento/api';
 import type { ApplianceConfig } from './config.ts';
-import { exportDisclosure, storageRecipients } from './compliance-inputs.ts';
+import {
+  exportDisclosure,
+  retentionRuleInputs,
+  storageRecipients,
+} from './compliance-inputs.ts';
 
 export interface Services extends ApiServices {
   intake: WebhookIntake;
@@ -217,6 +221,12 @@ export function buildServices(input: {
   if (simulator) registerSimulatedNumbers(store, numbers, simulator);
 
   const media = new MediaService(store, objects, secrets);
+  const privacy = new PrivacyService(store, audit, clock, {
+    messagingHost: new URL(config.whatsapp.graphApiBaseUrl).host,
+    retentionRules: (scope) => retentionRuleInputs(store, scope),
+  });
+  const disclosure = (scope: WorkspaceScope) =>
+    exportDisclosure(store, scope, (s) => privacy.contacts(s));
 
   return {
     access,
@@ -224,15 +234,13 @@ export function buildServices(input: {
     audit,
     auditExports: new AuditExports(store, audit),
     media,
-    contactExports: new ContactExporter(store, media, audit, clock),
+    contactExports: new ContactExporter(store, media, audit, clock, accessLog),
     exportInputs: (scope) => ({
       storageRecipients: storageRecipients(store, storage, scope),
-      disclosure: exportDisclosure(store, scope),
+      disclosure: disclosure(scope),
     }),
     // The erasure service is the shred work's. // wired at merge
-    requests: new RequestDesk(store, audit, clock, null, (scope) =>
-      exportDisclosure(store, scope),
-    ),
+    requests: new RequestDesk(store, audit, clock, null, disclosure),
     mediaFetcher,
     events,
     intake,
@@ -263,12 +271,8 @@ export function buildServices(input: {
       logger,
     ),
     consent: new ConsentService(store, audit, events, clock),
-    consentRegister: new ConsentRegisterService(store, audit, events, clock),
-    privacy: new PrivacyService(store, audit, clock, {
-      messagingHost: new URL(config.whatsapp.graphApiBaseUrl).host,
-      // The retention engine's rules: wired at merge (issue #8, part 4).
-      retentionRules: () => [],
-    }),
+    consentRegister: new ConsentRegisterService(store, audit, events, clock, accessLog),
+    privacy,
     desk: new DeskService(store, audit, events),
     simulator: simulator && {
       sendCustomerMessage: (message) => simulator.sendCustomerMessage(message),

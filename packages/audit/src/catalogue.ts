@@ -523,7 +523,7 @@ export const AUDIT_EVENTS: Readonly<Record<AuditAction, AuditEventSpec>> = {
     scope: 'workspace',
     target: null,
     details:
-      'conversations, media, mediaObjects, contactsNoticed, contactsPurged, purgesCancelled',
+      'conversations, media, mediaObjects, contactsNoticed, contactsPurged, purgesCancelled, accessLogEntries',
   },
   'retention.purge_noticed': {
     area: 'Retention and legal holds',

@@ -1,5 +1,5 @@
 import { AppError, type Clock } from '@flowgento/core';
-import type { AuditLog } from '@flowgento/audit';
+import type { AccessLog, AuditLog } from '@flowgento/audit';
 import type {
   ConsentHistoryEntry,
   ConsentNotice,
@@ -10,6 +10,7 @@ import type {
   WorkspaceScope,
 } from '@flowgento/store';
 import type { MemberActing } from './conversation-service.ts';
+import { accessActorOf } from './requests/acting.ts';
 import type { LiveEvents } from './events.ts';
 
 /** One line of the register: a record with the contact it belongs to. */
@@ -52,12 +53,25 @@ export class ConsentRegisterService {
     private readonly audit: AuditLog,
     private readonly events: LiveEvents,
     private readonly clock: Clock,
+    /** Notes who saw which contacts' lines in the access log of personal data. */
+    private readonly accessLog: Pick<AccessLog, 'record' | 'recordNow'>,
   ) {}
 
-  /** The whole register, or one contact's lines. */
+  /** The whole register, or one contact's lines, noted as read by the member. */
+  read(acting: MemberActing, contactId?: string): RegisterEntry[] {
+    const entries = this.entries(acting.scope, contactId);
+    this.accessLog.record(acting.scope, {
+      actor: accessActorOf(acting.actor),
+      action: 'read',
+      via: 'consent.register',
+      contactIds: [...new Set(entries.map((e) => e.contactId))],
+    });
+    return entries;
+  }
+
+  /** The whole register, or one contact's lines (not logged: callers that show them log). */
   entries(scope: WorkspaceScope, contactId?: string): RegisterEntry[] {
     const scoped = this.store.in(scope);
-    // access log: wired at merge
     return scoped.consentRegister.records(contactId).map((record) => ({
       ...record,
       waId: scoped.contacts.get(record.contactId)?.waId ?? '',
@@ -198,6 +212,12 @@ export class ConsentRegisterService {
   ): { filename: string; body: string } {
     return this.store.transaction(() => {
       const entries = this.entries(acting.scope);
+      this.accessLog.recordNow(acting.scope, {
+        actor: accessActorOf(acting.actor),
+        action: 'export',
+        via: 'consent.register_export',
+        contactIds: [...new Set(entries.map((e) => e.contactId))],
+      });
       this.audit.record({
         workspaceId: acting.scope.workspaceId,
         actor: acting.actor,

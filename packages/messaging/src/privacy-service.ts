@@ -28,6 +28,15 @@ export interface PrivacyContacts {
 }
 
 /**
+ * The privacy contact and grievance officer a workspace's settings name;
+ * for callers that hold only the store (the command line's export).
+ */
+export function privacyContactsOf(store: Store, scope: WorkspaceScope): PrivacyContacts {
+  const { privacyContact, grievanceOfficer } = store.in(scope).privacy.get();
+  return { privacyContact, grievanceOfficer };
+}
+
+/**
  * A workspace's privacy settings (minimisation switches, privacy contact,
  * grievance officer) and its record of processing (issue #8, parts 8-9).
  */
@@ -45,8 +54,7 @@ export class PrivacyService {
 
   /** The privacy contact and grievance officer, for exports and refusal letters. */
   contacts(scope: WorkspaceScope): PrivacyContacts {
-    const { privacyContact, grievanceOfficer } = this.settings(scope);
-    return { privacyContact, grievanceOfficer };
+    return privacyContactsOf(this.store, scope);
   }
 
   save(acting: MemberActing, next: PrivacySettings): PrivacySettings {

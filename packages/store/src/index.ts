@@ -92,6 +92,11 @@ export {
   type AccessLogWrite,
 } from './repos/access-log.ts';
 export {
+  cutAccessLog,
+  type AccessLogAnchor,
+  type AccessLogCut,
+} from './repos/access-log-retention.ts';
+export {
   BREACH_DUTIES,
   breachesOfEveryWorkspace,
   type BreachDetails,

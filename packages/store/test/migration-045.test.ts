@@ -9,7 +9,7 @@ describe('migration 045 (retention) on an encrypted database', () => {
   it('adds rules, legal holds, notices and runs, refusing a hold that covers nothing', () => {
     env = tempDatabase();
     const db = openEncryptedDatabase({ path: env.path, key: env.key });
-    migrate(db, 34);
+    migrate(db, 44);
     db.prepare(
       `INSERT INTO workspaces (id, name, created_at) VALUES ('w', 'Acme', 0)`,
     ).run();

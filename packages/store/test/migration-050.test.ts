@@ -9,7 +9,7 @@ describe('migration 050 (access log and breaches) on an encrypted database', () 
   it('adds the access log, its keys and the breach register, and refuses an unknown action or duty, and any change to a logged access', () => {
     env = tempDatabase();
     const db = openEncryptedDatabase({ path: env.path, key: env.key });
-    migrate(db, 34);
+    migrate(db, 49);
     db.prepare(
       `INSERT INTO workspaces (id, name, created_at) VALUES ('w', 'Acme', 0)`,
     ).run();

@@ -9,7 +9,7 @@ describe('migrations 055 (consent register) and 056 (privacy settings), encrypte
   it('keeps every consent record, lets a workspace add purposes, and starts with no settings', () => {
     env = tempDatabase();
     const db = openEncryptedDatabase({ path: env.path, key: env.key });
-    migrate(db, 34);
+    migrate(db, 54);
     db.prepare(
       `INSERT INTO workspaces (id, name, created_at) VALUES ('w', 'Acme', 0)`,
     ).run();

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { operatorScope } from '@flowgento/access';
-import { AuditLog } from '@flowgento/audit';
+import { AccessLog, AuditLog } from '@flowgento/audit';
 import { AppError, randomToken, systemClock, type Logger } from '@flowgento/core';
 import {
   ContactExporter,
@@ -171,7 +171,8 @@ const exportRequest: Command = {
         logger,
       );
       const media = new MediaService(store, tiers, appliance.keyRing);
-      const exporter = new ContactExporter(store, media, audit, systemClock);
+      const accessLog = new AccessLog(store, appliance.keyRing, audit, logger);
+      const exporter = new ContactExporter(store, media, audit, systemClock, accessLog);
 
       const contactId = desk.contactToExport(acting.scope, requestId);
       const partial = join(dirname(out), `.${basename(out)}.${randomToken(6)}.partial`);

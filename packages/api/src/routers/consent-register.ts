@@ -15,9 +15,10 @@ export const consentRegisterRouter = router({
   entries: allow('consent.read')
     .input(z.object({ contactId: field.id.optional() }).default({}))
     .query(({ ctx, input }) => {
-      const scope = authOf(ctx).scope;
+      const auth = authOf(ctx);
+      const scope = auth.scope;
       return {
-        entries: ctx.services.consentRegister.entries(scope, input.contactId),
+        entries: ctx.services.consentRegister.read(acting(ctx, auth), input.contactId),
         history:
           input.contactId === undefined
             ? []

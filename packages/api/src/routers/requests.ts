@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DATA_REQUEST_KINDS, DATA_REQUEST_LAWS } from '@flowgento/store';
 import * as field from '../schemas.ts';
+import { noteAccess } from '../access-notes.ts';
 import { acting } from '../origin.ts';
 import { allow, authOf, router, writes } from '../trpc.ts';
 
@@ -42,8 +43,10 @@ export const requestsRouter = router({
       }),
     )
     .query(({ ctx, input }) => {
-      // access log: wired at merge (action 'search')
-      return ctx.services.requests.findContact(authOf(ctx).scope, input.waId) ?? null;
+      const auth = authOf(ctx);
+      const found = ctx.services.requests.findContact(auth.scope, input.waId) ?? null;
+      if (found) noteAccess(ctx, auth, 'requests.find_contact', [found.id], 'search');
+      return found;
     }),
 
   log: allow('requests.manage', writes('request.logged'))

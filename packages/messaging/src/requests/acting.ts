@@ -1,5 +1,5 @@
 import type { RequestOrigin } from '@flowgento/core';
-import type { AuditActor } from '@flowgento/audit';
+import type { AccessActor, AuditActor } from '@flowgento/audit';
 import type { WorkspaceScope } from '@flowgento/store';
 
 /**
@@ -15,4 +15,14 @@ export interface ComplianceActing {
 /** The member's id for the desk's own columns; null for the operator. */
 export function memberIdOf(acting: ComplianceActing): string | null {
   return acting.actor.type === 'user' ? acting.actor.id : null;
+}
+
+/**
+ * Who the access log names for a step: the member, or the operator's
+ * system actor by its label (the command line signs no one in).
+ */
+export function accessActorOf(actor: AuditActor): AccessActor {
+  if (actor.type === 'user') return { id: actor.id, label: actor.label };
+  const label = actor.label ?? actor.type;
+  return { id: `${actor.type}:${label}`, label };
 }

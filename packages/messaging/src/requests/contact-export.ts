@@ -1,9 +1,9 @@
 import { Readable, type Writable } from 'node:stream';
 import { AppError, type Clock } from '@flowgento/core';
-import type { AuditLog } from '@flowgento/audit';
+import type { AccessLog, AuditLog } from '@flowgento/audit';
 import type { MediaRecord, Message, Store } from '@flowgento/store';
 import type { MediaService } from '../media-service.ts';
-import type { ComplianceActing } from './acting.ts';
+import { accessActorOf, type ComplianceActing } from './acting.ts';
 import { contactJsonParts, mediaFileName, type ExportedNote } from './export-json.ts';
 import {
   META_RECIPIENT,
@@ -53,6 +53,8 @@ export class ContactExporter {
     private readonly media: MediaService,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
+    /** Notes each export in the access log of personal data. */
+    private readonly accessLog: Pick<AccessLog, 'recordNow'>,
   ) {}
 
   /**
@@ -68,7 +70,13 @@ export class ContactExporter {
       if (!this.store.in(acting.scope).contacts.get(contactId)) {
         throw new AppError('NOT_FOUND', 'Contact not found');
       }
-      // access log: wired at merge (action 'export', this contact)
+      // Written with the audit entry: an export the log misses never starts.
+      this.accessLog.recordNow(acting.scope, {
+        actor: accessActorOf(acting.actor),
+        action: 'export',
+        via: options.requestId ? 'requests.export' : 'contacts.export',
+        contactIds: [contactId],
+      });
       this.audit.record({
         workspaceId: acting.scope.workspaceId,
         actor: acting.actor,

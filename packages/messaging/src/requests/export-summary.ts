@@ -7,8 +7,8 @@ export interface PrivacyPerson {
 
 /**
  * What an export tells the person beyond their data. The privacy contact
- * and grievance officer are the workspace's settings (issue #8, part 9);
- * the lead passes the real ones at merge. // wired at merge
+ * and grievance officer are the workspace's privacy settings, the
+ * retention lines its retention rules (the server gathers both).
  */
 export interface ExportDisclosure {
   privacyContact: PrivacyPerson | null;

@@ -40,7 +40,7 @@ export class RequestDesk {
     private readonly clock: Clock,
     /** Null until the erasure service is wired in. // wired at merge */
     private readonly eraser: ContactEraser | null,
-    /** The privacy contact and grievance officer a refusal names. // wired at merge */
+    /** The privacy contact and grievance officer a refusal names (privacy settings). */
     private readonly disclosureFor: (scope: WorkspaceScope) => ExportDisclosure = () =>
       DEFAULT_DISCLOSURE,
   ) {}

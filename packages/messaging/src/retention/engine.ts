@@ -1,6 +1,7 @@
 import { DAY_MS, type Clock, type Logger, type RequestOrigin } from '@flowgento/core';
 import type { AuditActor, AuditLog } from '@flowgento/audit';
 import {
+  cutAccessLog,
   type LegalHold,
   type OpenNotice,
   type RetentionCategory,
@@ -41,6 +42,8 @@ export interface RetentionCounts {
   contactsNoticed: number;
   contactsPurged: number;
   purgesCancelled: number;
+  /** Access-log entries of this workspace past the security_log rule. */
+  accessLogEntries: number;
 }
 
 export interface RetentionOverview {
@@ -61,6 +64,7 @@ const zero = (): RetentionCounts => ({
   contactsNoticed: 0,
   contactsPurged: 0,
   purgesCancelled: 0,
+  accessLogEntries: 0,
 });
 
 /**
@@ -165,10 +169,9 @@ export class RetentionService {
     const conversationsBefore = cutoff(scoped.retention.rule('conversations'));
     const mediaBefore = cutoff(scoped.retention.rule('media'));
     const inactive = scoped.retention.rule('inactive_contacts');
-    // The audit_log rule acts through the audit keeper (AuditRetention).
-    // TODO(#8): the security_log rule prunes the access log of personal
-    // data once it exists (another part of issue #8); until then sign-ins
-    // and refusals are audit entries, kept by the audit log's rule.
+    // The audit_log rule acts through the audit keeper (AuditRetention);
+    // the security_log rule cuts the access log of personal data here.
+    const securityLog = scoped.retention.rule('security_log');
 
     if (inactive) this.cancelPurges(acting, dryRun, counts);
     const due = inactive ? this.duePurges(acting, cutoff(inactive)!, now) : undefined;
@@ -184,6 +187,7 @@ export class RetentionService {
         mediaBefore === null ? [] : scoped.retention.expiredMedia(mediaBefore);
       counts.conversations = ids.length;
       counts.media = files.length;
+      if (securityLog) this.cutAccessLog(acting.scope, now, dryRun, counts);
       if (dryRun) return null;
       const rows = this.purge.deleteRows(acting.scope, ids);
       counts.conversations = rows.conversationIds.length;
@@ -224,6 +228,26 @@ export class RetentionService {
       await this.notify(acting, inactive!, contactId, now);
     }
     return counts;
+  }
+
+  /**
+   * Cuts the access log's oldest entries (a prefix of its chain, with an
+   * anchor); a chain that does not verify is left whole and said so.
+   */
+  private cutAccessLog(
+    scope: WorkspaceScope,
+    now: number,
+    dryRun: boolean,
+    counts: RetentionCounts,
+  ): void {
+    const cut = cutAccessLog(this.store, scope.workspaceId, now, dryRun);
+    counts.accessLogEntries = cut.ofWorkspace;
+    if (cut.refused) {
+      this.logger.warn(
+        { workspaceId: scope.workspaceId },
+        'access log not cut: its chain does not verify',
+      );
+    }
   }
 
   /**

@@ -27,6 +27,7 @@ import { consentHistoryOnce } from './034-consent-history-once.ts';
 import { dataRequests } from './040-data-requests.ts';
 import { retention } from './045-retention.ts';
 import { accessLogAndBreaches } from './050-access-log-and-breaches.ts';
+import { accessLogAnchors } from './054-access-log-anchors.ts';
 import { consentRegister } from './055-consent-register.ts';
 import { privacySettings } from './056-privacy-settings.ts';
 
@@ -71,6 +72,7 @@ export const migrations: readonly Migration[] = [
   dataRequests,
   retention,
   accessLogAndBreaches,
+  accessLogAnchors,
   consentRegister,
   privacySettings,
 ];

@@ -1,6 +1,7 @@
 import type { Store } from '../store.ts';
 import type { WorkspaceScope } from '../scope.ts';
 import { AUDIT_GENESIS_HASH, auditHashOf } from '../audit-chain.ts';
+import { latestAnchor } from './access-log-retention.ts';
 
 export const ACCESS_ACTIONS = [
   'read',
@@ -73,11 +74,14 @@ export class AccessLogRepo {
     if (!this.store.db.inTransaction) {
       throw new Error('Access log entries are appended inside a transaction');
     }
+    // After a cut that took every entry, the next links to the anchor.
     let prev =
       (this.store
         .statement(`SELECT hash FROM access_log ORDER BY seq DESC LIMIT 1`)
         .pluck()
-        .get() as string | undefined) ?? AUDIT_GENESIS_HASH;
+        .get() as string | undefined) ??
+      latestAnchor(this.store)?.prevHash ??
+      AUDIT_GENESIS_HASH;
     const insert = this.store.statement(
       `INSERT INTO access_log (workspace_id, at, actor_id, actor_label, action, via,
          contact_hash, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -171,11 +175,15 @@ export interface AccessLogChainReport {
  * Walks every entry in order and recomputes each link. A changed row breaks
  * its own hash; a removed one breaks the next entry's `prev_hash` or leaves
  * a gap in the sequence (AUTOINCREMENT never reuses a number, so a removed
- * last entry shows as `sqlite_sequence` ahead of the last row).
+ * last entry shows as `sqlite_sequence` ahead of the last row). The walk
+ * starts at the last retention cut's anchor: a first entry removed outside
+ * a cut leaves the walk starting at the wrong number.
  */
 export function verifyAccessLogChain(store: Store): AccessLogChainReport {
-  let prev = AUDIT_GENESIS_HASH;
-  let expectedSeq = 1;
+  // After a retention cut the chain starts at the last anchor, not genesis.
+  const anchor = latestAnchor(store);
+  let prev = anchor?.prevHash ?? AUDIT_GENESIS_HASH;
+  let expectedSeq = anchor?.firstSeq ?? 1;
   let checked = 0;
   const rows = store
     .statement(

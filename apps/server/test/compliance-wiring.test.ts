@@ -1,0 +1,148 @@
+import { request } from 'node:https';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CloudApiSimulator } from '@flowgento/whatsapp';
+import type { RunningAppliance } from '../src/server.ts';
+import { setupOwner } from './flows.ts';
+import { startTestAppliance, type ApiClient, type TestAppliance } from './harness.ts';
+import { readStoredZip } from './zip-read.ts';
+
+/**
+ * The compliance parts meet: an export and a refusal name the people the
+ * privacy settings name and the retention the rules set, the record of
+ * processing lists those rules, and exports land in the access log.
+ */
+let t: TestAppliance;
+let owner: ApiClient;
+let phoneNumberId: string;
+const app = (): RunningAppliance => t.running;
+const simulator = (): CloudApiSimulator => t.running.simulator!;
+const ANA = { from: '5511987654321', profileName: 'Ana Souza' };
+const PRIVACY = { name: 'Priya Rao', email: 'privacy@example.org', phone: null };
+const GRIEVANCE = { name: 'Girish Menon', email: 'grievance@example.org', phone: null };
+
+beforeAll(async () => {
+  t = await startTestAppliance();
+  owner = await setupOwner(app);
+  ({ phoneNumberId } = await owner.mutate<{ phoneNumberId: string }>(
+    'whatsapp.connectSimulator',
+  ));
+  await owner.mutate('privacy.save', {
+    droppedMedia: [],
+    maskCardNumbers: false,
+    maskIdentityNumbers: false,
+    dropProfileNames: false,
+    privacyContact: PRIVACY,
+    grievanceOfficer: GRIEVANCE,
+  });
+  await owner.mutate('retention.setRule', { category: 'conversations', days: 400 });
+  await simulator().sendCustomerMessage({ ...ANA, phoneNumberId, text: 'My order?' });
+});
+afterAll(() => t.cleanup());
+
+function download(path: string): Promise<{ status: number; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${app().url}${path}`,
+      { headers: { cookie: owner.cookie! }, ca: app().tls.caCertPem, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function verifiedRequest(kind: 'access' | 'correction'): Promise<string> {
+  const { id } = await owner.mutate<{ id: string }>('requests.log', {
+    kind,
+    law: 'DPDP',
+    requester: 'Ana Souza by email',
+  });
+  const contact = await owner.query<{ id: string }>('requests.findContact', {
+    waId: ANA.from,
+  });
+  await owner.mutate('requests.verify', {
+    requestId: id,
+    method: 'code sent to the WhatsApp number',
+    contactId: contact.id,
+  });
+  return id;
+}
+
+describe('the privacy settings and retention rules in what people receive', () => {
+  it("an export's summary names the privacy contact, the grievance officer and the rules", async () => {
+    const id = await verifiedRequest('access');
+    const reply = await download(`/api/requests/${id}/export`);
+    expect(reply.status).toBe(200);
+    const summary = readStoredZip(reply.body).get('summary.txt')!.toString('utf8');
+    expect(summary).toMatch(/Privacy contact\n {2}- Priya Rao, privacy@example\.org/);
+    expect(summary).toMatch(
+      /Grievance officer\n {2}- Girish Menon, grievance@example\.org/,
+    );
+    expect(summary).toMatch(/Conversations and their messages: 400 days/);
+    expect(summary).not.toMatch(/not named yet/);
+  });
+
+  it('a refusal notice names the grievance officer to write to', async () => {
+    const id = await verifiedRequest('correction');
+    const refused = await owner.mutate<{ notice: string }>('requests.refuse', {
+      requestId: id,
+      reason: 'The name given is the one on the account',
+    });
+    expect(refused.notice).toMatch(
+      /write to us about this decision: Girish Menon, grievance@example\.org/,
+    );
+  });
+
+  it('the record of processing lists the retention rules beside the audit log', async () => {
+    const { record } = await owner.query<{
+      record: { retention: { category: string; period: string }[] };
+    }>('privacy.record');
+    expect(record.retention.map((r) => r.category)).toEqual(
+      expect.arrayContaining(['Conversations and their messages', 'Audit log']),
+    );
+    expect(
+      record.retention.find((r) => r.category === 'Conversations and their messages')
+        ?.period,
+    ).toMatch(/^400 days/);
+  });
+});
+
+describe('exports in the access log', () => {
+  it('a contact export and a register export are found by the number typed', async () => {
+    const contact = await owner.query<{ id: string }>('requests.findContact', {
+      waId: ANA.from,
+    });
+    await owner.mutate('consentRegister.addNotice', {
+      version: '2026-01',
+      language: 'en',
+      body: 'We send offers on WhatsApp.',
+    });
+    await owner.mutate('consentRegister.recordOptIn', {
+      contactId: contact.id,
+      purpose: 'marketing',
+      source: 'admin',
+      noticeVersion: '2026-01',
+      language: 'en',
+    });
+    await owner.mutate('consentRegister.export', { format: 'csv' });
+
+    const log = await owner.query<{ entries: { action: string; via: string }[] }>(
+      'accessLog.list',
+      { number: '+55 11 98765-4321' },
+    );
+    const seen = log.entries.map((e) => `${e.action} ${e.via}`);
+    expect(seen).toContain('export requests.export');
+    expect(seen).toContain('export consent.register_export');
+    expect(seen).toContain('search requests.find_contact');
+    const other = await owner.query<{ entries: unknown[] }>('accessLog.list', {
+      number: '+1 555 000 0000',
+    });
+    expect(other.entries).toEqual([]);
+  });
+});
