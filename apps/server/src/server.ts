@@ -16,6 +16,7 @@ import { trackedProviders } from '@flowgento/storage';
 import { startCloudApiSimulator, type CloudApiSimulator } from '@flowgento/whatsapp';
 import type { ApplianceConfig } from './config.ts';
 import { openAppliance, type OpenedAppliance } from './appliance.ts';
+import { openContactVault } from './contact-vault.ts';
 import { dataPaths } from './appliance-state.ts';
 import { buildServices, type Services } from './services.ts';
 import { backupServicesOf } from './backup-admin.ts';
@@ -198,7 +199,14 @@ export async function startAppliance(
       },
     };
     const intakeWriter = await intakeStarting;
+    const vault = openContactVault(appliance, config.dataDir);
+    cleanups.push(() => vault.close());
     const services = buildServices({
+      vault,
+      truncateLog: () => {
+        if (engine) engine.truncateLog();
+        else appliance.store.db.pragma('wal_checkpoint(TRUNCATE)');
+      },
       config,
       store: appliance.store,
       secrets: appliance.keyRing,
@@ -253,6 +261,10 @@ export async function startAppliance(
       cleanups.push(() => backup.stop());
       services.metrics.register(backupCollector(backup));
     }
+    // A restore may have brought back contacts erased since: erase them
+    // again before anyone is served (issue 8).
+    const reErased = await services.erasure.reapplyLedger();
+    if (reErased > 0) logger.warn({ contacts: reErased }, 'erasure ledger re-applied');
     const storageKeeper = startStorageKeeper(services);
     cleanups.push(() => storageKeeper.close());
     server.off('request', answerStarting);

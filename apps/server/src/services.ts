@@ -9,6 +9,7 @@ import {
 import { AuditExports, AuditLog } from '@flowgento/audit';
 import {
   ConsentService,
+  ContactErasureService,
   ConversationService,
   DeskService,
   LiveEvents,
@@ -33,7 +34,7 @@ import {
   type ProviderCalls,
   type TierStore,
 } from '@flowgento/storage';
-import type { Store, WhatsAppNumber } from '@flowgento/store';
+import type { ContactVault, Store, WhatsAppNumber } from '@flowgento/store';
 import {
   GraphClient,
   GraphMediaClient,
@@ -85,6 +86,10 @@ export function buildServices(input: {
   audit?: ConstructorParameters<typeof AuditLog>[1];
   /** Builds the backup services on the shared audit log (`backup-admin.ts`). */
   backup: (audit: AuditLog) => BackupServices;
+  /** The erasure ledger, outside the backup chain (`contact-vault.ts`). */
+  vault: ContactVault;
+  /** Empties the database log after an erasure (the backup engine's, if on). */
+  truncateLog: () => void;
 }): Services {
   const { config, store, clock, logger, simulator } = input;
   const secrets = input.secrets;
@@ -200,6 +205,14 @@ export function buildServices(input: {
       tiers: objects,
       logger,
     }),
+    erasure: new ContactErasureService(
+      store,
+      audit,
+      input.vault,
+      clock,
+      { tiers: objects, logger },
+      input.truncateLog,
+    ),
     outbound,
     replies: new ReplyService(store, outbound, events, clock),
     templates: new TemplateService(

@@ -25,6 +25,7 @@ export const PERMISSIONS = [
   'backup.read',
   'backup.manage',
   'backup.kit',
+  'contacts.erase',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -51,6 +52,8 @@ export const PERMISSION_DESCRIPTIONS: Readonly<Record<Permission, string>> = {
   'backup.read': "see how the appliance's backups stand and their schedule",
   'backup.manage': "change the appliance's backup retention schedule",
   'backup.kit': 'open the backup recovery kit (it holds the backup key)',
+  'contacts.erase':
+    'erase a contact everywhere (messages, notes, media, search) for a data-subject request',
 };
 
 /**
@@ -81,6 +84,8 @@ const managers: Permission[] = [
   'storage.read',
   'backup.read',
   'backup.manage',
+  // A legal duty of whoever runs the workspace; agents never.
+  'contacts.erase',
 ];
 
 /**

@@ -9,6 +9,7 @@ import type {
 } from '@flowgento/backup';
 import type {
   ConsentService,
+  ContactErasureService,
   ConversationService,
   DeskService,
   LiveEvents,
@@ -68,6 +69,8 @@ export interface ApiServices {
   templates: TemplateService;
   /** Marketing consent of contacts, and the workspace's stop / start keywords. */
   consent: ConsentService;
+  /** Erasing a contact everywhere, and the ledger that outlives restores. */
+  erasure: ContactErasureService;
   numbers: NumberSettingsService;
   events: LiveEvents;
   /** Where each tier of a workspace's objects goes. */

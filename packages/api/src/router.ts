@@ -3,6 +3,7 @@ import { auditRouter } from './routers/audit.ts';
 import { authRouter } from './routers/auth.ts';
 import { backupRouter } from './routers/backup.ts';
 import { consentRouter } from './routers/consent.ts';
+import { contactsRouter } from './routers/contacts.ts';
 import { deskRouter } from './routers/desk.ts';
 import { inboxRouter } from './routers/inbox.ts';
 import { membersRouter } from './routers/members.ts';
@@ -21,6 +22,7 @@ export const appRouter = router({
   inbox: inboxRouter,
   templates: templatesRouter,
   consent: consentRouter,
+  contacts: contactsRouter,
   desk: deskRouter,
   members: membersRouter,
   sessions: sessionsRouter,

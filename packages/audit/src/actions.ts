@@ -52,6 +52,7 @@ export const AUDIT_ACTIONS = [
   'templates.synced',
   'conversation.status_changed',
   'note.added',
+  'contact.erased',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

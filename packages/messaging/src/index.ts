@@ -22,3 +22,4 @@ export * from './outbound-queue.ts';
 export * from './outbound-rules.ts';
 export * from './template-parameters.ts';
 export * from './template-service.ts';
+export * from './contact-erasure.ts';

@@ -64,3 +64,5 @@ export {
   type OutboundJob,
   type OutboundJobKind,
 } from './repos/outbound-jobs.ts';
+export type { ErasureCounts, ErasureTarget } from './repos/contact-erasure.ts';
+export * from './contact-vault.ts';

@@ -17,6 +17,7 @@ import { TemplateRepo } from './repos/templates.ts';
 import { OutboundJobRepo } from './repos/outbound-jobs.ts';
 import { NoteRepo } from './repos/notes.ts';
 import { MessageSearchRepo } from './repos/message-search.ts';
+import { ContactErasureRepo } from './repos/contact-erasure.ts';
 
 /** Every repository of one workspace; each query binds `scope.workspaceId`. */
 export class ScopedStore {
@@ -38,6 +39,7 @@ export class ScopedStore {
   readonly outbound: OutboundJobRepo;
   readonly notes: NoteRepo;
   readonly search: MessageSearchRepo;
+  readonly erasure: ContactErasureRepo;
 
   constructor(store: Store, scope: WorkspaceScope) {
     this.scope = scope;
@@ -58,5 +60,6 @@ export class ScopedStore {
     this.outbound = new OutboundJobRepo(store, scope);
     this.notes = new NoteRepo(store, scope);
     this.search = new MessageSearchRepo(store, scope);
+    this.erasure = new ContactErasureRepo(store, scope);
   }
 }

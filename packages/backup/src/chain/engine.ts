@@ -189,6 +189,18 @@ export class BackupEngine implements BackupStatusSource {
     return this.retention;
   }
 
+  /**
+   * Ships the log and checkpoints it with TRUNCATE, so an erased contact's
+   * pages leave the log file at once (issue 8). False when a reader held
+   * the checkpoint up; the next regular checkpoint then finishes the job.
+   */
+  truncateLog(): boolean {
+    if (this.copying || this.stopped) return false;
+    const point = this.shipper.checkpoint('TRUNCATE');
+    this.lastCheckpoint = this.now();
+    return point !== null;
+  }
+
   /** Resolves once everything seen so far is in the backup tier (tests, shutdown). */
   async flush(): Promise<void> {
     this.shipper.cut();

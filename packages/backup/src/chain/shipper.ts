@@ -154,12 +154,12 @@ export class WalShipper {
    * Returns the chain point the database file now stands for when the
    * checkpoint copied every frame back, else null (a reader held it up).
    */
-  checkpoint(): ChainPoint | null {
+  checkpoint(mode: 'PASSIVE' | 'TRUNCATE' = 'PASSIVE'): ChainPoint | null {
     if (!this.chain) return null;
     return this.locked(() => {
       if (!this.observe()) return null;
       this.cut();
-      return this.fullCheckpoint() ? this.point() : null;
+      return this.fullCheckpoint(mode) ? this.point() : null;
     });
   }
 
@@ -219,8 +219,9 @@ export class WalShipper {
     return { generation, baseSequence: sequence, atMs, chainSha256: previousSha };
   }
 
-  private fullCheckpoint(): boolean {
-    const [result] = this.checkpointDb.pragma('wal_checkpoint(PASSIVE)') as {
+  /** TRUNCATE also empties the log file, so nothing erased lingers in it. */
+  private fullCheckpoint(mode: 'PASSIVE' | 'TRUNCATE' = 'PASSIVE'): boolean {
+    const [result] = this.checkpointDb.pragma(`wal_checkpoint(${mode})`) as {
       busy: number;
       log: number;
       checkpointed: number;
