@@ -120,6 +120,29 @@ export class ContactErasureService {
   }
 
   /**
+   * Erases the contact with this number, for the operator at the command
+   * line (who has the whole data folder, so every workspace). NOT_FOUND when
+   * the workspace has no such contact.
+   */
+  async eraseNumber(
+    acting: Omit<ErasureActing, 'scope'> & { workspaceId: string },
+    waId: string,
+    reason: string,
+  ): Promise<ErasureOutcome> {
+    const scope = workspaceScope(acting.workspaceId);
+    const contact = this.store
+      .in(scope)
+      .erasure.numbers()
+      .find((c) => c.waId === waId);
+    if (!contact) {
+      throw new AppError('NOT_FOUND', 'No contact with that number in this workspace', {
+        reason: 'contact_not_found',
+      });
+    }
+    return this.erase({ ...acting, scope }, contact.contactId, reason);
+  }
+
+  /**
    * Erases again every contact the ledger names that a restore brought back,
    * as the system. Runs before the appliance serves; returns how many.
    */

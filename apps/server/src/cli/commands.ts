@@ -6,6 +6,7 @@ import { keys } from './keys.ts';
 import { audit } from './audit.ts';
 import { storage } from './storage.ts';
 import { metrics } from './metrics.ts';
+import { contacts } from './contacts.ts';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -39,4 +40,5 @@ export const commands: Record<string, Command | CommandGroup> = {
   audit,
   storage,
   metrics,
+  contacts,
 };
