@@ -4,6 +4,7 @@ import { useTRPC } from '../api.ts';
 import { ErrorNote } from '../forms/ErrorNote.tsx';
 import { hrefOf } from '../routing.ts';
 import { contactName, contactNumber } from './contact.ts';
+import { EraseContact } from './EraseContact.tsx';
 
 const dateTime = (at: number | null) =>
   at === null ? '—' : new Date(at).toLocaleString();
@@ -13,7 +14,11 @@ const dateTime = (at: number | null) =>
  * conversations on every number, and internal notes. Notes are shown as
  * text and never sent to the customer.
  */
-export function ContactPanel(props: { conversationId: string; mayWrite: boolean }) {
+export function ContactPanel(props: {
+  conversationId: string;
+  mayWrite: boolean;
+  mayErase?: boolean;
+}) {
   const trpc = useTRPC();
   const profile = useQuery(
     trpc.desk.contact.queryOptions({ conversationId: props.conversationId }),
@@ -61,6 +66,7 @@ export function ContactPanel(props: { conversationId: string; mayWrite: boolean 
         ))}
       </ul>
       {props.mayWrite && <NoteForm conversationId={props.conversationId} />}
+      {props.mayErase && <EraseContact contactId={contact.id} waId={contact.waId} />}
     </aside>
   );
 }

@@ -134,6 +134,7 @@ export function ConversationPane(props: { conversationId: string; now: number; m
       <ContactPanel
         conversationId={conversation.id}
         mayWrite={can(props.me, 'messages.reply')}
+        mayErase={can(props.me, 'contacts.erase')}
       />
       {can(props.me, 'conversations.delete') && (
         <footer className="pane-footer">
