@@ -204,7 +204,8 @@ export async function startAppliance(
     const services = buildServices({
       vault,
       truncateLog: () => {
-        if (engine) engine.truncateLog();
+        // The backup engine must see every frame before the log restarts.
+        if (engine) engine.checkpointNow();
         else appliance.store.db.pragma('wal_checkpoint(TRUNCATE)');
       },
       config,

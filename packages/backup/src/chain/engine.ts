@@ -190,13 +190,14 @@ export class BackupEngine implements BackupStatusSource {
   }
 
   /**
-   * Ships the log and checkpoints it with TRUNCATE, so an erased contact's
-   * pages leave the log file at once (issue 8). False when a reader held
-   * the checkpoint up; the next regular checkpoint then finishes the job.
+   * Ships the log and checkpoints it now, so that the next commit restarts
+   * the log from its start (and, with `journal_size_limit = 0`, truncates
+   * it): an erased contact's pages do not linger in it (issue 8). False when
+   * a reader held the checkpoint up; the next regular one finishes the job.
    */
-  truncateLog(): boolean {
+  checkpointNow(): boolean {
     if (this.copying || this.stopped) return false;
-    const point = this.shipper.checkpoint('TRUNCATE');
+    const point = this.shipper.checkpoint();
     this.lastCheckpoint = this.now();
     return point !== null;
   }

@@ -154,12 +154,12 @@ export class WalShipper {
    * Returns the chain point the database file now stands for when the
    * checkpoint copied every frame back, else null (a reader held it up).
    */
-  checkpoint(mode: 'PASSIVE' | 'TRUNCATE' = 'PASSIVE'): ChainPoint | null {
+  checkpoint(): ChainPoint | null {
     if (!this.chain) return null;
     return this.locked(() => {
       if (!this.observe()) return null;
       this.cut();
-      return this.fullCheckpoint(mode) ? this.point() : null;
+      return this.fullCheckpoint() ? this.point() : null;
     });
   }
 
@@ -219,9 +219,8 @@ export class WalShipper {
     return { generation, baseSequence: sequence, atMs, chainSha256: previousSha };
   }
 
-  /** TRUNCATE also empties the log file, so nothing erased lingers in it. */
-  private fullCheckpoint(mode: 'PASSIVE' | 'TRUNCATE' = 'PASSIVE'): boolean {
-    const [result] = this.checkpointDb.pragma(`wal_checkpoint(${mode})`) as {
+  private fullCheckpoint(): boolean {
+    const [result] = this.checkpointDb.pragma('wal_checkpoint(PASSIVE)') as {
       busy: number;
       log: number;
       checkpointed: number;

@@ -106,9 +106,8 @@ export class WalTail {
         ? parseWalHeader(headerBytes)
         : undefined;
     // A log being started has no valid header yet, and nothing committed;
-    // one we were following that shrank or lost its header was replaced,
-    // unless our own complete checkpoint truncated it (after an erasure).
-    if (!header) return this.vanished() ? 'lost' : { frames: [] };
+    // one we were following that shrank or lost its header was replaced.
+    if (!header) return this.position ? 'lost' : { frames: [] };
     if (this.position && size < this.position.offset && this.sameLog(header))
       return 'lost';
 
