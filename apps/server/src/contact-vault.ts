@@ -1,5 +1,7 @@
 import { join } from 'node:path';
-import { AppError } from '@flowgento/core';
+import { uploadContactVault } from '@flowgento/backup';
+import { AppError, type Logger } from '@flowgento/core';
+import type { TierProviders, TierStore } from '@flowgento/storage';
 import { CONTACT_VAULT_FILE, ContactVault } from '@flowgento/store';
 import type { OpenedAppliance } from './appliance.ts';
 
@@ -24,4 +26,34 @@ export function openContactVault(
   } finally {
     key.fill(0);
   }
+}
+
+/**
+ * Copies the vault to the backup tier after each change, so a restore on a
+ * new machine gets the current ledger. A failure is logged, never thrown: the
+ * erasure stands, and the next change uploads again.
+ */
+export function vaultBackup(input: {
+  vault: ContactVault;
+  appliance: Pick<OpenedAppliance, 'backupKeys' | 'state'>;
+  tier: () => { objects: Pick<TierStore, 'put' | 'delete'>; providers: TierProviders };
+  logger: Logger;
+}): () => Promise<void> {
+  return async () => {
+    const { key } = input.appliance.backupKeys.current();
+    try {
+      const { objects, providers } = input.tier();
+      await uploadContactVault({
+        tier: objects,
+        providers,
+        backupKey: key,
+        installationId: input.appliance.state.installationId,
+        bytes: input.vault.bytes(),
+      });
+    } catch (error) {
+      input.logger.warn({ err: error }, 'contact vault not copied to the backup tier');
+    } finally {
+      key.fill(0);
+    }
+  };
 }

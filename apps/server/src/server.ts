@@ -16,7 +16,7 @@ import { trackedProviders } from '@flowgento/storage';
 import { startCloudApiSimulator, type CloudApiSimulator } from '@flowgento/whatsapp';
 import type { ApplianceConfig } from './config.ts';
 import { openAppliance, type OpenedAppliance } from './appliance.ts';
-import { openContactVault } from './contact-vault.ts';
+import { openContactVault, vaultBackup } from './contact-vault.ts';
 import { dataPaths } from './appliance-state.ts';
 import { buildServices, type Services } from './services.ts';
 import { backupServicesOf } from './backup-admin.ts';
@@ -201,8 +201,14 @@ export async function startAppliance(
     const intakeWriter = await intakeStarting;
     const vault = openContactVault(appliance, config.dataDir);
     cleanups.push(() => vault.close());
-    const services = buildServices({
+    const services: Services = buildServices({
       vault,
+      backUpVault: vaultBackup({
+        vault,
+        appliance,
+        tier: () => ({ objects: services.objects, providers: services.storage }),
+        logger,
+      }),
       truncateLog: () => {
         // The backup engine must see every frame before the log restarts.
         if (engine) engine.checkpointNow();

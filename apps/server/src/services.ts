@@ -90,6 +90,8 @@ export function buildServices(input: {
   vault: ContactVault;
   /** Empties the database log after an erasure (the backup engine's, if on). */
   truncateLog: () => void;
+  /** Copies the vault to the backup tier after an erasure. */
+  backUpVault?: () => Promise<void>;
 }): Services {
   const { config, store, clock, logger, simulator } = input;
   const secrets = input.secrets;
@@ -212,6 +214,7 @@ export function buildServices(input: {
       clock,
       { tiers: objects, logger },
       input.truncateLog,
+      input.backUpVault,
     ),
     outbound,
     replies: new ReplyService(store, outbound, events, clock),

@@ -58,6 +58,8 @@ export class ContactErasureService {
     private readonly objects: MediaObjects | undefined,
     /** Truncates the database log (the backup engine's, when it runs). */
     private readonly checkpoint: () => void,
+    /** Copies the vault to the backup tier; never throws (it logs). */
+    private readonly backUpVault: () => Promise<void> = () => Promise.resolve(),
   ) {}
 
   async erase(
@@ -116,6 +118,7 @@ export class ContactErasureService {
     });
     if (this.objects) await removeMediaObjects(this.objects, acting.scope, keys);
     this.checkpoint();
+    await this.backUpVault();
     return outcome;
   }
 

@@ -1,4 +1,5 @@
 import { createHmac, hkdfSync } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { openEncryptedDatabase, type Db } from './database.ts';
 
 /** The vault's file name in the data folder, beside `flowgento.db`. */
@@ -28,10 +29,17 @@ export interface ErasureLedgerEntry {
 export class ContactVault {
   readonly #db: Db;
   readonly #hashKey: Buffer;
+  readonly #path: string;
 
-  private constructor(db: Db, hashKey: Buffer) {
+  private constructor(db: Db, hashKey: Buffer, path: string) {
     this.#db = db;
     this.#hashKey = hashKey;
+    this.#path = path;
+  }
+
+  /** Puts a vault downloaded from the backup tier in place (restore). */
+  static place(path: string, bytes: Buffer): void {
+    writeFileSync(path, bytes, { mode: 0o600, flag: 'wx' });
   }
 
   /** Opens (or makes) the vault at `path`, keyed from `backupKey`. */
@@ -49,7 +57,7 @@ export class ContactVault {
       CREATE INDEX IF NOT EXISTS erasure_ledger_by_number
         ON erasure_ledger (workspace_id, number_hash);
     `);
-    return new ContactVault(db, vaultKey(backupKey, 'ledger'));
+    return new ContactVault(db, vaultKey(backupKey, 'ledger'), path);
   }
 
   /** The keyed hash the ledger names a number by, per workspace. */
@@ -99,6 +107,12 @@ export class ContactVault {
            erased_at AS erasedAt, actor, reason FROM erasure_ledger ORDER BY seq`,
       )
       .all() as ErasureLedgerEntry[];
+  }
+
+  /** The whole file, its log folded in: what the backup tier keeps. */
+  bytes(): Buffer {
+    this.#db.pragma('wal_checkpoint(TRUNCATE)');
+    return readFileSync(this.#path);
   }
 
   close(): void {

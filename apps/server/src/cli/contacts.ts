@@ -9,7 +9,7 @@ import {
   StorageRouting,
 } from '@flowgento/storage';
 import { openAppliance } from '../appliance.ts';
-import { openContactVault } from '../contact-vault.ts';
+import { openContactVault, vaultBackup } from '../contact-vault.ts';
 import type { Command, CommandGroup } from './commands.ts';
 import { CLI_ACTOR, cliContext, requireText } from './context.ts';
 import { say } from './output.ts';
@@ -76,6 +76,12 @@ const erase: Command = {
           systemClock,
           { tiers, logger },
           () => store.db.pragma('wal_checkpoint(TRUNCATE)'),
+          vaultBackup({
+            vault,
+            appliance,
+            tier: () => ({ objects: tiers, providers: routing }),
+            logger,
+          }),
         );
         const outcome = await service.eraseNumber(
           { workspaceId: workspace.id, ...CLI_ACTOR },
