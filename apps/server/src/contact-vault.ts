@@ -40,8 +40,9 @@ export function vaultBackup(input: {
   logger: Logger;
 }): () => Promise<void> {
   return async () => {
-    const { key } = input.appliance.backupKeys.current();
+    let key: Buffer | undefined;
     try {
+      key = input.appliance.backupKeys.current().key;
       const { objects, providers } = input.tier();
       await uploadContactVault({
         tier: objects,
@@ -53,7 +54,32 @@ export function vaultBackup(input: {
     } catch (error) {
       input.logger.warn({ err: error }, 'contact vault not copied to the backup tier');
     } finally {
-      key.fill(0);
+      key?.fill(0);
     }
   };
+}
+
+/**
+ * Runs `run` now, or once more right after the run in progress: changes
+ * that arrive during an upload are carried by the next one.
+ */
+export function coalesced(
+  run: () => Promise<void>,
+): (() => Promise<void>) & { settled: () => Promise<void> } {
+  let running: Promise<void> | null = null;
+  let again = false;
+  const loop = async () => {
+    do {
+      again = false;
+      await run();
+    } while (again);
+    running = null;
+  };
+  const start = () => {
+    if (running) again = true;
+    else running = loop();
+    return running;
+  };
+  // The upload in progress, if any: awaited before the appliance closes.
+  return Object.assign(start, { settled: () => running ?? Promise.resolve() });
 }

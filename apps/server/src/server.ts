@@ -16,7 +16,7 @@ import { trackedProviders } from '@flowgento/storage';
 import { startCloudApiSimulator, type CloudApiSimulator } from '@flowgento/whatsapp';
 import type { ApplianceConfig } from './config.ts';
 import { openAppliance, type OpenedAppliance } from './appliance.ts';
-import { openContactVault, vaultBackup } from './contact-vault.ts';
+import { coalesced, openContactVault, vaultBackup } from './contact-vault.ts';
 import { dataPaths } from './appliance-state.ts';
 import { buildServices, type Services } from './services.ts';
 import { backupServicesOf } from './backup-admin.ts';
@@ -200,15 +200,21 @@ export async function startAppliance(
     };
     const intakeWriter = await intakeStarting;
     const vault = openContactVault(appliance, config.dataDir);
+    appliance.store.contactKeys = vault;
     cleanups.push(() => vault.close());
-    const services: Services = buildServices({
-      vault,
-      backUpVault: vaultBackup({
+    const backUpVault = coalesced(
+      vaultBackup({
         vault,
         appliance,
         tier: () => ({ objects: services.objects, providers: services.storage }),
         logger,
       }),
+    );
+    // Closed after the services (cleanups run last first): the last copy lands.
+    cleanups.push(() => backUpVault.settled());
+    const services: Services = buildServices({
+      vault,
+      backUpVault,
       truncateLog: () => {
         // The backup engine must see every frame before the log restarts.
         if (engine) engine.checkpointNow();
@@ -272,6 +278,10 @@ export async function startAppliance(
     // again before anyone is served (issue 8).
     const reErased = await services.erasure.reapplyLedger();
     if (reErased > 0) logger.warn({ contacts: reErased }, 'erasure ledger re-applied');
+    // New keys are copied as they are made; at start, in case the last
+    // copy did not finish before a stop.
+    vault.onChange = () => void backUpVault();
+    if (!vault.isEmpty()) await backUpVault();
     const storageKeeper = startStorageKeeper(services);
     cleanups.push(() => storageKeeper.close());
     server.off('request', answerStarting);

@@ -3,7 +3,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '@flowgento/core';
-import { CONTACT_VAULT_FILE } from '@flowgento/store';
+import {
+  CONTACT_VAULT_FILE,
+  openEncryptedDatabase,
+  openForContact,
+  SHREDDED_TEXT,
+} from '@flowgento/store';
 import {
   localFolderFor,
   parseS3Settings,
@@ -227,6 +232,14 @@ describe('erasing a contact', () => {
       conversationId: conversation,
       body: `note ${MARKER}`,
     });
+    const keptConversation = db()
+      .prepare('SELECT id FROM conversations WHERE contact_id = ?')
+      .pluck()
+      .get(contactIdOf(KEPT)) as string;
+    await owner.mutate('desk.addNote', {
+      conversationId: keptConversation,
+      body: 'calls back on Mondays',
+    });
     const hits = await owner.query<{ results: unknown[] }>('desk.search', {
       query: MARKER,
     });
@@ -269,6 +282,25 @@ describe('erasing a contact', () => {
     expect(files).toContain(join(dataDir(), CONTACT_VAULT_FILE));
     expect(filesWithMarker(files)).toEqual([]);
 
+    // Yesterday's copy still holds the note, sealed with a key that is gone.
+    const old = openEncryptedDatabase({
+      path: yesterday,
+      key: t.running.appliance.databaseKey,
+      readonly: true,
+    });
+    const sealed = old
+      .prepare('SELECT id, body FROM notes WHERE contact_id = ?')
+      .get(erasedId) as { id: string; body: string };
+    old.close();
+    expect(sealed.body).toMatch(/^fgc1:/);
+    expect(sealed.body).not.toContain(MARKER);
+    const workspaceId = db().prepare('SELECT id FROM workspaces').pluck().get() as string;
+    const keys = t.running.appliance.store.contactKeys!;
+    expect(keys.contactKey(workspaceId, erasedId, false)).toBeUndefined();
+    expect(openForContact(undefined, sealed.body, `notes/${sealed.id}/body`)).toBe(
+      SHREDDED_TEXT,
+    );
+
     // The restore: yesterday's database back in place, the vault untouched.
     await t.stop();
     copyFileSync(yesterday, join(dataDir(), 'flowgento.db'));
@@ -281,6 +313,10 @@ describe('erasing a contact', () => {
     const kept =
       await owner.query<{ contact: { waId: string } }[]>('inbox.conversations');
     expect(kept.map((c) => c.contact.waId)).toEqual([KEPT]);
+    const panel = await owner.query<{ notes: { body: string }[] }>('desk.contact', {
+      conversationId: keptConversation,
+    });
+    expect(panel.notes.map((n) => n.body)).toEqual(['calls back on Mondays']);
     const entries = db()
       .prepare(
         `SELECT actor_type AS actorType, details_json AS details FROM audit_log

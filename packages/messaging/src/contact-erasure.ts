@@ -116,6 +116,7 @@ export class ContactErasureService {
       actor: acting.actor.type === 'user' ? `user:${acting.actor.id}` : acting.actor.type,
       reason: why,
     });
+    this.vault.destroyContactKey(acting.scope.workspaceId, contactId);
     if (this.objects) await removeMediaObjects(this.objects, acting.scope, keys);
     this.checkpoint();
     await this.backUpVault();

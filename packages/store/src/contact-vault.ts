@@ -1,4 +1,10 @@
-import { createHmac, hkdfSync } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  hkdfSync,
+  randomBytes,
+} from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { openEncryptedDatabase, type Db } from './database.ts';
 
@@ -20,7 +26,8 @@ export interface ErasureLedgerEntry {
  * The contact vault: a second small encrypted SQLite file kept OUTSIDE the
  * database's backup chain, because snapshots and WAL segments cannot be
  * rewritten and whatever lives in `flowgento.db` comes back with a restore.
- * It holds the erasure ledger, re-applied after every restore.
+ * It holds the erasure ledger, re-applied after every restore, and each
+ * contact's own key (notes are sealed with it; erasure destroys it).
  *
  * Both its file key and the ledger's hash key derive from the appliance's
  * backup key (random, sealed by the key ring, carried by the recovery kit),
@@ -29,11 +36,15 @@ export interface ErasureLedgerEntry {
 export class ContactVault {
   readonly #db: Db;
   readonly #hashKey: Buffer;
+  readonly #wrapKey: Buffer;
   readonly #path: string;
+  /** Called after a key is made; the server copies the vault to the backup tier. */
+  onChange: () => void = () => undefined;
 
-  private constructor(db: Db, hashKey: Buffer, path: string) {
+  private constructor(db: Db, backupKey: Buffer, path: string) {
     this.#db = db;
-    this.#hashKey = hashKey;
+    this.#hashKey = vaultKey(backupKey, 'ledger');
+    this.#wrapKey = vaultKey(backupKey, 'wrap');
     this.#path = path;
   }
 
@@ -56,8 +67,14 @@ export class ContactVault {
       ) STRICT;
       CREATE INDEX IF NOT EXISTS erasure_ledger_by_number
         ON erasure_ledger (workspace_id, number_hash);
+      CREATE TABLE IF NOT EXISTS contact_keys (
+        workspace_id TEXT NOT NULL,
+        contact_id TEXT NOT NULL,
+        key_wrapped BLOB NOT NULL,
+        PRIMARY KEY (workspace_id, contact_id)
+      ) STRICT;
     `);
-    return new ContactVault(db, vaultKey(backupKey, 'ledger'), path);
+    return new ContactVault(db, backupKey, path);
   }
 
   /** The keyed hash the ledger names a number by, per workspace. */
@@ -82,6 +99,18 @@ export class ContactVault {
       );
     // The ledger must survive a crash that follows: nothing stays in the log.
     this.#db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  /** True when the vault holds nothing yet (no key, no erasure). */
+  isEmpty(): boolean {
+    return (
+      this.#db
+        .prepare(
+          'SELECT (SELECT count(*) FROM contact_keys) + (SELECT count(*) FROM erasure_ledger)',
+        )
+        .pluck()
+        .get() === 0
+    );
   }
 
   /** Every workspace's erased numbers, each hash once. */
@@ -109,6 +138,51 @@ export class ContactVault {
       .all() as ErasureLedgerEntry[];
   }
 
+  /**
+   * The contact's own 32-byte key, made on first use when `create`; undefined
+   * once the contact was erased (or never had one). Wrapped in the vault by
+   * a key derived from the backup key, bound to its workspace and contact.
+   */
+  contactKey(
+    workspaceId: string,
+    contactId: string,
+    create: boolean,
+  ): Buffer | undefined {
+    const aad = Buffer.from(`contact_keys/${workspaceId}/${contactId}`);
+    const wrapped = this.#db
+      .prepare(
+        'SELECT key_wrapped FROM contact_keys WHERE workspace_id = ? AND contact_id = ?',
+      )
+      .pluck()
+      .get(workspaceId, contactId) as Buffer | undefined;
+    if (wrapped) return unwrap(this.#wrapKey, wrapped, aad);
+    if (!create) return undefined;
+    const key = randomBytes(32);
+    this.#db
+      .prepare(
+        'INSERT INTO contact_keys (workspace_id, contact_id, key_wrapped) VALUES (?, ?, ?)',
+      )
+      .run(workspaceId, contactId, wrap(this.#wrapKey, key, aad));
+    // A new key must reach the backup tier, or a restore could not read
+    // what it sealed.
+    this.onChange();
+    return key;
+  }
+
+  /**
+   * Destroys the contact's key (crypto-shredding): whatever was sealed with
+   * it, in any backup, can no longer be opened. The freed page is zeroed
+   * (`secure_delete`), the log truncated and the file vacuumed.
+   */
+  destroyContactKey(workspaceId: string, contactId: string): void {
+    this.#db
+      .prepare('DELETE FROM contact_keys WHERE workspace_id = ? AND contact_id = ?')
+      .run(workspaceId, contactId);
+    this.#db.pragma('wal_checkpoint(TRUNCATE)');
+    this.#db.exec('VACUUM');
+    this.#db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
   /** The whole file, its log folded in: what the backup tier keeps. */
   bytes(): Buffer {
     this.#db.pragma('wal_checkpoint(TRUNCATE)');
@@ -122,7 +196,20 @@ export class ContactVault {
   }
 }
 
-function vaultKey(backupKey: Buffer, use: 'file' | 'ledger'): Buffer {
+function wrap(key: Buffer, plain: Buffer, aad: Buffer): Buffer {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(aad);
+  const sealed = Buffer.concat([cipher.update(plain), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), sealed]);
+}
+
+function unwrap(key: Buffer, blob: Buffer, aad: Buffer): Buffer {
+  const decipher = createDecipheriv('aes-256-gcm', key, blob.subarray(0, 12)).setAAD(aad);
+  decipher.setAuthTag(blob.subarray(12, 28));
+  return Buffer.concat([decipher.update(blob.subarray(28)), decipher.final()]);
+}
+
+function vaultKey(backupKey: Buffer, use: 'file' | 'ledger' | 'wrap'): Buffer {
   return Buffer.from(
     hkdfSync('sha256', backupKey, Buffer.alloc(0), `flowgento contact vault ${use}`, 32),
   );

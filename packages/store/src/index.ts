@@ -66,3 +66,4 @@ export {
 } from './repos/outbound-jobs.ts';
 export type { ErasureCounts, ErasureTarget } from './repos/contact-erasure.ts';
 export * from './contact-vault.ts';
+export * from './contact-seal.ts';

@@ -20,6 +20,7 @@ import { BackupSettingsRepo } from './repos/backup-settings.ts';
 import { ObjectLocationIndex, ObjectLocationRepo } from './repos/object-locations.ts';
 import { MetricsTokenRepo } from './repos/metrics-tokens.ts';
 import { ScopedStore } from './scoped-store.ts';
+import type { ContactKeys } from './contact-seal.ts';
 
 type Statement = Database.Statement<unknown[], unknown>;
 
@@ -51,6 +52,11 @@ export class Store {
   readonly applianceObjectLocations: ObjectLocationRepo;
   readonly objectLocationIndex: ObjectLocationIndex;
   readonly metricsTokens: MetricsTokenRepo;
+  /**
+   * Each contact's own key (issue 8), set once the contact vault is open;
+   * without it (CLI tools, the intake thread) notes are stored as before.
+   */
+  contactKeys: ContactKeys | undefined;
   private readonly statements = new Map<string, Statement>();
 
   constructor(db: Db, clock: Clock = systemClock) {
