@@ -83,3 +83,34 @@ export function coalesced(
   // The upload in progress, if any: awaited before the appliance closes.
   return Object.assign(start, { settled: () => running ?? Promise.resolve() });
 }
+
+/**
+ * Copies the vault to the backup tier when a new contact key made it
+ * change: every `everyMs`, and at close. Not on each key, which would write
+ * object locations behind every request that made one.
+ */
+export function startVaultKeeper(input: {
+  vault: ContactVault;
+  backUp: ReturnType<typeof coalesced>;
+  everyMs?: number;
+}): { close(): Promise<void> } {
+  let dirty = false;
+  input.vault.onChange = () => {
+    dirty = true;
+  };
+  const copyIfChanged = () => {
+    if (!dirty) return Promise.resolve();
+    dirty = false;
+    return input.backUp();
+  };
+  const timer = setInterval(() => void copyIfChanged(), input.everyMs ?? 30_000);
+  timer.unref();
+  return {
+    async close() {
+      clearInterval(timer);
+      input.vault.onChange = () => undefined;
+      await copyIfChanged();
+      await input.backUp.settled();
+    },
+  };
+}

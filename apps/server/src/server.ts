@@ -16,7 +16,12 @@ import { trackedProviders } from '@flowgento/storage';
 import { startCloudApiSimulator, type CloudApiSimulator } from '@flowgento/whatsapp';
 import type { ApplianceConfig } from './config.ts';
 import { openAppliance, type OpenedAppliance } from './appliance.ts';
-import { coalesced, openContactVault, vaultBackup } from './contact-vault.ts';
+import {
+  coalesced,
+  openContactVault,
+  startVaultKeeper,
+  vaultBackup,
+} from './contact-vault.ts';
 import { dataPaths } from './appliance-state.ts';
 import { buildServices, type Services } from './services.ts';
 import { backupServicesOf } from './backup-admin.ts';
@@ -210,8 +215,6 @@ export async function startAppliance(
         logger,
       }),
     );
-    // Closed after the services (cleanups run last first): the last copy lands.
-    cleanups.push(() => backUpVault.settled());
     const services: Services = buildServices({
       vault,
       backUpVault,
@@ -278,9 +281,10 @@ export async function startAppliance(
     // again before anyone is served (issue 8).
     const reErased = await services.erasure.reapplyLedger();
     if (reErased > 0) logger.warn({ contacts: reErased }, 'erasure ledger re-applied');
-    // New keys are copied as they are made; at start, in case the last
-    // copy did not finish before a stop.
-    vault.onChange = () => void backUpVault();
+    // New keys are copied within half a minute and at close; at start too,
+    // in case the last copy did not finish before a stop.
+    const vaultKeeper = startVaultKeeper({ vault, backUp: backUpVault });
+    cleanups.push(() => vaultKeeper.close());
     if (!vault.isEmpty()) await backUpVault();
     const storageKeeper = startStorageKeeper(services);
     cleanups.push(() => storageKeeper.close());
