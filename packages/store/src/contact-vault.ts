@@ -5,7 +5,7 @@ import {
   hkdfSync,
   randomBytes,
 } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { openEncryptedDatabase, type Db } from './database.ts';
 
 /** The vault's file name in the data folder, beside `flowgento.db`. */
@@ -34,15 +34,17 @@ export interface ErasureLedgerEntry {
  * so a restored appliance opens the same vault and hashes a number the same.
  */
 export class ContactVault {
-  readonly #db: Db;
+  /** Opened at start when the file exists, else made on its first write. */
+  #opened: Db | undefined;
+  readonly #fileKey: Buffer;
   readonly #hashKey: Buffer;
   readonly #wrapKey: Buffer;
   readonly #path: string;
   /** Called after a key is made; the server copies the vault to the backup tier. */
   onChange: () => void = () => undefined;
 
-  private constructor(db: Db, backupKey: Buffer, path: string) {
-    this.#db = db;
+  private constructor(backupKey: Buffer, path: string) {
+    this.#fileKey = vaultKey(backupKey, 'file');
     this.#hashKey = vaultKey(backupKey, 'ledger');
     this.#wrapKey = vaultKey(backupKey, 'wrap');
     this.#path = path;
@@ -53,9 +55,20 @@ export class ContactVault {
     writeFileSync(path, bytes, { mode: 0o600, flag: 'wx' });
   }
 
-  /** Opens (or makes) the vault at `path`, keyed from `backupKey`. */
+  /**
+   * The vault at `path`, keyed from `backupKey`. An existing file is opened
+   * now (a wrong key is refused at once); a missing one is made only when
+   * something is first written, so an appliance without contacts has none.
+   */
   static open(path: string, backupKey: Buffer): ContactVault {
-    const db = openEncryptedDatabase({ path, key: vaultKey(backupKey, 'file') });
+    const vault = new ContactVault(backupKey, path);
+    if (existsSync(path)) vault.#db();
+    return vault;
+  }
+
+  #db(): Db {
+    if (this.#opened) return this.#opened;
+    const db = openEncryptedDatabase({ path: this.#path, key: this.#fileKey });
     db.exec(`
       CREATE TABLE IF NOT EXISTS erasure_ledger (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -74,7 +87,8 @@ export class ContactVault {
         PRIMARY KEY (workspace_id, contact_id)
       ) STRICT;
     `);
-    return new ContactVault(db, backupKey, path);
+    this.#opened = db;
+    return db;
   }
 
   /** The keyed hash the ledger names a number by, per workspace. */
@@ -85,7 +99,7 @@ export class ContactVault {
   }
 
   record(entry: ErasureLedgerEntry): void {
-    this.#db
+    this.#db()
       .prepare(
         `INSERT INTO erasure_ledger (workspace_id, number_hash, erased_at, actor, reason)
          VALUES (?, ?, ?, ?, ?)`,
@@ -98,13 +112,14 @@ export class ContactVault {
         entry.reason,
       );
     // The ledger must survive a crash that follows: nothing stays in the log.
-    this.#db.pragma('wal_checkpoint(TRUNCATE)');
+    this.#db().pragma('wal_checkpoint(TRUNCATE)');
   }
 
   /** True when the vault holds nothing yet (no key, no erasure). */
   isEmpty(): boolean {
+    if (!this.#opened) return true;
     return (
-      this.#db
+      this.#db()
         .prepare(
           'SELECT (SELECT count(*) FROM contact_keys) + (SELECT count(*) FROM erasure_ledger)',
         )
@@ -115,7 +130,8 @@ export class ContactVault {
 
   /** Every workspace's erased numbers, each hash once. */
   erasedNumbers(): Map<string, Set<string>> {
-    const rows = this.#db
+    if (!this.#opened) return new Map();
+    const rows = this.#db()
       .prepare(
         'SELECT DISTINCT workspace_id AS ws, number_hash AS hash FROM erasure_ledger',
       )
@@ -130,7 +146,8 @@ export class ContactVault {
   }
 
   entries(): ErasureLedgerEntry[] {
-    return this.#db
+    if (!this.#opened) return [];
+    return this.#db()
       .prepare(
         `SELECT workspace_id AS workspaceId, number_hash AS numberHash,
            erased_at AS erasedAt, actor, reason FROM erasure_ledger ORDER BY seq`,
@@ -148,8 +165,9 @@ export class ContactVault {
     contactId: string,
     create: boolean,
   ): Buffer | undefined {
+    if (!this.#opened && !create) return undefined;
     const aad = Buffer.from(`contact_keys/${workspaceId}/${contactId}`);
-    const wrapped = this.#db
+    const wrapped = this.#db()
       .prepare(
         'SELECT key_wrapped FROM contact_keys WHERE workspace_id = ? AND contact_id = ?',
       )
@@ -158,7 +176,7 @@ export class ContactVault {
     if (wrapped) return unwrap(this.#wrapKey, wrapped, aad);
     if (!create) return undefined;
     const key = randomBytes(32);
-    this.#db
+    this.#db()
       .prepare(
         'INSERT INTO contact_keys (workspace_id, contact_id, key_wrapped) VALUES (?, ?, ?)',
       )
@@ -175,24 +193,26 @@ export class ContactVault {
    * (`secure_delete`), the log truncated and the file vacuumed.
    */
   destroyContactKey(workspaceId: string, contactId: string): void {
-    this.#db
+    if (!this.#opened) return;
+    this.#db()
       .prepare('DELETE FROM contact_keys WHERE workspace_id = ? AND contact_id = ?')
       .run(workspaceId, contactId);
-    this.#db.pragma('wal_checkpoint(TRUNCATE)');
-    this.#db.exec('VACUUM');
-    this.#db.pragma('wal_checkpoint(TRUNCATE)');
+    this.#db().pragma('wal_checkpoint(TRUNCATE)');
+    this.#db().exec('VACUUM');
+    this.#db().pragma('wal_checkpoint(TRUNCATE)');
   }
 
   /** The whole file, its log folded in: what the backup tier keeps. */
   bytes(): Buffer {
-    this.#db.pragma('wal_checkpoint(TRUNCATE)');
+    this.#db().pragma('wal_checkpoint(TRUNCATE)');
     return readFileSync(this.#path);
   }
 
   close(): void {
-    if (!this.#db.open) return;
-    this.#db.pragma('wal_checkpoint(TRUNCATE)');
-    this.#db.close();
+    const db = this.#opened;
+    if (!db?.open) return;
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.close();
   }
 }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,9 +69,13 @@ describe('the contact vault', () => {
     reopened.close();
   });
 
-  it('refuses another backup key, leaving the file as it was', () => {
+  it('is made only when first written, and then refuses another backup key, leaving the file as it was', () => {
     const path = vaultPath();
-    ContactVault.open(path, randomBytes(32)).close();
+    const vault = ContactVault.open(path, randomBytes(32));
+    // Nothing is made until something is written.
+    expect(existsSync(path)).toBe(false);
+    vault.contactKey('ws-1', 'c-1', true);
+    vault.close();
     const before = readFileSync(path);
     expect(() => ContactVault.open(path, randomBytes(32))).toThrow(/cannot be opened/);
     expect(readFileSync(path).equals(before)).toBe(true);
