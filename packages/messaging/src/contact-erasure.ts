@@ -76,6 +76,7 @@ export class ContactErasureService {
       );
     }
     assertNoLegalHold(this.store, acting.scope, contactId);
+    // access log: wired at merge (action 'erase', this contact)
 
     const { waId, outcome, keys } = this.store.transaction(() => {
       const erasure = this.store.in(acting.scope).erasure;
