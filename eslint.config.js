@@ -56,8 +56,10 @@ export default tseslint.config(
   },
   {
     // The media fetcher acts on rows intake wrote after a signature proved
-    // their workspace, and resumes them at start from the row alone.
+    // their workspace, and resumes them at start from the row alone. The
+    // erasure ledger re-applies erasures members already made, per workspace.
     files: [
+      'packages/messaging/src/contact-erasure.ts',
       'packages/access/src/**/*.ts',
       'packages/messaging/src/intake-records.ts',
       'packages/messaging/src/media-fetcher.ts',

@@ -16,6 +16,12 @@ import { trackedProviders } from '@flowgento/storage';
 import { startCloudApiSimulator, type CloudApiSimulator } from '@flowgento/whatsapp';
 import type { ApplianceConfig } from './config.ts';
 import { openAppliance, type OpenedAppliance } from './appliance.ts';
+import {
+  coalesced,
+  openContactVault,
+  startVaultKeeper,
+  vaultBackup,
+} from './contact-vault.ts';
 import { dataPaths } from './appliance-state.ts';
 import { buildServices, type Services } from './services.ts';
 import { backupServicesOf } from './backup-admin.ts';
@@ -201,7 +207,25 @@ export async function startAppliance(
       },
     };
     const intakeWriter = await intakeStarting;
-    const services = buildServices({
+    const vault = openContactVault(appliance, config.dataDir);
+    appliance.store.contactKeys = vault;
+    cleanups.push(() => vault.close());
+    const backUpVault = coalesced(
+      vaultBackup({
+        vault,
+        appliance,
+        tier: () => ({ objects: services.objects, providers: services.storage }),
+        logger,
+      }),
+    );
+    const services: Services = buildServices({
+      vault,
+      backUpVault,
+      truncateLog: () => {
+        // The backup engine must see every frame before the log restarts.
+        if (engine) engine.checkpointNow();
+        else appliance.store.db.pragma('wal_checkpoint(TRUNCATE)');
+      },
       config,
       store: appliance.store,
       secrets: appliance.keyRing,
@@ -259,6 +283,15 @@ export async function startAppliance(
       cleanups.push(() => backup.stop());
       services.metrics.register(backupCollector(backup));
     }
+    // A restore may have brought back contacts erased since: erase them
+    // again before anyone is served (issue 8).
+    const reErased = await services.erasure.reapplyLedger();
+    if (reErased > 0) logger.warn({ contacts: reErased }, 'erasure ledger re-applied');
+    // New keys are copied within half a minute and at close; at start too,
+    // in case the last copy did not finish before a stop.
+    const vaultKeeper = startVaultKeeper({ vault, backUp: backUpVault });
+    cleanups.push(() => vaultKeeper.close());
+    if (!vault.isEmpty()) await backUpVault();
     const storageKeeper = startStorageKeeper(services);
     cleanups.push(() => storageKeeper.close());
     const retentionKeeper = startRetentionKeeper({

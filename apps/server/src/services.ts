@@ -12,8 +12,8 @@ import {
   ConsentService,
   ConversationPurge,
   PrivacyService,
+  ContactErasureService,
   ConversationService,
-  DefaultContactPurger,
   LegalHoldService,
   RetentionService,
   DeskService,
@@ -43,7 +43,12 @@ import {
   type ProviderCalls,
   type TierStore,
 } from '@flowgento/storage';
-import type { Store, WhatsAppNumber, WorkspaceScope } from '@flowgento/store';
+import type {
+  ContactVault,
+  Store,
+  WhatsAppNumber,
+  WorkspaceScope,
+} from '@flowgento/store';
 import {
   GraphClient,
   GraphMediaClient,
@@ -107,6 +112,12 @@ export function buildServices(input: {
   audit?: ConstructorParameters<typeof AuditLog>[1];
   /** Builds the backup services on the shared audit log (`backup-admin.ts`). */
   backup: (audit: AuditLog) => BackupServices;
+  /** The erasure ledger, outside the backup chain (`contact-vault.ts`). */
+  vault: ContactVault;
+  /** Empties the database log after an erasure (the backup engine's, if on). */
+  truncateLog: () => void;
+  /** Copies the vault to the backup tier after an erasure. */
+  backUpVault?: () => Promise<void>;
 }): Services {
   const { config, store, clock, logger, simulator } = input;
   const secrets = input.secrets;
@@ -196,14 +207,40 @@ export function buildServices(input: {
   metrics.register(outbound.collector());
 
   const replies = new ReplyService(store, outbound, events, clock);
+  const erasure = new ContactErasureService(
+    store,
+    audit,
+    input.vault,
+    clock,
+    { tiers: objects, logger },
+    input.truncateLog,
+    input.backUpVault,
+    accessLog,
+  );
   const purge = new ConversationPurge(store, { tiers: objects, logger }, events);
   const retention = new RetentionService(
     store,
     audit,
     clock,
     purge,
-    // The full erasure replaces this default. // wired at merge
-    new DefaultContactPurger(store, purge),
+    // An inactivity purge is an erasure: ledger, key, every provider.
+    {
+      purge: async (scope, contactId) => {
+        const outcome = await erasure.erase(
+          {
+            scope,
+            actor: { type: 'system', label: 'retention' },
+            origin: { ip: null, userAgent: null },
+          },
+          contactId,
+          'retention: contact inactive past the workspace rule',
+        );
+        return {
+          conversations: outcome.conversations,
+          mediaObjects: outcome.mediaObjects,
+        };
+      },
+    },
     ({ scope, conversationId, templateId, userId }) =>
       replies.sendTemplate({ scope, userId, conversationId, templateId, parameters: {} }),
     logger.child({ component: 'retention' }),
@@ -239,8 +276,7 @@ export function buildServices(input: {
       storageRecipients: storageRecipients(store, storage, scope),
       disclosure: disclosure(scope),
     }),
-    // The erasure service is the shred work's. // wired at merge
-    requests: new RequestDesk(store, audit, clock, null, disclosure),
+    requests: new RequestDesk(store, audit, clock, erasure, disclosure),
     mediaFetcher,
     events,
     intake,
@@ -257,6 +293,7 @@ export function buildServices(input: {
       tiers: objects,
       logger,
     }),
+    erasure,
     outbound,
     replies,
     retention,

@@ -491,6 +491,18 @@ const scenarios: Record<string, Scenario> = {
       failing: { input: { conversationId: MISSING_ID } },
     };
   },
+  'contacts.erase': async () => {
+    const w = world();
+    const conversationId = await conversationIn(w);
+    const { contact } = app()
+      .appliance.store.in(workspaceScope(w.workspaceId))
+      .conversations.get(conversationId)!;
+    return {
+      caller: w.admin,
+      input: { contactId: contact.id, reason: 'erasure request by email' },
+      failing: { input: { contactId: MISSING_ID, reason: 'erasure request by email' } },
+    };
+  },
   'desk.setStatus': async () => {
     const w = world();
     const conversationId = await conversationIn(w);

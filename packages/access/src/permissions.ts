@@ -34,6 +34,7 @@ export const PERMISSIONS = [
   'consent.read',
   'consent.manage',
   'privacy.manage',
+  'contacts.erase',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -74,6 +75,8 @@ export const PERMISSION_DESCRIPTIONS: Readonly<Record<Permission, string>> = {
     'record opt-ins and withdrawals, publish notices, define purposes, export the register',
   'privacy.manage':
     'change the privacy settings (minimisation, privacy contact, grievance officer) and read the record of processing',
+  'contacts.erase':
+    'erase a contact everywhere (messages, notes, media, search) for a data-subject request',
 };
 
 /**
@@ -117,6 +120,8 @@ const managers: Permission[] = [
   'consent.read',
   'consent.manage',
   'privacy.manage',
+  // A legal duty of whoever runs the workspace; agents never.
+  'contacts.erase',
 ];
 
 /**

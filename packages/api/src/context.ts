@@ -13,6 +13,7 @@ import type {
   LegalHoldService,
   RetentionService,
   PrivacyService,
+  ContactErasureService,
   ConversationService,
   DeskService,
   LiveEvents,
@@ -82,6 +83,8 @@ export interface ApiServices {
   consentRegister: ConsentRegisterService;
   /** Minimisation switches, privacy contacts, record of processing. */
   privacy: PrivacyService;
+  /** Erasing a contact everywhere, and the ledger that outlives restores. */
+  erasure: ContactErasureService;
   numbers: NumberSettingsService;
   events: LiveEvents;
   /** Where each tier of a workspace's objects goes. */

@@ -7,6 +7,7 @@ import { backupRouter } from './routers/backup.ts';
 import { consentRouter } from './routers/consent.ts';
 import { consentRegisterRouter } from './routers/consent-register.ts';
 import { privacyRouter } from './routers/privacy.ts';
+import { contactsRouter } from './routers/contacts.ts';
 import { deskRouter } from './routers/desk.ts';
 import { retentionRouter } from './routers/retention.ts';
 import { inboxRouter } from './routers/inbox.ts';
@@ -29,6 +30,7 @@ export const appRouter = router({
   consent: consentRouter,
   consentRegister: consentRegisterRouter,
   privacy: privacyRouter,
+  contacts: contactsRouter,
   desk: deskRouter,
   retention: retentionRouter,
   members: membersRouter,

@@ -79,6 +79,7 @@ export const AUDIT_ACTIONS = [
   'request.authority_set',
   'contact.corrected',
   'contact.exported',
+  'contact.erased',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

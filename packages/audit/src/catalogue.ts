@@ -144,6 +144,13 @@ export const AUDIT_EVENTS: Readonly<Record<AuditAction, AuditEventSpec>> = {
     target: 'conversation',
     details: '',
   },
+  'contact.erased': {
+    area: 'Conversations',
+    when: 'a contact was erased everywhere (by a member, or by the system re-applying the erasure ledger after a restore)',
+    scope: 'workspace',
+    target: 'contact',
+    details: 'reason, messages, conversations, media_objects',
+  },
   'conversation.assigned': {
     area: 'Conversations',
     when: 'a conversation was assigned, taken or given back',

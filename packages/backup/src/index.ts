@@ -21,3 +21,4 @@ export { planRestore } from './restore/plan.ts';
 export * from './restore/swap.ts';
 export * from './metrics.ts';
 export type { ShippedSegment } from './chain/shipper.ts';
+export * from './contact-vault-object.ts';

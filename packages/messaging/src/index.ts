@@ -38,3 +38,4 @@ export * from './requests/request-clock.ts';
 export * from './requests/refusal-notice.ts';
 export * from './requests/request-desk.ts';
 export * from './requests/zip-writer.ts';
+export * from './contact-erasure.ts';

@@ -67,6 +67,9 @@ export function openEncryptedDatabase(options: OpenDatabaseOptions): Db {
   // Page decryption dominates reads; a larger cache keeps hot pages decrypted.
   db.pragma('cache_size = -65536');
   db.pragma('secure_delete = ON');
+  // When the log restarts after a full checkpoint, its first commit cuts the
+  // file to what it wrote: pages of erased data do not linger past it.
+  db.pragma('journal_size_limit = 0');
   return db;
 }
 

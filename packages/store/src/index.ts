@@ -111,3 +111,6 @@ export {
   type DataRequestLaw,
   type DataRequestStatus,
 } from './repos/data-requests.ts';
+export type { ErasureCounts, ErasureTarget } from './repos/contact-erasure.ts';
+export * from './contact-vault.ts';
+export * from './contact-seal.ts';

@@ -24,6 +24,7 @@ import { BreachRepo } from './repos/breaches.ts';
 import { DataRequestRepo } from './repos/data-requests.ts';
 import { ConsentRegisterRepo } from './repos/consent-register.ts';
 import { PrivacySettingsRepo } from './repos/privacy-settings.ts';
+import { ContactErasureRepo } from './repos/contact-erasure.ts';
 
 /** Every repository of one workspace; each query binds `scope.workspaceId`. */
 export class ScopedStore {
@@ -53,6 +54,7 @@ export class ScopedStore {
   readonly dataRequests: DataRequestRepo;
   readonly consentRegister: ConsentRegisterRepo;
   readonly privacy: PrivacySettingsRepo;
+  readonly erasure: ContactErasureRepo;
 
   constructor(store: Store, scope: WorkspaceScope) {
     this.scope = scope;
@@ -80,5 +82,6 @@ export class ScopedStore {
     this.dataRequests = new DataRequestRepo(store, scope);
     this.consentRegister = new ConsentRegisterRepo(store, scope);
     this.privacy = new PrivacySettingsRepo(store, scope);
+    this.erasure = new ContactErasureRepo(store, scope);
   }
 }

@@ -21,6 +21,7 @@ import { ObjectLocationIndex, ObjectLocationRepo } from './repos/object-location
 import { RetentionIndex } from './repos/retention.ts';
 import { MetricsTokenRepo } from './repos/metrics-tokens.ts';
 import { ScopedStore } from './scoped-store.ts';
+import type { ContactKeys } from './contact-seal.ts';
 
 type Statement = Database.Statement<unknown[], unknown>;
 
@@ -53,6 +54,11 @@ export class Store {
   readonly objectLocationIndex: ObjectLocationIndex;
   readonly retentionIndex: RetentionIndex;
   readonly metricsTokens: MetricsTokenRepo;
+  /**
+   * Each contact's own key (issue 8), set once the contact vault is open;
+   * without it (CLI tools, the intake thread) notes are stored as before.
+   */
+  contactKeys: ContactKeys | undefined;
   private readonly statements = new Map<string, Statement>();
 
   constructor(db: Db, clock: Clock = systemClock) {

@@ -9,6 +9,7 @@ import { metrics } from './metrics.ts';
 import { retention } from './retention.ts';
 import { breaches } from './breaches.ts';
 import { requests } from './requests.ts';
+import { contacts } from './contacts.ts';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -45,4 +46,5 @@ export const commands: Record<string, Command | CommandGroup> = {
   retention,
   breaches,
   requests,
+  contacts,
 };

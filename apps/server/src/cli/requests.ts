@@ -27,6 +27,7 @@ import { exportDisclosure, storageRecipients } from '../compliance-inputs.ts';
 import type { ApplianceConfig } from '../config.ts';
 import type { Command, CommandGroup } from './commands.ts';
 import { CLI_ACTOR, cliContext, requireText } from './context.ts';
+import { openCliErasure } from './contacts.ts';
 import { say } from './output.ts';
 import { Progress } from './progress.ts';
 
@@ -55,17 +56,24 @@ async function withDesk<T>(
     mustExist: true,
     manualCheckpoints: true,
   });
+  let vault: { close(): void } | undefined;
   try {
     const store = appliance.store;
     const wanted = typeof values.workspace === 'string' ? values.workspace : undefined;
     const scope = operatorScope(store, wanted);
-    // The erasure service is the shred work's. // wired at merge
-    const desk = new RequestDesk(store, new AuditLog(store), systemClock, null, (scope) =>
-      exportDisclosure(store, scope),
+    const erasure = openCliErasure(appliance, config.dataDir, logger);
+    vault = erasure.vault;
+    const desk = new RequestDesk(
+      store,
+      new AuditLog(store),
+      systemClock,
+      erasure.service,
+      (scope) => exportDisclosure(store, scope),
     );
     const acting = { scope, ...CLI_ACTOR };
     return await fn({ desk, acting, appliance, config, logger });
   } finally {
+    vault?.close();
     appliance.store.close();
   }
 }

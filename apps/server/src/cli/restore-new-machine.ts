@@ -1,10 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { restoreToTime, type SnapshotManifest } from '@flowgento/backup';
+import {
+  downloadContactVault,
+  restoreToTime,
+  type SnapshotManifest,
+} from '@flowgento/backup';
 import { AppError, type Logger } from '@flowgento/core';
 import { defaultKeyFilePath, deriveSubkey, resolveRootKey } from '@flowgento/crypto';
-import { lockDataFolder } from '@flowgento/store';
+import { CONTACT_VAULT_FILE, ContactVault, lockDataFolder } from '@flowgento/store';
 import { dataPaths, writeApplianceState } from '../appliance-state.ts';
 import type { ApplianceConfig } from '../config.ts';
 import { say } from './output.ts';
@@ -90,6 +94,14 @@ export async function restoreOnNewMachine(input: {
       onProgress: progressBars(),
     });
     const chain = verifyChain(report.path, databaseKey!);
+    // The current erasure ledger, never an old one: the appliance erases
+    // again, before it serves, whoever the restored point still holds.
+    const vault = await downloadContactVault({
+      providers: source.providers,
+      backupKey: input.backupKey,
+      installationId,
+    });
+    if (vault) ContactVault.place(join(staging, CONTACT_VAULT_FILE), vault);
     writeApplianceState(staging, {
       format: 1,
       installationId,

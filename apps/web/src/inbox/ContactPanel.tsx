@@ -6,6 +6,7 @@ import { can } from '../permissions.ts';
 import { ContactConsent, PrivacyContacts } from '../privacy/ContactConsent.tsx';
 import { hrefOf } from '../routing.ts';
 import { contactName, contactNumber } from './contact.ts';
+import { EraseContact } from './EraseContact.tsx';
 
 const dateTime = (at: number | null) =>
   at === null ? '—' : new Date(at).toLocaleString();
@@ -19,6 +20,7 @@ export function ContactPanel(props: {
   conversationId: string;
   mayWrite: boolean;
   me: Me;
+  mayErase?: boolean;
 }) {
   const trpc = useTRPC();
   const profile = useQuery(
@@ -69,6 +71,7 @@ export function ContactPanel(props: {
       {props.mayWrite && <NoteForm conversationId={props.conversationId} />}
       {can(props.me, 'consent.read') && <ContactConsent contactId={contact.id} />}
       <PrivacyContacts />
+      {props.mayErase && <EraseContact contactId={contact.id} waId={contact.waId} />}
     </aside>
   );
 }

@@ -135,6 +135,7 @@ export function ConversationPane(props: { conversationId: string; now: number; m
         conversationId={conversation.id}
         mayWrite={can(props.me, 'messages.reply')}
         me={props.me}
+        mayErase={can(props.me, 'contacts.erase')}
       />
       {can(props.me, 'conversations.delete') && (
         <footer className="pane-footer">

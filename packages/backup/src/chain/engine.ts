@@ -189,6 +189,19 @@ export class BackupEngine implements BackupStatusSource {
     return this.retention;
   }
 
+  /**
+   * Ships the log and checkpoints it now, so that the next commit restarts
+   * the log from its start (and, with `journal_size_limit = 0`, truncates
+   * it): an erased contact's pages do not linger in it (issue 8). False when
+   * a reader held the checkpoint up; the next regular one finishes the job.
+   */
+  checkpointNow(): boolean {
+    if (this.copying || this.stopped) return false;
+    const point = this.shipper.checkpoint();
+    this.lastCheckpoint = this.now();
+    return point !== null;
+  }
+
   /** Resolves once everything seen so far is in the backup tier (tests, shutdown). */
   async flush(): Promise<void> {
     this.shipper.cut();

@@ -5,5 +5,5 @@ import type { ComplianceActing } from './acting.ts';
  * the shred work implements it; the request desk only calls it.
  */
 export interface ContactEraser {
-  erase(acting: ComplianceActing, contactId: string, reason: string): Promise<void>;
+  erase(acting: ComplianceActing, contactId: string, reason: string): Promise<unknown>;
 }

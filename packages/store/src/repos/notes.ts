@@ -1,6 +1,7 @@
 import { newId } from '@flowgento/core';
 import type { Store } from '../store.ts';
 import type { WorkspaceScope } from '../scope.ts';
+import { openForContact, sealForContact } from '../contact-seal.ts';
 
 /** An internal note: the team's words about a contact, never sent to them. */
 export interface NoteRecord {
@@ -36,6 +37,14 @@ export class NoteRepo {
     body: string;
   }): string {
     const id = newId();
+    // Sealed with the contact's own key: erasing the contact destroys the
+    // key, so the note cannot be read from any backup either.
+    const key = this.store.contactKeys?.contactKey(
+      this.scope.workspaceId,
+      note.contactId,
+      true,
+    );
+    const body = key ? sealForContact(key, note.body, noteAad(id)) : note.body;
     this.store
       .statement(
         `INSERT INTO notes (id, workspace_id, contact_id, conversation_id, author_id, body,
@@ -48,7 +57,7 @@ export class NoteRepo {
         note.contactId,
         note.conversationId,
         note.authorId,
-        note.body,
+        body,
         this.store.clock.now(),
       );
     return id;
@@ -66,10 +75,18 @@ export class NoteRepo {
          ORDER BY n.created_at DESC LIMIT ?`,
       )
       .all(this.scope.workspaceId, contactId, limit) as NoteRow[];
+    const key = this.store.contactKeys?.contactKey(
+      this.scope.workspaceId,
+      contactId,
+      false,
+    );
     return rows.map(({ authorId, authorName, ...row }) => ({
       ...row,
+      body: openForContact(key, row.body, noteAad(row.id)),
       author:
         authorId === null ? null : { userId: authorId, displayName: authorName ?? '' },
     }));
   }
 }
+
+const noteAad = (id: string) => `notes/${id}/body`;

@@ -1,0 +1,124 @@
+import { AuditLog } from '@flowgento/audit';
+import { AppError, systemClock, type Logger } from '@flowgento/core';
+import { ContactErasureService } from '@flowgento/messaging';
+import { lockDataFolder, type ContactVault, type Store } from '@flowgento/store';
+import {
+  FailoverTierStore,
+  ProviderHealth,
+  StorageProviderSettings,
+  StorageRouting,
+} from '@flowgento/storage';
+import { openAppliance, type OpenedAppliance } from '../appliance.ts';
+import { openContactVault, vaultBackup } from '../contact-vault.ts';
+import type { Command, CommandGroup } from './commands.ts';
+import { CLI_ACTOR, cliContext, requireText } from './context.ts';
+import { say } from './output.ts';
+
+/** The workspace named by id or name; refuses an unknown or ambiguous one. */
+function workspaceOf(store: Store, named: string) {
+  const found = store.workspaces.list().filter((w) => w.id === named || w.name === named);
+  if (found.length !== 1) {
+    throw new AppError(
+      'NOT_FOUND',
+      found.length === 0
+        ? `No workspace is called ${named}`
+        : `Several workspaces are called ${named}; give its id`,
+    );
+  }
+  return found[0]!;
+}
+
+/**
+ * The erasure service as the command line runs it (the appliance stopped):
+ * media through the configured tiers, the log truncated on this connection,
+ * the vault copied to the backup tier. Close the vault when done.
+ */
+export function openCliErasure(
+  appliance: OpenedAppliance,
+  dataDir: string,
+  logger: Logger,
+): { service: ContactErasureService; vault: ContactVault } {
+  const vault = openContactVault(appliance, dataDir);
+  const { store, keyRing } = appliance;
+  const routing = new StorageRouting(
+    store,
+    new StorageProviderSettings(store, keyRing, logger),
+    new AuditLog(store),
+    dataDir,
+  );
+  const tiers = new FailoverTierStore(
+    routing,
+    store,
+    new ProviderHealth(systemClock),
+    logger,
+  );
+  const service = new ContactErasureService(
+    store,
+    new AuditLog(store),
+    vault,
+    systemClock,
+    { tiers, logger },
+    () => store.db.pragma('wal_checkpoint(TRUNCATE)'),
+    vaultBackup({
+      vault,
+      appliance,
+      tier: () => ({ objects: tiers, providers: routing }),
+      logger,
+    }),
+  );
+  return { service, vault };
+}
+
+const erase: Command = {
+  summary: 'Erase a contact everywhere (a data-subject erasure request)',
+  details: [
+    'Deletes the contact with this WhatsApp number and everything about it: its',
+    'messages, notes, consent rows, search entries, webhook payloads and its media',
+    'objects in every provider that holds a copy. The erasure is written to the',
+    'erasure ledger beside the database and re-applied after any restore. Run it',
+    'while the appliance is stopped (the web page works while it runs). Audited',
+    'as contact.erased; the number itself is never logged.',
+  ],
+  options: {
+    workspace: { type: 'string', help: 'the workspace, by id or name' },
+    number: { type: 'string', help: "the contact's WhatsApp number (wa_id), digits" },
+    reason: { type: 'string', help: 'why, e.g. the request reference' },
+  },
+  async run(values) {
+    const { config, logger } = cliContext(values);
+    const number = requireText(values, 'number').replace(/[\s+-]/g, '');
+    const reason = requireText(values, 'reason');
+    const folderLock = lockDataFolder(config.dataDir, 'contacts erase');
+    try {
+      const appliance = await openAppliance(config, logger, undefined, {
+        mustExist: true,
+        folderLock,
+      });
+      const { service, vault } = openCliErasure(appliance, config.dataDir, logger);
+      const { store } = appliance;
+      try {
+        const workspace = workspaceOf(store, requireText(values, 'workspace'));
+        const outcome = await service.eraseNumber(
+          { workspaceId: workspace.id, ...CLI_ACTOR },
+          number,
+          reason,
+        );
+        say(
+          `Erased the contact: ${outcome.messages} messages in ${outcome.conversations} ` +
+            `conversations, ${outcome.mediaObjects} media files.`,
+        );
+        return 0;
+      } finally {
+        vault.close();
+        store.close();
+      }
+    } finally {
+      folderLock.release();
+    }
+  },
+};
+
+export const contacts: CommandGroup = {
+  summary: "Data-subject duties about a workspace's contacts",
+  subcommands: { erase },
+};

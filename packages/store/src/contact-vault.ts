@@ -1,0 +1,236 @@
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  hkdfSync,
+  randomBytes,
+} from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { openEncryptedDatabase, type Db } from './database.ts';
+
+/** The vault's file name in the data folder, beside `flowgento.db`. */
+export const CONTACT_VAULT_FILE = 'contact-keys.db';
+
+/** One erasure as the ledger keeps it: no name, no number, no content. */
+export interface ErasureLedgerEntry {
+  workspaceId: string;
+  /** HMAC-SHA256 of the number under the vault's ledger key, hex. */
+  numberHash: string;
+  erasedAt: number;
+  /** `user:<id>` or `system`. */
+  actor: string;
+  reason: string;
+}
+
+/**
+ * The contact vault: a second small encrypted SQLite file kept OUTSIDE the
+ * database's backup chain, because snapshots and WAL segments cannot be
+ * rewritten and whatever lives in `flowgento.db` comes back with a restore.
+ * It holds the erasure ledger, re-applied after every restore, and each
+ * contact's own key (notes are sealed with it; erasure destroys it).
+ *
+ * Both its file key and the ledger's hash key derive from the appliance's
+ * backup key (random, sealed by the key ring, carried by the recovery kit),
+ * so a restored appliance opens the same vault and hashes a number the same.
+ */
+export class ContactVault {
+  /** Opened at start when the file exists, else made on its first write. */
+  #opened: Db | undefined;
+  readonly #fileKey: Buffer;
+  readonly #hashKey: Buffer;
+  readonly #wrapKey: Buffer;
+  readonly #path: string;
+  /** Called after a key is made; the server copies the vault to the backup tier. */
+  onChange: () => void = () => undefined;
+
+  private constructor(backupKey: Buffer, path: string) {
+    this.#fileKey = vaultKey(backupKey, 'file');
+    this.#hashKey = vaultKey(backupKey, 'ledger');
+    this.#wrapKey = vaultKey(backupKey, 'wrap');
+    this.#path = path;
+  }
+
+  /** Puts a vault downloaded from the backup tier in place (restore). */
+  static place(path: string, bytes: Buffer): void {
+    writeFileSync(path, bytes, { mode: 0o600, flag: 'wx' });
+  }
+
+  /**
+   * The vault at `path`, keyed from `backupKey`. An existing file is opened
+   * now (a wrong key is refused at once); a missing one is made only when
+   * something is first written, so an appliance without contacts has none.
+   */
+  static open(path: string, backupKey: Buffer): ContactVault {
+    const vault = new ContactVault(backupKey, path);
+    if (existsSync(path)) vault.#db();
+    return vault;
+  }
+
+  #db(): Db {
+    if (this.#opened) return this.#opened;
+    const db = openEncryptedDatabase({ path: this.#path, key: this.#fileKey });
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS erasure_ledger (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        workspace_id TEXT NOT NULL,
+        number_hash TEXT NOT NULL CHECK (length(number_hash) = 64),
+        erased_at INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        reason TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX IF NOT EXISTS erasure_ledger_by_number
+        ON erasure_ledger (workspace_id, number_hash);
+      CREATE TABLE IF NOT EXISTS contact_keys (
+        workspace_id TEXT NOT NULL,
+        contact_id TEXT NOT NULL,
+        key_wrapped BLOB NOT NULL,
+        PRIMARY KEY (workspace_id, contact_id)
+      ) STRICT;
+    `);
+    this.#opened = db;
+    return db;
+  }
+
+  /** The keyed hash the ledger names a number by, per workspace. */
+  hashNumber(workspaceId: string, waId: string): string {
+    return createHmac('sha256', this.#hashKey)
+      .update(`${workspaceId}\n${waId}`)
+      .digest('hex');
+  }
+
+  record(entry: ErasureLedgerEntry): void {
+    this.#db()
+      .prepare(
+        `INSERT INTO erasure_ledger (workspace_id, number_hash, erased_at, actor, reason)
+         VALUES (?, ?, ?, ?, ?)`,
+      )
+      .run(
+        entry.workspaceId,
+        entry.numberHash,
+        entry.erasedAt,
+        entry.actor,
+        entry.reason,
+      );
+    // The ledger must survive a crash that follows: nothing stays in the log.
+    this.#db().pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  /** True when the vault holds nothing yet (no key, no erasure). */
+  isEmpty(): boolean {
+    if (!this.#opened) return true;
+    return (
+      this.#db()
+        .prepare(
+          'SELECT (SELECT count(*) FROM contact_keys) + (SELECT count(*) FROM erasure_ledger)',
+        )
+        .pluck()
+        .get() === 0
+    );
+  }
+
+  /** Every workspace's erased numbers, each hash once. */
+  erasedNumbers(): Map<string, Set<string>> {
+    if (!this.#opened) return new Map();
+    const rows = this.#db()
+      .prepare(
+        'SELECT DISTINCT workspace_id AS ws, number_hash AS hash FROM erasure_ledger',
+      )
+      .all() as { ws: string; hash: string }[];
+    const found = new Map<string, Set<string>>();
+    for (const { ws, hash } of rows) {
+      const set = found.get(ws) ?? new Set<string>();
+      set.add(hash);
+      found.set(ws, set);
+    }
+    return found;
+  }
+
+  entries(): ErasureLedgerEntry[] {
+    if (!this.#opened) return [];
+    return this.#db()
+      .prepare(
+        `SELECT workspace_id AS workspaceId, number_hash AS numberHash,
+           erased_at AS erasedAt, actor, reason FROM erasure_ledger ORDER BY seq`,
+      )
+      .all() as ErasureLedgerEntry[];
+  }
+
+  /**
+   * The contact's own 32-byte key, made on first use when `create`; undefined
+   * once the contact was erased (or never had one). Wrapped in the vault by
+   * a key derived from the backup key, bound to its workspace and contact.
+   */
+  contactKey(
+    workspaceId: string,
+    contactId: string,
+    create: boolean,
+  ): Buffer | undefined {
+    if (!this.#opened && !create) return undefined;
+    const aad = Buffer.from(`contact_keys/${workspaceId}/${contactId}`);
+    const wrapped = this.#db()
+      .prepare(
+        'SELECT key_wrapped FROM contact_keys WHERE workspace_id = ? AND contact_id = ?',
+      )
+      .pluck()
+      .get(workspaceId, contactId) as Buffer | undefined;
+    if (wrapped) return unwrap(this.#wrapKey, wrapped, aad);
+    if (!create) return undefined;
+    const key = randomBytes(32);
+    this.#db()
+      .prepare(
+        'INSERT INTO contact_keys (workspace_id, contact_id, key_wrapped) VALUES (?, ?, ?)',
+      )
+      .run(workspaceId, contactId, wrap(this.#wrapKey, key, aad));
+    // A new key must reach the backup tier, or a restore could not read
+    // what it sealed.
+    this.onChange();
+    return key;
+  }
+
+  /**
+   * Destroys the contact's key (crypto-shredding): whatever was sealed with
+   * it, in any backup, can no longer be opened. The freed page is zeroed
+   * (`secure_delete`), the log truncated and the file vacuumed.
+   */
+  destroyContactKey(workspaceId: string, contactId: string): void {
+    if (!this.#opened) return;
+    this.#db()
+      .prepare('DELETE FROM contact_keys WHERE workspace_id = ? AND contact_id = ?')
+      .run(workspaceId, contactId);
+    this.#db().pragma('wal_checkpoint(TRUNCATE)');
+    this.#db().exec('VACUUM');
+    this.#db().pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  /** The whole file, its log folded in: what the backup tier keeps. */
+  bytes(): Buffer {
+    this.#db().pragma('wal_checkpoint(TRUNCATE)');
+    return readFileSync(this.#path);
+  }
+
+  close(): void {
+    const db = this.#opened;
+    if (!db?.open) return;
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.close();
+  }
+}
+
+function wrap(key: Buffer, plain: Buffer, aad: Buffer): Buffer {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(aad);
+  const sealed = Buffer.concat([cipher.update(plain), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), sealed]);
+}
+
+function unwrap(key: Buffer, blob: Buffer, aad: Buffer): Buffer {
+  const decipher = createDecipheriv('aes-256-gcm', key, blob.subarray(0, 12)).setAAD(aad);
+  decipher.setAuthTag(blob.subarray(12, 28));
+  return Buffer.concat([decipher.update(blob.subarray(28)), decipher.final()]);
+}
+
+function vaultKey(backupKey: Buffer, use: 'file' | 'ledger' | 'wrap'): Buffer {
+  return Buffer.from(
+    hkdfSync('sha256', backupKey, Buffer.alloc(0), `flowgento contact vault ${use}`, 32),
+  );
+}

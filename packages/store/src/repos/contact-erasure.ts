@@ -1,0 +1,110 @@
+import type { Store } from '../store.ts';
+import type { WorkspaceScope } from '../scope.ts';
+
+/** What an erasure removed, by kind; counts only, never content. */
+export interface ErasureCounts {
+  conversations: number;
+  messages: number;
+  statuses: number;
+  webhookEvents: number;
+  errors: number;
+}
+
+/** A contact about to be erased: its number and the media objects it left. */
+export interface ErasureTarget {
+  contactId: string;
+  waId: string;
+  /** Sealed media objects of its messages, in the media tier. */
+  mediaKeys: string[];
+}
+
+/**
+ * Removes every row that holds a contact's personal data (issue 8). The
+ * caller runs it in one transaction with the audit entry, then removes the
+ * media objects; the database runs with `secure_delete`, so freed pages are
+ * zeroed, and the message search index drops the bodies through its trigger
+ * (FTS5 `secure-delete` is on, migration 028).
+ */
+export class ContactErasureRepo {
+  constructor(
+    private readonly store: Store,
+    private readonly scope: WorkspaceScope,
+  ) {}
+
+  /** The contact and its media object keys; undefined when not in this workspace. */
+  target(contactId: string): ErasureTarget | undefined {
+    const ws = this.scope.workspaceId;
+    const waId = this.store
+      .statement('SELECT wa_id FROM contacts WHERE workspace_id = ? AND id = ?')
+      .pluck()
+      .get(ws, contactId) as string | undefined;
+    if (waId === undefined) return undefined;
+    const mediaKeys = this.store
+      .statement(
+        `SELECT f.object_key FROM media f
+         JOIN messages m ON m.id = f.message_id
+         JOIN conversations v ON v.id = m.conversation_id
+         WHERE v.workspace_id = ? AND v.contact_id = ? AND f.object_key IS NOT NULL`,
+      )
+      .pluck()
+      .all(ws, contactId) as string[];
+    return { contactId, waId, mediaKeys };
+  }
+
+  /** Every contact's number, for matching the erasure ledger after a restore. */
+  numbers(): { contactId: string; waId: string }[] {
+    return this.store
+      .statement(
+        'SELECT id AS contactId, wa_id AS waId FROM contacts WHERE workspace_id = ?',
+      )
+      .all(this.scope.workspaceId) as { contactId: string; waId: string }[];
+  }
+
+  /**
+   * Deletes the contact and all that names it. Messages go one by one
+   * through their delete trigger (search entries); media rows and outbound
+   * jobs follow their messages, notes and consent rows their contact.
+   */
+  erase(target: ErasureTarget): ErasureCounts {
+    const ws = this.scope.workspaceId;
+    const run = (sql: string, ...params: unknown[]) =>
+      this.store.statement(sql).run(ws, ...params).changes;
+    // Meta's payloads name the number as a JSON string: match it quoted, so
+    // a longer number that merely contains it is left alone.
+    const quoted = JSON.stringify(target.waId);
+
+    const webhookEvents = run(
+      'DELETE FROM webhook_events WHERE workspace_id = ? AND instr(raw_json, ?) > 0',
+      quoted,
+    );
+    const errors = run(
+      'DELETE FROM whatsapp_errors WHERE workspace_id = ? AND instr(raw_json, ?) > 0',
+      quoted,
+    );
+    const statuses = run(
+      'DELETE FROM message_statuses WHERE workspace_id = ? AND recipient_id = ?',
+      target.waId,
+    );
+    const messages = run(
+      `DELETE FROM messages WHERE workspace_id = ? AND conversation_id IN
+         (SELECT id FROM conversations WHERE workspace_id = ? AND contact_id = ?)`,
+      ws,
+      target.contactId,
+    );
+    const conversations = run(
+      'DELETE FROM conversations WHERE workspace_id = ? AND contact_id = ?',
+      target.contactId,
+    );
+    run(
+      'UPDATE contacts SET previous_contact_id = NULL WHERE workspace_id = ? AND previous_contact_id = ?',
+      target.contactId,
+    );
+    if (
+      run('DELETE FROM contacts WHERE workspace_id = ? AND id = ?', target.contactId) !==
+      1
+    ) {
+      throw new Error(`Contact ${target.contactId} changed during its erasure`);
+    }
+    return { conversations, messages, statuses, webhookEvents, errors };
+  }
+}
