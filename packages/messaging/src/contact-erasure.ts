@@ -68,15 +68,6 @@ export class ContactErasureService {
       );
     }
     assertNoLegalHold(this.store.in(acting.scope), { contactId });
-    // Written before the rows go: the entry's pseudonym is made from the number.
-    if (this.store.in(acting.scope).erasure.target(contactId)) {
-      this.accessLog?.recordNow(acting.scope, {
-        actor: accessActorOf(acting.actor),
-        action: 'erase',
-        via: 'erasure',
-        contactIds: [contactId],
-      });
-    }
 
     const { waId, outcome, keys } = this.store.transaction(() => {
       const erasure = this.store.in(acting.scope).erasure;
@@ -86,6 +77,14 @@ export class ContactErasureService {
           reason: 'contact_not_found',
         });
       }
+      // In the erasure's transaction, before the rows go: the entry's
+      // pseudonym is made from the number.
+      this.accessLog?.recordNow(acting.scope, {
+        actor: accessActorOf(acting.actor),
+        action: 'erase',
+        via: 'erasure',
+        contactIds: [contactId],
+      });
       const counts = erasure.erase(target);
       const result: ErasureOutcome = {
         contactId,

@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { workspaceScope } from '@flowgento/store';
+import { expectApiError, startTestAppliance, type TestAppliance } from './harness.ts';
+import { deliverText, REAL_NUMBER, setupOwner } from './flows.ts';
+
+/**
+ * Erasure as the compliance pieces meet it: a legal hold stops it, the
+ * access log records it, and a data request's erasure runs the same service.
+ */
+let t: TestAppliance;
+beforeAll(async () => {
+  t = await startTestAppliance({ FLOWGENTO_SIMULATOR: 'off' });
+});
+afterAll(() => t.cleanup());
+
+describe('erasing a contact', () => {
+  it('is refused under a legal hold, changing nothing, and is in the access log once done', async () => {
+    const owner = await setupOwner(() => t.running);
+    await owner.mutate('whatsapp.save', REAL_NUMBER);
+    await deliverText(t.running, { text: 'hold this', from: '15550004444' });
+    const { store } = t.running.appliance;
+    const [workspace] = store.workspaces.list();
+    const scope = workspaceScope(workspace!.id);
+    const contact = store.in(scope).contacts.all()[0]!;
+
+    const hold = await owner.mutate<{ id: string }>('retention.placeHold', {
+      contactId: contact.id,
+      reason: 'Consumer court summons 51/2026',
+    });
+    const refused = await expectApiError(
+      owner.mutate('contacts.erase', { contactId: contact.id, reason: 'DSR-3' }),
+    );
+    expect(refused.message).toContain('Consumer court summons 51/2026');
+    expect(
+      store
+        .in(scope)
+        .contacts.all()
+        .map((c) => c.id),
+    ).toEqual([contact.id]);
+
+    await owner.mutate('retention.releaseHold', { holdId: hold.id });
+    await owner.mutate('contacts.erase', { contactId: contact.id, reason: 'DSR-3' });
+    expect(store.in(scope).contacts.all()).toEqual([]);
+    const log = await owner.query<{ entries: { action: string; via: string }[] }>(
+      'accessLog.list',
+      { number: '+1 555 000 4444' },
+    );
+    expect(log.entries.map((e) => [e.action, e.via])).toContainEqual([
+      'erase',
+      'erasure',
+    ]);
+  });
+});
