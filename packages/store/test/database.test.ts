@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '@flowgento/core';
 import Database from 'better-sqlite3-multiple-ciphers';
-import { applyKey, cipherOf, openEncryptedDatabase, workspaceScope } from '../src/index.ts';
+import {
+  applyKey,
+  cipherOf,
+  openEncryptedDatabase,
+  workspaceScope,
+} from '../src/index.ts';
 import { tempDatabase } from './temp-db.ts';
 
 const MARKER = 'customer-secret-marker-7f3a';
@@ -83,9 +88,11 @@ describe('the encrypted database', () => {
     expect(readFileSync(olderPath).includes(MARKER)).toBe(false);
 
     const before = createHash('sha256').update(readFileSync(olderPath)).digest('hex');
-    expect(() => openEncryptedDatabase({ path: olderPath, key: randomBytes(32) })).toThrow(
-      /cannot be opened with this key/,
+    expect(() =>
+      openEncryptedDatabase({ path: olderPath, key: randomBytes(32) }),
+    ).toThrow(/cannot be opened with this key/);
+    expect(createHash('sha256').update(readFileSync(olderPath)).digest('hex')).toBe(
+      before,
     );
-    expect(createHash('sha256').update(readFileSync(olderPath)).digest('hex')).toBe(before);
   });
 });
