@@ -73,7 +73,7 @@ export function startBackupEngine(input: {
             baseSequence: m.baseSequence,
             snapshotAt: new Date(m.atMs).toISOString(),
             bytes: m.bytes,
-            sha256: m.sha256,
+            sealedSha256: m.sealed.sha256,
           },
         });
       } else {

@@ -32,6 +32,12 @@ export interface RequestOptions {
 
 export interface PutOptions extends RequestOptions {
   contentType?: string;
+  /**
+   * The body's exact length, when the caller knows it (a sealed snapshot):
+   * an S3 provider then streams it in one request instead of buffering it
+   * into parts, and fails the put if the body turns out longer or shorter.
+   */
+  size?: number;
 }
 
 export type ProviderKind = 'local' | 's3';

@@ -127,6 +127,30 @@ export function s3ProviderSuite(
       ).toBe(true);
     });
 
+    it('streams a body of a stated size in one request, and refuses one that is longer or shorter', async () => {
+      const chunks = Array.from({ length: 10 * 16 }, () => randomBytes(64 * 1024));
+      const whole = Buffer.concat(chunks);
+      const stored = await storage.put('backups/streamed.db', Readable.from(chunks), {
+        size: whole.length,
+      });
+      expect(stored).toMatchObject({ size: whole.length, sha256: sha256(whole) });
+      expect(
+        (await readAll(await storage.get('backups/streamed.db', stored))).equals(whole),
+      ).toBe(true);
+      // One request: no multipart upload was ever opened for it.
+      const uploads = await withRawClient((client) =>
+        client.send(new ListMultipartUploadsCommand({ Bucket: BUCKET })),
+      );
+      expect(uploads.Uploads ?? []).toEqual([]);
+
+      for (const said of [whole.length - 1, whole.length + 1]) {
+        await expect(
+          storage.put('backups/misstated.db', Readable.from(chunks), { size: said }),
+        ).rejects.toThrow();
+        expect(await storage.head('backups/misstated.db')).toBeUndefined();
+      }
+    });
+
     it('aborts a multipart upload whose source fails, leaving no object', async () => {
       async function* failing() {
         yield randomBytes(PART_BYTES);

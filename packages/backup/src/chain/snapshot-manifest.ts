@@ -19,7 +19,11 @@ export const snapshotManifestSchema = z.object({
   chainSha256: z.string().regex(/^[0-9a-f]{64}$/),
   schemaVersion: z.number().int().positive(),
   bytes: z.number().int().nonnegative(),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** The plain file's SHA-256: written by versions before 2026-12; checked when there. */
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
   sealed: z.object({
     size: z.number().int().nonnegative(),
     sha256: z.string().regex(/^[0-9a-f]{64}$/),

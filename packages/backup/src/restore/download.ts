@@ -18,9 +18,11 @@ export async function readObject(
 }
 
 /**
- * Streams a sealed object, opened as it arrives, into `path`. Returns the
- * SHA-256 of the opened bytes written there, taken on the way rather than
- * by reading the file back.
+ * Streams a sealed object, opened as it arrives, into `path`. With
+ * `hashPlain`, returns the SHA-256 of the opened bytes written there, taken
+ * on the way rather than by reading the file back (manifests written before
+ * 2026-12 carry it); without, none is taken: the opener already refuses any
+ * chunk that is not the one sealed there.
  */
 export async function downloadSealed(input: {
   provider: StorageProvider;
@@ -29,8 +31,9 @@ export async function downloadSealed(input: {
   backupKey: Buffer;
   aad: string;
   path: string;
+  hashPlain?: boolean;
   onProgress?: (done: number, total: number) => void;
-}): Promise<string> {
+}): Promise<string | undefined> {
   let done = 0;
   const counter = new Transform({
     transform(chunk: Buffer, _encoding, next) {
@@ -40,19 +43,21 @@ export async function downloadSealed(input: {
     },
   });
   const source: Readable = await input.provider.get(input.key, input.expected);
-  const hash = createHash('sha256');
-  const hasher = new Transform({
-    transform(chunk: Buffer, _encoding, next) {
-      hash.update(chunk);
-      next(null, chunk);
-    },
-  });
-  await pipeline(
-    source,
+  const hash = input.hashPlain ? createHash('sha256') : undefined;
+  const stages: Transform[] = [
     counter,
     decryptStream(input.backupKey, { aad: input.aad }),
-    hasher,
-    createWriteStream(input.path, { mode: 0o600 }),
-  );
-  return hash.digest('hex');
+  ];
+  if (hash) {
+    stages.push(
+      new Transform({
+        transform(chunk: Buffer, _encoding, next) {
+          hash.update(chunk);
+          next(null, chunk);
+        },
+      }),
+    );
+  }
+  await pipeline([source, ...stages, createWriteStream(input.path, { mode: 0o600 })]);
+  return hash?.digest('hex');
 }

@@ -108,6 +108,7 @@ export async function restoreToTime(input: {
         `snapshot/${snapshot.baseSequence}`,
       ),
       path: partial,
+      hashPlain: manifest.sha256 !== undefined,
       onProgress: (done, total) => progress('downloading snapshot (bytes)', done, total),
     });
     if (sha256 !== manifest.sha256) throw checksumMismatch();
