@@ -80,6 +80,27 @@ describe('a database copied before an erasure', () => {
       .prepare('SELECT id FROM contacts WHERE wa_id = ?')
       .pluck()
       .get(ERASED) as string;
+    // A reply still waiting in the outbound queue: its payload is sealed too.
+    const workspaceId = live.db
+      .prepare('SELECT id FROM workspaces')
+      .pluck()
+      .get() as string;
+    const sentBy = live.db.prepare('SELECT id FROM users').pluck().get() as string;
+    const scopedLive = live.in(workspaceScope(workspaceId));
+    const [conversation] = scopedLive.conversations.listForContact(contactId);
+    const reply = `reply ${ERASED_MARK}`;
+    const messageId = scopedLive.messages.insertOutbound({
+      conversationId: conversation!.id,
+      body: reply,
+      sentBy,
+      rawJson: JSON.stringify({ text: { body: reply } }),
+    });
+    const jobId = scopedLive.outbound.enqueue({
+      messageId,
+      kind: 'text',
+      payloadJson: JSON.stringify({ body: reply }),
+    });
+    expect(scopedLive.outbound.get(jobId)?.payloadJson).toContain(ERASED_MARK);
     // "Yesterday": a consistent copy, as a snapshot is made (VACUUM INTO).
     const path = join(folder, 'yesterday.db');
     live.db.prepare('VACUUM INTO ?').run(path);
@@ -103,10 +124,6 @@ describe('a database copied before an erasure', () => {
 
     const old = new Store(yesterday);
     old.contactKeys = live.contactKeys;
-    const workspaceId = yesterday
-      .prepare('SELECT id FROM workspaces')
-      .pluck()
-      .get() as string;
     const scoped = old.in(workspaceScope(workspaceId));
     const list = scoped.conversations.list();
     const byNumber = new Map(list.map((c) => [c.contact.waId, c]));
