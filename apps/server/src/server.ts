@@ -405,6 +405,10 @@ export async function startAppliance(
       services.accessLog.close();
       await intakeWriter.close();
       logger.info({ intake: intakeWriter.lastStats }, 'webhook intake stopped');
+      // Keys made since the last copy (the intake thread's included, now that
+      // it has stopped) reach the backup tier before the vault closes.
+      await vaultKeeper.close();
+      vault.close();
       // Its last locked ship comes before the last connection closes (and
       // checkpoints the log away).
       await backup?.stop();
