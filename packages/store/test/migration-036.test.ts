@@ -100,6 +100,35 @@ describe('migration 036: message text sealed under the contact key', () => {
       .run();
   });
 
+  it('an erasure after a restore (the key destroyed) still takes every token out of the index', () => {
+    const store = sealedStore();
+    const a = seed(store, '15550001111', 'Ana', 'zebraquartz one zebraquartz');
+    const b = seed(store, '15550002222', 'Bo', 'yakpotato two');
+    a.scoped.messages.insertOutbound({
+      conversationId: a.conversationId,
+      body: 'lemonfjord reply',
+      sentBy: store.users.create({
+        email: 'o@x.test',
+        displayName: 'O',
+        passwordHash: 'x',
+      }).id,
+      rawJson: '{}',
+    });
+    vault!.destroyContactKey(a.ws.id, a.contactId);
+
+    const target = a.scoped.erasure.target(a.contactId)!;
+    store.transaction(() => a.scoped.erasure.erase(target));
+    const left = indexed(store);
+    expect(left).not.toContain('zebraquartz');
+    expect(left).not.toContain('lemonfjord');
+    expect(find(b.scoped, 'yakpotato')).toHaveLength(1);
+    store.db
+      .prepare(
+        "INSERT INTO message_search (message_search, rank) VALUES ('integrity-check', 0)",
+      )
+      .run();
+  });
+
   it('still indexes plain bodies written without a vault (CLI tools, old rows)', () => {
     env = tempDatabase();
     const store = env.open();
