@@ -2,7 +2,11 @@ import { join } from 'node:path';
 import { uploadContactVault } from '@flowgento/backup';
 import { AppError, type Logger } from '@flowgento/core';
 import type { TierProviders, TierStore } from '@flowgento/storage';
-import { CONTACT_VAULT_FILE, ContactVault } from '@flowgento/store';
+import {
+  CONTACT_VAULT_FILE,
+  ContactVault,
+  type ContactVaultKeys,
+} from '@flowgento/store';
 import type { OpenedAppliance } from './appliance.ts';
 
 /**
@@ -14,6 +18,15 @@ export function openContactVault(
   appliance: Pick<OpenedAppliance, 'store' | 'backupKeys'>,
   dataDir: string,
 ): ContactVault {
+  return ContactVault.open(contactVaultPath(dataDir), contactVaultKeys(appliance));
+}
+
+export const contactVaultPath = (dataDir: string) => join(dataDir, CONTACT_VAULT_FILE);
+
+/** The vault's subkeys, from the appliance's first backup key. */
+export function contactVaultKeys(
+  appliance: Pick<OpenedAppliance, 'store' | 'backupKeys'>,
+): ContactVaultKeys {
   const [first] = appliance.store.backupSettings.keys();
   if (!first) {
     throw new AppError('INTERNAL', 'This appliance has no backup key yet', {
@@ -22,7 +35,7 @@ export function openContactVault(
   }
   const { key } = appliance.backupKeys.byFingerprint(first.fingerprint);
   try {
-    return ContactVault.open(join(dataDir, CONTACT_VAULT_FILE), key);
+    return ContactVault.keysFrom(key);
   } finally {
     key.fill(0);
   }

@@ -18,6 +18,8 @@ import type { ApplianceConfig } from './config.ts';
 import { openAppliance, type OpenedAppliance } from './appliance.ts';
 import {
   coalesced,
+  contactVaultKeys,
+  contactVaultPath,
   openContactVault,
   startVaultKeeper,
   vaultBackup,
@@ -129,6 +131,10 @@ export async function startAppliance(
         path: dataPaths(config.dataDir).database,
         key: appliance.databaseKey,
         checkpoints: !continuous,
+        vault: {
+          path: contactVaultPath(config.dataDir),
+          keys: contactVaultKeys(appliance),
+        },
       },
       logger,
     );
@@ -209,6 +215,8 @@ export async function startAppliance(
     const intakeWriter = await intakeStarting;
     const vault = openContactVault(appliance, config.dataDir);
     appliance.store.contactKeys = vault;
+    // Keys the intake thread makes reach the backup tier like the main thread's.
+    intakeWriter.onVaultChange = () => vault.onChange();
     cleanups.push(() => vault.close());
     const backUpVault = coalesced(
       vaultBackup({
@@ -397,6 +405,10 @@ export async function startAppliance(
       services.accessLog.close();
       await intakeWriter.close();
       logger.info({ intake: intakeWriter.lastStats }, 'webhook intake stopped');
+      // Keys made since the last copy (the intake thread's included, now that
+      // it has stopped) reach the backup tier before the vault closes.
+      await vaultKeeper.close();
+      vault.close();
       // Its last locked ship comes before the last connection closes (and
       // checkpoints the log away).
       await backup?.stop();

@@ -13,6 +13,7 @@ import {
   TestClock,
   type TestAppliance,
 } from './harness.ts';
+import { opened } from './sealed.ts';
 
 /**
  * The retention rules beyond conversations, through the running appliance:
@@ -70,20 +71,24 @@ async function sendsImage(from: string) {
 }
 
 async function writes(from: string, text: string) {
+  // Bodies are sealed under the contact's key: wait for one more message.
+  const count = () =>
+    (rowOf(
+      `SELECT count(*) AS n FROM messages g JOIN conversations c ON c.id = g.conversation_id
+       JOIN contacts k ON k.id = c.contact_id WHERE k.wa_id = ?`,
+      from,
+    )?.n ?? 0) as number;
+  const before = count();
   await t.running.simulator!.sendCustomerMessage({
     from,
     profileName: 'Ravi',
     phoneNumberId,
     text,
   });
-  return until(`the message from ${from}`, () =>
-    rowOf(
-      `SELECT k.id AS contactId FROM messages g JOIN conversations c ON c.id = g.conversation_id
-       JOIN contacts k ON k.id = c.contact_id WHERE k.wa_id = ? AND g.body = ?`,
-      from,
-      text,
-    ),
-  ) as Promise<{ contactId: string }>;
+  await until(`the message from ${from}`, () => (count() > before ? true : undefined));
+  return rowOf('SELECT id AS contactId FROM contacts WHERE wa_id = ?', from) as {
+    contactId: string;
+  };
 }
 
 const mediaFiles = () => {
@@ -225,13 +230,20 @@ describe('retention rules', () => {
     });
 
     expect(await owner.mutate('retention.run', {})).toMatchObject({ contactsNoticed: 4 });
-    const notices = db()
+    const templates = db()
       .prepare(
-        `SELECT count(*) FROM messages WHERE type = 'template' AND body LIKE '%delete our chat%'`,
+        `SELECT m.id, m.workspace_id AS workspaceId, v.contact_id AS contactId, m.body
+         FROM messages m JOIN conversations v ON v.id = m.conversation_id
+         WHERE m.type = 'template'`,
       )
-      .pluck()
-      .get();
-    expect(notices).toBe(4);
+      .all() as { id: string; workspaceId: string; contactId: string; body: string }[];
+    const store = t.running.appliance.store;
+    const notices = templates.filter((row) =>
+      String(opened(store, { ...row, table: 'messages' }, 'body', row.body)).includes(
+        'delete our chat',
+      ),
+    );
+    expect(notices).toHaveLength(4);
     expect(actions('retention.purge_noticed')).toBe(4);
 
     await writes('5511922220002', 'Please keep my history');

@@ -8,6 +8,7 @@ import {
 } from '@flowgento/whatsapp';
 import type { RunningAppliance } from '../src/server.ts';
 import type { ApiClient } from './harness.ts';
+import { opened } from './sealed.ts';
 
 /** A workspace's simulated number, as the fixtures address it. */
 export interface FixtureTarget {
@@ -93,11 +94,21 @@ export function outboundInFlight(app: RunningAppliance, target: FixtureTarget) {
  * time): what two replays must agree on.
  */
 export function intakeState(app: RunningAppliance, workspaceId: string) {
-  const db = app.appliance.store.db;
+  const store = app.appliance.store;
+  const db = store.db;
   const rows = (sql: string) => db.prepare(sql).all(workspaceId);
+  // Sealed columns differ between appliances (own keys, random IVs): compare
+  // what they hold.
+  const open = (table: string, columns: string[]) => (row: unknown) => {
+    const { _id, _contact, ...rest } = row as Record<string, unknown>;
+    const where = { workspaceId, contactId: String(_contact), table, id: String(_id) };
+    for (const column of columns)
+      rest[column] = opened(store, where, column, rest[column]);
+    return rest;
+  };
   return {
     messages: rows(
-      `SELECT m.wa_message_id, m.direction, m.type, m.body, m.raw_json, m.status,
+      `SELECT m.id AS _id, v.contact_id AS _contact, m.wa_message_id, m.direction, m.type, m.body, m.raw_json, m.status,
          m.error_code, m.error_title, m.reply_to_wa_message_id, m.content_json,
          CASE m.direction WHEN 'inbound' THEN m.occurred_at END AS occurred_at,
          CASE WHEN m.status NOT IN ('pending', 'sent') THEN m.status_at END AS status_at,
@@ -105,12 +116,13 @@ export function intakeState(app: RunningAppliance, workspaceId: string) {
        FROM messages m JOIN conversations v ON v.id = m.conversation_id
        JOIN contacts c ON c.id = v.contact_id
        WHERE m.workspace_id = ? ORDER BY m.wa_message_id`,
-    ),
+    ).map(open('messages', ['body', 'raw_json', 'content_json'])),
     contacts: rows(
-      `SELECT c.wa_id, c.profile_name, p.wa_id AS previous
+      `SELECT c.id AS _id, c.id AS _contact, c.wa_id, c.profile_name,
+         p.wa_id AS previous
        FROM contacts c LEFT JOIN contacts p ON p.id = c.previous_contact_id
        WHERE c.workspace_id = ? ORDER BY c.wa_id`,
-    ),
+    ).map(open('contacts', ['profile_name'])),
     conversations: rows(
       `SELECT c.wa_id, v.last_message_at, v.last_inbound_at, v.unread_count
        FROM conversations v JOIN contacts c ON c.id = v.contact_id

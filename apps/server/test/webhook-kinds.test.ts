@@ -23,6 +23,7 @@ import {
   simulatedTarget,
   type FixtureTarget,
 } from './webhook-kinds-support.ts';
+import { opened } from './sealed.ts';
 
 /**
  * Every kind of webhook the Cloud API sends, from the documented shapes,
@@ -140,13 +141,17 @@ describe('every inbound kind', () => {
   });
 
   it('keeps each message as Meta sent it, unknown fields included', () => {
-    const raw = app()
-      .appliance.store.db.prepare(
-        `SELECT raw_json FROM messages WHERE wa_message_id = 'wamid.FIXTURE.UNKNOWN'`,
+    const store = app().appliance.store;
+    const row = store.db
+      .prepare(
+        `SELECT m.id, m.workspace_id AS workspaceId, v.contact_id AS contactId, m.raw_json AS raw
+         FROM messages m JOIN conversations v ON v.id = m.conversation_id
+         WHERE m.wa_message_id = 'wamid.FIXTURE.UNKNOWN'`,
       )
-      .pluck()
-      .get() as string;
-    expect(JSON.parse(raw)).toMatchObject({ hologram: { depth: 3 } });
+      .get() as { id: string; workspaceId: string; contactId: string; raw: string };
+    // Sealed under the contact's key: read as the repository would.
+    const raw = opened(store, { ...row, table: 'messages' }, 'raw_json', row.raw);
+    expect(JSON.parse(String(raw))).toMatchObject({ hologram: { depth: 3 } });
   });
 
   it('links the contact of a new number to the customer who moved', async () => {

@@ -10,6 +10,7 @@ import {
   type TestAppliance,
 } from './harness.ts';
 import { REAL_NUMBER, newWamid, postSigned, setupOwner } from './flows.ts';
+import { opened } from './sealed.ts';
 
 let t: TestAppliance | undefined;
 afterEach(async () => {
@@ -78,10 +79,17 @@ function signedText(text: string): { body: Buffer; headers: Record<string, strin
 }
 
 function storedBodies(app: TestAppliance): string[] {
-  return app.running.appliance.store.db
-    .prepare('SELECT body FROM messages ORDER BY created_at')
-    .pluck()
-    .all() as string[];
+  const store = app.running.appliance.store;
+  const rows = store.db
+    .prepare(
+      `SELECT m.id, m.workspace_id AS workspaceId, v.contact_id AS contactId, m.body
+       FROM messages m JOIN conversations v ON v.id = m.conversation_id
+       ORDER BY m.created_at`,
+    )
+    .all() as { id: string; workspaceId: string; contactId: string; body: string }[];
+  return rows.map(
+    (row) => opened(store, { ...row, table: 'messages' }, 'body', row.body) as string,
+  );
 }
 
 const HANDSHAKE = `/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=${REAL_NUMBER.verifyToken}&hub.challenge=4242`;

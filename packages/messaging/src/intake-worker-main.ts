@@ -1,6 +1,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { isAppError } from '@flowgento/core';
-import { Checkpointer, openEncryptedDatabase, Store } from '@flowgento/store';
+import {
+  Checkpointer,
+  ContactVault,
+  openEncryptedDatabase,
+  Store,
+} from '@flowgento/store';
 import { CommitBatcher } from './commit-batcher.ts';
 import { storeIntakeRecords } from './intake-records.ts';
 import type { ToWorker, FromWorker, WorkerSetup } from './intake-worker-protocol.ts';
@@ -23,6 +28,11 @@ try {
     autoCheckpoint: false,
   });
   const store = new Store(db);
+  const vault = setup.vault && ContactVault.open(setup.vault.path, setup.vault.keys);
+  if (vault) {
+    vault.onChange = () => send({ type: 'vault-changed' });
+    store.contactKeys = vault;
+  }
   const batcher = new CommitBatcher(store, 2048);
   const checkpointer = setup.checkpoints === false ? null : new Checkpointer(db);
 
@@ -34,6 +44,7 @@ try {
       setImmediate(() => {
         checkpointer?.stop();
         store.close();
+        vault?.close();
         send({ type: 'closed', stats: batcher.stats });
         port.close();
       });

@@ -28,6 +28,8 @@ export class WorkerIntakeWriter implements IntakeWriter {
   private closing = false;
   /** Commit grouping of the last thread, known once it has closed. */
   lastStats: IntakeStats | null = null;
+  /** Called when the thread made a contact key (the vault changed). */
+  onVaultChange: () => void = () => undefined;
 
   private constructor(
     private readonly setup: WorkerSetup,
@@ -81,6 +83,8 @@ export class WorkerIntakeWriter implements IntakeWriter {
           case 'closed':
             this.lastStats = message.stats;
             return undefined;
+          case 'vault-changed':
+            return this.onVaultChange();
         }
       });
       worker.on('error', (error) => {

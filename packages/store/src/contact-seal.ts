@@ -37,3 +37,54 @@ export function openForContact(
     'utf8',
   );
 }
+
+/** True when a stored value is sealed under a contact's key. */
+export function isSealed(stored: string | null): boolean {
+  return stored !== null && stored.startsWith(SEALED);
+}
+
+/** The AAD of one sealed column: table, row and column, as notes use. */
+export const columnAad = (table: string, id: string, column: string): string =>
+  `${table}/${id}/${column}`;
+
+/**
+ * Seals and opens the columns of one workspace's contacts, each contact's
+ * key fetched from the vault once per use of this object (a page of a list
+ * names a few contacts many times). Without a vault (CLI tools, a test on a
+ * bare store) values are written and read as they are.
+ */
+export class ContactCipher {
+  readonly #keys = new Map<string, Buffer | undefined>();
+
+  constructor(
+    private readonly source: ContactKeys | undefined,
+    private readonly workspaceId: string,
+  ) {}
+
+  #key(contactId: string, create: boolean): Buffer | undefined {
+    if (!this.source) return undefined;
+    if (this.#keys.has(contactId) && (!create || this.#keys.get(contactId))) {
+      return this.#keys.get(contactId);
+    }
+    const key = this.source.contactKey(this.workspaceId, contactId, create);
+    this.#keys.set(contactId, key);
+    return key;
+  }
+
+  /** Seals `plain` with the contact's key, making the key on first use. */
+  seal(contactId: string, plain: string, aad: string): string;
+  seal(contactId: string, plain: string | null, aad: string): string | null;
+  seal(contactId: string, plain: string | null, aad: string): string | null {
+    if (plain === null) return null;
+    const key = this.#key(contactId, true);
+    return key ? sealForContact(key, plain, aad) : plain;
+  }
+
+  /** Opens a value; plain ones come back as they are, shredded ones marked. */
+  open(contactId: string, stored: string, aad: string): string;
+  open(contactId: string, stored: string | null, aad: string): string | null;
+  open(contactId: string, stored: string | null, aad: string): string | null {
+    if (stored === null || !isSealed(stored)) return stored;
+    return openForContact(this.#key(contactId, false), stored, aad);
+  }
+}

@@ -11,6 +11,16 @@ import { openEncryptedDatabase, type Db } from './database.ts';
 /** The vault's file name in the data folder, beside `flowgento.db`. */
 export const CONTACT_VAULT_FILE = 'contact-keys.db';
 
+/**
+ * The vault's subkeys: enough to open it and make contact keys (the intake
+ * thread gets these, never the backup key they derive from).
+ */
+export interface ContactVaultKeys {
+  file: Uint8Array;
+  ledger: Uint8Array;
+  wrap: Uint8Array;
+}
+
 /** One erasure as the ledger keeps it: no name, no number, no content. */
 export interface ErasureLedgerEntry {
   workspaceId: string;
@@ -40,14 +50,29 @@ export class ContactVault {
   readonly #hashKey: Buffer;
   readonly #wrapKey: Buffer;
   readonly #path: string;
+  /**
+   * Unwrapped keys recently used, by `workspace/contact`: an inbox page
+   * names up to 200 contacts, and a vault read plus unwrap each costs about
+   * 30 µs. Bounded; an erasure drops its entry before the row.
+   */
+  readonly #cache = new Map<string, Buffer>();
   /** Called after a key is made; the server copies the vault to the backup tier. */
   onChange: () => void = () => undefined;
 
-  private constructor(backupKey: Buffer, path: string) {
-    this.#fileKey = vaultKey(backupKey, 'file');
-    this.#hashKey = vaultKey(backupKey, 'ledger');
-    this.#wrapKey = vaultKey(backupKey, 'wrap');
+  private constructor(keys: ContactVaultKeys, path: string) {
+    this.#fileKey = Buffer.from(keys.file);
+    this.#hashKey = Buffer.from(keys.ledger);
+    this.#wrapKey = Buffer.from(keys.wrap);
     this.#path = path;
+  }
+
+  /** The subkeys of the vault keyed from `backupKey`. */
+  static keysFrom(backupKey: Buffer): ContactVaultKeys {
+    return {
+      file: vaultKey(backupKey, 'file'),
+      ledger: vaultKey(backupKey, 'ledger'),
+      wrap: vaultKey(backupKey, 'wrap'),
+    };
   }
 
   /** Puts a vault downloaded from the backup tier in place (restore). */
@@ -60,10 +85,22 @@ export class ContactVault {
    * now (a wrong key is refused at once); a missing one is made only when
    * something is first written, so an appliance without contacts has none.
    */
-  static open(path: string, backupKey: Buffer): ContactVault {
-    const vault = new ContactVault(backupKey, path);
+  static open(path: string, backupKey: Buffer | ContactVaultKeys): ContactVault {
+    const keys = Buffer.isBuffer(backupKey)
+      ? ContactVault.keysFrom(backupKey)
+      : backupKey;
+    const vault = new ContactVault(keys, path);
     if (existsSync(path)) vault.#db();
     return vault;
+  }
+
+  /**
+   * True once the file exists: the intake thread (its own connection) may
+   * have made it since this one started without it.
+   */
+  #exists(): boolean {
+    if (!this.#opened && existsSync(this.#path)) this.#db();
+    return this.#opened !== undefined;
   }
 
   #db(): Db {
@@ -117,7 +154,7 @@ export class ContactVault {
 
   /** True when the vault holds nothing yet (no key, no erasure). */
   isEmpty(): boolean {
-    if (!this.#opened) return true;
+    if (!this.#exists()) return true;
     return (
       this.#db()
         .prepare(
@@ -130,7 +167,7 @@ export class ContactVault {
 
   /** Every workspace's erased numbers, each hash once. */
   erasedNumbers(): Map<string, Set<string>> {
-    if (!this.#opened) return new Map();
+    if (!this.#exists()) return new Map();
     const rows = this.#db()
       .prepare(
         'SELECT DISTINCT workspace_id AS ws, number_hash AS hash FROM erasure_ledger',
@@ -146,7 +183,7 @@ export class ContactVault {
   }
 
   entries(): ErasureLedgerEntry[] {
-    if (!this.#opened) return [];
+    if (!this.#exists()) return [];
     return this.#db()
       .prepare(
         `SELECT workspace_id AS workspaceId, number_hash AS numberHash,
@@ -165,7 +202,9 @@ export class ContactVault {
     contactId: string,
     create: boolean,
   ): Buffer | undefined {
-    if (!this.#opened && !create) return undefined;
+    const cached = this.#cache.get(`${workspaceId}/${contactId}`);
+    if (cached) return cached;
+    if (!this.#exists() && !create) return undefined;
     const aad = Buffer.from(`contact_keys/${workspaceId}/${contactId}`);
     const wrapped = this.#db()
       .prepare(
@@ -173,7 +212,8 @@ export class ContactVault {
       )
       .pluck()
       .get(workspaceId, contactId) as Buffer | undefined;
-    if (wrapped) return unwrap(this.#wrapKey, wrapped, aad);
+    if (wrapped)
+      return this.#remember(workspaceId, contactId, unwrap(this.#wrapKey, wrapped, aad));
     if (!create) return undefined;
     const key = randomBytes(32);
     this.#db()
@@ -184,6 +224,15 @@ export class ContactVault {
     // A new key must reach the backup tier, or a restore could not read
     // what it sealed.
     this.onChange();
+    return this.#remember(workspaceId, contactId, key);
+  }
+
+  #remember(workspaceId: string, contactId: string, key: Buffer): Buffer {
+    if (this.#cache.size >= KEY_CACHE_SIZE) {
+      const oldest = this.#cache.keys().next().value;
+      if (oldest !== undefined) this.#cache.delete(oldest);
+    }
+    this.#cache.set(`${workspaceId}/${contactId}`, key);
     return key;
   }
 
@@ -193,7 +242,9 @@ export class ContactVault {
    * (`secure_delete`), the log truncated and the file vacuumed.
    */
   destroyContactKey(workspaceId: string, contactId: string): void {
-    if (!this.#opened) return;
+    this.#cache.get(`${workspaceId}/${contactId}`)?.fill(0);
+    this.#cache.delete(`${workspaceId}/${contactId}`);
+    if (!this.#exists()) return;
     this.#db()
       .prepare('DELETE FROM contact_keys WHERE workspace_id = ? AND contact_id = ?')
       .run(workspaceId, contactId);
@@ -215,6 +266,9 @@ export class ContactVault {
     db.close();
   }
 }
+
+/** Keys kept unwrapped in memory: a few inbox pages' worth of contacts. */
+const KEY_CACHE_SIZE = 4096;
 
 function wrap(key: Buffer, plain: Buffer, aad: Buffer): Buffer {
   const iv = randomBytes(12);

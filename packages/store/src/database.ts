@@ -1,6 +1,7 @@
 import { chmodSync, existsSync } from 'node:fs';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { AppError } from '@flowgento/core';
+import { registerBodyOpener } from './search-opener.ts';
 
 export type Db = Database.Database;
 
@@ -70,6 +71,7 @@ export function openEncryptedDatabase(options: OpenDatabaseOptions): Db {
   // When the log restarts after a full checkpoint, its first commit cuts the
   // file to what it wrote: pages of erased data do not linger past it.
   db.pragma('journal_size_limit = 0');
+  registerBodyOpener(db);
   return db;
 }
 

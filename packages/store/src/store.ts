@@ -22,6 +22,7 @@ import { RetentionIndex } from './repos/retention.ts';
 import { MetricsTokenRepo } from './repos/metrics-tokens.ts';
 import { ScopedStore } from './scoped-store.ts';
 import type { ContactKeys } from './contact-seal.ts';
+import { setBodyKeys } from './search-opener.ts';
 
 type Statement = Database.Statement<unknown[], unknown>;
 
@@ -56,7 +57,7 @@ export class Store {
   readonly metricsTokens: MetricsTokenRepo;
   /**
    * Each contact's own key (issue 8), set once the contact vault is open;
-   * without it (CLI tools, the intake thread) notes are stored as before.
+   * without it (CLI tools) notes and messages are stored as before.
    */
   contactKeys: ContactKeys | undefined;
   private readonly statements = new Map<string, Statement>();
@@ -64,6 +65,7 @@ export class Store {
   constructor(db: Db, clock: Clock = systemClock) {
     this.db = db;
     this.clock = clock;
+    setBodyKeys(db, () => this.contactKeys);
     this.workspaces = new WorkspaceRepo(this);
     this.users = new UserRepo(this);
     this.sessions = new SessionRepo(this);

@@ -39,6 +39,8 @@ export function openCliErasure(
   logger: Logger,
 ): { service: ContactErasureService; vault: ContactVault } {
   const vault = openContactVault(appliance, dataDir);
+  // Messages and names are sealed with the contacts' keys: reads open them.
+  appliance.store.contactKeys = vault;
   const { store, keyRing } = appliance;
   const routing = new StorageRouting(
     store,

@@ -14,6 +14,7 @@ import {
   StorageRouting,
 } from '@flowgento/storage';
 import { openAppliance } from '../appliance.ts';
+import { openContactVault } from '../contact-vault.ts';
 import type { Command, CommandGroup } from './commands.ts';
 import { CLI_ACTOR, cliContext } from './context.ts';
 import { say } from './output.ts';
@@ -39,6 +40,9 @@ const run: Command = {
       // The running appliance's backup engine must be the only checkpointer.
       manualCheckpoints: true,
     });
+    // A purge removes sealed texts from the search index with their keys.
+    const vault = openContactVault(appliance, config.dataDir);
+    appliance.store.contactKeys = vault;
     try {
       const { store, keyRing } = appliance;
       const audit = new AuditLog(store);
@@ -76,6 +80,7 @@ const run: Command = {
       }
       return 0;
     } finally {
+      vault.close();
       appliance.store.close();
     }
   },

@@ -24,6 +24,7 @@ import { inboxKeyset } from './031-inbox-keyset.ts';
 import { latestMessage } from './032-latest-message.ts';
 import { templateStatusTime } from './033-template-status-time.ts';
 import { consentHistoryOnce } from './034-consent-history-once.ts';
+import { sealedMessageSearch } from './036-sealed-message-search.ts';
 import { dataRequests } from './040-data-requests.ts';
 import { retention } from './045-retention.ts';
 import { accessLogAndBreaches } from './050-access-log-and-breaches.ts';
@@ -69,6 +70,7 @@ export const migrations: readonly Migration[] = [
   latestMessage,
   templateStatusTime,
   consentHistoryOnce,
+  sealedMessageSearch,
   dataRequests,
   retention,
   accessLogAndBreaches,

@@ -1,5 +1,6 @@
 import type { Store } from '../store.ts';
 import type { WorkspaceScope } from '../scope.ts';
+import { dropContactSearchEntries } from './message-search-drop.ts';
 
 /** What an erasure removed, by kind; counts only, never content. */
 export interface ErasureCounts {
@@ -22,8 +23,8 @@ export interface ErasureTarget {
  * Removes every row that holds a contact's personal data (issue 8). The
  * caller runs it in one transaction with the audit entry, then removes the
  * media objects; the database runs with `secure_delete`, so freed pages are
- * zeroed, and the message search index drops the bodies through its trigger
- * (FTS5 `secure-delete` is on, migration 028).
+ * zeroed, and the message search index drops the bodies first
+ * (`dropContactSearchEntries`; FTS5 `secure-delete` is on, migration 028).
  */
 export class ContactErasureRepo {
   constructor(
@@ -85,6 +86,7 @@ export class ContactErasureRepo {
       'DELETE FROM message_statuses WHERE workspace_id = ? AND recipient_id = ?',
       target.waId,
     );
+    dropContactSearchEntries(this.store, ws, target.contactId);
     const messages = run(
       `DELETE FROM messages WHERE workspace_id = ? AND conversation_id IN
          (SELECT id FROM conversations WHERE workspace_id = ? AND contact_id = ?)`,

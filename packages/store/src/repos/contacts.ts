@@ -2,6 +2,9 @@ import { newId } from '@flowgento/core';
 import type { Store } from '../store.ts';
 import type { WorkspaceScope } from '../scope.ts';
 import type { Contact } from '../types.ts';
+import { ContactCipher, columnAad } from '../contact-seal.ts';
+
+const nameAad = (id: string) => columnAad('contacts', id, 'profile_name');
 
 export const CONTACT_COLUMNS = `c.id, c.wa_id AS waId, c.profile_name AS profileName,
   c.opted_out_at AS optedOutAt, c.opt_out_source AS optOutSource`;
@@ -12,7 +15,28 @@ export class ContactRepo {
     private readonly scope: WorkspaceScope,
   ) {}
 
-  /** The contact's id, creating it or refreshing its profile name. */
+  private cipher(): ContactCipher {
+    return new ContactCipher(this.store.contactKeys, this.scope.workspaceId);
+  }
+
+  /** Opens the sealed profile names of contacts read from the database. */
+  private opened<T extends { id: string; profileName: string | null }>(rows: T[]): T[] {
+    const cipher = this.cipher();
+    return rows.map((row) => ({
+      ...row,
+      profileName: cipher.open(row.id, row.profileName, nameAad(row.id)),
+    }));
+  }
+
+  private one(row: Contact | undefined): Contact | undefined {
+    return row && this.opened([row])[0];
+  }
+
+  /**
+   * The contact's id, creating it or refreshing its profile name. The name
+   * is sealed with the contact's own key (issue 8); the number is not (it
+   * is how intake finds the contact).
+   */
   upsert(waId: string, profileName: string | null): string {
     const known = this.store
       .statement(
@@ -20,21 +44,41 @@ export class ContactRepo {
       )
       .get(this.scope.workspaceId, waId) as
       { id: string; profileName: string | null } | undefined;
+    const cipher = this.cipher();
     // Most messages come from known contacts: write only when something changed.
-    if (known && (profileName === null || profileName === known.profileName))
+    if (known) {
+      const current = cipher.open(known.id, known.profileName, nameAad(known.id));
+      if (profileName !== null && profileName !== current) {
+        this.store
+          .statement(
+            `UPDATE contacts SET profile_name = ?, updated_at = ?
+             WHERE workspace_id = ? AND id = ?`,
+          )
+          .run(
+            cipher.seal(known.id, profileName, nameAad(known.id)),
+            this.store.clock.now(),
+            this.scope.workspaceId,
+            known.id,
+          );
+      }
       return known.id;
+    }
+    const id = newId();
     const now = this.store.clock.now();
-    return this.store
+    this.store
       .statement(
         `INSERT INTO contacts (id, workspace_id, wa_id, profile_name, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (workspace_id, wa_id) DO UPDATE SET
-           profile_name = coalesce(excluded.profile_name, contacts.profile_name),
-           updated_at = excluded.updated_at
-         RETURNING id`,
+         VALUES (?, ?, ?, ?, ?, ?)`,
       )
-      .pluck()
-      .get(newId(), this.scope.workspaceId, waId, profileName, now, now) as string;
+      .run(
+        id,
+        this.scope.workspaceId,
+        waId,
+        cipher.seal(id, profileName, nameAad(id)),
+        now,
+        now,
+      );
+    return id;
   }
 
   /**
@@ -53,37 +97,45 @@ export class ContactRepo {
 
   /** The contact a customer wrote from before changing number, if any. */
   previousOf(id: string): Contact | undefined {
-    return this.store
-      .statement(
-        `SELECT ${CONTACT_COLUMNS} FROM contacts c JOIN contacts n
+    return this.one(
+      this.store
+        .statement(
+          `SELECT ${CONTACT_COLUMNS} FROM contacts c JOIN contacts n
            ON n.previous_contact_id = c.id AND n.workspace_id = c.workspace_id
          WHERE n.workspace_id = ? AND n.id = ?`,
-      )
-      .get(this.scope.workspaceId, id) as Contact | undefined;
+        )
+        .get(this.scope.workspaceId, id) as Contact | undefined,
+    );
   }
 
   /** Every contact of the workspace (resolving pseudonyms for breach notices). */
   all(): Contact[] {
-    return this.store
-      .statement(`SELECT ${CONTACT_COLUMNS} FROM contacts c WHERE c.workspace_id = ?`)
-      .all(this.scope.workspaceId) as Contact[];
+    return this.opened(
+      this.store
+        .statement(`SELECT ${CONTACT_COLUMNS} FROM contacts c WHERE c.workspace_id = ?`)
+        .all(this.scope.workspaceId) as Contact[],
+    );
   }
 
   /** The contact with this WhatsApp number, if they ever wrote. */
   byWaId(waId: string): Contact | undefined {
-    return this.store
-      .statement(
-        `SELECT ${CONTACT_COLUMNS} FROM contacts c WHERE c.workspace_id = ? AND c.wa_id = ?`,
-      )
-      .get(this.scope.workspaceId, waId) as Contact | undefined;
+    return this.one(
+      this.store
+        .statement(
+          `SELECT ${CONTACT_COLUMNS} FROM contacts c WHERE c.workspace_id = ? AND c.wa_id = ?`,
+        )
+        .get(this.scope.workspaceId, waId) as Contact | undefined,
+    );
   }
 
   get(id: string): Contact | undefined {
-    return this.store
-      .statement(
-        `SELECT ${CONTACT_COLUMNS} FROM contacts c WHERE c.workspace_id = ? AND c.id = ?`,
-      )
-      .get(this.scope.workspaceId, id) as Contact | undefined;
+    return this.one(
+      this.store
+        .statement(
+          `SELECT ${CONTACT_COLUMNS} FROM contacts c WHERE c.workspace_id = ? AND c.id = ?`,
+        )
+        .get(this.scope.workspaceId, id) as Contact | undefined,
+    );
   }
 
   /**
@@ -127,22 +179,28 @@ export class ContactRepo {
           `UPDATE contacts SET profile_name = ?, updated_at = ?
            WHERE workspace_id = ? AND id = ?`,
         )
-        .run(profileName, this.store.clock.now(), this.scope.workspaceId, id).changes ===
-      1
+        .run(
+          this.cipher().seal(id, profileName, nameAad(id)),
+          this.store.clock.now(),
+          this.scope.workspaceId,
+          id,
+        ).changes === 1
     );
   }
 
   /** Every contact's number and profile name, to spot them in free text. */
   identifiers(): { id: string; waId: string; profileName: string | null }[] {
-    return this.store
-      .statement(
-        `SELECT id, wa_id AS waId, profile_name AS profileName FROM contacts
+    return this.opened(
+      this.store
+        .statement(
+          `SELECT id, wa_id AS waId, profile_name AS profileName FROM contacts
          WHERE workspace_id = ?`,
-      )
-      .all(this.scope.workspaceId) as {
-      id: string;
-      waId: string;
-      profileName: string | null;
-    }[];
+        )
+        .all(this.scope.workspaceId) as {
+        id: string;
+        waId: string;
+        profileName: string | null;
+      }[],
+    );
   }
 }

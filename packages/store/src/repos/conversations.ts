@@ -2,6 +2,7 @@ import { newId } from '@flowgento/core';
 import type { Store } from '../store.ts';
 import type { WorkspaceScope } from '../scope.ts';
 import type { Contact, ConversationStatus, ConversationSummary } from '../types.ts';
+import { ContactCipher, columnAad } from '../contact-seal.ts';
 
 interface SummaryRow {
   id: string;
@@ -31,7 +32,7 @@ const SUMMARY_SELECT = `
     CASE WHEN ? IS NULL THEN v.unread_count
       ELSE max(0, v.inbound_count - coalesce((SELECT r.read_count FROM conversation_reads r
         WHERE r.conversation_id = v.id AND r.user_id = ?), 0)) END AS unreadCount,
-    (SELECT coalesce(m.body, '[' || m.type || ']') FROM messages m
+    (SELECT coalesce(m.body, '[' || m.type || ']') || char(31) || m.id FROM messages m
        WHERE m.workspace_id = v.workspace_id AND m.conversation_id = v.id
        ORDER BY m.occurred_at DESC, m.created_at DESC
        LIMIT 1) AS lastMessagePreview,
@@ -127,11 +128,20 @@ function listWhere(
   return { sql: parts.join(' AND '), params };
 }
 
-const toSummary = (row: SummaryRow): ConversationSummary => {
+/**
+ * The preview comes as `<body or [type]><US><message id>`: the id is the
+ * AAD a sealed body was bound to. Text and name are opened with the
+ * contact's key (issue 8).
+ */
+const toSummary = (cipher: ContactCipher, row: SummaryRow): ConversationSummary => {
   const contact: Contact = {
     id: row.contactId,
     waId: row.waId,
-    profileName: row.profileName,
+    profileName: cipher.open(
+      row.contactId,
+      row.profileName,
+      columnAad('contacts', row.contactId, 'profile_name'),
+    ),
     optedOutAt: row.optedOutAt,
     optOutSource: row.optOutSource,
   };
@@ -142,7 +152,7 @@ const toSummary = (row: SummaryRow): ConversationSummary => {
     lastMessageAt: row.lastMessageAt,
     lastInboundAt: row.lastInboundAt,
     unreadCount: row.unreadCount,
-    lastMessagePreview: row.lastMessagePreview,
+    lastMessagePreview: openPreview(cipher, row.contactId, row.lastMessagePreview),
     status: row.status,
     number: { id: row.numberId, displayPhoneNumber: row.numberDisplay },
     // Joined through the membership, so only a member of this workspace shows.
@@ -153,11 +163,30 @@ const toSummary = (row: SummaryRow): ConversationSummary => {
   };
 };
 
+function openPreview(
+  cipher: ContactCipher,
+  contactId: string,
+  stored: string | null,
+): string | null {
+  if (stored === null) return null;
+  const cut = stored.lastIndexOf('\u001f');
+  const text = stored.slice(0, cut);
+  return cipher.open(
+    contactId,
+    text,
+    columnAad('messages', stored.slice(cut + 1), 'body'),
+  );
+}
+
 export class ConversationRepo {
   constructor(
     private readonly store: Store,
     private readonly scope: WorkspaceScope,
   ) {}
+
+  private cipher(): ContactCipher {
+    return new ContactCipher(this.store.contactKeys, this.scope.workspaceId);
+  }
 
   /** Records an inbound message's arrival; returns the conversation id. */
   touchInbound(numberId: string, contactId: string, occurredAt: number): string {
@@ -202,7 +231,8 @@ export class ConversationRepo {
     const rows = this.store
       .statement(page.sql)
       .all(...page.params, limit) as SummaryRow[];
-    return rows.map(toSummary);
+    const cipher = this.cipher();
+    return rows.map((row) => toSummary(cipher, row));
   }
 
   /** Unread messages over the conversations a filter holds. */
@@ -244,7 +274,8 @@ export class ConversationRepo {
          ORDER BY v.last_message_at DESC LIMIT 50`,
       )
       .all(viewerId, viewerId, this.scope.workspaceId, contactId) as SummaryRow[];
-    return rows.map(toSummary);
+    const cipher = this.cipher();
+    return rows.map((row) => toSummary(cipher, row));
   }
 
   /** Every conversation of a contact, oldest first, however many (an export). */
@@ -255,7 +286,8 @@ export class ConversationRepo {
          ORDER BY v.last_message_at, v.id`,
       )
       .all(null, null, this.scope.workspaceId, contactId) as SummaryRow[];
-    return rows.map(toSummary);
+    const cipher = this.cipher();
+    return rows.map((row) => toSummary(cipher, row));
   }
 
   /** One conversation; with `viewerId`, the unread count is that member's. */
@@ -263,7 +295,7 @@ export class ConversationRepo {
     const row = this.store
       .statement(`${SUMMARY_SELECT} WHERE v.workspace_id = ? AND v.id = ?`)
       .get(viewerId, viewerId, this.scope.workspaceId, id) as SummaryRow | undefined;
-    return row && toSummary(row);
+    return row && toSummary(this.cipher(), row);
   }
 
   /**

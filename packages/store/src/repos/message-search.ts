@@ -1,6 +1,7 @@
 import type { Store } from '../store.ts';
 import type { WorkspaceScope } from '../scope.ts';
 import type { MessageDirection } from '../types.ts';
+import { ContactCipher, columnAad } from '../contact-seal.ts';
 
 /** One message a search found, latest stored first. */
 export interface SearchHit {
@@ -66,7 +67,7 @@ export class MessageSearchRepo {
       .join(' ');
     const match = `workspace : "${workspaceToken(this.scope.workspaceId)}" AND body : (${words})`;
     const after = options.after;
-    return this.store
+    const hits = this.store
       .statement(MESSAGE_SEARCH_SQL)
       .all(
         match,
@@ -74,6 +75,21 @@ export class MessageSearchRepo {
         after?.seq ?? Number.MAX_SAFE_INTEGER,
         options.limit,
       ) as SearchHit[];
+    // The index matched plaintext tokens; the rows hold sealed text.
+    const cipher = new ContactCipher(this.store.contactKeys, this.scope.workspaceId);
+    return hits.map((hit) => ({
+      ...hit,
+      body: cipher.open(
+        hit.contactId,
+        hit.body,
+        columnAad('messages', hit.messageId, 'body'),
+      ),
+      contactName: cipher.open(
+        hit.contactId,
+        hit.contactName,
+        columnAad('contacts', hit.contactId, 'profile_name'),
+      ),
+    }));
   }
 }
 

@@ -2,6 +2,8 @@ import { newId } from '@flowgento/core';
 import type { Store } from '../store.ts';
 import type { WorkspaceScope } from '../scope.ts';
 import type { Message, MessageStatus } from '../types.ts';
+import { ContactCipher, columnAad } from '../contact-seal.ts';
+import { indexSealedMessage } from './message-search-index.ts';
 
 const MESSAGE_COLUMNS = `id, conversation_id AS conversationId, wa_message_id AS waMessageId,
   direction, type, body, status, error_code AS errorCode, error_title AS errorTitle,
@@ -67,6 +69,7 @@ export class MessageRepo {
   /** Stores an inbound message once; false when its wamid was already stored. */
   insertInbound(write: InboundMessageWrite): string | null {
     const id = newId();
+    const seal = this.sealerFor(write.conversationId, id);
     const inserted = this.store
       .statement(
         `INSERT INTO messages (id, workspace_id, conversation_id, wa_message_id, direction,
@@ -81,14 +84,17 @@ export class MessageRepo {
         write.conversationId,
         write.waMessageId,
         write.type,
-        write.body,
-        write.rawJson,
+        seal('body', write.body),
+        seal('raw_json', write.rawJson),
         write.replyToWaMessageId,
         write.occurredAt,
         this.store.clock.now(),
-        write.contentJson ?? null,
+        seal('content_json', write.contentJson ?? null),
       );
-    return inserted.changes === 1 ? id : null;
+    if (inserted.changes !== 1) return null;
+    if (seal.sealing)
+      indexSealedMessage(this.store, this.scope.workspaceId, id, write.body);
+    return id;
   }
 
   exists(waMessageId: string): boolean {
@@ -110,6 +116,7 @@ export class MessageRepo {
   }): string {
     const id = newId();
     const now = this.store.clock.now();
+    const seal = this.sealerFor(input.conversationId, id);
     this.store
       .statement(
         `INSERT INTO messages (id, workspace_id, conversation_id, direction, type, body,
@@ -121,13 +128,15 @@ export class MessageRepo {
         this.scope.workspaceId,
         input.conversationId,
         input.type ?? 'text',
-        input.body,
-        input.rawJson,
+        seal('body', input.body),
+        seal('raw_json', input.rawJson),
         input.sentBy,
         now,
         now,
         now,
       );
+    if (seal.sealing)
+      indexSealedMessage(this.store, this.scope.workspaceId, id, input.body);
     return id;
   }
 
@@ -255,15 +264,16 @@ export class MessageRepo {
   }
 
   get(id: string): Message | undefined {
-    return this.store
+    const row = this.store
       .statement(
         `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE workspace_id = ? AND id = ?`,
       )
       .get(this.scope.workspaceId, id) as Message | undefined;
+    return row && this.opened(row.conversationId, [row])[0];
   }
 
   listForConversation(conversationId: string, limit = 500): Message[] {
-    return this.store
+    const rows = this.store
       .statement(
         `SELECT * FROM (SELECT ${MESSAGE_COLUMNS}, created_at FROM messages
            WHERE workspace_id = ? AND conversation_id = ?
@@ -271,6 +281,7 @@ export class MessageRepo {
          ORDER BY occurredAt, created_at`,
       )
       .all(this.scope.workspaceId, conversationId, limit) as Message[];
+    return this.opened(conversationId, rows);
   }
 
   /**
@@ -282,7 +293,7 @@ export class MessageRepo {
     after: { occurredAt: number; id: string } | null,
     limit = 500,
   ): Message[] {
-    return this.store
+    const rows = this.store
       .statement(
         `SELECT ${MESSAGE_COLUMNS} FROM messages
          WHERE workspace_id = ? AND conversation_id = ?
@@ -296,6 +307,7 @@ export class MessageRepo {
         after?.id ?? '',
         limit,
       ) as Message[];
+    return this.opened(conversationId, rows);
   }
 
   countForConversation(conversationId: string): number {
@@ -305,6 +317,45 @@ export class MessageRepo {
       )
       .pluck()
       .get(this.scope.workspaceId, conversationId) as number;
+  }
+
+  /** The contact a conversation is with: whose key seals its messages. */
+  private contactOf(conversationId: string): string | undefined {
+    return this.store
+      .statement('SELECT contact_id FROM conversations WHERE workspace_id = ? AND id = ?')
+      .pluck()
+      .get(this.scope.workspaceId, conversationId) as string | undefined;
+  }
+
+  /**
+   * Seals a new message's columns under its contact's key (issue 8): once
+   * the contact is erased, its key is gone and no snapshot or WAL segment
+   * can be read for it. Without a vault the values are kept as they are.
+   */
+  private sealerFor(conversationId: string, messageId: string) {
+    const contactId = this.store.contactKeys ? this.contactOf(conversationId) : undefined;
+    const cipher = new ContactCipher(this.store.contactKeys, this.scope.workspaceId);
+    const seal = (column: string, plain: string | null) =>
+      contactId === undefined
+        ? plain
+        : cipher.seal(contactId, plain, columnAad('messages', messageId, column));
+    return Object.assign(seal, { sealing: contactId !== undefined });
+  }
+
+  /** Rows of one conversation with their sealed columns opened. */
+  private opened(conversationId: string, rows: Message[]): Message[] {
+    const contactId = this.contactOf(conversationId);
+    if (contactId === undefined) return rows;
+    const cipher = new ContactCipher(this.store.contactKeys, this.scope.workspaceId);
+    return rows.map((row) => ({
+      ...row,
+      body: cipher.open(contactId, row.body, columnAad('messages', row.id, 'body')),
+      contentJson: cipher.open(
+        contactId,
+        row.contentJson,
+        columnAad('messages', row.id, 'content_json'),
+      ),
+    }));
   }
 
   count(): number {

@@ -1,0 +1,144 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  openEncryptedDatabase,
+  SHREDDED_TEXT,
+  Store,
+  workspaceScope,
+  type Db,
+} from '@flowgento/store';
+import { deliverText, REAL_NUMBER, setupOwner } from './flows.ts';
+import { startTestAppliance, type ApiClient, type TestAppliance } from './harness.ts';
+
+/**
+ * Issue 8's "yesterday's backup": a database copied before an erasure and
+ * opened directly with the database key, with no start and so no ledger
+ * re-apply, holds nothing readable of the erased contact (its key is gone
+ * from the vault), while the other contacts read normally through the
+ * repositories.
+ */
+
+const ERASED_MARK = `ZQXA-${randomBytes(4).toString('hex')}`;
+const KEPT_MARK = `ZQXB-${randomBytes(4).toString('hex')}`;
+const ERASED = '5511900000011';
+const KEPT = '5511900000012';
+let t: TestAppliance;
+let owner: ApiClient;
+let folder: string;
+let yesterday: Db;
+
+beforeAll(async () => {
+  t = await startTestAppliance({ FLOWGENTO_SIMULATOR: 'off' });
+  owner = await setupOwner(() => t.running);
+  await owner.mutate('whatsapp.save', REAL_NUMBER);
+  folder = mkdtempSync(join(tmpdir(), 'fg-yesterday-'));
+}, 60_000);
+
+afterAll(async () => {
+  if (yesterday?.open) yesterday.close();
+  await t.cleanup();
+  rmSync(folder, { recursive: true, force: true });
+});
+
+/** Every value of every table holding `mark`, as `table.column`. */
+function tracesOf(db: Db, mark: string): string[] {
+  const tables = db
+    .prepare(
+      `SELECT name FROM sqlite_schema WHERE type = 'table'
+         AND name NOT LIKE 'message_search%' AND name NOT LIKE 'sqlite_%'`,
+    )
+    .pluck()
+    .all() as string[];
+  const found: string[] = [];
+  for (const table of tables) {
+    const columns = db
+      .prepare(`SELECT name FROM pragma_table_info(?)`)
+      .pluck()
+      .all(table) as string[];
+    for (const column of columns) {
+      const hits = db
+        .prepare(
+          `SELECT count(*) FROM "${table}" WHERE instr(CAST("${column}" AS TEXT), ?) > 0`,
+        )
+        .pluck()
+        .get(mark) as number;
+      if (hits > 0) found.push(`${table}.${column}`);
+    }
+  }
+  return found;
+}
+
+describe('a database copied before an erasure', () => {
+  it("cannot be read for the erased contact, and reads the others' messages normally", async () => {
+    await deliverText(t.running, { text: `order ${ERASED_MARK} please`, from: ERASED });
+    await deliverText(t.running, { text: `order ${KEPT_MARK} please`, from: KEPT });
+    const live = t.running.appliance.store;
+    const contactId = live.db
+      .prepare('SELECT id FROM contacts WHERE wa_id = ?')
+      .pluck()
+      .get(ERASED) as string;
+    // A reply still waiting in the outbound queue: its payload is sealed too.
+    const workspaceId = live.db
+      .prepare('SELECT id FROM workspaces')
+      .pluck()
+      .get() as string;
+    const sentBy = live.db.prepare('SELECT id FROM users').pluck().get() as string;
+    const scopedLive = live.in(workspaceScope(workspaceId));
+    const [conversation] = scopedLive.conversations.listForContact(contactId);
+    const reply = `reply ${ERASED_MARK}`;
+    const messageId = scopedLive.messages.insertOutbound({
+      conversationId: conversation!.id,
+      body: reply,
+      sentBy,
+      rawJson: JSON.stringify({ text: { body: reply } }),
+    });
+    const jobId = scopedLive.outbound.enqueue({
+      messageId,
+      kind: 'text',
+      payloadJson: JSON.stringify({ body: reply }),
+    });
+    expect(scopedLive.outbound.get(jobId)?.payloadJson).toContain(ERASED_MARK);
+    // "Yesterday": a consistent copy, as a snapshot is made (VACUUM INTO).
+    const path = join(folder, 'yesterday.db');
+    live.db.prepare('VACUUM INTO ?').run(path);
+
+    await owner.mutate('contacts.erase', { contactId, reason: 'request by phone' });
+
+    yesterday = openEncryptedDatabase({ path, key: t.running.appliance.databaseKey });
+    // The search index (message_search*) is left out: it holds the tokens
+    // of each text, and the ledger's re-apply at start removes them.
+    expect(tracesOf(yesterday, ERASED_MARK)).toEqual([]);
+    expect(tracesOf(yesterday, KEPT_MARK)).toEqual([]);
+    // Profile names are sealed too: no row holds the name as text.
+    expect(tracesOf(yesterday, 'Carla Customer')).toEqual([]);
+    // The erased contact's rows are still in the copy, only unreadable.
+    expect(
+      yesterday
+        .prepare('SELECT count(*) FROM contacts WHERE id = ?')
+        .pluck()
+        .get(contactId),
+    ).toBe(1);
+
+    const old = new Store(yesterday);
+    old.contactKeys = live.contactKeys;
+    const scoped = old.in(workspaceScope(workspaceId));
+    const list = scoped.conversations.list();
+    const byNumber = new Map(list.map((c) => [c.contact.waId, c]));
+    expect(byNumber.get(KEPT)).toMatchObject({
+      lastMessagePreview: `order ${KEPT_MARK} please`,
+      contact: { profileName: 'Carla Customer' },
+    });
+    expect(byNumber.get(ERASED)).toMatchObject({
+      lastMessagePreview: SHREDDED_TEXT,
+      contact: { profileName: SHREDDED_TEXT },
+    });
+    const kept = byNumber.get(KEPT)!;
+    const [message] = scoped.messages.listForConversation(kept.id);
+    expect(message?.body).toBe(`order ${KEPT_MARK} please`);
+    const hits = scoped.search.find([{ text: KEPT_MARK, prefix: false }], { limit: 5 });
+    expect(hits.map((h) => h.body)).toEqual([`order ${KEPT_MARK} please`]);
+  }, 60_000);
+});
