@@ -24,13 +24,13 @@ import { inboxKeyset } from './031-inbox-keyset.ts';
 import { latestMessage } from './032-latest-message.ts';
 import { templateStatusTime } from './033-template-status-time.ts';
 import { consentHistoryOnce } from './034-consent-history-once.ts';
-import { sealedMessageSearch } from './036-sealed-message-search.ts';
 import { dataRequests } from './040-data-requests.ts';
 import { retention } from './045-retention.ts';
 import { accessLogAndBreaches } from './050-access-log-and-breaches.ts';
 import { accessLogAnchors } from './054-access-log-anchors.ts';
 import { consentRegister } from './055-consent-register.ts';
 import { privacySettings } from './056-privacy-settings.ts';
+import { sealedMessageSearch } from './057-sealed-message-search.ts';
 
 export interface Migration {
   version: number;
@@ -70,13 +70,13 @@ export const migrations: readonly Migration[] = [
   latestMessage,
   templateStatusTime,
   consentHistoryOnce,
-  sealedMessageSearch,
   dataRequests,
   retention,
   accessLogAndBreaches,
   accessLogAnchors,
   consentRegister,
   privacySettings,
+  sealedMessageSearch,
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

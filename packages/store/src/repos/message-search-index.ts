@@ -1,11 +1,11 @@
 import type { Store } from '../store.ts';
 
 /**
- * Indexes a message whose body is sealed (migration 036): the trigger of
+ * Indexes a message whose body is sealed (migration 057): the trigger of
  * migration 028 would index ciphertext, so the writer puts the plaintext's
  * tokens in the same transaction as the row. Only tokens are kept
  * (`message_search` is contentless); they leave with the message (the
- * delete triggers of migration 036).
+ * delete triggers of migration 057).
  */
 export function indexSealedMessage(
   store: Store,

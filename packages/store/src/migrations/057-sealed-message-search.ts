@@ -26,7 +26,7 @@ const OLD_BODY = (contact: string, keyRow: string) => `coalesce(
      WHERE doc = ${keyRow} AND col = 'body' ORDER BY offset)))`;
 
 export const sealedMessageSearch: Migration = {
-  version: 36,
+  version: 57,
   name: 'sealed message search',
   up(db) {
     const ofMessage = OLD_BODY(

@@ -52,7 +52,7 @@ const indexed = (store: Store) =>
 const find = (scoped: ReturnType<Store['in']>, text: string) =>
   scoped.search.find([{ text, prefix: false }], { limit: 10 });
 
-describe('migration 036: message text sealed under the contact key', () => {
+describe('migration 057: message text sealed under the contact key', () => {
   it('stores ciphertext, yet search, lists and conversations show the plaintext', () => {
     const store = sealedStore();
     const a = seed(store, '15550001111', 'Ana Marker', 'zebraquartz invoice');
