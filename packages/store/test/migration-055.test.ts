@@ -31,7 +31,7 @@ describe('migrations 055 (consent register) and 056 (privacy settings), encrypte
         .run(),
     ).toThrow(/CHECK/);
 
-    expect(migrate(db)).toEqual([55, 56]);
+    expect(migrate(db, 56)).toEqual([55, 56]);
     expect(schemaVersion(db)).toBe(56);
     expect(db.prepare('SELECT * FROM contact_consent').all()).toEqual([
       {
