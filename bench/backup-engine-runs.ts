@@ -45,8 +45,8 @@ export function startEngine(
 
 /**
  * One generation's first snapshot as the engine takes it: checkpoint, copy
- * into the spool, sealed multipart upload with the integrity check on a
- * second thread meanwhile, file hash, manifest. Timed from the engine's start to its `snapshot.completed`.
+ * into the spool, sealed streamed upload with the integrity check on a
+ * second thread meanwhile, manifest. Timed from the engine's start to its `snapshot.completed`.
  */
 export async function snapshotRun(setup: BenchBackupSetup, scratch: string) {
   const dataDir = join(scratch, `engine-${randomUUID()}`);
