@@ -50,4 +50,22 @@ describe('erasing a contact', () => {
       'erasure',
     ]);
   });
+
+  it('keeps a customer who writes again after the erasure through a restart; the ledger is for restores', async () => {
+    await deliverText(t.running, { text: 'I am back', from: '15550004444' });
+    await t.stop();
+    await t.start();
+    const { store } = t.running.appliance;
+    const [workspace] = store.workspaces.list();
+    const scoped = store.in(workspaceScope(workspace!.id));
+    expect(scoped.contacts.all().map((c) => c.waId)).toEqual(['15550004444']);
+    expect(scoped.conversations.list().map((c) => c.lastMessagePreview)).toEqual([
+      'I am back',
+    ]);
+    const reapplied = store.db
+      .prepare("SELECT count(*) FROM audit_log WHERE action = 'contact.erased'")
+      .pluck()
+      .get();
+    expect(reapplied).toBe(1);
+  });
 });

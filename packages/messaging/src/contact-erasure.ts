@@ -152,12 +152,17 @@ export class ContactErasureService {
    */
   async reapplyLedger(): Promise<number> {
     let erased = 0;
-    for (const [workspaceId, hashes] of this.vault.erasedNumbers()) {
+    for (const [workspaceId, erasedAt] of this.vault.erasedNumbers()) {
       const scope = workspaceScope(workspaceId);
+      // Only a contact that existed when it was erased came back with a
+      // restore; one made later is the customer writing again, and stays.
       const back = this.store
         .in(scope)
         .erasure.numbers()
-        .filter(({ waId }) => hashes.has(this.vault.hashNumber(workspaceId, waId)));
+        .filter(({ waId, createdAt }) => {
+          const at = erasedAt.get(this.vault.hashNumber(workspaceId, waId));
+          return at !== undefined && createdAt <= at;
+        });
       for (const { contactId } of back) {
         await this.erase(
           {

@@ -166,18 +166,23 @@ export class ContactVault {
   }
 
   /** Every workspace's erased numbers, each hash once. */
-  erasedNumbers(): Map<string, Set<string>> {
+  /**
+   * Per workspace, each erased number's hash and when it was last erased: a
+   * contact row made after that (the customer wrote again) is a new contact.
+   */
+  erasedNumbers(): Map<string, Map<string, number>> {
     if (!this.#exists()) return new Map();
     const rows = this.#db()
       .prepare(
-        'SELECT DISTINCT workspace_id AS ws, number_hash AS hash FROM erasure_ledger',
+        `SELECT workspace_id AS ws, number_hash AS hash, max(erased_at) AS at
+           FROM erasure_ledger GROUP BY workspace_id, number_hash`,
       )
-      .all() as { ws: string; hash: string }[];
-    const found = new Map<string, Set<string>>();
-    for (const { ws, hash } of rows) {
-      const set = found.get(ws) ?? new Set<string>();
-      set.add(hash);
-      found.set(ws, set);
+      .all() as { ws: string; hash: string; at: number }[];
+    const found = new Map<string, Map<string, number>>();
+    for (const { ws, hash, at } of rows) {
+      const erased = found.get(ws) ?? new Map<string, number>();
+      erased.set(hash, at);
+      found.set(ws, erased);
     }
     return found;
   }

@@ -64,7 +64,7 @@ describe('the contact vault', () => {
 
     const reopened = ContactVault.open(path, backupKey);
     expect(reopened.hashNumber('ws-1', '5511900000001')).toBe(hash);
-    expect([...reopened.erasedNumbers().get('ws-1')!]).toEqual([hash]);
+    expect([...reopened.erasedNumbers().get('ws-1')!.keys()]).toEqual([hash]);
     expect(reopened.bytes().includes(Buffer.from('5511900000001'))).toBe(false);
     reopened.close();
   });

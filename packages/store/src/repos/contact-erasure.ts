@@ -53,12 +53,17 @@ export class ContactErasureRepo {
   }
 
   /** Every contact's number, for matching the erasure ledger after a restore. */
-  numbers(): { contactId: string; waId: string }[] {
+  numbers(): { contactId: string; waId: string; createdAt: number }[] {
     return this.store
       .statement(
-        'SELECT id AS contactId, wa_id AS waId FROM contacts WHERE workspace_id = ?',
+        `SELECT id AS contactId, wa_id AS waId, created_at AS createdAt
+           FROM contacts WHERE workspace_id = ?`,
       )
-      .all(this.scope.workspaceId) as { contactId: string; waId: string }[];
+      .all(this.scope.workspaceId) as {
+      contactId: string;
+      waId: string;
+      createdAt: number;
+    }[];
   }
 
   /**
