@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workspaceScope } from '@flowgento/store';
-import { expectApiError, startTestAppliance, type TestAppliance } from './harness.ts';
-import { deliverText, REAL_NUMBER, setupOwner } from './flows.ts';
+import {
+  ApiClient,
+  expectApiError,
+  startTestAppliance,
+  type TestAppliance,
+} from './harness.ts';
+import { deliverText, OWNER, REAL_NUMBER, setupOwner } from './flows.ts';
 
 /**
  * Erasure as the compliance pieces meet it: a legal hold stops it, the
@@ -68,4 +73,41 @@ describe('erasing a contact', () => {
       .get();
     expect(reapplied).toBe(1);
   });
+
+  it('counts a hold on a conversation against erasing its contact, and a contact hold against deleting a conversation', async () => {
+    const client = await signedInOwner();
+    await deliverText(t.running, { text: 'second customer', from: '15550005555' });
+    const { store } = t.running.appliance;
+    const scoped = store.in(workspaceScope(store.workspaces.list()[0]!.id));
+    const contact = scoped.contacts.all().find((c) => c.waId === '15550005555')!;
+    const conversation = scoped.conversations
+      .list()
+      .find((c) => c.contact.id === contact.id)!;
+
+    const onConversation = await client.mutate<{ id: string }>('retention.placeHold', {
+      conversationId: conversation.id,
+      reason: 'Chargeback dispute',
+    });
+    const erase = await expectApiError(
+      client.mutate('contacts.erase', { contactId: contact.id, reason: 'DSR-4' }),
+    );
+    expect(erase.message).toContain('Chargeback dispute');
+    await client.mutate('retention.releaseHold', { holdId: onConversation.id });
+
+    await client.mutate('retention.placeHold', {
+      contactId: contact.id,
+      reason: 'Litigation 2026-17',
+    });
+    const remove = await expectApiError(
+      client.mutate('inbox.delete', { conversationId: conversation.id }),
+    );
+    expect(remove.message).toContain('Litigation 2026-17');
+    expect(scoped.conversations.get(conversation.id)).toBeDefined();
+  });
 });
+
+async function signedInOwner() {
+  const client = new ApiClient(() => t.running);
+  await client.mutate('auth.login', { email: OWNER.email, password: OWNER.password });
+  return client;
+}

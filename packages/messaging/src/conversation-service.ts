@@ -13,6 +13,7 @@ import { plainGraphReason, type InboundContent } from '@flowgento/whatsapp';
 import type { LiveEvents } from './events.ts';
 import { mediaViewsFor, type MediaView } from './media-service.ts';
 import { serviceWindowClosesAt } from './service-window.ts';
+import { assertNoLegalHold } from './retention/legal-holds.ts';
 import { removeMediaObjects, type MediaObjects } from './media-objects.ts';
 
 export interface ConversationView extends ConversationSummary {
@@ -170,6 +171,8 @@ export class ConversationService {
   ): void {
     const keys = this.store.transaction(() => {
       const scoped = this.store.in(acting.scope);
+      // A hold on the conversation, or on its contact, keeps it.
+      assertNoLegalHold(scoped, { conversationId });
       const files = scoped.media.listForConversation(conversationId);
       if (!scoped.conversations.delete(conversationId)) {
         throw new AppError('NOT_FOUND', 'Conversation not found');

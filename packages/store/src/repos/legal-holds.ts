@@ -80,8 +80,8 @@ export class LegalHoldRepo {
 
   /**
    * The active holds covering a contact or a conversation. A hold on a
-   * contact covers each of its conversations, so a conversation is looked
-   * up with its contact.
+   * contact covers each of its conversations, and a hold on a conversation
+   * covers its contact (erasing the contact would delete it).
    */
   activeFor(target: HoldTarget): LegalHold[] {
     return this.store
@@ -89,7 +89,9 @@ export class LegalHoldRepo {
         `SELECT ${COLUMNS} FROM legal_holds
          WHERE workspace_id = ? AND released_at IS NULL
            AND (contact_id = ? OR conversation_id = ? OR contact_id IN (
-             SELECT contact_id FROM conversations WHERE workspace_id = ? AND id = ?))
+             SELECT contact_id FROM conversations WHERE workspace_id = ? AND id = ?)
+             OR conversation_id IN (
+             SELECT id FROM conversations WHERE workspace_id = ? AND contact_id = ?))
          ORDER BY placed_at`,
       )
       .all(
@@ -98,6 +100,8 @@ export class LegalHoldRepo {
         target.conversationId ?? null,
         this.scope.workspaceId,
         target.conversationId ?? null,
+        this.scope.workspaceId,
+        target.contactId ?? null,
       ) as LegalHold[];
   }
 }
