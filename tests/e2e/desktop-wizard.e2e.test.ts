@@ -101,7 +101,9 @@ describe('the desktop first-run wizard page, in Chromium', () => {
       advertise: '192.168.1.20',
       port: '8443',
     });
-    expect(await wizard.page.getByRole('alert').innerText()).toBe('Starting…');
+    // The page says so once the submit's promise settles, a moment after
+    // the bridge saw it: wait for the text rather than read it once.
+    await expect.poll(() => wizard.page.getByRole('alert').innerText()).toBe('Starting…');
     expect(wizard.errors).toEqual([]);
     await wizard.close();
   });
