@@ -35,13 +35,8 @@ import {
   NumberSettingsService,
 } from '@flowgento/messaging';
 import { workspaceScope } from '@flowgento/store';
-import {
-  FailoverTierStore,
-  ProviderHealth,
-  StorageProviderSettings,
-  StorageRouting,
-} from '@flowgento/storage';
 import { openAppliance } from '../apps/server/src/appliance.ts';
+import { offlineTiers } from '../apps/server/src/cli/offline-tiers.ts';
 import { loadConfig } from '../apps/server/src/config.ts';
 
 const TARGET_S = 60;
@@ -72,18 +67,7 @@ try {
   const appliance = await openAppliance(config, logger);
   const store = appliance.store;
   const audit = new AuditLog(store);
-  const routing = new StorageRouting(
-    store,
-    new StorageProviderSettings(store, appliance.keyRing, logger),
-    audit,
-    config.dataDir,
-  );
-  const tiers = new FailoverTierStore(
-    routing,
-    store,
-    new ProviderHealth(systemClock),
-    logger,
-  );
+  const { tiers } = offlineTiers(appliance, config.dataDir, logger);
   const acting = (workspaceId: string) => ({
     scope: workspaceScope(workspaceId),
     actor: { type: 'system' as const, label: 'bench' },

@@ -2,17 +2,12 @@ import { AuditLog } from '@flowgento/audit';
 import { AppError, systemClock, type Logger } from '@flowgento/core';
 import { ContactErasureService } from '@flowgento/messaging';
 import { lockDataFolder, type ContactVault, type Store } from '@flowgento/store';
-import {
-  FailoverTierStore,
-  ProviderHealth,
-  StorageProviderSettings,
-  StorageRouting,
-} from '@flowgento/storage';
 import { openAppliance, type OpenedAppliance } from '../appliance.ts';
 import { openContactVault, vaultBackup } from '../contact-vault.ts';
 import type { Command, CommandGroup } from './commands.ts';
 import { CLI_ACTOR, cliContext, requireText } from './context.ts';
 import { say } from './output.ts';
+import { offlineTiers } from './offline-tiers.ts';
 
 /** The workspace named by id or name; refuses an unknown or ambiguous one. */
 function workspaceOf(store: Store, named: string) {
@@ -41,19 +36,8 @@ export function openCliErasure(
   const vault = openContactVault(appliance, dataDir);
   // Messages and names are sealed with the contacts' keys: reads open them.
   appliance.store.contactKeys = vault;
-  const { store, keyRing } = appliance;
-  const routing = new StorageRouting(
-    store,
-    new StorageProviderSettings(store, keyRing, logger),
-    new AuditLog(store),
-    dataDir,
-  );
-  const tiers = new FailoverTierStore(
-    routing,
-    store,
-    new ProviderHealth(systemClock),
-    logger,
-  );
+  const { store } = appliance;
+  const { routing, tiers } = offlineTiers(appliance, dataDir, logger);
   const service = new ContactErasureService(
     store,
     new AuditLog(store),

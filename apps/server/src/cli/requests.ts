@@ -16,12 +16,6 @@ import {
   type DataRequestKind,
   type DataRequestLaw,
 } from '@flowgento/store';
-import {
-  FailoverTierStore,
-  ProviderHealth,
-  StorageProviderSettings,
-  StorageRouting,
-} from '@flowgento/storage';
 import { openAppliance, type OpenedAppliance } from '../appliance.ts';
 import { exportDisclosure, storageRecipients } from '../compliance-inputs.ts';
 import type { ApplianceConfig } from '../config.ts';
@@ -29,6 +23,7 @@ import type { Command, CommandGroup } from './commands.ts';
 import { CLI_ACTOR, cliContext, requireText } from './context.ts';
 import { openCliErasure } from './contacts.ts';
 import { say } from './output.ts';
+import { offlineTiers } from './offline-tiers.ts';
 import { Progress } from './progress.ts';
 
 type Values = Record<string, string | boolean | undefined>;
@@ -166,18 +161,7 @@ const exportRequest: Command = {
       const out = resolve(requireText(values, 'out'));
       const store = appliance.store;
       const audit = new AuditLog(store);
-      const routing = new StorageRouting(
-        store,
-        new StorageProviderSettings(store, appliance.keyRing, logger),
-        audit,
-        config.dataDir,
-      );
-      const tiers = new FailoverTierStore(
-        routing,
-        store,
-        new ProviderHealth(systemClock),
-        logger,
-      );
+      const { routing, tiers } = offlineTiers(appliance, config.dataDir, logger);
       const media = new MediaService(store, tiers, appliance.keyRing);
       const accessLog = new AccessLog(store, appliance.keyRing, audit, logger);
       const exporter = new ContactExporter(store, media, audit, systemClock, accessLog);

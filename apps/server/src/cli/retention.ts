@@ -7,17 +7,12 @@ import {
   RetentionService,
   type RetentionCounts,
 } from '@flowgento/messaging';
-import {
-  FailoverTierStore,
-  ProviderHealth,
-  StorageProviderSettings,
-  StorageRouting,
-} from '@flowgento/storage';
 import { openAppliance } from '../appliance.ts';
 import { openContactVault } from '../contact-vault.ts';
 import type { Command, CommandGroup } from './commands.ts';
 import { CLI_ACTOR, cliContext } from './context.ts';
 import { say } from './output.ts';
+import { offlineTiers } from './offline-tiers.ts';
 
 const run: Command = {
   summary: "Apply every workspace's retention rules now",
@@ -44,20 +39,9 @@ const run: Command = {
     const vault = openContactVault(appliance, config.dataDir);
     appliance.store.contactKeys = vault;
     try {
-      const { store, keyRing } = appliance;
+      const { store } = appliance;
       const audit = new AuditLog(store);
-      const routing = new StorageRouting(
-        store,
-        new StorageProviderSettings(store, keyRing, logger),
-        audit,
-        config.dataDir,
-      );
-      const tiers = new FailoverTierStore(
-        routing,
-        store,
-        new ProviderHealth(systemClock),
-        logger,
-      );
+      const { tiers } = offlineTiers(appliance, config.dataDir, logger);
       const purge = new ConversationPurge(store, { tiers, logger }, new LiveEvents());
       const retention = new RetentionService(
         store,
