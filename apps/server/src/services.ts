@@ -13,6 +13,7 @@ import {
   ConversationPurge,
   PrivacyService,
   ContactErasureService,
+  purgingByErasure,
   ConversationService,
   LegalHoldService,
   RetentionService,
@@ -223,24 +224,7 @@ export function buildServices(input: {
     audit,
     clock,
     purge,
-    // An inactivity purge is an erasure: ledger, key, every provider.
-    {
-      purge: async (scope, contactId) => {
-        const outcome = await erasure.erase(
-          {
-            scope,
-            actor: { type: 'system', label: 'retention' },
-            origin: { ip: null, userAgent: null },
-          },
-          contactId,
-          'retention: contact inactive past the workspace rule',
-        );
-        return {
-          conversations: outcome.conversations,
-          mediaObjects: outcome.mediaObjects,
-        };
-      },
-    },
+    purgingByErasure(erasure),
     ({ scope, conversationId, templateId, userId }) =>
       replies.sendTemplate({ scope, userId, conversationId, templateId, parameters: {} }),
     logger.child({ component: 'retention' }),

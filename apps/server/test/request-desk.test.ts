@@ -1,11 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY_MS } from '@flowgento/core';
-import {
-  addMonths,
-  RequestDesk,
-  type ComplianceActing,
-  type ContactEraser,
-} from '@flowgento/messaging';
+import { addMonths, RequestDesk, type ComplianceActing } from '@flowgento/messaging';
 import { workspaceScope } from '@flowgento/store';
 import type { RunningAppliance } from '../src/server.ts';
 import { setupOwner } from './flows.ts';
@@ -13,20 +8,10 @@ import { startTestAppliance, TestClock, type TestAppliance } from './harness.ts'
 
 /**
  * The desk's legal clocks under a clock the test moves, on the appliance's
- * real encrypted database. The erasure service is not in this branch: a
- * fake eraser stands in here, and only here.
+ * real encrypted database, with its real erasure service.
  */
-class FakeEraserForDeskTests implements ContactEraser {
-  readonly erased: string[] = [];
-  erase(_acting: ComplianceActing, contactId: string): Promise<void> {
-    this.erased.push(contactId);
-    return Promise.resolve();
-  }
-}
-
 let t: TestAppliance;
 const clock = new TestClock();
-const eraser = new FakeEraserForDeskTests();
 let desk: RequestDesk;
 let acting: ComplianceActing;
 const app = (): RunningAppliance => t.running;
@@ -37,7 +22,7 @@ beforeAll(async () => {
   await setupOwner(app);
   const store = app().appliance.store;
   const workspaceId = store.workspaces.list()[0]!.id;
-  desk = new RequestDesk(store, app().services.audit, clock, eraser);
+  desk = new RequestDesk(store, app().services.audit, clock, app().services.erasure);
   acting = {
     scope: workspaceScope(workspaceId),
     actor: { type: 'system', label: 'desk test' },
@@ -118,7 +103,7 @@ describe('the request desk', () => {
     const contact = contactId('4915112345678');
     desk.verify(acting, id, { method: 'video call', contactId: contact });
     await desk.fulfil(acting, id);
-    expect(eraser.erased).toEqual([contact]);
+    expect(app().appliance.store.in(acting.scope).contacts.get(contact)).toBeUndefined();
     expect(desk.list(acting.scope).find((r) => r.id === id)?.status).toBe('fulfilled');
   });
 

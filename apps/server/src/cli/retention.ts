@@ -2,14 +2,14 @@ import { AuditLog } from '@flowgento/audit';
 import { AppError, systemClock } from '@flowgento/core';
 import {
   ConversationPurge,
-  DefaultContactPurger,
+  purgingByErasure,
   LiveEvents,
   RetentionService,
   type RetentionCounts,
 } from '@flowgento/messaging';
 import { openAppliance } from '../appliance.ts';
-import { openContactVault } from '../contact-vault.ts';
 import type { Command, CommandGroup } from './commands.ts';
+import { openCliErasure } from './contacts.ts';
 import { CLI_ACTOR, cliContext } from './context.ts';
 import { say } from './output.ts';
 import { offlineTiers } from './offline-tiers.ts';
@@ -35,9 +35,8 @@ const run: Command = {
       // The running appliance's backup engine must be the only checkpointer.
       manualCheckpoints: true,
     });
-    // A purge removes sealed texts from the search index with their keys.
-    const vault = openContactVault(appliance, config.dataDir);
-    appliance.store.contactKeys = vault;
+    // A purge is an erasure: sealed texts, keys and the ledger in the vault.
+    const { service: erasure, vault } = openCliErasure(appliance, config.dataDir, logger);
     try {
       const { store } = appliance;
       const audit = new AuditLog(store);
@@ -48,7 +47,7 @@ const run: Command = {
         audit,
         systemClock,
         purge,
-        new DefaultContactPurger(store, purge),
+        purgingByErasure(erasure),
         () =>
           Promise.reject(
             new AppError('PRECONDITION_FAILED', 'notices need the running appliance'),

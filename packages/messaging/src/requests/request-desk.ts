@@ -38,8 +38,7 @@ export class RequestDesk {
     private readonly store: Store,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
-    /** Null until the erasure service is wired in. // wired at merge */
-    private readonly eraser: ContactEraser | null,
+    private readonly eraser: ContactEraser,
     /** The privacy contact and grievance officer a refusal names (privacy settings). */
     private readonly disclosureFor: (scope: WorkspaceScope) => ExportDisclosure = () =>
       DEFAULT_DISCLOSURE,
@@ -217,11 +216,6 @@ export class RequestDesk {
     if (request.kind === 'erasure') {
       const contactId = this.verifiedContact(request);
       assertNoLegalHold(this.store.in(acting.scope), { contactId });
-      if (!this.eraser) {
-        throw new AppError('PRECONDITION_FAILED', 'Erasure is not available yet', {
-          reason: 'eraser_missing',
-        });
-      }
       await this.eraser.erase(acting, contactId, `data request ${request.id}`);
     }
     this.close(acting, request);

@@ -1,3 +1,5 @@
+import type { RequestOrigin } from '@flowgento/core';
+import type { AuditActor } from '@flowgento/audit';
 import type { Store, WorkspaceScope } from '@flowgento/store';
 import type { LiveEvents } from '../events.ts';
 import { removeMediaObjects, type MediaObjects } from '../media-objects.ts';
@@ -14,11 +16,7 @@ export interface PurgeCounts {
   mediaObjects: number;
 }
 
-/**
- * Removes one contact and everything of theirs. The full erasure (search
- * entries, per-contact key, ledger) is built for issue #8's first part and
- * replaces this default. // wired at merge
- */
+/** Removes one contact and everything of theirs (`purgingByErasure`). */
 export interface ContactPurger {
   purge(scope: WorkspaceScope, contactId: string): Promise<PurgeCounts>;
 }
@@ -79,23 +77,28 @@ export class ConversationPurge {
   }
 }
 
-/** The default purge: the contact's conversations, their files, then the contact row. */
-export class DefaultContactPurger implements ContactPurger {
-  constructor(
-    private readonly store: Store,
-    private readonly conversations: ConversationPurge,
-  ) {}
-
-  async purge(scope: WorkspaceScope, contactId: string): Promise<PurgeCounts> {
-    const retention = this.store.in(scope).retention;
-    const counts = await this.conversations.conversations(
-      scope,
-      retention.conversationsOf(contactId),
-    );
-    this.store.transaction(() => {
-      retention.deleteContact(contactId);
-      retention.forgetNotice(contactId);
-    });
-    return counts;
-  }
+/**
+ * An inactivity purge as an erasure: the ledger entry, the destroyed key and
+ * every provider's copy, so a restore cannot bring the contact back. What
+ * the appliance and `flowgento retention run` both use.
+ */
+export function purgingByErasure(erasure: {
+  erase(
+    acting: { scope: WorkspaceScope; actor: AuditActor; origin: RequestOrigin },
+    contactId: string,
+    reason: string,
+  ): Promise<{ conversations: number; mediaObjects: number }>;
+}): ContactPurger {
+  return {
+    purge: async (scope, contactId) => {
+      const outcome = await erasure.erase(
+        { scope, actor: { type: 'system', label: 'retention' }, origin: NO_ORIGIN },
+        contactId,
+        'retention: contact inactive past the workspace rule',
+      );
+      return { conversations: outcome.conversations, mediaObjects: outcome.mediaObjects };
+    },
+  };
 }
+
+const NO_ORIGIN: RequestOrigin = { ip: null, userAgent: null };

@@ -106,6 +106,11 @@ export class ContactErasureRepo {
       'UPDATE contacts SET previous_contact_id = NULL WHERE workspace_id = ? AND previous_contact_id = ?',
       target.contactId,
     );
+    // An inactivity notice names the contact (no cascade): it goes too.
+    run(
+      'DELETE FROM retention_notices WHERE workspace_id = ? AND contact_id = ?',
+      target.contactId,
+    );
     if (
       run('DELETE FROM contacts WHERE workspace_id = ? AND id = ?', target.contactId) !==
       1

@@ -178,23 +178,6 @@ export class RetentionRepo {
       .get(this.scope.workspaceId, contactId) as number;
   }
 
-  /** The contact's conversations, to delete one by one with their files. */
-  conversationsOf(contactId: string): string[] {
-    return this.store
-      .statement('SELECT id FROM conversations WHERE workspace_id = ? AND contact_id = ?')
-      .pluck()
-      .all(this.scope.workspaceId, contactId) as string[];
-  }
-
-  /** The contact row itself, once its conversations are gone. */
-  deleteContact(contactId: string): boolean {
-    return (
-      this.store
-        .statement('DELETE FROM contacts WHERE workspace_id = ? AND id = ?')
-        .run(this.scope.workspaceId, contactId).changes === 1
-    );
-  }
-
   /** A conversation of the contact to send the notice in, the latest. */
   latestConversationOf(contactId: string): string | undefined {
     return this.store
@@ -246,14 +229,6 @@ export class RetentionRepo {
         )
         .run(this.store.clock.now(), this.scope.workspaceId, contactId).changes === 1
     );
-  }
-
-  forgetNotice(contactId: string): void {
-    this.store
-      .statement(
-        'DELETE FROM retention_notices WHERE workspace_id = ? AND contact_id = ?',
-      )
-      .run(this.scope.workspaceId, contactId);
   }
 
   /** Notices sent and not cancelled, for the Retention page. */
