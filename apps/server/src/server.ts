@@ -291,6 +291,10 @@ export async function startAppliance(
       cleanups.push(() => backup.stop());
       services.metrics.register(backupCollector(backup));
     }
+    // Numbers written before they were sealed (migration 058) are sealed
+    // and hashed before anyone is served, and before the ledger looks them up.
+    const sealed = services.erasure.sealPlainNumbers();
+    if (sealed > 0) logger.info({ contacts: sealed }, 'contact numbers sealed');
     // A restore may have brought back contacts erased since: erase them
     // again before anyone is served (issue 8).
     const reErased = await services.erasure.reapplyLedger();

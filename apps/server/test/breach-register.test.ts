@@ -9,6 +9,7 @@ import {
 } from './harness.ts';
 import { addAgent, deliverText, REAL_NUMBER, setupOwner } from './flows.ts';
 import { folderFlags, runCli } from './cli-run.ts';
+import { contactIdOf } from './sealed.ts';
 
 /**
  * The access log of personal data and the breach register, through the API
@@ -165,7 +166,9 @@ describe('the breach register', () => {
   it('finds the contacts the access log shows, counts an erased one, and writes a notice to each of the others', async () => {
     // What erasure leaves: the number that was hashed is gone from the contact.
     const store = t.running.appliance.store;
-    store.db.prepare(`UPDATE contacts SET wa_id = 'erased' WHERE wa_id = ?`).run(DEV);
+    store.db
+      .prepare(`UPDATE contacts SET wa_id = 'erased', wa_hash = NULL WHERE id = ?`)
+      .run(contactIdOf(store, DEV));
 
     const found = await owner.mutate<{ resolved: { waId: string }[]; erased: number }>(
       'breaches.findAffected',

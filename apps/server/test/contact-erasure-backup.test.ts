@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './cli-run.ts';
 import { deliverText, REAL_NUMBER, setupOwner } from './flows.ts';
 import { startTestAppliance, type ApiClient, type TestAppliance } from './harness.ts';
+import { contactIdOf, contactNumbers } from './sealed.ts';
 
 /**
  * With continuous backup on, the backup engine is the only checkpointer: an
@@ -44,10 +45,7 @@ describe('an erasure while continuous backup runs', () => {
     at = new Date().toISOString();
     await new Promise((done) => setTimeout(done, 1100));
     const db = t.running.appliance.store.db;
-    const contactId = db
-      .prepare(`SELECT id FROM contacts WHERE wa_id = '15550004444'`)
-      .pluck()
-      .get() as string;
+    const contactId = contactIdOf(t.running.appliance.store, '15550004444')!;
     const wal = join(t.config.dataDir, 'flowgento.db-wal');
     const before = statSync(wal).size;
     expect(before).toBeGreaterThan(0);
@@ -77,7 +75,7 @@ describe('an erasure while continuous backup runs', () => {
 
     await t.start();
     const db = t.running.appliance.store.db;
-    const numbers = db.prepare('SELECT wa_id FROM contacts ORDER BY wa_id').pluck().all();
+    const numbers = contactNumbers(t.running.appliance.store);
     expect(numbers).toEqual(['15550005555']);
     const erasures = db
       .prepare(

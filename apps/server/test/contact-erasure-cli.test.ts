@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, folderFlags } from './cli-run.ts';
 import { deliverText, REAL_NUMBER, setupOwner } from './flows.ts';
 import { startTestAppliance, type TestAppliance } from './harness.ts';
+import { contactNumbers } from './sealed.ts';
 
 /** `flowgento contacts erase`, the operator's way to the same erasure. */
 
@@ -45,10 +46,7 @@ describe('flowgento contacts erase', () => {
     expect(done.stdout).toContain('Erased the contact: 1 messages in 1 conversations');
 
     await t.start();
-    const numbers = t.running.appliance.store.db
-      .prepare('SELECT wa_id FROM contacts ORDER BY wa_id')
-      .pluck()
-      .all();
+    const numbers = contactNumbers(t.running.appliance.store);
     expect(numbers).toEqual(['15550003333']);
   }, 60_000);
 });

@@ -19,6 +19,7 @@ import { FaultProxy } from '../../../packages/storage/test/support/fault-proxy.t
 import { createBucket, useRgw } from '../../../packages/storage/test/support/rgw.ts';
 import { CLI_ACTOR } from '../src/cli/context.ts';
 import { addAgent, setupOwner } from './flows.ts';
+import { contactIdOf as contactOf } from './sealed.ts';
 import {
   expectApiError,
   startTestAppliance,
@@ -50,10 +51,7 @@ const db = () => t.running.appliance.store.db;
 const dataDir = () => t.config.dataDir;
 
 function contactIdOf(waId: string): string {
-  return db()
-    .prepare('SELECT id FROM contacts WHERE wa_id = ?')
-    .pluck()
-    .get(waId) as string;
+  return contactOf(t.running.appliance.store, waId)!;
 }
 
 function storedMediaKeys(): string[] {

@@ -14,6 +14,7 @@ import {
   type TestAppliance,
 } from './harness.ts';
 import { opened } from './sealed.ts';
+import { contactIdOf } from './sealed.ts';
 
 /**
  * The retention rules beyond conversations, through the running appliance:
@@ -64,8 +65,8 @@ async function sendsImage(from: string) {
     rowOf(
       `SELECT m.id, m.object_key AS objectKey, c.id AS conversationId FROM media m
        JOIN messages g ON g.id = m.message_id JOIN conversations c ON c.id = g.conversation_id
-       JOIN contacts k ON k.id = c.contact_id WHERE k.wa_id = ? AND m.state = 'stored'`,
-      from,
+       JOIN contacts k ON k.id = c.contact_id WHERE k.id = ? AND m.state = 'stored'`,
+      contactIdOf(t.running.appliance.store, from) ?? '',
     ),
   ) as Promise<{ id: string; objectKey: string; conversationId: string }>;
 }
@@ -75,8 +76,8 @@ async function writes(from: string, text: string) {
   const count = () =>
     (rowOf(
       `SELECT count(*) AS n FROM messages g JOIN conversations c ON c.id = g.conversation_id
-       JOIN contacts k ON k.id = c.contact_id WHERE k.wa_id = ?`,
-      from,
+       JOIN contacts k ON k.id = c.contact_id WHERE k.id = ?`,
+      contactIdOf(t.running.appliance.store, from) ?? '',
     )?.n ?? 0) as number;
   const before = count();
   await t.running.simulator!.sendCustomerMessage({
@@ -86,9 +87,7 @@ async function writes(from: string, text: string) {
     text,
   });
   await until(`the message from ${from}`, () => (count() > before ? true : undefined));
-  return rowOf('SELECT id AS contactId FROM contacts WHERE wa_id = ?', from) as {
-    contactId: string;
-  };
+  return { contactId: contactIdOf(t.running.appliance.store, from)! };
 }
 
 const mediaFiles = () => {
@@ -280,8 +279,11 @@ describe('retention rules', () => {
       await t.start();
     }
     expect(
-      rowOf(`SELECT count(*) AS n FROM contacts k JOIN conversations c ON c.contact_id = k.id
-             WHERE k.wa_id = '5511933330001'`),
+      rowOf(
+        `SELECT count(*) AS n FROM contacts k JOIN conversations c ON c.contact_id = k.id
+         WHERE k.id = ?`,
+        contactIdOf(t.running.appliance.store, '5511933330001') ?? '',
+      ),
     ).toEqual({ n: 0 });
   }, 60_000);
 });

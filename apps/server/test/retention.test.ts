@@ -15,6 +15,7 @@ import {
   TestClock,
   type TestAppliance,
 } from './harness.ts';
+import { contactIdOf, numberOfContact } from './sealed.ts';
 
 /**
  * Issue #8's second done-when: a 30-day conversation rule, run under a clock
@@ -65,9 +66,10 @@ async function storedFileOf(waId: string): Promise<{ id: string; objectKey: stri
         `SELECT m.id, m.object_key AS objectKey, m.state FROM media m
          JOIN messages g ON g.id = m.message_id
          JOIN conversations c ON c.id = g.conversation_id
-         JOIN contacts k ON k.id = c.contact_id WHERE k.wa_id = ?`,
+         JOIN contacts k ON k.id = c.contact_id WHERE k.id = ?`,
       )
-      .get(waId) as { id: string; objectKey: string; state: string } | undefined;
+      .get(contactIdOf(t.running.appliance.store, waId) ?? '') as
+      { id: string; objectKey: string; state: string } | undefined;
     if (row?.state === 'stored') return row;
     if (Date.now() > deadline) throw new Error(`no stored file from ${waId}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -89,13 +91,14 @@ async function customerSendsImage(
 }
 
 const contactsWithConversations = () =>
-  t.running.appliance.store.db
-    .prepare(
-      `SELECT k.wa_id FROM conversations c JOIN contacts k ON k.id = c.contact_id
-       ORDER BY k.wa_id`,
-    )
-    .pluck()
-    .all() as string[];
+  (
+    t.running.appliance.store.db
+      .prepare('SELECT contact_id FROM conversations')
+      .pluck()
+      .all() as string[]
+  )
+    .map((id) => numberOfContact(t.running.appliance.store, id)!)
+    .sort();
 
 const auditCount = () =>
   t.running.appliance.store.db.prepare('SELECT count(*) FROM audit_log').pluck().get();

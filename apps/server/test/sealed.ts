@@ -1,4 +1,4 @@
-import { columnAad, openForContact, type Store } from '@flowgento/store';
+import { columnAad, openForContact, workspaceScope, type Store } from '@flowgento/store';
 
 /**
  * A column as its repository would read it: values sealed under the
@@ -14,4 +14,35 @@ export function opened(
   if (typeof value !== 'string') return value;
   const key = store.contactKeys?.contactKey(where.workspaceId, where.contactId, false);
   return openForContact(key, value, columnAad(where.table, where.id, column));
+}
+
+/**
+ * The id of the contact with this number, in whichever workspace has it:
+ * numbers are sealed (migration 058), so tests find contacts as intake does,
+ * by the number's keyed hash, instead of `WHERE wa_id = ?`.
+ */
+export function contactIdOf(store: Store, number: string): string | undefined {
+  for (const workspace of store.workspaces.list()) {
+    const found = store.in(workspaceScope(workspace.id)).contacts.byWaId(number);
+    if (found) return found.id;
+  }
+  return undefined;
+}
+
+/** Every contact's number, opened, sorted: what `SELECT wa_id` used to list. */
+export function contactNumbers(store: Store): string[] {
+  return store.workspaces
+    .list()
+    .flatMap((w) => store.in(workspaceScope(w.id)).contacts.all())
+    .map((c) => c.waId)
+    .sort();
+}
+
+/** A contact's number, opened, from its id (as SQL used to read `wa_id`). */
+export function numberOfContact(store: Store, contactId: string): string | undefined {
+  for (const workspace of store.workspaces.list()) {
+    const found = store.in(workspaceScope(workspace.id)).contacts.get(contactId);
+    if (found) return found.waId;
+  }
+  return undefined;
 }

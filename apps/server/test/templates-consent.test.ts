@@ -22,6 +22,7 @@ import {
   simulatorSends,
   templateNamed,
 } from './outbound-support.ts';
+import { contactIdOf } from './sealed.ts';
 
 /**
  * Templates and marketing consent through the running appliance and its
@@ -248,10 +249,10 @@ describe('marketing consent', () => {
     const history = app()
       .appliance.store.db.prepare(
         `SELECT e.state FROM consent_events e JOIN contacts c ON c.id = e.contact_id
-         WHERE c.wa_id = ? ORDER BY e.recorded_at, e.rowid`,
+         WHERE c.id = ? ORDER BY e.recorded_at, e.rowid`,
       )
       .pluck()
-      .all(later);
+      .all(contactIdOf(app().appliance.store, later));
     expect(history).toEqual(['opted_out', 'opted_in', 'opted_out']);
   });
 
@@ -319,10 +320,10 @@ describe('marketing consent', () => {
     const events = app()
       .appliance.store.db.prepare(
         `SELECT count(*) FROM consent_events e JOIN contacts c ON c.id = e.contact_id
-         WHERE c.wa_id = ? AND e.state = 'opted_out'`,
+         WHERE c.id = ? AND e.state = 'opted_out'`,
       )
       .pluck()
-      .get(from);
+      .get(contactIdOf(app().appliance.store, from));
     expect(events).toBe(1);
   });
 

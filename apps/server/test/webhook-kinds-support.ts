@@ -88,6 +88,16 @@ export function outboundInFlight(app: RunningAppliance, target: FixtureTarget) {
   };
 }
 
+/** A contact's number in SQL, opened (`opened_value`, registered below). */
+const NUMBER = (c: string) =>
+  `opened_value(${c}.id, 'contacts', ${c}.id, 'wa_id', ${c}.wa_id)`;
+/** A status report's sealed column in SQL, under its recipient's key. */
+const STATUS = (column: string) => `opened_value(
+  (SELECT k.id FROM contacts k WHERE k.workspace_id = s.workspace_id
+     AND k.wa_hash = s.recipient_hash),
+  'message_statuses', s.wa_message_id || ':' || s.number_id || ':' || s.status,
+  '${column}', s.${column})`;
+
 /**
  * What a workspace holds of its webhooks, without row ids or arrival times
  * (they differ between two appliances by nature, as does a template's sync
@@ -97,6 +107,22 @@ export function intakeState(app: RunningAppliance, workspaceId: string) {
   const store = app.appliance.store;
   const db = store.db;
   const rows = (sql: string) => db.prepare(sql).all(workspaceId);
+  // Numbers and status reports are sealed too (migration 058): SQL opens them.
+  db.function('opened_value', (contactId, table, id, column, value) =>
+    value === null || contactId === null
+      ? value
+      : (opened(
+          store,
+          {
+            workspaceId,
+            contactId: String(contactId),
+            table: String(table),
+            id: String(id),
+          },
+          String(column),
+          value,
+        ) as string),
+  );
   // Sealed columns differ between appliances (own keys, random IVs): compare
   // what they hold.
   const open = (table: string, columns: string[]) => (row: unknown) => {
@@ -112,25 +138,26 @@ export function intakeState(app: RunningAppliance, workspaceId: string) {
          m.error_code, m.error_title, m.reply_to_wa_message_id, m.content_json,
          CASE m.direction WHEN 'inbound' THEN m.occurred_at END AS occurred_at,
          CASE WHEN m.status NOT IN ('pending', 'sent') THEN m.status_at END AS status_at,
-         c.wa_id AS contact
+         ${NUMBER('c')} AS contact
        FROM messages m JOIN conversations v ON v.id = m.conversation_id
        JOIN contacts c ON c.id = v.contact_id
        WHERE m.workspace_id = ? ORDER BY m.wa_message_id`,
     ).map(open('messages', ['body', 'raw_json', 'content_json'])),
     contacts: rows(
-      `SELECT c.id AS _id, c.id AS _contact, c.wa_id, c.profile_name,
-         p.wa_id AS previous
+      `SELECT c.id AS _id, c.id AS _contact, ${NUMBER('c')} AS wa_id, c.profile_name,
+         ${NUMBER('p')} AS previous
        FROM contacts c LEFT JOIN contacts p ON p.id = c.previous_contact_id
-       WHERE c.workspace_id = ? ORDER BY c.wa_id`,
+       WHERE c.workspace_id = ? ORDER BY 3`,
     ).map(open('contacts', ['profile_name'])),
     conversations: rows(
-      `SELECT c.wa_id, v.last_message_at, v.last_inbound_at, v.unread_count
+      `SELECT ${NUMBER('c')} AS wa_id, v.last_message_at, v.last_inbound_at, v.unread_count
        FROM conversations v JOIN contacts c ON c.id = v.contact_id
-       WHERE v.workspace_id = ? ORDER BY c.wa_id`,
+       WHERE v.workspace_id = ? ORDER BY 1`,
     ),
     statuses: rows(
-      `SELECT wa_message_id, status, occurred_at, recipient_id, error_code, error_title,
-         raw_json FROM message_statuses WHERE workspace_id = ?
+      `SELECT wa_message_id, status, occurred_at,
+         ${STATUS('recipient_id')} AS recipient_id, error_code, error_title,
+         ${STATUS('raw_json')} AS raw_json FROM message_statuses s WHERE workspace_id = ?
        ORDER BY wa_message_id, status`,
     ),
     errors: rows(
@@ -147,14 +174,14 @@ export function intakeState(app: RunningAppliance, workspaceId: string) {
        WHERE f.workspace_id = ? ORDER BY m.wa_message_id`,
     ),
     consent: rows(
-      `SELECT c.wa_id, k.purpose, k.state, k.source, k.changed_at
+      `SELECT ${NUMBER('c')} AS wa_id, k.purpose, k.state, k.source, k.changed_at
        FROM contact_consent k JOIN contacts c ON c.id = k.contact_id
-       WHERE k.workspace_id = ? ORDER BY c.wa_id, k.purpose`,
+       WHERE k.workspace_id = ? ORDER BY 1, k.purpose`,
     ),
     consentHistory: rows(
-      `SELECT c.wa_id, e.purpose, e.state, e.source, e.detail, e.occurred_at
+      `SELECT ${NUMBER('c')} AS wa_id, e.purpose, e.state, e.source, e.detail, e.occurred_at
        FROM consent_events e JOIN contacts c ON c.id = e.contact_id
-       WHERE e.workspace_id = ? ORDER BY c.wa_id, e.occurred_at, e.state, e.source`,
+       WHERE e.workspace_id = ? ORDER BY 1, e.occurred_at, e.state, e.source`,
     ) as { state: string }[],
     templates: rows(
       `SELECT name, language, status, status_reason, last_event, last_event_at

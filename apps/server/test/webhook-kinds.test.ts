@@ -23,7 +23,7 @@ import {
   simulatedTarget,
   type FixtureTarget,
 } from './webhook-kinds-support.ts';
-import { opened } from './sealed.ts';
+import { contactIdOf, opened } from './sealed.ts';
 
 /**
  * Every kind of webhook the Cloud API sends, from the documented shapes,
@@ -156,10 +156,7 @@ describe('every inbound kind', () => {
 
   it('links the contact of a new number to the customer who moved', async () => {
     const scoped = app().appliance.store.in(workspaceScope(target.workspaceId));
-    const moved = app()
-      .appliance.store.db.prepare('SELECT id FROM contacts WHERE wa_id = ?')
-      .pluck()
-      .get(FIXTURE_NEW_NUMBER) as string;
+    const moved = contactIdOf(app().appliance.store, FIXTURE_NEW_NUMBER)!;
     expect(scoped.contacts.previousOf(moved)?.waId).toBe(FIXTURE_CUSTOMER.from);
 
     // Ana writes from her new number: the agent is told where she wrote before.

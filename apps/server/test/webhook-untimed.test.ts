@@ -10,6 +10,7 @@ import {
   simulatedNumber,
   templateNamed,
 } from './outbound-support.ts';
+import { contactIdOf } from './sealed.ts';
 
 /**
  * Account webhooks without a readable time: stamping them with their arrival
@@ -66,10 +67,10 @@ describe('an account webhook without a readable time', () => {
     const history = db()
       .prepare(
         `SELECT count(*) FROM consent_events e JOIN contacts c ON c.id = e.contact_id
-         WHERE c.wa_id = ?`,
+         WHERE c.id = ?`,
       )
       .pluck()
-      .get(waId);
+      .get(contactIdOf(app().appliance.store, waId));
     expect(history).toBe(1);
     expect(kept('user_preferences')).toBe(2);
   });

@@ -134,16 +134,28 @@ export class ContactErasureService {
     reason: string,
   ): Promise<ErasureOutcome> {
     const scope = workspaceScope(acting.workspaceId);
-    const contact = this.store
-      .in(scope)
-      .erasure.numbers()
-      .find((c) => c.waId === waId);
+    const contact = this.store.in(scope).contacts.byWaId(waId);
     if (!contact) {
       throw new AppError('NOT_FOUND', 'No contact with that number in this workspace', {
         reason: 'contact_not_found',
       });
     }
-    return this.erase({ ...acting, scope }, contact.contactId, reason);
+    return this.erase({ ...acting, scope }, contact.id, reason);
+  }
+
+  /**
+   * Seals every number still in plain text and gives it its keyed hash
+   * (rows from before migration 058, or from a tool without the vault);
+   * the server runs it at start, before it serves. Returns how many.
+   */
+  sealPlainNumbers(): number {
+    return this.store.transaction(() => {
+      let sealed = 0;
+      for (const workspace of this.store.workspaces.list()) {
+        sealed += this.store.in(workspaceScope(workspace.id)).contacts.sealPlainNumbers();
+      }
+      return sealed;
+    });
   }
 
   /**
@@ -151,18 +163,19 @@ export class ContactErasureService {
    * as the system. Runs before the appliance serves; returns how many.
    */
   async reapplyLedger(): Promise<number> {
+    // The lookups below go by hash: numbers still plain get theirs first.
+    this.sealPlainNumbers();
     let erased = 0;
     for (const [workspaceId, erasedAt] of this.vault.erasedNumbers()) {
       const scope = workspaceScope(workspaceId);
-      // Only a contact that existed when it was erased came back with a
-      // restore; one made later is the customer writing again, and stays.
-      const back = this.store
-        .in(scope)
-        .erasure.numbers()
-        .filter(({ waId, createdAt }) => {
-          const at = erasedAt.get(this.vault.hashNumber(workspaceId, waId));
-          return at !== undefined && createdAt <= at;
-        });
+      const erasure = this.store.in(scope).erasure;
+      // One index lookup per ledger entry (contacts.wa_hash holds the
+      // ledger's hash). Only a contact that existed when it was erased came
+      // back with a restore; one made later is the customer writing again,
+      // and stays.
+      const back = [...erasedAt].flatMap(([hash, at]) =>
+        erasure.byNumberHash(hash).filter(({ createdAt }) => createdAt <= at),
+      );
       for (const { contactId } of back) {
         await this.erase(
           {

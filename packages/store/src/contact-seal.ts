@@ -3,6 +3,8 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 /** Where each contact's key comes from: the contact vault (`contact-vault.ts`). */
 export interface ContactKeys {
   contactKey(workspaceId: string, contactId: string, create: boolean): Buffer | undefined;
+  /** The keyed hash a contact is found by, from its number (`contacts.wa_hash`). */
+  hashNumber(workspaceId: string, waId: string): string;
 }
 
 /** Marks a column value sealed under its contact's key (version 1). */
@@ -69,6 +71,14 @@ export class ContactCipher {
     const key = this.source.contactKey(this.workspaceId, contactId, create);
     this.#keys.set(contactId, key);
     return key;
+  }
+
+  /**
+   * The keyed hash of a number, as `contacts.wa_hash` and the erasure
+   * ledger hold it; undefined without a vault (numbers stay plain then).
+   */
+  hashNumber(waId: string): string | undefined {
+    return this.source?.hashNumber(this.workspaceId, waId);
   }
 
   /** Seals `plain` with the contact's key, making the key on first use. */

@@ -128,10 +128,13 @@ export class ContactVault {
     return db;
   }
 
-  /** The keyed hash the ledger names a number by, per workspace. */
+  /**
+   * The keyed hash the ledger and `contacts.wa_hash` name a number by, per
+   * workspace: HMAC-SHA256 of the normalised number (`normalisedWaId`).
+   */
   hashNumber(workspaceId: string, waId: string): string {
     return createHmac('sha256', this.#hashKey)
-      .update(`${workspaceId}\n${waId}`)
+      .update(`${workspaceId}\n${normalisedWaId(waId)}`)
       .digest('hex');
   }
 
@@ -270,6 +273,16 @@ export class ContactVault {
     db.pragma('wal_checkpoint(TRUNCATE)');
     db.close();
   }
+}
+
+/**
+ * A number as its hash covers it: a phone number written with `+`, spaces,
+ * dots, brackets or hyphens is its digits (WhatsApp ids are digits only, so
+ * ledger hashes recorded before this stay the same); anything else is kept
+ * as it is, so two different odd ids never share a hash.
+ */
+export function normalisedWaId(waId: string): string {
+  return /^[+\d\s().-]*\d[+\d\s().-]*$/.test(waId) ? waId.replace(/\D/g, '') : waId;
 }
 
 /** Keys kept unwrapped in memory: a few inbox pages' worth of contacts. */

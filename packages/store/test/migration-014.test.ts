@@ -6,7 +6,7 @@ import {
   Store,
   workspaceScope,
 } from '../src/index.ts';
-import { saveTestNumber } from './seed.ts';
+import { contactBefore58, saveTestNumber } from './seed.ts';
 import { tempDatabase } from './temp-db.ts';
 
 let env: ReturnType<typeof tempDatabase>;
@@ -131,7 +131,7 @@ function seedWithoutMedia(store: Store): number {
   const ws = store.workspaces.create('Before');
   const scoped = store.in(workspaceScope(ws.id));
   const number = saveTestNumber(scoped);
-  const contactId = scoped.contacts.upsert('15550001111', 'Ana');
+  const contactId = contactBefore58(store.db, ws.id, '15550001111', 'Ana');
   // Written as the schema of v13 holds it: today's repositories also set
   // columns of later migrations (content_json of 017, status of 029).
   const conversationId = 'conversation-before';

@@ -6,7 +6,7 @@ import {
   Store,
   workspaceScope,
 } from '../src/index.ts';
-import { saveTestNumber } from './seed.ts';
+import { contactBefore58, saveTestNumber } from './seed.ts';
 import { tempDatabase } from './temp-db.ts';
 
 let env: ReturnType<typeof tempDatabase>;
@@ -20,7 +20,7 @@ function sameMillisecond(store: Store, count: number) {
   const ids = Array.from({ length: count }, (_, i) =>
     scoped.conversations.touchInbound(
       number.id,
-      scoped.contacts.upsert(`1555000${i}`, null),
+      contactBefore58(store.db, ws.id, `1555000${i}`),
       1_700_000_000_000,
     ),
   );

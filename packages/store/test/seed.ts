@@ -54,3 +54,21 @@ export function seedAt17(db: Store['db']): string {
   ).run(ws);
   return ws;
 }
+
+/**
+ * A contact as the schema before version 58 holds it (plain number, no
+ * hash): `ContactRepo.upsert` also sets `wa_hash`. Returns its id.
+ */
+export function contactBefore58(
+  db: Store['db'],
+  workspaceId: string,
+  waId: string,
+  profileName: string | null = null,
+): string {
+  const id = `contact-${waId}`;
+  db.prepare(
+    `INSERT INTO contacts (id, workspace_id, wa_id, profile_name, created_at, updated_at)
+     VALUES (?, ?, ?, ?, 1, 1)`,
+  ).run(id, workspaceId, waId, profileName);
+  return id;
+}

@@ -1,6 +1,8 @@
 import type { Store } from '../store.ts';
 import type { WorkspaceScope } from '../scope.ts';
+import { ContactCipher } from '../contact-seal.ts';
 import { dropContactSearchEntries } from './message-search-drop.ts';
+import { numberAad } from './contacts.ts';
 
 /** What an erasure removed, by kind; counts only, never content. */
 export interface ErasureCounts {
@@ -35,11 +37,15 @@ export class ContactErasureRepo {
   /** The contact and its media object keys; undefined when not in this workspace. */
   target(contactId: string): ErasureTarget | undefined {
     const ws = this.scope.workspaceId;
-    const waId = this.store
+    const stored = this.store
       .statement('SELECT wa_id FROM contacts WHERE workspace_id = ? AND id = ?')
       .pluck()
       .get(ws, contactId) as string | undefined;
-    if (waId === undefined) return undefined;
+    if (stored === undefined) return undefined;
+    // The number is sealed (migration 058): the ledger and the status
+    // reports need it, so it is opened while the key still exists.
+    const cipher = new ContactCipher(this.store.contactKeys, ws);
+    const waId = cipher.open(contactId, stored, numberAad(contactId));
     const mediaKeys = this.store
       .statement(
         `SELECT f.object_key FROM media f
@@ -52,16 +58,18 @@ export class ContactErasureRepo {
     return { contactId, waId, mediaKeys };
   }
 
-  /** Every contact's number, for matching the erasure ledger after a restore. */
-  numbers(): { contactId: string; waId: string; createdAt: number }[] {
+  /**
+   * The contacts whose number has this keyed hash (the erasure ledger's),
+   * by index (migration 058), for re-applying the ledger after a restore.
+   */
+  byNumberHash(numberHash: string): { contactId: string; createdAt: number }[] {
     return this.store
       .statement(
-        `SELECT id AS contactId, wa_id AS waId, created_at AS createdAt
-           FROM contacts WHERE workspace_id = ?`,
+        `SELECT id AS contactId, created_at AS createdAt
+           FROM contacts WHERE workspace_id = ? AND wa_hash = ?`,
       )
-      .all(this.scope.workspaceId) as {
+      .all(this.scope.workspaceId, numberHash) as {
       contactId: string;
-      waId: string;
       createdAt: number;
     }[];
   }
@@ -87,8 +95,12 @@ export class ContactErasureRepo {
       'DELETE FROM whatsapp_errors WHERE workspace_id = ? AND instr(raw_json, ?) > 0',
       quoted,
     );
+    // Reports sealed under the contact's key name it by hash (migration 058).
+    const hash = this.store.contactKeys?.hashNumber(ws, target.waId) ?? null;
     const statuses = run(
-      'DELETE FROM message_statuses WHERE workspace_id = ? AND recipient_id = ?',
+      `DELETE FROM message_statuses WHERE workspace_id = ?
+         AND (recipient_hash = ? OR recipient_id = ?)`,
+      hash,
       target.waId,
     );
     dropContactSearchEntries(this.store, ws, target.contactId);

@@ -5,6 +5,15 @@ import type { Contact } from '../types.ts';
 import { ContactCipher, columnAad } from '../contact-seal.ts';
 
 const nameAad = (id: string) => columnAad('contacts', id, 'profile_name');
+/** The AAD a contact's sealed number is bound to. */
+export const numberAad = (id: string) => columnAad('contacts', id, 'wa_id');
+
+/**
+ * Finds a contact by number: its keyed hash (migration 058), or, for a row
+ * written without a vault and not yet sealed, its plain number. Parameters:
+ * workspace, hash (null without a vault), number.
+ */
+const BY_NUMBER = 'workspace_id = ? AND (wa_hash = ? OR (wa_hash IS NULL AND wa_id = ?))';
 
 export const CONTACT_COLUMNS = `c.id, c.wa_id AS waId, c.profile_name AS profileName,
   c.opted_out_at AS optedOutAt, c.opt_out_source AS optOutSource`;
@@ -19,11 +28,14 @@ export class ContactRepo {
     return new ContactCipher(this.store.contactKeys, this.scope.workspaceId);
   }
 
-  /** Opens the sealed profile names of contacts read from the database. */
-  private opened<T extends { id: string; profileName: string | null }>(rows: T[]): T[] {
+  /** Opens the sealed numbers and profile names of contacts read from the database. */
+  private opened<T extends { id: string; waId: string; profileName: string | null }>(
+    rows: T[],
+  ): T[] {
     const cipher = this.cipher();
     return rows.map((row) => ({
       ...row,
+      waId: cipher.open(row.id, row.waId, numberAad(row.id)),
       profileName: cipher.open(row.id, row.profileName, nameAad(row.id)),
     }));
   }
@@ -33,18 +45,19 @@ export class ContactRepo {
   }
 
   /**
-   * The contact's id, creating it or refreshing its profile name. The name
-   * is sealed with the contact's own key (issue 8); the number is not (it
-   * is how intake finds the contact).
+   * The contact's id, creating it or refreshing its profile name. Number and
+   * name are sealed with the contact's own key (issue 8); the contact is
+   * found by the number's keyed hash (`wa_hash`).
    */
   upsert(waId: string, profileName: string | null): string {
+    const cipher = this.cipher();
+    const hash = cipher.hashNumber(waId) ?? null;
     const known = this.store
       .statement(
-        'SELECT id, profile_name AS profileName FROM contacts WHERE workspace_id = ? AND wa_id = ?',
+        `SELECT id, profile_name AS profileName FROM contacts WHERE ${BY_NUMBER}`,
       )
-      .get(this.scope.workspaceId, waId) as
+      .get(this.scope.workspaceId, hash, waId) as
       { id: string; profileName: string | null } | undefined;
-    const cipher = this.cipher();
     // Most messages come from known contacts: write only when something changed.
     if (known) {
       const current = cipher.open(known.id, known.profileName, nameAad(known.id));
@@ -67,13 +80,15 @@ export class ContactRepo {
     const now = this.store.clock.now();
     this.store
       .statement(
-        `INSERT INTO contacts (id, workspace_id, wa_id, profile_name, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO contacts (id, workspace_id, wa_id, wa_hash, profile_name, created_at,
+           updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         id,
         this.scope.workspaceId,
-        waId,
+        cipher.seal(id, waId, numberAad(id)),
+        hash,
         cipher.seal(id, profileName, nameAad(id)),
         now,
         now,
@@ -119,12 +134,11 @@ export class ContactRepo {
 
   /** The contact with this WhatsApp number, if they ever wrote. */
   byWaId(waId: string): Contact | undefined {
+    const hash = this.cipher().hashNumber(waId) ?? null;
     return this.one(
       this.store
-        .statement(
-          `SELECT ${CONTACT_COLUMNS} FROM contacts c WHERE c.workspace_id = ? AND c.wa_id = ?`,
-        )
-        .get(this.scope.workspaceId, waId) as Contact | undefined,
+        .statement(`SELECT ${CONTACT_COLUMNS} FROM contacts c WHERE ${BY_NUMBER}`)
+        .get(this.scope.workspaceId, hash, waId) as Contact | undefined,
     );
   }
 
@@ -202,5 +216,43 @@ export class ContactRepo {
         profileName: string | null;
       }[],
     );
+  }
+
+  /**
+   * Seals the numbers still in plain text (rows from before migration 058,
+   * or written by a tool without the vault: the inbox bench's builder) and
+   * gives them their hash. The server runs it at start, before it serves.
+   * A row whose hash another contact already has (the same number written
+   * two ways by an old tool) stays as it is, still found by its number.
+   * Returns how many were sealed.
+   */
+  sealPlainNumbers(): number {
+    const cipher = this.cipher();
+    const plain = this.store
+      .statement(
+        `SELECT id, wa_id AS waId FROM contacts
+         WHERE workspace_id = ? AND wa_hash IS NULL`,
+      )
+      .all(this.scope.workspaceId) as { id: string; waId: string }[];
+    const taken = this.store.statement(
+      'SELECT 1 FROM contacts WHERE workspace_id = ? AND wa_hash = ?',
+    );
+    const seal = this.store.statement(
+      `UPDATE contacts SET wa_id = ?, wa_hash = ?
+       WHERE workspace_id = ? AND id = ? AND wa_hash IS NULL`,
+    );
+    let sealed = 0;
+    for (const { id, waId } of plain) {
+      const hash = cipher.hashNumber(waId);
+      if (hash === undefined) return sealed;
+      if (taken.get(this.scope.workspaceId, hash) !== undefined) continue;
+      sealed += seal.run(
+        cipher.seal(id, waId, numberAad(id)),
+        hash,
+        this.scope.workspaceId,
+        id,
+      ).changes;
+    }
+    return sealed;
   }
 }

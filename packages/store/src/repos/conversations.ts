@@ -136,7 +136,11 @@ function listWhere(
 const toSummary = (cipher: ContactCipher, row: SummaryRow): ConversationSummary => {
   const contact: Contact = {
     id: row.contactId,
-    waId: row.waId,
+    waId: cipher.open(
+      row.contactId,
+      row.waId,
+      columnAad('contacts', row.contactId, 'wa_id'),
+    ),
     profileName: cipher.open(
       row.contactId,
       row.profileName,

@@ -89,6 +89,11 @@ export class MessageSearchRepo {
         hit.contactName,
         columnAad('contacts', hit.contactId, 'profile_name'),
       ),
+      contactWaId: cipher.open(
+        hit.contactId,
+        hit.contactWaId,
+        columnAad('contacts', hit.contactId, 'wa_id'),
+      ),
     }));
   }
 }

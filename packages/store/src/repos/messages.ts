@@ -4,6 +4,7 @@ import type { WorkspaceScope } from '../scope.ts';
 import type { Message, MessageStatus } from '../types.ts';
 import { ContactCipher, columnAad } from '../contact-seal.ts';
 import { indexSealedMessage } from './message-search-index.ts';
+import { sealStatusRecipient } from './status-seal.ts';
 
 const MESSAGE_COLUMNS = `id, conversation_id AS conversationId, wa_message_id AS waMessageId,
   direction, type, body, status, error_code AS errorCode, error_title AS errorTitle,
@@ -180,11 +181,13 @@ export class MessageRepo {
    * Returns the message's id when its status changed.
    */
   applyStatus(write: StatusWrite): string | null {
+    const stored = sealStatusRecipient(this.store, this.scope.workspaceId, write);
     this.store
       .statement(
         `INSERT INTO message_statuses (workspace_id, number_id, wa_message_id, status,
-           occurred_at, recipient_id, error_code, error_title, raw_json, received_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           occurred_at, recipient_id, recipient_hash, error_code, error_title, raw_json,
+           received_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (workspace_id, wa_message_id, number_id, status) DO NOTHING`,
       )
       .run(
@@ -193,10 +196,11 @@ export class MessageRepo {
         write.waMessageId,
         write.status,
         write.occurredAt,
-        write.recipientId,
+        stored.recipientId,
+        stored.recipientHash,
         write.errorCode,
         write.errorTitle,
-        write.rawJson,
+        stored.rawJson,
         this.store.clock.now(),
       );
     return this.advance(write.waMessageId, write.numberId);
