@@ -10,15 +10,18 @@ import {
   workspaceScope,
   type Db,
 } from '@flowgento/store';
-import { deliverText, REAL_NUMBER, setupOwner } from './flows.ts';
+import { buildPreferenceWebhook, buildStatusWebhook } from '@flowgento/whatsapp';
+import { deliverText, postSigned, REAL_NUMBER, setupOwner } from './flows.ts';
 import { startTestAppliance, type ApiClient, type TestAppliance } from './harness.ts';
+import { contactIdOf } from './sealed.ts';
 
 /**
  * Issue 8's "yesterday's backup": a database copied before an erasure and
  * opened directly with the database key, with no start and so no ledger
  * re-apply, holds nothing readable of the erased contact (its key is gone
- * from the vault), while the other contacts read normally through the
- * repositories.
+ * from the vault): not its texts, name or number, nor the status reports
+ * and kept webhook values that named it; the other contacts read normally
+ * through the repositories.
  */
 
 const ERASED_MARK = `ZQXA-${randomBytes(4).toString('hex')}`;
@@ -76,10 +79,37 @@ describe('a database copied before an erasure', () => {
     await deliverText(t.running, { text: `order ${ERASED_MARK} please`, from: ERASED });
     await deliverText(t.running, { text: `order ${KEPT_MARK} please`, from: KEPT });
     const live = t.running.appliance.store;
-    const contactId = live.db
-      .prepare('SELECT id FROM contacts WHERE wa_id = ?')
-      .pluck()
-      .get(ERASED) as string;
+    const contactId = contactIdOf(live, ERASED)!;
+    // A delivery report for a reply to the contact, and a preference change
+    // without a readable time (kept raw, not applied): both name the number.
+    const origin = {
+      phoneNumberId: REAL_NUMBER.phoneNumberId,
+      displayPhoneNumber: REAL_NUMBER.displayPhoneNumber,
+    };
+    const status = buildStatusWebhook({
+      ...origin,
+      waMessageId: 'wamid.to-erased',
+      status: 'delivered',
+      recipientId: ERASED,
+      pricingCategory: 'service',
+    });
+    const preference = buildPreferenceWebhook({ ...origin, waId: ERASED, value: 'stop' });
+    const change = preference.entry[0]!.changes[0]!.value as {
+      user_preferences: Record<string, unknown>[];
+    };
+    change.user_preferences[0]!['timestamp'] = 'soon';
+    for (const body of [status, preference]) {
+      const posted = await postSigned(
+        t.running,
+        Buffer.from(JSON.stringify(body)),
+        REAL_NUMBER.appSecret,
+      );
+      expect(posted.status).toBe(200);
+    }
+    expect(live.db.prepare('SELECT count(*) FROM message_statuses').pluck().get()).toBe(
+      1,
+    );
+    expect(live.db.prepare('SELECT count(*) FROM webhook_events').pluck().get()).toBe(1);
     // A reply still waiting in the outbound queue: its payload is sealed too.
     const workspaceId = live.db
       .prepare('SELECT id FROM workspaces')
@@ -114,6 +144,15 @@ describe('a database copied before an erasure', () => {
     expect(tracesOf(yesterday, KEPT_MARK)).toEqual([]);
     // Profile names are sealed too: no row holds the name as text.
     expect(tracesOf(yesterday, 'Carla Customer')).toEqual([]);
+    // Nor the number: contacts, status reports and kept values are sealed.
+    expect(tracesOf(yesterday, ERASED)).toEqual([]);
+    expect(tracesOf(yesterday, KEPT)).toEqual([]);
+    expect(yesterday.prepare('SELECT count(*) FROM message_statuses').pluck().get()).toBe(
+      1,
+    );
+    expect(yesterday.prepare('SELECT count(*) FROM webhook_events').pluck().get()).toBe(
+      1,
+    );
     // The erased contact's rows are still in the copy, only unreadable.
     expect(
       yesterday
@@ -126,16 +165,18 @@ describe('a database copied before an erasure', () => {
     old.contactKeys = live.contactKeys;
     const scoped = old.in(workspaceScope(workspaceId));
     const list = scoped.conversations.list();
-    const byNumber = new Map(list.map((c) => [c.contact.waId, c]));
-    expect(byNumber.get(KEPT)).toMatchObject({
+    const byContact = new Map(list.map((c) => [c.contact.id, c]));
+    const kept = list.find((c) => c.contact.id !== contactId)!;
+    expect(kept).toMatchObject({
       lastMessagePreview: `order ${KEPT_MARK} please`,
-      contact: { profileName: 'Carla Customer' },
+      contact: { waId: KEPT, profileName: 'Carla Customer' },
     });
-    expect(byNumber.get(ERASED)).toMatchObject({
+    expect(byContact.get(contactId)).toMatchObject({
       lastMessagePreview: SHREDDED_TEXT,
-      contact: { profileName: SHREDDED_TEXT },
+      contact: { waId: SHREDDED_TEXT, profileName: SHREDDED_TEXT },
     });
-    const kept = byNumber.get(KEPT)!;
+    // The kept contact is still found by its number; the erased one is not.
+    expect(scoped.contacts.byWaId(KEPT)?.id).toBe(kept.contact.id);
     const [message] = scoped.messages.listForConversation(kept.id);
     expect(message?.body).toBe(`order ${KEPT_MARK} please`);
     const hits = scoped.search.find([{ text: KEPT_MARK, prefix: false }], { limit: 5 });

@@ -165,8 +165,11 @@ export function intakeState(app: RunningAppliance, workspaceId: string) {
        WHERE workspace_id = ? ORDER BY raw_json`,
     ),
     fields: rows(
-      `SELECT field, raw_json FROM webhook_events WHERE workspace_id = ?
-       ORDER BY field, raw_json`,
+      `SELECT field, opened_value(
+         (SELECT k.id FROM contacts k WHERE k.workspace_id = e.workspace_id
+            AND k.wa_hash = e.contact_hash),
+         'webhook_events', e.id, 'raw_json', e.raw_json) AS raw_json
+       FROM webhook_events e WHERE workspace_id = ? ORDER BY field, 2`,
     ),
     media: rows(
       `SELECT m.wa_message_id, f.wa_media_id, f.kind FROM media f

@@ -7,8 +7,9 @@ import type { Migration } from './index.ts';
  * the normalised number (`ContactVault.hashNumber`), unique per workspace;
  * the ledger's re-apply after a restore is then one index lookup per entry.
  *
- * Status reports name their recipient: `recipient_hash` lets an erasure
- * find them once `recipient_id` and `raw_json` are sealed.
+ * Status reports name their recipient, and kept webhook values the one
+ * contact they were sealed for: `recipient_hash` and `contact_hash` let an
+ * erasure find them once their payloads are sealed.
  *
  * The hash key lives in the contact vault, which a migration cannot reach
  * (the database opens before the vault). Existing rows keep `wa_hash` NULL
@@ -28,6 +29,9 @@ export const contactNumberHash: Migration = {
       CREATE INDEX message_statuses_by_recipient
         ON message_statuses (workspace_id, recipient_hash)
         WHERE recipient_hash IS NOT NULL;
+      ALTER TABLE webhook_events ADD COLUMN contact_hash TEXT;
+      CREATE INDEX webhook_events_by_contact ON webhook_events (workspace_id, contact_hash)
+        WHERE contact_hash IS NOT NULL;
     `);
   },
 };

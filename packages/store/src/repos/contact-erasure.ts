@@ -87,16 +87,18 @@ export class ContactErasureRepo {
     // a longer number that merely contains it is left alone.
     const quoted = JSON.stringify(target.waId);
 
+    // Values sealed under the contact's key name it by hash (migration 058).
+    const hash = this.store.contactKeys?.hashNumber(ws, target.waId) ?? null;
     const webhookEvents = run(
-      'DELETE FROM webhook_events WHERE workspace_id = ? AND instr(raw_json, ?) > 0',
+      `DELETE FROM webhook_events WHERE workspace_id = ?
+         AND (contact_hash = ? OR instr(raw_json, ?) > 0)`,
+      hash,
       quoted,
     );
     const errors = run(
       'DELETE FROM whatsapp_errors WHERE workspace_id = ? AND instr(raw_json, ?) > 0',
       quoted,
     );
-    // Reports sealed under the contact's key name it by hash (migration 058).
-    const hash = this.store.contactKeys?.hashNumber(ws, target.waId) ?? null;
     const statuses = run(
       `DELETE FROM message_statuses WHERE workspace_id = ?
          AND (recipient_hash = ? OR recipient_id = ?)`,

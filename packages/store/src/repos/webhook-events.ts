@@ -2,6 +2,7 @@ import { hash } from 'node:crypto';
 import { newId } from '@flowgento/core';
 import type { Store } from '../store.ts';
 import type { WorkspaceScope } from '../scope.ts';
+import { openKeptValue, sealKeptValue } from './kept-value-seal.ts';
 
 /** Identifies a delivery by its exact content, so a repeat stores nothing. */
 export function contentDigest(rawJson: string): string {
@@ -18,37 +19,51 @@ export class WebhookEventRepo {
     private readonly scope: WorkspaceScope,
   ) {}
 
-  /** False when this exact value was already kept. */
+  /**
+   * False when this exact value was already kept. A value naming one
+   * contact is sealed under its key (`sealKeptValue`).
+   */
   keep(numberId: string, field: string, rawJson: string): boolean {
+    const id = newId();
+    const stored = sealKeptValue(this.store, this.scope.workspaceId, id, rawJson);
     return (
       this.store
         .statement(
           `INSERT INTO webhook_events (id, workspace_id, number_id, field, raw_json, digest,
-             received_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+             contact_hash, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (workspace_id, number_id, field, digest) DO NOTHING`,
         )
         .run(
-          newId(),
+          id,
           this.scope.workspaceId,
           numberId,
           field,
-          rawJson,
-          contentDigest(rawJson),
+          stored.rawJson,
+          stored.digest ?? contentDigest(rawJson),
+          stored.contactHash,
           this.store.clock.now(),
         ).changes === 1
     );
   }
 
   list(field?: string): { numberId: string; field: string; rawJson: string }[] {
-    return this.store
+    const rows = this.store
       .statement(
-        `SELECT number_id AS numberId, field, raw_json AS rawJson FROM webhook_events
+        `SELECT id, number_id AS numberId, field, raw_json AS rawJson,
+           contact_hash AS contactHash FROM webhook_events
          WHERE workspace_id = ? AND (? IS NULL OR field = ?) ORDER BY received_at, id`,
       )
       .all(this.scope.workspaceId, field ?? null, field ?? null) as {
+      id: string;
       numberId: string;
       field: string;
       rawJson: string;
+      contactHash: string | null;
     }[];
+    return rows.map((row) => ({
+      numberId: row.numberId,
+      field: row.field,
+      rawJson: openKeptValue(this.store, this.scope.workspaceId, row),
+    }));
   }
 }
