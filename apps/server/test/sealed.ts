@@ -46,3 +46,25 @@ export function numberOfContact(store: Store, contactId: string): string | undef
   }
   return undefined;
 }
+
+/**
+ * The raw payload of the first status report with this status, opened:
+ * reports naming a contact are sealed under its key (migration 058).
+ */
+export function statusPayload(store: Store, status: string): string | undefined {
+  const row = store.db
+    .prepare(
+      `SELECT s.workspace_id AS workspaceId, s.raw_json AS raw,
+         s.wa_message_id || ':' || s.number_id || ':' || s.status AS id,
+         (SELECT k.id FROM contacts k WHERE k.workspace_id = s.workspace_id
+            AND k.wa_hash = s.recipient_hash) AS contactId
+       FROM message_statuses s WHERE s.status = ?`,
+    )
+    .get(status) as
+    | { workspaceId: string; raw: string; id: string; contactId: string | null }
+    | undefined;
+  if (!row) return undefined;
+  if (row.contactId === null) return row.raw;
+  const where = { ...row, contactId: row.contactId, table: 'message_statuses' };
+  return opened(store, where, 'raw_json', row.raw) as string;
+}

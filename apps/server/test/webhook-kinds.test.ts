@@ -23,7 +23,7 @@ import {
   simulatedTarget,
   type FixtureTarget,
 } from './webhook-kinds-support.ts';
-import { contactIdOf, opened } from './sealed.ts';
+import { contactIdOf, opened, statusPayload } from './sealed.ts';
 
 /**
  * Every kind of webhook the Cloud API sends, from the documented shapes,
@@ -185,12 +185,7 @@ describe('every inbound kind', () => {
       status: 'failed',
       errorCode: 131026,
     });
-    const pricing = app()
-      .appliance.store.db.prepare(
-        `SELECT raw_json FROM message_statuses WHERE status = 'delivered'`,
-      )
-      .pluck()
-      .get() as string;
+    const pricing = statusPayload(app().appliance.store, 'delivered')!;
     expect(JSON.parse(pricing)).toMatchObject({ pricing: { category: 'service' } });
   });
 

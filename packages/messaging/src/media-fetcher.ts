@@ -204,7 +204,12 @@ export class MediaFetcher {
         providerId: put.providerId,
         sealedSize: put.size,
         sealedSha256: put.sha256,
-        keyWrapped: secrets.wrap(key.toString('base64'), mediaAad.key(job.mediaId)),
+        keyWrapped: secrets.wrap(
+          this.options.store
+            .in(scope)
+            .media.sealFileKey(job.mediaId, key.toString('base64')),
+          mediaAad.key(job.mediaId),
+        ),
       };
     } finally {
       key.fill(0);

@@ -2,7 +2,12 @@ import { pipeline, type Readable } from 'node:stream';
 import { decryptStream } from '@flowgento/crypto';
 import { AppError } from '@flowgento/core';
 import type { TierStore } from '@flowgento/storage';
-import type { MediaRecord, Store, WorkspaceScope } from '@flowgento/store';
+import {
+  SHREDDED_TEXT,
+  type MediaRecord,
+  type Store,
+  type WorkspaceScope,
+} from '@flowgento/store';
 import { mediaAad } from './media-aad.ts';
 import type { SecretBox } from './secret-box.ts';
 
@@ -50,10 +55,17 @@ export class MediaService {
       });
     }
     const { objectKey, keyWrapped, sealedSize, sealedSha256 } = record;
-    const key = Buffer.from(
-      this.secrets.unwrapText(keyWrapped!, mediaAad.key(record.id)),
-      'base64',
-    );
+    // Two layers: the key ring's wrap, then the contact's seal (issue 8).
+    const fileKey = this.store
+      .in(scope)
+      .media.openFileKey(
+        record.id,
+        this.secrets.unwrapText(keyWrapped!, mediaAad.key(record.id)),
+      );
+    if (fileKey === SHREDDED_TEXT) {
+      throw new AppError('NOT_FOUND', 'Media not found', { reason: 'media_not_found' });
+    }
+    const key = Buffer.from(fileKey, 'base64');
     const sealed = await this.tiers.get(scope, 'media-hot', objectKey!, {
       size: sealedSize!,
       sha256: sealedSha256!,

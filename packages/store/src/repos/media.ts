@@ -1,6 +1,7 @@
 import { newId } from '@flowgento/core';
 import type { Store } from '../store.ts';
 import type { WorkspaceScope } from '../scope.ts';
+import { ContactCipher, columnAad } from '../contact-seal.ts';
 
 export type MediaKindName = 'image' | 'audio' | 'video' | 'document' | 'sticker';
 export type MediaState = 'pending' | 'stored' | 'failed';
@@ -44,12 +45,52 @@ const COLUMNS = `m.id, m.message_id AS messageId, m.number_id AS numberId,
   m.provider_id AS providerId, m.sealed_size AS sealedSize,
   m.sealed_sha256 AS sealedSha256, m.key_wrapped AS keyWrapped`;
 
+/** The AAD of a file key sealed under its contact's key (inside the ring's wrap). */
+const fileKeyAad = (mediaId: string) => columnAad('media', mediaId, 'file_key');
+
 /** One workspace's media; every statement binds its workspace. */
 export class MediaRepo {
   constructor(
     private readonly store: Store,
     private readonly scope: WorkspaceScope,
   ) {}
+
+  /**
+   * A file's own key, sealed under the key of its message's contact before
+   * the key ring wraps it (issue 8): an erasure then makes the file key in
+   * any snapshot useless, even for a copy a provider failed to delete. Key
+   * rotation unwraps and rewraps the ring's layer only, so this inner seal
+   * passes through it unopened. Without a vault the key is kept as it is.
+   */
+  sealFileKey(mediaId: string, keyBase64: string): string {
+    const contactId = this.contactOf(mediaId);
+    if (contactId === undefined) return keyBase64;
+    return this.cipher().seal(contactId, keyBase64, fileKeyAad(mediaId));
+  }
+
+  /**
+   * Opens what `sealFileKey` made; a key stored before it comes back as it
+   * is, one whose contact was erased as `SHREDDED_TEXT`.
+   */
+  openFileKey(mediaId: string, stored: string): string {
+    return this.cipher().open(this.contactOf(mediaId) ?? '', stored, fileKeyAad(mediaId));
+  }
+
+  private cipher(): ContactCipher {
+    return new ContactCipher(this.store.contactKeys, this.scope.workspaceId);
+  }
+
+  /** The contact whose message the file belongs to. */
+  private contactOf(mediaId: string): string | undefined {
+    return this.store
+      .statement(
+        `SELECT v.contact_id FROM media f JOIN messages m ON m.id = f.message_id
+         JOIN conversations v ON v.id = m.conversation_id
+         WHERE f.workspace_id = ? AND f.id = ?`,
+      )
+      .pluck()
+      .get(this.scope.workspaceId, mediaId) as string | undefined;
+  }
 
   /** A file to fetch now, recorded with its message. */
   insertPending(input: {
