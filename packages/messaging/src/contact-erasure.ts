@@ -149,13 +149,26 @@ export class ContactErasureService {
    * the server runs it at start, before it serves. Returns how many.
    */
   sealPlainNumbers(): number {
-    return this.store.transaction(() => {
-      let sealed = 0;
-      for (const workspace of this.store.workspaces.list()) {
-        sealed += this.store.in(workspaceScope(workspace.id)).contacts.sealPlainNumbers();
-      }
-      return sealed;
-    });
+    // Nothing to seal (the usual start): no vault transaction, no vault file.
+    const plain = this.store.db
+      .prepare('SELECT count(*) FROM contacts WHERE wa_hash IS NULL')
+      .pluck()
+      .get() as number;
+    if (plain === 0) return 0;
+    // The vault commits its new keys first, inside the database's
+    // transaction: a failure after leaves unused keys, never a number sealed
+    // under a key that was not kept.
+    return this.store.transaction(() =>
+      this.vault.transaction(() => {
+        let sealed = 0;
+        for (const workspace of this.store.workspaces.list()) {
+          sealed += this.store
+            .in(workspaceScope(workspace.id))
+            .contacts.sealPlainNumbers();
+        }
+        return sealed;
+      }),
+    );
   }
 
   /**

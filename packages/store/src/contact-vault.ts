@@ -155,6 +155,14 @@ export class ContactVault {
     this.#db().pragma('wal_checkpoint(TRUNCATE)');
   }
 
+  /**
+   * Runs `fn` in one vault transaction: many keys made at once (numbers
+   * sealed at start) cost one commit instead of one each.
+   */
+  transaction<T>(fn: () => T): T {
+    return this.#db().transaction(fn)();
+  }
+
   /** True when the vault holds nothing yet (no key, no erasure). */
   isEmpty(): boolean {
     if (!this.#exists()) return true;
