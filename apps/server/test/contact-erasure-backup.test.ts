@@ -44,7 +44,6 @@ describe('an erasure while continuous backup runs', () => {
     // "Yesterday": a point the backup can restore, from before the erasure.
     at = new Date().toISOString();
     await new Promise((done) => setTimeout(done, 1100));
-    const db = t.running.appliance.store.db;
     const contactId = contactIdOf(t.running.appliance.store, '15550004444')!;
     const wal = join(t.config.dataDir, 'flowgento.db-wal');
     const before = statSync(wal).size;

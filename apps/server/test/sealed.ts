@@ -68,3 +68,11 @@ export function statusPayload(store: Store, status: string): string | undefined 
   const where = { ...row, contactId: row.contactId, table: 'message_statuses' };
   return opened(store, where, 'raw_json', row.raw) as string;
 }
+
+/** The kept webhook values of a field, opened, in every workspace (migration 058). */
+export function keptValues(store: Store, field: string): string[] {
+  return store.workspaces
+    .list()
+    .flatMap((w) => store.in(workspaceScope(w.id)).webhookEvents.list(field))
+    .map((kept) => kept.rawJson);
+}

@@ -108,20 +108,20 @@ export function intakeState(app: RunningAppliance, workspaceId: string) {
   const db = store.db;
   const rows = (sql: string) => db.prepare(sql).all(workspaceId);
   // Numbers and status reports are sealed too (migration 058): SQL opens them.
-  db.function('opened_value', (contactId, table, id, column, value) =>
-    value === null || contactId === null
-      ? value
-      : (opened(
-          store,
-          {
-            workspaceId,
-            contactId: String(contactId),
-            table: String(table),
-            id: String(id),
-          },
-          String(column),
-          value,
-        ) as string),
+  db.function(
+    'opened_value',
+    (
+      contactId: unknown,
+      table: unknown,
+      id: unknown,
+      column: unknown,
+      value: unknown,
+    ) => {
+      if (typeof value !== 'string' || typeof contactId !== 'string')
+        return value ?? null;
+      const where = { workspaceId, contactId, table: String(table), id: String(id) };
+      return opened(store, where, String(column), value);
+    },
   );
   // Sealed columns differ between appliances (own keys, random IVs): compare
   // what they hold.

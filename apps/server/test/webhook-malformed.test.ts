@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { REAL_NUMBER, postSigned, setupOwner } from './flows.ts';
 import { startTestAppliance, type TestAppliance } from './harness.ts';
+import { keptValues } from './sealed.ts';
 
 let t: TestAppliance;
 const app = () => t.running;
@@ -16,12 +17,9 @@ const db = () => t.running.appliance.store.db;
 const storedWamids = () =>
   db().prepare('SELECT wa_message_id FROM messages ORDER BY 1').pluck().all() as string[];
 const keptInvalid = () =>
-  (
-    db()
-      .prepare(`SELECT raw_json FROM webhook_events WHERE field = 'messages.invalid'`)
-      .pluck()
-      .all() as string[]
-  ).map((json) => JSON.parse(json) as { issue: string; element: unknown });
+  keptValues(t.running.appliance.store, 'messages.invalid').map(
+    (json) => JSON.parse(json) as { issue: string; element: unknown },
+  );
 
 function text(id: string, overrides: Record<string, unknown> = {}) {
   return {

@@ -150,4 +150,46 @@ describe('migration 058: contact numbers sealed, found by keyed hash', () => {
     expect(kept[1]?.hash).toBe(keys.hashNumber(ws.id, '5511900000099'));
     store.close();
   });
+
+  it('seals a kept webhook value naming one contact, and keeps a redelivery once', () => {
+    env = tempDatabase();
+    const store = env.open();
+    const keys = withVault(store);
+    const ws = store.workspaces.create('Acme');
+    const scoped = store.in(workspaceScope(ws.id));
+    const number = saveTestNumber(scoped);
+    const value = JSON.stringify({
+      user_preferences: [{ wa_id: NUMBER, value: 'stop' }],
+    });
+    // Kept before the customer is a contact here: nothing to seal it with.
+    expect(scoped.webhookEvents.keep(number.id, 'user_preferences', value)).toBe(true);
+    scoped.contacts.upsert(NUMBER, null);
+    expect(scoped.webhookEvents.keep(number.id, 'user_preferences', value)).toBe(false);
+    const other = JSON.stringify({ user_preferences: [{ wa_id: NUMBER, value: 'go' }] });
+    expect(scoped.webhookEvents.keep(number.id, 'user_preferences', other)).toBe(true);
+    // Two customers in one value: sealed for neither, found by number.
+    const both = JSON.stringify({
+      messages: [{ from: NUMBER }, { from: '5511900000099' }],
+    });
+    expect(scoped.webhookEvents.keep(number.id, 'messages', both)).toBe(true);
+
+    const kept = store.db
+      .prepare(
+        `SELECT field, raw_json AS raw, contact_hash AS hash FROM webhook_events
+         ORDER BY received_at, rowid`,
+      )
+      .all() as { field: string; raw: string; hash: string | null }[];
+    expect(kept.map((k) => [k.raw.startsWith('fgc1:'), k.hash !== null])).toEqual([
+      [false, false],
+      [true, true],
+      [false, false],
+    ]);
+    expect(kept[1]?.hash).toBe(keys.hashNumber(ws.id, NUMBER));
+    expect(kept[1]?.raw).not.toContain(NUMBER);
+    expect(scoped.webhookEvents.list('user_preferences').map((k) => k.rawJson)).toEqual([
+      value,
+      other,
+    ]);
+    store.close();
+  });
 });

@@ -7,7 +7,7 @@ const NUMBER_KEYS = new Set(['wa_id', 'from', 'recipient_id', 'new_wa_id']);
 /** A kept webhook value as it is stored. */
 export interface StoredKeptValue {
   rawJson: string;
-  /** A keyed digest when sealed; null: the caller's plain content digest. */
+  /** A keyed digest with a vault; null: the caller's plain content digest. */
   digest: string | null;
   /** The keyed hash of the one contact it was sealed for, else null. */
   contactHash: string | null;
@@ -20,8 +20,8 @@ export const keptValueAad = (id: string) => columnAad('webhook_events', id, 'raw
  * contact it names (issue 8): such values (a preference change without a
  * time, the parts of a `messages` value no handler reads) hold the
  * customer's number and more, and a snapshot must not keep them readable
- * after an erasure. Its digest, which deduplicates deliveries, is keyed
- * then, so it cannot be matched against guessed payloads either.
+ * after an erasure. With a vault, its digest (which deduplicates
+ * deliveries) is keyed, so it cannot be matched against guessed payloads.
  *
  * A value naming no known contact, or several, is kept as it came: an
  * erasure finds it by the quoted number (`ContactErasureRepo.erase`), which
@@ -33,8 +33,11 @@ export function sealKeptValue(
   id: string,
   rawJson: string,
 ): StoredKeptValue {
-  const plain = { rawJson, digest: null, contactHash: null };
   const cipher = new ContactCipher(store.contactKeys, workspaceId);
+  // Keyed whenever a vault is there, sealed or not: a value kept before its
+  // contact existed and delivered again after must still match itself.
+  const digest = cipher.hashNumber(`kept value\n${rawJson}`) ?? null;
+  const plain = { rawJson, digest, contactHash: null };
   const hashes = new Set<string>();
   for (const number of numbersIn(rawJson)) {
     const hash = cipher.hashNumber(number);
@@ -50,7 +53,7 @@ export function sealKeptValue(
   if (contactId === undefined) return plain;
   return {
     rawJson: cipher.seal(contactId, rawJson, keptValueAad(id)),
-    digest: cipher.hashNumber(`kept value\n${rawJson}`) ?? null,
+    digest,
     contactHash: hash,
   };
 }
