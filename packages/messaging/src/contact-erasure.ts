@@ -69,7 +69,7 @@ export class ContactErasureService {
     }
     assertNoLegalHold(this.store.in(acting.scope), { contactId });
 
-    const { waId, outcome, keys } = this.store.transaction(() => {
+    const { target, outcome, keys } = this.store.transaction(() => {
       const erasure = this.store.in(acting.scope).erasure;
       const target = erasure.target(contactId);
       if (!target) {
@@ -105,13 +105,15 @@ export class ContactErasureService {
           media_objects: result.mediaObjects,
         },
       });
-      return { waId: target.waId, outcome: result, keys: target.mediaKeys };
+      return { target, outcome: result, keys: target.mediaKeys };
     });
 
     // The ledger first: if the process dies now, the next start erases again.
     this.vault.record({
       workspaceId: acting.scope.workspaceId,
-      numberHash: this.vault.hashNumber(acting.scope.workspaceId, waId),
+      // The stored hash: a restored row whose key is gone has no number to hash.
+      numberHash:
+        target.numberHash ?? this.vault.hashNumber(acting.scope.workspaceId, target.waId),
       erasedAt: this.clock.now(),
       actor: acting.actor.type === 'user' ? `user:${acting.actor.id}` : acting.actor.type,
       reason: why,

@@ -192,4 +192,41 @@ describe('migration 058: contact numbers sealed, found by keyed hash', () => {
     ]);
     store.close();
   });
+
+  it("erases a restored row's status reports and kept values by hash once its key is gone", () => {
+    env = tempDatabase();
+    const store = env.open();
+    const keys = withVault(store);
+    const ws = store.workspaces.create('Acme');
+    const scoped = store.in(workspaceScope(ws.id));
+    const number = saveTestNumber(scoped);
+    const contactId = scoped.contacts.upsert(NUMBER, 'Ana');
+    scoped.messages.applyStatus({
+      numberId: number.id,
+      waMessageId: 'wamid.a',
+      status: 'delivered',
+      occurredAt: 1000,
+      recipientId: NUMBER,
+      errorCode: null,
+      errorTitle: null,
+      rawJson: JSON.stringify({ recipient_id: NUMBER }),
+    });
+    const value = JSON.stringify({ user_preferences: [{ wa_id: NUMBER }] });
+    scoped.webhookEvents.keep(number.id, 'user_preferences', value);
+    // As a restore of a point before the erasure finds it: the key is gone.
+    keys.destroyContactKey(ws.id, contactId);
+
+    const target = scoped.erasure.target(contactId)!;
+    expect(target).toMatchObject({
+      waId: SHREDDED_TEXT,
+      numberHash: keys.hashNumber(ws.id, NUMBER),
+    });
+    expect(scoped.erasure.erase(target)).toMatchObject({ statuses: 1, webhookEvents: 1 });
+    const left = (table: string) =>
+      store.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get();
+    expect([left('message_statuses'), left('webhook_events'), left('contacts')]).toEqual([
+      0, 0, 0,
+    ]);
+    store.close();
+  });
 });

@@ -16,7 +16,10 @@ export interface ErasureCounts {
 /** A contact about to be erased: its number and the media objects it left. */
 export interface ErasureTarget {
   contactId: string;
+  /** `SHREDDED_TEXT` when its key is already gone (a restored old row). */
   waId: string;
+  /** The number's keyed hash (`contacts.wa_hash`), null without a vault. */
+  numberHash: string | null;
   /** Sealed media objects of its messages, in the media tier. */
   mediaKeys: string[];
 }
@@ -38,14 +41,17 @@ export class ContactErasureRepo {
   target(contactId: string): ErasureTarget | undefined {
     const ws = this.scope.workspaceId;
     const stored = this.store
-      .statement('SELECT wa_id FROM contacts WHERE workspace_id = ? AND id = ?')
-      .pluck()
-      .get(ws, contactId) as string | undefined;
+      .statement(
+        'SELECT wa_id AS waId, wa_hash AS waHash FROM contacts WHERE workspace_id = ? AND id = ?',
+      )
+      .get(ws, contactId) as { waId: string; waHash: string | null } | undefined;
     if (stored === undefined) return undefined;
-    // The number is sealed (migration 058): the ledger and the status
-    // reports need it, so it is opened while the key still exists.
+    // The number is sealed (migration 058) and opened while the key exists;
+    // the rows that name it are found by its hash, which outlives the key
+    // (the ledger's re-apply on a restored old row).
     const cipher = new ContactCipher(this.store.contactKeys, ws);
-    const waId = cipher.open(contactId, stored, numberAad(contactId));
+    const waId = cipher.open(contactId, stored.waId, numberAad(contactId));
+    const numberHash = stored.waHash ?? cipher.hashNumber(waId) ?? null;
     const mediaKeys = this.store
       .statement(
         `SELECT f.object_key FROM media f
@@ -55,7 +61,7 @@ export class ContactErasureRepo {
       )
       .pluck()
       .all(ws, contactId) as string[];
-    return { contactId, waId, mediaKeys };
+    return { contactId, waId, numberHash, mediaKeys };
   }
 
   /**
@@ -88,7 +94,7 @@ export class ContactErasureRepo {
     const quoted = JSON.stringify(target.waId);
 
     // Values sealed under the contact's key name it by hash (migration 058).
-    const hash = this.store.contactKeys?.hashNumber(ws, target.waId) ?? null;
+    const hash = target.numberHash;
     const webhookEvents = run(
       `DELETE FROM webhook_events WHERE workspace_id = ?
          AND (contact_hash = ? OR instr(raw_json, ?) > 0)`,
