@@ -5,6 +5,7 @@ import type { MediaRecord, Message, Store } from '@flowgento/store';
 import type { MediaService } from '../media-service.ts';
 import { accessActorOf, type ComplianceActing } from './acting.ts';
 import { contactJsonParts, mediaFileName, type ExportedNote } from './export-json.ts';
+import { exportedConsent, optedOutAtOf } from './export-consent.ts';
 import {
   META_RECIPIENT,
   summaryHtml,
@@ -122,6 +123,11 @@ export class ContactExporter {
           redacted: withheld,
         };
       });
+    const consentRecords = scoped.consentRegister.records(contactId);
+    const consent = exportedConsent(
+      consentRecords,
+      scoped.consentRegister.history(contactId),
+    );
     const recipients = [META_RECIPIENT, ...options.storageRecipients];
     const counts: HeldCounts = {
       conversations: conversations.length,
@@ -137,6 +143,8 @@ export class ContactExporter {
       requestId: options.requestId,
       workspaceName: this.store.workspaces.get(acting.scope.workspaceId)?.name ?? '',
       contact,
+      optedOutAt: optedOutAtOf(contact.optedOutAt, consentRecords),
+      consent,
       seen: scoped.contacts.seen(contactId),
       conversations,
       pages,
@@ -170,6 +178,7 @@ export class ContactExporter {
       workspaceName: this.store.workspaces.get(acting.scope.workspaceId)?.name ?? '',
       exportedAt,
       counts,
+      consent,
       recipients,
       disclosure: options.disclosure,
     });
