@@ -69,7 +69,9 @@ export class ContactExporter {
   ): ContactExportRun {
     this.store.transaction(() => {
       if (!this.store.in(acting.scope).contacts.get(contactId)) {
-        throw new AppError('NOT_FOUND', 'Contact not found');
+        throw new AppError('NOT_FOUND', 'Contact not found', {
+          reason: 'contact_not_found',
+        });
       }
       // Written with the audit entry: an export the log misses never starts.
       this.accessLog.recordNow(acting.scope, {
@@ -102,7 +104,11 @@ export class ContactExporter {
   ): Promise<HeldCounts> {
     const scoped = this.store.in(acting.scope);
     const contact = scoped.contacts.get(contactId);
-    if (!contact) throw new AppError('NOT_FOUND', 'Contact not found');
+    if (!contact) {
+      throw new AppError('NOT_FOUND', 'Contact not found', {
+        reason: 'contact_not_found',
+      });
+    }
     const exportedAt = new Date(this.clock.now()).toISOString();
     const conversations = scoped.conversations.allForContact(contactId);
     const total = conversations.reduce(
