@@ -115,7 +115,25 @@ describe('a STOP in the same second as an opt-in', () => {
     midSecond();
     const from = nextCustomer();
     const thread = await customerWrites(app(), agent, phoneNumberId, from, 'STOP');
-    await optIn(thread.id);
+    // The agent is told, rather than shown an opt-in that did not take.
+    const tie = await expectApiError(optIn(thread.id));
+    expect(tie).toMatchObject({ status: 412, reason: 'withdrawal_holds' });
+    const db = app().appliance.store.db;
+    expect(
+      db
+        .prepare(`SELECT count(*) FROM consent_events WHERE contact_id = ?`)
+        .pluck()
+        .get(thread.contact.id),
+    ).toBe(1);
+    expect(
+      db
+        .prepare(
+          `SELECT action, json_extract(details_json, '$.rule') FROM audit_log
+           ORDER BY seq DESC LIMIT 1`,
+        )
+        .raw()
+        .get(),
+    ).toEqual(['rule.refused', 'withdrawal_holds']);
     expect((await openThread(agent, thread.id)).marketing?.state).toBe('opted_out');
     await expectSaleRefused(thread.id);
 
