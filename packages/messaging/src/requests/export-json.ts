@@ -4,6 +4,7 @@ import type {
   MediaRecord,
   Message,
 } from '@flowgento/store';
+import type { ExportedConsent } from './export-consent.ts';
 import type { Recipient } from './export-summary.ts';
 
 /** A note as the export shows it: its text withheld when it names someone else. */
@@ -15,7 +16,7 @@ export interface ExportedNote {
 }
 
 /** The schema version contact.json follows (docs/schemas). */
-export const CONTACT_EXPORT_SCHEMA_VERSION = 1;
+export const CONTACT_EXPORT_SCHEMA_VERSION = 2;
 
 const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString());
 
@@ -29,6 +30,9 @@ export function* contactJsonParts(input: {
   requestId: string | null;
   workspaceName: string;
   contact: Contact;
+  /** When the person's withdrawal took effect (see `optedOutAtOf`). */
+  optedOutAt: number | null;
+  consent: readonly ExportedConsent[];
   seen: { firstSeenAt: number | null; lastSeenAt: number | null };
   conversations: readonly ConversationSummary[];
   pages: (
@@ -47,10 +51,11 @@ export function* contactJsonParts(input: {
       id: input.contact.id,
       whatsappNumber: input.contact.waId,
       profileName: input.contact.profileName,
-      optedOutAt: iso(input.contact.optedOutAt),
+      optedOutAt: iso(input.optedOutAt),
       firstSeenAt: iso(input.seen.firstSeenAt),
       lastSeenAt: iso(input.seen.lastSeenAt),
     },
+    consent: input.consent,
   };
   yield JSON.stringify(head).slice(0, -1) + ',"conversations":[';
   let firstConversation = true;

@@ -1,3 +1,5 @@
+import { consentSummaryLines, type ExportedConsent } from './export-consent.ts';
+
 /** A person to write to, as the workspace's privacy settings name them. */
 export interface PrivacyPerson {
   name: string;
@@ -63,6 +65,7 @@ export function summaryLines(input: {
   workspaceName: string;
   exportedAt: string;
   counts: HeldCounts;
+  consent: readonly ExportedConsent[];
   recipients: readonly Recipient[];
   disclosure: ExportDisclosure;
 }): { heading: string; lines: string[] }[] {
@@ -83,6 +86,7 @@ export function summaryLines(input: {
       ],
     },
     { heading: 'Why we hold it', lines: [...disclosure.purposes] },
+    { heading: 'Your consent', lines: consentSummaryLines(input.consent) },
     { heading: 'How long we keep it', lines: [...disclosure.retention] },
     {
       heading: 'Who it was shared with',
