@@ -229,6 +229,9 @@ describe('the breach register', () => {
     const after = await owner.query<View>('breaches.get', { breachId });
     expect(after.affected).toMatchObject({ resolved: 0, erased: 2 });
     expect(after.breach.details).not.toHaveProperty('affected');
+    const listed = await owner.query<{ breach: { details: object } }[]>('breaches.list');
+    for (const { breach } of listed)
+      expect(breach.details).not.toHaveProperty('affected');
     const nature = after.drafts.gdpr.find((f) => f.key === 'gdpr.nature')!.text;
     expect(nature).toContain(
       'Approximate number of data subjects concerned: 2 people (2 of them since erased).',

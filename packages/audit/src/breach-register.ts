@@ -117,7 +117,10 @@ export class BreachRegister {
     return this.store
       .in(scope)
       .breaches.list()
-      .map((breach) => ({ breach, clocks: breachClocks(breach, now) }));
+      .map((breach) => ({
+        breach: withoutSearch(breach),
+        clocks: breachClocks(breach, now),
+      }));
   }
 
   /**
@@ -127,8 +130,8 @@ export class BreachRegister {
    */
   get(scope: WorkspaceScope, id: string): BreachView {
     const found = this.find(scope, id);
-    const { [AFFECTED_KEY]: raw, ...details } = found.details;
-    const breach = { ...found, details };
+    const raw = found.details[AFFECTED_KEY];
+    const breach = withoutSearch(found);
     const stored = raw ? (JSON.parse(raw) as StoredAffected) : null;
     let affected: AffectedView | null = null;
     if (stored) {
@@ -346,4 +349,11 @@ export class BreachRegister {
 
 function notFound(): AppError {
   return new AppError('NOT_FOUND', 'Breach not found', { reason: 'breach_not_found' });
+}
+
+/** The breach without the kept search, whose counts only a fresh resolve tells. */
+function withoutSearch(breach: BreachRecord): BreachRecord {
+  const details = { ...breach.details };
+  delete details[AFFECTED_KEY];
+  return { ...breach, details };
 }
