@@ -28,6 +28,7 @@ import { dataPaths } from './appliance-state.ts';
 import { buildServices, type Services } from './services.ts';
 import { backupServicesOf } from './backup-admin.ts';
 import { createRequestHandler } from './http/routes.ts';
+import { contactIsPlaceholder, DISCLOSURE_WARNING } from './http/disclosure.ts';
 import { createRedirectServer } from './http/redirect.ts';
 import { answerStarting, closeServer, listen } from './http/listening.ts';
 import {
@@ -258,6 +259,7 @@ export async function startAppliance(
         simulator: simulator !== null,
         caFingerprint256: tls.caFingerprint256,
         agentUrls: config.agentUrl ? [config.agentUrl] : lanUrls,
+        securityContactSet: !contactIsPlaceholder(config.disclosure),
         webhook: {
           publicUrl: hook.publicUrl,
           ownListener: webhookListenerUrl !== null,
@@ -363,6 +365,12 @@ export async function startAppliance(
       },
       'appliance listening',
     );
+    if (contactIsPlaceholder(config.disclosure)) {
+      logger.warn(
+        { reason: DISCLOSURE_WARNING, setting: 'disclosure.contact' },
+        "security contact not set: security.txt and /disclosure send reports to the software makers' placeholder address",
+      );
+    }
     // Last, once everything it needs is up: files whose fetch was cut short
     // by a stop or a crash start again (each at its own retry time).
     const resumed = services.mediaFetcher.resume();
