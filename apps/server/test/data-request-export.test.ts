@@ -97,6 +97,12 @@ describe('an access request', () => {
     ]) {
       await agent.mutate('desk.addNote', { conversationId, body });
     }
+    // Nothing in its text names anyone: only the agent knows who it is about.
+    await agent.mutate('desk.addNote', {
+      conversationId,
+      body: 'Her mother is unwell, be gentle',
+      aboutOther: true,
+    });
 
     const { id } = await owner.mutate<{ id: string }>('requests.log', {
       kind: 'access',
@@ -137,12 +143,13 @@ describe('an access request', () => {
         ['Prefers a call after 5pm', false],
         [null, true],
         [null, true],
+        [null, true],
         ['[staff member] promised a refund', true],
         ['Her lawyer is on [phone number withheld], [e-mail address withheld]', true],
         ['Call her on 011 98765-4321', false],
       ].sort(),
     );
-    for (const trace of ['Bruno', 'Arjun', '7700 900123', 'law.example']) {
+    for (const trace of ['Bruno', 'Arjun', '7700 900123', 'law.example', 'mother']) {
       expect(reply.body.includes(trace)).toBe(false);
     }
     expect(json.sharedWith.map((r) => r.kind)).toEqual([
@@ -151,7 +158,7 @@ describe('an access request', () => {
     ]);
     const summary = files.get('summary.txt')!.toString('utf8');
     expect(summary).toMatch(/Meta Platforms/);
-    expect(summary).toMatch(/the text of 2 is withheld because it names someone else/);
+    expect(summary).toMatch(/the text of 3 is withheld because it is about someone else/);
     expect(summary).toMatch(/2 have details about other people masked/);
     expect(summary).toMatch(/Notes about other people\n.*withheld whole/);
     expect(files.get('summary.html')!.toString('utf8')).toMatch(

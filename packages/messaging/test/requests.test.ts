@@ -33,6 +33,14 @@ describe('the note redactor', () => {
     });
   });
 
+  it('withholds a note its author marked as about someone else, whatever it says', () => {
+    expect(redactor.redact('prefers mornings', true)).toEqual({
+      text: null,
+      redacted: true,
+      withheld: true,
+    });
+  });
+
   it('withholds a note naming another contact by profile name, as a whole word', () => {
     expect(text('same house as BRUNO LIMA')).toBeNull();
     expect(text('Bruno Limatti called')).toBe('Bruno Limatti called');

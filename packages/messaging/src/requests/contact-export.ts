@@ -116,7 +116,7 @@ export class ContactExporter {
     const notes: ExportedNote[] = scoped.notes
       .listForContact(contactId, 10_000)
       .map((note) => {
-        const { text, redacted } = redactor.redact(note.body);
+        const { text, redacted } = redactor.redact(note.body, note.aboutOther);
         return {
           id: note.id,
           writtenAt: new Date(note.createdAt).toISOString(),

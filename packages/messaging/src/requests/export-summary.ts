@@ -96,8 +96,9 @@ export function summaryLines(input: {
 
 /** The redaction rule (note-redaction.ts), as the person reading the export sees it. */
 const NOTE_RULE = [
-  'a note that names another customer, by number or name, is withheld whole: ' +
-    'you see that it exists and when it was written, not its text',
+  'a note about someone else (marked so by the staff member who wrote it, or ' +
+    'naming another customer by number or name) is withheld whole: you see ' +
+    'that it exists and when it was written, not its text',
   "in the other notes, other people's phone numbers and e-mail addresses and " +
     'the names of our staff are masked; your own number and name are not',
 ];
@@ -106,7 +107,7 @@ function notesAside(counts: HeldCounts): string {
   const parts: string[] = [];
   if (counts.notesWithheld > 0) {
     parts.push(
-      `the text of ${counts.notesWithheld} is withheld because it names someone else`,
+      `the text of ${counts.notesWithheld} is withheld because it is about someone else`,
     );
   }
   if (counts.notesMasked > 0) {

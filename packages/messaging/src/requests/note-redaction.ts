@@ -44,9 +44,10 @@ export const MASKS = {
  * brother +91 98… also asked"). What was said about another person is
  * their data, not the requester's:
  *
- * 1. a note that names another contact of the workspace (by WhatsApp
- *    number, with or without country code, or by profile name) is withheld
- *    whole: its existence and date stay, its text does not, because cutting
+ * 1. a note its author marked as being about someone else, and a note
+ *    that names another contact of the workspace (by WhatsApp number, with
+ *    or without country code, or by profile name), are withheld whole:
+ *    their existence and date stay, their text does not, because cutting
  *    out only the name would still leave what was said about that person;
  * 2. in every other note, each e-mail address, each phone number other than
  *    the subject's own (8 to 15 digits however typed; dates are kept) and
@@ -92,10 +93,11 @@ export class NoteRedactor {
     );
   }
 
-  /** The note as it may be exported. */
-  redact(text: string): RedactedNote {
-    if (this.namesSomeoneElse(text))
+  /** The note as it may be exported; one its author marked `aboutOther` is withheld. */
+  redact(text: string, aboutOther = false): RedactedNote {
+    if (aboutOther || this.namesSomeoneElse(text)) {
       return { text: null, redacted: true, withheld: true };
+    }
     let masked = text.replace(EMAIL, MASKS.email);
     masked = masked.replace(PHONE_LIKE, (run) =>
       this.isOtherPhone(run) ? MASKS.phone : run,
