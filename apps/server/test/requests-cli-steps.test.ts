@@ -88,6 +88,14 @@ describe('flowgento requests verify', () => {
     );
     const [entry] = await owner.query<AuditRow[]>('audit.list', { limit: 1 });
     expect(entry).toMatchObject({ action: 'request.verified', actorLabel: 'cli' });
+    // Looking the person up is an access to their data, as from the page.
+    const { entries } = await owner.query<{ entries: { via: string; action: string }[] }>(
+      'accessLog.list',
+      { number: '919811112222' },
+    );
+    expect(entries).toContainEqual(
+      expect.objectContaining({ via: 'cli.requests.verify', action: 'search' }),
+    );
   });
 
   it('refuses a malformed or unknown number, or no method, and changes nothing', async () => {
