@@ -115,18 +115,20 @@ export class ContactExporter {
       (sum, c) => sum + scoped.messages.countForConversation(c.id),
       0,
     );
-    const redactor = new NoteRedactor(
-      scoped.contacts.identifiers().filter((other) => other.id !== contactId),
-    );
+    const redactor = new NoteRedactor({
+      subject: contact,
+      others: scoped.contacts.identifiers().filter((other) => other.id !== contactId),
+      members: scoped.members.list().map((m) => m.displayName),
+    });
     const notes: ExportedNote[] = scoped.notes
       .listForContact(contactId, 10_000)
       .map((note) => {
-        const withheld = redactor.namesSomeoneElse(note.body);
+        const { text, redacted } = redactor.redact(note.body, note.aboutOther);
         return {
           id: note.id,
           writtenAt: new Date(note.createdAt).toISOString(),
-          text: withheld ? null : note.body,
-          redacted: withheld,
+          text,
+          redacted,
         };
       });
     const consentRecords = scoped.consentRegister.records(contactId);
@@ -140,7 +142,8 @@ export class ContactExporter {
       messages: 0,
       files: 0,
       notes: notes.length,
-      notesWithheld: notes.filter((n) => n.redacted).length,
+      notesWithheld: notes.filter((n) => n.text === null).length,
+      notesMasked: notes.filter((n) => n.redacted && n.text !== null).length,
     };
 
     const pages = (conversationId: string) => this.pagesOf(acting, conversationId);

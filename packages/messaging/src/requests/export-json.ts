@@ -7,7 +7,10 @@ import type {
 import type { ExportedConsent } from './export-consent.ts';
 import type { Recipient } from './export-summary.ts';
 
-/** A note as the export shows it: its text withheld when it names someone else. */
+/**
+ * A note as the export shows it (note-redaction.ts): `text` null when the
+ * note is withheld whole, `redacted` when anything was withheld or masked.
+ */
 export interface ExportedNote {
   id: string;
   writtenAt: string;

@@ -31,6 +31,7 @@ import { accessLogAnchors } from './054-access-log-anchors.ts';
 import { consentRegister } from './055-consent-register.ts';
 import { privacySettings } from './056-privacy-settings.ts';
 import { sealedMessageSearch } from './057-sealed-message-search.ts';
+import { notesAboutOthers } from './062-notes-about-others.ts';
 
 export interface Migration {
   version: number;
@@ -77,6 +78,7 @@ export const migrations: readonly Migration[] = [
   consentRegister,
   privacySettings,
   sealedMessageSearch,
+  notesAboutOthers,
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;
