@@ -293,7 +293,8 @@ export async function startAppliance(
     }
     // A restore may have brought back contacts erased since: erase them
     // again before anyone is served (issue 8).
-    const reErased = await services.erasure.reapplyLedger();
+    // A second line: `restore --to` re-applies it on the rebuilt file already.
+    const reErased = (await services.erasure.reapplyLedger()).length;
     if (reErased > 0) logger.warn({ contacts: reErased }, 'erasure ledger re-applied');
     // New keys are copied within half a minute and at close; at start too,
     // in case the last copy did not finish before a stop.

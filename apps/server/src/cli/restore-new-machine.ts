@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   downloadContactVault,
@@ -19,7 +19,8 @@ import {
   sayRestored,
   verifyChain,
 } from './restore-report.ts';
-import { restoreSourceFrom } from './restore-source.ts';
+import { ledgerReapply } from './restore-reapply.ts';
+import { restoreSourceFrom, type RestoreSource } from './restore-source.ts';
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -71,6 +72,11 @@ export async function restoreOnNewMachine(input: {
   try {
     let databaseKey: Buffer | undefined;
     let keySetup: SnapshotManifest['keySetup'] | undefined;
+    // The current erasure ledger, never an old one: the restore erases
+    // again whoever the restored point still holds (and the appliance's
+    // start does, as a second line). The vault is keyed from the backup key
+    // an appliance makes once, the one its kit carries.
+    const vault = await stageVault(staging, source, input.backupKey, installationId);
     const report = await restoreToTime({
       providers: source.providers,
       tier: source.tier,
@@ -92,16 +98,9 @@ export async function restoreOnNewMachine(input: {
       at,
       intoDir: staging,
       onProgress: progressBars(),
-    });
+      beforeVerify: ledgerReapply(vault),
+    }).finally(() => vault.close());
     const chain = verifyChain(report.path, databaseKey!);
-    // The current erasure ledger, never an old one: the appliance erases
-    // again, before it serves, whoever the restored point still holds.
-    const vault = await downloadContactVault({
-      providers: source.providers,
-      backupKey: input.backupKey,
-      installationId,
-    });
-    if (vault) ContactVault.place(join(staging, CONTACT_VAULT_FILE), vault);
     writeApplianceState(staging, {
       format: 1,
       installationId,
@@ -113,6 +112,7 @@ export async function restoreOnNewMachine(input: {
       source: source.where,
       // The new folder's checkpoint file starts with the restored head alone.
       checkpointLines: 1,
+      erasuresReapplied: report.reapplied?.erasures ?? 0,
     });
     placeStaged(staging, dataDir);
     placed = true;
@@ -129,6 +129,29 @@ export async function restoreOnNewMachine(input: {
     rmSync(staging, { recursive: true, force: true });
     if (!placed && madeDataDir) rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The newest vault of the backup tier, put in the staging folder and opened
+ * (none when the appliance never made one: then the ledger is empty).
+ */
+async function stageVault(
+  staging: string,
+  source: RestoreSource,
+  backupKey: Buffer,
+  installationId: string,
+): Promise<ContactVault> {
+  const bytes = await downloadContactVault({
+    providers: source.providers,
+    backupKey,
+    installationId,
+  });
+  const path = join(staging, CONTACT_VAULT_FILE);
+  if (bytes) {
+    mkdirSync(staging, { recursive: true, mode: 0o700 });
+    ContactVault.place(path, bytes);
+  }
+  return ContactVault.open(path, backupKey);
 }
 
 /**
