@@ -112,7 +112,6 @@ export async function restoreOnNewMachine(input: {
       source: source.where,
       // The new folder's checkpoint file starts with the restored head alone.
       checkpointLines: 1,
-      erasuresReapplied: report.reapplied?.erasures ?? 0,
     });
     placeStaged(staging, dataDir);
     placed = true;

@@ -121,7 +121,6 @@ export async function restoreToTimeCommand(input: {
     );
     await recordRestore(config, logger, lock, at, report, {
       checkpointLines: kept + 1,
-      erasuresReapplied: report.reapplied?.erasures ?? 0,
     });
     say(`  swapped in at ${database}`);
     if (asidePath)
