@@ -22,6 +22,7 @@ import {
   contactVaultPath,
   openContactVault,
   startVaultKeeper,
+  vaultBarrier,
   vaultBackup,
 } from './contact-vault.ts';
 import { dataPaths } from './appliance-state.ts';
@@ -218,14 +219,13 @@ export async function startAppliance(
     // Keys the intake thread makes reach the backup tier like the main thread's.
     intakeWriter.onVaultChange = () => vault.onChange();
     cleanups.push(() => vault.close());
-    const backUpVault = coalesced(
-      vaultBackup({
-        vault,
-        appliance,
-        tier: () => ({ objects: services.objects, providers: services.storage }),
-        logger,
-      }),
-    );
+    const vaultCopier = vaultBackup({
+      vault,
+      appliance,
+      tier: () => ({ objects: services.objects, providers: services.storage }),
+      logger,
+    });
+    const backUpVault = coalesced(vaultCopier);
     const services: Services = buildServices({
       vault,
       backUpVault,
@@ -284,6 +284,8 @@ export async function startAppliance(
           settings: options.backup ?? {},
           schedule: () => services.backup.schedule.current(),
           logger,
+          // Never a segment in the tier before the contact keys it needs.
+          beforeUpload: vaultBarrier({ vault, copier: vaultCopier, backUp: backUpVault }),
         })
       : null;
     engine = backup;
