@@ -1,5 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import {
   downloadContactVault,
@@ -157,14 +164,20 @@ async function stageVault(
  * Moves the staged files into the data folder: the database first and
  * `appliance.json` last, so that a crash between them leaves a database the
  * appliance refuses to open (it says appliance.json is missing) rather
- * than a state file beside no database, which would start an empty one.
+ * than a state file beside no database, which would start an empty one. A
+ * folder that is there already (`tls`) takes the staged files in.
  */
-function placeStaged(staging: string, dataDir: string): void {
+export function placeStaged(staging: string, dataDir: string): void {
   const state = 'appliance.json';
-  const names = readdirSync(staging).filter((name) => name !== state);
+  const all = readdirSync(staging);
+  const names = all.filter((name) => name !== state);
   names.sort((a, b) => Number(b === 'flowgento.db') - Number(a === 'flowgento.db'));
-  for (const name of [...names, state]) {
-    renameSync(join(staging, name), join(dataDir, name));
+  if (all.includes(state)) names.push(state);
+  for (const name of names) {
+    const from = join(staging, name);
+    const to = join(dataDir, name);
+    if (statSync(from).isDirectory() && existsSync(to)) placeStaged(from, to);
+    else renameSync(from, to);
   }
 }
 
