@@ -43,16 +43,23 @@ describe('an erasure while continuous backup runs', () => {
     const generation = engine.status().generation;
     await deliverText(t.running, { text: 'erase me please', from: '15550004444' });
     await deliverText(t.running, { text: 'keep me', from: '15550005555' });
-    await new Promise((done) => setTimeout(done, 600));
-    await engine.flush();
-    // "Yesterday": a point the backup can restore, from before the erasure.
-    at = new Date().toISOString();
-    await new Promise((done) => setTimeout(done, 1100));
     const db = t.running.appliance.store.db;
     const contactId = db
       .prepare(`SELECT id FROM contacts WHERE wa_id = '15550004444'`)
       .pluck()
       .get() as string;
+    // Held at the restore point, released before the erasure: the restored
+    // hold must not stop the ledger's re-apply.
+    const hold = await owner.mutate<{ id: string }>('retention.placeHold', {
+      contactId,
+      reason: 'Consumer court summons 51/2026',
+    });
+    await new Promise((done) => setTimeout(done, 600));
+    await engine.flush();
+    // "Yesterday": a point the backup can restore, from before the erasure.
+    at = new Date().toISOString();
+    await new Promise((done) => setTimeout(done, 1100));
+    await owner.mutate('retention.releaseHold', { holdId: hold.id });
     const wal = join(t.config.dataDir, 'flowgento.db-wal');
     const before = statSync(wal).size;
     expect(before).toBeGreaterThan(0);

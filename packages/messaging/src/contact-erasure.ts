@@ -58,8 +58,12 @@ export class ContactErasureService {
     acting: ErasureActing,
     contactId: string,
     reason: string,
-    /** The ledger already names this contact: leave the vault as it is. */
-    again: { vaultUntouched?: boolean } = {},
+    /**
+     * The ledger already names this contact (a re-apply): a legal hold the
+     * restored point still holds was released before that erasure, and
+     * with `vaultUntouched` the vault is left as it is.
+     */
+    again: { fromLedger?: boolean; vaultUntouched?: boolean } = {},
   ): Promise<ErasureOutcome> {
     const why = reason.trim();
     if (why.length === 0 || why.length > REASON_MAX) {
@@ -69,7 +73,7 @@ export class ContactErasureService {
         { reason: 'erasure_reason_missing' },
       );
     }
-    assertNoLegalHold(this.store.in(acting.scope), { contactId });
+    if (!again.fromLedger) assertNoLegalHold(this.store.in(acting.scope), { contactId });
 
     const { waId, outcome, keys } = this.store.transaction(() => {
       const erasure = this.store.in(acting.scope).erasure;
@@ -183,7 +187,7 @@ export class ContactErasureService {
           },
           contactId,
           LEDGER_REAPPLY_REASON,
-          options,
+          { ...options, fromLedger: true },
         );
         erased.push(outcome);
       }
