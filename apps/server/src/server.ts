@@ -22,6 +22,7 @@ import {
   contactVaultPath,
   openContactVault,
   startVaultKeeper,
+  vaultBarrier,
   vaultBackup,
 } from './contact-vault.ts';
 import { dataPaths } from './appliance-state.ts';
@@ -219,14 +220,13 @@ export async function startAppliance(
     // Keys the intake thread makes reach the backup tier like the main thread's.
     intakeWriter.onVaultChange = () => vault.onChange();
     cleanups.push(() => vault.close());
-    const backUpVault = coalesced(
-      vaultBackup({
-        vault,
-        appliance,
-        tier: () => ({ objects: services.objects, providers: services.storage }),
-        logger,
-      }),
-    );
+    const vaultCopier = vaultBackup({
+      vault,
+      appliance,
+      tier: () => ({ objects: services.objects, providers: services.storage }),
+      logger,
+    });
+    const backUpVault = coalesced(vaultCopier);
     const services: Services = buildServices({
       vault,
       backUpVault,
@@ -286,6 +286,8 @@ export async function startAppliance(
           settings: options.backup ?? {},
           schedule: () => services.backup.schedule.current(),
           logger,
+          // Never a segment in the tier before the contact keys it needs.
+          beforeUpload: vaultBarrier({ vault, copier: vaultCopier, backUp: backUpVault }),
         })
       : null;
     engine = backup;
@@ -295,7 +297,8 @@ export async function startAppliance(
     }
     // A restore may have brought back contacts erased since: erase them
     // again before anyone is served (issue 8).
-    const reErased = await services.erasure.reapplyLedger();
+    // A second line: `restore --to` re-applies it on the rebuilt file already.
+    const reErased = (await services.erasure.reapplyLedger()).length;
     if (reErased > 0) logger.warn({ contacts: reErased }, 'erasure ledger re-applied');
     // New keys are copied within half a minute and at close; at start too,
     // in case the last copy did not finish before a stop.

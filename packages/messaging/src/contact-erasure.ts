@@ -58,6 +58,12 @@ export class ContactErasureService {
     acting: ErasureActing,
     contactId: string,
     reason: string,
+    /**
+     * The ledger already names this contact (a re-apply): a legal hold the
+     * restored point still holds was released before that erasure, and
+     * with `vaultUntouched` the vault is left as it is.
+     */
+    again: { fromLedger?: boolean; vaultUntouched?: boolean } = {},
   ): Promise<ErasureOutcome> {
     const why = reason.trim();
     if (why.length === 0 || why.length > REASON_MAX) {
@@ -67,7 +73,7 @@ export class ContactErasureService {
         { reason: 'erasure_reason_missing' },
       );
     }
-    assertNoLegalHold(this.store.in(acting.scope), { contactId });
+    if (!again.fromLedger) assertNoLegalHold(this.store.in(acting.scope), { contactId });
 
     const { waId, outcome, keys } = this.store.transaction(() => {
       const erasure = this.store.in(acting.scope).erasure;
@@ -108,6 +114,10 @@ export class ContactErasureService {
       return { waId: target.waId, outcome: result, keys: target.mediaKeys };
     });
 
+    if (again.vaultUntouched) {
+      this.checkpoint();
+      return outcome;
+    }
     // The ledger first: if the process dies now, the next start erases again.
     this.vault.record({
       workspaceId: acting.scope.workspaceId,
@@ -148,10 +158,15 @@ export class ContactErasureService {
 
   /**
    * Erases again every contact the ledger names that a restore brought back,
-   * as the system. Runs before the appliance serves; returns how many.
+   * as the system. Runs before the appliance serves, and inside `restore
+   * --to` on the rebuilt file (`vaultUntouched`: the vault beside it may be
+   * the live appliance's, whose ledger already names each contact and whose
+   * keys for them are gone, so it is only read); returns what it erased.
    */
-  async reapplyLedger(): Promise<number> {
-    let erased = 0;
+  async reapplyLedger(
+    options: { vaultUntouched?: boolean } = {},
+  ): Promise<ErasureOutcome[]> {
+    const erased: ErasureOutcome[] = [];
     for (const [workspaceId, erasedAt] of this.vault.erasedNumbers()) {
       const scope = workspaceScope(workspaceId);
       // Only a contact that existed when it was erased came back with a
@@ -164,7 +179,7 @@ export class ContactErasureService {
           return at !== undefined && createdAt <= at;
         });
       for (const { contactId } of back) {
-        await this.erase(
+        const outcome = await this.erase(
           {
             scope,
             actor: { type: 'system', label: 'erasure ledger' },
@@ -172,8 +187,9 @@ export class ContactErasureService {
           },
           contactId,
           LEDGER_REAPPLY_REASON,
+          { ...options, fromLedger: true },
         );
-        erased += 1;
+        erased.push(outcome);
       }
     }
     return erased;
