@@ -10,6 +10,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    globalSetup: ['packages/storage/test/support/rgw-global.ts'],
     reporters: ['default'],
   },
 });

@@ -2,7 +2,13 @@
 // (dependencies; Debian's Chromium and Ceph's S3 gateway when run as root),
 // then type-checks, lints and runs every test. Nothing is skipped silently.
 import { existsSync } from 'node:fs';
-import { checkNode, ensureDependencies, ensureWebBuild, run } from './prepare.mjs';
+import {
+  checkNode,
+  ensureDependencies,
+  ensureWebBuild,
+  run,
+  runTogether,
+} from './prepare.mjs';
 
 // What the tests need from Debian, found by the programs they run.
 const DEBIAN_NEEDS = [
@@ -50,11 +56,11 @@ checkNode();
 ensureDependencies();
 ensureDebianPackages();
 ensureWebBuild();
-process.stdout.write('Type-checking...\n');
-run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
-run('npx', ['tsc', '-p', 'apps/web/tsconfig.json', '--noEmit']);
-process.stdout.write('Linting and checking formatting...\n');
-run('npx', ['eslint', '--max-warnings', '0', '.']);
-run('npx', ['prettier', '--check', '--log-level', 'warn', '.']);
+await runTogether('Type-checking, linting and checking formatting', [
+  ['npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']],
+  ['npx', ['tsc', '-p', 'apps/web/tsconfig.json', '--noEmit']],
+  ['npx', ['eslint', '--max-warnings', '0', '.']],
+  ['npx', ['prettier', '--check', '--log-level', 'warn', '.']],
+]);
 process.stdout.write('Running the tests...\n');
 run('npx', ['vitest', 'run', ...process.argv.slice(2)]);

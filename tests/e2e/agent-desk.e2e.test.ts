@@ -171,6 +171,15 @@ describe('agent desk, end to end in Chromium', () => {
     expect(await page.locator('[data-testid="notes"] script').count()).toBe(0);
     expect(await page.getByTestId('message-outbound').count()).toBe(0);
 
+    // A note about someone else is marked so, and withheld from his export.
+    await page.getByTestId('note-input').fill('His neighbour keeps the spare key');
+    await page.getByTestId('note-about-other').check();
+    await page.getByTestId('note-add').click();
+    await expect
+      .poll(() => note.first().textContent())
+      .toContain('about someone else, never exported');
+    expect(await page.getByTestId('note-about-other').isChecked()).toBe(false);
+
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     // Past the first page: 201 more customers wrote long ago (stored directly,
     // as a large inbox would hold them); "More conversations" continues.

@@ -26,6 +26,11 @@ describe('the breach register, end to end in Chromium', () => {
     await page.getByTestId('conversation-item').filter({ hasText: 'Asha Rao' }).click();
     await page.getByText('Is my test report ready?').first().waitFor();
 
+    // The owner never set a security contact: every screen says so.
+    expect(await page.getByTestId('disclosure-banner').textContent()).toContain(
+      'No security contact is set.',
+    );
+
     await page.getByRole('link', { name: 'Breaches' }).click();
     const form = page.getByTestId('new-breach');
     await form.getByLabel('Title').fill('Front-desk laptop stolen');
@@ -79,6 +84,9 @@ describe('the breach register, end to end in Chromium', () => {
     await page.getByRole('button', { name: 'Find the affected contacts' }).click();
     await page.getByTestId('affected-contacts').getByText('Asha Rao').waitFor();
     await page.getByTestId('affected-summary').waitFor();
+    expect(await page.getByTestId('affected-summary').textContent()).toMatch(
+      /^1 contact to notify\. Records held for them when found: 1 message, 0 files and 0 notes\.$/,
+    );
     await page.getByRole('button', { name: 'Produce the notices' }).click();
     const notices = page.getByTestId('breach-notices').locator('li');
     await notices.first().waitFor();

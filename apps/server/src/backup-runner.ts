@@ -37,6 +37,8 @@ export function startBackupEngine(input: {
   /** The schedule as the operator set it, read each time it is needed. */
   schedule: () => BackupSchedule;
   logger: Logger;
+  /** Awaited before each upload: the contact vault's copy (`vaultBarrier`). */
+  beforeUpload?: () => Promise<void>;
 }): BackupEngine {
   const { appliance, audit } = input;
   const record = (entry: Parameters<AuditLog['record']>[0]) => {
@@ -61,6 +63,7 @@ export function startBackupEngine(input: {
     schedule: () => input.settings.schedule ?? input.schedule(),
     logger: input.logger,
     onSnapshotProgress: input.settings.onSnapshotProgress,
+    beforeUpload: input.beforeUpload,
     onEvent: (event) => {
       if (event.type === 'snapshot.completed') {
         const m = event.manifest;

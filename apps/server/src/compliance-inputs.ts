@@ -5,39 +5,58 @@ import {
   type PrivacyContacts,
   type Recipient,
   type RetentionRuleInput,
+  type StorageRecipient,
 } from '@flowgento/messaging';
 import type { RetentionCategory, Store, WorkspaceScope } from '@flowgento/store';
 import type { StorageRouting } from '@flowgento/storage';
 
 /**
- * The storage providers that hold any tier of the workspace, as an export
- * lists them: the name the operator gave, the kind, and where (the region
- * and endpoint host as configured; the local disk is this machine).
+ * The storage providers that hold any tier of the workspace: the name the
+ * operator gave (the routing's own name for the local disk), the kind, the
+ * region and the endpoint host. The record of processing and a contact
+ * export both read this list, so they name a provider alike.
  */
-export function storageRecipients(
+export function storageInUse(
   store: Store,
   storage: StorageRouting,
   scope: WorkspaceScope,
-): Recipient[] {
-  const seen = new Map<string, Recipient>();
+): StorageRecipient[] {
+  const seen = new Map<string, StorageRecipient>();
   for (const tier of storage.effectiveRouting(scope)) {
     for (const provider of tier.providers) {
       if (seen.has(provider.id)) continue;
       const record =
         provider.kind === 's3' ? store.storageProviders.get(provider.id) : null;
-      const where = [record?.region, provider.endpointHost].filter(Boolean).join(', ');
       seen.set(provider.id, {
         name: provider.name,
-        kind: 'storage_provider',
+        kind: provider.kind,
         role:
           provider.kind === 'local'
             ? "this appliance's own disk, holding encrypted files and backups"
             : 'object storage holding encrypted files or backups',
-        location: where === '' ? null : where,
+        region: record?.region || null,
+        endpointHost: provider.endpointHost,
       });
     }
   }
   return [...seen.values()];
+}
+
+/** The storage providers as an export lists them (region and host as one place). */
+export function storageRecipients(
+  store: Store,
+  storage: StorageRouting,
+  scope: WorkspaceScope,
+): Recipient[] {
+  return storageInUse(store, storage, scope).map((p) => {
+    const where = [p.region, p.endpointHost].filter(Boolean).join(', ');
+    return {
+      name: p.name,
+      kind: 'storage_provider',
+      role: p.role,
+      location: where === '' ? null : where,
+    };
+  });
 }
 
 /** What each retention category covers, in the words a record or an export uses. */
@@ -65,7 +84,12 @@ export function retentionRuleInputs(
     .retention.rules()
     .map((rule) => {
       const { label, note } = CATEGORY_LABELS[rule.category];
-      return { category: label, keepDays: rule.days, ...(note ? { note } : {}) };
+      return {
+        category: label,
+        keepDays: rule.days,
+        id: rule.category,
+        ...(note ? { note } : {}),
+      };
     });
 }
 

@@ -41,6 +41,14 @@ export function contactVaultKeys(
   }
 }
 
+/** A vault copier, and which of its runs last reached the backup tier. */
+export type VaultCopier = (() => Promise<void>) & {
+  /** Runs started so far. */
+  started(): number;
+  /** The number of the last run that succeeded (0: none), and its mark. */
+  copied(): { run: number; mark: string | undefined };
+};
+
 /**
  * Copies the vault to the backup tier after each change, so a restore on a
  * new machine gets the current ledger. A failure is logged, never thrown: the
@@ -51,10 +59,16 @@ export function vaultBackup(input: {
   appliance: Pick<OpenedAppliance, 'backupKeys' | 'state'>;
   tier: () => { objects: Pick<TierStore, 'put' | 'delete'>; providers: TierProviders };
   logger: Logger;
-}): () => Promise<void> {
-  return async () => {
+}): VaultCopier {
+  let started = 0;
+  let copied: { run: number; mark: string | undefined } = { run: 0, mark: undefined };
+  const run = async () => {
+    const number = (started += 1);
     let key: Buffer | undefined;
     try {
+      // Read before the bytes: a key made meanwhile is in them, or the
+      // next mark differs and the vault is copied again.
+      const mark = input.vault.changeMark();
       key = input.appliance.backupKeys.current().key;
       const { objects, providers } = input.tier();
       await uploadContactVault({
@@ -64,10 +78,44 @@ export function vaultBackup(input: {
         installationId: input.appliance.state.installationId,
         bytes: input.vault.bytes(),
       });
+      if (number > copied.run) copied = { run: number, mark };
     } catch (error) {
       input.logger.warn({ err: error }, 'contact vault not copied to the backup tier');
     } finally {
       key?.fill(0);
+    }
+  };
+  return Object.assign(run, { started: () => started, copied: () => copied });
+}
+
+/**
+ * What the backup engine awaits before it uploads a snapshot or segments:
+ * a copy of the vault in the backup tier holding every contact key made so
+ * far. A segment holds frames committed before it was cut, and a contact's
+ * key is committed to the vault before that contact's first row, so the
+ * segment never reaches the tier before the key that opens it (without
+ * this, a machine lost within the keeper's interval left messages that no
+ * restore could read). Throws when the copy failed: the engine keeps the
+ * segments spooled and retries, as for a provider outage.
+ */
+export function vaultBarrier(input: {
+  vault: ContactVault;
+  copier: Pick<VaultCopier, 'started' | 'copied'>;
+  backUp: () => Promise<void>;
+}): () => Promise<void> {
+  return async () => {
+    if (input.vault.isEmpty()) return;
+    if (input.vault.changeMark() === input.copier.copied().mark) return;
+    const before = input.copier.started();
+    // Resolves once a copy that started after this call has run.
+    await input.backUp();
+    if (input.copier.copied().run <= before) {
+      throw new AppError(
+        'UPSTREAM_FAILED',
+        'The contact vault could not be copied to the backup tier, so changes ' +
+          'sealed with its newest keys wait in the spool',
+        { reason: 'contact_vault_not_copied' },
+      );
     }
   };
 }

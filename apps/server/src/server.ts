@@ -22,12 +22,14 @@ import {
   contactVaultPath,
   openContactVault,
   startVaultKeeper,
+  vaultBarrier,
   vaultBackup,
 } from './contact-vault.ts';
 import { dataPaths } from './appliance-state.ts';
 import { buildServices, type Services } from './services.ts';
 import { backupServicesOf } from './backup-admin.ts';
 import { createRequestHandler } from './http/routes.ts';
+import { contactIsPlaceholder, DISCLOSURE_WARNING } from './http/disclosure.ts';
 import { createRedirectServer } from './http/redirect.ts';
 import { answerStarting, closeServer, listen } from './http/listening.ts';
 import {
@@ -218,14 +220,13 @@ export async function startAppliance(
     // Keys the intake thread makes reach the backup tier like the main thread's.
     intakeWriter.onVaultChange = () => vault.onChange();
     cleanups.push(() => vault.close());
-    const backUpVault = coalesced(
-      vaultBackup({
-        vault,
-        appliance,
-        tier: () => ({ objects: services.objects, providers: services.storage }),
-        logger,
-      }),
-    );
+    const vaultCopier = vaultBackup({
+      vault,
+      appliance,
+      tier: () => ({ objects: services.objects, providers: services.storage }),
+      logger,
+    });
+    const backUpVault = coalesced(vaultCopier);
     const services: Services = buildServices({
       vault,
       backUpVault,
@@ -258,6 +259,7 @@ export async function startAppliance(
         simulator: simulator !== null,
         caFingerprint256: tls.caFingerprint256,
         agentUrls: config.agentUrl ? [config.agentUrl] : lanUrls,
+        securityContactSet: !contactIsPlaceholder(config.disclosure),
         webhook: {
           publicUrl: hook.publicUrl,
           ownListener: webhookListenerUrl !== null,
@@ -284,6 +286,8 @@ export async function startAppliance(
           settings: options.backup ?? {},
           schedule: () => services.backup.schedule.current(),
           logger,
+          // Never a segment in the tier before the contact keys it needs.
+          beforeUpload: vaultBarrier({ vault, copier: vaultCopier, backUp: backUpVault }),
         })
       : null;
     engine = backup;
@@ -297,7 +301,8 @@ export async function startAppliance(
     if (sealed > 0) logger.info({ contacts: sealed }, 'contact numbers sealed');
     // A restore may have brought back contacts erased since: erase them
     // again before anyone is served (issue 8).
-    const reErased = await services.erasure.reapplyLedger();
+    // A second line: `restore --to` re-applies it on the rebuilt file already.
+    const reErased = (await services.erasure.reapplyLedger()).length;
     if (reErased > 0) logger.warn({ contacts: reErased }, 'erasure ledger re-applied');
     // New keys are copied within half a minute and at close; at start too,
     // in case the last copy did not finish before a stop.
@@ -367,6 +372,12 @@ export async function startAppliance(
       },
       'appliance listening',
     );
+    if (contactIsPlaceholder(config.disclosure)) {
+      logger.warn(
+        { reason: DISCLOSURE_WARNING, setting: 'disclosure.contact' },
+        "security contact not set: security.txt and /disclosure send reports to the software makers' placeholder address",
+      );
+    }
     // Last, once everything it needs is up: files whose fetch was cut short
     // by a stop or a crash start again (each at its own retry time).
     const resumed = services.mediaFetcher.resume();

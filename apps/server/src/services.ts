@@ -56,11 +56,13 @@ import {
   GraphTemplatesClient,
   type CloudApiSimulator,
 } from '@flowgento/whatsapp';
+import { BackupScheduleSettings } from '@flowgento/backup';
 import type { ApiServices, ApplianceInfo, BackupServices } from '@flowgento/api';
 import type { ApplianceConfig } from './config.ts';
 import {
   exportDisclosure,
   retentionRuleInputs,
+  storageInUse,
   storageRecipients,
 } from './compliance-inputs.ts';
 
@@ -245,6 +247,8 @@ export function buildServices(input: {
   const privacy = new PrivacyService(store, audit, clock, {
     messagingHost: new URL(config.whatsapp.graphApiBaseUrl).host,
     retentionRules: (scope) => retentionRuleInputs(store, scope),
+    storageRecipients: (scope) => storageInUse(store, storage, scope),
+    backupRetention: () => new BackupScheduleSettings(store, audit).current(),
   });
   const disclosure = (scope: WorkspaceScope) =>
     exportDisclosure(store, scope, (s) => privacy.contacts(s));

@@ -909,6 +909,7 @@ async function checkScenario(
       : { actorId: arranged.actorId, workspaceId: arranged.workspaceId };
   const refusals = new Set([
     'access.denied',
+    'rule.refused',
     'auth.login.failed',
     'two_factor.code_rejected',
   ]);

@@ -205,6 +205,61 @@ describe('the breach register', () => {
     });
   });
 
+  it('keeps the report and notices true after an affected contact is erased: counted, never named', async () => {
+    type View = {
+      affected: { resolved: number; erased: number; records: unknown } | null;
+      drafts: { gdpr: { key: string; text: string }[] };
+      breach: { details: Record<string, string> };
+    };
+    const before = await owner.query<View>('breaches.get', { breachId });
+    expect(before.affected).toMatchObject({
+      resolved: 1,
+      erased: 1,
+      records: { messages: 1, files: 0, notes: 0 },
+    });
+    const carla = (await conversations()).find((c) => c.contact.waId === CARLA)!;
+    const { contact } = (
+      await owner.query<{ conversation: { contact: { id: string } } }>(
+        'inbox.conversation',
+        { conversationId: carla.id },
+      )
+    ).conversation;
+    await owner.mutate('contacts.erase', {
+      contactId: contact.id,
+      reason: 'Erasure request from Carla',
+    });
+
+    const after = await owner.query<View>('breaches.get', { breachId });
+    expect(after.affected).toMatchObject({ resolved: 0, erased: 2 });
+    expect(after.breach.details).not.toHaveProperty('affected');
+    const listed = await owner.query<{ breach: { details: object } }[]>('breaches.list');
+    for (const { breach } of listed)
+      expect(breach.details).not.toHaveProperty('affected');
+    const nature = after.drafts.gdpr.find((f) => f.key === 'gdpr.nature')!.text;
+    expect(nature).toContain(
+      'Approximate number of data subjects concerned: 2 people (2 of them since erased).',
+    );
+    // The count of records concerned stays as found: the breach touched them.
+    expect(nature).toContain(
+      'Approximate number of personal data records concerned: 1 message, 0 files and 0 notes',
+    );
+
+    const report = await owner.mutate<{ json: string; text: string }>(
+      'breaches.exportReport',
+      { breachId },
+    );
+    expect(report.text).toContain('People affected: 2 people (2 of them since erased)');
+    for (const trace of [CARLA, 'Carla', contact.id]) {
+      expect(report.json, trace).not.toContain(trace);
+      expect(report.text, trace).not.toContain(trace);
+    }
+    const notices = await owner.mutate<{ notices: unknown[]; erased: number }>(
+      'breaches.exportNotices',
+      { breachId },
+    );
+    expect(notices).toEqual({ notices: [], erased: 2 });
+  });
+
   it('lists what is due or overdue with `flowgento breaches due`, and exits 3 when something is late', async () => {
     await owner.mutate('breaches.record', {
       title: 'Misdirected export',

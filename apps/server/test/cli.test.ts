@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
 import {
+  cpSync,
+  existsSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -12,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '@flowgento/core';
+import { localFolderFor } from '@flowgento/storage';
 import { loadConfig } from '../src/config.ts';
 import { startAppliance } from '../src/server.ts';
 import { ApiClient, startTestAppliance, type TestAppliance } from './harness.ts';
@@ -87,6 +90,27 @@ describe('backup and restore through the CLI', () => {
     expect(snapshot.includes('message 3')).toBe(false);
     expect(snapshot.subarray(0, 15).toString('latin1')).not.toBe('SQLite format 3');
 
+    // An empty data folder has no backup tier of its own: the contact
+    // vault (contacts' keys) is refused rather than the texts left unreadable.
+    const bare = join(work, 'no-vault');
+    const refused = await cli([
+      'restore',
+      '--from',
+      join(work, folder!),
+      '--data-dir',
+      bare,
+      '--key-file',
+      keyFile,
+    ]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/contact vault \(contact-keys\.db[\s\S]*--source/);
+    expect(existsSync(bare)).toBe(false);
+
+    // A stop copies the vault to the backup tier, which the operator copies off.
+    await t.stop();
+    await t.start();
+    const tierCopy = join(work, 'backup-tier-copy');
+    cpSync(localFolderFor(t.config.dataDir, 'backup'), tierCopy, { recursive: true });
     const target = join(work, 'restored');
     const restore = await cli([
       'restore',
@@ -96,8 +120,12 @@ describe('backup and restore through the CLI', () => {
       target,
       '--key-file',
       keyFile,
+      '--source',
+      tierCopy,
     ]);
-    expect(restore.code).toBe(0);
+    expect(restore.code, restore.stderr).toBe(0);
+    expect(restore.stdout).toContain('contact vault: the newest from');
+    expect(existsSync(join(target, 'contact-keys.db'))).toBe(true);
     expect(restore.stdout).toContain('integrity_check: ok');
     expect(restore.stdout).toContain('messages=5');
     expect(restore.stdout).toContain('restored: tls/ca.crt');
@@ -121,7 +149,10 @@ describe('backup and restore through the CLI', () => {
       expect(restored.tls.caFingerprint256).toBe(t.running.tls.caFingerprint256);
       const client = new ApiClient(() => restored);
       await client.mutate('auth.login', { email: OWNER.email, password: OWNER.password });
-      expect(await client.query<unknown[]>('inbox.conversations')).toHaveLength(1);
+      const inbox =
+        await client.query<{ lastMessagePreview: string }[]>('inbox.conversations');
+      // The texts read: the vault came from the backup tier.
+      expect(inbox.map((c) => c.lastMessagePreview)).toEqual(['message 4']);
     } finally {
       await restored.close();
     }

@@ -113,6 +113,41 @@ describe('the privacy settings and retention rules in what people receive', () =
   });
 });
 
+describe('the record of processing, as the appliance really runs', () => {
+  it('names the cipher in use, every log and the backups, and each storage provider as the export does', async () => {
+    const { record, markdown } = await owner.query<{
+      record: {
+        safeguards: string[];
+        retention: { category: string; period: string }[];
+        recipients: { name: string; role: string }[];
+      };
+      markdown: string;
+    }>('privacy.record');
+    // A new appliance writes AEGIS-256 pages; SQLCipher only names old files.
+    expect(record.safeguards[0]).toMatch(/AEGIS-256/);
+    expect(markdown).not.toMatch(/SQLCipher/);
+
+    const periods = new Map(record.retention.map((r) => [r.category, r.period]));
+    expect(periods.get('Access log of personal data')).toMatch(/until a retention rule/);
+    expect(
+      periods.get('Security log (sign-ins, failed sign-ins, refused requests)'),
+    ).toMatch(/^\d+ months/);
+    // The default schedule applies until the operator saves one.
+    expect(periods.get('Backups')).toBe(
+      'changes 7 days, daily snapshots 30 days, monthly snapshots 12 months',
+    );
+
+    const id = await verifiedRequest('access');
+    const summary = readStoredZip((await download(`/api/requests/${id}/export`)).body)
+      .get('summary.txt')!
+      .toString('utf8');
+    const shared = summary.split('Who it was shared with\n')[1]!.split('\n\n')[0]!;
+    const exportNames = [...shared.matchAll(/^ {2}- ([^:]+):/gm)].map((m) => m[1]);
+    expect(exportNames.length).toBeGreaterThan(1);
+    expect(record.recipients.map((r) => r.name)).toEqual(exportNames);
+  });
+});
+
 describe('exports in the access log', () => {
   it('a contact export and a register export are found by the number typed', async () => {
     const contact = await owner.query<{ id: string }>('requests.findContact', {

@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openEncryptedDatabase, type ContactVault } from '@flowgento/store';
 import { runCli } from './cli-run.ts';
 import { deliverText, REAL_NUMBER, setupOwner } from './flows.ts';
 import { startTestAppliance, type ApiClient, type TestAppliance } from './harness.ts';
@@ -24,6 +25,10 @@ beforeAll(async () => {
 
 afterAll(() => t.cleanup());
 
+/** Entries in the live appliance's erasure ledger (its vault is its key source). */
+const ledgerSize = () =>
+  (t.running.appliance.store.contactKeys as ContactVault).entries().length;
+
 async function until(what: string, done: () => boolean): Promise<void> {
   const deadline = Date.now() + 30_000;
   while (!done()) {
@@ -39,12 +44,19 @@ describe('an erasure while continuous backup runs', () => {
     const generation = engine.status().generation;
     await deliverText(t.running, { text: 'erase me please', from: '15550004444' });
     await deliverText(t.running, { text: 'keep me', from: '15550005555' });
+    const contactId = contactIdOf(t.running.appliance.store, '15550004444')!;
+    // Held at the restore point, released before the erasure: the restored
+    // hold must not stop the ledger's re-apply.
+    const hold = await owner.mutate<{ id: string }>('retention.placeHold', {
+      contactId,
+      reason: 'Consumer court summons 51/2026',
+    });
     await new Promise((done) => setTimeout(done, 600));
     await engine.flush();
     // "Yesterday": a point the backup can restore, from before the erasure.
     at = new Date().toISOString();
     await new Promise((done) => setTimeout(done, 1100));
-    const contactId = contactIdOf(t.running.appliance.store, '15550004444')!;
+    await owner.mutate('retention.releaseHold', { holdId: hold.id });
     const wal = join(t.config.dataDir, 'flowgento.db-wal');
     const before = statSync(wal).size;
     expect(before).toBeGreaterThan(0);
@@ -65,12 +77,64 @@ describe('an erasure while continuous backup runs', () => {
     expect(status.pendingSegments).toBe(0);
   }, 60_000);
 
+  it('restored beside the live database, the restored file already lacks the erased contact', async () => {
+    const flags = ['--data-dir', t.config.dataDir, '--key-file', t.config.keyFile!];
+    const into = join(t.dir, 'restored-beside');
+    const ledgerBefore = ledgerSize();
+    const outcome = await runCli(['restore', '--to', at, '--into', into, ...flags]);
+    expect(outcome.code, outcome.stderr).toBe(0);
+    expect(outcome.stdout).toContain(
+      'erasure ledger re-applied: 1 contact(s) erased again',
+    );
+    expect(outcome.stdout).toMatch(/contacts -1, conversations -1, messages -1/);
+
+    // Opened by something other than the appliance, before any start.
+    const db = openEncryptedDatabase({
+      path: join(into, 'flowgento.db'),
+      key: t.running.appliance.databaseKey,
+      mustExist: true,
+      readonly: true,
+    });
+    try {
+      const numbers = db
+        .prepare('SELECT wa_id FROM contacts ORDER BY wa_id')
+        .pluck()
+        .all();
+      expect(numbers).toEqual(['15550005555']);
+      expect(db.prepare('SELECT count(*) FROM messages').pluck().get()).toBe(1);
+      const counted = outcome.stdout.match(
+        /rows: .*contacts=(\d+), conversations=(\d+), messages=(\d+)/,
+      );
+      expect(counted?.slice(1)).toEqual(['1', '1', '1']);
+    } finally {
+      db.close();
+    }
+    // The live ledger is only read: a returning customer there is not
+    // named again by a newer entry.
+    expect(ledgerSize()).toBe(ledgerBefore);
+  }, 120_000);
+
   it('restored to a time before the erasure, erases the contact again before it serves', async () => {
     const flags = ['--data-dir', t.config.dataDir, '--key-file', t.config.keyFile!];
+    const databaseKey = t.running.appliance.databaseKey;
     await t.stop();
     const outcome = await runCli(['restore', '--to', at, '--swap', ...flags]);
     expect(outcome.code, outcome.stderr).toBe(0);
     expect(outcome.stdout).toContain('swapped in');
+    expect(outcome.stdout).toContain('erasure ledger re-applied: 1 contact(s)');
+    const swapped = openEncryptedDatabase({
+      path: join(t.config.dataDir, 'flowgento.db'),
+      key: databaseKey,
+      mustExist: true,
+      readonly: true,
+    });
+    try {
+      // Before any start: the restore itself erased the contact again.
+      const numbers = swapped.prepare('SELECT wa_id FROM contacts').pluck().all();
+      expect(numbers).toEqual(['15550005555']);
+    } finally {
+      swapped.close();
+    }
 
     await t.start();
     const db = t.running.appliance.store.db;

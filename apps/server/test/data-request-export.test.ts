@@ -73,7 +73,7 @@ async function conversationOf(from: string): Promise<string> {
 }
 
 describe('an access request', () => {
-  it('exports the contact as a zip that follows the schema, files decrypted, notes about others withheld', async () => {
+  it('exports the contact as a zip that follows the schema, files decrypted, notes about others withheld or masked', async () => {
     await simulator().sendCustomerMessage({ ...BRUNO, phoneNumberId, text: 'Hello' });
     await simulator().sendCustomerMessage({ ...ANA, phoneNumberId, text: 'My order?' });
     const photo = randomBytes(40_000);
@@ -91,9 +91,18 @@ describe('an access request', () => {
       'Prefers a call after 5pm',
       'Her brother +55 11 91234-5678 asked too',
       'Same household as bruno lima',
+      'Arjun Agent promised a refund',
+      'Her lawyer is on +44 7700 900123, dr.k@law.example',
+      'Call her on 011 98765-4321',
     ]) {
       await agent.mutate('desk.addNote', { conversationId, body });
     }
+    // Nothing in its text names anyone: only the agent knows who it is about.
+    await agent.mutate('desk.addNote', {
+      conversationId,
+      body: 'Her mother is unwell, be gentle',
+      aboutOther: true,
+    });
 
     const { id } = await owner.mutate<{ id: string }>('requests.log', {
       kind: 'access',
@@ -134,16 +143,24 @@ describe('an access request', () => {
         ['Prefers a call after 5pm', false],
         [null, true],
         [null, true],
+        [null, true],
+        ['[staff member] promised a refund', true],
+        ['Her lawyer is on [phone number withheld], [e-mail address withheld]', true],
+        ['Call her on 011 98765-4321', false],
       ].sort(),
     );
-    expect(reply.body.includes('Bruno')).toBe(false);
+    for (const trace of ['Bruno', 'Arjun', '7700 900123', 'law.example', 'mother']) {
+      expect(reply.body.includes(trace)).toBe(false);
+    }
     expect(json.sharedWith.map((r) => r.kind)).toEqual([
       'messaging_provider',
       'storage_provider',
     ]);
     const summary = files.get('summary.txt')!.toString('utf8');
     expect(summary).toMatch(/Meta Platforms/);
-    expect(summary).toMatch(/the text of 2 is withheld/);
+    expect(summary).toMatch(/the text of 3 is withheld because it is about someone else/);
+    expect(summary).toMatch(/2 have details about other people masked/);
+    expect(summary).toMatch(/Notes about other people\n.*withheld whole/);
     expect(files.get('summary.html')!.toString('utf8')).toMatch(
       /<h2>Who it was shared with/,
     );

@@ -12,6 +12,7 @@ import {
   type RunningAppliance,
   type StartOptions,
 } from '../src/server.ts';
+import './reused-rsa-keys.ts';
 
 /** Every log line of a test appliance, to assert on (and to grep for secrets). */
 export class LogCapture extends Writable {

@@ -24,11 +24,13 @@ const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
  * An appliance with continuous backup (its own backup key) takes three
  * messages, then, after the returned time, a fourth. The kit is written
  * with the CLI; `beforeLoss` sees the old machine once more, then its data
- * folder and key file are lost.
+ * folder and key file are lost. `whileRunning` sees it once the fourth
+ * message is shipped, before the stop (which copies the contact vault).
  */
 export async function useThenLose(
   t: TestAppliance,
   beforeLoss: (kit: KeptKit, at: string) => unknown = () => undefined,
+  whileRunning: () => unknown = () => undefined,
 ): Promise<{ at: string; kit: KeptKit }> {
   const owner = await setupOwner(() => t.running);
   await owner.mutate('whatsapp.save', REAL_NUMBER);
@@ -40,6 +42,7 @@ export async function useThenLose(
   await sleep(1100);
   await deliverText(t.running, { text: 'message after the restore point' });
   await engine.flush();
+  await whileRunning();
   await t.stop();
 
   const kitFile = join(t.dir, 'kit.txt');

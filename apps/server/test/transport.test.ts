@@ -143,7 +143,12 @@ describe('transport security', () => {
   it('reports health without needing a session', async () => {
     const reply = await httpsRequest(t.running, 'GET', '/healthz');
     expect(reply.status).toBe(200);
-    expect(JSON.parse(reply.body)).toEqual({ status: 'ok', simulator: false });
+    // The default disclosure contact is the software makers' placeholder.
+    expect(JSON.parse(reply.body)).toEqual({
+      status: 'ok',
+      simulator: false,
+      warnings: ['disclosure_contact_not_set'],
+    });
   });
 });
 

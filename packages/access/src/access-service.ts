@@ -313,6 +313,33 @@ export class AccessService {
     );
   }
 
+  /**
+   * Writes down that a rule of the law or the workspace refused a member who
+   * may act (a legal hold, a request's deadline): a DPO reading the trail
+   * must not take it for a permission failure. `rule` is the refusal's reason.
+   */
+  recordRuleRefusal(
+    auth: AuthContext,
+    refusal: { procedure: string; rule: string },
+    origin: RequestOrigin,
+  ): void {
+    this.store.transaction(() =>
+      this.audit.record({
+        workspaceId: auth.workspaceId,
+        actor: actorOf(auth),
+        action: 'rule.refused',
+        outcome: 'failure',
+        target: { type: 'procedure', id: refusal.procedure },
+        origin,
+        details: {
+          rule: refusal.rule,
+          role: auth.role,
+          ...(auth.support ? { grantId: auth.support.grantId } : {}),
+        },
+      }),
+    );
+  }
+
   listSessions(auth: AuthContext): SessionSummary[] {
     return this.sessions.list(auth);
   }

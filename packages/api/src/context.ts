@@ -41,6 +41,11 @@ export interface ApplianceInfo {
   /** Where agents on the LAN open the appliance; empty when it listens on loopback only. */
   agentUrls: string[];
   webhook: WebhookInfo;
+  /**
+   * False while security.txt and /disclosure still name the Flowgento
+   * project's placeholder contact instead of the owner's (`disclosure.contact`).
+   */
+  securityContactSet: boolean;
 }
 
 /** How Meta reaches the webhook, for the WhatsApp page (never secret). */

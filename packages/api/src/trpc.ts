@@ -128,9 +128,19 @@ const enforce = t.middleware(async ({ ctx, meta, path, next }) => {
   }
   if (!result.ok) {
     const app = appErrorOf(result.error.cause);
+    // A rule of the law or the workspace (a legal hold, a deadline) refused
+    // a member who may act: its own entry, so no one reads it as a
+    // permission failure.
+    if (app && ctx.auth && app.code === 'RULE_REFUSED') {
+      ctx.services.access.recordRuleRefusal(
+        ctx.auth,
+        { procedure: path, rule: app.reason ?? 'rule_refused' },
+        ctx.origin,
+      );
+    }
     // A rule of the service refused a signed-in member (an ADMIN touching an
     // OWNER, the last OWNER leaving, …): written down like a matrix refusal.
-    if (app && ctx.auth && SERVICE_REFUSALS.has(app.code)) {
+    else if (app && ctx.auth && SERVICE_REFUSALS.has(app.code)) {
       ctx.services.access.recordDenied(
         ctx.auth,
         { procedure: path, requires: requires ?? 'undeclared', reason: app.reason },

@@ -23,6 +23,7 @@ export const AUDIT_ACTIONS = [
   'workspace.two_factor_required',
   'workspace.two_factor_optional',
   'access.denied',
+  'rule.refused',
   'keys.rotated',
   'audit.verified',
   'keys.database_rekeyed',

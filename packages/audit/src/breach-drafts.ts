@@ -1,4 +1,4 @@
-import type { BreachRecord } from '@flowgento/store';
+import type { BreachRecord, BreachRecords } from '@flowgento/store';
 
 /** The documents a breach calls for, each a list of editable text fields. */
 export const DRAFT_DOCUMENTS = ['people', 'board', 'gdpr', 'cert_in'] as const;
@@ -11,45 +11,80 @@ export interface DraftField {
   text: string;
 }
 
+/** Who the access log says was exposed, as counts only (never who). */
+export interface AffectedCounts {
+  /** People still on record, who can be told. */
+  resolved: number;
+  /** People erased since: counted, never named. */
+  erased: number;
+  /** The records held for them when they were found; null before counting. */
+  records: BreachRecords | null;
+}
+
+/** "1 person", "3 people", "1 message", "0 messages". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 const when = (at: number | null) =>
   at === null
     ? 'not yet known'
     : new Date(at).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 
+/** "2 people (1 of them since erased)", or a placeholder before the search. */
+export function peopleCount(affected: AffectedCounts | null): string {
+  if (!affected) return 'not yet determined';
+  const total = plural(affected.resolved + affected.erased, 'person', 'people');
+  return affected.erased > 0
+    ? `${total} (${affected.erased} of them since erased)`
+    : total;
+}
+
+/** "12 messages, 1 file and 0 notes", or a placeholder before the count. */
+export function recordCount(affected: AffectedCounts | null): string {
+  const records = affected?.records;
+  if (!records) return 'not yet determined';
+  return (
+    `${plural(records.messages, 'message')}, ${plural(records.files, 'file')} ` +
+    `and ${plural(records.notes, 'note')}`
+  );
+}
+
 /**
  * The notification contents the rules list, pre-filled from the incident.
  * People: DPDP Rules 2025 rule 7(1). Board: rule 7(2)(b), the 72-hour
- * report. GDPR: article 33(3). CERT-In: the fields of its incident
- * reporting form. An admin's edit (kept in `details` under the field's key)
- * wins over the pre-filled text.
+ * report. GDPR: article 33(3), written for the supervisory authority. CERT-In:
+ * the fields of its incident reporting form. An admin's edit (kept in
+ * `details` under the field's key) wins over the pre-filled text.
  */
 export function breachDrafts(
   breach: BreachRecord,
-  affected: { resolved: number; erased: number } | null,
+  affected: AffectedCounts | null,
 ): Record<DraftDocument, DraftField[]> {
   const d = (key: string) => breach.details[key]?.trim() || '';
   const or = (text: string, fallback: string) => text || fallback;
-  const count = affected
-    ? `${affected.resolved + affected.erased} people (${affected.erased} of them since erased)`
-    : 'not yet determined';
   const sentence = (text: string) => (text && !/[.!?]$/.test(text) ? `${text}.` : text);
+  const people = peopleCount(affected);
   const description = [
     sentence(d('nature')),
     `Data concerned: ${or(d('categories'), 'to be determined')}.`,
-    `Extent: ${or(d('extent'), count)}.`,
+    `Extent: ${or(d('extent'), people)}.`,
     `Occurred: ${when(breach.occurredAt)}; we became aware: ${when(breach.awareAt)}.`,
     `Where: ${or(d('location'), or(d('systems'), 'to be determined'))}.`,
   ].join(' ');
-  const consequences = or(
-    d('consequences'),
-    'Messages you exchanged with us may have been seen by someone not entitled to see them.',
-  );
   const mitigation = or(d('measures'), 'to be completed');
   const contact = or(d('contactPoint'), 'to be completed');
   const docs: Record<DraftDocument, [string, string, string][]> = {
     people: [
       ['description', 'What happened (nature, extent, timing, location)', description],
-      ['consequences', 'Likely consequences for you', consequences],
+      [
+        'consequences',
+        'Likely consequences for you',
+        or(
+          d('consequences'),
+          'Messages you exchanged with us may have been seen by someone not entitled to see them.',
+        ),
+      ],
       ['mitigation', 'What we have done and are doing', mitigation],
       [
         'safety',
@@ -84,23 +119,10 @@ export function breachDrafts(
       [
         'notices',
         'Report of the notices given to the people affected',
-        `Affected: ${count}.`,
+        `Affected: ${people}.`,
       ],
     ],
-    gdpr: [
-      [
-        'nature',
-        'Nature, categories and approximate numbers of people and records',
-        `${description}`,
-      ],
-      ['contact', 'Data protection officer or other contact point', contact],
-      ['consequences', 'Likely consequences', consequences],
-      [
-        'measures',
-        'Measures taken or proposed, including to mitigate effects',
-        mitigation,
-      ],
-    ],
+    gdpr: gdprFields(breach, affected, { d, or, sentence, contact, mitigation }),
     cert_in: [
       ['occurred', 'Time of occurrence', when(breach.occurredAt)],
       ['noticed', 'Time the incident was noticed', when(breach.awareAt)],
@@ -123,6 +145,70 @@ export function breachDrafts(
     });
   }
   return out;
+}
+
+/**
+ * The notification to a GDPR supervisory authority, in the order and words
+ * of article 33(3): (a) the nature, with the categories and approximate
+ * numbers of data subjects and of records; (b) the data protection officer
+ * or other contact point; (c) the likely consequences; (d) the measures.
+ * Written about the people concerned, never to them.
+ * https://eur-lex.europa.eu/eli/reg/2016/679/oj (article 33)
+ */
+function gdprFields(
+  breach: BreachRecord,
+  affected: AffectedCounts | null,
+  h: {
+    d: (key: string) => string;
+    or: (text: string, fallback: string) => string;
+    sentence: (text: string) => string;
+    contact: string;
+    mitigation: string;
+  },
+): [string, string, string][] {
+  const { d, or, sentence } = h;
+  const nature = [
+    sentence(or(d('nature'), 'The nature of the breach is to be completed')),
+    `It occurred ${when(breach.occurredAt)}; the controller became aware of it ${when(breach.awareAt)}.`,
+    `Systems concerned: ${or(d('systems'), 'to be determined')}.`,
+    'Categories of data subjects: customers who wrote to the controller on WhatsApp.',
+    `Approximate number of data subjects concerned: ${peopleCount(affected)}.`,
+    `Categories of personal data records concerned: ${or(d('categories'), 'to be determined')}.`,
+    `Approximate number of personal data records concerned: ${recordCount(affected)}` +
+      (affected?.records
+        ? ', as held for these data subjects when they were identified.'
+        : '.'),
+  ].join(' ');
+  const consequences = or(
+    d('consequences'),
+    'Loss of confidentiality of the data subjects’ WhatsApp messages, numbers and names. ' +
+      'Someone holding them could impersonate the controller to the data subjects ' +
+      '(phishing, payment fraud) or use what the messages reveal about them. ' +
+      'The assessment of the risk to their rights and freedoms continues.',
+  );
+  const measures = [
+    `Measures taken: ${sentence(h.mitigation)}`,
+    `Measures proposed, including to mitigate possible adverse effects: ${sentence(or(d('remedial'), 'to be completed'))}`,
+    `Communication to the data subjects (article 34): ${
+      breach.done.people
+        ? `made on ${when(breach.done.people.at)}`
+        : `in preparation for ${peopleCount(affected)}`
+    }.`,
+  ].join(' ');
+  return [
+    [
+      'nature',
+      'Nature of the breach, categories and approximate numbers of data subjects and records',
+      nature,
+    ],
+    ['contact', 'Data protection officer or other contact point', h.contact],
+    ['consequences', 'Likely consequences of the breach', consequences],
+    [
+      'measures',
+      'Measures taken or proposed, including to mitigate possible adverse effects',
+      measures,
+    ],
+  ];
 }
 
 /** One plain-language notice to one affected person (rule 7(1)). */

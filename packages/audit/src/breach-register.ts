@@ -4,6 +4,7 @@ import type {
   BreachDetails,
   BreachDuty,
   BreachRecord,
+  BreachRecords,
   Store,
   WorkspaceScope,
 } from '@flowgento/store';
@@ -18,9 +19,11 @@ import {
 import {
   breachDrafts,
   noticeText,
+  type AffectedCounts,
   type DraftDocument,
   type DraftField,
 } from './breach-drafts.ts';
+import { reportText } from './breach-report-text.ts';
 
 /** Scope, actor and origin of an admin's step (the messaging `MemberActing`). */
 export interface BreachActing {
@@ -53,11 +56,25 @@ export interface AffectedContact {
   accesses: number;
 }
 
+/** Who was exposed, as it stands now: an erasure since moves one to `erased`. */
+export interface AffectedView extends AffectedCounts {
+  selection: AffectedSelection;
+  /** When the search was run (the records are counted as of then). */
+  foundAt: number | null;
+}
+
 export interface BreachView {
   breach: BreachRecord;
   clocks: BreachClock[];
   drafts: Record<DraftDocument, DraftField[]>;
-  affected: { resolved: number; erased: number; selection: AffectedSelection } | null;
+  affected: AffectedView | null;
+}
+
+/** What `details` keeps of a search: the selection and counts, never who. */
+interface StoredAffected {
+  selection: AffectedSelection;
+  records?: BreachRecords;
+  foundAt?: number;
 }
 
 const AFFECTED_KEY = 'affected';
@@ -100,12 +117,33 @@ export class BreachRegister {
     return this.store
       .in(scope)
       .breaches.list()
-      .map((breach) => ({ breach, clocks: breachClocks(breach, now) }));
+      .map((breach) => ({
+        breach: withoutSearch(breach),
+        clocks: breachClocks(breach, now),
+      }));
   }
 
+  /**
+   * One breach with its clocks and drafts. The people affected are resolved
+   * again from the access log on every read, so a contact erased since the
+   * search is only counted, and never named, in what is shown or exported.
+   */
   get(scope: WorkspaceScope, id: string): BreachView {
-    const breach = this.find(scope, id);
-    const affected = affectedOf(breach);
+    const found = this.find(scope, id);
+    const raw = found.details[AFFECTED_KEY];
+    const breach = withoutSearch(found);
+    const stored = raw ? (JSON.parse(raw) as StoredAffected) : null;
+    let affected: AffectedView | null = null;
+    if (stored) {
+      const now = this.resolve(scope, stored.selection);
+      affected = {
+        resolved: now.resolved.length,
+        erased: now.erased,
+        records: stored.records ?? null,
+        selection: stored.selection,
+        foundAt: stored.foundAt ?? null,
+      };
+    }
     return {
       breach,
       clocks: breachClocks(breach, this.store.clock.now()),
@@ -175,18 +213,19 @@ export class BreachRegister {
     const found = this.resolve(acting.scope, selection);
     this.store.transaction(() => {
       const breach = this.find(acting.scope, id);
-      const summary = {
-        resolved: found.resolved.length,
-        erased: found.erased,
+      const breaches = this.store.in(acting.scope).breaches;
+      const summary: StoredAffected = {
         selection,
+        records: breaches.recordsOf(found.resolved.map((c) => c.contactId)),
+        foundAt: this.store.clock.now(),
       };
-      this.store.in(acting.scope).breaches.updateDetails(id, {
+      breaches.updateDetails(id, {
         ...breach.details,
         [AFFECTED_KEY]: JSON.stringify(summary),
       });
       this.audited(acting, 'breach.affected_found', id, {
-        resolved: summary.resolved,
-        erased: summary.erased,
+        resolved: found.resolved.length,
+        erased: found.erased,
       });
     });
     this.noteExport(acting, 'breaches.affected', found.resolved);
@@ -312,34 +351,9 @@ function notFound(): AppError {
   return new AppError('NOT_FOUND', 'Breach not found', { reason: 'breach_not_found' });
 }
 
-function affectedOf(breach: BreachRecord): BreachView['affected'] {
-  const raw = breach.details[AFFECTED_KEY];
-  return raw ? (JSON.parse(raw) as NonNullable<BreachView['affected']>) : null;
-}
-
-/** The report as printable text: the clocks, then every document's fields. */
-function reportText(view: BreachView): string {
-  const lines = [
-    `Personal data breach report: ${view.breach.title}`,
-    `Aware since ${new Date(view.breach.awareAt).toISOString()}`,
-    '',
-    ...view.clocks.map(
-      (c) =>
-        `${c.label}: due ${new Date(c.deadline).toISOString()}` +
-        (c.done
-          ? `, done ${new Date(c.done.at).toISOString()} (${c.done.reference})`
-          : `, ${c.state}`),
-    ),
-  ];
-  const titles: Record<DraftDocument, string> = {
-    board: 'Report to the Data Protection Board of India (72 hours)',
-    gdpr: 'Notification to the GDPR supervisory authority (article 33)',
-    cert_in: 'CERT-In incident report',
-    people: 'Notice to the people affected',
-  };
-  for (const doc of ['board', 'gdpr', 'cert_in', 'people'] as const) {
-    lines.push('', titles[doc], '-'.repeat(titles[doc].length));
-    for (const f of view.drafts[doc]) lines.push(`${f.label}:`, `  ${f.text}`);
-  }
-  return lines.join('\n');
+/** The breach without the kept search, whose counts only a fresh resolve tells. */
+function withoutSearch(breach: BreachRecord): BreachRecord {
+  const details = { ...breach.details };
+  delete details[AFFECTED_KEY];
+  return { ...breach, details };
 }

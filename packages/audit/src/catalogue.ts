@@ -340,6 +340,13 @@ export const AUDIT_EVENTS: Readonly<Record<AuditAction, AuditEventSpec>> = {
     target: 'procedure',
     details: 'requires, role, reason, grantId',
   },
+  'rule.refused': {
+    area: 'Refusals',
+    when: 'a caller allowed to act was refused by a rule of the law or the workspace (legal hold, request deadline, missing authority)',
+    scope: 'workspace',
+    target: 'procedure',
+    details: 'rule, role, grantId',
+  },
   'keys.rotated': {
     area: 'Keys, backup and restore',
     when: 'the master key of stored secrets was rotated',

@@ -1,3 +1,4 @@
+import { AppError } from '@flowgento/core';
 import { decryptBytes, encryptBytes } from '@flowgento/crypto';
 import type { TierProviders, TierStore } from '@flowgento/storage';
 import { readObject } from './restore/download.ts';
@@ -56,5 +57,17 @@ export async function downloadContactVault(input: {
   if (!newest || !holder) return undefined;
   const sha256 = newest.key.slice(keyOf('').length);
   const sealed = await readObject(holder, newest.key, { size: newest.size, sha256 });
-  return decryptBytes(input.backupKey, sealed, { aad: aadOf(input.installationId) });
+  try {
+    return decryptBytes(input.backupKey, sealed, { aad: aadOf(input.installationId) });
+  } catch (cause) {
+    // Sealed with the backup key and bound to the installation id: the
+    // cipher's own error would name neither.
+    throw new AppError(
+      'PRECONDITION_FAILED',
+      `The contact vault in the backup tier could not be opened with this backup ` +
+        `key for installation ${input.installationId}: check the backup key and ` +
+        'the installation id against the recovery kit',
+      { reason: 'contact_vault_unopenable', cause },
+    );
+  }
 }

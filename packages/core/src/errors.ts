@@ -10,6 +10,13 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'PRECONDITION_FAILED'
+  /**
+   * A rule of the law or of the workspace refuses the action (a legal hold,
+   * a request's deadline, a refusal that names no authority): the caller
+   * may act, the rule says not now. Audited as `rule.refused`, never as a
+   * permission failure.
+   */
+  | 'RULE_REFUSED'
   | 'RATE_LIMITED'
   | 'UPSTREAM_FAILED'
   | 'KEY_REJECTED'
@@ -23,6 +30,7 @@ const httpStatusByCode: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   PRECONDITION_FAILED: 412,
+  RULE_REFUSED: 412,
   RATE_LIMITED: 429,
   UPSTREAM_FAILED: 502,
   KEY_REJECTED: 500,

@@ -253,7 +253,7 @@ export class ConsentRegisterService {
       assertPurpose(scoped, purpose);
       const before = scoped.consent.get(contactId, purpose)?.state ?? null;
       const choice = decide(scoped);
-      scoped.consent.record({
+      const moved = scoped.consent.record({
         contactId,
         purpose,
         numberId: null,
@@ -261,6 +261,7 @@ export class ConsentRegisterService {
         occurredAt: this.clock.now(),
         ...choice,
       });
+      if (!moved && choice.state === 'opted_in') throw withdrawalHolds();
       this.audit.record({
         workspaceId: acting.scope.workspaceId,
         actor: acting.actor,
@@ -272,6 +273,19 @@ export class ConsentRegisterService {
     });
     this.events.publish(acting.scope.workspaceId, { type: 'consent.changed', contactId });
   }
+}
+
+/**
+ * An opt-in that a withdrawal of the same second outranks (see
+ * `ConsentRepo.record`): refused, so the member is not told it was recorded.
+ */
+export function withdrawalHolds(): AppError {
+  return new AppError(
+    'RULE_REFUSED',
+    'The customer withdrew consent in this same second, and a withdrawal wins a tie: ' +
+      'record the opt-in again if they really asked for it',
+    { reason: 'withdrawal_holds' },
+  );
 }
 
 /** Refuses an opt-in whose notice the workspace never published. */

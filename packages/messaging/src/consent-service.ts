@@ -8,7 +8,7 @@ import type {
 } from '@flowgento/store';
 import type { MemberActing } from './conversation-service.ts';
 import type { LiveEvents } from './events.ts';
-import { assertNotice } from './consent-register-service.ts';
+import { assertNotice, withdrawalHolds } from './consent-register-service.ts';
 import {
   checkKeywordLists,
   effectiveKeywords,
@@ -61,7 +61,7 @@ export class ConsentService {
       }
       const id = conversation.contact.id;
       const before = scoped.consent.get(id, 'marketing')?.state ?? null;
-      scoped.consent.record({
+      const moved = scoped.consent.record({
         contactId: id,
         purpose: 'marketing',
         state,
@@ -72,6 +72,7 @@ export class ConsentService {
         noticeVersion: state === 'opted_in' ? (notice?.version ?? null) : null,
         language: state === 'opted_in' ? (notice?.language ?? null) : null,
       });
+      if (!moved && state === 'opted_in') throw withdrawalHolds();
       this.audit.record({
         workspaceId: acting.scope.workspaceId,
         actor: acting.actor,

@@ -58,6 +58,12 @@ export class ContactErasureService {
     acting: ErasureActing,
     contactId: string,
     reason: string,
+    /**
+     * The ledger already names this contact (a re-apply): a legal hold the
+     * restored point still holds was released before that erasure, and
+     * with `vaultUntouched` the vault is left as it is.
+     */
+    again: { fromLedger?: boolean; vaultUntouched?: boolean } = {},
   ): Promise<ErasureOutcome> {
     const why = reason.trim();
     if (why.length === 0 || why.length > REASON_MAX) {
@@ -67,7 +73,7 @@ export class ContactErasureService {
         { reason: 'erasure_reason_missing' },
       );
     }
-    assertNoLegalHold(this.store.in(acting.scope), { contactId });
+    if (!again.fromLedger) assertNoLegalHold(this.store.in(acting.scope), { contactId });
 
     const { target, outcome, keys } = this.store.transaction(() => {
       const erasure = this.store.in(acting.scope).erasure;
@@ -108,6 +114,10 @@ export class ContactErasureService {
       return { target, outcome: result, keys: target.mediaKeys };
     });
 
+    if (again.vaultUntouched) {
+      this.checkpoint();
+      return outcome;
+    }
     // The ledger first: if the process dies now, the next start erases again.
     this.vault.record({
       workspaceId: acting.scope.workspaceId,
@@ -175,12 +185,19 @@ export class ContactErasureService {
 
   /**
    * Erases again every contact the ledger names that a restore brought back,
-   * as the system. Runs before the appliance serves; returns how many.
+   * as the system. Runs before the appliance serves, and inside `restore
+   * --to` on the rebuilt file (`vaultUntouched`: the vault beside it may be
+   * the live appliance's, whose ledger already names each contact and whose
+   * keys for them are gone, so it is only read); returns what it erased.
    */
-  async reapplyLedger(): Promise<number> {
-    // The lookups below go by hash: numbers still plain get theirs first.
-    this.sealPlainNumbers();
-    let erased = 0;
+  async reapplyLedger(
+    options: { vaultUntouched?: boolean } = {},
+  ): Promise<ErasureOutcome[]> {
+    // The lookups below go by hash: numbers still plain (a point from before
+    // migration 058) get theirs first, sealed; a vault that is only read
+    // takes no new keys, so there they are hashed in memory instead.
+    if (!options.vaultUntouched) this.sealPlainNumbers();
+    const erased: ErasureOutcome[] = [];
     for (const [workspaceId, erasedAt] of this.vault.erasedNumbers()) {
       const scope = workspaceScope(workspaceId);
       const erasure = this.store.in(scope).erasure;
@@ -188,11 +205,18 @@ export class ContactErasureService {
       // ledger's hash). Only a contact that existed when it was erased came
       // back with a restore; one made later is the customer writing again,
       // and stays.
+      const plain = erasure.plainNumbers().map(({ waId, ...row }) => ({
+        ...row,
+        hash: this.vault.hashNumber(workspaceId, waId),
+      }));
       const back = [...erasedAt].flatMap(([hash, at]) =>
-        erasure.byNumberHash(hash).filter(({ createdAt }) => createdAt <= at),
+        [
+          ...erasure.byNumberHash(hash),
+          ...plain.filter((row) => row.hash === hash),
+        ].filter(({ createdAt }) => createdAt <= at),
       );
       for (const { contactId } of back) {
-        await this.erase(
+        const outcome = await this.erase(
           {
             scope,
             actor: { type: 'system', label: 'erasure ledger' },
@@ -200,8 +224,9 @@ export class ContactErasureService {
           },
           contactId,
           LEDGER_REAPPLY_REASON,
+          { ...options, fromLedger: true },
         );
-        erased += 1;
+        erased.push(outcome);
       }
     }
     return erased;

@@ -159,7 +159,13 @@ export class DeskService {
    * Writes an internal note on the conversation's contact. It is stored and
    * shown to the team only; nothing here reaches the Graph API.
    */
-  addNote(acting: MemberActing, conversationId: string, body: string): { id: string } {
+  /** Adds an internal note; `aboutOther` withholds it from the contact's export. */
+  addNote(
+    acting: MemberActing,
+    conversationId: string,
+    body: string,
+    aboutOther = false,
+  ): { id: string } {
     const id = this.store.transaction(() => {
       const scoped = this.store.in(acting.scope);
       const conversation = scoped.conversations.get(conversationId);
@@ -169,6 +175,7 @@ export class DeskService {
         conversationId,
         authorId: acting.actor.id,
         body,
+        aboutOther,
       });
       this.audit.record({
         workspaceId: acting.scope.workspaceId,

@@ -82,7 +82,7 @@ export const IDENTITY_NUMBERS: readonly IdentityNumberPattern[] = [
   {
     // Aadhaar: 12 digits, never starting 0 or 1, Verhoeff check digit.
     name: 'aadhaar',
-    find: /(?<![0-9])[2-9][0-9]{3}[ -]?[0-9]{4}[ -]?[0-9]{4}(?![0-9])/g,
+    find: /(?<![0-9])[2-9][0-9]{3}[ .-]?[0-9]{4}[ .-]?[0-9]{4}(?![0-9])/g,
     valid: (candidate) => verhoeffValid(onlyDigits(candidate)),
   },
   {
@@ -96,8 +96,11 @@ export const IDENTITY_NUMBERS: readonly IdentityNumberPattern[] = [
   },
 ];
 
-// 13 to 19 digits, each group split by at most one space or dash.
-const CARD_CANDIDATE = /(?<![0-9])[0-9](?:[ -]?[0-9]){12,18}(?![0-9])/g;
+// The separators people type between digit groups: a space, a dash or a
+// dot (4111.1111.1111.1111 is common on receipts). Cards and identity
+// numbers accept the same ones, so no way of writing a number slips past.
+// 13 to 19 digits, each group split by at most one separator.
+const CARD_CANDIDATE = /(?<![0-9])[0-9](?:[ .-]?[0-9]){12,18}(?![0-9])/g;
 
 /** Keeps the last four digits, masks the rest, keeps the separators. */
 function maskKeepingLastFour(candidate: string): string {

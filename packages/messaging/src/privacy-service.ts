@@ -1,16 +1,19 @@
 import { AppError, type Clock } from '@flowgento/core';
 import type { AuditLog } from '@flowgento/audit';
-import type {
-  PrivacyPerson,
-  PrivacySettings,
-  Store,
-  WorkspaceScope,
+import {
+  cipherOf,
+  type PrivacyPerson,
+  type PrivacySettings,
+  type Store,
+  type WorkspaceScope,
 } from '@flowgento/store';
 import type { MemberActing } from './conversation-service.ts';
 import {
   recordOfProcessing,
+  type BackupRetention,
   type ProcessingRecord,
   type RetentionRuleInput,
+  type StorageRecipient,
 } from './record-of-processing.ts';
 
 /** Where the record of processing reads what the workspace does not hold. */
@@ -19,6 +22,10 @@ export interface PrivacySources {
   messagingHost: string;
   /** The retention engine's rules for a workspace; none until it is wired. */
   retentionRules: (scope: WorkspaceScope) => readonly RetentionRuleInput[];
+  /** The providers holding the workspace's tiers, as its exports name them. */
+  storageRecipients: (scope: WorkspaceScope) => readonly StorageRecipient[];
+  /** The backup schedule in force (the saved one, else the default). */
+  backupRetention: () => BackupRetention;
 }
 
 /** Whom people write to about their data, as exports and refusals name them. */
@@ -83,7 +90,6 @@ export class PrivacyService {
     const workspace = this.store.workspaces.get(scope.workspaceId);
     if (!workspace) throw new AppError('NOT_FOUND', 'Workspace not found');
     const scoped = this.store.in(scope);
-    const schedule = this.store.backupSettings.schedule();
     return recordOfProcessing({
       workspaceName: workspace.name,
       messagingHost: this.sources.messagingHost,
@@ -92,24 +98,12 @@ export class PrivacyService {
         { purpose: 'marketing', description: 'Marketing templates and offers' },
         ...scoped.consentRegister.purposes(),
       ],
-      providers: this.store.storageProviders.list().map((p) => ({
-        name: p.name,
-        preset: p.preset,
-        region: p.region,
-        endpointHost: hostOf(p.endpoint),
-      })),
+      providers: this.sources.storageRecipients(scope),
       retentionRules: this.sources.retentionRules(scope),
       auditRetentionMonths: this.audit.retentionMonths(),
-      backup: schedule ?? null,
+      backup: this.sources.backupRetention(),
+      databaseCipher: cipherOf(this.store.db),
       generatedAt: this.clock.now(),
     });
-  }
-}
-
-function hostOf(endpoint: string): string {
-  try {
-    return new URL(endpoint).host;
-  } catch {
-    return endpoint;
   }
 }

@@ -1,8 +1,10 @@
 import type {
   ConsentPurposeEntry,
+  DatabaseCipher,
   PrivacyPerson,
   PrivacySettings,
 } from '@flowgento/store';
+import { META_RECIPIENT } from './requests/export-summary.ts';
 
 /**
  * The record of processing (issue #8, part 9), built from the live
@@ -16,15 +18,30 @@ export interface RetentionRuleInput {
   category: string;
   keepDays: number;
   note?: string;
+  /** The engine's category id (`security_log`, …), when the caller knows it. */
+  id?: string;
 }
 
-/** A storage provider that receives the workspace's encrypted objects. */
+/**
+ * A storage provider that holds a tier of the workspace. The server builds
+ * this one list for the record and for a contact export's summary, so both
+ * name a provider alike.
+ */
 export interface StorageRecipient {
   name: string;
-  preset: string;
-  region: string;
-  /** The endpoint's host only, never credentials. */
-  endpointHost: string;
+  kind: 'local' | 's3';
+  role: string;
+  /** The region as configured; null for the local disk or when none is set. */
+  region: string | null;
+  /** The endpoint's host only, never credentials; null for the local disk. */
+  endpointHost: string | null;
+}
+
+/** How long the backups are kept: the backup engine's schedule in force. */
+export interface BackupRetention {
+  changesDays: number;
+  dailyDays: number;
+  monthlyMonths: number;
 }
 
 export interface ProcessingInputs {
@@ -36,7 +53,9 @@ export interface ProcessingInputs {
   providers: readonly StorageRecipient[];
   retentionRules: readonly RetentionRuleInput[];
   auditRetentionMonths: number;
-  backup: { changesDays: number; dailyDays: number; monthlyMonths: number } | null;
+  backup: BackupRetention;
+  /** The page cipher of the database file, read from the open database. */
+  databaseCipher: DatabaseCipher;
   generatedAt: number;
 }
 
@@ -68,22 +87,16 @@ export function recordOfProcessing(inputs: ProcessingInputs): ProcessingRecord {
   ].filter((m) => m !== null);
   const recipients = [
     {
-      name: 'Meta Platforms (WhatsApp Business Cloud API)',
+      name: META_RECIPIENT.name,
       role: 'messaging provider: delivers and receives every message',
       region: 'as Meta operates the Cloud API',
       host: inputs.messagingHost,
     },
-    {
-      name: 'This appliance (embedded local storage)',
-      role: 'encrypted media and backups on the appliance disk',
-      region: 'on premises',
-      host: 'local disk',
-    },
     ...inputs.providers.map((p) => ({
-      name: `${p.name} (${p.preset})`,
-      role: 'object storage: encrypted media and backups',
-      region: p.region,
-      host: p.endpointHost,
+      name: p.name,
+      role: p.role,
+      region: p.kind === 'local' ? 'on premises' : (p.region ?? 'not stated'),
+      host: p.endpointHost ?? 'local disk',
     })),
   ];
   return {
@@ -120,24 +133,7 @@ export function recordOfProcessing(inputs: ProcessingInputs): ProcessingRecord {
     ],
     recipients,
     regions: [...new Set(recipients.map((r) => r.region))],
-    retention: [
-      ...inputs.retentionRules.map((r) => ({
-        category: r.category,
-        period: `${r.keepDays} days${r.note ? ` (${r.note})` : ''}`,
-      })),
-      { category: 'Audit log', period: `${inputs.auditRetentionMonths} months` },
-      ...(inputs.backup
-        ? [
-            {
-              category: 'Backups',
-              period:
-                `changes ${inputs.backup.changesDays} days, daily snapshots ` +
-                `${inputs.backup.dailyDays} days, monthly snapshots ` +
-                `${inputs.backup.monthlyMonths} months`,
-            },
-          ]
-        : []),
-    ],
+    retention: retentionLines(inputs),
     minimisation: [
       settings.droppedMedia.length > 0
         ? `Media not kept: ${settings.droppedMedia.join(', ')} (never fetched)`
@@ -150,13 +146,59 @@ export function recordOfProcessing(inputs: ProcessingInputs): ProcessingRecord {
         : 'WhatsApp profile names are kept',
     ],
     safeguards: [
-      'Encryption at rest: SQLCipher database, per-object keys for media',
+      `Encryption at rest: ${CIPHER_WORDS[inputs.databaseCipher]}, per-object keys for media`,
       'TLS for every connection to the appliance',
       'Encrypted backups with continuous change shipping',
       'Role-based access control per workspace (OWNER, ADMIN, AGENT)',
       'Append-only audit log with a hash chain and checkpoints',
     ],
   };
+}
+
+/** The database's page cipher, as it is in use, in words. */
+const CIPHER_WORDS: Record<DatabaseCipher, string> = {
+  'aegis-256': 'database pages encrypted with AEGIS-256 (SQLite3MultipleCiphers)',
+  'sqlcipher-4':
+    'database pages encrypted with SQLCipher 4 (AES-256-CBC, HMAC-SHA512; ' +
+    'a database made before AEGIS-256 became the default keeps it)',
+};
+
+/**
+ * Every log and copy the appliance keeps, with how long: the workspace's
+ * rules, the audit log (where sign-ins and refusals, the security log, are
+ * written), the access log of personal data, and the backups.
+ */
+function retentionLines(
+  inputs: ProcessingInputs,
+): { category: string; period: string }[] {
+  const accessLogRule = inputs.retentionRules.some((r) => r.id === 'security_log');
+  const months = `${inputs.auditRetentionMonths} months`;
+  const { changesDays, dailyDays, monthlyMonths } = inputs.backup;
+  return [
+    ...inputs.retentionRules.map((r) => ({
+      category: r.category,
+      period: `${r.keepDays} days${r.note ? ` (${r.note})` : ''}`,
+    })),
+    { category: 'Audit log', period: months },
+    {
+      category: 'Security log (sign-ins, failed sign-ins, refused requests)',
+      period: `${months}, as part of the audit log`,
+    },
+    ...(accessLogRule
+      ? []
+      : [
+          {
+            category: 'Access log of personal data',
+            period: 'kept until a retention rule is set (at least 180 days)',
+          },
+        ]),
+    {
+      category: 'Backups',
+      period:
+        `changes ${changesDays} days, daily snapshots ${dailyDays} days, ` +
+        `monthly snapshots ${monthlyMonths} months`,
+    },
+  ];
 }
 
 /** The record as Markdown, for reading and for a download. */

@@ -21,6 +21,22 @@ describe('masking card and identity numbers', () => {
     );
   });
 
+  it('masks a card written with dots as it masks one with spaces or dashes', () => {
+    const cards = { cards: true, identities: false };
+    expect(maskNumbers('card 4111.1111.1111.1111.', cards)).toBe(
+      'card ••••.••••.••••.1111.',
+    );
+    expect(maskNumbers('card 4111 1111 1111 1111', cards)).toBe(
+      'card •••• •••• •••• 1111',
+    );
+    // The check digit still decides: a dotted reference that fails it stays.
+    expect(maskNumbers('ref 4111.1111.1111.1112', cards)).toBe('ref 4111.1111.1111.1112');
+    const eleven = '49876543210';
+    const digit = [...'0123456789'].find((d) => verhoeffValid(eleven + d))!;
+    const dotted = `${eleven.slice(0, 4)}.${eleven.slice(4, 8)}.${eleven.slice(8)}${digit}`;
+    expect(maskNumbers(`id ${dotted}`, BOTH)).toBe(`id ••••.••••.${dotted.slice(-4)}`);
+  });
+
   it('leaves numbers that fail their check, and those too short or too long', () => {
     for (const text of [
       'order 4111111111111112',

@@ -9,22 +9,71 @@ import {
 } from '../src/index.ts';
 
 describe('the note redactor', () => {
-  const redactor = new NoteRedactor([
-    { waId: '5511912345678', profileName: 'Bruno Lima' },
-    { waId: '919812345678', profileName: 'Al' },
-  ]);
+  const redactor = new NoteRedactor({
+    subject: { waId: '5511987654321', profileName: 'Ana Souza' },
+    others: [
+      { waId: '5511912345678', profileName: 'Bruno Lima' },
+      { waId: '919812345678', profileName: 'Al' },
+    ],
+    members: ['Priya Sharma', 'Ana Lopes', 'Jo'],
+  });
+  const text = (note: string) => redactor.redact(note).text;
 
   it('withholds a note naming another contact by number, however it is typed', () => {
-    expect(redactor.namesSomeoneElse('call +55 (11) 91234-5678 too')).toBe(true);
-    expect(redactor.namesSomeoneElse('her brother 98123 45678')).toBe(true);
-    expect(redactor.namesSomeoneElse('order 4471 shipped')).toBe(false);
+    expect(redactor.redact('call +55 (11) 91234-5678 too')).toEqual({
+      text: null,
+      redacted: true,
+      withheld: true,
+    });
+    expect(text('her brother 98123 45678')).toBeNull();
+    expect(redactor.redact('order 4471 shipped')).toEqual({
+      text: 'order 4471 shipped',
+      redacted: false,
+      withheld: false,
+    });
+  });
+
+  it('withholds a note its author marked as about someone else, whatever it says', () => {
+    expect(redactor.redact('prefers mornings', true)).toEqual({
+      text: null,
+      redacted: true,
+      withheld: true,
+    });
   });
 
   it('withholds a note naming another contact by profile name, as a whole word', () => {
-    expect(redactor.namesSomeoneElse('same house as BRUNO LIMA')).toBe(true);
-    expect(redactor.namesSomeoneElse('Bruno Limatti called')).toBe(false);
+    expect(text('same house as BRUNO LIMA')).toBeNull();
+    expect(text('Bruno Limatti called')).toBe('Bruno Limatti called');
     // Names shorter than three characters are too common to mean a person.
-    expect(redactor.namesSomeoneElse('Al said hello')).toBe(false);
+    expect(text('Al said hello')).toBe('Al said hello');
+  });
+
+  it("masks numbers and e-mail addresses of people who are not contacts, keeping the subject's own", () => {
+    expect(redactor.redact('her neighbour on +44 7700 900123 complained')).toEqual({
+      text: 'her neighbour on [phone number withheld] complained',
+      redacted: true,
+      withheld: false,
+    });
+    expect(text('call back on 011 98765 4321 or +55 11 98765-4321')).toBe(
+      'call back on 011 98765 4321 or +55 11 98765-4321',
+    );
+    expect(text('cc her lawyer j.doe@law-firm.co.uk')).toBe(
+      'cc her lawyer [e-mail address withheld]',
+    );
+    expect(text('delivered 2026-12-05, order 4471, paid 12.50')).toBe(
+      'delivered 2026-12-05, order 4471, paid 12.50',
+    );
+  });
+
+  it("masks staff names, whole or in part, but not the subject's own names", () => {
+    expect(text('Priya Sharma promised a refund; priya will call')).toBe(
+      '[staff member] promised a refund; [staff member] will call',
+    );
+    // The agent Ana Lopes shares a first name with the customer Ana Souza.
+    expect(text('Ana asked Lopes for a refund')).toBe(
+      'Ana asked [staff member] for a refund',
+    );
+    expect(text('Jo said hi')).toBe('Jo said hi');
   });
 });
 

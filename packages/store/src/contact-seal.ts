@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import type { Db } from './database.ts';
 
 /** Where each contact's key comes from: the contact vault (`contact-vault.ts`). */
 export interface ContactKeys {
@@ -97,4 +98,30 @@ export class ContactCipher {
     if (stored === null || !isSealed(stored)) return stored;
     return openForContact(this.#key(contactId, false), stored, aad);
   }
+}
+
+/** The columns sealed under contacts' keys (see docs/ARCHITECTURE.md). */
+const SEALED_COLUMNS = [
+  ['notes', 'body'],
+  ['messages', 'body'],
+  ['messages', 'raw_json'],
+  ['messages', 'content_json'],
+  ['contacts', 'profile_name'],
+  ['outbound_jobs', 'payload_json'],
+] as const;
+
+/**
+ * True when any row holds a value sealed under a contact's key: a database
+ * that cannot be read without its contact vault.
+ */
+export function holdsSealedValues(db: Db): boolean {
+  return SEALED_COLUMNS.some(
+    ([table, column]) =>
+      db
+        .prepare(
+          `SELECT EXISTS (SELECT 1 FROM ${table} WHERE substr(${column}, 1, 5) = ?)`,
+        )
+        .pluck()
+        .get(SEALED) === 1,
+  );
 }

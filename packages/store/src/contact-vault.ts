@@ -6,6 +6,7 @@ import {
   randomBytes,
 } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { AppError } from '@flowgento/core';
 import { openEncryptedDatabase, type Db } from './database.ts';
 
 /** The vault's file name in the data folder, beside `flowgento.db`. */
@@ -58,6 +59,8 @@ export class ContactVault {
   readonly #cache = new Map<string, Buffer>();
   /** Called after a key is made; the server copies the vault to the backup tier. */
   onChange: () => void = () => undefined;
+  /** Changes made through this connection (see `changeMark`). */
+  #changes = 0;
 
   private constructor(keys: ContactVaultKeys, path: string) {
     this.#fileKey = Buffer.from(keys.file);
@@ -151,6 +154,7 @@ export class ContactVault {
         entry.actor,
         entry.reason,
       );
+    this.#changes += 1;
     // The ledger must survive a crash that follows: nothing stays in the log.
     this.#db().pragma('wal_checkpoint(TRUNCATE)');
   }
@@ -237,6 +241,7 @@ export class ContactVault {
         'INSERT INTO contact_keys (workspace_id, contact_id, key_wrapped) VALUES (?, ?, ?)',
       )
       .run(workspaceId, contactId, wrap(this.#wrapKey, key, aad));
+    this.#changes += 1;
     // A new key must reach the backup tier, or a restore could not read
     // what it sealed.
     this.onChange();
@@ -264,14 +269,42 @@ export class ContactVault {
     this.#db()
       .prepare('DELETE FROM contact_keys WHERE workspace_id = ? AND contact_id = ?')
       .run(workspaceId, contactId);
+    this.#changes += 1;
     this.#db().pragma('wal_checkpoint(TRUNCATE)');
     this.#db().exec('VACUUM');
     this.#db().pragma('wal_checkpoint(TRUNCATE)');
   }
 
-  /** The whole file, its log folded in: what the backup tier keeps. */
+  /**
+   * Differs from an earlier mark once anything changed the vault since, on
+   * this connection or another (the intake thread makes keys on its own):
+   * SQLite's `data_version` counts the others' commits. The shipper compares
+   * it with the mark of the last copy in the backup tier.
+   */
+  changeMark(): string {
+    if (!this.#exists()) return `${this.#changes}:none`;
+    const version = this.#db().pragma('data_version', { simple: true }) as number;
+    return `${this.#changes}:${version}`;
+  }
+
+  /**
+   * The whole file, its log folded in: what the backup tier keeps. Refused
+   * when the log could not be folded in completely (another connection held
+   * it): the file alone could lack the newest keys.
+   */
   bytes(): Buffer {
-    this.#db().pragma('wal_checkpoint(TRUNCATE)');
+    const [result] = this.#db().pragma('wal_checkpoint(TRUNCATE)') as {
+      busy: number;
+      log: number;
+      checkpointed: number;
+    }[];
+    if (result && (result.busy !== 0 || result.checkpointed < result.log)) {
+      throw new AppError(
+        'CONFLICT',
+        'The contact vault is in use and its log could not be folded in; copy it again',
+        { reason: 'contact_vault_busy' },
+      );
+    }
     return readFileSync(this.#path);
   }
 

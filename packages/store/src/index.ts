@@ -102,6 +102,7 @@ export {
   type BreachDetails,
   type BreachDuty,
   type BreachRecord,
+  type BreachRecords,
 } from './repos/breaches.ts';
 export {
   DATA_REQUEST_KINDS,

@@ -1,91 +1,29 @@
 import { once } from 'node:events';
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { operatorScope } from '@flowgento/access';
 import { AccessLog, AuditLog } from '@flowgento/audit';
-import { AppError, randomToken, systemClock, type Logger } from '@flowgento/core';
-import {
-  ContactExporter,
-  MediaService,
-  RequestDesk,
-  type ComplianceActing,
-} from '@flowgento/messaging';
+import { randomToken, systemClock } from '@flowgento/core';
+import { ContactExporter, MediaService } from '@flowgento/messaging';
 import {
   DATA_REQUEST_KINDS,
   DATA_REQUEST_LAWS,
   type DataRequestKind,
   type DataRequestLaw,
 } from '@flowgento/store';
-import { openAppliance, type OpenedAppliance } from '../appliance.ts';
-import { exportDisclosure, storageRecipients } from '../compliance-inputs.ts';
-import type { ApplianceConfig } from '../config.ts';
+import { storageRecipients, exportDisclosure } from '../compliance-inputs.ts';
 import type { Command, CommandGroup } from './commands.ts';
-import { CLI_ACTOR, cliContext, requireText } from './context.ts';
-import { openCliErasure } from './contacts.ts';
+import { requireText } from './context.ts';
 import { say } from './output.ts';
 import { offlineTiers } from './offline-tiers.ts';
 import { Progress } from './progress.ts';
-
-type Values = Record<string, string | boolean | undefined>;
-
-const workspaceOption = {
-  workspace: {
-    type: 'string',
-    help: "the workspace's id (default: the appliance's first workspace)",
-  },
-} as const;
-
-/** Opens the appliance for one desk command; the store is closed after. */
-async function withDesk<T>(
-  values: Values,
-  fn: (input: {
-    desk: RequestDesk;
-    acting: ComplianceActing;
-    appliance: OpenedAppliance;
-    config: ApplianceConfig;
-    logger: Logger;
-  }) => Promise<T> | T,
-): Promise<T> {
-  const { config, logger } = cliContext(values);
-  const appliance = await openAppliance(config, logger, undefined, {
-    mustExist: true,
-    manualCheckpoints: true,
-  });
-  let vault: { close(): void } | undefined;
-  try {
-    const store = appliance.store;
-    const wanted = typeof values.workspace === 'string' ? values.workspace : undefined;
-    const scope = operatorScope(store, wanted);
-    const erasure = openCliErasure(appliance, config.dataDir, logger);
-    vault = erasure.vault;
-    const desk = new RequestDesk(
-      store,
-      new AuditLog(store),
-      systemClock,
-      erasure.service,
-      (scope) => exportDisclosure(store, scope),
-    );
-    const acting = { scope, ...CLI_ACTOR };
-    return await fn({ desk, acting, appliance, config, logger });
-  } finally {
-    vault?.close();
-    appliance.store.close();
-  }
-}
-
-function oneOf<T extends string>(values: readonly T[], value: string, flag: string): T {
-  const found = values.find((v) => v === value);
-  if (!found) throw new AppError('INVALID_INPUT', `--${flag}: use ${values.join(', ')}`);
-  return found;
-}
-
-const day = (at: number) => new Date(at).toISOString().slice(0, 10);
+import { day, oneOf, withDesk, workspaceOption } from './requests-desk.ts';
+import { extend, refuse, verify } from './requests-steps.ts';
 
 const log: Command = {
   summary: 'Log a request a person made about their data',
   details: [
     'Starts the legal clock: one month for GDPR, 90 days for DPDP. Recorded as',
-    'request.logged. Verify identity and link the contact on the Requests page.',
+    'request.logged. Then `requests verify` records identity and the contact.',
   ],
   options: {
     kind: { type: 'string', help: DATA_REQUEST_KINDS.join(', ') + ' (required)' },
@@ -204,6 +142,7 @@ const exportRequest: Command = {
 };
 
 export const requests: CommandGroup = {
-  summary: "Log and track people's data requests (GDPR, DPDP), export a contact",
-  subcommands: { log, list, due, export: exportRequest },
+  summary:
+    "Log, verify, extend, refuse and track people's data requests; export a contact",
+  subcommands: { log, list, due, verify, extend, refuse, export: exportRequest },
 };

@@ -1,5 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import {
   downloadContactVault,
@@ -19,7 +26,8 @@ import {
   sayRestored,
   verifyChain,
 } from './restore-report.ts';
-import { restoreSourceFrom } from './restore-source.ts';
+import { ledgerReapply } from './restore-reapply.ts';
+import { restoreSourceFrom, type RestoreSource } from './restore-source.ts';
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -71,6 +79,11 @@ export async function restoreOnNewMachine(input: {
   try {
     let databaseKey: Buffer | undefined;
     let keySetup: SnapshotManifest['keySetup'] | undefined;
+    // The current erasure ledger, never an old one: the restore erases
+    // again whoever the restored point still holds (and the appliance's
+    // start does, as a second line). The vault is keyed from the backup key
+    // an appliance makes once, the one its kit carries.
+    const vault = await stageVault(staging, source, input.backupKey, installationId);
     const report = await restoreToTime({
       providers: source.providers,
       tier: source.tier,
@@ -92,16 +105,9 @@ export async function restoreOnNewMachine(input: {
       at,
       intoDir: staging,
       onProgress: progressBars(),
-    });
+      beforeVerify: ledgerReapply(vault),
+    }).finally(() => vault.close());
     const chain = verifyChain(report.path, databaseKey!);
-    // The current erasure ledger, never an old one: the appliance erases
-    // again, before it serves, whoever the restored point still holds.
-    const vault = await downloadContactVault({
-      providers: source.providers,
-      backupKey: input.backupKey,
-      installationId,
-    });
-    if (vault) ContactVault.place(join(staging, CONTACT_VAULT_FILE), vault);
     writeApplianceState(staging, {
       format: 1,
       installationId,
@@ -132,17 +138,46 @@ export async function restoreOnNewMachine(input: {
 }
 
 /**
+ * The newest vault of the backup tier, put in the staging folder and opened
+ * (none when the appliance never made one: then the ledger is empty).
+ */
+async function stageVault(
+  staging: string,
+  source: RestoreSource,
+  backupKey: Buffer,
+  installationId: string,
+): Promise<ContactVault> {
+  const bytes = await downloadContactVault({
+    providers: source.providers,
+    backupKey,
+    installationId,
+  });
+  const path = join(staging, CONTACT_VAULT_FILE);
+  if (bytes) {
+    mkdirSync(staging, { recursive: true, mode: 0o700 });
+    ContactVault.place(path, bytes);
+  }
+  return ContactVault.open(path, backupKey);
+}
+
+/**
  * Moves the staged files into the data folder: the database first and
  * `appliance.json` last, so that a crash between them leaves a database the
  * appliance refuses to open (it says appliance.json is missing) rather
- * than a state file beside no database, which would start an empty one.
+ * than a state file beside no database, which would start an empty one. A
+ * folder that is there already (`tls`) takes the staged files in.
  */
-function placeStaged(staging: string, dataDir: string): void {
+export function placeStaged(staging: string, dataDir: string): void {
   const state = 'appliance.json';
-  const names = readdirSync(staging).filter((name) => name !== state);
+  const all = readdirSync(staging);
+  const names = all.filter((name) => name !== state);
   names.sort((a, b) => Number(b === 'flowgento.db') - Number(a === 'flowgento.db'));
-  for (const name of [...names, state]) {
-    renameSync(join(staging, name), join(dataDir, name));
+  if (all.includes(state)) names.push(state);
+  for (const name of names) {
+    const from = join(staging, name);
+    const to = join(dataDir, name);
+    if (statSync(from).isDirectory() && existsSync(to)) placeStaged(from, to);
+    else renameSync(from, to);
   }
 }
 

@@ -45,6 +45,16 @@ export function sayRestored(at: number, report: PointInTimeReport, chain: string
     `  from the snapshot of ${new Date(report.manifest.atMs).toISOString()} ` +
       `and ${report.segments} segment(s), ${report.commits} commit(s)`,
   );
+  if (report.reapplied) {
+    const { erasures, rowChanges } = report.reapplied;
+    const changed = Object.entries(rowChanges).filter(([, n]) => n !== 0);
+    say(
+      `  erasure ledger re-applied: ${erasures} contact(s) erased again` +
+        (changed.length > 0
+          ? ` (rows ${changed.map(([t, n]) => `${t} ${n > 0 ? '+' : ''}${n}`).join(', ')})`
+          : ''),
+    );
+  }
   say('  integrity_check: ok');
   say(`  ${chain}`);
   say(

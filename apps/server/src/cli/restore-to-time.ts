@@ -11,7 +11,9 @@ import {
 import { openAppliance } from '../appliance.ts';
 import { dataPaths, readApplianceState } from '../appliance-state.ts';
 import type { ApplianceConfig } from '../config.ts';
+import { openContactVault } from '../contact-vault.ts';
 import { say } from './output.ts';
+import { ledgerReapply } from './restore-reapply.ts';
 import { backupKeyFromFlags, type BackupKeyFlags } from './restore-key.ts';
 import { restoreOnNewMachine, NEW_MACHINE_FLAGS } from './restore-new-machine.ts';
 import {
@@ -70,6 +72,8 @@ export async function restoreToTimeCommand(input: {
       manualCheckpoints: true,
     });
     let report: PointInTimeReport;
+    // This data folder's vault is the current ledger, whatever the point.
+    const vault = openContactVault(appliance, config.dataDir);
     try {
       const routing = new StorageRouting(
         appliance.store,
@@ -87,8 +91,10 @@ export async function restoreToTimeCommand(input: {
         at,
         intoDir,
         onProgress: progressBars(),
+        beforeVerify: ledgerReapply(vault),
       });
     } finally {
+      vault.close();
       appliance.store.close();
     }
     sayRestored(at, report, verifyChain(report.path, appliance.databaseKey));

@@ -1,23 +1,7 @@
-import { join, resolve } from 'node:path';
-import { AuditLog } from '@flowgento/audit';
-import { readManifest, restoreBackup } from '@flowgento/backup';
-import {
-  defaultKeyFilePath,
-  deriveSubkey,
-  resolveRootKey,
-  type KeySetup,
-} from '@flowgento/crypto';
-import {
-  BACKUP_CHECKPOINT_FILE,
-  appendCheckpoint,
-  checkpointLines,
-  readCheckpoints,
-} from '@flowgento/store';
-import { openAppliance } from '../appliance.ts';
-import { dataPaths, writeApplianceState } from '../appliance-state.ts';
+import { resolve } from 'node:path';
 import type { Command } from './commands.ts';
-import { CLI_ACTOR, cliContext, requireText } from './context.ts';
-import { say } from './output.ts';
+import { cliContext, requireText } from './context.ts';
+import { restoreFromFolder } from './restore-folder.ts';
 import { restoreToTimeCommand } from './restore-to-time.ts';
 import { S3_FLAGS, SECRET_ENV } from './storage.ts';
 
@@ -46,7 +30,12 @@ export const restore: Command = {
     'Checks the checksum, opens the snapshot with the key, runs integrity_check and',
     'compares every row count with the backup manifest before moving it into place.',
     'The target data folder must not hold a database. The key file of the original',
-    'installation (or its passphrase in FLOWGENTO_DB_PASSPHRASE) is needed.',
+    'installation (or its passphrase in FLOWGENTO_DB_PASSPHRASE) is needed. The',
+    "folder carries no contact vault (contacts' keys and the erasure ledger): the",
+    'newest comes from the backup tier, --source (as above) or else the one the',
+    "backup's settings name; a data folder that still has its vault keeps it. A",
+    'backup with sealed texts and no vault to be had is refused, changing nothing.',
+    'Erasures in the ledger are re-applied before the database is moved in.',
   ],
   options: {
     from: { type: 'string', help: 'the backup folder (holds manifest.json)' },
@@ -76,7 +65,7 @@ export const restore: Command = {
     },
     source: {
       type: 'string',
-      help: 'with --to on a new machine: a copy of the backup folder, or s3',
+      help: 'with --to on a new machine, or --from: a copy of the backup tier folder, or s3',
     },
     ...S3_FLAGS,
   },
@@ -97,74 +86,12 @@ export const restore: Command = {
         values,
       });
     }
-    const fromDir = resolve(requireText(values, 'from'));
-    const manifest = readManifest(fromDir);
-    const keySetup = manifest.keySetup as KeySetup;
-    const keyFilePath = config.keyFile ?? defaultKeyFilePath(manifest.installationId);
-    const { rootKey } = await resolveRootKey({
-      existing: keySetup,
-      keyFilePath,
-      passphrase: process.env['FLOWGENTO_DB_PASSPHRASE'],
+    return restoreFromFolder({
+      config,
+      logger,
+      fromDir: resolve(requireText(values, 'from')),
+      values,
     });
-
-    const report = await restoreBackup({
-      fromDir,
-      dataDir: config.dataDir,
-      dbKey: deriveSubkey(rootKey, 'database', manifest.installationId),
-      onProgress: (step, done, total) => say(`  [${done}/${total}] ${step}`),
-    });
-    writeApplianceState(config.dataDir, {
-      format: 1,
-      installationId: manifest.installationId,
-      createdAt: manifest.createdAt,
-      keySetup,
-    });
-    // The restored log carries on from the backup's checkpoint, and says
-    // that it was restored: from which backup, by whom, when.
-    const { checkpoints, unreadable } = readCheckpoints([
-      join(fromDir, BACKUP_CHECKPOINT_FILE),
-    ]);
-    // Never skipped in silence: a mangled checkpoint is a sign of tampering.
-    for (const place of unreadable)
-      say(`  Not a checkpoint (damaged or edited): ${place}`);
-    const checkpointPath = dataPaths(config.dataDir).auditCheckpoints;
-    for (const checkpoint of checkpoints) appendCheckpoint(checkpointPath, checkpoint);
-    const appliance = await openAppliance(config, logger, undefined, { mustExist: true });
-    let chain: string;
-    try {
-      const audit = new AuditLog(appliance.store);
-      chain = audit.verify(checkpoints).summary;
-      appliance.store.transaction(() =>
-        audit.record({
-          workspaceId: null,
-          ...CLI_ACTOR,
-          action: 'backup.restored',
-          details: {
-            backupCreatedAt: manifest.createdAt,
-            sha256: manifest.sha256,
-            auditHeadSeq: checkpoints[0]?.headSeq ?? null,
-            // This folder's checkpoint file starts here.
-            checkpointLines: checkpointLines(checkpointPath),
-          },
-        }),
-      );
-      const head = audit.checkpoint();
-      if (head) appendCheckpoint(checkpointPath, head);
-    } finally {
-      appliance.store.close();
-    }
-    say(`Restored into ${config.dataDir}`);
-    say('  integrity_check: ok');
-    say(`  ${chain}`);
-    if (report.manifest.files.length > 0) {
-      say(`  restored: ${report.manifest.files.map((f) => f.name).join(', ')}`);
-    }
-    say(
-      `  rows: ${Object.entries(report.rowCounts)
-        .map(([t, n]) => `${t}=${n}`)
-        .join(', ')}`,
-    );
-    return 0;
   },
 };
 

@@ -13,7 +13,13 @@ import { handleMedia, MEDIA_PATH } from './media.ts';
 import { handleRequestExport, REQUEST_EXPORT_PATH } from './contact-export.ts';
 import { handleMetrics, METRICS_PATH } from './metrics.ts';
 import { WEBHOOK_PATH } from './webhook-listener.ts';
-import { DISCLOSURE_PATH, SECURITY_TXT_PATH, sendDisclosure } from './disclosure.ts';
+import {
+  contactIsPlaceholder,
+  DISCLOSURE_PATH,
+  DISCLOSURE_WARNING,
+  SECURITY_TXT_PATH,
+  sendDisclosure,
+} from './disclosure.ts';
 import type { ApplianceConfig } from '../config.ts';
 
 export interface RouteDeps {
@@ -64,7 +70,15 @@ export function createRequestHandler(deps: RouteDeps) {
       }
       if (path === WEBHOOK_PATH) return sendText(res, 404, 'Not found');
       if (path === '/healthz') {
-        return sendJson(res, 200, { status: 'ok', simulator: services.info.simulator });
+        // Still serving, but something an admin must set: named, never hidden.
+        const warnings = contactIsPlaceholder(deps.disclosure)
+          ? [DISCLOSURE_WARNING]
+          : [];
+        return sendJson(res, 200, {
+          status: 'ok',
+          simulator: services.info.simulator,
+          ...(warnings.length > 0 && { warnings }),
+        });
       }
       if (path.startsWith('/trpc/')) {
         // No CORS: a preflight (OPTIONS) is refused like any other method, so

@@ -9,6 +9,8 @@ type Notices = Outputs['breaches']['exportNotices'];
 
 const ACTIONS = ['read', 'search', 'download', 'export'] as const;
 const DAY = 86_400_000;
+const count = (n: number, one: string, many = `${one}s`) =>
+  `${n} ${n === 1 ? one : many}`;
 const local = (ms: number) =>
   new Date(ms - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
 
@@ -100,17 +102,12 @@ export function AffectedPanel({
         <ul data-testid="affected-contacts">
           {find.data.resolved.map((c) => (
             <li key={c.contactId}>
-              {c.name ?? 'No name'} (+{c.waId}), {c.accesses} access(es)
+              {c.name ?? 'No name'} (+{c.waId}), {count(c.accesses, 'access', 'accesses')}
             </li>
           ))}
         </ul>
       )}
-      {affected && (
-        <p data-testid="affected-summary">
-          {affected.resolved} contact(s) to notify; {affected.erased} erased since
-          (counted, cannot be reached).
-        </p>
-      )}
+      {affected && <p data-testid="affected-summary">{summaryOf(affected)}</p>}
       <button
         disabled={!affected || produce.isPending}
         onClick={() => produce.mutate({ breachId })}
@@ -130,4 +127,21 @@ export function AffectedPanel({
       )}
     </section>
   );
+}
+
+/** "2 contacts to notify; 1 person erased since …", plural forms right. */
+function summaryOf(affected: NonNullable<Affected>): string {
+  const parts = [`${count(affected.resolved, 'contact')} to notify`];
+  if (affected.erased > 0) {
+    parts.push(
+      `${count(affected.erased, 'person', 'people')} erased since ` +
+        '(counted, never named, cannot be reached)',
+    );
+  }
+  const records = affected.records;
+  const held = records
+    ? ` Records held for them when found: ${count(records.messages, 'message')}, ` +
+      `${count(records.files, 'file')} and ${count(records.notes, 'note')}.`
+    : '';
+  return `${parts.join('; ')}.${held}`;
 }

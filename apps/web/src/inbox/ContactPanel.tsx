@@ -64,6 +64,7 @@ export function ContactPanel(props: {
             <p className="note-body">{note.body}</p>
             <p className="muted">
               {note.author?.displayName ?? 'A former member'} · {dateTime(note.createdAt)}
+              {note.aboutOther && ' · about someone else, never exported'}
             </p>
           </li>
         ))}
@@ -80,17 +81,19 @@ function NoteForm(props: { conversationId: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [body, setBody] = useState('');
+  const [aboutOther, setAboutOther] = useState(false);
   const add = useMutation(
     trpc.desk.addNote.mutationOptions({
       onSuccess: () => {
         setBody('');
+        setAboutOther(false);
         return queryClient.invalidateQueries({ queryKey: trpc.desk.contact.pathKey() });
       },
     }),
   );
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    add.mutate({ conversationId: props.conversationId, body });
+    add.mutate({ conversationId: props.conversationId, body, aboutOther });
   };
   return (
     <form className="note-form" onSubmit={submit}>
@@ -103,6 +106,15 @@ function NoteForm(props: { conversationId: string }) {
         onChange={(e) => setBody(e.target.value)}
         data-testid="note-input"
       />
+      <label className="small">
+        <input
+          type="checkbox"
+          checked={aboutOther}
+          onChange={(e) => setAboutOther(e.target.checked)}
+          data-testid="note-about-other"
+        />{' '}
+        About someone else (withheld from this contact&apos;s data export)
+      </label>
       <button
         type="submit"
         disabled={add.isPending || body.trim() === ''}

@@ -1,6 +1,7 @@
 import type { Me } from '../api.ts';
 import { can } from '../permissions.ts';
 import { ConsentRegisterCard } from './ConsentRegisterCard.tsx';
+import { DisclosureCard } from './DisclosureWarning.tsx';
 import { PrivacySettingsCard } from './PrivacySettingsCard.tsx';
 import { ProcessingRecordCard } from './ProcessingRecordCard.tsx';
 
@@ -15,6 +16,7 @@ export function PrivacyScreen({ me }: { me: Me }) {
           shows an authority. See also the <a href="/disclosure">disclosure policy</a>.
         </p>
       </section>
+      <DisclosureCard me={me} />
       {can(me, 'consent.read') && <ConsentRegisterCard me={me} />}
       {can(me, 'privacy.manage') && <PrivacySettingsCard />}
       {can(me, 'privacy.manage') && <ProcessingRecordCard />}

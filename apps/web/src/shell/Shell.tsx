@@ -16,6 +16,7 @@ import { PairingScreen } from '../pairing/PairingScreen.tsx';
 import { RequestsScreen } from '../requests/RequestsScreen.tsx';
 import { PrivacyScreen } from '../privacy/PrivacyScreen.tsx';
 import { SupportBanner } from '../support/SupportBanner.tsx';
+import { DisclosureBanner } from '../privacy/DisclosureWarning.tsx';
 import { Header } from './Header.tsx';
 import { Nav } from './Nav.tsx';
 
@@ -29,6 +30,7 @@ export function Shell({ me, route }: { me: Me; route: SignedInRoute }) {
   return (
     <div className="shell">
       <SupportBanner me={me} />
+      <DisclosureBanner me={me} />
       <Header me={me} />
       <Nav me={me} current={route.screen} />
       <div className="content">

@@ -73,6 +73,8 @@ export const deskRouter = router({
     .input(
       conversationInput.extend({
         body: z.string().trim().min(1, 'Write the note first').max(4000),
+        /** About someone other than the contact: withheld from their export. */
+        aboutOther: z.boolean().default(false),
       }),
     )
     .mutation(({ ctx, input }) =>
@@ -80,6 +82,7 @@ export const deskRouter = router({
         acting(ctx, authOf(ctx)),
         input.conversationId,
         input.body,
+        input.aboutOther,
       ),
     ),
 });

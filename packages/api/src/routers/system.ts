@@ -7,6 +7,8 @@ export const systemRouter = router({
     simulator: ctx.services.info.simulator,
     caFingerprint256: ctx.services.info.caFingerprint256,
     needsSetup: ctx.services.access.needsSetup(),
+    // Public like security.txt itself, which already shows the contact.
+    securityContactSet: ctx.services.info.securityContactSet,
   })),
 
   /**

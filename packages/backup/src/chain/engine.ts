@@ -50,6 +50,13 @@ export interface BackupEngineOptions {
   checkpointEveryMs?: number;
   /** How often retention runs (also after each snapshot upload). */
   retentionEveryMs?: number;
+  /**
+   * Awaited before each snapshot or batch of segments goes up; a throw
+   * keeps them spooled and is retried like a failed upload. The server
+   * copies the contact vault here, so no segment reaches the tier before
+   * the contact keys that open what it holds.
+   */
+  beforeUpload?: () => Promise<void>;
 }
 
 const LAG_SAMPLES = 120;
@@ -309,6 +316,7 @@ export class BackupEngine implements BackupStatusSource {
       databaseKey: this.options.databaseKey,
       installationId: this.options.installationId,
       keySetup: this.options.keySetup,
+      beforeUpload: this.options.beforeUpload,
       listener: {
         segmentUploaded: ({ key, toMs }) => {
           this.state.lastShippedAt = this.now();

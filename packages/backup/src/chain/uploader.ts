@@ -31,12 +31,15 @@ export async function drainSpool(input: {
   installationId: string;
   keySetup: KeySetup;
   listener: UploadListener;
+  /** Awaited before each upload (see `BackupEngineOptions.beforeUpload`). */
+  beforeUpload?: () => Promise<void>;
 }): Promise<void> {
   const taken = new Set<string>();
   for (;;) {
     const entries = input.spool.entries().filter((e) => !taken.has(e.path));
     if (entries.length === 0) return;
     const [first] = entries;
+    await input.beforeUpload?.();
     if (first!.kind === 'snapshot') {
       const manifest = await uploadSnapshot({
         spooled: first!,

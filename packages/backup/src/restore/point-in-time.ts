@@ -27,6 +27,18 @@ export interface PointInTimeReport {
   commits: number;
   segments: number;
   rowCounts: Record<string, number>;
+  /** What `beforeVerify` did to the rebuilt file; undefined without one. */
+  reapplied?: Reapplied;
+}
+
+/**
+ * What work on the rebuilt file changed before its final check (the erasure
+ * ledger's re-apply): how many erasures, and the change in each counted
+ * table's rows, which the check then expects exactly.
+ */
+export interface Reapplied {
+  erasures: number;
+  rowChanges: Record<string, number>;
 }
 
 /**
@@ -50,6 +62,11 @@ export async function restoreToTime(input: {
   intoDir: string;
   now?: number;
   onProgress?: RestoreProgress;
+  /**
+   * Runs on the rebuilt file before its final check and before it takes
+   * its name, so nothing can open the restored database before this ran.
+   */
+  beforeVerify?: (path: string, databaseKey: Buffer) => Promise<Reapplied>;
 }): Promise<PointInTimeReport> {
   const progress = input.onProgress ?? (() => undefined);
   const now = input.now ?? Date.now();
@@ -139,8 +156,15 @@ export async function restoreToTime(input: {
     } finally {
       replay.finish();
     }
+    let reapplied: Reapplied | undefined;
+    let replayed: Record<string, number> | undefined;
+    if (input.beforeVerify) {
+      replayed = snapshotRowCounts(partial, databaseKey);
+      reapplied = await input.beforeVerify(partial, databaseKey);
+    }
     progress('verifying restored database', 0, 1);
     const rowCounts = verifySnapshot(partial, databaseKey);
+    if (replayed && reapplied) expectChanges(replayed, rowCounts, reapplied.rowChanges);
     renameSync(partial, target);
     return {
       path: target,
@@ -149,6 +173,7 @@ export async function restoreToTime(input: {
       commits: replay.commits,
       segments: plan.segments.length,
       rowCounts,
+      reapplied,
     };
   } catch (error) {
     rmSync(partial, { force: true });
@@ -227,6 +252,30 @@ function expectCounts(actual: Record<string, number>, expected: Record<string, n
         { reason: 'restore_count_mismatch' },
       );
     }
+  }
+}
+
+/**
+ * The rows of the replayed point, changed only as `beforeVerify` said: a
+ * table it did not name must be as replayed.
+ */
+function expectChanges(
+  replayed: Record<string, number>,
+  actual: Record<string, number>,
+  changes: Record<string, number>,
+) {
+  const expected = Object.fromEntries(
+    Object.entries(replayed).map(([table, n]) => [table, n + (changes[table] ?? 0)]),
+  );
+  try {
+    expectCounts(actual, expected);
+  } catch (cause) {
+    throw new AppError(
+      'PRECONDITION_FAILED',
+      'The restored database does not hold what the erasure ledger re-apply left: ' +
+        (cause instanceof Error ? cause.message : String(cause)),
+      { reason: 'restore_count_mismatch', cause },
+    );
   }
 }
 

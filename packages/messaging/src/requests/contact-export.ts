@@ -5,6 +5,7 @@ import type { MediaRecord, Message, Store } from '@flowgento/store';
 import type { MediaService } from '../media-service.ts';
 import { accessActorOf, type ComplianceActing } from './acting.ts';
 import { contactJsonParts, mediaFileName, type ExportedNote } from './export-json.ts';
+import { exportedConsent, optedOutAtOf } from './export-consent.ts';
 import {
   META_RECIPIENT,
   summaryHtml,
@@ -68,7 +69,9 @@ export class ContactExporter {
   ): ContactExportRun {
     this.store.transaction(() => {
       if (!this.store.in(acting.scope).contacts.get(contactId)) {
-        throw new AppError('NOT_FOUND', 'Contact not found');
+        throw new AppError('NOT_FOUND', 'Contact not found', {
+          reason: 'contact_not_found',
+        });
       }
       // Written with the audit entry: an export the log misses never starts.
       this.accessLog.recordNow(acting.scope, {
@@ -101,34 +104,46 @@ export class ContactExporter {
   ): Promise<HeldCounts> {
     const scoped = this.store.in(acting.scope);
     const contact = scoped.contacts.get(contactId);
-    if (!contact) throw new AppError('NOT_FOUND', 'Contact not found');
+    if (!contact) {
+      throw new AppError('NOT_FOUND', 'Contact not found', {
+        reason: 'contact_not_found',
+      });
+    }
     const exportedAt = new Date(this.clock.now()).toISOString();
     const conversations = scoped.conversations.allForContact(contactId);
     const total = conversations.reduce(
       (sum, c) => sum + scoped.messages.countForConversation(c.id),
       0,
     );
-    const redactor = new NoteRedactor(
-      scoped.contacts.identifiers().filter((other) => other.id !== contactId),
-    );
+    const redactor = new NoteRedactor({
+      subject: contact,
+      others: scoped.contacts.identifiers().filter((other) => other.id !== contactId),
+      members: scoped.members.list().map((m) => m.displayName),
+    });
     const notes: ExportedNote[] = scoped.notes
       .listForContact(contactId, 10_000)
       .map((note) => {
-        const withheld = redactor.namesSomeoneElse(note.body);
+        const { text, redacted } = redactor.redact(note.body, note.aboutOther);
         return {
           id: note.id,
           writtenAt: new Date(note.createdAt).toISOString(),
-          text: withheld ? null : note.body,
-          redacted: withheld,
+          text,
+          redacted,
         };
       });
+    const consentRecords = scoped.consentRegister.records(contactId);
+    const consent = exportedConsent(
+      consentRecords,
+      scoped.consentRegister.history(contactId),
+    );
     const recipients = [META_RECIPIENT, ...options.storageRecipients];
     const counts: HeldCounts = {
       conversations: conversations.length,
       messages: 0,
       files: 0,
       notes: notes.length,
-      notesWithheld: notes.filter((n) => n.redacted).length,
+      notesWithheld: notes.filter((n) => n.text === null).length,
+      notesMasked: notes.filter((n) => n.redacted && n.text !== null).length,
     };
 
     const pages = (conversationId: string) => this.pagesOf(acting, conversationId);
@@ -137,6 +152,8 @@ export class ContactExporter {
       requestId: options.requestId,
       workspaceName: this.store.workspaces.get(acting.scope.workspaceId)?.name ?? '',
       contact,
+      optedOutAt: optedOutAtOf(contact.optedOutAt, consentRecords),
+      consent,
       seen: scoped.contacts.seen(contactId),
       conversations,
       pages,
@@ -170,6 +187,7 @@ export class ContactExporter {
       workspaceName: this.store.workspaces.get(acting.scope.workspaceId)?.name ?? '',
       exportedAt,
       counts,
+      consent,
       recipients,
       disclosure: options.disclosure,
     });

@@ -4,9 +4,13 @@ import type {
   MediaRecord,
   Message,
 } from '@flowgento/store';
+import type { ExportedConsent } from './export-consent.ts';
 import type { Recipient } from './export-summary.ts';
 
-/** A note as the export shows it: its text withheld when it names someone else. */
+/**
+ * A note as the export shows it (note-redaction.ts): `text` null when the
+ * note is withheld whole, `redacted` when anything was withheld or masked.
+ */
 export interface ExportedNote {
   id: string;
   writtenAt: string;
@@ -15,7 +19,7 @@ export interface ExportedNote {
 }
 
 /** The schema version contact.json follows (docs/schemas). */
-export const CONTACT_EXPORT_SCHEMA_VERSION = 1;
+export const CONTACT_EXPORT_SCHEMA_VERSION = 2;
 
 const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString());
 
@@ -29,6 +33,9 @@ export function* contactJsonParts(input: {
   requestId: string | null;
   workspaceName: string;
   contact: Contact;
+  /** When the person's withdrawal took effect (see `optedOutAtOf`). */
+  optedOutAt: number | null;
+  consent: readonly ExportedConsent[];
   seen: { firstSeenAt: number | null; lastSeenAt: number | null };
   conversations: readonly ConversationSummary[];
   pages: (
@@ -47,10 +54,11 @@ export function* contactJsonParts(input: {
       id: input.contact.id,
       whatsappNumber: input.contact.waId,
       profileName: input.contact.profileName,
-      optedOutAt: iso(input.contact.optedOutAt),
+      optedOutAt: iso(input.optedOutAt),
       firstSeenAt: iso(input.seen.firstSeenAt),
       lastSeenAt: iso(input.seen.lastSeenAt),
     },
+    consent: input.consent,
   };
   yield JSON.stringify(head).slice(0, -1) + ',"conversations":[';
   let firstConversation = true;

@@ -1,3 +1,5 @@
+import { consentSummaryLines, type ExportedConsent } from './export-consent.ts';
+
 /** A person to write to, as the workspace's privacy settings name them. */
 export interface PrivacyPerson {
   name: string;
@@ -56,6 +58,7 @@ export interface HeldCounts {
   files: number;
   notes: number;
   notesWithheld: number;
+  notesMasked: number;
 }
 
 /** The plain-language summary, as text lines (the HTML form wraps the same). */
@@ -63,6 +66,7 @@ export function summaryLines(input: {
   workspaceName: string;
   exportedAt: string;
   counts: HeldCounts;
+  consent: readonly ExportedConsent[];
   recipients: readonly Recipient[];
   disclosure: ExportDisclosure;
 }): { heading: string; lines: string[] }[] {
@@ -75,14 +79,13 @@ export function summaryLines(input: {
       lines: [
         `${counts.conversations} conversation(s) with ${counts.messages} message(s)`,
         `${counts.files} file(s) you sent, in the media folder`,
-        `${counts.notes} note(s) staff wrote about you` +
-          (counts.notesWithheld > 0
-            ? `; the text of ${counts.notesWithheld} is withheld because it names someone else`
-            : ''),
+        `${counts.notes} note(s) staff wrote about you` + notesAside(counts),
         'your WhatsApp number and profile name, in contact.json',
       ],
     },
+    { heading: 'Notes about other people', lines: NOTE_RULE },
     { heading: 'Why we hold it', lines: [...disclosure.purposes] },
+    { heading: 'Your consent', lines: consentSummaryLines(input.consent) },
     { heading: 'How long we keep it', lines: [...disclosure.retention] },
     {
       heading: 'Who it was shared with',
@@ -93,6 +96,28 @@ export function summaryLines(input: {
     { heading: 'Privacy contact', lines: person(disclosure.privacyContact) },
     { heading: 'Grievance officer', lines: person(disclosure.grievanceOfficer) },
   ];
+}
+
+/** The redaction rule (note-redaction.ts), as the person reading the export sees it. */
+const NOTE_RULE = [
+  'a note about someone else (marked so by the staff member who wrote it, or ' +
+    'naming another customer by number or name) is withheld whole: you see ' +
+    'that it exists and when it was written, not its text',
+  "in the other notes, other people's phone numbers and e-mail addresses and " +
+    'the names of our staff are masked; your own number and name are not',
+];
+
+function notesAside(counts: HeldCounts): string {
+  const parts: string[] = [];
+  if (counts.notesWithheld > 0) {
+    parts.push(
+      `the text of ${counts.notesWithheld} is withheld because it is about someone else`,
+    );
+  }
+  if (counts.notesMasked > 0) {
+    parts.push(`${counts.notesMasked} have details about other people masked`);
+  }
+  return parts.length === 0 ? '' : `; ${parts.join('; ')}`;
 }
 
 export function summaryText(sections: ReturnType<typeof summaryLines>): string {

@@ -153,7 +153,9 @@ export class RequestDesk {
         );
       }
       const refusal = extensionRefusal(request, input.toldAt, input.until);
-      if (refusal) throw new AppError('PRECONDITION_FAILED', refusal);
+      if (refusal) {
+        throw new AppError('RULE_REFUSED', refusal, { reason: 'extension_not_allowed' });
+      }
       this.store.in(acting.scope).dataRequests.extend(requestId, input);
       this.record(acting, 'request.extended', requestId, {
         toldAt: input.toldAt,
@@ -176,7 +178,7 @@ export class RequestDesk {
       const authority = this.authorityFor(acting.scope, request.law);
       if (!authority) {
         throw new AppError(
-          'PRECONDITION_FAILED',
+          'RULE_REFUSED',
           'Name your lead supervisory authority for GDPR before refusing a GDPR request',
           { reason: 'authority_missing' },
         );
@@ -206,7 +208,7 @@ export class RequestDesk {
     const request = this.openRequest(acting.scope, requestId);
     if (request.kind === 'access') {
       throw new AppError(
-        'PRECONDITION_FAILED',
+        'RULE_REFUSED',
         'An access request is fulfilled by downloading its export',
         { reason: 'export_required' },
       );
@@ -230,7 +232,9 @@ export class RequestDesk {
   contactToExport(scope: WorkspaceScope, requestId: string): string {
     const request = this.openRequest(scope, requestId);
     if (request.kind !== 'access') {
-      throw new AppError('PRECONDITION_FAILED', 'Only an access request is exported');
+      throw new AppError('RULE_REFUSED', 'Only an access request is exported', {
+        reason: 'not_an_access_request',
+      });
     }
     return this.verifiedContact(request);
   }
@@ -269,7 +273,7 @@ export class RequestDesk {
 
   private verifiedContact(request: DataRequest): string {
     if (request.verifiedAt === null || request.contactId === null) {
-      throw new AppError('PRECONDITION_FAILED', "Verify the requester's identity first", {
+      throw new AppError('RULE_REFUSED', "Verify the requester's identity first", {
         reason: 'not_verified',
       });
     }
@@ -278,9 +282,15 @@ export class RequestDesk {
 
   private openRequest(scope: WorkspaceScope, id: string): DataRequest {
     const request = this.store.in(scope).dataRequests.get(id);
-    if (!request) throw new AppError('NOT_FOUND', 'Request not found');
+    if (!request) {
+      throw new AppError('NOT_FOUND', 'Request not found', {
+        reason: 'request_not_found',
+      });
+    }
     if (request.closedAt !== null) {
-      throw new AppError('PRECONDITION_FAILED', 'The request is already closed');
+      throw new AppError('RULE_REFUSED', 'The request is already closed', {
+        reason: 'request_closed',
+      });
     }
     return request;
   }

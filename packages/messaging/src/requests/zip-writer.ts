@@ -47,7 +47,8 @@ export class ZipWriter {
     const chunks =
       typeof body === 'string' || Buffer.isBuffer(body) ? [Buffer.from(body)] : body;
     for await (const chunk of chunks) {
-      const bytes = chunk as Buffer;
+      // contact.json comes as text: its size is counted in bytes, not characters.
+      const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
       crc = crc32(bytes, crc);
       size += bytes.length;
       await this.write(bytes);

@@ -25,7 +25,7 @@ export function assertNoLegalHold(
   const [hold] = scoped.legalHolds.activeFor(target);
   if (!hold) return;
   throw new AppError(
-    'PRECONDITION_FAILED',
+    'RULE_REFUSED',
     `A legal hold (${hold.id}) keeps this data: ${hold.reason}`,
     { reason: 'legal_hold_active', details: { holdId: hold.id } },
   );

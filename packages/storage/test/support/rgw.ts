@@ -1,35 +1,42 @@
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
+import {
+  type RgwServer,
+  killAll,
+  onPath,
+  run,
+  sleep,
+  start,
+  stop,
+} from './rgw-daemons.ts';
 
-/** A running RADOS Gateway on 127.0.0.1 and the keys of its one S3 user. */
-export interface RgwServer {
-  endpoint: string;
-  accessKeyId: string;
-  secretAccessKey: string;
-  /** How long the start took, for the record. */
-  startSeconds: number;
-}
+export type { RgwServer };
 
 export const CEPH_INSTALL =
   'apt-get install -y --no-install-recommends radosgw ceph-mon ceph-osd';
 
-const START_SCRIPT = fileURLToPath(
-  new URL('../../../../scripts/rgw/start-rgw.sh', import.meta.url),
-);
 const CEPH_TOOLS = ['ceph', 'ceph-mon', 'ceph-osd', 'radosgw', 'radosgw-admin'];
-// Gateway first: an OSD whose monitor is gone waits ~5 s before it exits.
-const STOP_ORDER = ['client.', 'osd.', 'mon.'];
 
 /**
- * Starts a gateway for this test file (in `beforeAll`) and stops it by PID
- * (in `afterAll`). Without Ceph installed it fails, naming the command that
+ * A gateway for this test file, with an S3 user of its own. Under `vitest
+ * run` the gateway is shared by every file of the run (`rgw-global.ts`): the
+ * first file that needs it starts it, and each file gets its own Ceph tenant,
+ * so bucket names never collide between files. Run any other way, the file
+ * starts a gateway of its own (in `beforeAll`) and stops it by PID (in
+ * `afterAll`). Without Ceph installed it fails, naming the command that
  * installs it: these tests never skip.
  */
 export function useRgw(): () => RgwServer {
@@ -48,10 +55,15 @@ export function useRgw(): () => RgwServer {
           `${missing.length === 1 ? 'is' : 'are'} missing. Install it with:\n  ${CEPH_INSTALL}`,
       );
     }
+    const shared = inject('fgSharedRgwDir');
+    if (shared) {
+      server = await tenantOf(await sharedGateway(shared));
+      return;
+    }
     dir = mkdtempSync(path.join(tmpdir(), 'fg-rgw-'));
     process.once('exit', onExit);
     server = await start(dir);
-  }, 60_000);
+  }, 90_000);
 
   afterAll(async () => {
     if (dir) await stop(dir);
@@ -62,6 +74,88 @@ export function useRgw(): () => RgwServer {
     if (!server) throw new Error('The gateway runs only inside this test file');
     return server;
   };
+}
+
+/** What the file that started the shared gateway leaves for the others. */
+interface SharedGateway extends RgwServer {
+  conf: string;
+}
+
+const SHARED_MEMSTORE_BYTES = String(4 * 1024 ** 3);
+
+/**
+ * The run's shared gateway: whoever creates the lock folder starts it and
+ * writes `ready.json` (or `failed.txt`); everyone else waits for either.
+ */
+async function sharedGateway(root: string): Promise<SharedGateway> {
+  const ready = path.join(root, 'ready.json');
+  const failed = path.join(root, 'failed.txt');
+  let starter = false;
+  try {
+    mkdirSync(path.join(root, 'lock'));
+    starter = true;
+  } catch {
+    // Another file is starting it, or has.
+  }
+  if (starter) {
+    const cluster = path.join(root, 'cluster');
+    try {
+      const server = await start(cluster, { RGW_MEMSTORE_BYTES: SHARED_MEMSTORE_BYTES });
+      watchRunner(root);
+      const shared: SharedGateway = { ...server, conf: path.join(cluster, 'ceph.conf') };
+      writeFileSync(`${ready}.part`, JSON.stringify(shared));
+      renameSync(`${ready}.part`, ready);
+      return shared;
+    } catch (error) {
+      writeFileSync(failed, error instanceof Error ? error.message : String(error));
+      throw error;
+    }
+  }
+  const deadline = Date.now() + 85_000;
+  while (Date.now() < deadline) {
+    if (existsSync(ready))
+      return JSON.parse(readFileSync(ready, 'utf8')) as SharedGateway;
+    if (existsSync(failed)) {
+      throw new Error(
+        `The shared gateway did not start: ${readFileSync(failed, 'utf8')}`,
+      );
+    }
+    await sleep(100);
+  }
+  throw new Error('The shared gateway did not start within 85 s');
+}
+
+/**
+ * Stops the shared gateway once the vitest process that owns this worker is
+ * gone, however it ended: the global teardown never runs after a kill or an
+ * interrupt, and the daemons would outlive the run.
+ */
+function watchRunner(root: string): void {
+  const stopScript = fileURLToPath(
+    new URL('../../../../scripts/rgw/stop-rgw.sh', import.meta.url),
+  );
+  const watch =
+    'while kill -0 "$1" 2>/dev/null; do sleep 1; done; "$2" "$3/cluster"; rm -rf "$3"';
+  spawn('sh', ['-c', watch, 'rgw-watch', String(process.ppid), stopScript, root], {
+    detached: true,
+    stdio: 'ignore',
+  }).unref();
+}
+
+/** A Ceph tenant and S3 user of this test file's own on the shared gateway. */
+async function tenantOf(shared: SharedGateway): Promise<RgwServer> {
+  const tenant = `t${randomBytes(6).toString('hex')}`;
+  const keys = {
+    accessKeyId: `FGTEST${randomBytes(6).toString('hex').toUpperCase()}`,
+    secretAccessKey: randomBytes(24).toString('base64url'),
+  };
+  // prettier-ignore
+  await run('radosgw-admin', [
+    '-c', shared.conf, 'user', 'create', `--tenant=${tenant}`, '--uid=flowgento-test',
+    '--display-name=Flowgento tests', `--access-key=${keys.accessKeyId}`,
+    `--secret-key=${keys.secretAccessKey}`,
+  ], {});
+  return { endpoint: shared.endpoint, ...keys, startSeconds: shared.startSeconds };
 }
 
 /** Creates a bucket as the test user (the provider never creates buckets). */
@@ -81,104 +175,4 @@ export async function createBucket(server: RgwServer, bucket: string): Promise<v
   } finally {
     client.destroy();
   }
-}
-
-async function start(dir: string): Promise<RgwServer> {
-  const [rgwPort, monPort] = [await freePort(), await freePort()];
-  const keys = {
-    accessKeyId: `FGTEST${randomBytes(6).toString('hex').toUpperCase()}`,
-    secretAccessKey: randomBytes(24).toString('base64url'),
-  };
-  const began = performance.now();
-  try {
-    await run(START_SCRIPT, [dir, String(rgwPort), String(monPort)], {
-      RGW_ACCESS_KEY: keys.accessKeyId,
-      RGW_SECRET_KEY: keys.secretAccessKey,
-    });
-  } catch (error) {
-    await stop(dir);
-    throw error;
-  }
-  return {
-    endpoint: `http://127.0.0.1:${rgwPort}`,
-    ...keys,
-    startSeconds: (performance.now() - began) / 1000,
-  };
-}
-
-async function stop(dir: string): Promise<void> {
-  for (const kind of STOP_ORDER) {
-    for (const pid of daemonPids(dir, kind)) {
-      if (!running(pid)) continue;
-      process.kill(pid, 'SIGTERM');
-      const deadline = Date.now() + 10_000;
-      while (running(pid) && Date.now() < deadline) await sleep(50);
-      if (running(pid)) process.kill(pid, 'SIGKILL');
-    }
-  }
-  rmSync(dir, { recursive: true, force: true });
-}
-
-function killAll(dir: string, signal: NodeJS.Signals): void {
-  for (const kind of STOP_ORDER) {
-    for (const pid of daemonPids(dir, kind)) {
-      if (running(pid)) process.kill(pid, signal);
-    }
-  }
-}
-
-/** The PIDs the daemons of this folder wrote, and only those. */
-function daemonPids(dir: string, kind: string): number[] {
-  const run = path.join(dir, 'run');
-  if (!existsSync(run)) return [];
-  return readdirSync(run)
-    .filter((name) => name.startsWith(kind) && name.endsWith('.pid'))
-    .map((name) => Number(readFileSync(path.join(run, name), 'utf8').trim()))
-    .filter((pid) => Number.isSafeInteger(pid) && pid > 1);
-}
-
-/** Alive and not a zombie (daemons are reparented; their reaper may be slow). */
-function running(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-function onPath(tool: string): boolean {
-  return (process.env['PATH'] ?? '')
-    .split(path.delimiter)
-    .some((folder) => folder !== '' && existsSync(path.join(folder, tool)));
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function run(file: string, args: string[], env: Record<string, string>): Promise<void> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      file,
-      args,
-      { env: { ...process.env, ...env }, timeout: 55_000 },
-      (error, _stdout, stderr) => {
-        if (error) reject(new Error(`${path.basename(file)} failed: ${stderr.trim()}`));
-        else resolve();
-      },
-    );
-  });
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

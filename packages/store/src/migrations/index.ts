@@ -32,6 +32,7 @@ import { consentRegister } from './055-consent-register.ts';
 import { privacySettings } from './056-privacy-settings.ts';
 import { sealedMessageSearch } from './057-sealed-message-search.ts';
 import { contactNumberHash } from './058-contact-number-hash.ts';
+import { notesAboutOthers } from './062-notes-about-others.ts';
 
 export interface Migration {
   version: number;
@@ -79,6 +80,7 @@ export const migrations: readonly Migration[] = [
   privacySettings,
   sealedMessageSearch,
   contactNumberHash,
+  notesAboutOthers,
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

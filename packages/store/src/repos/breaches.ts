@@ -23,6 +23,13 @@ export interface BreachRecord {
   done: Partial<Record<BreachDuty, { at: number; reference: string }>>;
 }
 
+/** How many personal data records a breach concerns, by kind. */
+export interface BreachRecords {
+  messages: number;
+  files: number;
+  notes: number;
+}
+
 interface BreachRow {
   id: string;
   title: string;
@@ -117,6 +124,35 @@ export class BreachRepo {
       )
       .run(JSON.stringify(details), this.store.clock.now(), this.scope.workspaceId, id);
     return result.changes === 1;
+  }
+
+  /**
+   * The personal data records held for these contacts of the workspace:
+   * messages, stored files and notes. GDPR article 33(3)(a) asks for their
+   * approximate number; an erased contact holds none.
+   */
+  recordsOf(contactIds: readonly string[]): BreachRecords {
+    const ids = JSON.stringify(contactIds);
+    const ws = this.scope.workspaceId;
+    const count = (sql: string) =>
+      this.store.statement(sql).pluck().get({ ws, ids }) as number;
+    const ofContacts = `SELECT id FROM conversations WHERE workspace_id = @ws
+      AND contact_id IN (SELECT value FROM json_each(@ids))`;
+    return {
+      messages: count(
+        `SELECT count(*) FROM messages WHERE workspace_id = @ws
+         AND conversation_id IN (${ofContacts})`,
+      ),
+      files: count(
+        `SELECT count(*) FROM media md JOIN messages m ON m.id = md.message_id
+         WHERE md.workspace_id = @ws AND md.state = 'stored'
+           AND m.conversation_id IN (${ofContacts})`,
+      ),
+      notes: count(
+        `SELECT count(*) FROM notes WHERE workspace_id = @ws
+         AND contact_id IN (SELECT value FROM json_each(@ids))`,
+      ),
+    };
   }
 
   private touch(id: string): void {

@@ -68,7 +68,7 @@ export class ConsentRegisterRepo {
         `SELECT purpose, state, source, number_id AS numberId,
            notice_version AS noticeVersion, language, occurred_at AS occurredAt
          FROM consent_events WHERE workspace_id = ? AND contact_id = ?
-         ORDER BY occurred_at, recorded_at`,
+         ORDER BY occurred_at, recorded_at, rowid`,
       )
       .all(this.scope.workspaceId, contactId) as ConsentHistoryEntry[];
   }

@@ -61,8 +61,14 @@ export class ConsentRepo {
    * Records a change in the history, once however often it is reported, and
    * moves the current record unless a later change is already there:
    * webhooks arrive out of order, and an old STOP must not undo a newer
-   * START. Two different states at the same moment resolve to opted out,
-   * whatever order they came in. Returns whether the record moved.
+   * START. Returns whether the record moved.
+   *
+   * Changes are compared by the whole second, because Meta stamps in whole
+   * seconds while a member's change carries milliseconds: a STOP stamped
+   * 12:00:00 may well have been written after an opt-in recorded at
+   * 12:00:00.500. Within one second a withdrawal always wins, whichever
+   * arrived first; between two changes of the same state, the one received
+   * last holds unless its stamp is older (review of issue #8).
    */
   record(change: ConsentChange): boolean {
     const ws = this.scope.workspaceId;
@@ -100,9 +106,13 @@ export class ConsentRepo {
            state = excluded.state, source = excluded.source,
            number_id = excluded.number_id, changed_at = excluded.changed_at,
            notice_version = excluded.notice_version, language = excluded.language
-         WHERE excluded.changed_at > contact_consent.changed_at
-           OR (excluded.changed_at = contact_consent.changed_at
-             AND excluded.state = 'opted_out' AND contact_consent.state = 'opted_in')`,
+         WHERE excluded.changed_at / 1000 > contact_consent.changed_at / 1000
+           OR (excluded.changed_at / 1000 = contact_consent.changed_at / 1000
+             AND CASE
+               WHEN excluded.state = contact_consent.state
+                 THEN excluded.changed_at >= contact_consent.changed_at
+               ELSE excluded.state = 'opted_out'
+             END)`,
       )
       .run(
         ws,

@@ -81,6 +81,24 @@ export class ContactErasureRepo {
   }
 
   /**
+   * Contacts whose number is still plain (no keyed hash yet: a point from
+   * before migration 058 that nothing has sealed), for a re-apply that may
+   * not seal them.
+   */
+  plainNumbers(): { contactId: string; waId: string; createdAt: number }[] {
+    return this.store
+      .statement(
+        `SELECT id AS contactId, wa_id AS waId, created_at AS createdAt
+           FROM contacts WHERE workspace_id = ? AND wa_hash IS NULL`,
+      )
+      .all(this.scope.workspaceId) as {
+      contactId: string;
+      waId: string;
+      createdAt: number;
+    }[];
+  }
+
+  /**
    * Deletes the contact and all that names it. Messages go one by one
    * through their delete trigger (search entries); media rows and outbound
    * jobs follow their messages, notes and consent rows their contact.

@@ -11,6 +11,8 @@ export interface NoteRecord {
   conversationId: string | null;
   author: { userId: string; displayName: string } | null;
   body: string;
+  /** Marked by its author as being about someone else: never exported. */
+  aboutOther: boolean;
   createdAt: number;
 }
 
@@ -21,6 +23,7 @@ interface NoteRow {
   authorId: string | null;
   authorName: string | null;
   body: string;
+  aboutOther: 0 | 1;
   createdAt: number;
 }
 
@@ -35,6 +38,7 @@ export class NoteRepo {
     conversationId: string | null;
     authorId: string;
     body: string;
+    aboutOther?: boolean;
   }): string {
     const id = newId();
     // Sealed with the contact's own key: erasing the contact destroys the
@@ -48,8 +52,8 @@ export class NoteRepo {
     this.store
       .statement(
         `INSERT INTO notes (id, workspace_id, contact_id, conversation_id, author_id, body,
-           created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+           about_other, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         id,
@@ -58,6 +62,7 @@ export class NoteRepo {
         note.conversationId,
         note.authorId,
         body,
+        note.aboutOther ? 1 : 0,
         this.store.clock.now(),
       );
     return id;
@@ -69,7 +74,7 @@ export class NoteRepo {
       .statement(
         `SELECT n.id, n.contact_id AS contactId, n.conversation_id AS conversationId,
            n.author_id AS authorId, u.display_name AS authorName, n.body,
-           n.created_at AS createdAt
+           n.about_other AS aboutOther, n.created_at AS createdAt
          FROM notes n LEFT JOIN users u ON u.id = n.author_id
          WHERE n.workspace_id = ? AND n.contact_id = ?
          ORDER BY n.created_at DESC LIMIT ?`,
@@ -80,8 +85,9 @@ export class NoteRepo {
       contactId,
       false,
     );
-    return rows.map(({ authorId, authorName, ...row }) => ({
+    return rows.map(({ authorId, authorName, aboutOther, ...row }) => ({
       ...row,
+      aboutOther: aboutOther === 1,
       body: openForContact(key, row.body, noteAad(row.id)),
       author:
         authorId === null ? null : { userId: authorId, displayName: authorName ?? '' },

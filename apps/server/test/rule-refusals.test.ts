@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DAY_MS } from '@flowgento/core';
+import type { RunningAppliance } from '../src/server.ts';
+import { addAgent, setupOwner } from './flows.ts';
+import {
+  expectApiError,
+  startTestAppliance,
+  type ApiClient,
+  type TestAppliance,
+} from './harness.ts';
+
+/**
+ * A refusal by a rule of the law or the workspace (a legal hold, a request's
+ * deadline, a refusal without an authority) is audited as `rule.refused`
+ * with the rule's name, not as `access.denied` / `permission_denied`: a DPO
+ * reading the trail must not take it for a permission failure (review of
+ * issue #8). Real permission failures stay as they were.
+ */
+let t: TestAppliance;
+let owner: ApiClient;
+let agent: ApiClient;
+const app = (): RunningAppliance => t.running;
+const FROM = '5511977700001';
+
+beforeAll(async () => {
+  t = await startTestAppliance();
+  owner = await setupOwner(app);
+  agent = await addAgent(app, owner);
+  const { phoneNumberId } = await owner.mutate<{ phoneNumberId: string }>(
+    'whatsapp.connectSimulator',
+  );
+  await app().simulator!.sendCustomerMessage({
+    phoneNumberId,
+    from: FROM,
+    profileName: 'Dora Reis',
+    text: 'Hello',
+  });
+});
+afterAll(() => t.cleanup());
+
+interface Entry {
+  action: string;
+  outcome: string;
+  target: string;
+  details: Record<string, unknown>;
+}
+
+/** The audit entries written since `seq`, oldest first. */
+function entriesAfter(seq: number): Entry[] {
+  return (
+    app()
+      .appliance.store.db.prepare(
+        `SELECT action, outcome, target_id AS target, details_json AS details
+         FROM audit_log WHERE seq > ? ORDER BY seq`,
+      )
+      .all(seq) as (Omit<Entry, 'details'> & { details: string })[]
+  ).map((row) => ({ ...row, details: JSON.parse(row.details) as Entry['details'] }));
+}
+
+const lastSeq = () =>
+  app()
+    .appliance.store.db.prepare('SELECT coalesce(max(seq), 0) FROM audit_log')
+    .pluck()
+    .get() as number;
+
+/** Runs a refused call; returns its error and the entries it wrote. */
+async function refused(call: Promise<unknown>) {
+  const before = lastSeq();
+  const error = await expectApiError(call);
+  return { error, entries: entriesAfter(before) };
+}
+
+describe('a refusal by a rule', () => {
+  it('a legal hold that blocks an erasure is a rule refusal, and the contact stays', async () => {
+    const contact = await owner.query<{ id: string }>('requests.findContact', {
+      waId: FROM,
+    });
+    await owner.mutate('retention.placeHold', {
+      contactId: contact.id,
+      reason: 'Court order 12/2026',
+    });
+    const { error, entries } = await refused(
+      owner.mutate('contacts.erase', { contactId: contact.id, reason: 'asked by Dora' }),
+    );
+    expect(error).toMatchObject({ status: 412, reason: 'legal_hold_active' });
+    expect(error.message).toMatch(/legal hold .* Court order 12\/2026/);
+    expect(entries).toEqual([
+      {
+        action: 'rule.refused',
+        outcome: 'failure',
+        target: 'contacts.erase',
+        details: { rule: 'legal_hold_active', role: 'OWNER' },
+      },
+    ]);
+    expect(
+      (await owner.query<{ id: string }>('requests.findContact', { waId: FROM })).id,
+    ).toBe(contact.id);
+  });
+
+  it('an extension outside the rules and a GDPR refusal naming no authority are rule refusals', async () => {
+    const { id } = await owner.mutate<{ id: string }>('requests.log', {
+      kind: 'access',
+      law: 'GDPR',
+      requester: 'Dora Reis by email',
+    });
+    const now = Date.now();
+    const extension = await refused(
+      owner.mutate('requests.extend', {
+        requestId: id,
+        toldAt: now,
+        until: now + 200 * DAY_MS,
+        reason: 'Many files to gather',
+      }),
+    );
+    expect(extension.error).toMatchObject({
+      status: 412,
+      reason: 'extension_not_allowed',
+    });
+    expect(extension.error.message).toBe('An extension can add at most two months');
+    expect(extension.entries).toEqual([
+      {
+        action: 'rule.refused',
+        outcome: 'failure',
+        target: 'requests.extend',
+        details: { rule: 'extension_not_allowed', role: 'OWNER' },
+      },
+    ]);
+
+    const refusal = await refused(
+      owner.mutate('requests.refuse', { requestId: id, reason: 'Manifestly unfounded' }),
+    );
+    expect(refusal.error).toMatchObject({ status: 412, reason: 'authority_missing' });
+    expect(refusal.entries.map((e) => [e.action, e.details['rule']])).toEqual([
+      ['rule.refused', 'authority_missing'],
+    ]);
+    const { requests } = await owner.query<{
+      requests: { id: string; status: string; dueAt: number }[];
+    }>('requests.list');
+    expect(requests.find((r) => r.id === id)?.status).toBe('open');
+  });
+
+  it('a permission failure is still access.denied with permission_denied', async () => {
+    const { error, entries } = await refused(
+      agent.mutate('requests.log', { kind: 'access', law: 'DPDP', requester: 'someone' }),
+    );
+    expect(error).toMatchObject({ status: 403, reason: 'permission_denied' });
+    expect(entries).toMatchObject([
+      {
+        action: 'access.denied',
+        outcome: 'failure',
+        target: 'requests.log',
+        details: { reason: 'permission_denied', role: 'AGENT' },
+      },
+    ]);
+  });
+});

@@ -1,0 +1,112 @@
+import type { ConsentHistoryEntry, ConsentRecord } from '@flowgento/store';
+
+/** One change of a person's consent, as their export shows it. */
+export interface ExportedConsentChange {
+  state: ConsentRecord['state'];
+  at: string;
+  source: string;
+  /** The notice read and its language, for an opt-in; null otherwise. */
+  noticeVersion: string | null;
+  language: string | null;
+  /** How the person withdrew (the source of a withdrawal); null for an opt-in. */
+  withdrawalChannel: string | null;
+}
+
+/** Where a person stands for one purpose, with every change that led there. */
+export interface ExportedConsent {
+  purpose: string;
+  state: ConsentRecord['state'];
+  since: string;
+  source: string;
+  noticeVersion: string | null;
+  language: string | null;
+  withdrawnAt: string | null;
+  withdrawalChannel: string | null;
+  history: ExportedConsentChange[];
+}
+
+const iso = (at: number) => new Date(at).toISOString();
+
+/**
+ * A contact's consent records per purpose with their history (issue #8,
+ * parts 2 and 5): the register is part of what the workspace holds about
+ * the person, so their access export carries it.
+ */
+export function exportedConsent(
+  records: readonly ConsentRecord[],
+  history: readonly ConsentHistoryEntry[],
+): ExportedConsent[] {
+  return records.map((record) => {
+    const withdrawn = record.state === 'opted_out';
+    return {
+      purpose: record.purpose,
+      state: record.state,
+      since: iso(record.changedAt),
+      source: record.source,
+      noticeVersion: record.noticeVersion,
+      language: record.language,
+      withdrawnAt: withdrawn ? iso(record.changedAt) : null,
+      withdrawalChannel: withdrawn ? record.source : null,
+      history: history
+        .filter((change) => change.purpose === record.purpose)
+        .map((change) => ({
+          state: change.state,
+          at: iso(change.occurredAt),
+          source: change.source,
+          noticeVersion: change.noticeVersion,
+          language: change.language,
+          withdrawalChannel: change.state === 'opted_out' ? change.source : null,
+        })),
+    };
+  });
+}
+
+/**
+ * When the person's withdrawal took effect: the legacy opt-out of every
+ * message when set, else their marketing withdrawal; null while neither holds.
+ */
+export function optedOutAtOf(
+  contactOptedOutAt: number | null,
+  records: readonly ConsentRecord[],
+): number | null {
+  if (contactOptedOutAt !== null) return contactOptedOutAt;
+  const marketing = records.find((r) => r.purpose === 'marketing');
+  return marketing?.state === 'opted_out' ? marketing.changedAt : null;
+}
+
+/** How a change came about, in words for the person it concerns. */
+function sourceWords(source: string): string {
+  switch (source) {
+    case 'keyword':
+      return 'you wrote a stop or start word on WhatsApp';
+    case 'preference_webhook':
+      return "you used WhatsApp's own setting";
+    case 'opted_out_error':
+      return 'WhatsApp told us you had stopped these messages';
+    case 'agent':
+      return 'a member of staff recorded what you told them';
+    case 'admin':
+      return 'an administrator recorded it';
+    case 'import':
+      return 'it was imported from a form you filled in elsewhere';
+    default:
+      return source;
+  }
+}
+
+/** The summary's lines about consent, one per purpose. */
+export function consentSummaryLines(consent: readonly ExportedConsent[]): string[] {
+  if (consent.length === 0) return ['no consent was ever recorded for you'];
+  return consent.map((c) => {
+    const day = c.since.slice(0, 10);
+    const state =
+      c.state === 'opted_in'
+        ? `given on ${day}` +
+          (c.noticeVersion ? ` (notice ${c.noticeVersion}, ${c.language ?? '?'})` : '')
+        : `withdrawn on ${day}`;
+    return (
+      `${c.purpose}: ${state}; ${sourceWords(c.source)}; ` +
+      `${c.history.length} change(s) listed in contact.json`
+    );
+  });
+}
