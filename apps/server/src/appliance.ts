@@ -24,6 +24,14 @@ import { subkeysOf, type Subkeys } from './keys/subkeys.ts';
 
 export interface OpenedAppliance extends Subkeys {
   state: ApplianceState;
+  /**
+   * Opened without the folder lock, so the appliance may be running beside
+   * it: this connection never checkpoints the log. The running backup
+   * engine is its only checkpointer; a checkpoint here would copy frames it
+   * never read into the file, and it would start a new generation (a full
+   * snapshot) after every command.
+   */
+  besideRunning: boolean;
   store: Store;
   /** Seals and opens stored secrets; use it, never the secrets key directly. */
   keyRing: KeyRing;
@@ -49,7 +57,8 @@ export interface OpenOptions {
   /**
    * Proof that this process holds the data folder alone. Without it an
    * interrupted rekey is reported, not repaired: repairing it while another
-   * process may be mid-rekey would break both.
+   * process may be mid-rekey would break both. Without it, too, this
+   * connection never checkpoints (see `besideRunning`).
    */
   folderLock?: FolderLock;
 }
@@ -84,6 +93,8 @@ export async function openAppliance(
   const keyFilePath = config.keyFile ?? defaultKeyFilePath(installationId);
   const passphrase = options.passphrase ?? process.env['FLOWGENTO_DB_PASSPHRASE'];
 
+  const besideRunning = !options.folderLock;
+  const autoCheckpoint = !options.manualCheckpoints && !besideRunning;
   let opened: { rootKey: Buffer; db: Db; created: boolean };
   let state: ApplianceState;
   let rekeyOutcome: 'finish' | 'undo' | undefined;
@@ -97,7 +108,7 @@ export async function openAppliance(
         passphrase,
         options.newPassphrase ?? process.env['FLOWGENTO_NEW_DB_PASSPHRASE'],
       ],
-      autoCheckpoint: !options.manualCheckpoints,
+      autoCheckpoint,
     });
     opened = { rootKey: recovered.rootKey, db: recovered.db, created: false };
     rekeyOutcome = recovered.outcome;
@@ -120,13 +131,13 @@ export async function openAppliance(
     const db = openEncryptedDatabase({
       path: paths.database,
       key: subkeysOf(rootKey, installationId).databaseKey,
-      autoCheckpoint: !options.manualCheckpoints,
+      autoCheckpoint,
     });
     opened = { rootKey, db, created };
   }
 
   const keys = subkeysOf(opened.rootKey, installationId);
-  const store = new Store(opened.db, clock);
+  const store = new Store(opened.db, clock, { checkpointOnClose: !besideRunning });
   const applied = migrate(opened.db);
   if (opened.created) writeApplianceState(config.dataDir, state);
   if (rekeyOutcome) {
@@ -166,6 +177,7 @@ export async function openAppliance(
 
   return {
     state,
+    besideRunning,
     store,
     keyRing,
     backupKeys,

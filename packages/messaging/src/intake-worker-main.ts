@@ -27,7 +27,10 @@ try {
     mustExist: true,
     autoCheckpoint: false,
   });
-  const store = new Store(db);
+  // Under continuous backup the engine is the only checkpointer, at close too.
+  const store = new Store(db, undefined, {
+    checkpointOnClose: setup.checkpoints !== false,
+  });
   const vault = setup.vault && ContactVault.open(setup.vault.path, setup.vault.keys);
   if (vault) {
     vault.onChange = () => send({ type: 'vault-changed' });

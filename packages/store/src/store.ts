@@ -61,10 +61,22 @@ export class Store {
    */
   contactKeys: ContactKeys | undefined;
   private readonly statements = new Map<string, Statement>();
+  private readonly checkpointOnClose: boolean;
 
-  constructor(db: Db, clock: Clock = systemClock) {
+  /**
+   * `checkpointOnClose: false` for a connection beside a running appliance
+   * (a CLI command, the webhook intake thread under continuous backup): a
+   * checkpoint there copies frames into the file that the backup engine
+   * never read, and it must start a new generation, snapshot and all.
+   */
+  constructor(
+    db: Db,
+    clock: Clock = systemClock,
+    options: { checkpointOnClose?: boolean } = {},
+  ) {
     this.db = db;
     this.clock = clock;
+    this.checkpointOnClose = options.checkpointOnClose ?? true;
     setBodyKeys(db, () => this.contactKeys);
     this.workspaces = new WorkspaceRepo(this);
     this.users = new UserRepo(this);
@@ -109,7 +121,9 @@ export class Store {
 
   close(): void {
     if (this.db.open) {
-      this.db.pragma('wal_checkpoint(TRUNCATE)');
+      // Without it SQLite still checkpoints the log away when this is the
+      // last connection to the file, and never while another holds it.
+      if (this.checkpointOnClose) this.db.pragma('wal_checkpoint(TRUNCATE)');
       this.db.close();
     }
   }

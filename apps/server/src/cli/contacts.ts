@@ -44,7 +44,10 @@ export function openCliErasure(
     vault,
     systemClock,
     { tiers, logger },
-    () => store.db.pragma('wal_checkpoint(TRUNCATE)'),
+    () => {
+      // Beside a running appliance its backup engine checkpoints (`besideRunning`).
+      if (!appliance.besideRunning) store.db.pragma('wal_checkpoint(TRUNCATE)');
+    },
     vaultBackup({
       vault,
       appliance,
