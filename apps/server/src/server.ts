@@ -423,10 +423,11 @@ export async function startAppliance(
       // Keys made since the last copy (the intake thread's included, now that
       // it has stopped) reach the backup tier before the vault closes.
       await vaultKeeper.close();
-      vault.close();
       // Its last locked ship comes before the last connection closes (and
-      // checkpoints the log away).
+      // checkpoints the log away); its last upload pass, awaited here, asks
+      // the vault barrier first: the vault closes after it.
       await backup?.stop();
+      vault.close();
       await retentionKeeper.close();
       await storageKeeper.close();
       // The last audit checkpoint reads the database: before it closes.
