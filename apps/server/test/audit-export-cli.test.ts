@@ -7,6 +7,7 @@ import { Progress } from '../src/cli/progress.ts';
 import { folderFlags, runCli } from './cli-run.ts';
 import { startTestAppliance, TestClock, type TestAppliance } from './harness.ts';
 import { addWorkspaceWithMembers } from './flows.ts';
+import { CLI_ACTOR } from '../src/cli/context.ts';
 
 /**
  * `flowgento audit export` against a running appliance's data folder, as an
@@ -116,7 +117,7 @@ describe('flowgento audit export', () => {
     expect(cliExports().at(-1)).toEqual({
       workspaceId: acme,
       actorType: 'system',
-      actorLabel: 'cli',
+      actorLabel: CLI_ACTOR.actor.label,
       outcome: 'success',
       details: JSON.stringify({
         format: 'csv',

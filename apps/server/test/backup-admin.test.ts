@@ -18,6 +18,7 @@ import {
 } from './harness.ts';
 import { addMembersTo, addWorkspaceWithMembers, type CastMember } from './flows.ts';
 import { folderFlags, runCli } from './cli-run.ts';
+import { CLI_ACTOR } from '../src/cli/context.ts';
 
 /**
  * The admin side of backups over HTTPS and at the command line: the
@@ -273,7 +274,7 @@ describe('flowgento backup kit and backup schedule', () => {
     expect(parseKitKey(keyLines).equals(key)).toBe(true);
     expect(auditRows('backup.kit_viewed').at(-1)).toMatchObject({
       workspaceId: null,
-      actorLabel: 'cli',
+      actorLabel: CLI_ACTOR.actor.label,
     });
   });
 

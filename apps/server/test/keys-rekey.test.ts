@@ -9,6 +9,7 @@ import { subkeysOf } from '../src/keys/subkeys.ts';
 import { ApiClient, startTestAppliance, type TestAppliance } from './harness.ts';
 import { OWNER, REAL_NUMBER, deliverText, setupOwner } from './flows.ts';
 import { runCli } from './cli-run.ts';
+import { CLI_ACTOR } from '../src/cli/context.ts';
 
 let t: TestAppliance | undefined;
 afterEach(async () => {
@@ -110,7 +111,7 @@ describe('flowgento keys rekey-database', () => {
         .prepare(`SELECT actor_label FROM audit_log WHERE action = ?`)
         .pluck()
         .all('keys.database_rekeyed'),
-    ).toEqual(['cli']);
+    ).toEqual([CLI_ACTOR.actor.label]);
   });
 
   it('takes the new passphrase from FLOWGENTO_NEW_DB_PASSPHRASE and then refuses the old one', async () => {

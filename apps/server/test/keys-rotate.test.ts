@@ -5,6 +5,7 @@ import { fromBase32, totpCode, totpStep } from '@flowgento/access';
 import { ApiClient, startTestAppliance, type TestAppliance } from './harness.ts';
 import { OWNER, REAL_NUMBER, deliverText, setupOwner } from './flows.ts';
 import { folderFlags, runCli } from './cli-run.ts';
+import { CLI_ACTOR } from '../src/cli/context.ts';
 
 let t: TestAppliance | undefined;
 afterEach(async () => {
@@ -89,7 +90,7 @@ describe('flowgento keys rotate', () => {
     expect(audited).toEqual([
       {
         actorType: 'system',
-        actorLabel: 'cli',
+        actorLabel: CLI_ACTOR.actor.label,
         details: JSON.stringify({
           activeKeyId: newKeyId,
           retiredKeyIds: oldKeyId,

@@ -4,6 +4,7 @@ import type { RunningAppliance } from '../src/server.ts';
 import { folderFlags, runCli } from './cli-run.ts';
 import { setupOwner } from './flows.ts';
 import { startTestAppliance, type ApiClient, type TestAppliance } from './harness.ts';
+import { CLI_ACTOR } from '../src/cli/context.ts';
 
 /**
  * Verify, extend and refuse from the command line: the same rules as the
@@ -87,7 +88,10 @@ describe('flowgento requests verify', () => {
       ).id,
     );
     const [entry] = await owner.query<AuditRow[]>('audit.list', { limit: 1 });
-    expect(entry).toMatchObject({ action: 'request.verified', actorLabel: 'cli' });
+    expect(entry).toMatchObject({
+      action: 'request.verified',
+      actorLabel: CLI_ACTOR.actor.label,
+    });
     // Looking the person up is an access to their data, as from the page.
     const { entries } = await owner.query<{ entries: { via: string; action: string }[] }>(
       'accessLog.list',
@@ -142,7 +146,10 @@ describe('flowgento requests extend', () => {
     expect(day(request.dueAt)).toBe(until);
     expect(request.extendedUntil).not.toBeNull();
     const [entry] = await owner.query<AuditRow[]>('audit.list', { limit: 1 });
-    expect(entry).toMatchObject({ action: 'request.extended', actorLabel: 'cli' });
+    expect(entry).toMatchObject({
+      action: 'request.extended',
+      actorLabel: CLI_ACTOR.actor.label,
+    });
   });
 
   it('refuses a late notice, a DPDP request, too long or a bad date, and changes nothing', async () => {
@@ -203,7 +210,10 @@ describe('flowgento requests refuse', () => {
     expect(done.stdout).toContain('We hold no data about this person');
     expect((await requestNow(id)).status).toBe('refused');
     const [entry] = await owner.query<AuditRow[]>('audit.list', { limit: 1 });
-    expect(entry).toMatchObject({ action: 'request.refused', actorLabel: 'cli' });
+    expect(entry).toMatchObject({
+      action: 'request.refused',
+      actorLabel: CLI_ACTOR.actor.label,
+    });
   });
 
   it('refuses without a reason, or under GDPR with no authority named, and changes nothing', async () => {

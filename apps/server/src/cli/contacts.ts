@@ -1,5 +1,5 @@
 import { AuditLog } from '@flowgento/audit';
-import { AppError, systemClock, type Logger } from '@flowgento/core';
+import { AppError, isAppError, systemClock, type Logger } from '@flowgento/core';
 import { ContactErasureService } from '@flowgento/messaging';
 import { lockDataFolder, type ContactVault, type Store } from '@flowgento/store';
 import { openAppliance, type OpenedAppliance } from '../appliance.ts';
@@ -58,6 +58,26 @@ export function openCliErasure(
   return { service, vault };
 }
 
+/**
+ * A legal hold refused the erasure: written down as the page's refusal is
+ * (`rule.refused`), so a DPO reading the trail sees the attempt and who
+ * made it. Any other failure is only reported.
+ */
+function recordRuleRefusal(store: Store, workspaceId: string, error: unknown): void {
+  if (!isAppError(error) || error.code !== 'RULE_REFUSED') return;
+  const audit = new AuditLog(store);
+  store.transaction(() =>
+    audit.record({
+      workspaceId,
+      ...CLI_ACTOR,
+      action: 'rule.refused',
+      outcome: 'failure',
+      target: { type: 'procedure', id: 'flowgento contacts erase' },
+      details: { rule: error.reason ?? 'rule_refused' },
+    }),
+  );
+}
+
 const erase: Command = {
   summary: 'Erase a contact everywhere (a data-subject erasure request)',
   details: [
@@ -87,11 +107,12 @@ const erase: Command = {
       const { store } = appliance;
       try {
         const workspace = workspaceOf(store, requireText(values, 'workspace'));
-        const outcome = await service.eraseNumber(
-          { workspaceId: workspace.id, ...CLI_ACTOR },
-          number,
-          reason,
-        );
+        const outcome = await service
+          .eraseNumber({ workspaceId: workspace.id, ...CLI_ACTOR }, number, reason)
+          .catch((error: unknown) => {
+            recordRuleRefusal(store, workspace.id, error);
+            throw error;
+          });
         say(
           `Erased the contact: ${outcome.messages} messages in ${outcome.conversations} ` +
             `conversations, ${outcome.mediaObjects} media files.`,

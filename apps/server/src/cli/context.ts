@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import { AppError, createLogger, type Logger } from '@flowgento/core';
 import { loadConfig, type ApplianceConfig } from '../config.ts';
 
@@ -32,8 +33,21 @@ export function requireText(
   return value;
 }
 
-/** Who the audit log names for work done at the command line. */
+/**
+ * The operating-system account running the command: its name only (a
+ * DPO asks who erased, not with what). An account with no name in the
+ * user database (a container's bare uid) is named by its uid.
+ */
+function operatorAccount(): string {
+  try {
+    return userInfo().username.slice(0, 64) || `uid ${process.getuid?.() ?? '?'}`;
+  } catch {
+    return `uid ${process.getuid?.() ?? '?'}`;
+  }
+}
+
+/** Who the audit log names for work done at the command line: `cli:<account>`. */
 export const CLI_ACTOR = {
-  actor: { type: 'system', label: 'cli' },
+  actor: { type: 'system', label: `cli:${operatorAccount()}` },
   origin: { ip: null, userAgent: 'flowgento-cli' },
 } as const;

@@ -74,6 +74,7 @@ const rekeyDatabaseCommand: Command = {
           { dataDir: config.dataDir, keyFilePath },
           process.env['FLOWGENTO_NEW_DB_PASSPHRASE'],
           dataPaths(config.dataDir).database,
+          CLI_ACTOR.actor,
         );
       } catch (error) {
         // Put the folder in order now (reopening it finishes or undoes the

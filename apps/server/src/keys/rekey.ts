@@ -221,6 +221,7 @@ export async function rekeyDatabase(
   place: RekeyPlace,
   newPassphrase: string | undefined,
   databasePath: string,
+  actor: AuditActor,
 ): Promise<ApplianceState> {
   const { installationId } = appliance.state;
   try {
@@ -231,7 +232,7 @@ export async function rekeyDatabase(
     const db = switchDatabaseKey(appliance.store.db, databasePath, to.databaseKey);
     const store = new Store(db, appliance.store.clock);
     try {
-      return finishRekey(store, place, begun.state, { type: 'system', label: 'cli' });
+      return finishRekey(store, place, begun.state, actor);
     } finally {
       store.close();
     }
