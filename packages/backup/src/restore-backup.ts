@@ -9,7 +9,7 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { AppError } from '@flowgento/core';
-import { latestSchemaVersion } from '@flowgento/store';
+import { latestSchemaVersion, removeIdleSideFiles } from '@flowgento/store';
 import {
   FILES_DIR,
   MANIFEST_FILE,
@@ -113,11 +113,13 @@ export async function restoreBackup(input: {
     }
     progress('moving into place', 3, 4);
     await restoreDataFiles(input.fromDir, input.dataDir, manifest);
+    removeIdleSideFiles(staging);
     renameSync(staging, target);
     progress('done', 4, 4);
     return { manifest, databasePath: target, rowCounts };
   } catch (error) {
-    rmSync(staging, { force: true });
+    for (const suffix of ['', '-wal', '-shm'])
+      rmSync(`${staging}${suffix}`, { force: true });
     throw error;
   }
 }

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync } from 'node:fs';
+import { chmodSync, existsSync, rmSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { AppError } from '@flowgento/core';
 import { registerBodyOpener } from './search-opener.ts';
@@ -98,6 +98,20 @@ function openWithSomeCipher(options: OpenDatabaseOptions): Db {
       '(wrong key or passphrase, or not a Flowgento database). Nothing was changed.',
     { reason: 'database_key_rejected', cause: rejected },
   );
+}
+
+/**
+ * Removes the `-wal` and `-shm` files a read-only connection leaves beside a
+ * WAL-mode file (it may not checkpoint them away when it closes last), so a
+ * restored folder holds only the database. Only an empty log goes: one with
+ * frames is part of the database. Call it only on a file no connection has
+ * open (a restored file before anything serves it), never on a live one.
+ */
+export function removeIdleSideFiles(path: string): void {
+  const wal = `${path}-wal`;
+  if (existsSync(wal) && statSync(wal).size > 0) return;
+  rmSync(wal, { force: true });
+  rmSync(`${path}-shm`, { force: true });
 }
 
 /** Sets the page cipher and a raw 256-bit key (no KDF at open). */

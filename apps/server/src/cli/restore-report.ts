@@ -4,6 +4,7 @@ import type { Logger } from '@flowgento/core';
 import {
   appendCheckpoint,
   openEncryptedDatabase,
+  removeIdleSideFiles,
   Store,
   type FolderLock,
 } from '@flowgento/store';
@@ -34,6 +35,8 @@ export function verifyChain(path: string, key: Buffer): string {
     return new AuditLog(new Store(db)).verify().summary;
   } finally {
     db.close();
+    // A restored file nothing serves yet: the read-only check's empty log goes.
+    removeIdleSideFiles(path);
   }
 }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { AppError } from '@flowgento/core';
 import { decryptBytes } from '@flowgento/crypto';
 import type { TierProviders, TierStore } from '@flowgento/storage';
+import { removeIdleSideFiles } from '@flowgento/store';
 import { snapshotRowCounts, verifySnapshot } from '../create-backup.ts';
 import { leaseKey, sealContext, type SegmentName } from '../chain/object-names.ts';
 import { openManifest, type SnapshotManifest } from '../chain/snapshot-manifest.ts';
@@ -165,6 +166,9 @@ export async function restoreToTime(input: {
     progress('verifying restored database', 0, 1);
     const rowCounts = verifySnapshot(partial, databaseKey);
     if (replayed && reapplied) expectChanges(replayed, rowCounts, reapplied.rowChanges);
+    // The checks opened it read-only: their empty log would stay behind
+    // under the temporary name.
+    removeIdleSideFiles(partial);
     renameSync(partial, target);
     return {
       path: target,
@@ -176,7 +180,8 @@ export async function restoreToTime(input: {
       reapplied,
     };
   } catch (error) {
-    rmSync(partial, { force: true });
+    for (const suffix of ['', '-wal', '-shm'])
+      rmSync(`${partial}${suffix}`, { force: true });
     throw error;
   } finally {
     await input.tier.delete('appliance', 'backup', lease).catch(() => undefined);
