@@ -86,7 +86,8 @@ const erase: Command = {
     'objects in every provider that holds a copy. The erasure is written to the',
     'erasure ledger beside the database and re-applied after any restore. Run it',
     'while the appliance is stopped (the web page works while it runs). Audited',
-    'as contact.erased; the number itself is never logged.',
+    'as contact.erased, a refusal by a legal hold as rule.refused, both in the',
+    'name of the account running the command; the number itself is never logged.',
   ],
   options: {
     workspace: { type: 'string', help: 'the workspace, by id or name' },
