@@ -94,6 +94,9 @@ describe('an access request', () => {
       'Arjun Agent promised a refund',
       'Her lawyer is on +44 7700 900123, dr.k@law.example',
       'Call her on 011 98765-4321',
+      // A reviewer's notes: people who are no contact of the workspace.
+      'Her husband Marco Rossi (…)',
+      'Sister Julia Souza, born 1980-02-03, lives at Rua das Flores 12; jsouza[at]mail.example',
     ]) {
       await agent.mutate('desk.addNote', { conversationId, body });
     }
@@ -147,9 +150,26 @@ describe('an access request', () => {
         ['[staff member] promised a refund', true],
         ['Her lawyer is on [phone number withheld], [e-mail address withheld]', true],
         ['Call her on 011 98765-4321', false],
+        ['Her husband [name withheld] (…)', true],
+        [
+          'Sister [name withheld], born [date withheld], lives at [address withheld]; [e-mail address withheld]',
+          true,
+        ],
       ].sort(),
     );
-    for (const trace of ['Bruno', 'Arjun', '7700 900123', 'law.example', 'mother']) {
+    for (const trace of [
+      'Bruno',
+      'Arjun',
+      '7700 900123',
+      'law.example',
+      'mother',
+      'Marco',
+      'Rossi',
+      'Julia',
+      '1980',
+      'Flores',
+      'jsouza',
+    ]) {
       expect(reply.body.includes(trace)).toBe(false);
     }
     expect(json.sharedWith.map((r) => r.kind)).toEqual([
@@ -159,7 +179,10 @@ describe('an access request', () => {
     const summary = files.get('summary.txt')!.toString('utf8');
     expect(summary).toMatch(/Meta Platforms/);
     expect(summary).toMatch(/the text of 3 is withheld because it is about someone else/);
-    expect(summary).toMatch(/2 have details about other people masked/);
+    expect(summary).toContain(
+      '4 have details about other people masked (2 names, 1 phone number, ' +
+        '2 e-mail addresses, 1 street address, 1 date, 1 staff name)',
+    );
     expect(summary).toMatch(/Notes about other people\n.*withheld whole/);
     expect(files.get('summary.html')!.toString('utf8')).toMatch(
       /<h2>Who it was shared with/,

@@ -1,3 +1,7 @@
+import { plural } from '@flowgento/core';
+
+// Its tests and older callers import it from here.
+export { plural };
 import type { BreachRecord, BreachRecords } from '@flowgento/store';
 
 /** The documents a breach calls for, each a list of editable text fields. */
@@ -19,11 +23,6 @@ export interface AffectedCounts {
   erased: number;
   /** The records held for them when they were found; null before counting. */
   records: BreachRecords | null;
-}
-
-/** "1 person", "3 people", "1 message", "0 messages". */
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 const when = (at: number | null) =>

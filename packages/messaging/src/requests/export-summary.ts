@@ -1,4 +1,6 @@
+import { plural } from '@flowgento/core';
 import { consentSummaryLines, type ExportedConsent } from './export-consent.ts';
+import type { MaskCounts } from './note-redaction.ts';
 
 /** A person to write to, as the workspace's privacy settings name them. */
 export interface PrivacyPerson {
@@ -59,6 +61,8 @@ export interface HeldCounts {
   notes: number;
   notesWithheld: number;
   notesMasked: number;
+  /** Details masked in the notes, by kind (note-redaction.ts). */
+  masks: MaskCounts;
 }
 
 /** The plain-language summary, as text lines (the HTML form wraps the same). */
@@ -103,9 +107,20 @@ const NOTE_RULE = [
   'a note about someone else (marked so by the staff member who wrote it, or ' +
     'naming another customer by number or name) is withheld whole: you see ' +
     'that it exists and when it was written, not its text',
-  "in the other notes, other people's phone numbers and e-mail addresses and " +
-    'the names of our staff are masked; your own number and name are not',
+  "in the other notes, other people's names, phone numbers, e-mail addresses, " +
+    'street addresses and dates of birth (and dates far from when the note was ' +
+    'written), and the names of our staff, are masked; your own number and name ' +
+    'are not',
 ];
+
+const MASK_NOUNS: Record<keyof MaskCounts, [string, string]> = {
+  name: ['name', 'names'],
+  phone: ['phone number', 'phone numbers'],
+  email: ['e-mail address', 'e-mail addresses'],
+  address: ['street address', 'street addresses'],
+  date: ['date', 'dates'],
+  staff: ['staff name', 'staff names'],
+};
 
 function notesAside(counts: HeldCounts): string {
   const parts: string[] = [];
@@ -115,7 +130,14 @@ function notesAside(counts: HeldCounts): string {
     );
   }
   if (counts.notesMasked > 0) {
-    parts.push(`${counts.notesMasked} have details about other people masked`);
+    const what = (Object.keys(MASK_NOUNS) as (keyof MaskCounts)[])
+      .filter((kind) => counts.masks[kind] > 0)
+      .map((kind) => plural(counts.masks[kind], ...MASK_NOUNS[kind]))
+      .join(', ');
+    parts.push(
+      `${counts.notesMasked} ${counts.notesMasked === 1 ? 'has' : 'have'} ` +
+        `details about other people masked (${what})`,
+    );
   }
   return parts.length === 0 ? '' : `; ${parts.join('; ')}`;
 }
