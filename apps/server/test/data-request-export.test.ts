@@ -141,6 +141,8 @@ describe('an access request', () => {
     const messages = json.conversations.flatMap((c) => c.messages);
     expect(messages.map((m) => m.text)).toEqual(['My order?', 'Broken box']);
     expect(files.get(messages[1]!.media!.file)!.equals(photo)).toBe(true);
+    // The photo opens as a photo on the person's computer.
+    expect(messages[1]!.media!.file).toMatch(/^media\/.+-image\.jpg$/);
     expect(json.notes.map((n) => [n.text, n.redacted]).sort()).toEqual(
       [
         ['Prefers a call after 5pm', false],

@@ -1,8 +1,8 @@
 import { plural } from '@flowgento/core';
+import type { BreachRecord, BreachRecords } from '@flowgento/store';
 
 // Its tests and older callers import it from here.
 export { plural };
-import type { BreachRecord, BreachRecords } from '@flowgento/store';
 
 /** The documents a breach calls for, each a list of editable text fields. */
 export const DRAFT_DOCUMENTS = ['people', 'board', 'gdpr', 'cert_in'] as const;

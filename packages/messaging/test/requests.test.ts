@@ -4,6 +4,7 @@ import {
   addMonths,
   DEFAULT_DISCLOSURE,
   extensionRefusal,
+  mediaFileName,
   NoteRedactor,
   refusalNotice,
 } from '../src/index.ts';
@@ -158,6 +159,17 @@ describe('the note redactor, on details of people who are not contacts', () => {
     expect(text('Ana Souza called twice; friend Ana too')).toBe(
       'Ana Souza called twice; friend Ana too',
     );
+  });
+});
+
+describe('an exported file name', () => {
+  it('ends in the extension of its type, once', () => {
+    const file = (filename: string | null, mimeType: string | null) =>
+      mediaFileName({ id: 'm1', kind: 'image', filename, mimeType });
+    expect(file(null, 'image/jpeg')).toBe('media/m1-image.jpg');
+    expect(file(null, 'audio/ogg; codecs=opus')).toBe('media/m1-image.ogg');
+    expect(file('Invoice 12.PDF', 'application/pdf')).toBe('media/m1-Invoice_12.PDF');
+    expect(file('notes', 'application/x-unknown')).toBe('media/m1-notes');
   });
 });
 
