@@ -216,4 +216,47 @@ describe('an access request', () => {
       .get() as string;
     expect(JSON.parse(entry)).toEqual({ fields: 'profileName', requestId: null });
   });
+
+  it("keeps a corrected name when the customer's next message brings WhatsApp's profile name", async () => {
+    const RAVI = { from: '919812300001', profileName: 'Bala' };
+    await simulator().sendCustomerMessage({ ...RAVI, phoneNumberId, text: 'Hi' });
+    const contact = await owner.query<{ id: string }>('requests.findContact', {
+      waId: RAVI.from,
+    });
+    await owner.mutate('requests.correctContact', {
+      contactId: contact.id,
+      profileName: 'Balakrishnan Iyer',
+    });
+
+    await simulator().sendCustomerMessage({ ...RAVI, phoneNumberId, text: 'Thanks' });
+    const conversationId = await conversationOf(RAVI.from);
+    const { contact: shown, nameCorrectedAt } = await owner.query<{
+      contact: { profileName: string };
+      nameCorrectedAt: number | null;
+    }>('desk.contact', { conversationId });
+    expect(shown.profileName).toBe('Balakrishnan Iyer');
+    expect(nameCorrectedAt).toEqual(expect.any(Number));
+    const found = await owner.query<{ profileName: string }>('requests.findContact', {
+      waId: RAVI.from,
+    });
+    expect(found.profileName).toBe('Balakrishnan Iyer');
+
+    // A contact never corrected still follows WhatsApp's profile name.
+    await simulator().sendCustomerMessage({
+      from: BRUNO.from.replace(/8$/, '9'),
+      profileName: 'Carla',
+      phoneNumberId,
+      text: 'Hi',
+    });
+    await simulator().sendCustomerMessage({
+      from: BRUNO.from.replace(/8$/, '9'),
+      profileName: 'Carla Dias',
+      phoneNumberId,
+      text: 'Hi again',
+    });
+    const carla = await owner.query<{ profileName: string }>('requests.findContact', {
+      waId: BRUNO.from.replace(/8$/, '9'),
+    });
+    expect(carla.profileName).toBe('Carla Dias');
+  });
 });
