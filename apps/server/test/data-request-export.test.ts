@@ -107,6 +107,11 @@ describe('an access request', () => {
       aboutOther: true,
     });
 
+    await owner.mutate('retention.setRule', { category: 'conversations', days: 365 });
+    await owner.mutate('requests.setAuthority', {
+      law: 'GDPR',
+      authority: 'Autoriteit Persoonsgegevens',
+    });
     const { id } = await owner.mutate<{ id: string }>('requests.log', {
       kind: 'access',
       law: 'GDPR',
@@ -186,6 +191,21 @@ describe('an access request', () => {
         '2 e-mail addresses, 1 street address, 1 date, 1 staff name)',
     );
     expect(summary).toMatch(/Notes about other people\n.*withheld whole/);
+    expect(summary).toContain('  - 1 conversation with 2 messages\n  - 1 file you sent');
+    // Art 15(1)(d): the retention in the live rule's own terms.
+    expect(summary).toContain(
+      'your conversations and their messages: deleted 365 days after the last message',
+    );
+    // Art 15(1)(e-f): the rights, and whom to complain to.
+    expect(summary).toMatch(
+      /Your rights\n {2}- to have wrong or incomplete details corrected/,
+    );
+    expect(summary).toMatch(/to have your data erased/);
+    expect(summary).toMatch(/restrict how we use your data/);
+    expect(summary).toContain(
+      'to complain to the Autoriteit Persoonsgegevens or the data protection ' +
+        "authority where you live or work (GDPR), or to the Data Protection Board of India (India's DPDP Act)",
+    );
     expect(files.get('summary.html')!.toString('utf8')).toMatch(
       /<h2>Who it was shared with/,
     );

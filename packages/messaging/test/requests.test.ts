@@ -215,7 +215,7 @@ describe('the refusal notice', () => {
       'We cannot act on your erasure request (DPDP).',
       'Reason: Invoices must be kept for eight years',
       'You can write to us about this decision: Meera Rao, grievance@acme.test.',
-      'You have the right to complain to Data Protection Board of India.',
+      'You have the right to complain to the Data Protection Board of India.',
     ]);
   });
 });
