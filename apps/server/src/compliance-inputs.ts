@@ -7,6 +7,7 @@ import {
   type RetentionRuleInput,
   type StorageRecipient,
 } from '@flowgento/messaging';
+import { plural } from '@flowgento/core';
 import type { RetentionCategory, Store, WorkspaceScope } from '@flowgento/store';
 import type { StorageRouting } from '@flowgento/storage';
 
@@ -105,15 +106,66 @@ export function exportDisclosure(
   contacts: (scope: WorkspaceScope) => PrivacyContacts = (s) =>
     privacyContactsOf(store, s),
 ): ExportDisclosure {
-  const rules = retentionRuleInputs(store, scope);
+  const requests = store.in(scope).dataRequests;
   return {
     ...DEFAULT_DISCLOSURE,
     ...contacts(scope),
-    retention:
-      rules.length === 0
-        ? DEFAULT_DISCLOSURE.retention
-        : rules.map(
-            (r) => `${r.category}: ${r.keepDays} days${r.note ? ` (${r.note})` : ''}`,
-          ),
+    retention: retentionLines(store.in(scope).retention.rules()),
+    authorities: {
+      GDPR: requests.authority('GDPR'),
+      DPDP: requests.authority('DPDP') ?? DEFAULT_DISCLOSURE.authorities.DPDP,
+    },
   };
+}
+
+/**
+ * How long the person's data is kept, in the words of the live retention
+ * rules (GDPR Art 15(1)(d)): each kind of their data, with its rule's days
+ * and what they count from, or "until erased" where no rule is set.
+ */
+export function retentionLines(
+  rules: readonly { category: RetentionCategory; days: number }[],
+): string[] {
+  const days = (category: RetentionCategory) =>
+    rules.find((r) => r.category === category)?.days ?? null;
+  const kept = (
+    what: string,
+    category: RetentionCategory,
+    after: string,
+    fallback: string,
+  ) => {
+    const n = days(category);
+    return n === null
+      ? `${what}: ${fallback}`
+      : `${what}: deleted ${plural(n, 'day')} ${after}`;
+  };
+  const untilErased = 'kept until you ask us to erase them (no time limit is set)';
+  const lines = [
+    kept(
+      'your conversations and their messages',
+      'conversations',
+      'after the last message in the conversation',
+      untilErased,
+    ),
+    kept(
+      'the files you sent',
+      'media',
+      'after they were sent',
+      days('conversations') === null ? untilErased : 'deleted with their conversation',
+    ),
+    'notes by staff about you: deleted with your WhatsApp number and name (below)',
+    kept(
+      'your WhatsApp number and name',
+      'inactive_contacts',
+      'after your last message (we tell you 48 hours before; writing again keeps them)',
+      'kept until you ask us to erase them, or until the conversations above are deleted',
+    ),
+  ];
+  const access = days('security_log');
+  if (access !== null) {
+    lines.push(
+      `the record of who at the business looked at your data: deleted after ${plural(access, 'day')}`,
+    );
+  }
+  return lines;
 }

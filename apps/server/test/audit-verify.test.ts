@@ -195,7 +195,7 @@ describe('flowgento audit verify', () => {
     const after = await runCli(['audit', 'verify', ...folderFlags(app)]);
     expect(after.code).toBe(1);
     expect(after.stdout).toMatch(
-      /The checkpoint file holds 0 line\(s\), fewer than the \d+ the last check found: checkpoints were removed/,
+      /The checkpoint file holds 0 lines, fewer than the \d+ the last check found: checkpoints were removed/,
     );
     // No fresh checkpoint papers over it: the next check still complains.
     expect((await runCli(['audit', 'verify', ...folderFlags(app)])).code).toBe(1);

@@ -84,7 +84,9 @@ describe('the privacy settings and retention rules in what people receive', () =
     expect(summary).toMatch(
       /Grievance officer\n {2}- Girish Menon, grievance@example\.org/,
     );
-    expect(summary).toMatch(/Conversations and their messages: 400 days/);
+    expect(summary).toMatch(
+      /your conversations and their messages: deleted 400 days after/,
+    );
     expect(summary).not.toMatch(/not named yet/);
   });
 

@@ -43,7 +43,9 @@ describe('flowgento contacts erase', () => {
 
     const done = await erase('+1 555 000 2222', workspace);
     expect(done.stderr).toBe('');
-    expect(done.stdout).toContain('Erased the contact: 1 messages in 1 conversations');
+    expect(done.stdout).toContain(
+      'Erased the contact: 1 message in 1 conversation, 0 media files.',
+    );
 
     await t.start();
     const numbers = contactNumbers(t.running.appliance.store);

@@ -149,7 +149,7 @@ describe('the access export of a customer who opted in, then wrote STOP', () => 
     const summary = files.get('summary.txt')!.toString('utf8');
     expect(summary).toContain('Your consent');
     expect(summary).toContain(
-      `marketing: withdrawn on ${stoppedAt.slice(0, 10)}; you wrote a stop or start word on WhatsApp; 2 change(s) listed in contact.json`,
+      `marketing: withdrawn on ${stoppedAt.slice(0, 10)}; you wrote a stop or start word on WhatsApp; 2 changes listed in contact.json`,
     );
     expect(files.get('summary.html')!.toString('utf8')).toContain(
       '<h2>Your consent</h2>',

@@ -94,6 +94,9 @@ describe('an access request', () => {
       'Arjun Agent promised a refund',
       'Her lawyer is on +44 7700 900123, dr.k@law.example',
       'Call her on 011 98765-4321',
+      // A reviewer's notes: people who are no contact of the workspace.
+      'Her husband Marco Rossi (…)',
+      'Sister Julia Souza, born 1980-02-03, lives at Rua das Flores 12; jsouza[at]mail.example',
     ]) {
       await agent.mutate('desk.addNote', { conversationId, body });
     }
@@ -104,6 +107,11 @@ describe('an access request', () => {
       aboutOther: true,
     });
 
+    await owner.mutate('retention.setRule', { category: 'conversations', days: 365 });
+    await owner.mutate('requests.setAuthority', {
+      law: 'GDPR',
+      authority: 'Autoriteit Persoonsgegevens',
+    });
     const { id } = await owner.mutate<{ id: string }>('requests.log', {
       kind: 'access',
       law: 'GDPR',
@@ -138,6 +146,8 @@ describe('an access request', () => {
     const messages = json.conversations.flatMap((c) => c.messages);
     expect(messages.map((m) => m.text)).toEqual(['My order?', 'Broken box']);
     expect(files.get(messages[1]!.media!.file)!.equals(photo)).toBe(true);
+    // The photo opens as a photo on the person's computer.
+    expect(messages[1]!.media!.file).toMatch(/^media\/.+-image\.jpg$/);
     expect(json.notes.map((n) => [n.text, n.redacted]).sort()).toEqual(
       [
         ['Prefers a call after 5pm', false],
@@ -147,9 +157,26 @@ describe('an access request', () => {
         ['[staff member] promised a refund', true],
         ['Her lawyer is on [phone number withheld], [e-mail address withheld]', true],
         ['Call her on 011 98765-4321', false],
+        ['Her husband [name withheld] (…)', true],
+        [
+          'Sister [name withheld], born [date withheld], lives at [address withheld]; [e-mail address withheld]',
+          true,
+        ],
       ].sort(),
     );
-    for (const trace of ['Bruno', 'Arjun', '7700 900123', 'law.example', 'mother']) {
+    for (const trace of [
+      'Bruno',
+      'Arjun',
+      '7700 900123',
+      'law.example',
+      'mother',
+      'Marco',
+      'Rossi',
+      'Julia',
+      '1980',
+      'Flores',
+      'jsouza',
+    ]) {
       expect(reply.body.includes(trace)).toBe(false);
     }
     expect(json.sharedWith.map((r) => r.kind)).toEqual([
@@ -159,8 +186,26 @@ describe('an access request', () => {
     const summary = files.get('summary.txt')!.toString('utf8');
     expect(summary).toMatch(/Meta Platforms/);
     expect(summary).toMatch(/the text of 3 is withheld because it is about someone else/);
-    expect(summary).toMatch(/2 have details about other people masked/);
+    expect(summary).toContain(
+      '4 have details about other people masked (2 names, 1 phone number, ' +
+        '2 e-mail addresses, 1 street address, 1 date, 1 staff name)',
+    );
     expect(summary).toMatch(/Notes about other people\n.*withheld whole/);
+    expect(summary).toContain('  - 1 conversation with 2 messages\n  - 1 file you sent');
+    // Art 15(1)(d): the retention in the live rule's own terms.
+    expect(summary).toContain(
+      'your conversations and their messages: deleted 365 days after the last message',
+    );
+    // Art 15(1)(e-f): the rights, and whom to complain to.
+    expect(summary).toMatch(
+      /Your rights\n {2}- to have wrong or incomplete details corrected/,
+    );
+    expect(summary).toMatch(/to have your data erased/);
+    expect(summary).toMatch(/restrict how we use your data/);
+    expect(summary).toContain(
+      'to complain to the Autoriteit Persoonsgegevens or the data protection ' +
+        "authority where you live or work (GDPR), or to the Data Protection Board of India (India's DPDP Act)",
+    );
     expect(files.get('summary.html')!.toString('utf8')).toMatch(
       /<h2>Who it was shared with/,
     );
@@ -190,5 +235,48 @@ describe('an access request', () => {
       .pluck()
       .get() as string;
     expect(JSON.parse(entry)).toEqual({ fields: 'profileName', requestId: null });
+  });
+
+  it("keeps a corrected name when the customer's next message brings WhatsApp's profile name", async () => {
+    const RAVI = { from: '919812300001', profileName: 'Bala' };
+    await simulator().sendCustomerMessage({ ...RAVI, phoneNumberId, text: 'Hi' });
+    const contact = await owner.query<{ id: string }>('requests.findContact', {
+      waId: RAVI.from,
+    });
+    await owner.mutate('requests.correctContact', {
+      contactId: contact.id,
+      profileName: 'Balakrishnan Iyer',
+    });
+
+    await simulator().sendCustomerMessage({ ...RAVI, phoneNumberId, text: 'Thanks' });
+    const conversationId = await conversationOf(RAVI.from);
+    const { contact: shown, nameCorrectedAt } = await owner.query<{
+      contact: { profileName: string };
+      nameCorrectedAt: number | null;
+    }>('desk.contact', { conversationId });
+    expect(shown.profileName).toBe('Balakrishnan Iyer');
+    expect(nameCorrectedAt).toEqual(expect.any(Number));
+    const found = await owner.query<{ profileName: string }>('requests.findContact', {
+      waId: RAVI.from,
+    });
+    expect(found.profileName).toBe('Balakrishnan Iyer');
+
+    // A contact never corrected still follows WhatsApp's profile name.
+    await simulator().sendCustomerMessage({
+      from: BRUNO.from.replace(/8$/, '9'),
+      profileName: 'Carla',
+      phoneNumberId,
+      text: 'Hi',
+    });
+    await simulator().sendCustomerMessage({
+      from: BRUNO.from.replace(/8$/, '9'),
+      profileName: 'Carla Dias',
+      phoneNumberId,
+      text: 'Hi again',
+    });
+    const carla = await owner.query<{ profileName: string }>('requests.findContact', {
+      waId: BRUNO.from.replace(/8$/, '9'),
+    });
+    expect(carla.profileName).toBe('Carla Dias');
   });
 });

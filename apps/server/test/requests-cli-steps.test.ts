@@ -206,7 +206,7 @@ describe('flowgento requests refuse', () => {
     ]);
     expect(done.stderr).toBe('');
     expect(done.code).toBe(0);
-    expect(done.stdout).toContain('can complain to Data Protection Board of India');
+    expect(done.stdout).toContain('can complain to the Data Protection Board of India');
     expect(done.stdout).toContain('We hold no data about this person');
     expect((await requestNow(id)).status).toBe('refused');
     const [entry] = await owner.query<AuditRow[]>('audit.list', { limit: 1 });

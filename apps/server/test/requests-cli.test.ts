@@ -73,7 +73,7 @@ describe('flowgento requests', () => {
     const out = join(t.dir, 'ravi.zip');
     const exported = await cli(['requests', 'export', '--request', id, '--out', out]);
     expect(exported.code).toBe(0);
-    expect(exported.stdout).toContain('Exported 1 messages and 0 files');
+    expect(exported.stdout).toContain('Exported 1 message and 0 files');
     const files = readStoredZip(readFileSync(out));
     expect(files.get('contact.json')!.toString()).toContain('Please send my data');
     expect((await cli(['requests', 'list'])).stdout).toMatch(/access\s+fulfilled/);

@@ -271,10 +271,10 @@ describe('retention rules', () => {
     await t.stop();
     try {
       const dry = await runCli(['retention', 'run', '--dry-run', ...flags]);
-      expect(dry.stdout).toMatch(/would remove 1 conversations/);
+      expect(dry.stdout).toMatch(/would remove 1 conversation, /);
       const real = await runCli(['retention', 'run', ...flags]);
       expect(real).toMatchObject({ code: 0 });
-      expect(real.stdout).toMatch(/removed 1 conversations/);
+      expect(real.stdout).toMatch(/removed 1 conversation, 0 media files/);
     } finally {
       await t.start();
     }

@@ -1,4 +1,4 @@
-import type { RequestOrigin } from '@flowgento/core';
+import { plural, type RequestOrigin } from '@flowgento/core';
 import {
   AUDIT_GENESIS_HASH,
   auditEntryHash,
@@ -239,7 +239,7 @@ export class AuditLog {
     const before = this.lastCheckpointLines();
     if (own && ownLines < before) {
       problems.push(
-        `The checkpoint file holds ${ownLines} line(s), fewer than the ${before} the last check found: checkpoints were removed.`,
+        `The checkpoint file holds ${plural(ownLines, 'line')}, fewer than the ${before} the last check found: checkpoints were removed.`,
       );
     }
     return { checkpoints, problems, ownLines };

@@ -1,4 +1,8 @@
+import { plural } from '@flowgento/core';
 import type { BreachRecord, BreachRecords } from '@flowgento/store';
+
+// Its tests and older callers import it from here.
+export { plural };
 
 /** The documents a breach calls for, each a list of editable text fields. */
 export const DRAFT_DOCUMENTS = ['people', 'board', 'gdpr', 'cert_in'] as const;
@@ -19,11 +23,6 @@ export interface AffectedCounts {
   erased: number;
   /** The records held for them when they were found; null before counting. */
   records: BreachRecords | null;
-}
-
-/** "1 person", "3 people", "1 message", "0 messages". */
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 const when = (at: number | null) =>
@@ -65,18 +64,29 @@ export function breachDrafts(
   const or = (text: string, fallback: string) => text || fallback;
   const sentence = (text: string) => (text && !/[.!?]$/.test(text) ? `${text}.` : text);
   const people = peopleCount(affected);
-  const description = [
-    sentence(d('nature')),
-    `Data concerned: ${or(d('categories'), 'to be determined')}.`,
-    `Extent: ${or(d('extent'), people)}.`,
-    `Occurred: ${when(breach.occurredAt)}; we became aware: ${when(breach.awareAt)}.`,
-    `Where: ${or(d('location'), or(d('systems'), 'to be determined'))}.`,
-  ].join(' ');
+  // One text for the reports, and one for the notice each person receives:
+  // a letter to one person tells them what happened to them, not how many
+  // others (or how many since erased) it happened to.
+  const describe = (extent: string | null) =>
+    [
+      sentence(d('nature')),
+      `Data concerned: ${or(d('categories'), 'to be determined')}.`,
+      extent === null ? null : `Extent: ${extent}.`,
+      `Occurred: ${when(breach.occurredAt)}; we became aware: ${when(breach.awareAt)}.`,
+      `Where: ${or(d('location'), or(d('systems'), 'to be determined'))}.`,
+    ]
+      .filter((part): part is string => part !== null)
+      .join(' ');
+  const description = describe(or(d('extent'), people));
   const mitigation = or(d('measures'), 'to be completed');
   const contact = or(d('contactPoint'), 'to be completed');
   const docs: Record<DraftDocument, [string, string, string][]> = {
     people: [
-      ['description', 'What happened (nature, extent, timing, location)', description],
+      [
+        'description',
+        'What happened (nature, extent, timing, location)',
+        describe(d('extent') || null),
+      ],
       [
         'consequences',
         'Likely consequences for you',
@@ -169,7 +179,12 @@ function gdprFields(
   const { d, or, sentence } = h;
   const nature = [
     sentence(or(d('nature'), 'The nature of the breach is to be completed')),
-    `It occurred ${when(breach.occurredAt)}; the controller became aware of it ${when(breach.awareAt)}.`,
+    (breach.occurredAt === null
+      ? 'When it occurred is not yet known'
+      : `It occurred on ${when(breach.occurredAt)}`) +
+      (breach.awareAt === null
+        ? '; when the controller became aware of it is not yet recorded.'
+        : `; the controller became aware of it on ${when(breach.awareAt)}.`),
     `Systems concerned: ${or(d('systems'), 'to be determined')}.`,
     'Categories of data subjects: customers who wrote to the controller on WhatsApp.',
     `Approximate number of data subjects concerned: ${peopleCount(affected)}.`,

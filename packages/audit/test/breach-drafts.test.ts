@@ -48,6 +48,24 @@ describe('the breach notifications', () => {
     );
   });
 
+  it('tells each person what happened to them, never how many others it happened to', () => {
+    const drafts = breachDrafts(
+      { ...BREACH, occurredAt: null },
+      { ...ONE, resolved: 1, erased: 1 },
+    );
+    const notice = text(drafts.people, 'people.description');
+    expect(notice).not.toMatch(/people|person|erased|Extent/);
+    expect(notice).toContain('Occurred: not yet known;');
+    expect(text(drafts.board, 'board.notices')).toBe(
+      'Affected: 2 people (1 of them since erased).',
+    );
+    const nature = text(drafts.gdpr, 'gdpr.nature');
+    expect(nature).toContain(
+      'When it occurred is not yet known; the controller became aware of it on',
+    );
+    expect(nature).not.toMatch(/occurred not yet known/);
+  });
+
   it('writes the GDPR notification for the supervisory authority, with the numbers article 33(3)(a) asks for', () => {
     const gdpr = breachDrafts(BREACH, {
       resolved: 2,

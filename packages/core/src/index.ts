@@ -4,3 +4,4 @@ export * from './logger.ts';
 export * from './ids.ts';
 export * from './clock.ts';
 export * from './metrics.ts';
+export * from './plural.ts';

@@ -28,6 +28,8 @@ export interface ContactProfile {
   contact: Contact;
   firstSeenAt: number | null;
   lastSeenAt: number | null;
+  /** When the profile name was corrected at the person's request; null: WhatsApp's. */
+  nameCorrectedAt: number | null;
   conversations: Pick<
     ConversationSummary,
     'id' | 'number' | 'status' | 'lastMessageAt' | 'unreadCount'
@@ -142,6 +144,7 @@ export class DeskService {
     return {
       contact,
       ...scoped.contacts.seen(contact.id),
+      nameCorrectedAt: scoped.contacts.get(contact.id)?.profileNameCorrectedAt ?? null,
       conversations: scoped.conversations
         .listForContact(contact.id, viewerId)
         .map((c) => ({

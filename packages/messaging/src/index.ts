@@ -36,6 +36,7 @@ export * from './requests/export-summary.ts';
 export * from './requests/note-redaction.ts';
 export * from './requests/request-clock.ts';
 export * from './requests/refusal-notice.ts';
+export * from './requests/authority-name.ts';
 export * from './requests/request-desk.ts';
 export * from './requests/zip-writer.ts';
 export * from './contact-erasure.ts';

@@ -4,6 +4,7 @@ import {
   addMonths,
   DEFAULT_DISCLOSURE,
   extensionRefusal,
+  mediaFileName,
   NoteRedactor,
   refusalNotice,
 } from '../src/index.ts';
@@ -20,13 +21,13 @@ describe('the note redactor', () => {
   const text = (note: string) => redactor.redact(note).text;
 
   it('withholds a note naming another contact by number, however it is typed', () => {
-    expect(redactor.redact('call +55 (11) 91234-5678 too')).toEqual({
+    expect(redactor.redact('call +55 (11) 91234-5678 too')).toMatchObject({
       text: null,
       redacted: true,
       withheld: true,
     });
     expect(text('her brother 98123 45678')).toBeNull();
-    expect(redactor.redact('order 4471 shipped')).toEqual({
+    expect(redactor.redact('order 4471 shipped')).toMatchObject({
       text: 'order 4471 shipped',
       redacted: false,
       withheld: false,
@@ -34,7 +35,7 @@ describe('the note redactor', () => {
   });
 
   it('withholds a note its author marked as about someone else, whatever it says', () => {
-    expect(redactor.redact('prefers mornings', true)).toEqual({
+    expect(redactor.redact('prefers mornings', true)).toMatchObject({
       text: null,
       redacted: true,
       withheld: true,
@@ -43,13 +44,14 @@ describe('the note redactor', () => {
 
   it('withholds a note naming another contact by profile name, as a whole word', () => {
     expect(text('same house as BRUNO LIMA')).toBeNull();
-    expect(text('Bruno Limatti called')).toBe('Bruno Limatti called');
+    // Not the contact, but still two capitalised words: a name, masked.
+    expect(text('Bruno Limatti called')).toBe('[name withheld] called');
     // Names shorter than three characters are too common to mean a person.
     expect(text('Al said hello')).toBe('Al said hello');
   });
 
   it("masks numbers and e-mail addresses of people who are not contacts, keeping the subject's own", () => {
-    expect(redactor.redact('her neighbour on +44 7700 900123 complained')).toEqual({
+    expect(redactor.redact('her neighbour on +44 7700 900123 complained')).toMatchObject({
       text: 'her neighbour on [phone number withheld] complained',
       redacted: true,
       withheld: false,
@@ -74,6 +76,100 @@ describe('the note redactor', () => {
       'Ana asked [staff member] for a refund',
     );
     expect(text('Jo said hi')).toBe('Jo said hi');
+  });
+});
+
+describe('the note redactor, on details of people who are not contacts', () => {
+  const redactor = new NoteRedactor({
+    subject: { waId: '5511987654321', profileName: 'Ana Souza' },
+    others: [{ waId: '5511912345678', profileName: 'Bruno Lima' }],
+    members: ['Priya Sharma'],
+  });
+  const writtenAt = Date.UTC(2026, 11, 5);
+  const text = (note: string) => redactor.redact(note, false, writtenAt).text;
+
+  it("masks the reviewer's notes: a husband's and a sister's name, a birth date, an address, an obfuscated e-mail", () => {
+    expect(text('Her husband Marco Rossi (…)')).toBe('Her husband [name withheld] (…)');
+    const sister = redactor.redact(
+      'Sister Julia Souza, born 1980-02-03, lives at Rua das Flores 12; jsouza[at]mail.example',
+      false,
+      writtenAt,
+    );
+    expect(sister.text).toBe(
+      'Sister [name withheld], born [date withheld], lives at [address withheld]; ' +
+        '[e-mail address withheld]',
+    );
+    expect(sister.masked).toEqual({
+      name: 1,
+      date: 1,
+      address: 1,
+      email: 1,
+      phone: 0,
+      staff: 0,
+    });
+  });
+
+  it('masks e-mail addresses however they are disguised', () => {
+    for (const address of [
+      'jsouza[at]mail.example',
+      'jsouza (at) mail [dot] example',
+      'jsouza at mail dot example',
+      'jsouza@mail[dot]example',
+    ]) {
+      expect(text(`write to ${address} today`)).toBe(
+        'write to [e-mail address withheld] today',
+      );
+    }
+    expect(text('arrived at 10.30, meet at home. Then ok')).toBe(
+      'arrived at 10.30, meet at home. Then ok',
+    );
+  });
+
+  it('masks street addresses in several languages, keeping plain numbers', () => {
+    for (const address of [
+      'Rua das Flores 12',
+      '221B Baker Street',
+      '14 Station Rd',
+      'Avenida Paulista, 1000',
+      'Av. Brasil 55',
+      'Calle Mayor 5',
+      'Hauptstrasse 5',
+      '12 MG Marg',
+    ]) {
+      expect(text(`lives at ${address}, near`)).toBe('lives at [address withheld], near');
+    }
+    expect(text('order 4471 shipped in 2 boxes')).toBe('order 4471 shipped in 2 boxes');
+  });
+
+  it("masks birth dates and dates far from the note's own, keeping dates near it", () => {
+    expect(text('DOB: 03/02/1980')).toBe('DOB: [date withheld]');
+    expect(text('nascida em 3 de março de 1975')).toBe('nascida em [date withheld]');
+    expect(text('born 1980 in Goa')).toBe('born [date withheld] in Goa');
+    expect(text('wedding on 1999-06-12')).toBe('wedding on [date withheld]');
+    expect(text('delivered 2026-12-05, due 10/01/2027')).toBe(
+      'delivered 2026-12-05, due 10/01/2027',
+    );
+  });
+
+  it("masks names after relationship words in English, Portuguese, Spanish and Hindi, never the subject's own", () => {
+    expect(text('her sister Julia called')).toBe('her sister [name withheld] called');
+    expect(text('o marido, Carlos, ligou')).toBe('o marido, [name withheld], ligou');
+    expect(text('su hermana Lucía vino')).toBe('su hermana [name withheld] vino');
+    expect(text('unki behen Sunita aayi')).toBe('unki behen [name withheld] aayi');
+    expect(text('Ana Souza called twice; friend Ana too')).toBe(
+      'Ana Souza called twice; friend Ana too',
+    );
+  });
+});
+
+describe('an exported file name', () => {
+  it('ends in the extension of its type, once', () => {
+    const file = (filename: string | null, mimeType: string | null) =>
+      mediaFileName({ id: 'm1', kind: 'image', filename, mimeType });
+    expect(file(null, 'image/jpeg')).toBe('media/m1-image.jpg');
+    expect(file(null, 'audio/ogg; codecs=opus')).toBe('media/m1-image.ogg');
+    expect(file('Invoice 12.PDF', 'application/pdf')).toBe('media/m1-Invoice_12.PDF');
+    expect(file('notes', 'application/x-unknown')).toBe('media/m1-notes');
   });
 });
 
@@ -119,7 +215,7 @@ describe('the refusal notice', () => {
       'We cannot act on your erasure request (DPDP).',
       'Reason: Invoices must be kept for eight years',
       'You can write to us about this decision: Meera Rao, grievance@acme.test.',
-      'You have the right to complain to Data Protection Board of India.',
+      'You have the right to complain to the Data Protection Board of India.',
     ]);
   });
 });

@@ -1,5 +1,5 @@
 import type { AuditActor, AuditLog } from '@flowgento/audit';
-import { AppError, type RequestOrigin } from '@flowgento/core';
+import { AppError, plural, type RequestOrigin } from '@flowgento/core';
 import type {
   Store,
   StorageProviderRecord,
@@ -230,7 +230,7 @@ export class StorageRouting implements TierLocations {
       if (uses.defaultTiers.length > 0 || uses.overrides > 0 || objects > 0) {
         const where = [
           ...uses.defaultTiers.map((tier) => `the default ${tier} tier`),
-          ...(uses.overrides > 0 ? [`${uses.overrides} workspace override(s)`] : []),
+          ...(uses.overrides > 0 ? [plural(uses.overrides, 'workspace override')] : []),
         ];
         const holds = [
           ...(where.length > 0 ? [`is still listed by ${where.join(' and ')}`] : []),

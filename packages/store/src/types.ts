@@ -93,6 +93,11 @@ export interface Contact {
   profileName: string | null;
   optedOutAt: number | null;
   optOutSource: string | null;
+  /**
+   * When the profile name was corrected at the person's request (migration
+   * 065); WhatsApp's profile name no longer replaces it. Null: WhatsApp's.
+   */
+  profileNameCorrectedAt?: number | null;
 }
 
 export const CONVERSATION_STATUSES = ['open', 'pending', 'resolved'] as const;

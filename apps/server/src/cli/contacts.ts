@@ -1,5 +1,5 @@
 import { AuditLog } from '@flowgento/audit';
-import { AppError, isAppError, systemClock, type Logger } from '@flowgento/core';
+import { AppError, isAppError, plural, systemClock, type Logger } from '@flowgento/core';
 import { ContactErasureService } from '@flowgento/messaging';
 import { lockDataFolder, type ContactVault, type Store } from '@flowgento/store';
 import { openAppliance, type OpenedAppliance } from '../appliance.ts';
@@ -115,8 +115,9 @@ const erase: Command = {
             throw error;
           });
         say(
-          `Erased the contact: ${outcome.messages} messages in ${outcome.conversations} ` +
-            `conversations, ${outcome.mediaObjects} media files.`,
+          `Erased the contact: ${plural(outcome.messages, 'message')} in ` +
+            `${plural(outcome.conversations, 'conversation')}, ` +
+            `${plural(outcome.mediaObjects, 'media file')}.`,
         );
         return 0;
       } finally {

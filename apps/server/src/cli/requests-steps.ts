@@ -1,6 +1,11 @@
 import { AccessLog, AuditLog } from '@flowgento/audit';
 import { AppError, DAY_MS } from '@flowgento/core';
-import { accessActorOf, addMonths, GDPR_EXTENSION_MONTHS } from '@flowgento/messaging';
+import {
+  accessActorOf,
+  addMonths,
+  authorityInSentence,
+  GDPR_EXTENSION_MONTHS,
+} from '@flowgento/messaging';
 import type { Command } from './commands.ts';
 import { requireText } from './context.ts';
 import { say } from './output.ts';
@@ -156,7 +161,9 @@ export const refuse: Command = {
       const requestId = text(values, 'request', 64);
       const reason = text(values, 'reason', 2000);
       const { authority, notice } = desk.refuse(acting, requestId, reason);
-      say(`Refused request ${requestId}; the person can complain to ${authority}.`);
+      say(
+        `Refused request ${requestId}; the person can complain to ${authorityInSentence(authority)}.`,
+      );
       say('');
       say('Notice to send the person:');
       say(notice);

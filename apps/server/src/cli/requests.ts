@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { AccessLog, AuditLog } from '@flowgento/audit';
-import { randomToken, systemClock } from '@flowgento/core';
+import { plural, randomToken, systemClock } from '@flowgento/core';
 import { ContactExporter, MediaService } from '@flowgento/messaging';
 import {
   DATA_REQUEST_KINDS,
@@ -131,7 +131,9 @@ const exportRequest: Command = {
         renameSync(partial, out);
         (progress as Progress | null)?.end(counts.messages);
         desk.fulfilledByExport(acting, requestId);
-        say(`Exported ${counts.messages} messages and ${counts.files} files to ${out}`);
+        say(
+          `Exported ${plural(counts.messages, 'message')} and ${plural(counts.files, 'file')} to ${out}`,
+        );
         return 0;
       } catch (error) {
         file.destroy();

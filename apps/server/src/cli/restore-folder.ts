@@ -8,7 +8,7 @@ import {
   restoreBackup,
   type RestoreReport,
 } from '@flowgento/backup';
-import { AppError, type Logger } from '@flowgento/core';
+import { AppError, plural, type Logger } from '@flowgento/core';
 import {
   defaultKeyFilePath,
   deriveSubkey,
@@ -119,7 +119,9 @@ export async function restoreFromFolder(input: {
         ? `  contact vault: kept the one in ${dataDir}`
         : `  contact vault: the newest from ${tier?.where ?? "the backup's backup tier"}`,
     );
-    say(`  erasure ledger re-applied: ${reapplied.erasures} contact(s) erased again`);
+    say(
+      `  erasure ledger re-applied: ${plural(reapplied.erasures, 'contact')} erased again`,
+    );
     return 0;
   } finally {
     tier?.close();

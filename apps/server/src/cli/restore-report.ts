@@ -1,6 +1,6 @@
 import { AuditLog } from '@flowgento/audit';
 import type { PointInTimeReport, RestoreProgress } from '@flowgento/backup';
-import type { Logger } from '@flowgento/core';
+import { plural, type Logger } from '@flowgento/core';
 import {
   appendCheckpoint,
   openEncryptedDatabase,
@@ -46,13 +46,13 @@ export function sayRestored(at: number, report: PointInTimeReport, chain: string
   say(`  latest change replayed: ${new Date(report.reachedMs).toISOString()}`);
   say(
     `  from the snapshot of ${new Date(report.manifest.atMs).toISOString()} ` +
-      `and ${report.segments} segment(s), ${report.commits} commit(s)`,
+      `and ${plural(report.segments, 'segment')}, ${plural(report.commits, 'commit')}`,
   );
   if (report.reapplied) {
     const { erasures, rowChanges } = report.reapplied;
     const changed = Object.entries(rowChanges).filter(([, n]) => n !== 0);
     say(
-      `  erasure ledger re-applied: ${erasures} contact(s) erased again` +
+      `  erasure ledger re-applied: ${plural(erasures, 'contact')} erased again` +
         (changed.length > 0
           ? ` (rows ${changed.map(([t, n]) => `${t} ${n > 0 ? '+' : ''}${n}`).join(', ')})`
           : ''),

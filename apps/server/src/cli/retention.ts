@@ -1,5 +1,5 @@
 import { AuditLog } from '@flowgento/audit';
-import { AppError, systemClock } from '@flowgento/core';
+import { AppError, plural, systemClock } from '@flowgento/core';
 import {
   ConversationPurge,
   purgingByErasure,
@@ -72,9 +72,11 @@ const run: Command = {
 function describe(counts: RetentionCounts, dryRun: boolean): string {
   const verb = dryRun ? 'would remove' : 'removed';
   return (
-    `${verb} ${counts.conversations} conversations, ${counts.media} media files ` +
-    `(${counts.mediaObjects} stored objects); ${counts.contactsNoticed} contacts due a ` +
-    `notice, ${counts.contactsPurged} purged, ${counts.purgesCancelled} purges cancelled.`
+    `${verb} ${plural(counts.conversations, 'conversation')}, ` +
+    `${plural(counts.media, 'media file')} ` +
+    `(${plural(counts.mediaObjects, 'stored object')}); ` +
+    `${plural(counts.contactsNoticed, 'contact')} due a notice, ` +
+    `${counts.contactsPurged} purged, ${plural(counts.purgesCancelled, 'purge')} cancelled.`
   );
 }
 

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { errorText, useTRPC } from '../api.ts';
 import { ErrorNote } from '../forms/ErrorNote.tsx';
+import { plural } from '../plural.ts';
 import { textOf } from './form-text.ts';
 
 /**
@@ -49,7 +50,7 @@ export function AccessLogPanel() {
       {verify.data && (
         <p role="status" data-testid="access-log-chain">
           {verify.data.ok
-            ? `Intact: ${verify.data.checked} entries checked.`
+            ? `Intact: ${plural(verify.data.checked, 'entry', 'entries')} checked.`
             : `Broken at entry ${verify.data.brokenAt}: an entry was ${verify.data.problem}.`}
         </p>
       )}

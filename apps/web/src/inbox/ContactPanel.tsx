@@ -37,6 +37,13 @@ export function ContactPanel(props: {
       data-testid="contact-panel"
     >
       <h3>{contactName(contact)}</h3>
+      {profile.data.nameCorrectedAt !== null && (
+        <p className="muted" data-testid="contact-name-corrected">
+          Name corrected at the customer&apos;s request on{' '}
+          {dateTime(profile.data.nameCorrectedAt)}; their WhatsApp profile name no longer
+          replaces it.
+        </p>
+      )}
       <dl>
         <dt>Number</dt>
         <dd>{contactNumber(contact)}</dd>

@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '../api.ts';
 import { ErrorNote } from '../forms/ErrorNote.tsx';
 import { fullTime } from '../format.ts';
+import { plural } from '../plural.ts';
 import { LegalHolds } from './LegalHolds.tsx';
 import { RuleForm } from './RuleForm.tsx';
 import { CATEGORY_LABELS } from './labels.ts';
@@ -37,7 +38,7 @@ export function RetentionScreen() {
               {data.rules.map((rule) => (
                 <tr key={rule.category}>
                   <td>{CATEGORY_LABELS[rule.category]}</td>
-                  <td>{rule.days} days</td>
+                  <td>{plural(rule.days, 'day')}</td>
                   <td>
                     {rule.floor ? `${rule.floor.days} days: ${rule.floor.law}` : '—'}
                   </td>
@@ -74,8 +75,9 @@ export function RetentionScreen() {
         )}
         {data.notices.length > 0 && (
           <p>
-            {data.notices.length} contacts have been told of an inactivity purge; the
-            first is due {fullTime(data.notices[0]!.purgeAfter)} unless they write.
+            {plural(data.notices.length, 'contact has', 'contacts have')} been told of an
+            inactivity purge; the first is due {fullTime(data.notices[0]!.purgeAfter)}{' '}
+            unless they write.
           </p>
         )}
       </section>

@@ -3,6 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTRPC, type Outputs } from '../api.ts';
 import { ErrorNote } from '../forms/ErrorNote.tsx';
 import { Field } from '../forms/Field.tsx';
+import { plural } from '../plural.ts';
 import { CATEGORY_LABELS } from './labels.ts';
 
 type Overview = Outputs['retention']['overview'];
@@ -86,8 +87,9 @@ export function RuleForm({ overview }: { overview: Overview }) {
       </form>
       {run.data && (
         <p role="status" data-testid="retention-dry-run">
-          Now the rules would remove {run.data.conversations} conversations and{' '}
-          {run.data.media} media files, and notify {run.data.contactsNoticed} contacts.
+          Now the rules would remove {plural(run.data.conversations, 'conversation')} and{' '}
+          {plural(run.data.media, 'media file')}, and notify{' '}
+          {plural(run.data.contactsNoticed, 'contact')}.
         </p>
       )}
       <ErrorNote error={save.error ?? run.error} testId="retention-error" />

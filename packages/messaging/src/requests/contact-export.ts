@@ -15,7 +15,7 @@ import {
   type HeldCounts,
   type Recipient,
 } from './export-summary.ts';
-import { NoteRedactor } from './note-redaction.ts';
+import { noMasks, NoteRedactor } from './note-redaction.ts';
 import { ZipWriter } from './zip-writer.ts';
 
 const PAGE = 500;
@@ -120,10 +120,18 @@ export class ContactExporter {
       others: scoped.contacts.identifiers().filter((other) => other.id !== contactId),
       members: scoped.members.list().map((m) => m.displayName),
     });
+    const masks = noMasks();
     const notes: ExportedNote[] = scoped.notes
       .listForContact(contactId, 10_000)
       .map((note) => {
-        const { text, redacted } = redactor.redact(note.body, note.aboutOther);
+        const { text, redacted, masked } = redactor.redact(
+          note.body,
+          note.aboutOther,
+          note.createdAt,
+        );
+        for (const kind of Object.keys(masks) as (keyof typeof masks)[]) {
+          masks[kind] += masked[kind];
+        }
         return {
           id: note.id,
           writtenAt: new Date(note.createdAt).toISOString(),
@@ -144,6 +152,7 @@ export class ContactExporter {
       notes: notes.length,
       notesWithheld: notes.filter((n) => n.text === null).length,
       notesMasked: notes.filter((n) => n.redacted && n.text !== null).length,
+      masks,
     };
 
     const pages = (conversationId: string) => this.pagesOf(acting, conversationId);

@@ -1,3 +1,4 @@
+import { plural } from '@flowgento/core';
 import type { ConsentHistoryEntry, ConsentRecord } from '@flowgento/store';
 
 /** One change of a person's consent, as their export shows it. */
@@ -106,7 +107,7 @@ export function consentSummaryLines(consent: readonly ExportedConsent[]): string
         : `withdrawn on ${day}`;
     return (
       `${c.purpose}: ${state}; ${sourceWords(c.source)}; ` +
-      `${c.history.length} change(s) listed in contact.json`
+      `${plural(c.history.length, 'change')} listed in contact.json`
     );
   });
 }

@@ -119,8 +119,47 @@ function textOf(contentJson: string | null): string | null {
   return null;
 }
 
-/** Where a file sits in the zip: its id keeps names unique, a safe name follows. */
-export function mediaFileName(record: MediaRecord): string {
-  const base = (record.filename ?? record.kind).replace(/[^\p{L}\p{N}._-]+/gu, '_');
-  return `media/${record.id}-${base.slice(0, 80)}`;
+/**
+ * Where a file sits in the zip: its id keeps names unique, a safe name
+ * follows, and the extension of its type, so that the person's computer
+ * opens a photo as a photo ("…-image.jpg"), unless the name has it already.
+ */
+export function mediaFileName(
+  record: Pick<MediaRecord, 'id' | 'filename' | 'kind' | 'mimeType'>,
+): string {
+  const base = (record.filename ?? record.kind)
+    .replace(/[^\p{L}\p{N}._-]+/gu, '_')
+    .slice(0, 80);
+  const extension = extensionOf(record.mimeType);
+  const has = extension && base.toLowerCase().endsWith(`.${extension}`);
+  return `media/${record.id}-${base}${extension && !has ? `.${extension}` : ''}`;
+}
+
+/** File extensions of the types WhatsApp carries; others get none. */
+const EXTENSIONS: Record<string, string> = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/webp': 'webp',
+  'image/gif': 'gif',
+  'audio/aac': 'aac',
+  'audio/amr': 'amr',
+  'audio/mpeg': 'mp3',
+  'audio/mp4': 'm4a',
+  'audio/ogg': 'ogg',
+  'video/mp4': 'mp4',
+  'video/3gpp': '3gp',
+  'application/pdf': 'pdf',
+  'text/plain': 'txt',
+  'application/msword': 'doc',
+  'application/vnd.ms-excel': 'xls',
+  'application/vnd.ms-powerpoint': 'ppt',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'docx',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'xlsx',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation': 'pptx',
+};
+
+function extensionOf(mimeType: string | null): string | null {
+  // `audio/ogg; codecs=opus` → `audio/ogg`
+  const type = (mimeType ?? '').split(';')[0]!.trim().toLowerCase();
+  return EXTENSIONS[type] ?? null;
 }

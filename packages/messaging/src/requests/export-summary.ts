@@ -1,4 +1,7 @@
+import { plural } from '@flowgento/core';
+import { authorityInSentence } from './authority-name.ts';
 import { consentSummaryLines, type ExportedConsent } from './export-consent.ts';
+import type { MaskCounts } from './note-redaction.ts';
 
 /** A person to write to, as the workspace's privacy settings name them. */
 export interface PrivacyPerson {
@@ -19,6 +22,12 @@ export interface ExportDisclosure {
   purposes: readonly string[];
   /** How long each kind of data is kept, one rule a line. */
   retention: readonly string[];
+  /**
+   * Whom the person can complain to: the workspace's lead supervisory
+   * authority under the GDPR (null until named) and the Data Protection
+   * Board of India, or the authority the workspace named for the DPDP Act.
+   */
+  authorities: { GDPR: string | null; DPDP: string };
 }
 
 /** Someone the data was shared with, as the summary and contact.json list them. */
@@ -49,6 +58,7 @@ export const DEFAULT_DISCLOSURE: ExportDisclosure = {
     'messages and files: until you ask for erasure or the retention rules remove them',
     'notes by staff: as long as the messages they are about',
   ],
+  authorities: { GDPR: null, DPDP: 'Data Protection Board of India' },
 };
 
 /** What the summary counts. */
@@ -59,6 +69,8 @@ export interface HeldCounts {
   notes: number;
   notesWithheld: number;
   notesMasked: number;
+  /** Details masked in the notes, by kind (note-redaction.ts). */
+  masks: MaskCounts;
 }
 
 /** The plain-language summary, as text lines (the HTML form wraps the same). */
@@ -77,9 +89,9 @@ export function summaryLines(input: {
     {
       heading: `What ${input.workspaceName} holds about you (as of ${input.exportedAt})`,
       lines: [
-        `${counts.conversations} conversation(s) with ${counts.messages} message(s)`,
-        `${counts.files} file(s) you sent, in the media folder`,
-        `${counts.notes} note(s) staff wrote about you` + notesAside(counts),
+        `${plural(counts.conversations, 'conversation')} with ${plural(counts.messages, 'message')}`,
+        `${plural(counts.files, 'file')} you sent, in the media folder`,
+        `${plural(counts.notes, 'note')} staff wrote about you` + notesAside(counts),
         'your WhatsApp number and profile name, in contact.json',
       ],
     },
@@ -87,6 +99,7 @@ export function summaryLines(input: {
     { heading: 'Why we hold it', lines: [...disclosure.purposes] },
     { heading: 'Your consent', lines: consentSummaryLines(input.consent) },
     { heading: 'How long we keep it', lines: [...disclosure.retention] },
+    { heading: 'Your rights', lines: rightsLines(disclosure) },
     {
       heading: 'Who it was shared with',
       lines: input.recipients.map(
@@ -98,14 +111,57 @@ export function summaryLines(input: {
   ];
 }
 
+/**
+ * The rights an access answer must state: GDPR Art 15(1)(e) rectification,
+ * erasure, restriction and objection, (f) the right to complain; DPDP Act
+ * ss. 12-13 correction, erasure, grievance redressal and the Board.
+ */
+function rightsLines(disclosure: ExportDisclosure): string[] {
+  const write = disclosure.privacyContact
+    ? 'write to the privacy contact below'
+    : 'write to us';
+  const gdpr = disclosure.authorities.GDPR;
+  return [
+    `to have wrong or incomplete details corrected (rectification): ${write}; ` +
+      'a corrected name is kept even if your WhatsApp profile name differs',
+    `to have your data erased: ${write}; we delete your messages, files, notes ` +
+      'and contact record, unless the law obliges us to keep some of it for now',
+    'to object to marketing at any time, and to withdraw any consent you gave: ' +
+      'reply STOP on WhatsApp or write to us; withdrawing does not undo what was ' +
+      'done before',
+    'under the GDPR, also to ask us to restrict how we use your data (for ' +
+      'example while a correction is checked) and to object to uses based on ' +
+      'our legitimate interests',
+    disclosure.grievanceOfficer
+      ? 'to raise a grievance with our grievance officer (below) first'
+      : 'to raise a grievance with us first',
+    'to complain to ' +
+      (gdpr
+        ? `${authorityInSentence(gdpr)} or the data protection authority where you live or work (GDPR)`
+        : 'the data protection authority where you live or work (GDPR)') +
+      `, or to ${authorityInSentence(disclosure.authorities.DPDP)} (India's DPDP Act)`,
+  ];
+}
+
 /** The redaction rule (note-redaction.ts), as the person reading the export sees it. */
 const NOTE_RULE = [
   'a note about someone else (marked so by the staff member who wrote it, or ' +
     'naming another customer by number or name) is withheld whole: you see ' +
     'that it exists and when it was written, not its text',
-  "in the other notes, other people's phone numbers and e-mail addresses and " +
-    'the names of our staff are masked; your own number and name are not',
+  "in the other notes, other people's names, phone numbers, e-mail addresses, " +
+    'street addresses and dates of birth (and dates far from when the note was ' +
+    'written), and the names of our staff, are masked; your own number and name ' +
+    'are not',
 ];
+
+const MASK_NOUNS: Record<keyof MaskCounts, [string, string]> = {
+  name: ['name', 'names'],
+  phone: ['phone number', 'phone numbers'],
+  email: ['e-mail address', 'e-mail addresses'],
+  address: ['street address', 'street addresses'],
+  date: ['date', 'dates'],
+  staff: ['staff name', 'staff names'],
+};
 
 function notesAside(counts: HeldCounts): string {
   const parts: string[] = [];
@@ -115,7 +171,14 @@ function notesAside(counts: HeldCounts): string {
     );
   }
   if (counts.notesMasked > 0) {
-    parts.push(`${counts.notesMasked} have details about other people masked`);
+    const what = (Object.keys(MASK_NOUNS) as (keyof MaskCounts)[])
+      .filter((kind) => counts.masks[kind] > 0)
+      .map((kind) => plural(counts.masks[kind], ...MASK_NOUNS[kind]))
+      .join(', ');
+    parts.push(
+      `${counts.notesMasked} ${counts.notesMasked === 1 ? 'has' : 'have'} ` +
+        `details about other people masked (${what})`,
+    );
   }
   return parts.length === 0 ? '' : `; ${parts.join('; ')}`;
 }

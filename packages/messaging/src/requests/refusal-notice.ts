@@ -1,4 +1,5 @@
 import type { DataRequestKind, DataRequestLaw } from '@flowgento/store';
+import { authorityInSentence } from './authority-name.ts';
 import type { ExportDisclosure, PrivacyPerson } from './export-summary.ts';
 
 /**
@@ -20,7 +21,7 @@ export function refusalNotice(input: {
     `We cannot act on your ${input.kind} request (${input.law}).`,
     `Reason: ${input.reason}`,
     contact ? `You can write to us about this decision: ${person(contact)}.` : null,
-    `You have the right to complain to ${input.authority}.`,
+    `You have the right to complain to ${authorityInSentence(input.authority)}.`,
   ]
     .filter((line): line is string => line !== null)
     .join('\n');

@@ -1,4 +1,4 @@
-import { DAY_MS } from '@flowgento/core';
+import { DAY_MS, plural } from '@flowgento/core';
 import type { DataRequest, DataRequestKind, DataRequestLaw } from '@flowgento/store';
 
 /**
@@ -95,8 +95,8 @@ export function remindersAt(requests: readonly DataRequest[], now: number): Remi
     const days = Math.ceil(Math.abs(request.dueAt - now) / DAY_MS);
     const message =
       urgency === 'overdue'
-        ? `${request.law} ${request.kind} request is ${days} day(s) overdue`
-        : `${request.law} ${request.kind} request is due in ${days} day(s)`;
+        ? `${request.law} ${request.kind} request is ${plural(days, 'day')} overdue`
+        : `${request.law} ${request.kind} request is due in ${plural(days, 'day')}`;
     reminders.push({
       requestId: request.id,
       kind: request.kind,

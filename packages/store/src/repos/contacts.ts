@@ -16,7 +16,8 @@ export const numberAad = (id: string) => columnAad('contacts', id, 'wa_id');
 const BY_NUMBER = 'workspace_id = ? AND (wa_hash = ? OR (wa_hash IS NULL AND wa_id = ?))';
 
 export const CONTACT_COLUMNS = `c.id, c.wa_id AS waId, c.profile_name AS profileName,
-  c.opted_out_at AS optedOutAt, c.opt_out_source AS optOutSource`;
+  c.opted_out_at AS optedOutAt, c.opt_out_source AS optOutSource,
+  c.profile_name_corrected_at AS profileNameCorrectedAt`;
 
 export class ContactRepo {
   constructor(
@@ -54,14 +55,16 @@ export class ContactRepo {
     const hash = cipher.hashNumber(waId) ?? null;
     const known = this.store
       .statement(
-        `SELECT id, profile_name AS profileName FROM contacts WHERE ${BY_NUMBER}`,
+        `SELECT id, profile_name AS profileName,
+           profile_name_corrected_at AS correctedAt FROM contacts WHERE ${BY_NUMBER}`,
       )
       .get(this.scope.workspaceId, hash, waId) as
-      { id: string; profileName: string | null } | undefined;
+      { id: string; profileName: string | null; correctedAt: number | null } | undefined;
     // Most messages come from known contacts: write only when something changed.
+    // A name corrected at the person's request wins over WhatsApp's.
     if (known) {
       const current = cipher.open(known.id, known.profileName, nameAad(known.id));
-      if (profileName !== null && profileName !== current) {
+      if (known.correctedAt === null && profileName !== null && profileName !== current) {
         this.store
           .statement(
             `UPDATE contacts SET profile_name = ?, updated_at = ?
@@ -184,18 +187,23 @@ export class ContactRepo {
 
   /**
    * A correction of the profile name: the old value is overwritten in place,
-   * not kept beside the new one. False when the contact is not here.
+   * not kept beside the new one, and marked corrected so that WhatsApp's
+   * profile name on the next message does not undo it. False when the
+   * contact is not here.
    */
   correctProfileName(id: string, profileName: string | null): boolean {
+    const now = this.store.clock.now();
     return (
       this.store
         .statement(
-          `UPDATE contacts SET profile_name = ?, updated_at = ?
+          `UPDATE contacts SET profile_name = ?, profile_name_corrected_at = ?,
+             updated_at = ?
            WHERE workspace_id = ? AND id = ?`,
         )
         .run(
           this.cipher().seal(id, profileName, nameAad(id)),
-          this.store.clock.now(),
+          now,
+          now,
           this.scope.workspaceId,
           id,
         ).changes === 1
