@@ -33,6 +33,7 @@ import { privacySettings } from './056-privacy-settings.ts';
 import { sealedMessageSearch } from './057-sealed-message-search.ts';
 import { contactNumberHash } from './058-contact-number-hash.ts';
 import { notesAboutOthers } from './062-notes-about-others.ts';
+import { consentEventKind } from './063-consent-event-kind.ts';
 
 export interface Migration {
   version: number;
@@ -81,6 +82,7 @@ export const migrations: readonly Migration[] = [
   sealedMessageSearch,
   contactNumberHash,
   notesAboutOthers,
+  consentEventKind,
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;
