@@ -99,7 +99,9 @@ describe('opt-out and the service window, end to end in Chromium', () => {
     await page.getByTestId('sim-resume-marketing').click();
     await page
       .getByTestId('contact-consent-change')
-      .filter({ hasText: 'asked to resume but no opt-in with a notice is on record' })
+      .filter({
+        hasText: 'asked to resume: no withdrawn opt-in with a notice to restore',
+      })
       .waitFor({ state: 'attached', timeout: LIVE_TIMEOUT });
     expect(await page.getByTestId('consent-state').textContent()).toContain(
       'Opted out of marketing (wrote a stop keyword',

@@ -6,7 +6,7 @@ import { RecordOptInForm, WithdrawButton } from './ConsentControls.tsx';
 const KIND_TEXT: Record<string, string> = {
   change: '',
   resumption: ', resumed by the customer under their earlier notice',
-  request: ', asked to resume but no opt-in with a notice is on record: no consent',
+  request: ', asked to resume: no withdrawn opt-in with a notice to restore, no consent',
 };
 
 /**
