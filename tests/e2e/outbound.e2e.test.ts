@@ -91,14 +91,22 @@ describe('opt-out and the service window, end to end in Chromium', () => {
 
     // In WhatsApp's own menu the customer resumes marketing, then stops it again.
     // Meta stamps both in whole seconds and a tie settles to opted out, so the
-    // resume comes a second after the STOP, as any real one would.
+    // resume comes a second after the STOP, as any real one would. No opt-in
+    // with a notice was ever recorded, so the resume is kept as a request and
+    // gives no consent.
     clock.advance(1000);
     await page.getByRole('button', { name: 'Use this customer' }).click();
     await page.getByTestId('sim-resume-marketing').click();
     await page
-      .getByTestId('consent-state')
-      .filter({ hasText: 'Opted in to marketing (chose it in WhatsApp' })
-      .waitFor({ timeout: LIVE_TIMEOUT });
+      .getByTestId('contact-consent-change')
+      .filter({
+        hasText: 'asked to resume: no withdrawn opt-in with a notice to restore',
+      })
+      .waitFor({ state: 'attached', timeout: LIVE_TIMEOUT });
+    expect(await page.getByTestId('consent-state').textContent()).toContain(
+      'Opted out of marketing (wrote a stop keyword',
+    );
+    clock.advance(1000);
     await page.getByTestId('sim-stop-marketing').click();
     await page
       .getByTestId('consent-state')

@@ -190,17 +190,35 @@ describe('the consent register', () => {
       { format: 'csv' },
     );
     expect(csv.filename).toBe('consent-register.csv');
-    const [header, ...lines] = csv.body.trim().split('\r\n');
+    const [header, ...rows] = csv.body.trim().split('\r\n');
     expect(header).toBe(
-      'contact_id,wa_id,purpose,state,source,notice_version,language,changed_at',
+      'contact_id,wa_id,purpose,line,state,kind,source,notice_version,language,at,stamped_at',
     );
-    expect(lines.some((l) => l.includes(',surveys,opted_out,admin,'))).toBe(true);
+    const lines = rows.filter((l) => l.split(',')[3] === 'current');
+    // The withdrawal of surveys keeps the opt-in it ended: notice, source, time.
+    const surveys = rows
+      .filter((l) => l.includes(',919800000001,surveys,'))
+      .map((l) => l.split(',').slice(3, 9).join(','));
+    expect(surveys).toEqual([
+      'current,opted_out,,admin,,',
+      'history,opted_in,change,import,2026-01,hi',
+      'history,opted_out,change,admin,,',
+    ]);
     const json = await owner.mutate<{ body: string }>('consentRegister.export', {
       format: 'json',
     });
-    expect((JSON.parse(json.body) as { records: Entry[] }).records).toHaveLength(
-      lines.length,
-    );
+    const file = JSON.parse(json.body) as {
+      records: Entry[];
+      history: (Entry & { kind: string })[];
+    };
+    expect(file.records).toHaveLength(lines.length);
+    expect(file.history).toHaveLength(rows.length - lines.length);
+    expect(
+      file.history.filter((h) => h.waId === '919800000001' && h.purpose === 'surveys'),
+    ).toMatchObject([
+      { state: 'opted_in', source: 'import', noticeVersion: '2026-01', language: 'hi' },
+      { state: 'opted_out', source: 'admin', noticeVersion: null },
+    ]);
     const audited = app()
       .appliance.store.db.prepare(
         `SELECT details_json FROM audit_log WHERE action = 'consent.exported' ORDER BY seq`,

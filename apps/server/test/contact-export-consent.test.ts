@@ -71,7 +71,9 @@ interface ExportedConsent {
   withdrawalChannel: string | null;
   history: {
     state: string;
+    kind: string;
     at: string;
+    stampedAt: string | null;
     source: string;
     noticeVersion: string | null;
     language: string | null;
@@ -130,7 +132,9 @@ describe('the access export of a customer who opted in, then wrote STOP', () => 
     expect(json.consent[0]!.history).toEqual([
       {
         state: 'opted_in',
+        kind: 'change',
         at: new Date(optedInAt).toISOString(),
+        stampedAt: null,
         source: 'agent',
         noticeVersion: 'v2',
         language: 'pt',
@@ -138,7 +142,9 @@ describe('the access export of a customer who opted in, then wrote STOP', () => 
       },
       {
         state: 'opted_out',
+        kind: 'change',
         at: stoppedAt,
+        stampedAt: null,
         source: 'keyword',
         noticeVersion: null,
         language: null,
@@ -154,5 +160,60 @@ describe('the access export of a customer who opted in, then wrote STOP', () => 
     expect(files.get('summary.html')!.toString('utf8')).toContain(
       '<h2>Your consent</h2>',
     );
+  });
+});
+
+describe('the access export of a customer whose STOP came in the second of their opt-in', () => {
+  it('lists the winning withdrawal last, taking effect after the opt-in it beat', async () => {
+    const customer = { from: '5511955500002', profileName: 'Davi Lima' };
+    await simulator().sendCustomerMessage({ ...customer, phoneNumberId, text: 'Oi' });
+    const list = await owner.query<
+      { id: string; contact: { id: string; waId: string } }[]
+    >('inbox.conversations', { assigned: 'all' });
+    const thread = list.find((c) => c.contact.waId === customer.from)!;
+    // The agent records the opt-in half way through a second; WhatsApp
+    // stamps the STOP written just after with that whole second.
+    const second = Math.floor(Date.now() / 1000);
+    clock.advance(second * 1000 + 500 - clock.now());
+    const optedInAt = new Date(clock.now()).toISOString();
+    await agent.mutate('consent.setMarketing', {
+      conversationId: thread.id,
+      state: 'opted_in',
+      notice: { version: NOTICE.version, language: NOTICE.language },
+    });
+    await simulator().sendCustomerMessage({ ...customer, phoneNumberId, text: 'PARAR' });
+
+    const register = await owner.query<{
+      entries: { state: string }[];
+      history: { state: string; occurredAt: number; effectiveAt: number }[];
+    }>('consentRegister.entries', { contactId: thread.contact.id });
+    expect(register.entries.map((e) => e.state)).toEqual(['opted_out']);
+    expect(register.history.map((h) => h.state)).toEqual(['opted_in', 'opted_out']);
+    expect(register.history[1]).toMatchObject({
+      occurredAt: second * 1000,
+      effectiveAt: Date.parse(optedInAt),
+    });
+
+    const { id } = await owner.mutate<{ id: string }>('requests.log', {
+      kind: 'access',
+      law: 'DPDP',
+      requester: 'Davi Lima by email',
+    });
+    await owner.mutate('requests.verify', {
+      requestId: id,
+      method: 'identity card seen',
+      contactId: thread.contact.id,
+    });
+    const reply = await download(`/api/requests/${id}/export`, owner.cookie!);
+    const json = JSON.parse(
+      readStoredZip(reply.body).get('contact.json')!.toString('utf8'),
+    ) as { consent: ExportedConsent[] };
+    expect(schemaProblems(schema, json)).toEqual([]);
+    const [marketing] = json.consent;
+    expect(marketing).toMatchObject({ state: 'opted_out', withdrawnAt: optedInAt });
+    expect(marketing!.history.map((h) => [h.state, h.at, h.stampedAt])).toEqual([
+      ['opted_in', optedInAt, null],
+      ['opted_out', optedInAt, new Date(second * 1000).toISOString()],
+    ]);
   });
 });

@@ -64,6 +64,21 @@ async function optIn(conversationId: string) {
   });
 }
 
+/**
+ * The opt-in, stamped a few seconds before the simulator's real-time stamps
+ * (this file's clock has run ahead of them), so the customer's STOP or
+ * Meta's status that follows is newer, as it would be.
+ */
+async function optInBeforeTheSimulator(conversationId: string) {
+  const back = clock.now() - Date.now() + 5_000;
+  clock.advance(-back);
+  try {
+    await optIn(conversationId);
+  } finally {
+    clock.advance(back);
+  }
+}
+
 async function sendTemplate(conversationId: string, name: string, parameters: object) {
   const template = await templateNamed(agent, conversationId, name);
   return agent.mutate<{ messageId: string; state: string }>('templates.send', {
@@ -174,7 +189,9 @@ describe('templates', () => {
 describe('marketing consent', () => {
   it('a customer writing STOP can no longer be sent marketing; utility still goes; START restores it', async () => {
     const from = nextCustomer();
-    const thread = await customerWrites(app(), agent, phoneNumberId, from, 'STOP');
+    const thread = await customerWrites(app(), agent, phoneNumberId, from, 'Hi');
+    await optInBeforeTheSimulator(thread.id);
+    await customerWrites(app(), agent, phoneNumberId, from, 'STOP');
     expect((await openThread(agent, thread.id)).marketing).toMatchObject({
       state: 'opted_out',
       source: 'keyword',
@@ -235,6 +252,10 @@ describe('marketing consent', () => {
     // Another customer: a stop, a resume, then a stop from before the resume, late.
     const later = nextCustomer();
     const second = await customerWrites(app(), agent, phoneNumberId, later, 'Hi');
+    // A resume lifts only a stop of consent once given with a notice.
+    clock.advance(-1_000_000);
+    await optIn(second.id);
+    clock.advance(1_000_000);
     const { number } = simulatedNumber(app());
     const preference = (value: 'stop' | 'resume', secondsAgo: number) =>
       buildPreferenceWebhook({
@@ -256,7 +277,7 @@ describe('marketing consent', () => {
       )
       .pluck()
       .all(contactIdOf(app().appliance.store, later));
-    expect(history).toEqual(['opted_out', 'opted_in', 'opted_out']);
+    expect(history).toEqual(['opted_in', 'opted_out', 'opted_in', 'opted_out']);
   });
 
   it("records Meta's 131050 as an opt-out, and refuses the next marketing send without a call", async () => {
@@ -289,8 +310,8 @@ describe('marketing consent', () => {
 
   it('takes a failed status with 131050 as an opt-out too, once however often Meta repeats it', async () => {
     const from = nextCustomer();
-    // The customer opts in by keyword, stamped by intake like the status below.
-    const thread = await customerWrites(app(), agent, phoneNumberId, from, 'START');
+    const thread = await customerWrites(app(), agent, phoneNumberId, from, 'Hi');
+    await optInBeforeTheSimulator(thread.id);
     // Meta stamps statuses in whole seconds: the failure comes a second after
     // the opt-in, as a real one would, so it is not taken for older news.
     await new Promise((resolve) => setTimeout(resolve, 1100));

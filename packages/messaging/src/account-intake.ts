@@ -5,6 +5,7 @@ import {
   type WebhookBatch,
 } from '@flowgento/whatsapp';
 import { type effectiveKeywords, matchConsentKeyword } from './consent-keywords.ts';
+import { customerResumes, customerStops } from './customer-consent.ts';
 import type { FieldChange } from './intake-fields.ts';
 import type { IntakeRecord } from './intake-records.ts';
 
@@ -100,7 +101,7 @@ function emptyRecord(number: WhatsAppNumber, field: string): IntakeRecord {
   };
 }
 
-/** A text that is exactly a STOP or START keyword moves the contact's marketing consent. */
+/** A text that is exactly a STOP or START keyword moves the contact's consent. */
 export function storeConsentKeyword(
   scoped: ScopedStore,
   write: { contactId: string; numberId: string; text: string | null; occurredAt: number },
@@ -109,15 +110,17 @@ export function storeConsentKeyword(
   if (write.text === null || write.text.length > 80) return false;
   const match = matchConsentKeyword(write.text, keywords());
   if (!match) return false;
-  return scoped.consent.record({
+  const change = {
     contactId: write.contactId,
     purpose: 'marketing',
-    state: match.kind === 'stop' ? 'opted_out' : 'opted_in',
     source: 'keyword',
     numberId: write.numberId,
     detail: match.keyword,
     occurredAt: write.occurredAt,
-  });
+  } as const;
+  return match.kind === 'stop'
+    ? customerStops(scoped, change)
+    : customerResumes(scoped, change);
 }
 
 /** Marketing stop / resume from the preference webhook; returns the contacts that moved. */
@@ -132,16 +135,19 @@ export function storePreferences(
     if (p.value !== 'stop' && p.value !== 'resume') continue;
     if (!/^[0-9]{5,20}$/.test(p.waId) || p.timestampMs <= 0) continue;
     const contactId = scoped.contacts.upsert(p.waId, null);
-    const changed = scoped.consent.record({
+    const change = {
       contactId,
       purpose: 'marketing',
-      state: p.value === 'stop' ? 'opted_out' : 'opted_in',
       source: 'preference_webhook',
       numberId: record.numberId,
       detail: p.detail,
       // A future timestamp would outrank every later change.
       occurredAt: Math.min(p.timestampMs, now),
-    });
+    } as const;
+    const changed =
+      p.value === 'stop'
+        ? customerStops(scoped, change)
+        : customerResumes(scoped, change);
     if (changed) moved.push(contactId);
   }
   return moved;

@@ -12,11 +12,13 @@ import type {
 import type { MemberActing } from './conversation-service.ts';
 import { accessActorOf } from './requests/acting.ts';
 import type { LiveEvents } from './events.ts';
+import {
+  registerFile,
+  type RegisterEntry,
+  type RegisterFormat,
+} from './consent-register-export.ts';
 
-/** One line of the register: a record with the contact it belongs to. */
-export interface RegisterEntry extends ConsentRecord {
-  waId: string;
-}
+export type { RegisterEntry, RegisterFormat } from './consent-register-export.ts';
 
 /** A member's opt-in, with what the person was shown (issue #8, part 5). */
 export interface OptInInput {
@@ -27,19 +29,6 @@ export interface OptInInput {
   noticeVersion: string;
   language: string;
 }
-
-export type RegisterFormat = 'csv' | 'json';
-
-const CSV_COLUMNS = [
-  'contact_id',
-  'wa_id',
-  'purpose',
-  'state',
-  'source',
-  'notice_version',
-  'language',
-  'changed_at',
-] as const;
 
 /**
  * The consent register: records per contact and purpose with where each
@@ -226,10 +215,16 @@ export class ConsentRegisterService {
         origin: acting.origin,
         details: { format, records: entries.length },
       });
-      const body =
-        format === 'json'
-          ? JSON.stringify({ exportedAt: this.clock.now(), records: entries }, null, 2)
-          : registerCsv(entries);
+      const scoped = this.store.in(acting.scope);
+      const waIds = new Map(entries.map((e) => [e.contactId, e.waId]));
+      const history = scoped.consentRegister.historyLines().map((change) => ({
+        ...change,
+        waId:
+          waIds.get(change.contactId) ??
+          scoped.contacts.get(change.contactId)?.waId ??
+          '',
+      }));
+      const body = registerFile(format, this.clock.now(), entries, history);
       return { filename: `consent-register.${format}`, body };
     });
   }
@@ -314,28 +309,4 @@ function assertPurpose(scoped: ScopedStore, purpose: string): void {
       details: { field: 'purpose' },
     },
   );
-}
-
-/** RFC 4180 CSV; a cell a spreadsheet would run as a formula is quoted with '. */
-export function registerCsv(entries: readonly RegisterEntry[]): string {
-  const cell = (value: string | number | null): string => {
-    let text = value === null ? '' : String(value);
-    if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
-  const lines = entries.map((e) =>
-    [
-      e.contactId,
-      e.waId,
-      e.purpose,
-      e.state,
-      e.source,
-      e.noticeVersion,
-      e.language,
-      new Date(e.changedAt).toISOString(),
-    ]
-      .map(cell)
-      .join(','),
-  );
-  return [CSV_COLUMNS.join(','), ...lines].join('\r\n') + '\r\n';
 }

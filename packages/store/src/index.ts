@@ -47,13 +47,16 @@ export * from './audit-chain.ts';
 export * from './audit-checkpoints.ts';
 export type {
   ConsentChange,
+  ConsentEventKind,
   ConsentPurpose,
   ConsentRecord,
   ConsentSource,
   ConsentState,
+  CustomerConsentChange,
 } from './repos/consent.ts';
 export type {
   ConsentHistoryEntry,
+  ConsentHistoryLine,
   ConsentNotice,
   ConsentPurposeEntry,
 } from './repos/consent-register.ts';

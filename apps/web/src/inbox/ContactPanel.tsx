@@ -77,7 +77,9 @@ export function ContactPanel(props: {
         ))}
       </ul>
       {props.mayWrite && <NoteForm conversationId={props.conversationId} />}
-      {can(props.me, 'consent.read') && <ContactConsent contactId={contact.id} />}
+      {can(props.me, 'consent.read') && (
+        <ContactConsent contactId={contact.id} manage={can(props.me, 'consent.manage')} />
+      )}
       <PrivacyContacts />
       {props.mayErase && <EraseContact contactId={contact.id} waId={contact.waId} />}
     </aside>

@@ -6,6 +6,7 @@ import { Field } from '../forms/Field.tsx';
 import { fullTime } from '../format.ts';
 import { can } from '../permissions.ts';
 import { downloadText } from './download.ts';
+import { WithdrawButton } from './ConsentControls.tsx';
 import { ConsentImportForm, PurposesForm } from './ConsentImportForm.tsx';
 
 const SOURCE_TEXT: Record<string, string> = {
@@ -109,6 +110,12 @@ export function ConsentRegisterCard({ me }: { me: Me }) {
       {manage && <PurposesForm />}
       {manage && <ConsentImportForm />}
       <h3>Records</h3>
+      {manage && (
+        <p className="muted small">
+          Record an opt-in from the contact panel beside a conversation, naming the notice
+          the person read; withdraw here or there.
+        </p>
+      )}
       {entries.length === 0 ? (
         <p className="muted small">No consent recorded yet.</p>
       ) : (
@@ -121,6 +128,7 @@ export function ConsentRegisterCard({ me }: { me: Me }) {
               <th>Source</th>
               <th>Notice</th>
               <th>When</th>
+              {manage && <th />}
             </tr>
           </thead>
           <tbody>
@@ -134,6 +142,13 @@ export function ConsentRegisterCard({ me }: { me: Me }) {
                   {e.noticeVersion ? `${e.noticeVersion} (${e.language ?? '?'})` : '—'}
                 </td>
                 <td>{fullTime(e.changedAt)}</td>
+                {manage && (
+                  <td>
+                    {e.state === 'opted_in' && (
+                      <WithdrawButton contactId={e.contactId} purpose={e.purpose} />
+                    )}
+                  </td>
+                )}
               </tr>
             ))}
           </tbody>

@@ -30,8 +30,9 @@ export function ConsentKeywordsCard({ manage }: { manage: boolean }) {
     <section className="card" data-testid="consent-keywords">
       <h2>Stop and start keywords</h2>
       <p className="small">
-        A customer who writes one of these words alone stops (or resumes) marketing
-        messages; marketing templates to them are then refused.{' '}
+        A customer who writes a stop word alone stops marketing messages (and the
+        workspace&apos;s own purposes); marketing templates to them are then refused. A
+        start word resumes marketing only if their opt-in was once recorded with a notice.{' '}
         {data && (data.custom ? 'This workspace uses its own lists.' : 'Built-in lists.')}
       </p>
       <ErrorNote error={query.error ?? save.error} testId="consent-keywords-error" />

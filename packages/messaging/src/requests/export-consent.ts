@@ -4,7 +4,12 @@ import type { ConsentHistoryEntry, ConsentRecord } from '@flowgento/store';
 /** One change of a person's consent, as their export shows it. */
 export interface ExportedConsentChange {
   state: ConsentRecord['state'];
+  /** `change`, `resumption` (a START restoring a notice-backed opt-in) or `request`. */
+  kind: ConsentHistoryEntry['kind'];
+  /** When it took effect; the list is in that order, the last one holding. */
   at: string;
+  /** The channel's own stamp, when it differs from `at` (a same-second tie). */
+  stampedAt: string | null;
   source: string;
   /** The notice read and its language, for an opt-in; null otherwise. */
   noticeVersion: string | null;
@@ -39,25 +44,31 @@ export function exportedConsent(
 ): ExportedConsent[] {
   return records.map((record) => {
     const withdrawn = record.state === 'opted_out';
+    const changes = history.filter((change) => change.purpose === record.purpose);
+    // When the state took effect: a withdrawal stamped in the second of an
+    // opt-in it beat took effect after that opt-in, as the history shows.
+    const latest = changes.filter((change) => change.kind !== 'request').at(-1);
+    const since = Math.max(record.changedAt, latest?.effectiveAt ?? 0);
     return {
       purpose: record.purpose,
       state: record.state,
-      since: iso(record.changedAt),
+      since: iso(since),
       source: record.source,
       noticeVersion: record.noticeVersion,
       language: record.language,
-      withdrawnAt: withdrawn ? iso(record.changedAt) : null,
+      withdrawnAt: withdrawn ? iso(since) : null,
       withdrawalChannel: withdrawn ? record.source : null,
-      history: history
-        .filter((change) => change.purpose === record.purpose)
-        .map((change) => ({
-          state: change.state,
-          at: iso(change.occurredAt),
-          source: change.source,
-          noticeVersion: change.noticeVersion,
-          language: change.language,
-          withdrawalChannel: change.state === 'opted_out' ? change.source : null,
-        })),
+      history: changes.map((change) => ({
+        state: change.state,
+        kind: change.kind,
+        at: iso(change.effectiveAt),
+        stampedAt:
+          change.effectiveAt === change.occurredAt ? null : iso(change.occurredAt),
+        source: change.source,
+        noticeVersion: change.noticeVersion,
+        language: change.language,
+        withdrawalChannel: change.state === 'opted_out' ? change.source : null,
+      })),
     };
   });
 }

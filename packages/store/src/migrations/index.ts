@@ -34,6 +34,7 @@ import { sealedMessageSearch } from './057-sealed-message-search.ts';
 import { contactNumberHash } from './058-contact-number-hash.ts';
 import { notesAboutOthers } from './062-notes-about-others.ts';
 import { correctedProfileName } from './065-corrected-profile-name.ts';
+import { consentEventKind } from './063-consent-event-kind.ts';
 
 export interface Migration {
   version: number;
@@ -82,6 +83,7 @@ export const migrations: readonly Migration[] = [
   sealedMessageSearch,
   contactNumberHash,
   notesAboutOthers,
+  consentEventKind,
   correctedProfileName,
 ];
 

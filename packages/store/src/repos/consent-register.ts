@@ -1,6 +1,6 @@
 import type { Store } from '../store.ts';
 import type { WorkspaceScope } from '../scope.ts';
-import type { ConsentRecord } from './consent.ts';
+import type { ConsentEventKind, ConsentRecord } from './consent.ts';
 
 /** A notice the workspace showed people when asking for consent. */
 export interface ConsentNotice {
@@ -20,11 +20,24 @@ export interface ConsentPurposeEntry {
 export interface ConsentHistoryEntry {
   purpose: string;
   state: ConsentRecord['state'];
+  /** A change, a resumption, or a request that gave no consent. */
+  kind: ConsentEventKind;
   source: string;
   numberId: string | null;
   noticeVersion: string | null;
   language: string | null;
+  /** The time the channel stamped (Meta stamps whole seconds). */
   occurredAt: number;
+  /**
+   * When it took effect in the register: its stamp, or, for a withdrawal
+   * that outranked an opt-in of the same second, that opt-in's time.
+   */
+  effectiveAt: number;
+}
+
+/** A history entry with the contact it belongs to, for the register's export. */
+export interface ConsentHistoryLine extends ConsentHistoryEntry {
+  contactId: string;
 }
 
 const RECORD_COLUMNS = `contact_id AS contactId, purpose, state, source,
@@ -61,16 +74,40 @@ export class ConsentRegisterRepo {
       .all(ws, contactId) as ConsentRecord[];
   }
 
-  /** A contact's consent changes, oldest first. */
+  /** A contact's consent changes, in the order they took effect. */
   history(contactId: string): ConsentHistoryEntry[] {
-    return this.store
+    return this.historyLines(contactId).map(({ contactId: _, ...entry }) => entry);
+  }
+
+  /**
+   * Every contact's consent changes, or one contact's, per contact in the
+   * order they took effect: by the whole second, and within a second opt-ins
+   * before withdrawals, as `ConsentRepo.record` lets a withdrawal win a tie.
+   * The last change of a purpose is then the one its record holds.
+   */
+  historyLines(contactId?: string): ConsentHistoryLine[] {
+    const rows = this.store
       .statement(
-        `SELECT purpose, state, source, number_id AS numberId,
-           notice_version AS noticeVersion, language, occurred_at AS occurredAt
-         FROM consent_events WHERE workspace_id = ? AND contact_id = ?
-         ORDER BY occurred_at, recorded_at, rowid`,
+        `SELECT contact_id AS contactId, purpose, state, kind, source,
+           number_id AS numberId, notice_version AS noticeVersion, language,
+           occurred_at AS occurredAt
+         FROM consent_events WHERE workspace_id = ? AND (? IS NULL OR contact_id = ?)
+         ORDER BY contact_id, occurred_at / 1000, state = 'opted_out', occurred_at,
+           recorded_at, rowid`,
       )
-      .all(this.scope.workspaceId, contactId) as ConsentHistoryEntry[];
+      .all(this.scope.workspaceId, contactId ?? null, contactId ?? null) as Omit<
+      ConsentHistoryLine,
+      'effectiveAt'
+    >[];
+    // A withdrawal stamped 08:29:47.000 that beat an opt-in of 08:29:47.115
+    // took effect after it: shown at the opt-in's time, never before it.
+    const latest = new Map<string, number>();
+    return rows.map((row) => {
+      const key = `${row.contactId}\u0000${row.purpose}`;
+      const effectiveAt = Math.max(row.occurredAt, latest.get(key) ?? 0);
+      if (row.kind !== 'request') latest.set(key, effectiveAt);
+      return { ...row, effectiveAt };
+    });
   }
 
   notices(): ConsentNotice[] {

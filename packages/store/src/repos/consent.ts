@@ -9,6 +9,14 @@ export type ConsentState = 'opted_in' | 'opted_out';
 export type ConsentSource =
   'keyword' | 'preference_webhook' | 'opted_out_error' | 'agent' | 'admin' | 'import';
 
+/**
+ * What an event in the history was: a `change` of the record; a
+ * `resumption`, a customer's START lifting an opt-out of consent once given
+ * with a notice; a `request`, a START with no such consent behind it, kept
+ * but giving none.
+ */
+export type ConsentEventKind = 'change' | 'resumption' | 'request';
+
 /** Where a contact stands for one purpose, and what put them there. */
 export interface ConsentRecord {
   contactId: string;
@@ -35,7 +43,15 @@ export interface ConsentChange {
   /** For an opt-in recorded by a member or an import: the notice shown. */
   noticeVersion?: string | null;
   language?: string | null;
+  /** `change` unless said; a `request` is kept in the history only. */
+  kind?: ConsentEventKind;
 }
+
+/** A customer's own STOP or START (keyword or WhatsApp's menu), before it is weighed. */
+export type CustomerConsentChange = Omit<
+  ConsentChange,
+  'state' | 'noticeVersion' | 'language' | 'kind'
+>;
 
 const RECORD_COLUMNS = `contact_id AS contactId, purpose, state, source,
   number_id AS numberId, changed_at AS changedAt,
@@ -76,8 +92,8 @@ export class ConsentRepo {
     const added = this.store
       .statement(
         `INSERT INTO consent_events (id, workspace_id, contact_id, purpose, state, source,
-           number_id, detail, occurred_at, recorded_at, notice_version, language)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           number_id, detail, occurred_at, recorded_at, notice_version, language, kind)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (workspace_id, contact_id, purpose, source, state, occurred_at)
            DO NOTHING`,
       )
@@ -94,9 +110,10 @@ export class ConsentRepo {
         now,
         change.noticeVersion ?? null,
         change.language ?? null,
+        change.kind ?? 'change',
       );
     // The same report delivered again (Meta repeats webhooks) changes nothing.
-    if (added.changes === 0) return false;
+    if (added.changes === 0 || change.kind === 'request') return false;
     const moved = this.store
       .statement(
         `INSERT INTO contact_consent (workspace_id, contact_id, purpose, state, source,
@@ -127,6 +144,52 @@ export class ConsentRepo {
         change.contactId,
       );
     return moved.changes === 1;
+  }
+
+  /**
+   * A customer's START (or WhatsApp's resume) only lifts an opt-out of a
+   * consent that was once given with a notice: it is recorded as a
+   * resumption carrying that notice again. Without such an opt-in, or when
+   * nothing was withdrawn, it is kept in the history as a request and gives
+   * no consent: a keyword is no proof the person read what they agree to
+   * (review of issue #8). Returns whether the record moved.
+   */
+  resume(change: CustomerConsentChange): boolean {
+    const current = this.get(change.contactId, change.purpose);
+    const given = this.store
+      .statement(
+        `SELECT notice_version AS noticeVersion, language FROM consent_events
+         WHERE workspace_id = ? AND contact_id = ? AND purpose = ?
+           AND state = 'opted_in' AND notice_version IS NOT NULL AND kind != 'request'
+           AND occurred_at <= ?
+         ORDER BY occurred_at DESC, recorded_at DESC LIMIT 1`,
+      )
+      .get(
+        this.scope.workspaceId,
+        change.contactId,
+        change.purpose,
+        change.occurredAt,
+      ) as { noticeVersion: string; language: string | null } | undefined;
+    const lifts = given !== undefined && current?.state === 'opted_out';
+    return this.record({
+      ...change,
+      state: 'opted_in',
+      kind: lifts ? 'resumption' : 'request',
+      noticeVersion: lifts ? given.noticeVersion : null,
+      language: lifts ? given.language : null,
+    });
+  }
+
+  /** The purposes a contact is opted in to now, marketing included. */
+  optedInPurposes(contactId: string): string[] {
+    return this.store
+      .statement(
+        `SELECT purpose FROM contact_consent
+         WHERE workspace_id = ? AND contact_id = ? AND state = 'opted_in'
+         ORDER BY purpose`,
+      )
+      .pluck()
+      .all(this.scope.workspaceId, contactId) as string[];
   }
 
   /** The workspace's own keywords; empty when it uses the built-in lists. */
