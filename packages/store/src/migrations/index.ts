@@ -33,8 +33,8 @@ import { privacySettings } from './056-privacy-settings.ts';
 import { sealedMessageSearch } from './057-sealed-message-search.ts';
 import { contactNumberHash } from './058-contact-number-hash.ts';
 import { notesAboutOthers } from './062-notes-about-others.ts';
-import { correctedProfileName } from './065-corrected-profile-name.ts';
 import { consentEventKind } from './063-consent-event-kind.ts';
+import { correctedProfileName } from './065-corrected-profile-name.ts';
 
 export interface Migration {
   version: number;
