@@ -9,7 +9,7 @@ describe('migration 062 (notes about others), encrypted', () => {
   it('keeps every note as about its contact and accepts only a yes or no mark', () => {
     env = tempDatabase();
     const db = openEncryptedDatabase({ path: env.path, key: env.key });
-    migrate(db, 57);
+    migrate(db, 58);
     db.prepare(
       `INSERT INTO workspaces (id, name, created_at) VALUES ('w', 'Acme', 0)`,
     ).run();

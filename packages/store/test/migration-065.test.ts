@@ -9,7 +9,7 @@ describe('migration 065 (corrected profile name), encrypted', () => {
   it('leaves every existing profile name as WhatsApp gave it, not corrected', () => {
     env = tempDatabase();
     const db = openEncryptedDatabase({ path: env.path, key: env.key });
-    migrate(db, 62);
+    migrate(db, 63);
     db.prepare(
       `INSERT INTO workspaces (id, name, created_at) VALUES ('w', 'Acme', 0)`,
     ).run();
