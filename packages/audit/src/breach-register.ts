@@ -152,19 +152,45 @@ export class BreachRegister {
     };
   }
 
+  /**
+   * Records that a notification went out. The time must lie between the
+   * awareness and now, a notice to an authority needs its reference, and a
+   * duty already done changes only by an explicit correction, whose entry
+   * keeps the value it replaces.
+   */
   markDone(
     acting: BreachActing,
     id: string,
     duty: BreachDuty,
-    done: { at: number; reference: string },
+    done: { at: number; reference: string; correction?: string | undefined },
   ): void {
     this.store.transaction(() => {
-      if (
-        !this.store.in(acting.scope).breaches.markDone(id, duty, done.at, done.reference)
-      ) {
-        throw notFound();
+      const breach = this.find(acting.scope, id);
+      checkDone(breach, duty, done, this.store.clock.now());
+      const previous = breach.done[duty];
+      if (previous && !done.correction) {
+        throw new AppError(
+          'CONFLICT',
+          `This notification was already marked done on ${utc(previous.at)}` +
+            ` (${previous.reference || 'no reference'}): give a reason to correct it`,
+          { reason: 'duty_already_done' },
+        );
       }
-      this.audited(acting, 'breach.duty_done', id, { duty, doneAt: done.at });
+      if (!previous && done.correction) {
+        throw new AppError('INVALID_INPUT', 'There is nothing to correct yet', {
+          reason: 'nothing_to_correct',
+        });
+      }
+      this.store.in(acting.scope).breaches.markDone(id, duty, done.at, done.reference);
+      this.audited(acting, 'breach.duty_done', id, {
+        duty,
+        doneAt: done.at,
+        ...(previous && {
+          previousAt: previous.at,
+          previousReference: previous.reference,
+          correction: done.correction ?? '',
+        }),
+      });
     });
   }
 
@@ -345,6 +371,45 @@ export class BreachRegister {
       details,
     });
   }
+}
+
+/** Grace for the clock of the browser that sends "now". */
+const CLOCK_SKEW_MS = 2 * 60_000;
+
+/** The time and reference of a notification, against the breach and now. */
+function checkDone(
+  breach: BreachRecord,
+  duty: BreachDuty,
+  done: { at: number; reference: string },
+  now: number,
+): void {
+  if (done.at > now + CLOCK_SKEW_MS) {
+    throw new AppError(
+      'INVALID_INPUT',
+      'at: a notification cannot be sent in the future',
+      {
+        reason: 'done_in_future',
+      },
+    );
+  }
+  if (done.at < breach.awareAt) {
+    throw new AppError(
+      'INVALID_INPUT',
+      `at: a notification cannot be sent before you became aware of the breach (${utc(breach.awareAt)})`,
+      { reason: 'done_before_awareness' },
+    );
+  }
+  if (duty !== 'people' && done.reference.trim() === '') {
+    throw new AppError(
+      'INVALID_INPUT',
+      "reference: give the authority's reference (acknowledgement or case number)",
+      { reason: 'reference_required' },
+    );
+  }
+}
+
+function utc(at: number): string {
+  return new Date(at).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 }
 
 function notFound(): AppError {
