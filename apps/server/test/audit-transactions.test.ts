@@ -342,8 +342,8 @@ const scenarios: Record<string, Scenario> = {
     });
     return {
       caller: w.admin,
-      input: { holdId: hold.id },
-      failing: { input: { holdId: MISSING_ID } },
+      input: { holdId: hold.id, reason: 'The tax inquiry is closed' },
+      failing: { input: { holdId: MISSING_ID, reason: 'The tax inquiry is closed' } },
     };
   },
   'consent.setMarketing': async () => {
