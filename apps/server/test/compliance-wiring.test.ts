@@ -113,6 +113,43 @@ describe('the privacy settings and retention rules in what people receive', () =
   });
 });
 
+describe('the audit log in the record of processing', () => {
+  const auditLines = async () =>
+    (
+      await owner.query<{
+        record: { retention: { category: string; period: string }[] };
+      }>('privacy.record')
+    ).record.retention.filter((r) => /audit log/i.test(`${r.category} ${r.period}`));
+
+  it('shows one effective period: a longer workspace rule wins over the 12 months, and says so', async () => {
+    await owner.mutate('retention.setRule', { category: 'audit_log', days: 400 });
+    const lines = await auditLines();
+    expect(lines.filter((l) => l.category.startsWith('Audit log'))).toEqual([
+      {
+        category: 'Audit log',
+        period: expect.stringMatching(
+          /^400 days \(this workspace's retention rule/,
+        ) as string,
+      },
+    ]);
+    expect(lines.filter((l) => l.period.startsWith('12 months'))).toEqual([]);
+    expect(lines.find((l) => l.category.startsWith('Security log'))?.period).toBe(
+      '400 days, as part of the audit log',
+    );
+  });
+
+  it('keeps the appliance period when the workspace rule is shorter', async () => {
+    await owner.mutate('retention.setRule', { category: 'audit_log', days: 365 });
+    const [audit] = (await auditLines()).filter((l) =>
+      l.category.startsWith('Audit log'),
+    );
+    expect(audit?.period).toBe(
+      "12 months (the appliance's audit retention; this workspace's rule of 365 days is shorter)",
+    );
+    await owner.mutate('retention.removeRule', { category: 'audit_log' });
+  });
+});
+
 describe('the record of processing, as the appliance really runs', () => {
   it('names the cipher in use, every log and the backups, and each storage provider as the export does', async () => {
     const { record, markdown } = await owner.query<{
