@@ -23,6 +23,7 @@ import {
   type DraftDocument,
   type DraftField,
 } from './breach-drafts.ts';
+import { checkDone, utc } from './breach-done.ts';
 import { reportText } from './breach-report-text.ts';
 
 /** Scope, actor and origin of an admin's step (the messaging `MemberActing`). */
@@ -258,6 +259,28 @@ export class BreachRegister {
     return found;
   }
 
+  /**
+   * The breaches whose people are still to be told and whose affected
+   * contacts include this one: erasing it would leave their notice without
+   * anyone to reach, so erasure asks first.
+   */
+  openAffecting(
+    scope: WorkspaceScope,
+    contactId: string,
+  ): { id: string; title: string }[] {
+    return this.store
+      .in(scope)
+      .breaches.list()
+      .filter((breach) => !breach.done.people && breach.details[AFFECTED_KEY])
+      .filter((breach) => {
+        const stored = JSON.parse(breach.details[AFFECTED_KEY]!) as StoredAffected;
+        return this.resolve(scope, stored.selection).resolved.some(
+          (c) => c.contactId === contactId,
+        );
+      })
+      .map((breach) => ({ id: breach.id, title: breach.title }));
+  }
+
   /** The report for the Board (and the other authorities), as JSON and as text. */
   exportReport(acting: BreachActing, id: string): { json: string; text: string } {
     const view = this.get(acting.scope, id);
@@ -371,45 +394,6 @@ export class BreachRegister {
       details,
     });
   }
-}
-
-/** Grace for the clock of the browser that sends "now". */
-const CLOCK_SKEW_MS = 2 * 60_000;
-
-/** The time and reference of a notification, against the breach and now. */
-function checkDone(
-  breach: BreachRecord,
-  duty: BreachDuty,
-  done: { at: number; reference: string },
-  now: number,
-): void {
-  if (done.at > now + CLOCK_SKEW_MS) {
-    throw new AppError(
-      'INVALID_INPUT',
-      'at: a notification cannot be sent in the future',
-      {
-        reason: 'done_in_future',
-      },
-    );
-  }
-  if (done.at < breach.awareAt) {
-    throw new AppError(
-      'INVALID_INPUT',
-      `at: a notification cannot be sent before you became aware of the breach (${utc(breach.awareAt)})`,
-      { reason: 'done_before_awareness' },
-    );
-  }
-  if (duty !== 'people' && done.reference.trim() === '') {
-    throw new AppError(
-      'INVALID_INPUT',
-      "reference: give the authority's reference (acknowledgement or case number)",
-      { reason: 'reference_required' },
-    );
-  }
-}
-
-function utc(at: number): string {
-  return new Date(at).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 }
 
 function notFound(): AppError {

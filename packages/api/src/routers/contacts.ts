@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AppError } from '@flowgento/core';
 import * as field from '../schemas.ts';
 import { acting } from '../origin.ts';
 import { allow, authOf, router, writes } from '../trpc.ts';
@@ -14,9 +15,22 @@ export const contactsRouter = router({
       z.object({
         contactId: field.id,
         reason: z.string().trim().min(1, 'Say why the contact is erased').max(500),
+        /** The admin read that an open breach names this contact, and erases anyway. */
+        acknowledgeOpenBreach: z.boolean().default(false),
       }),
     )
-    .mutation(({ ctx, input }) =>
-      ctx.services.erasure.erase(acting(ctx, authOf(ctx)), input.contactId, input.reason),
-    ),
+    .mutation(({ ctx, input }) => {
+      const auth = authOf(ctx);
+      const open = ctx.services.breaches.openAffecting(auth.scope, input.contactId);
+      if (open.length > 0 && !input.acknowledgeOpenBreach) {
+        throw new AppError(
+          'RULE_REFUSED',
+          `This contact is affected by an open breach (${open.map((b) => b.title).join(', ')}) ` +
+            'whose people are not yet told: once erased, they cannot be sent its notice. ' +
+            'Tell them first, or confirm that you erase anyway.',
+          { reason: 'open_breach_affects_contact', details: { breaches: open.length } },
+        );
+      }
+      return ctx.services.erasure.erase(acting(ctx, auth), input.contactId, input.reason);
+    }),
 });
