@@ -656,7 +656,11 @@ const scenarios: Record<string, Scenario> = {
     const w = world();
     return Promise.resolve({
       caller: w.owner,
-      input: { law: 'GDPR', authority: 'Irish Data Protection Commission' },
+      input: {
+        law: 'GDPR',
+        name: 'Irish Data Protection Commission',
+        contact: 'https://www.dataprotection.ie',
+      },
       failing: { client: w.agent.client },
     });
   },

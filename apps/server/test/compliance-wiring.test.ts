@@ -3,7 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CloudApiSimulator } from '@flowgento/whatsapp';
 import type { RunningAppliance } from '../src/server.ts';
 import { setupOwner } from './flows.ts';
-import { startTestAppliance, type ApiClient, type TestAppliance } from './harness.ts';
+import {
+  expectApiError,
+  startTestAppliance,
+  type ApiClient,
+  type TestAppliance,
+} from './harness.ts';
 import { readStoredZip } from './zip-read.ts';
 
 /**
@@ -110,6 +115,51 @@ describe('the privacy settings and retention rules in what people receive', () =
       record.retention.find((r) => r.category === 'Conversations and their messages')
         ?.period,
     ).toMatch(/^400 days/);
+  });
+});
+
+describe('a GDPR refusal', () => {
+  it('takes an authority only with a full name and a way to reach it', async () => {
+    for (const input of [
+      { name: 'abc', contact: 'https://www.cnil.fr' },
+      { name: 'Commission Nationale', contact: 'abc' },
+      { name: 'Commission Nationale', contact: '' },
+    ]) {
+      const error = await expectApiError(
+        owner.mutate('requests.setAuthority', { law: 'GDPR', ...input }),
+      );
+      expect(error.code).toBe('BAD_REQUEST');
+      expect(error.message).toMatch(/^(name|contact): /);
+    }
+    const { authorities } = await owner.query<{ authorities: { GDPR: string | null } }>(
+      'requests.list',
+    );
+    expect(authorities.GDPR).toBeNull();
+  });
+
+  it('names the privacy contact, the authority and how to reach it, and the courts', async () => {
+    await owner.mutate('requests.setAuthority', {
+      law: 'GDPR',
+      name: 'Commission Nationale de l’Informatique et des Libertés',
+      contact: 'https://www.cnil.fr',
+    });
+    const { id } = await owner.mutate<{ id: string }>('requests.log', {
+      kind: 'access',
+      law: 'GDPR',
+      requester: 'Ana Souza by email',
+    });
+    const { notice } = await owner.mutate<{ notice: string }>('requests.refuse', {
+      requestId: id,
+      reason: 'Manifestly excessive: the fourth request this month',
+    });
+    expect(notice).toContain(
+      'write to us about this decision: Priya Rao, privacy@example.org',
+    );
+    expect(notice).not.toContain('Girish');
+    expect(notice).toContain(
+      'complain to Commission Nationale de l’Informatique et des Libertés (https://www.cnil.fr)',
+    );
+    expect(notice).toMatch(/right to seek a judicial remedy before the courts/);
   });
 });
 

@@ -10,6 +10,23 @@ const requestInput = z.object({ requestId: field.id });
 const time = z.number().int().nonnegative();
 
 /**
+ * How a person reaches the authority a refusal names: a web address, an
+ * e-mail address, or a postal address (a street line with a number and a
+ * town, so at least a comma or a new line).
+ */
+const authorityContact = z
+  .string()
+  .trim()
+  .max(300)
+  .refine(
+    (v) =>
+      /^https?:\/\/[^\s/]+\.[^\s]+$/i.test(v) ||
+      /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v) ||
+      (v.length >= 12 && /\d/.test(v) && /[,\n]/.test(v) && /\p{L}{3}/u.test(v)),
+    'Give a web address, an e-mail address or a postal address',
+  );
+
+/**
  * The request desk: what people ask about their own data, the legal clock
  * of each, and the steps that answer it. An access request's export is a
  * download (`GET /api/requests/:id/export`), not a procedure.
@@ -114,14 +131,21 @@ export const requestsRouter = router({
     .input(
       z.object({
         law,
-        authority: z.string().trim().min(3, 'Name the authority').max(200),
+        name: z
+          .string()
+          .trim()
+          .min(5, 'Give the authority its full name')
+          .max(150)
+          .regex(/\p{L}{3}/u, 'Give the authority its full name'),
+        contact: authorityContact,
       }),
     )
     .mutation(({ ctx, input }) => {
+      // The notice names the authority and how to reach it, in one line.
       ctx.services.requests.setAuthority(
         acting(ctx, authOf(ctx)),
         input.law,
-        input.authority,
+        `${input.name} (${input.contact})`,
       );
       return { ok: true };
     }),
