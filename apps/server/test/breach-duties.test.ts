@@ -129,3 +129,38 @@ describe('marking a breach notification done', () => {
     expect(await doneOf('gdpr')).toBeNull();
   });
 });
+
+describe('a GDPR notification past 72 hours', () => {
+  type Drafts = { drafts: { gdpr: { key: string; label: string; text: string }[] } };
+  const gdprKeys = async (id: string) =>
+    (await owner.query<Drafts>('breaches.get', { breachId: id })).drafts.gdpr.map(
+      (f) => f.key,
+    );
+
+  it('asks for the reasons for the delay, and the report shows them', async () => {
+    expect(await gdprKeys(breachId)).not.toContain('gdpr.delay');
+
+    const { id: late } = await owner.mutate<{ id: string }>('breaches.record', {
+      title: 'Old export found on a shared drive',
+      awareAt: Date.now() - 80 * HOUR_MS,
+      occurredAt: null,
+      nature: 'An export of conversations was left on a shared drive',
+      categories: 'messages',
+      systems: 'shared drive',
+      measures: 'file removed',
+      contactPoint: 'privacy@acme.test',
+    });
+    expect(await gdprKeys(late)).toContain('gdpr.delay');
+    await owner.mutate('breaches.editDrafts', {
+      breachId: late,
+      fields: { 'gdpr.delay': 'The drive owner reported it only on day four.' },
+    });
+    const { text } = await owner.mutate<{ text: string }>('breaches.exportReport', {
+      breachId: late,
+    });
+    expect(text).toContain(
+      'Reasons for the delay (article 33(1): notified after 72 hours):\n' +
+        '  The drive owner reported it only on day four.',
+    );
+  });
+});

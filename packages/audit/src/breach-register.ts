@@ -148,7 +148,7 @@ export class BreachRegister {
     return {
       breach,
       clocks: breachClocks(breach, this.store.clock.now()),
-      drafts: breachDrafts(breach, affected),
+      drafts: breachDrafts(breach, affected, this.store.clock.now()),
       affected,
     };
   }
@@ -200,8 +200,8 @@ export class BreachRegister {
     this.store.transaction(() => {
       const breach = this.find(acting.scope, id);
       const known = new Set(
-        Object.values(breachDrafts(breach, null)).flatMap((list) =>
-          list.map((f) => f.key),
+        Object.values(breachDrafts(breach, null, this.store.clock.now())).flatMap(
+          (list) => list.map((f) => f.key),
         ),
       );
       const unknown = Object.keys(fields).find((key) => !known.has(key));
