@@ -164,3 +164,67 @@ describe('a GDPR notification past 72 hours', () => {
     );
   });
 });
+
+describe('an erasure request for a person an open breach affects', () => {
+  it('warns before fulfilling, naming only the breach whose people are not yet told', async () => {
+    const { phoneNumberId } = await owner.mutate<{ phoneNumberId: string }>(
+      'whatsapp.connectSimulator',
+    );
+    await t.running.simulator!.sendCustomerMessage({
+      phoneNumberId,
+      from: '5511977705555',
+      profileName: 'Rui Costa',
+      text: 'Please erase my data',
+    });
+    const [conversation] = await owner.query<{ id: string }[]>('inbox.conversations');
+    const opened = await owner.query<{ conversation: { contact: { id: string } } }>(
+      'inbox.conversation',
+      { conversationId: conversation!.id },
+    );
+    const contactId = opened.conversation.contact.id;
+    const { id: open } = await owner.mutate<{ id: string }>('breaches.record', {
+      title: 'Inbox left open at the front desk',
+      awareAt: Date.now() - HOUR_MS,
+      occurredAt: null,
+      nature: 'The inbox was seen by a visitor',
+      categories: 'messages',
+      systems: 'front desk',
+      measures: 'screen lock enforced',
+      contactPoint: 'privacy@acme.test',
+    });
+    // The first breach names him too, but its people were already told.
+    for (const id of [breachId, open]) {
+      await owner.mutate('breaches.findAffected', {
+        breachId: id,
+        from: 0,
+        to: Date.now(),
+        memberIds: [],
+        actions: ['read'],
+      });
+    }
+
+    const { id: requestId } = await owner.mutate<{ id: string }>('requests.log', {
+      kind: 'erasure',
+      law: 'GDPR',
+      requester: 'Rui Costa on WhatsApp',
+    });
+    await owner.mutate('requests.verify', {
+      requestId,
+      method: 'wrote from the number on record',
+      contactId,
+    });
+    const warned = await expectApiError(owner.mutate('requests.fulfil', { requestId }));
+    expect(warned).toMatchObject({ status: 412, reason: 'open_breach_affects_contact' });
+    expect(warned.message).toMatch(/open breach \(Inbox left open at the front desk\) /);
+    expect(
+      await owner.query('requests.findContact', { waId: '5511977705555' }),
+    ).toMatchObject({ id: contactId });
+
+    await owner.mutate('requests.fulfil', { requestId, acknowledgeOpenBreach: true });
+    const view = await owner.query<{ affected: { resolved: number; erased: number } }>(
+      'breaches.get',
+      { breachId: open },
+    );
+    expect(view.affected).toMatchObject({ resolved: 0, erased: 1 });
+  });
+});

@@ -1,7 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { TRPCClientError } from '@trpc/client';
-import { useTRPC } from '../api.ts';
+import { reasonOf, useTRPC } from '../api.ts';
 import { ErrorNote } from '../forms/ErrorNote.tsx';
 
 /**
@@ -95,12 +94,4 @@ export function EraseContact(props: { contactId: string; waId: string }) {
       <ErrorNote error={erase.error} />
     </form>
   );
-}
-
-/** The refusal's reason code, as the server's error formatter sends it. */
-function reasonOf(error: unknown): string | null {
-  if (!(error instanceof TRPCClientError)) return null;
-  const data: unknown = error.data;
-  const reason = (data as { reason?: unknown } | null)?.reason;
-  return typeof reason === 'string' ? reason : null;
 }

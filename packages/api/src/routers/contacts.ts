@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { AppError } from '@flowgento/core';
 import * as field from '../schemas.ts';
+import { assertNoOpenBreach } from '../open-breach.ts';
 import { acting } from '../origin.ts';
 import { allow, authOf, router, writes } from '../trpc.ts';
 
@@ -21,16 +21,7 @@ export const contactsRouter = router({
     )
     .mutation(({ ctx, input }) => {
       const auth = authOf(ctx);
-      const open = ctx.services.breaches.openAffecting(auth.scope, input.contactId);
-      if (open.length > 0 && !input.acknowledgeOpenBreach) {
-        throw new AppError(
-          'RULE_REFUSED',
-          `This contact is affected by an open breach (${open.map((b) => b.title).join(', ')}) ` +
-            'whose people are not yet told: once erased, they cannot be sent its notice. ' +
-            'Tell them first, or confirm that you erase anyway.',
-          { reason: 'open_breach_affects_contact', details: { breaches: open.length } },
-        );
-      }
+      assertNoOpenBreach(ctx, auth.scope, input.contactId, input.acknowledgeOpenBreach);
       return ctx.services.erasure.erase(acting(ctx, auth), input.contactId, input.reason);
     }),
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DATA_REQUEST_KINDS, DATA_REQUEST_LAWS } from '@flowgento/store';
 import * as field from '../schemas.ts';
 import { noteAccess } from '../access-notes.ts';
+import { assertNoOpenBreach } from '../open-breach.ts';
 import { acting } from '../origin.ts';
 import { allow, authOf, router, writes } from '../trpc.ts';
 
@@ -121,8 +122,16 @@ export const requestsRouter = router({
     ),
 
   fulfil: allow('requests.manage', writes('request.fulfilled'))
-    .input(requestInput)
+    .input(
+      requestInput.extend({
+        /** For an erasure: the admin read that an open breach names the person. */
+        acknowledgeOpenBreach: z.boolean().default(false),
+      }),
+    )
     .mutation(async ({ ctx, input }) => {
+      const { scope } = authOf(ctx);
+      const erased = ctx.services.requests.contactToErase(scope, input.requestId);
+      if (erased) assertNoOpenBreach(ctx, scope, erased, input.acknowledgeOpenBreach);
       await ctx.services.requests.fulfil(acting(ctx, authOf(ctx)), input.requestId);
       return { ok: true };
     }),
