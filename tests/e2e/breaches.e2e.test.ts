@@ -80,6 +80,19 @@ describe('the breach register, end to end in Chromium', () => {
     expect(reportText).toContain('Report to the Data Protection Board of India');
     expect(reportText).toContain('A laptop with the inbox open was stolen');
 
+    // CERT-In told: marked done with its reference; a later change is a correction.
+    const markDone = page.getByTestId('mark-done');
+    await markDone.getByLabel('Notification sent to').selectOption('cert_in');
+    await markDone.getByLabel(/^Reference/).fill('CERTIn-2026-7');
+    await markDone.getByRole('button', { name: 'Mark done' }).click();
+    await expect.poll(() => certIn.getAttribute('data-state')).toBe('done');
+    await markDone.getByLabel(/^Reference/).fill('CERTIn-2026-8');
+    await markDone.getByLabel('Why correct it').fill('CERT-In sent a new number');
+    await markDone.getByRole('button', { name: 'Correct' }).click();
+    await expect
+      .poll(() => page.getByTestId('clock-cert_in-remaining').textContent())
+      .toContain('CERTIn-2026-8');
+
     // The people affected come from the access log; one notice each.
     await page.getByRole('button', { name: 'Find the affected contacts' }).click();
     await page.getByTestId('affected-contacts').getByText('Asha Rao').waitFor();
