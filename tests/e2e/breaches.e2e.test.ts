@@ -80,6 +80,19 @@ describe('the breach register, end to end in Chromium', () => {
     expect(reportText).toContain('Report to the Data Protection Board of India');
     expect(reportText).toContain('A laptop with the inbox open was stolen');
 
+    // CERT-In told: marked done with its reference; a later change is a correction.
+    const markDone = page.getByTestId('mark-done');
+    await markDone.getByLabel('Notification sent to').selectOption('cert_in');
+    await markDone.getByLabel(/^Reference/).fill('CERTIn-2026-7');
+    await markDone.getByRole('button', { name: 'Mark done' }).click();
+    await expect.poll(() => certIn.getAttribute('data-state')).toBe('done');
+    await markDone.getByLabel(/^Reference/).fill('CERTIn-2026-8');
+    await markDone.getByLabel('Why correct it').fill('CERT-In sent a new number');
+    await markDone.getByRole('button', { name: 'Correct' }).click();
+    await expect
+      .poll(() => page.getByTestId('clock-cert_in-remaining').textContent())
+      .toContain('CERTIn-2026-8');
+
     // The people affected come from the access log; one notice each.
     await page.getByRole('button', { name: 'Find the affected contacts' }).click();
     await page.getByTestId('affected-contacts').getByText('Asha Rao').waitFor();
@@ -107,7 +120,27 @@ describe('the breach register, end to end in Chromium', () => {
       .toMatch(/^Intact: \d+ entries checked\.$/);
 
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
-    expect(watch.problems).toEqual([]);
+
+    // Erasing Asha before she is told: the dialog warns and waits for a confirmation.
+    await page.getByRole('link', { name: 'Inbox' }).click();
+    await page.getByTestId('conversation-item').filter({ hasText: 'Asha Rao' }).click();
+    await page.getByTestId('contact-panel').waitFor();
+    await page.getByRole('button', { name: 'Erase this contact…' }).click();
+    await page.getByTestId('erase-contact-reason').fill('Request by email');
+    await page.getByTestId('erase-contact-number').fill('919876543210');
+    const confirm = page.getByTestId('confirm-erase-contact');
+    await confirm.click();
+    const warning = page.getByTestId('erase-contact-breach');
+    await warning.waitFor();
+    expect(await page.getByTestId('erase-contact').textContent()).toContain(
+      'affected by an open breach (Front-desk laptop stolen)',
+    );
+    expect(await confirm.isDisabled()).toBe(true);
+    await warning.getByRole('checkbox').check();
+    await confirm.click();
+    await page.getByTestId('conversations-empty').waitFor({ timeout: 15_000 });
+    // The one refusal expected: the warning itself (412).
+    expect(watch.problems.filter((p) => !/status of 412/.test(p))).toEqual([]);
     await context.close();
   }, 90_000);
 });

@@ -342,8 +342,8 @@ const scenarios: Record<string, Scenario> = {
     });
     return {
       caller: w.admin,
-      input: { holdId: hold.id },
-      failing: { input: { holdId: MISSING_ID } },
+      input: { holdId: hold.id, reason: 'The tax inquiry is closed' },
+      failing: { input: { holdId: MISSING_ID, reason: 'The tax inquiry is closed' } },
     };
   },
   'consent.setMarketing': async () => {
@@ -656,7 +656,11 @@ const scenarios: Record<string, Scenario> = {
     const w = world();
     return Promise.resolve({
       caller: w.owner,
-      input: { law: 'GDPR', authority: 'Irish Data Protection Commission' },
+      input: {
+        law: 'GDPR',
+        name: 'Irish Data Protection Commission',
+        contact: 'https://www.dataprotection.ie',
+      },
       failing: { client: w.agent.client },
     });
   },

@@ -224,9 +224,22 @@ describe('the breach register', () => {
         { conversationId: carla.id },
       )
     ).conversation;
+    // Her notice is not sent yet: erasure warns first, names the breach, erases nothing.
+    const warned = await expectApiError(
+      owner.mutate('contacts.erase', {
+        contactId: contact.id,
+        reason: 'Erasure request from Carla',
+      }),
+    );
+    expect(warned).toMatchObject({ status: 412, reason: 'open_breach_affects_contact' });
+    expect(warned.message).toMatch(/open breach \(Agent laptop stolen\)/);
+    expect(
+      (await owner.query<View>('breaches.get', { breachId })).affected,
+    ).toMatchObject({ resolved: 1, erased: 1 });
     await owner.mutate('contacts.erase', {
       contactId: contact.id,
       reason: 'Erasure request from Carla',
+      acknowledgeOpenBreach: true,
     });
 
     const after = await owner.query<View>('breaches.get', { breachId });

@@ -3,7 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CloudApiSimulator } from '@flowgento/whatsapp';
 import type { RunningAppliance } from '../src/server.ts';
 import { setupOwner } from './flows.ts';
-import { startTestAppliance, type ApiClient, type TestAppliance } from './harness.ts';
+import {
+  expectApiError,
+  startTestAppliance,
+  type ApiClient,
+  type TestAppliance,
+} from './harness.ts';
 import { readStoredZip } from './zip-read.ts';
 
 /**
@@ -112,6 +117,88 @@ describe('the privacy settings and retention rules in what people receive', () =
       record.retention.find((r) => r.category === 'Conversations and their messages')
         ?.period,
     ).toMatch(/^400 days/);
+  });
+});
+
+describe('a GDPR refusal', () => {
+  it('takes an authority only with a full name and a way to reach it', async () => {
+    for (const input of [
+      { name: 'abc', contact: 'https://www.cnil.fr' },
+      { name: 'Commission Nationale', contact: 'abc' },
+      { name: 'Commission Nationale', contact: '' },
+    ]) {
+      const error = await expectApiError(
+        owner.mutate('requests.setAuthority', { law: 'GDPR', ...input }),
+      );
+      expect(error.code).toBe('BAD_REQUEST');
+      expect(error.message).toMatch(/^(name|contact): /);
+    }
+    const { authorities } = await owner.query<{ authorities: { GDPR: string | null } }>(
+      'requests.list',
+    );
+    expect(authorities.GDPR).toBeNull();
+  });
+
+  it('names the privacy contact, the authority and how to reach it, and the courts', async () => {
+    await owner.mutate('requests.setAuthority', {
+      law: 'GDPR',
+      name: 'Commission Nationale de l’Informatique et des Libertés',
+      contact: 'https://www.cnil.fr',
+    });
+    const { id } = await owner.mutate<{ id: string }>('requests.log', {
+      kind: 'access',
+      law: 'GDPR',
+      requester: 'Ana Souza by email',
+    });
+    const { notice } = await owner.mutate<{ notice: string }>('requests.refuse', {
+      requestId: id,
+      reason: 'Manifestly excessive: the fourth request this month',
+    });
+    expect(notice).toContain(
+      'write to us about this decision: Priya Rao, privacy@example.org',
+    );
+    expect(notice).not.toContain('Girish');
+    expect(notice).toContain(
+      'complain to Commission Nationale de l’Informatique et des Libertés (https://www.cnil.fr)',
+    );
+    expect(notice).toMatch(/right to seek a judicial remedy before the courts/);
+  });
+});
+
+describe('the audit log in the record of processing', () => {
+  const auditLines = async () =>
+    (
+      await owner.query<{
+        record: { retention: { category: string; period: string }[] };
+      }>('privacy.record')
+    ).record.retention.filter((r) => /audit log/i.test(`${r.category} ${r.period}`));
+
+  it('shows one effective period: a longer workspace rule wins over the 12 months, and says so', async () => {
+    await owner.mutate('retention.setRule', { category: 'audit_log', days: 400 });
+    const lines = await auditLines();
+    expect(lines.filter((l) => l.category.startsWith('Audit log'))).toEqual([
+      {
+        category: 'Audit log',
+        period: expect.stringMatching(
+          /^400 days \(this workspace's retention rule/,
+        ) as string,
+      },
+    ]);
+    expect(lines.filter((l) => l.period.startsWith('12 months'))).toEqual([]);
+    expect(lines.find((l) => l.category.startsWith('Security log'))?.period).toBe(
+      '400 days, as part of the audit log',
+    );
+  });
+
+  it('keeps the appliance period when the workspace rule is shorter', async () => {
+    await owner.mutate('retention.setRule', { category: 'audit_log', days: 365 });
+    const [audit] = (await auditLines()).filter((l) =>
+      l.category.startsWith('Audit log'),
+    );
+    expect(audit?.period).toBe(
+      "12 months (the appliance's audit retention; this workspace's rule of 365 days is shorter)",
+    );
+    await owner.mutate('retention.removeRule', { category: 'audit_log' });
   });
 });
 

@@ -59,7 +59,10 @@ describe('an erasure while continuous backup runs', () => {
     // "Yesterday": a point the backup can restore, from before the erasure.
     at = new Date().toISOString();
     await new Promise((done) => setTimeout(done, 1100));
-    await owner.mutate('retention.releaseHold', { holdId: hold.id });
+    await owner.mutate('retention.releaseHold', {
+      holdId: hold.id,
+      reason: 'Inquiry closed',
+    });
     const wal = join(t.config.dataDir, 'flowgento.db-wal');
     const before = statSync(wal).size;
     expect(before).toBeGreaterThan(0);

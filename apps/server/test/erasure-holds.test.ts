@@ -43,7 +43,10 @@ describe('erasing a contact', () => {
         .map((c) => c.id),
     ).toEqual([contact.id]);
 
-    await owner.mutate('retention.releaseHold', { holdId: hold.id });
+    await owner.mutate('retention.releaseHold', {
+      holdId: hold.id,
+      reason: 'Inquiry closed',
+    });
     await owner.mutate('contacts.erase', { contactId: contact.id, reason: 'DSR-3' });
     expect(store.in(scope).contacts.all()).toEqual([]);
     const log = await owner.query<{ entries: { action: string; via: string }[] }>(
@@ -92,7 +95,10 @@ describe('erasing a contact', () => {
       client.mutate('contacts.erase', { contactId: contact.id, reason: 'DSR-4' }),
     );
     expect(erase.message).toContain('Chargeback dispute');
-    await client.mutate('retention.releaseHold', { holdId: onConversation.id });
+    await client.mutate('retention.releaseHold', {
+      holdId: onConversation.id,
+      reason: 'Inquiry closed',
+    });
 
     await client.mutate('retention.placeHold', {
       contactId: contact.id,

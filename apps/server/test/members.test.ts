@@ -22,20 +22,26 @@ const one = (sql: string, ...params: unknown[]) =>
     .get(...params);
 const count = (sql: string, ...params: unknown[]) => one(sql, ...params) as number;
 // Entries for changes made; a refusal by the permission check is audited as
-// `access.denied`, which the permission-matrix tests cover.
+// `access.denied`, which the permission-matrix tests cover, and one by a rule
+// (the last OWNER) as `rule.refused`.
 const auditCount = () =>
-  count(`SELECT count(*) FROM audit_log WHERE action != 'access.denied'`);
+  count(
+    `SELECT count(*) FROM audit_log WHERE action NOT IN ('access.denied', 'rule.refused')`,
+  );
 
-/** The refusals written down, oldest first: [procedure, reason]. */
+/** The refusals written down, oldest first: [procedure, reason or rule]. */
 const refusals = () =>
   (
     t.running.appliance.store.db
       .prepare(
         `SELECT target_id AS procedure, details_json AS details FROM audit_log
-         WHERE action = 'access.denied' ORDER BY seq`,
+         WHERE action IN ('access.denied', 'rule.refused') ORDER BY seq`,
       )
       .all() as { procedure: string; details: string }[]
-  ).map((row) => [row.procedure, (JSON.parse(row.details) as { reason: string }).reason]);
+  ).map((row) => {
+    const details = JSON.parse(row.details) as { reason?: string; rule?: string };
+    return [row.procedure, details.reason ?? details.rule];
+  });
 
 const ADMIN = {
   email: 'admin@acme.test',

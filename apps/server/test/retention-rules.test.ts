@@ -165,7 +165,10 @@ describe('retention rules', () => {
       }) as Error,
     );
 
-    await owner.mutate('retention.releaseHold', { holdId: hold.id });
+    await owner.mutate('retention.releaseHold', {
+      holdId: hold.id,
+      reason: 'Inquiry closed',
+    });
     expect(await owner.mutate('retention.run', { dryRun: true })).toMatchObject({
       media: 1,
     });

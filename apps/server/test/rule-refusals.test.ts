@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DAY_MS } from '@flowgento/core';
+import { DAY_MS, HOUR_MS } from '@flowgento/core';
 import type { RunningAppliance } from '../src/server.ts';
-import { addAgent, setupOwner } from './flows.ts';
+import { addAgent, AGENT, setupOwner } from './flows.ts';
+import { templateNamed } from './outbound-support.ts';
 import {
   expectApiError,
   startTestAppliance,
+  TestClock,
   type ApiClient,
   type TestAppliance,
 } from './harness.ts';
@@ -21,14 +23,16 @@ let owner: ApiClient;
 let agent: ApiClient;
 const app = (): RunningAppliance => t.running;
 const FROM = '5511977700001';
+const clock = new TestClock();
 
 beforeAll(async () => {
-  t = await startTestAppliance();
+  t = await startTestAppliance({}, { clock });
   owner = await setupOwner(app);
   agent = await addAgent(app, owner);
   const { phoneNumberId } = await owner.mutate<{ phoneNumberId: string }>(
     'whatsapp.connectSimulator',
   );
+  await owner.mutate('templates.sync');
   await app().simulator!.sendCustomerMessage({
     phoneNumberId,
     from: FROM,
@@ -150,6 +154,71 @@ describe('a refusal by a rule', () => {
         outcome: 'failure',
         target: 'requests.log',
         details: { reason: 'permission_denied', role: 'AGENT' },
+      },
+    ]);
+  });
+});
+
+describe('a refusal by a rule of messaging or membership', () => {
+  const conversationId = async () =>
+    (
+      await agent.query<{ id: string; contact: { waId: string } }[]>(
+        'inbox.conversations',
+      )
+    ).find((c) => c.contact.waId === FROM)!.id;
+
+  it('marketing to a customer without an opt-in is a rule refusal, not a missing permission', async () => {
+    const id = await conversationId();
+    const template = await templateNamed(agent, id, 'spring_sale');
+    const { error, entries } = await refused(
+      agent.mutate('templates.send', {
+        conversationId: id,
+        templateId: template.id,
+        parameters: { 'body.1': 'Dora' },
+      }),
+    );
+    expect(error).toMatchObject({ status: 412, reason: 'contact_no_marketing_consent' });
+    expect(entries).toEqual([
+      {
+        action: 'rule.refused',
+        outcome: 'failure',
+        target: 'templates.send',
+        details: { rule: 'contact_no_marketing_consent', role: 'AGENT' },
+      },
+    ]);
+  });
+
+  it('an inactivity rule without a notice template and the last OWNER leaving are rule refusals', async () => {
+    const rule = await refused(
+      owner.mutate('retention.setRule', { category: 'inactive_contacts', days: 30 }),
+    );
+    expect(rule.error.reason).toBe('retention_notice_template_missing');
+    expect(rule.entries.map((e) => [e.action, e.target, e.details['rule']])).toEqual([
+      ['rule.refused', 'retention.setRule', 'retention_notice_template_missing'],
+    ]);
+
+    const leave = await refused(owner.mutate('members.leave'));
+    expect(leave.error.reason).toBe('last_owner');
+    expect(leave.entries.map((e) => [e.action, e.target, e.details['rule']])).toEqual([
+      ['rule.refused', 'members.leave', 'last_owner'],
+    ]);
+  });
+
+  it('a reply after the service window closed is a rule refusal', async () => {
+    const id = await conversationId();
+    clock.advance(25 * HOUR_MS);
+    // A day idle ends the session too; the agent signs in again.
+    await agent.mutate('auth.login', { email: AGENT.email, password: AGENT.password });
+    const { error, entries } = await refused(
+      agent.mutate('inbox.reply', { conversationId: id, body: 'Sorry for the wait' }),
+    );
+    expect(error).toMatchObject({ status: 412, reason: 'service_window_closed' });
+    expect(entries).toEqual([
+      {
+        action: 'rule.refused',
+        outcome: 'failure',
+        target: 'inbox.reply',
+        details: { rule: 'service_window_closed', role: 'AGENT' },
       },
     ]);
   });

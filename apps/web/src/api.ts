@@ -74,3 +74,11 @@ export function createQueryClient(onSignedOut: () => void): QueryClient {
     },
   });
 }
+
+/** The refusal's reason code, as the server's error formatter sends it. */
+export function reasonOf(error: unknown): string | null {
+  if (!(error instanceof TRPCClientError)) return null;
+  const data: unknown = error.data;
+  const reason = (data as { reason?: unknown } | null)?.reason;
+  return typeof reason === 'string' ? reason : null;
+}

@@ -211,7 +211,7 @@ export class MemberService {
     if (currentRole !== 'OWNER' || nextRole === 'OWNER') return;
     if (this.store.in(auth.scope).members.countOwners() <= 1) {
       throw new AppError(
-        'PRECONDITION_FAILED',
+        'RULE_REFUSED',
         'A workspace keeps at least one OWNER: make another member OWNER first',
         { reason: 'last_owner' },
       );

@@ -128,19 +128,21 @@ const enforce = t.middleware(async ({ ctx, meta, path, next }) => {
   }
   if (!result.ok) {
     const app = appErrorOf(result.error.cause);
-    // A rule of the law or the workspace (a legal hold, a deadline) refused
-    // a member who may act: its own entry, so no one reads it as a
-    // permission failure.
-    if (app && ctx.auth && app.code === 'RULE_REFUSED') {
+    // A rule of the law, the service or the workspace (a legal hold, a
+    // deadline, a closed service window, no marketing consent, the last
+    // OWNER) refused a member who may act: its own entry naming the rule, so
+    // no one reads it as a permission failure. A precondition is never a
+    // question of permission, whichever of the two codes it was raised with.
+    if (app && ctx.auth && RULE_REFUSALS.has(app.code)) {
       ctx.services.access.recordRuleRefusal(
         ctx.auth,
         { procedure: path, rule: app.reason ?? 'rule_refused' },
         ctx.origin,
       );
     }
-    // A rule of the service refused a signed-in member (an ADMIN touching an
-    // OWNER, the last OWNER leaving, …): written down like a matrix refusal.
-    else if (app && ctx.auth && SERVICE_REFUSALS.has(app.code)) {
+    // The service refused a member on permission grounds (an ADMIN touching
+    // an OWNER, …): written down like a matrix refusal.
+    else if (app && ctx.auth && app.code === 'FORBIDDEN') {
       ctx.services.access.recordDenied(
         ctx.auth,
         { procedure: path, requires: requires ?? 'undeclared', reason: app.reason },
@@ -152,8 +154,8 @@ const enforce = t.middleware(async ({ ctx, meta, path, next }) => {
   return result;
 });
 
-const SERVICE_REFUSALS: ReadonlySet<string> = new Set([
-  'FORBIDDEN',
+const RULE_REFUSALS: ReadonlySet<string> = new Set([
+  'RULE_REFUSED',
   'PRECONDITION_FAILED',
 ]);
 

@@ -59,6 +59,8 @@ export function recordCount(affected: AffectedCounts | null): string {
 export function breachDrafts(
   breach: BreachRecord,
   affected: AffectedCounts | null,
+  /** When given, a GDPR notification past 72 hours asks for the delay's reasons. */
+  now?: number,
 ): Record<DraftDocument, DraftField[]> {
   const d = (key: string) => breach.details[key]?.trim() || '';
   const or = (text: string, fallback: string) => text || fallback;
@@ -132,7 +134,21 @@ export function breachDrafts(
         `Affected: ${people}.`,
       ],
     ],
-    gdpr: gdprFields(breach, affected, { d, or, sentence, contact, mitigation }),
+    gdpr: [
+      ...gdprFields(breach, affected, { d, or, sentence, contact, mitigation }),
+      ...(now !== undefined && gdprLate(breach, now)
+        ? [
+            [
+              'delay',
+              'Reasons for the delay (article 33(1): notified after 72 hours)',
+              or(
+                d('delay'),
+                'to be completed: why this notification comes after 72 hours',
+              ),
+            ] as [string, string, string],
+          ]
+        : []),
+    ],
     cert_in: [
       ['occurred', 'Time of occurrence', when(breach.occurredAt)],
       ['noticed', 'Time the incident was noticed', when(breach.awareAt)],
@@ -224,6 +240,17 @@ function gdprFields(
       measures,
     ],
   ];
+}
+
+const GDPR_WINDOW_MS = 72 * 3_600_000;
+
+/**
+ * Article 33(1): a notification made (or still to be made) more than 72
+ * hours after awareness is accompanied by the reasons for the delay.
+ */
+function gdprLate(breach: BreachRecord, now: number): boolean {
+  const at = breach.done.gdpr?.at ?? now;
+  return at > breach.awareAt + GDPR_WINDOW_MS;
 }
 
 /** One plain-language notice to one affected person (rule 7(1)). */

@@ -23,6 +23,7 @@ import {
   type DraftDocument,
   type DraftField,
 } from './breach-drafts.ts';
+import { checkDone, utc } from './breach-done.ts';
 import { reportText } from './breach-report-text.ts';
 
 /** Scope, actor and origin of an admin's step (the messaging `MemberActing`). */
@@ -147,24 +148,50 @@ export class BreachRegister {
     return {
       breach,
       clocks: breachClocks(breach, this.store.clock.now()),
-      drafts: breachDrafts(breach, affected),
+      drafts: breachDrafts(breach, affected, this.store.clock.now()),
       affected,
     };
   }
 
+  /**
+   * Records that a notification went out. The time must lie between the
+   * awareness and now, a notice to an authority needs its reference, and a
+   * duty already done changes only by an explicit correction, whose entry
+   * keeps the value it replaces.
+   */
   markDone(
     acting: BreachActing,
     id: string,
     duty: BreachDuty,
-    done: { at: number; reference: string },
+    done: { at: number; reference: string; correction?: string | undefined },
   ): void {
     this.store.transaction(() => {
-      if (
-        !this.store.in(acting.scope).breaches.markDone(id, duty, done.at, done.reference)
-      ) {
-        throw notFound();
+      const breach = this.find(acting.scope, id);
+      checkDone(breach, duty, done, this.store.clock.now());
+      const previous = breach.done[duty];
+      if (previous && !done.correction) {
+        throw new AppError(
+          'CONFLICT',
+          `This notification was already marked done on ${utc(previous.at)}` +
+            ` (${previous.reference || 'no reference'}): give a reason to correct it`,
+          { reason: 'duty_already_done' },
+        );
       }
-      this.audited(acting, 'breach.duty_done', id, { duty, doneAt: done.at });
+      if (!previous && done.correction) {
+        throw new AppError('INVALID_INPUT', 'There is nothing to correct yet', {
+          reason: 'nothing_to_correct',
+        });
+      }
+      this.store.in(acting.scope).breaches.markDone(id, duty, done.at, done.reference);
+      this.audited(acting, 'breach.duty_done', id, {
+        duty,
+        doneAt: done.at,
+        ...(previous && {
+          previousAt: previous.at,
+          previousReference: previous.reference,
+          correction: done.correction ?? '',
+        }),
+      });
     });
   }
 
@@ -173,8 +200,8 @@ export class BreachRegister {
     this.store.transaction(() => {
       const breach = this.find(acting.scope, id);
       const known = new Set(
-        Object.values(breachDrafts(breach, null)).flatMap((list) =>
-          list.map((f) => f.key),
+        Object.values(breachDrafts(breach, null, this.store.clock.now())).flatMap(
+          (list) => list.map((f) => f.key),
         ),
       );
       const unknown = Object.keys(fields).find((key) => !known.has(key));
@@ -230,6 +257,28 @@ export class BreachRegister {
     });
     this.noteExport(acting, 'breaches.affected', found.resolved);
     return found;
+  }
+
+  /**
+   * The breaches whose people are still to be told and whose affected
+   * contacts include this one: erasing it would leave their notice without
+   * anyone to reach, so erasure asks first.
+   */
+  openAffecting(
+    scope: WorkspaceScope,
+    contactId: string,
+  ): { id: string; title: string }[] {
+    return this.store
+      .in(scope)
+      .breaches.list()
+      .filter((breach) => !breach.done.people && breach.details[AFFECTED_KEY])
+      .filter((breach) => {
+        const stored = JSON.parse(breach.details[AFFECTED_KEY]!) as StoredAffected;
+        return this.resolve(scope, stored.selection).resolved.some(
+          (c) => c.contactId === contactId,
+        );
+      })
+      .map((breach) => ({ id: breach.id, title: breach.title }));
   }
 
   /** The report for the Board (and the other authorities), as JSON and as text. */

@@ -17,7 +17,7 @@ export const COMPLIANCE_EVENTS: Readonly<Record<ComplianceAction, AuditEventSpec
     when: 'a notification duty of a breach (CERT-In, people, Board, GDPR authority) was marked done',
     scope: 'workspace',
     target: 'breach',
-    details: 'duty, doneAt',
+    details: 'duty, doneAt, previousAt, previousReference, correction',
   },
   'breach.report_edited': {
     area: 'Compliance',

@@ -565,7 +565,7 @@ export const AUDIT_EVENTS: Readonly<Record<AuditAction, AuditEventSpec>> = {
     when: 'an OWNER or ADMIN released a legal hold',
     scope: 'workspace',
     target: 'legal_hold',
-    details: '',
+    details: 'reason',
   },
   ...COMPLIANCE_EVENTS,
 };

@@ -238,7 +238,7 @@ export class OutboundQueue {
       ) ??
       (template
         ? templateRefusal(template, null)
-        : new AppError('PRECONDITION_FAILED', 'The template was removed', {
+        : new AppError('RULE_REFUSED', 'The template was removed', {
             reason: 'template_not_approved',
           }));
     if (refusal) throw refusal;

@@ -15,7 +15,7 @@ export function windowRefusal(
 ): AppError | null {
   if (serviceWindowOpen(lastInboundAt, now)) return null;
   return new AppError(
-    'PRECONDITION_FAILED',
+    'RULE_REFUSED',
     'The 24-hour service window is closed: the customer last wrote more than 24 hours ' +
       'ago, so only an approved template can be sent now.',
     { reason: 'service_window_closed' },
@@ -37,7 +37,7 @@ export function consentRefusal(
   if (consent?.state === 'opted_in') return null;
   if (consent === undefined) {
     return new AppError(
-      'PRECONDITION_FAILED',
+      'RULE_REFUSED',
       'This customer has no marketing opt-in on record, so marketing templates are ' +
         'refused. Record their opt-in (with the notice they saw) first; service replies ' +
         'and utility templates still go out.',
@@ -45,7 +45,7 @@ export function consentRefusal(
     );
   }
   return new AppError(
-    'PRECONDITION_FAILED',
+    'RULE_REFUSED',
     `This customer stopped marketing messages (${consentSourceText(consent)}); ` +
       'marketing templates are refused. Service replies and utility templates still go out.',
     { reason: 'contact_opted_out_marketing', details: { source: consent.source } },
@@ -77,7 +77,7 @@ export function templateRefusal(
 ): AppError | null {
   if (template.status !== 'APPROVED') {
     return new AppError(
-      'PRECONDITION_FAILED',
+      'RULE_REFUSED',
       `The template ${template.name} is ${template.status.toLowerCase()}, not approved; ` +
         'only templates Meta approved can be sent.',
       { reason: 'template_not_approved', details: { status: template.status } },
@@ -85,7 +85,7 @@ export function templateRefusal(
   }
   if (unsupported !== null) {
     return new AppError(
-      'PRECONDITION_FAILED',
+      'RULE_REFUSED',
       `The template ${template.name} cannot be sent from here: ${unsupported}.`,
       { reason: 'template_unsupported' },
     );
@@ -96,7 +96,7 @@ export function templateRefusal(
 /** The legacy all-messages opt-out on the contact row (set before consent records). */
 export function contactOptOutRefusal(optedOutAt: number | null): AppError | null {
   if (optedOutAt === null) return null;
-  return new AppError('PRECONDITION_FAILED', 'This contact has opted out of messages', {
+  return new AppError('RULE_REFUSED', 'This contact has opted out of messages', {
     reason: 'contact_opted_out',
   });
 }

@@ -172,17 +172,19 @@ function retentionLines(
   inputs: ProcessingInputs,
 ): { category: string; period: string }[] {
   const accessLogRule = inputs.retentionRules.some((r) => r.id === 'security_log');
-  const months = `${inputs.auditRetentionMonths} months`;
+  const audit = auditLogPeriod(inputs);
   const { changesDays, dailyDays, monthlyMonths } = inputs.backup;
   return [
-    ...inputs.retentionRules.map((r) => ({
-      category: r.category,
-      period: `${r.keepDays} days${r.note ? ` (${r.note})` : ''}`,
-    })),
-    { category: 'Audit log', period: months },
+    ...inputs.retentionRules
+      .filter((r) => r.id !== 'audit_log')
+      .map((r) => ({
+        category: r.category,
+        period: `${r.keepDays} days${r.note ? ` (${r.note})` : ''}`,
+      })),
+    { category: 'Audit log', period: `${audit.period} (${audit.basis})` },
     {
       category: 'Security log (sign-ins, failed sign-ins, refused requests)',
-      period: `${months}, as part of the audit log`,
+      period: `${audit.period}, as part of the audit log`,
     },
     ...(accessLogRule
       ? []
@@ -199,6 +201,33 @@ function retentionLines(
         `monthly snapshots ${monthlyMonths} months`,
     },
   ];
+}
+
+/** A calendar month, on average, for comparing months with days. */
+const DAYS_PER_MONTH = 365.25 / 12;
+
+/**
+ * The one period the audit log is kept: the appliance's audit retention, or
+ * the workspace's `audit_log` rule when that keeps it longer (pruning waits
+ * for the longer of the two), saying which applies.
+ */
+function auditLogPeriod(inputs: ProcessingInputs): { period: string; basis: string } {
+  const months = inputs.auditRetentionMonths;
+  const rule = inputs.retentionRules.find((r) => r.id === 'audit_log');
+  if (rule && rule.keepDays > months * DAYS_PER_MONTH) {
+    return {
+      period: `${rule.keepDays} days`,
+      basis:
+        "this workspace's retention rule, longer than the appliance's audit " +
+        `retention of ${months} months`,
+    };
+  }
+  return {
+    period: `${months} months`,
+    basis: rule
+      ? `the appliance's audit retention; this workspace's rule of ${rule.keepDays} days is shorter`
+      : "the appliance's audit retention",
+  };
 }
 
 /** The record as Markdown, for reading and for a download. */

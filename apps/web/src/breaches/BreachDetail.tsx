@@ -44,50 +44,76 @@ export function BreachDetail({
   );
 }
 
-/** Records that a notification went out, with the authority's reference. */
+/**
+ * Records that a notification went out, with the authority's reference. A
+ * duty already done is changed only as a correction, with its reason (the
+ * audit entry keeps the value it replaces).
+ */
 function MarkDone({ breachId, clocks }: { breachId: string; clocks: Clock[] }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const open = clocks.filter((c) => !c.done);
-  const [duty, setDuty] = useState(open[0]?.duty ?? 'cert_in');
+  const [duty, setDuty] = useState(clocks.find((c) => !c.done)?.duty ?? 'cert_in');
   const [reference, setReference] = useState('');
+  const [correction, setCorrection] = useState('');
   const mark = useMutation(
     trpc.breaches.markDone.mutationOptions({
       onSuccess: () => {
         setReference('');
+        setCorrection('');
         void queryClient.invalidateQueries({ queryKey: trpc.breaches.pathKey() });
       },
     }),
   );
-  if (open.length === 0) return null;
+  const chosen = clocks.find((c) => c.duty === duty);
+  const correcting = Boolean(chosen?.done);
   return (
     <form
       className="row wrap align-end card"
+      data-testid="mark-done"
       onSubmit={(event) => {
         event.preventDefault();
-        mark.mutate({ breachId, duty, at: Date.now(), reference });
+        mark.mutate({
+          breachId,
+          duty,
+          at: Date.now(),
+          reference,
+          ...(correcting && { correction }),
+        });
       }}
     >
       <label>
         Notification sent to{' '}
         <select value={duty} onChange={(e) => setDuty(e.target.value as Clock['duty'])}>
-          {open.map((c) => (
+          {clocks.map((c) => (
             <option key={c.duty} value={c.duty}>
               {c.label}
+              {c.done ? ' (done: correct it)' : ''}
             </option>
           ))}
         </select>
       </label>
       <label>
-        Reference{' '}
+        Reference{duty === 'people' ? '' : ' (required for an authority)'}{' '}
         <input
           value={reference}
           maxLength={200}
+          required={duty !== 'people'}
           onChange={(e) => setReference(e.target.value)}
         />
       </label>
+      {correcting && (
+        <label>
+          Why correct it{' '}
+          <input
+            value={correction}
+            required
+            maxLength={500}
+            onChange={(e) => setCorrection(e.target.value)}
+          />
+        </label>
+      )}
       <button type="submit" disabled={mark.isPending}>
-        Mark done
+        {correcting ? 'Correct' : 'Mark done'}
       </button>
       <ErrorNote error={mark.error} />
     </form>

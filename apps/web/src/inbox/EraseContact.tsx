@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useTRPC } from '../api.ts';
+import { reasonOf, useTRPC } from '../api.ts';
 import { ErrorNote } from '../forms/ErrorNote.tsx';
 
 /**
@@ -14,6 +14,7 @@ export function EraseContact(props: { contactId: string; waId: string }) {
   const [open, setOpen] = useState(false);
   const [typed, setTyped] = useState('');
   const [reason, setReason] = useState('');
+  const [acknowledged, setAcknowledged] = useState(false);
   const erase = useMutation(
     trpc.contacts.erase.mutationOptions({
       onSuccess: async () => {
@@ -33,8 +34,14 @@ export function EraseContact(props: { contactId: string; waId: string }) {
   const confirmed = typed.replace(/[\s+-]/g, '') === props.waId;
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    erase.mutate({ contactId: props.contactId, reason });
+    erase.mutate({
+      contactId: props.contactId,
+      reason,
+      acknowledgeOpenBreach: acknowledged,
+    });
   };
+  // The server names the open breach; the admin confirms before erasing anyway.
+  const breachWarning = reasonOf(erase.error) === 'open_breach_affects_contact';
   return (
     <form className="confirm" role="alert" onSubmit={submit} data-testid="erase-contact">
       <p className="small">
@@ -58,10 +65,25 @@ export function EraseContact(props: { contactId: string; waId: string }) {
           data-testid="erase-contact-reason"
         />
       </label>
+      {breachWarning && (
+        <label className="small" data-testid="erase-contact-breach">
+          <input
+            type="checkbox"
+            checked={acknowledged}
+            onChange={(e) => setAcknowledged(e.target.checked)}
+          />{' '}
+          I know this person cannot be sent the breach notice once erased; erase anyway
+        </label>
+      )}
       <button
         type="submit"
         className="danger"
-        disabled={!confirmed || reason.trim() === '' || erase.isPending}
+        disabled={
+          !confirmed ||
+          reason.trim() === '' ||
+          (breachWarning && !acknowledged) ||
+          erase.isPending
+        }
         data-testid="confirm-erase-contact"
       >
         {erase.isPending ? 'Erasing…' : 'Erase'}

@@ -33,14 +33,25 @@ export function AuthorityForm({
         className="stack"
         onSubmit={(event) => {
           const v = readForm(event);
-          set.mutate({ law: 'GDPR', authority: field(v, 'authority') });
+          set.mutate({
+            law: 'GDPR',
+            name: field(v, 'authorityName'),
+            contact: field(v, 'authorityContact'),
+          });
         }}
       >
         <Field
           label="Your lead supervisory authority (GDPR)"
-          name="authority"
+          name="authorityName"
           required
-          maxLength={200}
+          minLength={5}
+          maxLength={150}
+        />
+        <Field
+          label="How people reach it: web address, e-mail or postal address"
+          name="authorityContact"
+          required
+          maxLength={300}
         />
         <ErrorNote error={set.error} />
         <button type="submit" disabled={set.isPending}>

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useTRPC, type Outputs } from '../api.ts';
+import { reasonOf, useTRPC, type Outputs } from '../api.ts';
 import { ErrorNote } from '../forms/ErrorNote.tsx';
 import { field, readForm } from '../forms/form-data.ts';
 import { VerifyForm } from './VerifyForm.tsx';
@@ -32,6 +32,9 @@ export function RequestRow(props: {
     onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.requests.pathKey() }),
   };
   const fulfil = useMutation(trpc.requests.fulfil.mutationOptions(done));
+  // An erasure the server refused because an open breach names the person.
+  const [breachAcknowledged, setBreachAcknowledged] = useState(false);
+  const breachWarning = reasonOf(fulfil.error) === 'open_breach_affects_contact';
   const refuse = useMutation(trpc.requests.refuse.mutationOptions(done));
   const extend = useMutation(trpc.requests.extend.mutationOptions(done));
   const urgency = URGENCY_STYLE[request.urgency];
@@ -75,7 +78,13 @@ export function RequestRow(props: {
             {request.kind !== 'access' && (
               <button
                 type="button"
-                onClick={() => fulfil.mutate({ requestId: request.id })}
+                onClick={() =>
+                  fulfil.mutate({
+                    requestId: request.id,
+                    acknowledgeOpenBreach: breachAcknowledged,
+                  })
+                }
+                disabled={breachWarning && !breachAcknowledged}
               >
                 Close as done
               </button>
@@ -129,6 +138,17 @@ export function RequestRow(props: {
                 Refuse request
               </button>
             </form>
+          )}
+          {breachWarning && (
+            <label className="small" data-testid="request-erase-breach">
+              <input
+                type="checkbox"
+                checked={breachAcknowledged}
+                onChange={(e) => setBreachAcknowledged(e.target.checked)}
+              />{' '}
+              I know this person cannot be sent the breach notice once erased; erase
+              anyway
+            </label>
           )}
           <ErrorNote
             error={fulfil.error ?? refuse.error ?? extend.error}

@@ -50,6 +50,8 @@ export const breachesRouter = router({
         duty: z.enum(BREACH_DUTIES),
         at: time,
         reference: text(200),
+        /** Why a duty already marked done is changed; required to change it. */
+        correction: text(500).min(1).optional(),
       }),
     )
     .mutation(({ ctx, input }) => {
@@ -60,6 +62,7 @@ export const breachesRouter = router({
         {
           at: input.at,
           reference: input.reference,
+          correction: input.correction,
         },
       );
       return { ok: true };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import * as field from '../schemas.ts';
+import { assertNoOpenBreach } from '../open-breach.ts';
 import { acting } from '../origin.ts';
 import { allow, authOf, router, writes } from '../trpc.ts';
 
@@ -14,9 +15,13 @@ export const contactsRouter = router({
       z.object({
         contactId: field.id,
         reason: z.string().trim().min(1, 'Say why the contact is erased').max(500),
+        /** The admin read that an open breach names this contact, and erases anyway. */
+        acknowledgeOpenBreach: z.boolean().default(false),
       }),
     )
-    .mutation(({ ctx, input }) =>
-      ctx.services.erasure.erase(acting(ctx, authOf(ctx)), input.contactId, input.reason),
-    ),
+    .mutation(({ ctx, input }) => {
+      const auth = authOf(ctx);
+      assertNoOpenBreach(ctx, auth.scope, input.contactId, input.acknowledgeOpenBreach);
+      return ctx.services.erasure.erase(acting(ctx, auth), input.contactId, input.reason);
+    }),
 });

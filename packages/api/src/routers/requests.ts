@@ -2,12 +2,30 @@ import { z } from 'zod';
 import { DATA_REQUEST_KINDS, DATA_REQUEST_LAWS } from '@flowgento/store';
 import * as field from '../schemas.ts';
 import { noteAccess } from '../access-notes.ts';
+import { assertNoOpenBreach } from '../open-breach.ts';
 import { acting } from '../origin.ts';
 import { allow, authOf, router, writes } from '../trpc.ts';
 
 const law = z.enum(DATA_REQUEST_LAWS);
 const requestInput = z.object({ requestId: field.id });
 const time = z.number().int().nonnegative();
+
+/**
+ * How a person reaches the authority a refusal names: a web address, an
+ * e-mail address, or a postal address (a street line with a number and a
+ * town, so at least a comma or a new line).
+ */
+const authorityContact = z
+  .string()
+  .trim()
+  .max(300)
+  .refine(
+    (v) =>
+      /^https?:\/\/[^\s/]+\.[^\s]+$/i.test(v) ||
+      /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v) ||
+      (v.length >= 12 && /\d/.test(v) && /[,\n]/.test(v) && /\p{L}{3}/u.test(v)),
+    'Give a web address, an e-mail address or a postal address',
+  );
 
 /**
  * The request desk: what people ask about their own data, the legal clock
@@ -104,8 +122,16 @@ export const requestsRouter = router({
     ),
 
   fulfil: allow('requests.manage', writes('request.fulfilled'))
-    .input(requestInput)
+    .input(
+      requestInput.extend({
+        /** For an erasure: the admin read that an open breach names the person. */
+        acknowledgeOpenBreach: z.boolean().default(false),
+      }),
+    )
     .mutation(async ({ ctx, input }) => {
+      const { scope } = authOf(ctx);
+      const erased = ctx.services.requests.contactToErase(scope, input.requestId);
+      if (erased) assertNoOpenBreach(ctx, scope, erased, input.acknowledgeOpenBreach);
       await ctx.services.requests.fulfil(acting(ctx, authOf(ctx)), input.requestId);
       return { ok: true };
     }),
@@ -114,14 +140,21 @@ export const requestsRouter = router({
     .input(
       z.object({
         law,
-        authority: z.string().trim().min(3, 'Name the authority').max(200),
+        name: z
+          .string()
+          .trim()
+          .min(5, 'Give the authority its full name')
+          .max(150)
+          .regex(/\p{L}{3}/u, 'Give the authority its full name'),
+        contact: authorityContact,
       }),
     )
     .mutation(({ ctx, input }) => {
+      // The notice names the authority and how to reach it, in one line.
       ctx.services.requests.setAuthority(
         acting(ctx, authOf(ctx)),
         input.law,
-        input.authority,
+        `${input.name} (${input.contact})`,
       );
       return { ok: true };
     }),

@@ -59,9 +59,18 @@ export const retentionRouter = router({
     }),
 
   releaseHold: allow('retention.manage', writes('legal_hold.released'))
-    .input(z.object({ holdId: field.id }))
+    .input(
+      z.object({
+        holdId: field.id,
+        reason: z.string().trim().min(3, 'Say why the hold is released').max(500),
+      }),
+    )
     .mutation(({ ctx, input }) => {
-      ctx.services.legalHolds.release(acting(ctx, authOf(ctx)), input.holdId);
+      ctx.services.legalHolds.release(
+        acting(ctx, authOf(ctx)),
+        input.holdId,
+        input.reason,
+      );
       return { ok: true };
     }),
 });

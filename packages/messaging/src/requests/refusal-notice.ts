@@ -16,12 +16,21 @@ export function refusalNotice(input: {
 }): string {
   const person = (p: PrivacyPerson) =>
     [p.name, p.email, p.phone].filter(Boolean).join(', ');
-  const contact = input.disclosure.grievanceOfficer ?? input.disclosure.privacyContact;
+  // The grievance officer is the DPDP Act's (s. 8(10)); under GDPR the
+  // person writes to the privacy contact (or DPO) the notice names.
+  const { grievanceOfficer, privacyContact } = input.disclosure;
+  const contact =
+    input.law === 'GDPR'
+      ? (privacyContact ?? grievanceOfficer)
+      : (grievanceOfficer ?? privacyContact);
   return [
     `We cannot act on your ${input.kind} request (${input.law}).`,
     `Reason: ${input.reason}`,
     contact ? `You can write to us about this decision: ${person(contact)}.` : null,
     `You have the right to complain to ${authorityInSentence(input.authority)}.`,
+    input.law === 'GDPR'
+      ? 'You also have the right to seek a judicial remedy before the courts (GDPR Art. 12(4) and 79).'
+      : null,
   ]
     .filter((line): line is string => line !== null)
     .join('\n');

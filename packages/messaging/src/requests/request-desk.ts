@@ -223,6 +223,13 @@ export class RequestDesk {
     this.close(acting, request);
   }
 
+  /** The contact a verified, open erasure request would erase; null otherwise. */
+  contactToErase(scope: WorkspaceScope, requestId: string): string | null {
+    const request = this.store.in(scope).dataRequests.get(requestId);
+    if (!request || request.kind !== 'erasure' || request.closedAt !== null) return null;
+    return request.verifiedAt === null ? null : request.contactId;
+  }
+
   /** The export of a verified access request has been produced: it is done. */
   fulfilledByExport(acting: ComplianceActing, requestId: string): void {
     this.close(acting, this.openRequest(acting.scope, requestId));

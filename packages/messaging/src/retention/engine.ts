@@ -2,7 +2,6 @@ import { DAY_MS, type Clock, type Logger, type RequestOrigin } from '@flowgento/
 import type { AuditActor, AuditLog } from '@flowgento/audit';
 import {
   cutAccessLog,
-  type LegalHold,
   type OpenNotice,
   type RetentionCategory,
   type RetentionRule,
@@ -11,6 +10,7 @@ import {
   type WorkspaceScope,
 } from '@flowgento/store';
 import type { ConversationPurge, ContactPurger } from './contact-purger.ts';
+import { listHolds, type ListedLegalHold } from './legal-holds.ts';
 import {
   checkRule,
   LEGAL_FLOORS,
@@ -51,7 +51,7 @@ export interface RetentionOverview {
   floors: Partial<Record<RetentionCategory, LegalFloor>>;
   nextRunAt: number | null;
   lastRun: RetentionRunRecord | null;
-  holds: LegalHold[];
+  holds: ListedLegalHold[];
   notices: OpenNotice[];
   /** Approved templates an inactivity notice may be sent with. */
   noticeTemplates: { id: string; name: string; language: string }[];
@@ -97,7 +97,7 @@ export class RetentionService {
       floors: LEGAL_FLOORS,
       nextRunAt: this.nextRunAt,
       lastRun: scoped.retention.lastRun(),
-      holds: scoped.legalHolds.list(),
+      holds: listHolds(scoped),
       notices: scoped.retention.openNotices(),
       noticeTemplates: noticeTemplates(scoped),
     };

@@ -31,6 +31,45 @@ export function assertNoLegalHold(
   );
 }
 
+/** Whom a hold keeps: the contact's name and masked number, as listed. */
+export interface HeldContact {
+  name: string | null;
+  /** Every digit but the last four hidden; null once the number is gone. */
+  maskedNumber: string | null;
+}
+
+/** A hold as the Retention page lists it: with the contact it keeps. */
+export type ListedLegalHold = LegalHold & { contact: HeldContact | null };
+
+/**
+ * The holds of a workspace with the contact each keeps (a conversation's
+ * hold names its contact), so that an admin sees what they would release.
+ */
+export function listHolds(
+  scoped: Pick<ScopedStore, 'legalHolds' | 'contacts' | 'conversations'>,
+): ListedLegalHold[] {
+  return scoped.legalHolds.list().map((hold) => {
+    const contact = hold.contactId
+      ? scoped.contacts.get(hold.contactId)
+      : hold.conversationId
+        ? scoped.conversations.get(hold.conversationId)?.contact
+        : undefined;
+    return {
+      ...hold,
+      contact: contact
+        ? { name: contact.profileName, maskedNumber: maskedNumber(contact.waId) }
+        : null,
+    };
+  });
+}
+
+/** "+•••••••1111": enough to tell contacts apart, not to dial one. */
+export function maskedNumber(waId: string): string | null {
+  const digits = waId.replace(/\D/g, '');
+  if (digits.length < 6) return null;
+  return `+${'•'.repeat(digits.length - 4)}${digits.slice(-4)}`;
+}
+
 /** Placing, releasing and listing a workspace's legal holds, each audited. */
 export class LegalHoldService {
   constructor(
@@ -43,8 +82,8 @@ export class LegalHoldService {
     assertNoLegalHold(this.store.in(scope), target);
   }
 
-  list(scope: WorkspaceScope): LegalHold[] {
-    return this.store.in(scope).legalHolds.list();
+  list(scope: WorkspaceScope): ListedLegalHold[] {
+    return listHolds(this.store.in(scope));
   }
 
   place(acting: HoldActing, target: HoldTarget, reason: string): LegalHold {
@@ -80,7 +119,8 @@ export class LegalHoldService {
     });
   }
 
-  release(acting: HoldActing, holdId: string): void {
+  /** Releases a hold; the reason is required and kept in the audit entry. */
+  release(acting: HoldActing, holdId: string, reason: string): void {
     this.store.transaction(() => {
       if (!this.store.in(acting.scope).legalHolds.release(holdId, acting.actor.id)) {
         throw new AppError('NOT_FOUND', 'No active legal hold with this id', {
@@ -94,6 +134,7 @@ export class LegalHoldService {
         action: 'legal_hold.released',
         target: { type: 'legal_hold', id: holdId },
         origin: acting.origin,
+        details: { reason },
       });
     });
   }

@@ -114,7 +114,7 @@ function approvedTemplate(scoped: ScopedStore, id: string | null | undefined): s
   const template = id ? scoped.templates.get(id) : undefined;
   if (!template || noticeRefusal(template) !== null) {
     throw new AppError(
-      'PRECONDITION_FAILED',
+      'RULE_REFUSED',
       'An inactivity purge needs an approved, non-marketing template without variables to warn the contact 48 hours ahead',
       {
         reason: 'retention_notice_template_missing',

@@ -1,0 +1,47 @@
+import { AppError } from '@flowgento/core';
+import type { BreachDuty, BreachRecord } from '@flowgento/store';
+
+/*
+ * A notification marked done is evidence for an authority: these checks keep
+ * impossible times and reference-less notices to an authority out of the
+ * register (review of issue #8).
+ */
+
+/** Grace for the clock of the browser that sends "now". */
+const CLOCK_SKEW_MS = 2 * 60_000;
+
+/** The time and reference of a notification, against the breach and now. */
+export function checkDone(
+  breach: BreachRecord,
+  duty: BreachDuty,
+  done: { at: number; reference: string },
+  now: number,
+): void {
+  if (done.at > now + CLOCK_SKEW_MS) {
+    throw new AppError(
+      'INVALID_INPUT',
+      'at: a notification cannot be sent in the future',
+      {
+        reason: 'done_in_future',
+      },
+    );
+  }
+  if (done.at < breach.awareAt) {
+    throw new AppError(
+      'INVALID_INPUT',
+      `at: a notification cannot be sent before you became aware of the breach (${utc(breach.awareAt)})`,
+      { reason: 'done_before_awareness' },
+    );
+  }
+  if (duty !== 'people' && done.reference.trim() === '') {
+    throw new AppError(
+      'INVALID_INPUT',
+      "reference: give the authority's reference (acknowledgement or case number)",
+      { reason: 'reference_required' },
+    );
+  }
+}
+
+export function utc(at: number): string {
+  return new Date(at).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+}
