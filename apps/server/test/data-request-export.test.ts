@@ -110,7 +110,8 @@ describe('an access request', () => {
     await owner.mutate('retention.setRule', { category: 'conversations', days: 365 });
     await owner.mutate('requests.setAuthority', {
       law: 'GDPR',
-      authority: 'Autoriteit Persoonsgegevens',
+      name: 'Autoriteit Persoonsgegevens',
+      contact: 'https://autoriteitpersoonsgegevens.nl',
     });
     const { id } = await owner.mutate<{ id: string }>('requests.log', {
       kind: 'access',
@@ -203,7 +204,8 @@ describe('an access request', () => {
     expect(summary).toMatch(/to have your data erased/);
     expect(summary).toMatch(/restrict how we use your data/);
     expect(summary).toContain(
-      'to complain to the Autoriteit Persoonsgegevens or the data protection ' +
+      'to complain to the Autoriteit Persoonsgegevens (https://autoriteitpersoonsgegevens.nl) ' +
+        'or the data protection ' +
         "authority where you live or work (GDPR), or to the Data Protection Board of India (India's DPDP Act)",
     );
     expect(files.get('summary.html')!.toString('utf8')).toMatch(
