@@ -159,7 +159,7 @@ describe('a GDPR refusal', () => {
     );
     expect(notice).not.toContain('Girish');
     expect(notice).toContain(
-      'complain to Commission Nationale de l’Informatique et des Libertés (https://www.cnil.fr)',
+      'complain to the Commission Nationale de l’Informatique et des Libertés (https://www.cnil.fr)',
     );
     expect(notice).toMatch(/right to seek a judicial remedy before the courts/);
   });
