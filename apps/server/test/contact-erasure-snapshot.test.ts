@@ -10,8 +10,19 @@ import {
   workspaceScope,
   type Db,
 } from '@flowgento/store';
-import { buildPreferenceWebhook, buildStatusWebhook } from '@flowgento/whatsapp';
-import { deliverText, postSigned, REAL_NUMBER, setupOwner } from './flows.ts';
+import {
+  buildMediaWebhook,
+  buildPreferenceWebhook,
+  buildStatusWebhook,
+} from '@flowgento/whatsapp';
+import {
+  deliverText,
+  newWamid,
+  postSigned,
+  REAL_NUMBER,
+  setupOwner,
+  startGraphRecorder,
+} from './flows.ts';
 import { startTestAppliance, type ApiClient, type TestAppliance } from './harness.ts';
 import { contactIdOf } from './sealed.ts';
 
@@ -26,15 +37,21 @@ import { contactIdOf } from './sealed.ts';
 
 const ERASED_MARK = `ZQXA-${randomBytes(4).toString('hex')}`;
 const KEPT_MARK = `ZQXB-${randomBytes(4).toString('hex')}`;
+const FILE_MARK = `ZQXF-${randomBytes(4).toString('hex')}`;
 const ERASED = '5511900000011';
 const KEPT = '5511900000012';
 let t: TestAppliance;
 let owner: ApiClient;
 let folder: string;
 let yesterday: Db;
+let graph: Awaited<ReturnType<typeof startGraphRecorder>>;
 
 beforeAll(async () => {
+  graph = await startGraphRecorder();
   t = await startTestAppliance({ FLOWGENTO_SIMULATOR: 'off' });
+  // Sends and file fetches go to a loopback stand-in for the Graph API.
+  t.config.whatsapp.graphApiBaseUrl = graph.baseUrl;
+  await t.restart();
   owner = await setupOwner(() => t.running);
   await owner.mutate('whatsapp.save', REAL_NUMBER);
   folder = mkdtempSync(join(tmpdir(), 'fg-yesterday-'));
@@ -43,6 +60,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (yesterday?.open) yesterday.close();
   await t.cleanup();
+  await graph.close();
   rmSync(folder, { recursive: true, force: true });
 });
 
@@ -98,7 +116,19 @@ describe('a database copied before an erasure', () => {
       user_preferences: Record<string, unknown>[];
     };
     change.user_preferences[0]!['timestamp'] = 'soon';
-    for (const body of [status, preference]) {
+    // A document whose file name the customer chose: it names them too.
+    const document = buildMediaWebhook({
+      ...origin,
+      waMessageId: newWamid(),
+      from: ERASED,
+      profileName: 'Carla Customer',
+      kind: 'document',
+      mediaId: 'media-of-erased',
+      mimeType: 'application/pdf',
+      sha256: '00'.repeat(32),
+      filename: `${FILE_MARK}-contract.pdf`,
+    });
+    for (const body of [status, preference, document]) {
       const posted = await postSigned(
         t.running,
         Buffer.from(JSON.stringify(body)),
@@ -131,6 +161,8 @@ describe('a database copied before an erasure', () => {
       payloadJson: JSON.stringify({ body: reply }),
     });
     expect(scopedLive.outbound.get(jobId)?.payloadJson).toContain(ERASED_MARK);
+    const [file] = scopedLive.media.listForConversation(conversation!.id);
+    expect(file?.filename).toBe(`${FILE_MARK}-contract.pdf`);
     // "Yesterday": a consistent copy, as a snapshot is made (VACUUM INTO).
     const path = join(folder, 'yesterday.db');
     live.db.prepare('VACUUM INTO ?').run(path);
@@ -142,6 +174,8 @@ describe('a database copied before an erasure', () => {
     // of each text, and the ledger's re-apply at start removes them.
     expect(tracesOf(yesterday, ERASED_MARK)).toEqual([]);
     expect(tracesOf(yesterday, KEPT_MARK)).toEqual([]);
+    // Nor the name of the file the contact sent.
+    expect(tracesOf(yesterday, FILE_MARK)).toEqual([]);
     // Profile names are sealed too: no row holds the name as text.
     expect(tracesOf(yesterday, 'Carla Customer')).toEqual([]);
     // Nor the number: contacts, status reports and kept values are sealed.
@@ -171,6 +205,8 @@ describe('a database copied before an erasure', () => {
       lastMessagePreview: `order ${KEPT_MARK} please`,
       contact: { waId: KEPT, profileName: 'Carla Customer' },
     });
+    const [oldFile] = scoped.media.listForConversation(byContact.get(contactId)!.id);
+    expect(oldFile?.filename).toBe(SHREDDED_TEXT);
     expect(byContact.get(contactId)).toMatchObject({
       lastMessagePreview: SHREDDED_TEXT,
       contact: { waId: SHREDDED_TEXT, profileName: SHREDDED_TEXT },

@@ -108,6 +108,7 @@ const SEALED_COLUMNS = [
   ['messages', 'content_json'],
   ['contacts', 'profile_name'],
   ['outbound_jobs', 'payload_json'],
+  ['media', 'filename'],
 ] as const;
 
 /**

@@ -1,7 +1,7 @@
 import { newId } from '@flowgento/core';
 import type { Store } from '../store.ts';
 import type { WorkspaceScope } from '../scope.ts';
-import { ContactCipher, columnAad } from '../contact-seal.ts';
+import { ContactCipher, columnAad, isSealed } from '../contact-seal.ts';
 
 export type MediaKindName = 'image' | 'audio' | 'video' | 'document' | 'sticker';
 export type MediaState = 'pending' | 'stored' | 'failed';
@@ -48,6 +48,9 @@ const COLUMNS = `m.id, m.message_id AS messageId, m.number_id AS numberId,
 /** The AAD of a file key sealed under its contact's key (inside the ring's wrap). */
 const fileKeyAad = (mediaId: string) => columnAad('media', mediaId, 'file_key');
 
+/** The AAD of a customer's file name sealed under its contact's key. */
+const filenameAad = (mediaId: string) => columnAad('media', mediaId, 'filename');
+
 /** One workspace's media; every statement binds its workspace. */
 export class MediaRepo {
   constructor(
@@ -80,6 +83,32 @@ export class MediaRepo {
     return new ContactCipher(this.store.contactKeys, this.scope.workspaceId);
   }
 
+  /**
+   * Opens the sealed file names of `records`; names written before sealing
+   * come back as they are, those of an erased contact as `SHREDDED_TEXT`.
+   */
+  private opened(records: MediaRecord[]): MediaRecord[] {
+    const cipher = this.cipher();
+    for (const record of records) {
+      if (!isSealed(record.filename)) continue;
+      const contactId = this.contactOf(record.id) ?? '';
+      record.filename = cipher.open(contactId, record.filename, filenameAad(record.id));
+    }
+    return records;
+  }
+
+  /** The contact whose message a message id belongs to. */
+  private contactOfMessage(messageId: string): string | undefined {
+    return this.store
+      .statement(
+        `SELECT v.contact_id FROM messages m
+         JOIN conversations v ON v.id = m.conversation_id
+         WHERE m.workspace_id = ? AND m.id = ?`,
+      )
+      .pluck()
+      .get(this.scope.workspaceId, messageId) as string | undefined;
+  }
+
   /** The contact whose message the file belongs to. */
   private contactOf(mediaId: string): string | undefined {
     return this.store
@@ -103,6 +132,13 @@ export class MediaRepo {
   }): string {
     const id = newId();
     const now = this.store.clock.now();
+    // The customer's file name is sealed like the message it came with, so
+    // an old backup does not name an erased contact's files (issue 8).
+    const contactId = this.contactOfMessage(input.messageId);
+    const filename =
+      contactId === undefined
+        ? input.filename
+        : this.cipher().seal(contactId, input.filename, filenameAad(id));
     this.store
       .statement(
         `INSERT INTO media (id, workspace_id, message_id, number_id, wa_media_id, kind,
@@ -116,7 +152,7 @@ export class MediaRepo {
         input.numberId,
         input.waMediaId,
         input.kind,
-        input.filename,
+        filename,
         input.mimeType,
         now,
         now,
@@ -158,14 +194,15 @@ export class MediaRepo {
   }
 
   get(id: string): MediaRecord | undefined {
-    return this.store
+    const record = this.store
       .statement(`SELECT ${COLUMNS} FROM media m WHERE m.workspace_id = ? AND m.id = ?`)
       .get(this.scope.workspaceId, id) as MediaRecord | undefined;
+    return record && this.opened([record])[0];
   }
 
   /** The files of a conversation's messages. */
   listForConversation(conversationId: string): MediaRecord[] {
-    return this.store
+    const records = this.store
       .statement(
         `SELECT ${COLUMNS} FROM media m JOIN messages g ON g.id = m.message_id
          WHERE m.workspace_id = ? AND g.workspace_id = ? AND g.conversation_id = ?`,
@@ -175,17 +212,19 @@ export class MediaRepo {
         this.scope.workspaceId,
         conversationId,
       ) as MediaRecord[];
+    return this.opened(records);
   }
 
   /** The files of the given messages (a page of an export). */
   listForMessages(messageIds: readonly string[]): MediaRecord[] {
     if (messageIds.length === 0) return [];
-    return this.store
+    const records = this.store
       .statement(
         `SELECT ${COLUMNS} FROM media m WHERE m.workspace_id = ?
            AND m.message_id IN (SELECT value FROM json_each(?))`,
       )
       .all(this.scope.workspaceId, JSON.stringify(messageIds)) as MediaRecord[];
+    return this.opened(records);
   }
 
   /** Only a pending file becomes stored; false when it no longer was pending. */
