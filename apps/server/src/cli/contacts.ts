@@ -1,6 +1,7 @@
-import { AuditLog } from '@flowgento/audit';
+import { AccessLog, AuditLog, BreachRegister } from '@flowgento/audit';
 import { AppError, isAppError, plural, systemClock, type Logger } from '@flowgento/core';
 import { ContactErasureService } from '@flowgento/messaging';
+import { operatorScope } from '@flowgento/access';
 import { lockDataFolder, type ContactVault, type Store } from '@flowgento/store';
 import { openAppliance, type OpenedAppliance } from '../appliance.ts';
 import { openContactVault, vaultBackup } from '../contact-vault.ts';
@@ -59,7 +60,38 @@ export function openCliErasure(
 }
 
 /**
- * A legal hold refused the erasure: written down as the page's refusal is
+ * Refuses, as the API does, to erase a contact whom a breach still to be
+ * told to its people affects, unless `--acknowledge-open-breach` was given:
+ * once erased, the person cannot be sent the breach's notice.
+ */
+function assertNoOpenBreach(
+  appliance: OpenedAppliance,
+  logger: Logger,
+  workspaceId: string,
+  number: string,
+): void {
+  const { store } = appliance;
+  const scope = operatorScope(store, workspaceId);
+  const contact = store.in(scope).contacts.byWaId(number);
+  if (!contact) return; // the erasure itself says the number is unknown
+  const audit = new AuditLog(store);
+  const accessLog = new AccessLog(store, appliance.keyRing, audit, logger);
+  const open = new BreachRegister(store, audit, accessLog).openAffecting(
+    scope,
+    contact.id,
+  );
+  if (open.length === 0) return;
+  throw new AppError(
+    'RULE_REFUSED',
+    `This contact is affected by an open breach (${open.map((b) => b.title).join(', ')}) ` +
+      'whose people are not yet told: once erased, they cannot be sent its notice. ' +
+      'Tell them first, or give --acknowledge-open-breach to erase anyway.',
+    { reason: 'open_breach_affects_contact', details: { breaches: open.length } },
+  );
+}
+
+/**
+ * A legal hold or an open breach refused the erasure: written down as the page's refusal is
  * (`rule.refused`), so a DPO reading the trail sees the attempt and who
  * made it. Any other failure is only reported.
  */
@@ -88,11 +120,18 @@ const erase: Command = {
     'while the appliance is stopped (the web page works while it runs). Audited',
     'as contact.erased, a refusal by a legal hold as rule.refused, both in the',
     'name of the account running the command; the number itself is never logged.',
+    'A contact affected by a breach whose people are not yet told is refused',
+    '(rule.refused, open_breach_affects_contact) unless --acknowledge-open-breach',
+    'is given: once erased, they cannot be sent the notice.',
   ],
   options: {
     workspace: { type: 'string', help: 'the workspace, by id or name' },
     number: { type: 'string', help: "the contact's WhatsApp number (wa_id), digits" },
     reason: { type: 'string', help: 'why, e.g. the request reference' },
+    'acknowledge-open-breach': {
+      type: 'boolean',
+      help: 'erase even though an open breach affects the contact',
+    },
   },
   async run(values) {
     const { config, logger } = cliContext(values);
@@ -108,8 +147,17 @@ const erase: Command = {
       const { store } = appliance;
       try {
         const workspace = workspaceOf(store, requireText(values, 'workspace'));
-        const outcome = await service
-          .eraseNumber({ workspaceId: workspace.id, ...CLI_ACTOR }, number, reason)
+        const outcome = await Promise.resolve()
+          .then(() => {
+            if (values['acknowledge-open-breach'] !== true) {
+              assertNoOpenBreach(appliance, logger, workspace.id, number);
+            }
+            return service.eraseNumber(
+              { workspaceId: workspace.id, ...CLI_ACTOR },
+              number,
+              reason,
+            );
+          })
           .catch((error: unknown) => {
             recordRuleRefusal(store, workspace.id, error);
             throw error;
