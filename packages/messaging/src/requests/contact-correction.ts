@@ -1,6 +1,7 @@
 import { AppError } from '@flowgento/core';
 import type { AuditLog } from '@flowgento/audit';
 import type { Store } from '@flowgento/store';
+import { assertNoLegalHold } from '../retention/legal-holds.ts';
 import type { ComplianceActing } from './acting.ts';
 
 /** The contact's fields a person may have corrected (its free text). */
@@ -12,6 +13,7 @@ export interface ContactCorrection {
  * Corrects a contact's profile. The new value replaces the old one in the
  * live record; the audit entry says that a correction happened and which
  * fields, never either value, so the log keeps no copy of the wrong data.
+ * A contact under a legal hold is refused (`legal_hold_active`).
  */
 export function correctContact(
   store: Store,
@@ -34,6 +36,8 @@ export function correctContact(
         details: { field: 'requestId' },
       });
     }
+    // A hold keeps the contact as it is for the court: not even corrected.
+    assertNoLegalHold(scoped, { contactId });
     if (!scoped.contacts.correctProfileName(contactId, correction.profileName ?? null)) {
       throw new AppError('NOT_FOUND', 'Contact not found');
     }
