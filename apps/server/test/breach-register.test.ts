@@ -161,6 +161,35 @@ describe('the breach register', () => {
       }),
     );
     expect(future.message).toMatch(/future/);
+
+    // A breach cannot have happened after one learnt of it, nor in the future.
+    const listed = (await owner.query<unknown[]>('breaches.list')).length;
+    const recordOccurred = (occurredAt: number) =>
+      expectApiError(
+        owner.mutate('breaches.record', {
+          title: 'Wrong times',
+          awareAt: clock.now() - 2 * HOUR_MS,
+          occurredAt,
+          nature: 'x',
+          categories: '',
+          systems: '',
+          measures: '',
+          contactPoint: 'x',
+        }),
+      );
+    const afterAwareness = await recordOccurred(clock.now() - HOUR_MS);
+    expect(afterAwareness).toMatchObject({
+      status: 400,
+      reason: 'occurred_after_awareness',
+      message: 'The time of the breach cannot be after the time of awareness',
+    });
+    const inFuture = await recordOccurred(clock.now() + HOUR_MS);
+    expect(inFuture).toMatchObject({
+      status: 400,
+      reason: 'occurred_in_future',
+      message: 'The time of the breach cannot be in the future',
+    });
+    expect(await owner.query<unknown[]>('breaches.list')).toHaveLength(listed);
   });
 
   it('finds the contacts the access log shows, counts an erased one, and writes a notice to each of the others', async () => {

@@ -102,6 +102,25 @@ export class BreachRegister {
         },
       );
     }
+    // A breach cannot have happened after the moment one learnt of it, nor
+    // after now: either would misstate the record the authorities receive.
+    if (input.occurredAt !== null && input.occurredAt > this.store.clock.now()) {
+      throw new AppError(
+        'INVALID_INPUT',
+        'The time of the breach cannot be in the future',
+        {
+          reason: 'occurred_in_future',
+          details: { field: 'occurredAt' },
+        },
+      );
+    }
+    if (input.occurredAt !== null && input.occurredAt > input.awareAt) {
+      throw new AppError(
+        'INVALID_INPUT',
+        'The time of the breach cannot be after the time of awareness',
+        { reason: 'occurred_after_awareness', details: { field: 'occurredAt' } },
+      );
+    }
     return this.store.transaction(() => {
       const id = this.store.in(acting.scope).breaches.add({
         ...input,
