@@ -105,6 +105,9 @@ describe('backup and restore through the CLI', () => {
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toMatch(/contact vault \(contact-keys\.db[\s\S]*--source/);
     expect(existsSync(bare)).toBe(false);
+    // The refusal comes before any step that claims the restore was done.
+    expect(refused.stdout).toContain('[2/4] verifying integrity');
+    expect(refused.stdout).not.toMatch(/moving into place|\[4\/4\] done/);
 
     // A stop copies the vault to the backup tier, which the operator copies off.
     await t.stop();
@@ -125,6 +128,7 @@ describe('backup and restore through the CLI', () => {
     ]);
     expect(restore.code, restore.stderr).toBe(0);
     expect(restore.stdout).toContain('contact vault: the newest from');
+    expect(restore.stdout).toMatch(/\[3\/4\] moving into place\n {2}\[4\/4\] done/);
     expect(existsSync(join(target, 'contact-keys.db'))).toBe(true);
     expect(restore.stdout).toContain('integrity_check: ok');
     expect(restore.stdout).toContain('messages=5');

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { httpsRequest, startTestAppliance, type TestAppliance } from './harness.ts';
 import { setupOwner } from './flows.ts';
+import { disclosureExpiry } from '../src/http/disclosure.ts';
 
 /**
  * An appliance whose owner never set `disclosure.contact` tells the world to
@@ -98,5 +99,39 @@ describe('the disclosure contact set by the owner', () => {
     const page = await get(t, '/disclosure');
     expect(page).not.toContain('has not set a security');
     expect(page).toContain('href="https://acme.test/security-policy"');
+  });
+});
+
+describe('security.txt over time', () => {
+  it('keeps the same Expires from one request to the next, under a year ahead', async () => {
+    const t = await start();
+    const expires = async () =>
+      fields(await get(t, '/.well-known/security.txt')).get('Expires')![0]!;
+    const first = await expires();
+    // Past a second boundary: a date taken from each request would move.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(await expires()).toBe(first);
+    expect(Date.parse(first)).toBeGreaterThan(Date.now());
+    expect(Date.parse(first)).toBeLessThan(Date.now() + 365 * 24 * 3600 * 1000);
+  });
+
+  it('moves Expires on before it lapses on an appliance that keeps running', () => {
+    const day = 24 * 3600 * 1000;
+    const started = Date.parse('2026-01-10T15:00:00Z');
+    const expiresAt = disclosureExpiry(180, started);
+    const fixed = Date.parse('2026-07-09T00:00:00Z');
+    expect(expiresAt(started)).toBe(fixed);
+    expect(expiresAt(started + 89 * day)).toBe(fixed);
+    const later = expiresAt(started + 90 * day);
+    expect(later).toBeGreaterThan(fixed);
+    expect(later - (started + 90 * day)).toBeLessThanOrEqual(180 * day);
+  });
+
+  it('sends the legacy /security.txt to the well-known file, not the web app', async () => {
+    const t = started[0] ?? (await start());
+    const legacy = await httpsRequest(t.running, 'GET', '/security.txt');
+    expect(legacy.status).toBe(301);
+    expect(legacy.headers['location']).toBe('/.well-known/security.txt');
+    expect(legacy.body).not.toContain('<html');
   });
 });

@@ -66,6 +66,10 @@ describe('the legal holds list', () => {
     );
     expect(missing).toMatchObject({ code: 'BAD_REQUEST' });
     expect(missing.message).toMatch(/reason: Say why the hold is released/);
+    const short = await expectApiError(
+      owner.mutate('retention.releaseHold', { holdId: listed!.id, reason: 'ok' }),
+    );
+    expect(short.message).toMatch(/reason: The reason is too short/);
     expect((await holds())[0]!.releasedAt).toBeNull();
 
     await owner.mutate('retention.releaseHold', {

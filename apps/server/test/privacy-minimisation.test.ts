@@ -183,6 +183,27 @@ describe('minimisation', () => {
     }
   });
 
+  it("masks a card's code and expiry and a lower-case PAN before intake stores them, so search cannot find them", async () => {
+    await simulator().sendCustomerMessage({
+      ...CUSTOMER,
+      phoneNumberId,
+      text: `${CARD} exp 12/29 cvv 737, pan ${PAN.toLowerCase()}`,
+    });
+    const [conversation] = await agent.query<{ id: string }[]>('inbox.conversations');
+    const body = (await openThread(agent, conversation!.id)).messages.at(-1)!.body!;
+    expect(body).toBe('•••• •••• •••• 1111 exp ••/•• cvv •••, pan ••••••••••');
+
+    const found = (q: string) =>
+      agent.query<{ results: unknown[] }>('desk.search', { query: q });
+    for (const secret of ['737', '12/29', PAN.toLowerCase()]) {
+      expect((await found(secret)).results, secret).toHaveLength(0);
+    }
+    const stored = everyStoredValue();
+    for (const secret of ['cvv 737', '12/29', PAN.toLowerCase()]) {
+      expect(stored, secret).not.toContain(secret);
+    }
+  });
+
   it('never fetches a media kind the workspace does not keep, and says why', async () => {
     await simulator().sendCustomerMedia({
       ...CUSTOMER,

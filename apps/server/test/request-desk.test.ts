@@ -53,6 +53,10 @@ describe('the request desk', () => {
     clock.advance(40 * DAY_MS);
     const late = { toldAt: clock.now(), until: addMonths(received, 3), reason: 'Volume' };
     expect(() => desk.extend(acting, id, late)).toThrow(/within the first month/);
+    const early = { ...late, toldAt: received - DAY_MS };
+    expect(() => desk.extend(acting, id, early)).toThrow(
+      /told is before the request was received/,
+    );
     const tooLong = {
       toldAt: received + DAY_MS,
       until: addMonths(received, 4),

@@ -223,7 +223,9 @@ function gdprFields(
     `Communication to the data subjects (article 34): ${
       breach.done.people
         ? `made on ${when(breach.done.people.at)}`
-        : `in preparation for ${peopleCount(affected)}`
+        : affected
+          ? `in preparation for ${peopleCount(affected)}`
+          : 'in preparation; the people to tell are not yet determined'
     }.`,
   ].join(' ');
   return [

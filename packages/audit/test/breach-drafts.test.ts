@@ -97,5 +97,10 @@ describe('the breach notifications', () => {
     expect(text(breachDrafts(BREACH, null).gdpr, 'gdpr.nature')).toContain(
       'records concerned: not yet determined.',
     );
+    const uncounted = text(breachDrafts(BREACH, null).gdpr, 'gdpr.measures');
+    expect(uncounted).toContain(
+      '(article 34): in preparation; the people to tell are not yet determined.',
+    );
+    expect(uncounted).not.toMatch(/for not yet determined/);
   });
 });

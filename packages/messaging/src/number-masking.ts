@@ -87,9 +87,10 @@ export const IDENTITY_NUMBERS: readonly IdentityNumberPattern[] = [
   },
   {
     // PAN: five letters, four digits, a letter; the fourth letter is the
-    // holder's type (P person, C company, H HUF, F firm, …).
+    // holder's type (P person, C company, H HUF, F firm, …). Customers type
+    // it in lower case as often as in capitals, so case does not matter.
     name: 'pan',
-    find: /(?<![A-Za-z0-9])[A-Z]{3}[ABCFGHJLPT][A-Z][0-9]{4}[A-Z](?![A-Za-z0-9])/g,
+    find: /(?<![A-Za-z0-9])[A-Z]{3}[ABCFGHJLPT][A-Z][0-9]{4}[A-Z](?![A-Za-z0-9])/gi,
     valid: () => true,
     // Its digits alone would leave the letters that name the holder.
     mask: (candidate) => MASK.repeat(candidate.length),
@@ -101,6 +102,22 @@ export const IDENTITY_NUMBERS: readonly IdentityNumberPattern[] = [
 // numbers accept the same ones, so no way of writing a number slips past.
 // 13 to 19 digits, each group split by at most one separator.
 const CARD_CANDIDATE = /(?<![0-9])[0-9](?:[ .-]?[0-9]){12,18}(?![0-9])/g;
+
+// A card's security code and expiry, found by the words written before them
+// ("cvv 123", "exp 12/29", "valid thru 12/2029"). They are masked in every
+// message once cards are masked, not only beside a card number: a customer
+// often sends the number and the code in two messages, and a code after
+// "cvv" is never anything a workspace needs to keep.
+const SECURITY_CODE =
+  /(?<![A-Za-z])(?:cvv2?|cvc2?|csc|cid|security code)(?![A-Za-z])[ .:#=-]*(?:is[ :]*)?([0-9]{3,4})(?![0-9])/gi;
+const EXPIRY =
+  /(?<![A-Za-z])(?:exp(?:iry|ires|iration)?(?: date)?|valid (?:thru|through|till|until))(?![A-Za-z])[ .:=-]*(?:on[ :]*)?([0-9]{1,2} ?[/.-] ?[0-9]{2,4})(?![0-9])/gi;
+
+/** Masks every digit of the code or date at the end of a keyword match. */
+function maskTrailingDigits(match: string, value: string): string {
+  const at = match.length - value.length;
+  return match.slice(0, at) + value.replace(/[0-9]/g, MASK);
+}
 
 /** Keeps the last four digits, masks the rest, keeps the separators. */
 function maskKeepingLastFour(candidate: string): string {
@@ -121,6 +138,9 @@ export function maskNumbers(text: string, choice: MaskingChoice): string {
     masked = masked.replace(CARD_CANDIDATE, (candidate) =>
       luhnValid(onlyDigits(candidate)) ? maskKeepingLastFour(candidate) : candidate,
     );
+    masked = masked
+      .replace(SECURITY_CODE, maskTrailingDigits)
+      .replace(EXPIRY, maskTrailingDigits);
   }
   if (choice.identities) {
     for (const pattern of IDENTITY_NUMBERS) {

@@ -63,6 +63,28 @@ describe('masking card and identity numbers', () => {
     );
   });
 
+  it("masks a card's security code and expiry written after their words, with or beside a card", () => {
+    const cards = { cards: true, identities: false };
+    expect(maskNumbers('4111 1111 1111 1111 exp 12/29 cvv 123', cards)).toBe(
+      '•••• •••• •••• 1111 exp ••/•• cvv •••',
+    );
+    // Sent in a message of its own, the code is masked all the same.
+    expect(maskNumbers('CVC: 1234, Expiry 12/2029, valid thru 01-27', cards)).toBe(
+      'CVC: ••••, Expiry ••/••••, valid thru ••-••',
+    );
+    expect(maskNumbers('the CSC is 737', cards)).toBe('the CSC is •••');
+    // Without the words, or with cards left unmasked, numbers stay.
+    expect(maskNumbers('expected 12/29, order 123', cards)).toBe(
+      'expected 12/29, order 123',
+    );
+    expect(maskNumbers('cvv 123', { cards: false, identities: true })).toBe('cvv 123');
+  });
+
+  it('masks a PAN typed in lower case as it masks one in capitals', () => {
+    expect(maskNumbers('my pan abcpe1234f ok', BOTH)).toBe('my pan •••••••••• ok');
+    expect(maskNumbers('code abcxe1234f', BOTH)).toBe('code abcxe1234f');
+  });
+
   it("masks the customer's text in raw JSON but never Meta's identifiers", () => {
     const raw = JSON.stringify({
       from: '4111111111111111',

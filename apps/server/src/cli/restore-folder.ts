@@ -86,12 +86,19 @@ export async function restoreFromFolder(input: {
   const staged = { ...config, dataDir: staging };
   const tier = source ? restoreSourceFrom(source) : undefined;
   let placed = false;
+  // The last steps (moving into place, done) are said only once the folder
+  // is placed: the vault and ledger checks that follow may still refuse.
+  const lastSteps: string[] = [];
   try {
     const report = await restoreBackup({
       fromDir,
       dataDir: staging,
       dbKey,
-      onProgress: (step, done, total) => say(`  [${done}/${total}] ${step}`),
+      onProgress: (step, done, total) => {
+        const line = `  [${done}/${total}] ${step}`;
+        if (done < total - 1) say(line);
+        else lastSteps.push(line);
+      },
     });
     writeApplianceState(staging, {
       format: 1,
@@ -112,6 +119,7 @@ export async function restoreFromFolder(input: {
     const chain = await recordRestored({ staged, logger, fromDir, dataDir, manifest });
     placeStaged(staging, dataDir);
     placed = true;
+    for (const line of lastSteps) say(line);
 
     sayRestored(dataDir, report, chain);
     say(

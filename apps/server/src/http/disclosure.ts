@@ -2,6 +2,8 @@ import type { ServerResponse } from 'node:http';
 import { DEFAULT_SECURITY_CONTACT, type ApplianceConfig } from '../config.ts';
 
 export const SECURITY_TXT_PATH = '/.well-known/security.txt';
+/** RFC 9116 section 3: the legacy top-level path may redirect to the file. */
+export const LEGACY_SECURITY_TXT_PATH = '/security.txt';
 export const DISCLOSURE_PATH = '/disclosure';
 
 type Disclosure = ApplianceConfig['disclosure'];
@@ -18,14 +20,38 @@ export function contactIsPlaceholder(disclosure: Disclosure): boolean {
 /** What /healthz and the start-up log say about the disclosure settings. */
 export const DISCLOSURE_WARNING = 'disclosure_contact_not_set';
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The `Expires` date security.txt carries, fixed rather than moving with
+ * every request (a reader comparing two fetches must see the same file).
+ * It counts `expiresDays` (under a year, RFC 9116 section 2.5.5) from the
+ * start of the UTC day the appliance started, and moves to a new day only
+ * once half of that time has passed, so it never lapses on an appliance
+ * that runs for longer.
+ */
+export function disclosureExpiry(expiresDays: number, startedAt: number) {
+  let from = Math.floor(startedAt / DAY_MS) * DAY_MS;
+  return (now: number): number => {
+    if (now - from >= (expiresDays * DAY_MS) / 2) {
+      from = Math.floor(now / DAY_MS) * DAY_MS;
+    }
+    return from + expiresDays * DAY_MS;
+  };
+}
+
 /**
  * `security.txt` as RFC 9116 lays it out: Contact (one or more), Expires
  * (always, under a year ahead), Preferred-Languages, and Policy and
  * Canonical when the owner published them. The policy defaults to this
  * appliance's own disclosure page when its address is known.
  */
-export function securityTxt(disclosure: Disclosure, now: number, baseUrl: string | null) {
-  const expires = new Date(now + disclosure.expiresDays * 24 * 60 * 60 * 1000);
+export function securityTxt(
+  disclosure: Disclosure,
+  expiresAt: number,
+  baseUrl: string | null,
+) {
+  const expires = new Date(expiresAt);
   const policy =
     disclosure.policyUrl ?? (baseUrl ? `${baseUrl}${DISCLOSURE_PATH}` : null);
   const canonical =
@@ -108,11 +134,13 @@ export function sendDisclosure(
   res: ServerResponse,
   path: string,
   disclosure: Disclosure,
-  now: number,
+  expiresAt: number,
   baseUrl: string | null,
 ): void {
   const html = path === DISCLOSURE_PATH;
-  const body = html ? disclosurePage(disclosure) : securityTxt(disclosure, now, baseUrl);
+  const body = html
+    ? disclosurePage(disclosure)
+    : securityTxt(disclosure, expiresAt, baseUrl);
   res.writeHead(200, {
     'Content-Type': html ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8',
     'Content-Length': Buffer.byteLength(body),

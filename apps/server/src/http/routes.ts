@@ -17,6 +17,8 @@ import {
   contactIsPlaceholder,
   DISCLOSURE_PATH,
   DISCLOSURE_WARNING,
+  disclosureExpiry,
+  LEGACY_SECURITY_TXT_PATH,
   SECURITY_TXT_PATH,
   sendDisclosure,
 } from './disclosure.ts';
@@ -42,6 +44,7 @@ export interface RouteDeps {
 export function createRequestHandler(deps: RouteDeps) {
   const { services, logger } = deps;
   const trustedProxies = trustedProxySet(deps.trustedProxies);
+  const expiresAt = disclosureExpiry(deps.disclosure.expiresDays, deps.now());
   return (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'https://appliance.invalid');
     const method = req.method ?? 'GET';
@@ -132,7 +135,13 @@ export function createRequestHandler(deps: RouteDeps) {
       if (method !== 'GET' && method !== 'HEAD')
         return sendText(res, 405, 'Method not allowed');
       if (path === SECURITY_TXT_PATH || path === DISCLOSURE_PATH) {
-        return sendDisclosure(res, path, deps.disclosure, deps.now(), deps.baseUrl);
+        const expires = expiresAt(deps.now());
+        return sendDisclosure(res, path, deps.disclosure, expires, deps.baseUrl);
+      }
+      if (path === LEGACY_SECURITY_TXT_PATH) {
+        res.writeHead(301, { Location: SECURITY_TXT_PATH, 'Content-Length': 0 });
+        res.end();
+        return;
       }
       return serveStatic(deps.webRoot, path, res);
     };

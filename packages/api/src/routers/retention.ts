@@ -62,7 +62,14 @@ export const retentionRouter = router({
     .input(
       z.object({
         holdId: field.id,
-        reason: z.string().trim().min(3, 'Say why the hold is released').max(500),
+        reason: z
+          .string()
+          .trim()
+          .min(1, 'Say why the hold is released')
+          .max(500)
+          .refine((reason) => reason.length === 0 || reason.length >= 3, {
+            message: 'The reason is too short: say why the hold is released',
+          }),
       }),
     )
     .mutation(({ ctx, input }) => {

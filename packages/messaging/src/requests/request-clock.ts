@@ -54,7 +54,10 @@ export function extensionRefusal(
   if (request.law !== 'GDPR') return 'Only a GDPR request can be extended';
   if (request.extendedUntil !== null) return 'This request was already extended';
   const firstMonthEnds = addMonths(request.receivedAt, 1);
-  if (toldAt < request.receivedAt || toldAt > firstMonthEnds) {
+  if (toldAt < request.receivedAt) {
+    return 'The date the requester was told is before the request was received';
+  }
+  if (toldAt > firstMonthEnds) {
     return 'The requester must be told of an extension within the first month';
   }
   if (until <= firstMonthEnds) return 'An extension must end after the first month';
