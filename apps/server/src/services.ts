@@ -296,7 +296,14 @@ export function buildServices(input: {
       logger,
     ),
     consent: new ConsentService(store, audit, events, clock),
-    consentRegister: new ConsentRegisterService(store, audit, events, clock, accessLog),
+    consentRegister: new ConsentRegisterService(
+      store,
+      audit,
+      events,
+      clock,
+      accessLog,
+      input.vault,
+    ),
     privacy,
     desk: new DeskService(store, audit, events),
     simulator: simulator && {

@@ -40,10 +40,10 @@ beforeAll(async () => {
 });
 afterAll(() => t.cleanup());
 
-const clocks = async () =>
-  (await owner.query<{ clocks: Done[] }>('breaches.get', { breachId })).clocks;
-const doneOf = async (duty: string) =>
-  (await clocks()).find((c) => c.duty === duty)!.done;
+const clocks = async (id = breachId) =>
+  (await owner.query<{ clocks: Done[] }>('breaches.get', { breachId: id })).clocks;
+const doneOf = async (duty: string, id = breachId) =>
+  (await clocks(id)).find((c) => c.duty === duty)!.done;
 
 /** The `breach.duty_done` entries, oldest first. */
 const entries = () =>
@@ -151,6 +151,12 @@ describe('a GDPR notification past 72 hours', () => {
       contactPoint: 'privacy@acme.test',
     });
     expect(await gdprKeys(late)).toContain('gdpr.delay');
+    const done = { breachId: late, duty: 'gdpr', at: Date.now(), reference: 'DPC-7' };
+    const early = await expectApiError(owner.mutate('breaches.markDone', done));
+    expect(early).toMatchObject({ status: 412, reason: 'delay_reasons_required' });
+    expect(early.message).toMatch(/^gdpr\.delay: .*reasons for the delay/);
+    expect(await doneOf('gdpr', late)).toBeNull();
+
     await owner.mutate('breaches.editDrafts', {
       breachId: late,
       fields: { 'gdpr.delay': 'The drive owner reported it only on day four.' },
@@ -162,6 +168,8 @@ describe('a GDPR notification past 72 hours', () => {
       'Reasons for the delay (article 33(1): notified after 72 hours):\n' +
         '  The drive owner reported it only on day four.',
     );
+    await owner.mutate('breaches.markDone', done);
+    expect(await doneOf('gdpr', late)).toEqual({ at: done.at, reference: 'DPC-7' });
   });
 });
 

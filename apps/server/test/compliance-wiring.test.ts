@@ -175,6 +175,7 @@ describe('the audit log in the record of processing', () => {
 
   it('shows one effective period: a longer workspace rule wins over the 12 months, and says so', async () => {
     await owner.mutate('retention.setRule', { category: 'audit_log', days: 400 });
+    await owner.mutate('retention.setRule', { category: 'security_log', days: 200 });
     const lines = await auditLines();
     expect(lines.filter((l) => l.category.startsWith('Audit log'))).toEqual([
       {
@@ -185,9 +186,16 @@ describe('the audit log in the record of processing', () => {
       },
     ]);
     expect(lines.filter((l) => l.period.startsWith('12 months'))).toEqual([]);
-    expect(lines.find((l) => l.category.startsWith('Security log'))?.period).toBe(
-      '400 days, as part of the audit log',
-    );
+    // What the engine does: the security_log rule cuts the access log only;
+    // sign-ins and refusals are audit entries, kept with the audit log.
+    expect(lines.filter((l) => /sign-ins|access log/i.test(l.category))).toEqual([
+      {
+        category: 'Security logs (sign-ins, refusals, access log)',
+        period:
+          'access log 200 days; sign-ins and refusals 400 days, as part of the audit log',
+      },
+    ]);
+    await owner.mutate('retention.removeRule', { category: 'security_log' });
   });
 
   it('keeps the appliance period when the workspace rule is shorter', async () => {
@@ -217,10 +225,9 @@ describe('the record of processing, as the appliance really runs', () => {
     expect(markdown).not.toMatch(/SQLCipher/);
 
     const periods = new Map(record.retention.map((r) => [r.category, r.period]));
-    expect(periods.get('Access log of personal data')).toMatch(/until a retention rule/);
-    expect(
-      periods.get('Security log (sign-ins, failed sign-ins, refused requests)'),
-    ).toMatch(/^\d+ months/);
+    expect(periods.get('Security logs (sign-ins, refusals, access log)')).toMatch(
+      /^access log kept until a retention rule is set .*; sign-ins and refusals \d+ months/,
+    );
     // The default schedule applies until the operator saves one.
     expect(periods.get('Backups')).toBe(
       'changes 7 days, daily snapshots 30 days, monthly snapshots 12 months',

@@ -163,6 +163,8 @@ describe('the consent register', () => {
       language: 'hi',
       waIds: ['919800000010', '919800000011', '919800000010'],
     };
+    // Earlier reads' access notes land a moment later: write them now.
+    app().services.accessLog.flush();
     const before = tableRowCounts(app());
     const bad = await expectApiError(
       owner.mutate('consentRegister.importOptIns', {
@@ -176,12 +178,59 @@ describe('the consent register', () => {
     expect(await owner.mutate('consentRegister.importOptIns', input)).toEqual({
       recorded: 2,
       unchanged: 0,
+      refused: [],
     });
     const { entries } = await register();
     expect(entries.filter((e) => e.waId.startsWith('91980000001'))).toEqual([
       expect.objectContaining({ state: 'opted_in', source: 'import', language: 'hi' }),
       expect.objectContaining({ state: 'opted_in', source: 'import', language: 'hi' }),
     ]);
+  });
+
+  it('refuses to import an erased number or one whose customer withdrew, saying why', async () => {
+    const stopped = await customerWrites(
+      app(),
+      agent,
+      phoneNumberId,
+      '919800000020',
+      'STOP',
+    );
+    const erased = await customerWrites(
+      app(),
+      agent,
+      phoneNumberId,
+      '919800000021',
+      'Hi',
+    );
+    await owner.mutate('contacts.erase', {
+      contactId: erased.contact.id,
+      reason: 'asked to be forgotten',
+    });
+
+    const result = await owner.mutate('consentRegister.importOptIns', {
+      purpose: 'marketing',
+      noticeVersion: '2026-01',
+      language: 'hi',
+      waIds: ['919800000020', '919800000021', '919800000022'],
+    });
+    expect(result).toEqual({
+      recorded: 1,
+      unchanged: 0,
+      refused: [
+        { waId: '919800000020', reason: 'withdrew_by_customer' },
+        { waId: '919800000021', reason: 'erased' },
+      ],
+    });
+    const { entries } = await register();
+    expect(entries.find((e) => e.contactId === stopped.contact.id)).toMatchObject({
+      state: 'opted_out',
+      source: 'keyword',
+    });
+    expect(entries.filter((e) => e.waId === '919800000021')).toEqual([]);
+    expect(entries.find((e) => e.waId === '919800000022')).toMatchObject({
+      state: 'opted_in',
+      source: 'import',
+    });
   });
 
   it('exports the register as CSV and JSON, audited, and keeps it from agents', async () => {

@@ -251,7 +251,7 @@ describe('minimisation', () => {
     );
     expect(record.dataCategories).toContainEqual({
       category: 'Contact profile name',
-      kept: 'no (dropped)',
+      kept: 'not kept for new messages; names stored before the switch was turned on are kept',
     });
     expect(record.controllerContacts.grievanceOfficer?.name).toBe('Arjun Menon');
     expect(markdown).toContain('Masked before storage: card numbers');

@@ -127,6 +127,35 @@ describe('the request desk', () => {
     expect(desk.list(acting.scope).find((r) => r.id === id)?.status).toBe('fulfilled');
   });
 
+  it('closes a DPDP nomination only once the requester is verified', async () => {
+    const { id } = desk.log(acting, { kind: 'nomination', law: 'DPDP', requester: 'N' });
+    await expect(desk.fulfil(acting, id)).rejects.toMatchObject({
+      code: 'RULE_REFUSED',
+      reason: 'not_verified',
+    });
+    expect(desk.list(acting.scope).find((r) => r.id === id)?.status).toBe('open');
+    desk.verify(acting, id, {
+      method: 'Aadhaar seen',
+      contactId: contactId('919812340000'),
+    });
+    await desk.fulfil(acting, id);
+    expect(desk.list(acting.scope).find((r) => r.id === id)?.status).toBe('fulfilled');
+  });
+
+  it('does not log a request received before the appliance was set up (1970)', () => {
+    const before = desk.list(acting.scope).length;
+    expect(() =>
+      desk.log(acting, { kind: 'access', law: 'GDPR', requester: 'Z', receivedAt: 0 }),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_INPUT',
+        reason: 'received_before_setup',
+        message: expect.stringMatching(/^receivedAt: .*before the appliance was set up/),
+      }),
+    );
+    expect(desk.list(acting.scope)).toHaveLength(before);
+  });
+
   it('does not log a request received in the future', () => {
     expect(() =>
       desk.log(acting, {

@@ -49,6 +49,10 @@ async function logged(law: 'GDPR' | 'DPDP', receivedAt?: number): Promise<string
 beforeAll(async () => {
   t = await startTestAppliance();
   owner = await setupOwner(app);
+  // Set up two months ago, so a request received 40 days ago can be logged.
+  app()
+    .appliance.store.db.prepare('UPDATE workspaces SET created_at = created_at - ?')
+    .run(60 * DAY_MS);
   const { phoneNumberId } = await owner.mutate<{ phoneNumberId: string }>(
     'whatsapp.connectSimulator',
   );

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DAY_MS } from '@flowgento/core';
 import type { RunningAppliance } from '../src/server.ts';
 import { folderFlags, runCli } from './cli-run.ts';
 import { setupOwner } from './flows.ts';
@@ -20,6 +21,45 @@ beforeAll(async () => {
 afterAll(() => t.cleanup());
 
 describe('flowgento requests', () => {
+  it('logs a request by the day it was received, and refuses a day before set-up', async () => {
+    // An appliance set up two months ago takes a letter that came ten days ago.
+    app()
+      .appliance.store.db.prepare('UPDATE workspaces SET created_at = created_at - ?')
+      .run(60 * DAY_MS);
+    const day = (at: number) => new Date(at).toISOString().slice(0, 10);
+    const received = day(Date.now() - 10 * DAY_MS);
+    const log = (receivedOn: string) =>
+      cli([
+        'requests',
+        'log',
+        '--kind',
+        'access',
+        '--law',
+        'DPDP',
+        '--requester',
+        'Letter from Asha',
+        '--received-on',
+        receivedOn,
+      ]);
+    const logged = await log(received);
+    expect(logged.stderr).toBe('');
+    const dueOn = day(Date.parse(`${received}T12:00:00Z`) + 90 * DAY_MS);
+    expect(logged.stdout).toMatch(new RegExp(`, due ${dueOn}$`, 'm'));
+    const { requests } = await owner.query<{
+      requests: { requester: string; receivedAt: number }[];
+    }>('requests.list');
+    const asha = requests.filter((r) => r.requester === 'Letter from Asha');
+    expect(asha.map((r) => day(r.receivedAt))).toEqual([received]);
+
+    const tooEarly = await log('1970-01-01');
+    expect(tooEarly.code).not.toBe(0);
+    expect(tooEarly.stderr).toMatch(/before the appliance was set up/);
+    const badDay = await log('2026-02-30');
+    expect(badDay.stderr).toMatch(/--received-on: give a date as YYYY-MM-DD/);
+    const after = await owner.query<{ requests: unknown[] }>('requests.list');
+    expect(after.requests).toHaveLength(requests.length);
+  });
+
   it('logs a request, lists it, exports its verified contact and closes it', async () => {
     const logged = await cli([
       'requests',

@@ -204,6 +204,24 @@ describe('a refusal by a rule of messaging or membership', () => {
     ]);
   });
 
+  it('a retention rule below the legal floor is a rule refusal naming the category in words', async () => {
+    const floor = await refused(
+      owner.mutate('retention.setRule', { category: 'security_log', days: 30 }),
+    );
+    expect(floor.error).toMatchObject({
+      status: 412,
+      reason: 'retention_below_legal_floor',
+    });
+    expect(floor.error.message).toMatch(/^Security logs must be kept at least 180 days/);
+    expect(floor.entries.map((e) => [e.action, e.target, e.details['rule']])).toEqual([
+      ['rule.refused', 'retention.setRule', 'retention_below_legal_floor'],
+    ]);
+    const { rules } = await owner.query<{ rules: { category: string }[] }>(
+      'retention.overview',
+    );
+    expect(rules.map((r) => r.category)).not.toContain('security_log');
+  });
+
   it('a reply after the service window closed is a rule refusal', async () => {
     const id = await conversationId();
     clock.advance(25 * HOUR_MS);

@@ -1,6 +1,7 @@
 import { AppError, type Clock } from '@flowgento/core';
 import type { AccessLog, AuditLog } from '@flowgento/audit';
 import type {
+  ContactVault,
   ConsentHistoryEntry,
   ConsentNotice,
   ConsentPurposeEntry,
@@ -44,6 +45,8 @@ export class ConsentRegisterService {
     private readonly clock: Clock,
     /** Notes who saw which contacts' lines in the access log of personal data. */
     private readonly accessLog: Pick<AccessLog, 'record' | 'recordNow'>,
+    /** The erasure ledger: an erased number is never opted in by an import. */
+    private readonly ledger?: Pick<ContactVault, 'hashNumber' | 'erasedNumbers'>,
   ) {}
 
   /** The whole register, or one contact's lines, noted as read by the member. */
@@ -142,12 +145,14 @@ export class ConsentRegisterService {
    * Opt-ins gathered elsewhere (a paper form, a website) for a list of
    * WhatsApp numbers, all under one notice: each recorded with source
    * `import`, in one transaction with one audit entry. A number never seen
-   * becomes a contact, so the first message to it finds the consent.
+   * becomes a contact, so the first message to it finds the consent. A
+   * number erased (in the erasure ledger) or that withdrew by its own STOP
+   * is refused, with the reason, and never recorded.
    */
   importOptIns(
     acting: MemberActing,
     input: { purpose: string; noticeVersion: string; language: string; waIds: string[] },
-  ): { recorded: number; unchanged: number } {
+  ): { recorded: number; unchanged: number; refused: ImportRefusal[] } {
     // No live event: an import touches no open conversation's thread view,
     // and the register page reloads after the call.
     return this.store.transaction(() => {
@@ -155,9 +160,23 @@ export class ConsentRegisterService {
       assertPurpose(scoped, input.purpose);
       assertNotice(scoped, input.noticeVersion, input.language);
       const now = this.clock.now();
+      const erased =
+        this.ledger?.erasedNumbers().get(acting.scope.workspaceId) ?? new Map();
+      const refused: ImportRefusal[] = [];
       let recorded = 0;
       for (const waId of new Set(input.waIds)) {
-        const contactId = scoped.contacts.upsert(waId, null);
+        const hash = this.ledger?.hashNumber(acting.scope.workspaceId, waId);
+        if (hash !== undefined && erased.has(hash)) {
+          refused.push({ waId, reason: 'erased' });
+          continue;
+        }
+        const known = scoped.contacts.byWaId(waId);
+        const current = known && scoped.consent.get(known.id, input.purpose);
+        if (current?.state === 'opted_out' && CUSTOMER_SOURCES.has(current.source)) {
+          refused.push({ waId, reason: 'withdrew_by_customer' });
+          continue;
+        }
+        const contactId = known?.id ?? scoped.contacts.upsert(waId, null);
         const moved = scoped.consent.record({
           contactId,
           purpose: input.purpose,
@@ -171,7 +190,10 @@ export class ConsentRegisterService {
         });
         if (moved) recorded += 1;
       }
-      const counts = { recorded, unchanged: new Set(input.waIds).size - recorded };
+      const counts = {
+        recorded,
+        unchanged: new Set(input.waIds).size - recorded - refused.length,
+      };
       this.audit.record({
         workspaceId: acting.scope.workspaceId,
         actor: acting.actor,
@@ -180,7 +202,7 @@ export class ConsentRegisterService {
         origin: acting.origin,
         details: { purpose: input.purpose, notice: input.noticeVersion, ...counts },
       });
-      return counts;
+      return { ...counts, refused };
     });
   }
 
@@ -269,6 +291,20 @@ export class ConsentRegisterService {
     this.events.publish(acting.scope.workspaceId, { type: 'consent.changed', contactId });
   }
 }
+
+/** A number an import left out, and why: the member sees each one. */
+export interface ImportRefusal {
+  waId: string;
+  /** `erased`: the person asked to be forgotten; `withdrew_by_customer`: their own STOP. */
+  reason: 'erased' | 'withdrew_by_customer';
+}
+
+/** Withdrawals the customer made themselves, which no member's list overrides. */
+const CUSTOMER_SOURCES: ReadonlySet<string> = new Set([
+  'keyword',
+  'preference_webhook',
+  'opted_out_error',
+]);
 
 /**
  * An opt-in that a withdrawal of the same second outranks (see

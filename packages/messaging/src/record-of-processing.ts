@@ -110,7 +110,10 @@ export function recordOfProcessing(inputs: ProcessingInputs): ProcessingRecord {
       { category: 'Contact WhatsApp number', kept: 'yes' },
       {
         category: 'Contact profile name',
-        kept: settings.dropProfileNames ? 'no (dropped)' : 'yes',
+        // The switch stops names at intake; names stored before stay.
+        kept: settings.dropProfileNames
+          ? 'not kept for new messages; names stored before the switch was turned on are kept'
+          : 'yes',
       },
       {
         category: 'Message text',
@@ -142,7 +145,7 @@ export function recordOfProcessing(inputs: ProcessingInputs): ProcessingRecord {
         ? `Masked before storage: ${masked.join(', ')}`
         : 'No numbers are masked in message text',
       settings.dropProfileNames
-        ? 'WhatsApp profile names are dropped before storage'
+        ? 'WhatsApp profile names are dropped before storage (names stored before stay)'
         : 'WhatsApp profile names are kept',
     ],
     safeguards: [
@@ -163,37 +166,36 @@ const CIPHER_WORDS: Record<DatabaseCipher, string> = {
     'a database made before AEGIS-256 became the default keeps it)',
 };
 
+/** The security logs as the Retention page names them (`security_log`). */
+export const SECURITY_LOGS = 'Security logs (sign-ins, refusals, access log)';
+
 /**
  * Every log and copy the appliance keeps, with how long: the workspace's
- * rules, the audit log (where sign-ins and refusals, the security log, are
- * written), the access log of personal data, and the backups.
+ * rules, the audit log, the security logs and the backups. The engine's
+ * `security_log` rule cuts only the access log of personal data; sign-ins
+ * and refusals are audit entries, kept as long as the audit log.
  */
 function retentionLines(
   inputs: ProcessingInputs,
 ): { category: string; period: string }[] {
-  const accessLogRule = inputs.retentionRules.some((r) => r.id === 'security_log');
+  const accessRule = inputs.retentionRules.find((r) => r.id === 'security_log');
   const audit = auditLogPeriod(inputs);
   const { changesDays, dailyDays, monthlyMonths } = inputs.backup;
+  const accessPeriod = accessRule
+    ? `access log ${accessRule.keepDays} days`
+    : 'access log kept until a retention rule is set (at least 180 days)';
   return [
     ...inputs.retentionRules
-      .filter((r) => r.id !== 'audit_log')
+      .filter((r) => r.id !== 'audit_log' && r.id !== 'security_log')
       .map((r) => ({
         category: r.category,
         period: `${r.keepDays} days${r.note ? ` (${r.note})` : ''}`,
       })),
     { category: 'Audit log', period: `${audit.period} (${audit.basis})` },
     {
-      category: 'Security log (sign-ins, failed sign-ins, refused requests)',
-      period: `${audit.period}, as part of the audit log`,
+      category: SECURITY_LOGS,
+      period: `${accessPeriod}; sign-ins and refusals ${audit.period}, as part of the audit log`,
     },
-    ...(accessLogRule
-      ? []
-      : [
-          {
-            category: 'Access log of personal data',
-            period: 'kept until a retention rule is set (at least 180 days)',
-          },
-        ]),
     {
       category: 'Backups',
       period:

@@ -37,7 +37,7 @@ function text(values: Values, flag: string, max: number): string {
  * day, so "told today" works in the morning and a request received in the
  * afternoon can be extended the same day.
  */
-function timeOn(
+export function timeOn(
   values: Values,
   flag: string,
   bounds: { notBefore?: number; notAfter?: number },

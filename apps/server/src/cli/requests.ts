@@ -17,7 +17,7 @@ import { say } from './output.ts';
 import { offlineTiers } from './offline-tiers.ts';
 import { Progress } from './progress.ts';
 import { day, oneOf, withDesk, workspaceOption } from './requests-desk.ts';
-import { extend, refuse, verify } from './requests-steps.ts';
+import { extend, refuse, timeOn, verify } from './requests-steps.ts';
 
 const log: Command = {
   summary: 'Log a request a person made about their data',
@@ -29,6 +29,10 @@ const log: Command = {
     kind: { type: 'string', help: DATA_REQUEST_KINDS.join(', ') + ' (required)' },
     law: { type: 'string', help: 'GDPR or DPDP (required)' },
     requester: { type: 'string', help: 'how the person named themselves (required)' },
+    'received-on': {
+      type: 'string',
+      help: 'the day the request arrived, YYYY-MM-DD (default: now)',
+    },
     ...workspaceOption,
   },
   run: (values) =>
@@ -44,7 +48,17 @@ const log: Command = {
         'law',
       );
       const requester = requireText(values, 'requester').trim().slice(0, 200);
-      const { id, dueAt } = desk.log(acting, { kind, law, requester });
+      // A day in the past is taken at noon UTC; today, as of now.
+      const receivedAt =
+        values['received-on'] === undefined
+          ? undefined
+          : timeOn(values, 'received-on', { notAfter: Date.now() });
+      const { id, dueAt } = desk.log(acting, {
+        kind,
+        law,
+        requester,
+        ...(receivedAt === undefined ? {} : { receivedAt }),
+      });
       say(`Logged ${law} ${kind} request ${id}, due ${day(dueAt)}`);
       return 0;
     }),

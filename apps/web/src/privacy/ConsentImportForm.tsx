@@ -59,7 +59,7 @@ export function ConsentImportForm() {
   const [result, setResult] = useState<string | null>(null);
   const importOptIns = useMutation(
     trpc.consentRegister.importOptIns.mutationOptions({
-      onSuccess: (r) => setResult(`${r.recorded} recorded, ${r.unchanged} unchanged`),
+      onSuccess: (r) => setResult(importSummary(r)),
       onSettled: () =>
         queryClient.invalidateQueries({ queryKey: trpc.consentRegister.pathKey() }),
     }),
@@ -118,4 +118,21 @@ export function ConsentImportForm() {
       <ErrorNote error={importOptIns.error} />
     </form>
   );
+}
+
+const REFUSAL_WORDS = {
+  erased: 'erased (asked to be forgotten)',
+  withdrew_by_customer: 'withdrew by the customer',
+} as const;
+
+/** What the import did, each refused number named with its reason. */
+function importSummary(r: {
+  recorded: number;
+  unchanged: number;
+  refused: { waId: string; reason: keyof typeof REFUSAL_WORDS }[];
+}): string {
+  const counts = `${r.recorded} recorded, ${r.unchanged} unchanged`;
+  if (r.refused.length === 0) return counts;
+  const refused = r.refused.map((x) => `${x.waId}: ${REFUSAL_WORDS[x.reason]}`);
+  return `${counts}; not recorded: ${refused.join(', ')}`;
 }

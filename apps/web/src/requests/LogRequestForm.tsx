@@ -36,7 +36,10 @@ export function LogRequestForm() {
             kind: field(v, 'kind') as LogInput['kind'],
             law: field(v, 'law') as LogInput['law'],
             requester: field(v, 'requester'),
-            receivedAt: received ? Date.parse(`${received}T12:00:00Z`) : undefined,
+            // Noon of the day, or now for today's morning: never the future.
+            receivedAt: received
+              ? Math.min(Date.parse(`${received}T12:00:00Z`), Date.now())
+              : undefined,
           });
           event.currentTarget.reset();
         }}

@@ -60,6 +60,19 @@ export class RequestDesk {
         details: { field: 'receivedAt' },
       });
     }
+    // The appliance's first workspace was made at set-up: no request it
+    // logs was received before that day (a 0 would be 1970, due long ago).
+    const home = this.store.workspaces.homeId();
+    const setUp = home === undefined ? undefined : this.store.workspaces.get(home);
+    const setUpDay = setUp && new Date(setUp.createdAt).toISOString().slice(0, 10);
+    if (setUpDay && receivedAt < Date.parse(`${setUpDay}T00:00:00Z`)) {
+      throw new AppError(
+        'INVALID_INPUT',
+        `receivedAt: a request cannot be received before the appliance was set up ` +
+          `(${setUpDay})`,
+        { reason: 'received_before_setup', details: { field: 'receivedAt' } },
+      );
+    }
     const dueAt = dueAtFor(input.law, input.kind, receivedAt);
     return this.store.transaction(() => {
       const id = this.store.in(acting.scope).dataRequests.insert({
@@ -213,8 +226,11 @@ export class RequestDesk {
         { reason: 'export_required' },
       );
     }
-    // A correction acts on one person's record: only once we know who they are.
-    if (request.kind === 'correction') this.verifiedContact(request);
+    // A correction acts on one person's record, and a nomination names who
+    // may act for the person: only once we know who they are.
+    if (request.kind === 'correction' || request.kind === 'nomination') {
+      this.verifiedContact(request);
+    }
     if (request.kind === 'erasure') {
       const contactId = this.verifiedContact(request);
       assertNoLegalHold(this.store.in(acting.scope), { contactId });

@@ -16,6 +16,8 @@ export const PURGE_NOTICE_MS = 48 * 60 * 60 * 1000;
 export interface LegalFloor {
   days: number;
   law: string;
+  /** The category as the Retention page names it. */
+  label: string;
 }
 
 /**
@@ -27,10 +29,12 @@ export interface LegalFloor {
  */
 export const LEGAL_FLOORS: Readonly<Partial<Record<RetentionCategory, LegalFloor>>> = {
   audit_log: {
+    label: 'Audit log',
     days: 365,
     law: 'the DPDP Rules, 2025 (rule 6: logs of processing kept at least one year)',
   },
   security_log: {
+    label: 'Security logs',
     days: 180,
     law: 'the CERT-In Directions of 28 April 2022 (security logs kept 180 days)',
   },
@@ -71,10 +75,12 @@ export function checkRule(scoped: ScopedStore, input: RuleInput): CheckedRule {
     );
   }
   const floor = LEGAL_FLOORS[category];
+  // A rule of the law, not a malformed field: refused and audited as
+  // `rule.refused` naming `retention_below_legal_floor`.
   if (floor && days < floor.days) {
     throw new AppError(
-      'INVALID_INPUT',
-      `${category} must be kept at least ${floor.days} days: ${floor.law}`,
+      'RULE_REFUSED',
+      `${floor.label} must be kept at least ${floor.days} days: ${floor.law}`,
       {
         reason: 'retention_below_legal_floor',
         details: { field: 'days', floorDays: floor.days, law: floor.law },
