@@ -1,4 +1,4 @@
-import { AppError } from '@flowgento/core';
+import { refuseErasureDuringOpenBreach } from '@flowgento/audit';
 import type { WorkspaceScope } from '@flowgento/store';
 import type { ApiContext } from './context.ts';
 
@@ -15,12 +15,5 @@ export function assertNoOpenBreach(
 ): void {
   if (acknowledged) return;
   const open = ctx.services.breaches.openAffecting(scope, contactId);
-  if (open.length === 0) return;
-  throw new AppError(
-    'RULE_REFUSED',
-    `This contact is affected by an open breach (${open.map((b) => b.title).join(', ')}) ` +
-      'whose people are not yet told: once erased, they cannot be sent its notice. ' +
-      'Tell them first, or confirm that you erase anyway.',
-    { reason: 'open_breach_affects_contact', details: { breaches: open.length } },
-  );
+  refuseErasureDuringOpenBreach(open, 'confirm that you erase anyway');
 }

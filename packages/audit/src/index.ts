@@ -10,3 +10,4 @@ export * from './access-log.ts';
 export * from './breach-clocks.ts';
 export * from './breach-drafts.ts';
 export * from './breach-register.ts';
+export * from './open-breach-refusal.ts';

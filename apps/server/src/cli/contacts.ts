@@ -1,4 +1,9 @@
-import { AccessLog, AuditLog, BreachRegister } from '@flowgento/audit';
+import {
+  AccessLog,
+  AuditLog,
+  BreachRegister,
+  refuseErasureDuringOpenBreach,
+} from '@flowgento/audit';
 import { AppError, isAppError, plural, systemClock, type Logger } from '@flowgento/core';
 import { ContactErasureService } from '@flowgento/messaging';
 import { operatorScope } from '@flowgento/access';
@@ -80,14 +85,7 @@ function assertNoOpenBreach(
     scope,
     contact.id,
   );
-  if (open.length === 0) return;
-  throw new AppError(
-    'RULE_REFUSED',
-    `This contact is affected by an open breach (${open.map((b) => b.title).join(', ')}) ` +
-      'whose people are not yet told: once erased, they cannot be sent its notice. ' +
-      'Tell them first, or give --acknowledge-open-breach to erase anyway.',
-    { reason: 'open_breach_affects_contact', details: { breaches: open.length } },
-  );
+  refuseErasureDuringOpenBreach(open, 'give --acknowledge-open-breach to erase anyway');
 }
 
 /**
