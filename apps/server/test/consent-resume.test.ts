@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningAppliance } from '../src/server.ts';
-import { addAgent, setupOwner } from './flows.ts';
 import {
   expectApiError,
-  startTestAppliance,
   TestClock,
   type ApiClient,
   type TestAppliance,
@@ -13,6 +11,8 @@ import {
   openThread,
   simulatorSends,
   templateNamed,
+  MARKETING_NOTICE,
+  startConsentAppliance,
 } from './outbound-support.ts';
 
 /**
@@ -29,7 +29,7 @@ const clock = new TestClock();
 const app = (): RunningAppliance => t.running;
 let customerCount = 0;
 const nextCustomer = () => `5511944${String((customerCount += 1)).padStart(5, '0')}`;
-const NOTICE = { version: 'v1', language: 'en', body: 'We send offers on WhatsApp.' };
+const NOTICE = MARKETING_NOTICE;
 
 interface HistoryEntry {
   purpose: string;
@@ -46,14 +46,7 @@ interface Entry {
 }
 
 beforeAll(async () => {
-  t = await startTestAppliance({}, { clock });
-  owner = await setupOwner(app);
-  agent = await addAgent(app, owner);
-  phoneNumberId = (
-    await owner.mutate<{ phoneNumberId: string }>('whatsapp.connectSimulator')
-  ).phoneNumberId;
-  await owner.mutate('templates.sync');
-  await owner.mutate('consentRegister.addNotice', NOTICE);
+  ({ t, owner, agent, phoneNumberId } = await startConsentAppliance(clock));
   await owner.mutate('consentRegister.savePurpose', {
     purpose: 'surveys',
     description: 'Satisfaction surveys after a purchase',

@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPreferenceWebhook, buildStatusWebhook } from '@flowgento/whatsapp';
 import type { RunningAppliance } from '../src/server.ts';
-import { addAgent, setupOwner } from './flows.ts';
 import {
   expectApiError,
-  startTestAppliance,
   TestClock,
   type ApiClient,
   type TestAppliance,
@@ -16,6 +14,8 @@ import {
   simulatedNumber,
   simulatorSends,
   templateNamed,
+  MARKETING_NOTICE,
+  startConsentAppliance,
 } from './outbound-support.ts';
 
 /**
@@ -25,24 +25,16 @@ import {
  * still went out. Within one second a withdrawal wins, whichever came first.
  */
 let t: TestAppliance;
-let owner: ApiClient;
 let agent: ApiClient;
 let phoneNumberId: string;
 const clock = new TestClock();
 const app = (): RunningAppliance => t.running;
 let customerCount = 0;
 const nextCustomer = () => `5511933${String((customerCount += 1)).padStart(5, '0')}`;
-const NOTICE = { version: 'v1', language: 'en', body: 'We send offers on WhatsApp.' };
+const NOTICE = MARKETING_NOTICE;
 
 beforeAll(async () => {
-  t = await startTestAppliance({}, { clock });
-  owner = await setupOwner(app);
-  agent = await addAgent(app, owner);
-  phoneNumberId = (
-    await owner.mutate<{ phoneNumberId: string }>('whatsapp.connectSimulator')
-  ).phoneNumberId;
-  await owner.mutate('templates.sync');
-  await owner.mutate('consentRegister.addNotice', NOTICE);
+  ({ t, agent, phoneNumberId } = await startConsentAppliance(clock));
   clock.freeze();
 });
 afterAll(() => t.cleanup());

@@ -2,8 +2,9 @@ import { expect } from 'vitest';
 import type { WhatsAppNumber } from '@flowgento/store';
 import type { CloudApiSimulator, WebhookBody } from '@flowgento/whatsapp';
 import type { RunningAppliance } from '../src/server.ts';
-import { postSigned } from './flows.ts';
-import type { ApiClient, TestAppliance } from './harness.ts';
+import type { Clock } from '@flowgento/core';
+import { addAgent, postSigned, setupOwner } from './flows.ts';
+import { startTestAppliance, type ApiClient, type TestAppliance } from './harness.ts';
 
 /** Helpers of the outbound tests: a simulated number, its customers, its sends. */
 
@@ -117,4 +118,36 @@ export function jobOf(app: RunningAppliance, messageId: string) {
         lastReason: string | null;
       }
     | undefined;
+}
+
+/** The marketing notice the consent tests publish and record opt-ins against. */
+export const MARKETING_NOTICE = {
+  version: 'v1',
+  language: 'en',
+  body: 'We send offers on WhatsApp.',
+};
+
+/**
+ * An appliance ready for consent tests: an owner and an agent, the Cloud API
+ * simulator connected, its templates synced and `notice` published.
+ */
+export async function startConsentAppliance(
+  clock: Clock,
+  notice: { version: string; language: string; body: string } = MARKETING_NOTICE,
+): Promise<{
+  t: TestAppliance;
+  owner: ApiClient;
+  agent: ApiClient;
+  phoneNumberId: string;
+}> {
+  const t = await startTestAppliance({}, { clock });
+  const app = () => t.running;
+  const owner = await setupOwner(app);
+  const agent = await addAgent(app, owner);
+  const { phoneNumberId } = await owner.mutate<{ phoneNumberId: string }>(
+    'whatsapp.connectSimulator',
+  );
+  await owner.mutate('templates.sync');
+  await owner.mutate('consentRegister.addNotice', notice);
+  return { t, owner, agent, phoneNumberId };
 }

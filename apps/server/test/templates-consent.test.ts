@@ -6,10 +6,9 @@ import {
   buildTemplateStatusWebhook,
 } from '@flowgento/whatsapp';
 import type { RunningAppliance } from '../src/server.ts';
-import { addAgent, AGENT, OWNER, setupOwner } from './flows.ts';
+import { AGENT, OWNER } from './flows.ts';
 import {
   expectApiError,
-  startTestAppliance,
   TestClock,
   type ApiClient,
   type TestAppliance,
@@ -21,6 +20,8 @@ import {
   simulatedNumber,
   simulatorSends,
   templateNamed,
+  MARKETING_NOTICE,
+  startConsentAppliance,
 } from './outbound-support.ts';
 import { contactIdOf } from './sealed.ts';
 
@@ -41,19 +42,12 @@ let customerCount = 0;
 const nextCustomer = () => `5511900${String((customerCount += 1)).padStart(5, '0')}`;
 
 beforeAll(async () => {
-  t = await startTestAppliance({}, { clock });
-  owner = await setupOwner(app);
-  agent = await addAgent(app, owner);
-  phoneNumberId = (
-    await owner.mutate<{ phoneNumberId: string }>('whatsapp.connectSimulator')
-  ).phoneNumberId;
-  await owner.mutate('templates.sync');
-  await owner.mutate('consentRegister.addNotice', NOTICE);
+  ({ t, owner, agent, phoneNumberId } = await startConsentAppliance(clock));
 });
 afterAll(() => t.cleanup());
 
 const ORDER_UPDATE = { 'body.1': 'Asha', 'body.2': 'A-1042' };
-const NOTICE = { version: 'v1', language: 'en', body: 'We send offers on WhatsApp.' };
+const NOTICE = MARKETING_NOTICE;
 
 /** The agent records the customer's marketing opt-in, naming the notice they read. */
 async function optIn(conversationId: string) {
