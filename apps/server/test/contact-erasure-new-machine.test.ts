@@ -8,6 +8,7 @@ import { runCli } from './cli-run.ts';
 import { startTestAppliance, type TestAppliance } from './harness.ts';
 import {
   copyBackupFolder,
+  newMachineRestoreArgs,
   ownerInbox,
   startRestored,
   useThenLose,
@@ -58,21 +59,7 @@ afterAll(async () => {
 describe('restoring on a new machine after an erasure', () => {
   it('brings the current erasure ledger along and erases the contact again before serving', async () => {
     const dataDir = join(work, 'data');
-    const result = await runCli([
-      'restore',
-      '--to',
-      at,
-      '--data-dir',
-      dataDir,
-      '--installation-id',
-      kit.installationId,
-      '--kit-key',
-      kit.kitKey,
-      '--key-file',
-      kit.rootKeyFile,
-      '--source',
-      source,
-    ]);
+    const result = await runCli(newMachineRestoreArgs(kit, at, dataDir, source));
     expect(result.code, result.stderr).toBe(0);
     expect(existsSync(join(dataDir, CONTACT_VAULT_FILE))).toBe(true);
     // The restore itself erased the contact again: the folder never holds

@@ -110,3 +110,22 @@ export async function ownerInbox(app: RunningAppliance) {
   await client.mutate('auth.login', { email: OWNER.email, password: OWNER.password });
   return client.query<{ lastMessagePreview: string }[]>('inbox.conversations');
 }
+
+/**
+ * `flowgento restore --to` on a new machine, as an operator types it from
+ * the recovery kit: the point, the empty data folder, the kit's
+ * installation id, backup key and root key file, and where the backup is.
+ */
+export function newMachineRestoreArgs(
+  kit: KeptKit,
+  at: string,
+  dataDir: string,
+  source: string,
+): string[] {
+  // prettier-ignore
+  return [
+    'restore', '--to', at, '--data-dir', dataDir,
+    '--installation-id', kit.installationId, '--kit-key', kit.kitKey,
+    '--key-file', kit.rootKeyFile, '--source', source,
+  ];
+}

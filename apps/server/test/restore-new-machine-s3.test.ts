@@ -6,6 +6,7 @@ import { createBucket, useRgw } from '../../../packages/storage/test/support/rgw
 import { runCli, type CliResult } from './cli-run.ts';
 import { startTestAppliance, type TestAppliance } from './harness.ts';
 import {
+  newMachineRestoreArgs,
   ownerInbox,
   startRestored,
   useThenLose,
@@ -68,23 +69,7 @@ afterAll(async () => {
 
 const restore = (dataDir: string, more: string[] = [], env = secretEnv()) =>
   runCli(
-    [
-      'restore',
-      '--to',
-      at,
-      '--data-dir',
-      dataDir,
-      '--installation-id',
-      kit.installationId,
-      '--kit-key',
-      kit.kitKey,
-      '--key-file',
-      kit.rootKeyFile,
-      '--source',
-      's3',
-      ...bucketFlags(),
-      ...more,
-    ],
+    [...newMachineRestoreArgs(kit, at, dataDir, 's3'), ...bucketFlags(), ...more],
     env,
   );
 

@@ -7,6 +7,7 @@ import { runCli } from './cli-run.ts';
 import { startTestAppliance, type TestAppliance } from './harness.ts';
 import {
   copyBackupFolder,
+  newMachineRestoreArgs,
   ownerInbox,
   startRestored,
   useThenLose,
@@ -43,21 +44,7 @@ describe('a machine lost right after a new contact wrote', () => {
   it('restores on a new machine with that contact’s messages readable', async () => {
     const dataDir = join(t.dir, 'new-machine');
     rmSync(dataDir, { recursive: true, force: true });
-    const result = await runCli([
-      'restore',
-      '--to',
-      at,
-      '--data-dir',
-      dataDir,
-      '--installation-id',
-      kit.installationId,
-      '--kit-key',
-      kit.kitKey,
-      '--key-file',
-      kit.rootKeyFile,
-      '--source',
-      source,
-    ]);
+    const result = await runCli(newMachineRestoreArgs(kit, at, dataDir, source));
     expect(result.code, result.stderr).toBe(0);
 
     restored = await startRestored(dataDir, kit.rootKeyFile);
