@@ -22,6 +22,7 @@ import { NumberSettingsService, type KeyRing } from '@flowgento/messaging';
 import {
   latestSchemaVersion,
   migrations,
+  SearchIndex,
   workspaceScope,
   type Store,
 } from '@flowgento/store';
@@ -113,6 +114,7 @@ export async function inboxData(
     const perWorkspace = Math.round(scale.conversations / scale.workspaces);
     insertTraffic(store, workspaces, perWorkspace, say);
     say(`    ${sealNumbers(appliance, config.dataDir)} numbers sealed\n`);
+    say(`    ${buildSearchIndex(appliance, config.dataDir)} messages indexed\n`);
     store.db.pragma('wal_checkpoint(TRUNCATE)');
     store.db.exec('ANALYZE');
   } finally {
@@ -292,6 +294,24 @@ function sealNumbers(appliance: OpenedAppliance, dataDir: string): number {
       ),
     );
   } finally {
+    store.contactKeys = undefined;
+    vault.close();
+  }
+}
+
+/**
+ * Builds the message search index (its own file, `SearchIndex`) from the
+ * messages, as the server does at its first start.
+ */
+function buildSearchIndex(appliance: OpenedAppliance, dataDir: string): number {
+  const { store } = appliance;
+  const vault = openContactVault(appliance, dataDir);
+  store.contactKeys = vault;
+  const index = SearchIndex.attach(store, vault.searchIndexFile());
+  try {
+    return index.refresh().indexed;
+  } finally {
+    index.detach();
     store.contactKeys = undefined;
     vault.close();
   }

@@ -5,12 +5,14 @@
  */
 import type { Logger } from '@flowgento/core';
 import {
+  SearchIndex,
   workspaceScope,
   type AssigneeFilter,
   type ConversationCursor,
   type Db,
 } from '@flowgento/store';
 import { openAppliance } from '../apps/server/src/appliance.ts';
+import { openContactVault } from '../apps/server/src/contact-vault.ts';
 import { quantile } from './report.ts';
 import type { InboxData } from './inbox-data.ts';
 import { measureSearches } from './inbox-search.ts';
@@ -45,6 +47,10 @@ export async function measureQueries(
     mustExist: true,
   });
   const { store } = appliance;
+  // Search reads the index file the build made, as the server attaches it.
+  const vault = openContactVault(appliance, data.config.dataDir);
+  store.contactKeys = vault;
+  SearchIndex.attach(store, vault.searchIndexFile()).refresh(logger);
   try {
     const filters: FilterName[] = ['all', 'unassigned', 'mine'];
     const times = new Map<string, number[]>();
@@ -123,6 +129,7 @@ export async function measureQueries(
     };
   } finally {
     store.close();
+    vault.close();
   }
 }
 

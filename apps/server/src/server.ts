@@ -11,7 +11,7 @@ import {
 import { AppError, systemClock, type Clock, type Logger } from '@flowgento/core';
 import { ensureTlsMaterial, type TlsMaterial } from '@flowgento/crypto';
 import { WorkerIntakeWriter } from '@flowgento/messaging';
-import { lockDataFolder } from '@flowgento/store';
+import { lockDataFolder, SearchIndex } from '@flowgento/store';
 import { trackedProviders } from '@flowgento/storage';
 import { startCloudApiSimulator, type CloudApiSimulator } from '@flowgento/whatsapp';
 import type { ApplianceConfig } from './config.ts';
@@ -217,6 +217,8 @@ export async function startAppliance(
     const intakeWriter = await intakeStarting;
     const vault = openContactVault(appliance, config.dataDir);
     appliance.store.contactKeys = vault;
+    // Before any request: rebuilt when it missed changes (a restore, say).
+    SearchIndex.attach(appliance.store, vault.searchIndexFile()).refresh(logger);
     // Keys the intake thread makes reach the backup tier like the main thread's.
     intakeWriter.onVaultChange = () => vault.onChange();
     cleanups.push(() => vault.close());

@@ -1,3 +1,5 @@
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTextWebhook } from '@flowgento/whatsapp';
 import {
@@ -252,5 +254,27 @@ describe('search pages', () => {
     // The other workspace's agent finds none of them.
     const mine = await agent.query<SearchPage>('desk.search', { query: 'invoice' });
     expect(mine.results).toEqual([]);
+  });
+});
+
+describe('the search index file', () => {
+  it('is rebuilt at start when it is missing, and search finds the same messages', async () => {
+    const before = await agent.query<SearchPage>('desk.search', { query: 'blender' });
+    await t.stop();
+    const index = join(t.config.dataDir, 'search-index.db');
+    expect(existsSync(index)).toBe(true);
+    for (const suffix of ['', '-wal', '-shm'])
+      rmSync(`${index}${suffix}`, { force: true });
+    await t.start();
+
+    const rebuilt = t.logs.lines
+      .map((line) => JSON.parse(line) as { msg: string; indexed?: number })
+      .findLast(
+        (entry) => entry.msg === 'message search index rebuilt from the messages',
+      );
+    expect(rebuilt?.indexed).toBeGreaterThanOrEqual(26);
+    const after = await agent.query<SearchPage>('desk.search', { query: 'blender' });
+    expect(after).toEqual(before);
+    expect(after.results).toHaveLength(1);
   });
 });

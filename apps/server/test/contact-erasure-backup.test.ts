@@ -155,5 +155,16 @@ describe('an erasure while continuous backup runs', () => {
       query: 'erase',
     });
     expect(hits.results).toEqual([]);
+    // The search index was rebuilt from the restored messages at start.
+    const kept = await owner.query<{ results: unknown[] }>('desk.search', {
+      query: 'keep',
+    });
+    expect(kept.results).toHaveLength(1);
+    const rebuilt = t.logs.lines
+      .map((line) => JSON.parse(line) as { msg: string; unreadable?: number })
+      .findLast(
+        (entry) => entry.msg === 'message search index rebuilt from the messages',
+      );
+    expect(rebuilt).toMatchObject({ indexed: 1, unreadable: 0 });
   }, 120_000);
 });

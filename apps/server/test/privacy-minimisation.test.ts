@@ -67,19 +67,25 @@ beforeAll(async () => {
 afterAll(() => t.cleanup());
 
 /** Every value of every table (FTS shadow tables too), as one string. */
+/** Every value in the database and in the search index's file (schema `search`). */
 function everyStoredValue(): string {
   const db = app().appliance.store.db;
-  const tables = db
-    .prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`)
-    .pluck()
-    .all() as string[];
-  return tables
-    .map((table) => {
-      const rows = db.prepare(`SELECT * FROM "${table.replace(/"/g, '""')}"`).all();
-      return JSON.stringify(rows, (_key, value: unknown) =>
-        Buffer.isBuffer(value) ? value.toString('latin1') : value,
-      );
-    })
+  return ['main', 'search']
+    .flatMap((schema) =>
+      (
+        db
+          .prepare(`SELECT name FROM ${schema}.sqlite_master WHERE type = 'table'`)
+          .pluck()
+          .all() as string[]
+      ).map((table) => {
+        const rows = db
+          .prepare(`SELECT * FROM ${schema}."${table.replace(/"/g, '""')}"`)
+          .all();
+        return JSON.stringify(rows, (_key, value: unknown) =>
+          Buffer.isBuffer(value) ? value.toString('latin1') : value,
+        );
+      }),
+    )
     .join('\n');
 }
 

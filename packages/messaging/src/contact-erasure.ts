@@ -114,6 +114,8 @@ export class ContactErasureService {
       return { target, outcome: result, keys: target.mediaKeys };
     });
 
+    // The search index's log held the erased words' pages until now.
+    this.store.searchIndex?.checkpoint('TRUNCATE');
     if (again.vaultUntouched) {
       this.checkpoint();
       return outcome;

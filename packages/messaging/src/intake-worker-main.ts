@@ -4,6 +4,7 @@ import {
   Checkpointer,
   ContactVault,
   openEncryptedDatabase,
+  SearchIndex,
   Store,
 } from '@flowgento/store';
 import { CommitBatcher } from './commit-batcher.ts';
@@ -35,6 +36,8 @@ try {
   if (vault) {
     vault.onChange = () => send({ type: 'vault-changed' });
     store.contactKeys = vault;
+    // Indexes what this thread writes; the main thread rebuilds it when stale.
+    SearchIndex.attach(store, vault.searchIndexFile());
   }
   const batcher = new CommitBatcher(store, 2048);
   const checkpointer = setup.checkpoints === false ? null : new Checkpointer(db);

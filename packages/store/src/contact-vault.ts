@@ -7,7 +7,9 @@ import {
 } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { AppError } from '@flowgento/core';
+import { dirname, join } from 'node:path';
 import { openEncryptedDatabase, type Db } from './database.ts';
+import { SEARCH_INDEX_FILE, type SearchIndexFile } from './search-index.ts';
 
 /** The vault's file name in the data folder, beside `flowgento.db`. */
 export const CONTACT_VAULT_FILE = 'contact-keys.db';
@@ -129,6 +131,20 @@ export class ContactVault {
     `);
     this.#opened = db;
     return db;
+  }
+
+  /**
+   * The message search index's file, beside the vault, and its key (derived
+   * from the vault's own: both stay on this machine, and a restore that
+   * brings the vault back opens, or else rebuilds, the same index).
+   */
+  searchIndexFile(): SearchIndexFile {
+    return {
+      path: join(dirname(this.#path), SEARCH_INDEX_FILE),
+      key: Buffer.from(
+        hkdfSync('sha256', this.#fileKey, Buffer.alloc(0), 'flowgento search index', 32),
+      ),
+    };
   }
 
   /**

@@ -120,6 +120,20 @@ export function applyKey(db: Db, key: Buffer, cipher: DatabaseCipher): void {
   db.pragma(`key = "x'${key.toString('hex')}'"`);
 }
 
+/**
+ * Runs `fn` (an ATTACH) with `cipher` as the connection's default, the one
+ * an attached file is read with, then puts the main file's back.
+ */
+export function withDefaultCipher<T>(db: Db, cipher: DatabaseCipher, fn: () => T): T {
+  const before = cipherOf(db);
+  for (const pragma of CIPHER_PRAGMAS[cipher]) db.pragma(pragma);
+  try {
+    return fn();
+  } finally {
+    for (const pragma of CIPHER_PRAGMAS[before]) db.pragma(pragma);
+  }
+}
+
 /** The page cipher of an open database. */
 export function cipherOf(db: Db): DatabaseCipher {
   const name = String(db.pragma('cipher', { simple: true }));

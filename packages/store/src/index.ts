@@ -118,3 +118,10 @@ export {
 export type { ErasureCounts, ErasureTarget } from './repos/contact-erasure.ts';
 export * from './contact-vault.ts';
 export * from './contact-seal.ts';
+export {
+  SEARCH_INDEX_FILE,
+  SearchIndex,
+  removeIndexFiles,
+  type SearchIndexFile,
+  type SearchIndexRefresh,
+} from './search-index.ts';

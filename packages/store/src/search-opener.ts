@@ -5,7 +5,10 @@ const sources = new WeakMap<Db, () => ContactKeys | undefined>();
 
 /**
  * Registers `contact_open_body(workspace_id, contact_id, message_id, body)`
- * on a connection: the delete triggers of migration 057 give FTS5 the
+ * on a connection. Only a database between migrations 057 and 066 still has
+ * the triggers that call it (066 moved the index to its own file and
+ * dropped them), so an upgrade that deletes messages on the way still runs.
+ * The delete triggers of migration 057 give FTS5 the
  * plaintext a message was indexed with (a contentless index can only drop a
  * row given the same tokens). A plain body comes back as it is; a sealed one
  * opened with its contact's key, or NULL when the key is gone (the contact

@@ -23,6 +23,7 @@ import { MetricsTokenRepo } from './repos/metrics-tokens.ts';
 import { ScopedStore } from './scoped-store.ts';
 import type { ContactKeys } from './contact-seal.ts';
 import { setBodyKeys } from './search-opener.ts';
+import type { SearchIndex } from './search-index.ts';
 
 type Statement = Database.Statement<unknown[], unknown>;
 
@@ -60,6 +61,11 @@ export class Store {
    * without it (CLI tools) notes and messages are stored as before.
    */
   contactKeys: ContactKeys | undefined;
+  /**
+   * The message search index, attached as schema `search` (`SearchIndex`);
+   * without it messages are stored unindexed and search is refused.
+   */
+  searchIndex: SearchIndex | undefined;
   private readonly statements = new Map<string, Statement>();
   private readonly checkpointOnClose: boolean;
 
@@ -120,6 +126,7 @@ export class Store {
   }
 
   close(): void {
+    this.searchIndex?.detach();
     if (this.db.open) {
       // Without it SQLite still checkpoints the log away when this is the
       // last connection to the file, and never while another holds it.

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -5,6 +6,7 @@ import {
   conversationListSql,
   MESSAGE_SEARCH_SQL,
   openEncryptedDatabase,
+  SearchIndex,
   Store,
   workspaceScope,
   type ConversationFilter,
@@ -81,12 +83,18 @@ describe('message search in the encrypted database', () => {
     store.db.prepare('VACUUM INTO ?').run(copy);
     store.db.close();
     const reopened = new Store(openEncryptedDatabase({ path: copy, key: env.key }));
+    // The index is not in the copy: its own file is built from the messages.
+    const index = SearchIndex.attach(reopened, {
+      path: join(env.dir, 'copy-search.db'),
+      key: randomBytes(32),
+    });
+    expect(index.refresh()).toEqual({ rebuilt: true, indexed: 1, unreadable: 0 });
     const scoped = reopened.in(workspaceScope(a.ws.id));
     const [hit] = scoped.search.find(words('refund'), { limit: 10 });
     expect(hit?.body).toBe('refund received, thanks');
     scoped.conversations.delete(hit!.conversationId);
     expect(scoped.search.find(words('refund'), { limit: 10 })).toEqual([]);
-    reopened.db.close();
+    reopened.close();
   });
 
   it("leaves no trace of a deleted message's words in the index (secure-delete)", () => {

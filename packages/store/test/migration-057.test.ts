@@ -42,12 +42,13 @@ function seed(store: Store, waId: string, name: string, text: string) {
   return { ws, scoped, contactId, conversationId, messageId };
 }
 
-/** Every token the full-text index still holds. */
-const indexed = (store: Store) =>
-  store.db
-    .prepare('SELECT DISTINCT term FROM message_search_instance')
-    .pluck()
-    .all() as string[];
+/** Every token the full-text index (its own file, `search`) still holds. */
+function indexed(store: Store): string[] {
+  store.db.exec(
+    'CREATE VIRTUAL TABLE IF NOT EXISTS temp.index_terms USING fts5vocab(search, message_search, row)',
+  );
+  return store.db.prepare('SELECT term FROM temp.index_terms').pluck().all() as string[];
+}
 
 const find = (scoped: ReturnType<Store['in']>, text: string) =>
   scoped.search.find([{ text, prefix: false }], { limit: 10 });

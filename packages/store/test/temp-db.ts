@@ -2,9 +2,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { openEncryptedDatabase, migrate, Store } from '../src/index.ts';
+import {
+  openEncryptedDatabase,
+  migrate,
+  SEARCH_INDEX_FILE,
+  SearchIndex,
+  Store,
+} from '../src/index.ts';
 
-/** A real encrypted database file in a fresh temporary folder. */
+/**
+ * A real encrypted database file in a fresh temporary folder, with the
+ * message search index attached from its own file beside it, as the
+ * appliance runs.
+ */
 export function tempDatabase(): {
   dir: string;
   path: string;
@@ -15,6 +25,7 @@ export function tempDatabase(): {
   const dir = mkdtempSync(join(tmpdir(), 'fg-store-'));
   const path = join(dir, 'flowgento.db');
   const key = randomBytes(32);
+  const searchKey = randomBytes(32);
   return {
     dir,
     path,
@@ -22,7 +33,9 @@ export function tempDatabase(): {
     open: () => {
       const db = openEncryptedDatabase({ path, key });
       migrate(db);
-      return new Store(db);
+      const store = new Store(db);
+      SearchIndex.attach(store, { path: join(dir, SEARCH_INDEX_FILE), key: searchKey });
+      return store;
     },
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };

@@ -7,7 +7,12 @@ import {
 import { AppError, isAppError, plural, systemClock, type Logger } from '@flowgento/core';
 import { ContactErasureService } from '@flowgento/messaging';
 import { operatorScope } from '@flowgento/access';
-import { lockDataFolder, type ContactVault, type Store } from '@flowgento/store';
+import {
+  lockDataFolder,
+  SearchIndex,
+  type ContactVault,
+  type Store,
+} from '@flowgento/store';
 import { openAppliance, type OpenedAppliance } from '../appliance.ts';
 import { openContactVault, vaultBackup } from '../contact-vault.ts';
 import type { Command, CommandGroup } from './commands.ts';
@@ -42,6 +47,8 @@ export function openCliErasure(
   const vault = openContactVault(appliance, dataDir);
   // Messages and names are sealed with the contacts' keys: reads open them.
   appliance.store.contactKeys = vault;
+  // An erasure takes the contact's words out of the search index too.
+  SearchIndex.attach(appliance.store, vault.searchIndexFile());
   const { store } = appliance;
   const { routing, tiers } = offlineTiers(appliance, dataDir, logger);
   const service = new ContactErasureService(

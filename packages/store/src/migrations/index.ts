@@ -35,6 +35,7 @@ import { contactNumberHash } from './058-contact-number-hash.ts';
 import { notesAboutOthers } from './062-notes-about-others.ts';
 import { consentEventKind } from './063-consent-event-kind.ts';
 import { correctedProfileName } from './065-corrected-profile-name.ts';
+import { searchIndexFile } from './066-search-index-file.ts';
 
 export interface Migration {
   version: number;
@@ -85,6 +86,7 @@ export const migrations: readonly Migration[] = [
   notesAboutOthers,
   consentEventKind,
   correctedProfileName,
+  searchIndexFile,
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

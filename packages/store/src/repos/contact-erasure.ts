@@ -1,7 +1,6 @@
 import type { Store } from '../store.ts';
 import type { WorkspaceScope } from '../scope.ts';
 import { ContactCipher } from '../contact-seal.ts';
-import { dropContactSearchEntries } from './message-search-drop.ts';
 import { numberAad } from './contacts.ts';
 
 /** What an erasure removed, by kind; counts only, never content. */
@@ -28,8 +27,8 @@ export interface ErasureTarget {
  * Removes every row that holds a contact's personal data (issue 8). The
  * caller runs it in one transaction with the audit entry, then removes the
  * media objects; the database runs with `secure_delete`, so freed pages are
- * zeroed, and the message search index drops the bodies first
- * (`dropContactSearchEntries`; FTS5 `secure-delete` is on, migration 028).
+ * zeroed, and the message search index (its own file, `SearchIndex`)
+ * drops each message's row as the row goes, with FTS5 `secure-delete`.
  */
 export class ContactErasureRepo {
   constructor(
@@ -129,7 +128,6 @@ export class ContactErasureRepo {
       hash,
       target.waId,
     );
-    dropContactSearchEntries(this.store, ws, target.contactId);
     const messages = run(
       `DELETE FROM messages WHERE workspace_id = ? AND conversation_id IN
          (SELECT id FROM conversations WHERE workspace_id = ? AND contact_id = ?)`,

@@ -1,3 +1,4 @@
+import { AppError } from '@flowgento/core';
 import type { Store } from '../store.ts';
 import type { WorkspaceScope } from '../scope.ts';
 import type { MessageDirection } from '../types.ts';
@@ -30,16 +31,16 @@ export const MESSAGE_SEARCH_SQL = `
   SELECT s.rowid AS seq, m.id AS messageId, m.conversation_id AS conversationId,
      m.direction, m.body, m.occurred_at AS occurredAt, c.profile_name AS contactName,
      c.wa_id AS contactWaId, c.id AS contactId
-   FROM message_search s
-   JOIN message_search_keys k ON k.rowid = s.rowid
-   JOIN messages m ON m.id = k.message_id
-   JOIN conversations v ON v.id = m.conversation_id AND v.workspace_id = m.workspace_id
-   JOIN contacts c ON c.id = v.contact_id
+   FROM search.message_search s
+   JOIN search.message_keys k ON k.seq = s.rowid
+   JOIN main.messages m ON m.id = k.message_id
+   JOIN main.conversations v ON v.id = m.conversation_id AND v.workspace_id = m.workspace_id
+   JOIN main.contacts c ON c.id = v.contact_id
    WHERE message_search MATCH ? AND m.workspace_id = ? AND s.rowid < ?
    ORDER BY s.rowid DESC LIMIT ?`;
 
 /**
- * Full-text search over one workspace's messages (migration 028). The
+ * Full-text search over one workspace's messages (`SearchIndex`). The
  * caller passes terms, never an FTS5 expression: each is quoted here, so
  * nothing a user types is read as query syntax, and the workspace's token
  * is ANDed in front of them, so no query can leave it out.
@@ -62,6 +63,11 @@ export class MessageSearchRepo {
     options: { after?: SearchCursor; limit: number },
   ): SearchHit[] {
     if (terms.length === 0) throw new Error('A search needs at least one term');
+    if (!this.store.searchIndex) {
+      throw new AppError('PRECONDITION_FAILED', 'Message search is not available yet', {
+        reason: 'search_index_not_open',
+      });
+    }
     const words = terms
       .map((t) => `"${t.text.replaceAll('"', '""')}"${t.prefix ? '*' : ''}`)
       .join(' ');

@@ -3,7 +3,7 @@ import type { Store } from '../store.ts';
 import type { WorkspaceScope } from '../scope.ts';
 import type { Message, MessageStatus } from '../types.ts';
 import { ContactCipher, columnAad } from '../contact-seal.ts';
-import { indexSealedMessage } from './message-search-index.ts';
+import { addToIndex } from '../search-index.ts';
 import { sealStatusRecipient } from './status-seal.ts';
 
 const MESSAGE_COLUMNS = `id, conversation_id AS conversationId, wa_message_id AS waMessageId,
@@ -94,7 +94,7 @@ export class MessageRepo {
       );
     if (inserted.changes !== 1) return null;
     if (seal.sealing)
-      indexSealedMessage(this.store, this.scope.workspaceId, id, write.body);
+      addToIndex(this.store, this.scope.workspaceId, id, write.body);
     return id;
   }
 
@@ -137,7 +137,7 @@ export class MessageRepo {
         now,
       );
     if (seal.sealing)
-      indexSealedMessage(this.store, this.scope.workspaceId, id, input.body);
+      addToIndex(this.store, this.scope.workspaceId, id, input.body);
     return id;
   }
 
