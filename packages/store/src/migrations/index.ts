@@ -35,6 +35,7 @@ import { contactNumberHash } from './058-contact-number-hash.ts';
 import { notesAboutOthers } from './062-notes-about-others.ts';
 import { consentEventKind } from './063-consent-event-kind.ts';
 import { correctedProfileName } from './065-corrected-profile-name.ts';
+import { sealedWebhookErrors } from './067-sealed-webhook-errors.ts';
 
 export interface Migration {
   version: number;
@@ -85,6 +86,7 @@ export const migrations: readonly Migration[] = [
   notesAboutOthers,
   consentEventKind,
   correctedProfileName,
+  sealedWebhookErrors,
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;
