@@ -301,6 +301,9 @@ export async function startAppliance(
     // and hashed before anyone is served, and before the ledger looks them up.
     const sealed = services.erasure.sealPlainNumbers();
     if (sealed > 0) logger.info({ contacts: sealed }, 'contact numbers sealed');
+    // So are customers' file names written before those were sealed.
+    const names = services.erasure.sealPlainFilenames();
+    if (names > 0) logger.info({ files: names }, 'media file names sealed');
     // A restore may have brought back contacts erased since: erase them
     // again before anyone is served (issue 8).
     // A second line: `restore --to` re-applies it on the rebuilt file already.

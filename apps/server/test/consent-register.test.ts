@@ -221,6 +221,23 @@ describe('the consent register', () => {
         { waId: '919800000021', reason: 'erased' },
       ],
     });
+    // The audit entry says how many were refused and why, naming no number.
+    const [audited] = app()
+      .appliance.store.db.prepare(
+        `SELECT details_json FROM audit_log WHERE action = 'consent.imported'
+           ORDER BY seq DESC LIMIT 1`,
+      )
+      .pluck()
+      .all() as string[];
+    expect(JSON.parse(audited!)).toEqual({
+      purpose: 'marketing',
+      notice: '2026-01',
+      recorded: 1,
+      unchanged: 0,
+      refused: 2,
+      refusedErased: 1,
+      refusedWithdrew: 1,
+    });
     const { entries } = await register();
     expect(entries.find((e) => e.contactId === stopped.contact.id)).toMatchObject({
       state: 'opted_out',

@@ -15,6 +15,7 @@ import {
   buildMediaWebhook,
   buildPreferenceWebhook,
   buildStatusWebhook,
+  buildValueErrorsWebhook,
 } from '@flowgento/whatsapp';
 import {
   deliverText,
@@ -31,9 +32,9 @@ import { contactIdOf } from './sealed.ts';
  * Issue 8's "yesterday's backup": a database copied before an erasure and
  * opened directly with the database key, with no start and so no ledger
  * re-apply, holds nothing readable of the erased contact (its key is gone
- * from the vault): not its texts, name or number, nor the status reports
- * and kept webhook values that named it; the other contacts read normally
- * through the repositories.
+ * from the vault): not its texts, name or number, nor the status reports,
+ * kept webhook values and errors Meta reported that named it; the other
+ * contacts read normally through the repositories.
  */
 
 const ERASED_MARK = `ZQXA-${randomBytes(4).toString('hex')}`;
@@ -128,7 +129,11 @@ describe('a database copied before an erasure', () => {
       sha256: '00'.repeat(32),
       filename: `${FILE_MARK}-contract.pdf`,
     });
-    for (const body of [status, preference, document]) {
+    // An error Meta reports for the number that quotes the customer's.
+    const error = buildValueErrorsWebhook(origin, [
+      { code: 131026, title: 'Message undeliverable', details: `Not sent to ${ERASED}` },
+    ]);
+    for (const body of [status, preference, document, error]) {
       const posted = await postSigned(
         t.running,
         Buffer.from(JSON.stringify(body)),
@@ -140,6 +145,7 @@ describe('a database copied before an erasure', () => {
       1,
     );
     expect(live.db.prepare('SELECT count(*) FROM webhook_events').pluck().get()).toBe(1);
+    expect(live.db.prepare('SELECT count(*) FROM whatsapp_errors').pluck().get()).toBe(1);
     // A reply still waiting in the outbound queue: its payload is sealed too.
     const workspaceId = live.db
       .prepare('SELECT id FROM workspaces')
@@ -187,6 +193,11 @@ describe('a database copied before an erasure', () => {
     expect(yesterday.prepare('SELECT count(*) FROM webhook_events').pluck().get()).toBe(
       1,
     );
+    expect(yesterday.prepare('SELECT count(*) FROM whatsapp_errors').pluck().get()).toBe(
+      1,
+    );
+    // The live database keeps none of them.
+    expect(live.db.prepare('SELECT count(*) FROM whatsapp_errors').pluck().get()).toBe(0);
     // The erased contact's rows are still in the copy, only unreadable.
     expect(
       yesterday

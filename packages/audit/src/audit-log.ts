@@ -163,11 +163,13 @@ export class AuditLog {
 
   /**
    * Verifies the chain and writes down that it was checked, by whom and with
-   * what result (`audit.verified`), for the CLI and the admin page alike.
+   * what result (`audit.verified`), for the CLI and the admin page alike;
+   * with `record: false` it only verifies (no entry, no checkpoint appended).
    */
   async verifyAndRecord(
     by: Omit<AuditEntryInput, 'action' | 'outcome' | 'details'>,
     alsoCompareWith: readonly string[] = [],
+    options: { record?: boolean } = {},
   ): Promise<AuditChainReport & { checkpointProblems: string[] }> {
     // Read before the chain, so every checkpoint describes committed entries.
     const own = this.options.checkpointFile;
@@ -186,6 +188,9 @@ export class AuditLog {
     if (report.intact && !intact) {
       report.summary += ` But the checkpoints were tampered with: ${checkpointProblems.join(' ')}`;
     }
+    // `record: false`: the database is another process's to write (the CLI
+    // beside a running appliance); the check is only reported.
+    if (options.record === false) return { ...report, checkpointProblems };
     this.store.transaction(() =>
       this.record({
         ...by,

@@ -198,7 +198,8 @@ export const AUDIT_EVENTS: Readonly<Record<AuditAction, AuditEventSpec>> = {
     when: 'opt-ins gathered elsewhere were imported for a list of numbers, under one notice',
     scope: 'workspace',
     target: 'workspace',
-    details: 'purpose, notice, recorded, unchanged',
+    details:
+      'purpose, notice, recorded, unchanged, refused, refusedErased, refusedWithdrew',
   },
   'privacy.settings_changed': {
     area: 'Privacy',

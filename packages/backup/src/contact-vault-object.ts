@@ -1,4 +1,4 @@
-import { AppError } from '@flowgento/core';
+import { AppError, isAppError } from '@flowgento/core';
 import { decryptBytes, encryptBytes } from '@flowgento/crypto';
 import type { TierProviders, TierStore } from '@flowgento/storage';
 import { readObject } from './restore/download.ts';
@@ -56,7 +56,12 @@ export async function downloadContactVault(input: {
   }
   if (!newest || !holder) return undefined;
   const sha256 = newest.key.slice(keyOf('').length);
-  const sealed = await readObject(holder, newest.key, { size: newest.size, sha256 });
+  const sealed = await readObject(holder, newest.key, {
+    size: newest.size,
+    sha256,
+  }).catch((cause: unknown) => {
+    throw vaultDamaged(newest.key, cause);
+  });
   try {
     return decryptBytes(input.backupKey, sealed, { aad: aadOf(input.installationId) });
   } catch (cause) {
@@ -70,4 +75,20 @@ export async function downloadContactVault(input: {
       { reason: 'contact_vault_unopenable', cause },
     );
   }
+}
+
+/**
+ * Bytes that are not the ones written (its name carries their SHA-256): a
+ * damaged copy of the tier. Said as such rather than as an internal failure,
+ * since the operator can act on it (another copy of the backup tier). Other
+ * read failures keep their own typed error.
+ */
+function vaultDamaged(key: string, cause: unknown): unknown {
+  if (!isAppError(cause) || cause.reason !== 'checksum_mismatch') return cause;
+  return new AppError(
+    'PRECONDITION_FAILED',
+    `The contact vault in the backup tier (${key}) is damaged: its bytes are ` +
+      'not the ones written. Restore from another copy of the backup tier',
+    { reason: 'contact_vault_damaged', cause },
+  );
 }

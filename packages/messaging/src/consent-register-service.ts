@@ -194,13 +194,23 @@ export class ConsentRegisterService {
         recorded,
         unchanged: new Set(input.waIds).size - recorded - refused.length,
       };
+      // How many were refused, and why: counts only, never the numbers.
+      const refusedFor = (reason: ImportRefusal['reason']) =>
+        refused.filter((r) => r.reason === reason).length;
       this.audit.record({
         workspaceId: acting.scope.workspaceId,
         actor: acting.actor,
         action: 'consent.imported',
         target: { type: 'workspace', id: acting.scope.workspaceId },
         origin: acting.origin,
-        details: { purpose: input.purpose, notice: input.noticeVersion, ...counts },
+        details: {
+          purpose: input.purpose,
+          notice: input.noticeVersion,
+          ...counts,
+          refused: refused.length,
+          refusedErased: refusedFor('erased'),
+          refusedWithdrew: refusedFor('withdrew_by_customer'),
+        },
       });
       return { ...counts, refused };
     });

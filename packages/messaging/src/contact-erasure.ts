@@ -1,6 +1,7 @@
 import { AppError, type Clock, type RequestOrigin } from '@flowgento/core';
 import type { AccessLog, AuditActor, AuditLog } from '@flowgento/audit';
 import {
+  plainValueSql,
   workspaceScope,
   type ContactVault,
   type Store,
@@ -179,6 +180,31 @@ export class ContactErasureService {
           sealed += this.store
             .in(workspaceScope(workspace.id))
             .contacts.sealPlainNumbers();
+        }
+        return sealed;
+      }),
+    );
+  }
+
+  /**
+   * Seals every customer's file name still in plain text (rows from before
+   * `media.filename` was sealed), in one transaction with the vault's new
+   * keys, as `sealPlainNumbers` does; the server runs it at start, before it
+   * serves. Returns how many.
+   */
+  sealPlainFilenames(): number {
+    const plain = this.store.db
+      .prepare(`SELECT count(*) FROM media WHERE ${plainValueSql('filename')}`)
+      .pluck()
+      .get() as number;
+    if (plain === 0) return 0;
+    return this.store.transaction(() =>
+      this.vault.transaction(() => {
+        let sealed = 0;
+        for (const workspace of this.store.workspaces.list()) {
+          sealed += this.store
+            .in(workspaceScope(workspace.id))
+            .media.sealPlainFilenames();
         }
         return sealed;
       }),

@@ -46,6 +46,10 @@ export function isSealed(stored: string | null): boolean {
   return stored !== null && stored.startsWith(SEALED);
 }
 
+/** An SQL condition: `column` holds a value, and it is not sealed. */
+export const plainValueSql = (column: string): string =>
+  `(${column} IS NOT NULL AND substr(${column}, 1, ${SEALED.length}) <> '${SEALED}')`;
+
 /** The AAD of one sealed column: table, row and column, as notes use. */
 export const columnAad = (table: string, id: string, column: string): string =>
   `${table}/${id}/${column}`;

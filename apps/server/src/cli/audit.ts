@@ -6,11 +6,13 @@ import {
   MAX_RETENTION_MONTHS,
   MIN_RETENTION_MONTHS,
 } from '@flowgento/audit';
-import { AppError } from '@flowgento/core';
+import { AppError, isAppError } from '@flowgento/core';
 import {
   BACKUP_CHECKPOINT_FILE,
   appendCheckpoint,
+  lockDataFolder,
   readCheckpoints,
+  type FolderLock,
 } from '@flowgento/store';
 import { openAppliance } from '../appliance.ts';
 import { dataPaths } from '../appliance-state.ts';
@@ -28,7 +30,9 @@ const verify: Command = {
     "FILE (a backup's audit-checkpoint.json, or a copy kept elsewhere), so that",
     'deleting the newest entries is caught. Prints "intact" with the number of',
     'entries, or names the first entry that is wrong or missing and exits 1.',
-    'Safe while the appliance runs; the check itself is recorded as audit.verified.',
+    'The check itself is recorded as audit.verified. Safe while the appliance runs,',
+    'but then nothing is written into its database: the check is only printed (use',
+    '"Verify now" on the Audit page to have it recorded).',
   ],
   options: {
     checkpoint: {
@@ -38,29 +42,60 @@ const verify: Command = {
   },
   async run(values) {
     const { config, logger } = cliContext(values);
-    const appliance = await openAppliance(config, logger, undefined, {
-      mustExist: true,
-      // The running appliance's backup engine must be the only checkpointer.
-      manualCheckpoints: true,
-    });
+    const extra = values['checkpoint'];
+    const compareWith = typeof extra === 'string' ? [checkpointFileAt(extra)] : [];
+    // Held, the lock keeps an appliance from starting mid-check; not to be
+    // had, an appliance (or a key command) runs and owns the database.
+    const folderLock = lockIfFree(config.dataDir);
     try {
-      const audit = new AuditLog(appliance.store, {
-        source: { path: dataPaths(config.dataDir).database, key: appliance.databaseKey },
-        checkpointFile: dataPaths(config.dataDir).auditCheckpoints,
+      const appliance = await openAppliance(config, logger, undefined, {
+        mustExist: true,
+        // The running appliance's backup engine must be the only checkpointer.
+        manualCheckpoints: true,
       });
-      const extra = values['checkpoint'];
-      const report = await audit.verifyAndRecord(
-        { ...CLI_ACTOR, workspaceId: null },
-        typeof extra === 'string' ? [checkpointFileAt(extra)] : [],
-      );
-      say(report.summary);
-      for (const problem of report.checkpointProblems) say(`  ${problem}`);
-      return report.intact && report.checkpointProblems.length === 0 ? 0 : 1;
+      try {
+        const audit = new AuditLog(appliance.store, {
+          source: {
+            path: dataPaths(config.dataDir).database,
+            key: appliance.databaseKey,
+          },
+          checkpointFile: dataPaths(config.dataDir).auditCheckpoints,
+        });
+        const report = await audit.verifyAndRecord(
+          { ...CLI_ACTOR, workspaceId: null },
+          compareWith,
+          { record: folderLock !== undefined },
+        );
+        say(report.summary);
+        for (const problem of report.checkpointProblems) say(`  ${problem}`);
+        if (!folderLock) {
+          say(
+            'Not recorded as audit.verified: the appliance is running (the data ' +
+              'folder is in use), and this command does not write into its database. ' +
+              'Use "Verify now" on the Audit page to have the check recorded.',
+          );
+        }
+        return report.intact && report.checkpointProblems.length === 0 ? 0 : 1;
+      } finally {
+        appliance.store.close();
+      }
     } finally {
-      appliance.store.close();
+      folderLock?.release();
     }
   },
 };
+
+/** The data folder's lock, or undefined when a running appliance holds it. */
+function lockIfFree(dataDir: string): FolderLock | undefined {
+  // No database: `openAppliance` refuses it, and nothing is made here first.
+  if (!existsSync(dataPaths(dataDir).database)) return undefined;
+  try {
+    return lockDataFolder(dataDir, 'audit verify');
+  } catch (error) {
+    if (isAppError(error) && error.reason === 'data_folder_in_use') return undefined;
+    throw error;
+  }
+}
 
 /**
  * The checkpoint file `given` names: the file itself, or a backup folder's

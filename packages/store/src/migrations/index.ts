@@ -36,6 +36,7 @@ import { notesAboutOthers } from './062-notes-about-others.ts';
 import { consentEventKind } from './063-consent-event-kind.ts';
 import { correctedProfileName } from './065-corrected-profile-name.ts';
 import { searchIndexFile } from './066-search-index-file.ts';
+import { sealedWebhookErrors } from './067-sealed-webhook-errors.ts';
 
 export interface Migration {
   version: number;
@@ -87,6 +88,7 @@ export const migrations: readonly Migration[] = [
   consentEventKind,
   correctedProfileName,
   searchIndexFile,
+  sealedWebhookErrors,
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

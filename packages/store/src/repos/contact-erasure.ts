@@ -118,10 +118,11 @@ export class ContactErasureRepo {
       hash,
       quoted,
     );
-    const errors = run(
-      'DELETE FROM whatsapp_errors WHERE workspace_id = ? AND instr(raw_json, ?) > 0',
-      quoted,
-    );
+    const errors =
+      run(
+        'DELETE FROM whatsapp_errors WHERE workspace_id = ? AND contact_hash = ?',
+        hash,
+      ) + this.#erasePlainErrors(target.waId);
     const statuses = run(
       `DELETE FROM message_statuses WHERE workspace_id = ?
          AND (recipient_hash = ? OR recipient_id = ?)`,
@@ -154,5 +155,29 @@ export class ContactErasureRepo {
       throw new Error(`Contact ${target.contactId} changed during its erasure`);
     }
     return { conversations, messages, statuses, webhookEvents, errors };
+  }
+
+  /**
+   * Errors kept plain (written before migration 067, or naming several
+   * contacts) that quote the number in their text: matched as a whole run
+   * of digits, so that a longer number merely containing it stays.
+   */
+  #erasePlainErrors(waId: string): number {
+    const ws = this.scope.workspaceId;
+    const candidates = this.store
+      .statement(
+        `SELECT id, raw_json AS rawJson FROM whatsapp_errors
+           WHERE workspace_id = ? AND contact_hash IS NULL AND instr(raw_json, ?) > 0`,
+      )
+      .all(ws, waId) as { id: string; rawJson: string }[];
+    const escaped = waId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const whole = new RegExp(`(?<!\\d)${escaped}(?!\\d)`);
+    let erased = 0;
+    for (const row of candidates.filter((c) => whole.test(c.rawJson))) {
+      erased += this.store
+        .statement('DELETE FROM whatsapp_errors WHERE workspace_id = ? AND id = ?')
+        .run(ws, row.id).changes;
+    }
+    return erased;
   }
 }

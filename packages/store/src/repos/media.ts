@@ -1,7 +1,7 @@
 import { newId } from '@flowgento/core';
 import type { Store } from '../store.ts';
 import type { WorkspaceScope } from '../scope.ts';
-import { ContactCipher, columnAad, isSealed } from '../contact-seal.ts';
+import { ContactCipher, columnAad, isSealed, plainValueSql } from '../contact-seal.ts';
 
 export type MediaKindName = 'image' | 'audio' | 'video' | 'document' | 'sticker';
 export type MediaState = 'pending' | 'stored' | 'failed';
@@ -119,6 +119,37 @@ export class MediaRepo {
       )
       .pluck()
       .get(this.scope.workspaceId, mediaId) as string | undefined;
+  }
+
+  /**
+   * Seals the file names still in plain text (written before names were
+   * sealed, or by a tool without the vault) under their contact's key. The
+   * server runs it at start, before it serves. Returns how many.
+   */
+  sealPlainFilenames(): number {
+    const cipher = this.cipher();
+    const plain = this.store
+      .statement(
+        `SELECT f.id, f.filename, v.contact_id AS contactId FROM media f
+         JOIN messages m ON m.id = f.message_id
+         JOIN conversations v ON v.id = m.conversation_id
+         WHERE f.workspace_id = ? AND ${plainValueSql('f.filename')}`,
+      )
+      .all(this.scope.workspaceId) as {
+      id: string;
+      filename: string;
+      contactId: string;
+    }[];
+    const seal = this.store.statement(
+      'UPDATE media SET filename = ? WHERE workspace_id = ? AND id = ? AND filename = ?',
+    );
+    let sealed = 0;
+    for (const { id, filename, contactId } of plain) {
+      const stored = cipher.seal(contactId, filename, filenameAad(id));
+      if (!isSealed(stored)) return sealed;
+      sealed += seal.run(stored, this.scope.workspaceId, id, filename).changes;
+    }
+    return sealed;
   }
 
   /** A file to fetch now, recorded with its message. */

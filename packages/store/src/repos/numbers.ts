@@ -3,6 +3,7 @@ import type { Store } from '../store.ts';
 import type { WorkspaceScope } from '../scope.ts';
 import type { WhatsAppNumber } from '../types.ts';
 import { contentDigest } from './webhook-events.ts';
+import { sealWebhookError } from './error-seal.ts';
 
 export interface NumberRow {
   id: string;
@@ -112,28 +113,33 @@ export class NumberRepo {
   /**
    * Keeps an error Meta reported for this number in `value.errors`, once per
    * distinct error object (Meta repeats deliveries). False when already kept.
+   * An error naming one contact is sealed under its key (`sealWebhookError`).
    */
   recordWebhookError(
     numberId: string,
     error: { code: number; title: string; message: string | null; rawJson: string },
   ): boolean {
+    const id = newId();
+    const stored = sealWebhookError(this.store, this.scope.workspaceId, id, error);
     return (
       this.store
         .statement(
           `INSERT INTO whatsapp_errors (id, workspace_id, number_id, code, title, message,
-           raw_json, received_at, digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+           raw_json, received_at, digest, contact_hash)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (workspace_id, number_id, digest) DO NOTHING`,
         )
         .run(
-          newId(),
+          id,
           this.scope.workspaceId,
           numberId,
           error.code,
-          error.title,
-          error.message,
-          error.rawJson,
+          stored.title,
+          stored.message,
+          stored.rawJson,
           this.store.clock.now(),
-          contentDigest(error.rawJson),
+          stored.digest ?? contentDigest(error.rawJson),
+          stored.contactHash,
         ).changes === 1
     );
   }
