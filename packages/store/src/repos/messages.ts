@@ -93,8 +93,7 @@ export class MessageRepo {
         seal('content_json', write.contentJson ?? null),
       );
     if (inserted.changes !== 1) return null;
-    if (seal.sealing)
-      addToIndex(this.store, this.scope.workspaceId, id, write.body);
+    if (seal.sealing) addToIndex(this.store, this.scope.workspaceId, id, write.body);
     return id;
   }
 
@@ -136,8 +135,7 @@ export class MessageRepo {
         now,
         now,
       );
-    if (seal.sealing)
-      addToIndex(this.store, this.scope.workspaceId, id, input.body);
+    if (seal.sealing) addToIndex(this.store, this.scope.workspaceId, id, input.body);
     return id;
   }
 
