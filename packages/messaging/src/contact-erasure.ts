@@ -4,6 +4,7 @@ import {
   plainValueSql,
   workspaceScope,
   type ContactVault,
+  type ScopedStore,
   type Store,
   type WorkspaceScope,
 } from '@flowgento/store';
@@ -164,50 +165,43 @@ export class ContactErasureService {
    * the server runs it at start, before it serves. Returns how many.
    */
   sealPlainNumbers(): number {
-    // Nothing to seal (the usual start): no vault transaction, no vault file.
-    const plain = this.store.db
-      .prepare('SELECT count(*) FROM contacts WHERE wa_hash IS NULL')
-      .pluck()
-      .get() as number;
-    if (plain === 0) return 0;
-    // The vault commits its new keys first, inside the database's
-    // transaction: a failure after leaves unused keys, never a number sealed
-    // under a key that was not kept.
-    return this.store.transaction(() =>
-      this.vault.transaction(() => {
-        let sealed = 0;
-        for (const workspace of this.store.workspaces.list()) {
-          sealed += this.store
-            .in(workspaceScope(workspace.id))
-            .contacts.sealPlainNumbers();
-        }
-        return sealed;
-      }),
+    return this.#sealEverywhere(
+      'SELECT count(*) FROM contacts WHERE wa_hash IS NULL',
+      (scoped) => scoped.contacts.sealPlainNumbers(),
     );
   }
 
   /**
    * Seals every customer's file name still in plain text (rows from before
-   * `media.filename` was sealed), in one transaction with the vault's new
-   * keys, as `sealPlainNumbers` does; the server runs it at start, before it
-   * serves. Returns how many.
+   * `media.filename` was sealed), as `sealPlainNumbers` does. Returns how many.
    */
   sealPlainFilenames(): number {
-    const plain = this.store.db
-      .prepare(`SELECT count(*) FROM media WHERE ${plainValueSql('filename')}`)
-      .pluck()
-      .get() as number;
+    return this.#sealEverywhere(
+      `SELECT count(*) FROM media WHERE ${plainValueSql('filename')}`,
+      (scoped) => scoped.media.sealPlainFilenames(),
+    );
+  }
+
+  /**
+   * Runs `seal` in every workspace when `countPlain` finds something to
+   * seal (the usual start finds nothing: no vault transaction, no vault
+   * file). The vault commits its new keys first, inside the database's
+   * transaction: a failure after leaves unused keys, never a value sealed
+   * under a key that was not kept.
+   */
+  #sealEverywhere(countPlain: string, seal: (scoped: ScopedStore) => number): number {
+    const plain = this.store.db.prepare(countPlain).pluck().get() as number;
     if (plain === 0) return 0;
     return this.store.transaction(() =>
-      this.vault.transaction(() => {
-        let sealed = 0;
-        for (const workspace of this.store.workspaces.list()) {
-          sealed += this.store
-            .in(workspaceScope(workspace.id))
-            .media.sealPlainFilenames();
-        }
-        return sealed;
-      }),
+      this.vault.transaction(() =>
+        this.store.workspaces
+          .list()
+          .reduce(
+            (sealed, workspace) =>
+              sealed + seal(this.store.in(workspaceScope(workspace.id))),
+            0,
+          ),
+      ),
     );
   }
 
