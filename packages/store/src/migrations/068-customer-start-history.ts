@@ -29,7 +29,8 @@ export const customerStartHistory: Migration = {
          FROM consent_events WHERE ${OLD_START}`,
       )
       .all() as Group[];
-    for (const group of groups) reclassify(db, group);
+    const statements = prepare(db);
+    for (const group of groups) reclassify(statements, group);
   },
 };
 
@@ -55,18 +56,33 @@ interface Event {
   kind: 'change' | 'resumption' | 'request';
 }
 
-function reclassify(db: Db, group: Group): void {
-  const events = db
-    .prepare(
+function prepare(db: Db) {
+  const where = 'workspace_id = ? AND contact_id = ? AND purpose = ?';
+  return {
+    events: db.prepare(
       `SELECT id, state, source, number_id AS numberId, occurred_at AS occurredAt,
          recorded_at AS recordedAt, notice_version AS noticeVersion, language, kind
-       FROM consent_events WHERE workspace_id = ? AND contact_id = ? AND purpose = ?
-       ORDER BY recorded_at, rowid`,
-    )
-    .all(group.workspaceId, group.contactId, group.purpose) as Event[];
-  const update = db.prepare(
-    `UPDATE consent_events SET kind = ?, notice_version = ?, language = ? WHERE id = ?`,
-  );
+       FROM consent_events WHERE ${where} ORDER BY recorded_at, rowid`,
+    ),
+    classify: db.prepare(
+      `UPDATE consent_events SET kind = ?, notice_version = ?, language = ? WHERE id = ?`,
+    ),
+    fromOldStart: db.prepare(
+      `SELECT 1 FROM contact_consent WHERE ${where}
+         AND state = 'opted_in' AND source IN ${CUSTOMER_SOURCES} AND notice_version IS NULL`,
+    ),
+    remove: db.prepare(`DELETE FROM contact_consent WHERE ${where}`),
+    set: db.prepare(
+      `UPDATE contact_consent SET state = ?, source = ?, number_id = ?, changed_at = ?,
+         notice_version = ?, language = ?
+       WHERE ${where}`,
+    ),
+  };
+}
+
+function reclassify(statements: ReturnType<typeof prepare>, group: Group): void {
+  const key = [group.workspaceId, group.contactId, group.purpose];
+  const events = statements.events.all(...key) as Event[];
   let current: Event | undefined;
   events.forEach((event, index) => {
     if (isOldStart(event)) {
@@ -75,30 +91,17 @@ function reclassify(db: Db, group: Group): void {
       event.kind = lifts ? 'resumption' : 'request';
       event.noticeVersion = lifts ? given.noticeVersion : null;
       event.language = lifts ? given.language : null;
-      update.run(event.kind, event.noticeVersion, event.language, event.id);
+      statements.classify.run(event.kind, event.noticeVersion, event.language, event.id);
     }
     if (event.kind !== 'request' && (!current || moves(event, current))) current = event;
   });
 
-  const row = db
-    .prepare(
-      `SELECT 1 FROM contact_consent WHERE workspace_id = ? AND contact_id = ? AND purpose = ?
-         AND state = 'opted_in' AND source IN ${CUSTOMER_SOURCES} AND notice_version IS NULL`,
-    )
-    .get(group.workspaceId, group.contactId, group.purpose);
-  if (!row) return;
-  const key = [group.workspaceId, group.contactId, group.purpose];
+  if (!statements.fromOldStart.get(...key)) return;
   if (!current) {
-    db.prepare(
-      `DELETE FROM contact_consent WHERE workspace_id = ? AND contact_id = ? AND purpose = ?`,
-    ).run(...key);
+    statements.remove.run(...key);
     return;
   }
-  db.prepare(
-    `UPDATE contact_consent SET state = ?, source = ?, number_id = ?, changed_at = ?,
-       notice_version = ?, language = ?
-     WHERE workspace_id = ? AND contact_id = ? AND purpose = ?`,
-  ).run(
+  statements.set.run(
     current.state,
     current.source,
     current.numberId,
