@@ -37,6 +37,7 @@ import { consentEventKind } from './063-consent-event-kind.ts';
 import { correctedProfileName } from './065-corrected-profile-name.ts';
 import { searchIndexFile } from './066-search-index-file.ts';
 import { sealedWebhookErrors } from './067-sealed-webhook-errors.ts';
+import { customerStartHistory } from './068-customer-start-history.ts';
 
 export interface Migration {
   version: number;
@@ -89,6 +90,7 @@ export const migrations: readonly Migration[] = [
   correctedProfileName,
   searchIndexFile,
   sealedWebhookErrors,
+  customerStartHistory,
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;
