@@ -76,7 +76,7 @@ export function startBackupEngine(input: {
             baseSequence: m.baseSequence,
             snapshotAt: new Date(m.atMs).toISOString(),
             bytes: m.bytes,
-            sealedSha256: m.sealed.sha256,
+            sealedBytes: m.sealed.size,
           },
         });
       } else {

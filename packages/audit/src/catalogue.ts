@@ -445,7 +445,7 @@ export const AUDIT_EVENTS: Readonly<Record<AuditAction, AuditEventSpec>> = {
     when: 'a snapshot of the continuous backup reached the backup tier (sealed with the backup key)',
     scope: 'appliance',
     target: null,
-    details: 'generation, baseSequence, snapshotAt, bytes, sealedSha256',
+    details: 'generation, baseSequence, snapshotAt, bytes, sealedBytes',
   },
   'backup.snapshot_failed': {
     area: 'Keys, backup and restore',

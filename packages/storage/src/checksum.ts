@@ -1,22 +1,43 @@
 import { createHash, type Hash } from 'node:crypto';
 import { pipeline, type Readable, Transform, type TransformCallback } from 'node:stream';
 import { AppError, isAppError, type ErrorCode } from '@flowgento/core';
-import type { ExpectedObject, ObjectBody } from './provider.ts';
+import type {
+  ExpectedObject,
+  ObjectBody,
+  StoredObject,
+  UnhashedObject,
+} from './provider.ts';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
-/** Counts and hashes bytes as they pass, for `put`. */
+/**
+ * Counts and hashes bytes as they pass, for `put`; counts only for a body
+ * the caller authenticates itself (`UnhashedPutOptions`).
+ */
 export class ObjectDigest {
-  private readonly hash: Hash = createHash('sha256');
+  private readonly hash: Hash | undefined;
   size = 0;
 
+  constructor(options: { digest?: 'sha256' | 'none' } = {}) {
+    this.hash = options.digest === 'none' ? undefined : createHash('sha256');
+  }
+
   update(chunk: Uint8Array): void {
-    this.hash.update(chunk);
+    this.hash?.update(chunk);
     this.size += chunk.length;
   }
 
-  hex(): string {
-    return this.hash.digest('hex');
+  /** What the put stored: its key, length and (unless asked not to) SHA-256. */
+  stored(key: string): StoredObject | UnhashedObject {
+    return this.hash
+      ? { key, size: this.size, sha256: this.hash.digest('hex') }
+      : { key, size: this.size, sha256: null };
+  }
+
+  /** True when the bytes are `expected`'s (of its length alone when it has no hash). */
+  matches(expected: ExpectedObject): boolean {
+    if (this.size !== expected.size) return false;
+    return expected.sha256 === null || this.hash?.digest('hex') === expected.sha256;
   }
 }
 
@@ -47,11 +68,11 @@ export function assertExpected(expected: ExpectedObject): void {
   if (
     !Number.isSafeInteger(expected.size) ||
     expected.size < 0 ||
-    !SHA256_HEX.test(expected.sha256)
+    (expected.sha256 !== null && !SHA256_HEX.test(expected.sha256))
   ) {
     throw new AppError(
       'INVALID_INPUT',
-      'An expected object needs its size and lowercase hex SHA-256',
+      'An expected object needs its size and a lowercase hex SHA-256 or null',
       { reason: 'expected_object_invalid' },
     );
   }
@@ -69,9 +90,10 @@ export function checksumMismatch(code: ErrorCode): AppError {
 }
 
 /**
- * Passes `source` through, checking its length and SHA-256 against
- * `expected`; ends with `checksum_mismatch` when they differ. Errors of the
- * source (a reset connection, a read error) become `readFailed()`.
+ * Passes `source` through, checking its length and SHA-256 (its length
+ * alone when `expected.sha256` is null) against `expected`; ends with
+ * `checksum_mismatch` when they differ. Errors of the source (a reset
+ * connection, a read error) become `readFailed()`.
  */
 export function verifiedStream(
   source: Readable,
@@ -85,7 +107,7 @@ export function verifiedStream(
 }
 
 class VerifyingTransform extends Transform {
-  private readonly digest = new ObjectDigest();
+  private readonly digest: ObjectDigest;
 
   constructor(
     private readonly expected: ExpectedObject,
@@ -95,6 +117,9 @@ class VerifyingTransform extends Transform {
     },
   ) {
     super();
+    this.digest = new ObjectDigest({
+      digest: expected.sha256 === null ? 'none' : 'sha256',
+    });
   }
 
   override _transform(chunk: Buffer, _encoding: string, done: TransformCallback): void {
@@ -108,9 +133,7 @@ class VerifyingTransform extends Transform {
   }
 
   override _flush(done: TransformCallback): void {
-    const intact =
-      this.digest.size === this.expected.size &&
-      this.digest.hex() === this.expected.sha256;
+    const intact = this.digest.matches(this.expected);
     done(intact ? null : checksumMismatch(this.failures.code));
   }
 

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { isAppError, type Logger } from '@flowgento/core';
+import { AppError, isAppError, type Logger } from '@flowgento/core';
 import type { ObjectLocation, ObjectLocationRepo, Store } from '@flowgento/store';
 import { assertExpected } from './checksum.ts';
 import { KeyLocks } from './key-locks.ts';
@@ -10,6 +10,7 @@ import type {
   ObjectBody,
   PutOptions,
   StorageProvider,
+  UnhashedPutOptions,
 } from './provider.ts';
 import {
   isProviderFault,
@@ -28,6 +29,7 @@ import {
   type TierProviders,
   type TierPutResult,
   type TierStore,
+  type UnhashedTierPutResult,
 } from './tier-store.ts';
 import type { StorageTier } from './tiers.ts';
 
@@ -67,9 +69,25 @@ export class FailoverTierStore implements TierStore {
     tier: StorageTier,
     key: string,
     body: () => ObjectBody,
-    options: PutOptions = {},
-  ): Promise<TierPutResult> {
+    options: UnhashedPutOptions,
+  ): Promise<UnhashedTierPutResult>;
+  put(
+    owner: TierOwner,
+    tier: StorageTier,
+    key: string,
+    body: () => ObjectBody,
+    options?: PutOptions,
+  ): Promise<TierPutResult>;
+  put(
+    owner: TierOwner,
+    tier: StorageTier,
+    key: string,
+    body: () => ObjectBody,
+    options: PutOptions | UnhashedPutOptions = {},
+  ): Promise<TierPutResult | UnhashedTierPutResult> {
     assertObjectKey(key);
+    // Its records and the copy-back job check every copy against its hash.
+    if (options.digest === 'none') return Promise.reject(digestRequired());
     return this.locks.run(lockName(owner, tier, key), async () => {
       const records = this.recordsOf(owner);
       const listed = this.routing.providersOf(owner, tier);
@@ -123,6 +141,7 @@ export class FailoverTierStore implements TierStore {
   ): Promise<Readable> {
     assertObjectKey(key);
     assertExpected(expected);
+    if (expected.sha256 === null) throw digestRequired();
     const listed = this.routing.providersOf(owner, tier);
     const locations = this.recordsOf(owner).locations(tier, key);
     const matching = locations.filter(
@@ -280,4 +299,12 @@ function inListOrder(locations: ObjectLocation[], listed: ProviderTarget[]): str
     return index === -1 ? listed.length : index;
   };
   return locations.map(placeId).sort((a, b) => rank(a) - rank(b));
+}
+
+function digestRequired(): AppError {
+  return new AppError(
+    'INVALID_INPUT',
+    'The failover tier store keeps a SHA-256 of every object: put and get need one',
+    { reason: 'object_digest_required' },
+  );
 }

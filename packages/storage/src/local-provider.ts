@@ -28,6 +28,8 @@ import type {
   PutOptions,
   StorageProvider,
   StoredObject,
+  UnhashedObject,
+  UnhashedPutOptions,
 } from './provider.ts';
 
 /** The folder, inside the data folder, where the embedded default keeps objects. */
@@ -57,16 +59,22 @@ export class LocalDiskProvider implements StorageProvider {
     this.root = path.resolve(root);
   }
 
+  put(
+    key: string,
+    body: ObjectBody,
+    options: UnhashedPutOptions,
+  ): Promise<UnhashedObject>;
+  put(key: string, body: ObjectBody, options?: PutOptions): Promise<StoredObject>;
   async put(
     key: string,
     body: ObjectBody,
-    options: PutOptions = {},
-  ): Promise<StoredObject> {
+    options: PutOptions | UnhashedPutOptions = {},
+  ): Promise<StoredObject | UnhashedObject> {
     assertObjectKey(key);
     const target = this.pathOf(key);
     const partialDir = path.join(this.root, PARTIAL_FOLDER);
     const partial = path.join(partialDir, randomBytes(12).toString('hex'));
-    const digest = new ObjectDigest();
+    const digest = new ObjectDigest(options);
 
     try {
       await disk(mkdir(partialDir, { recursive: true, mode: 0o700 }));
@@ -92,7 +100,7 @@ export class LocalDiskProvider implements StorageProvider {
       await rm(partial, { force: true }).catch(() => undefined);
       throw error;
     }
-    return { key, size: digest.size, sha256: digest.hex() };
+    return digest.stored(key);
   }
 
   async get(key: string, expected: ExpectedObject): Promise<Readable> {

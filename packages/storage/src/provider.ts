@@ -8,10 +8,21 @@ export interface StoredObject {
   sha256: string;
 }
 
-/** What the caller recorded at `put`; a download whose bytes differ fails. */
+/** What a put with `digest: 'none'` stored: the key and its length only. */
+export interface UnhashedObject {
+  key: string;
+  size: number;
+  sha256: null;
+}
+
+/**
+ * What the caller recorded at `put`; a download whose bytes differ fails.
+ * `sha256: null` checks the length only: for an object put with
+ * `digest: 'none'`, whose reader authenticates every byte itself.
+ */
 export interface ExpectedObject {
   size: number;
-  sha256: string;
+  sha256: string | null;
 }
 
 /** An object as the provider lists it. */
@@ -38,6 +49,20 @@ export interface PutOptions extends RequestOptions {
    * into parts, and fails the put if the body turns out longer or shorter.
    */
   size?: number;
+  /** A SHA-256 of the bytes, returned and checked on `get`: the default. */
+  digest?: 'sha256';
+}
+
+/**
+ * A put of bytes the caller authenticates itself, so the provider takes no
+ * SHA-256 of them: each chunk of a sealed snapshot is AEAD-sealed with its
+ * index, a last-chunk flag and the object's name, and its opener refuses a
+ * changed, cut or swapped byte. The hash added nothing there but a pass
+ * over every byte on the event loop, on upload and again on download.
+ * Everything else (media included) keeps the default.
+ */
+export interface UnhashedPutOptions extends Omit<PutOptions, 'digest'> {
+  digest: 'none';
 }
 
 export type ProviderKind = 'local' | 's3';
@@ -48,13 +73,19 @@ export type ProviderKind = 'local' | 's3';
  *
  * Providers do not trust their own storage: `put` returns a SHA-256 computed
  * here, the caller keeps it in its own records, and `get` checks the bytes
- * against it. Every failure is an `AppError` with a stable `reason`.
+ * against it (unless the caller seals and authenticates them itself, see
+ * `UnhashedPutOptions`). Every failure is an `AppError` with a stable `reason`.
  */
 export interface StorageProvider {
   readonly kind: ProviderKind;
   /** Releases held connections (an S3 client's); nothing to do for a local folder. */
   destroy?(): void;
   /** Stores `body` under `key`, replacing any object there. */
+  put(
+    key: string,
+    body: ObjectBody,
+    options: UnhashedPutOptions,
+  ): Promise<UnhashedObject>;
   put(key: string, body: ObjectBody, options?: PutOptions): Promise<StoredObject>;
   /**
    * Streams the object. Bytes flow as they arrive, so the stream fails (with
@@ -75,4 +106,16 @@ export interface StorageProvider {
    * read back, verified and removed. Rejects with the reason it does not.
    */
   check(): Promise<void>;
+}
+
+/** `provider.put` with options of either kind, for wrappers that pass them on. */
+export function putEither(
+  provider: StorageProvider,
+  key: string,
+  body: ObjectBody,
+  options: PutOptions | UnhashedPutOptions,
+): Promise<StoredObject | UnhashedObject> {
+  return options.digest === 'none'
+    ? provider.put(key, body, options)
+    : provider.put(key, body, options);
 }

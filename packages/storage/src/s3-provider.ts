@@ -31,6 +31,8 @@ import type {
   RequestOptions,
   StorageProvider,
   StoredObject,
+  UnhashedObject,
+  UnhashedPutOptions,
 } from './provider.ts';
 import { bucketNotFound, s3ErrorFacts, s3Failure } from './s3-errors.ts';
 import type { S3Settings } from './s3-settings.ts';
@@ -109,13 +111,19 @@ export class S3StorageProvider implements StorageProvider {
     this.bucket = settings.bucket;
   }
 
+  put(
+    key: string,
+    body: ObjectBody,
+    options: UnhashedPutOptions,
+  ): Promise<UnhashedObject>;
+  put(key: string, body: ObjectBody, options?: PutOptions): Promise<StoredObject>;
   async put(
     key: string,
     body: ObjectBody,
-    options: PutOptions = {},
-  ): Promise<StoredObject> {
+    options: PutOptions | UnhashedPutOptions = {},
+  ): Promise<StoredObject | UnhashedObject> {
     assertObjectKey(key);
-    const digest = new ObjectDigest();
+    const digest = new ObjectDigest(options);
     const { signal } = options;
     if (
       options.size !== undefined &&
@@ -123,7 +131,7 @@ export class S3StorageProvider implements StorageProvider {
       options.size <= STREAMED_PUT_MAX
     ) {
       await this.putStreamed(key, body, options.size, digest, options);
-      return { key, size: digest.size, sha256: digest.hex() };
+      return digest.stored(key);
     }
     const parts = partsOf(bodyChunks(body), digest)[Symbol.asyncIterator]();
     const first = await parts.next();
@@ -146,7 +154,7 @@ export class S3StorageProvider implements StorageProvider {
     } else {
       await this.putInParts(key, first.value, parts, options);
     }
-    return { key, size: digest.size, sha256: digest.hex() };
+    return digest.stored(key);
   }
 
   async get(
@@ -264,7 +272,7 @@ export class S3StorageProvider implements StorageProvider {
     body: ObjectBody,
     size: number,
     digest: ObjectDigest,
-    options: PutOptions,
+    options: PutOptions | UnhashedPutOptions,
   ): Promise<void> {
     const bodyFailed = new AbortController();
     const abortSignal = options.signal
@@ -304,7 +312,7 @@ export class S3StorageProvider implements StorageProvider {
     key: string,
     first: Buffer,
     rest: AsyncIterator<Buffer>,
-    options: PutOptions,
+    options: PutOptions | UnhashedPutOptions,
   ): Promise<void> {
     const abortSignal = options.signal;
     const { UploadId: uploadId } = await this.call(() =>

@@ -1,12 +1,15 @@
 import type { Readable } from 'node:stream';
 import { AppError } from '@flowgento/core';
 import type { WorkspaceScope } from '@flowgento/store';
-import type {
-  ExpectedObject,
-  ObjectBody,
-  PutOptions,
-  StorageProvider,
-  StoredObject,
+import {
+  putEither,
+  type ExpectedObject,
+  type ObjectBody,
+  type PutOptions,
+  type StorageProvider,
+  type StoredObject,
+  type UnhashedObject,
+  type UnhashedPutOptions,
 } from './provider.ts';
 import type { StorageTier } from './tiers.ts';
 import { naming } from './provider-calls.ts';
@@ -23,6 +26,11 @@ export interface TierPutResult extends StoredObject {
   providerId: string;
 }
 
+/** Where a tier's object put with `digest: 'none'` was written. */
+export interface UnhashedTierPutResult extends UnhashedObject {
+  providerId: string;
+}
+
 /**
  * Stores objects in a tier rather than in one provider: writes go to the
  * first provider of the tier that works, reads try every provider that may
@@ -30,6 +38,17 @@ export interface TierPutResult extends StoredObject {
  * over must send the same bytes again from the start.
  */
 export interface TierStore {
+  /**
+   * With `digest: 'none'` (see `UnhashedPutOptions`) only a store that keeps
+   * no records of its own takes the put: `FailoverTierStore` refuses it.
+   */
+  put(
+    owner: TierOwner,
+    tier: StorageTier,
+    key: string,
+    body: () => ObjectBody,
+    options: UnhashedPutOptions,
+  ): Promise<UnhashedTierPutResult>;
   put(
     owner: TierOwner,
     tier: StorageTier,
@@ -65,17 +84,31 @@ export interface TierProviders {
 export class OrderedTierStore implements TierStore {
   constructor(private readonly routing: TierProviders) {}
 
-  async put(
+  put(
+    owner: TierOwner,
+    tier: StorageTier,
+    key: string,
+    body: () => ObjectBody,
+    options: UnhashedPutOptions,
+  ): Promise<UnhashedTierPutResult>;
+  put(
     owner: TierOwner,
     tier: StorageTier,
     key: string,
     body: () => ObjectBody,
     options?: PutOptions,
-  ): Promise<TierPutResult> {
+  ): Promise<TierPutResult>;
+  async put(
+    owner: TierOwner,
+    tier: StorageTier,
+    key: string,
+    body: () => ObjectBody,
+    options: PutOptions | UnhashedPutOptions = {},
+  ): Promise<TierPutResult | UnhashedTierPutResult> {
     let failure: unknown;
     for (const target of this.routing.providersOf(owner, tier)) {
       try {
-        const stored = await target.provider.put(key, body(), options);
+        const stored = await putEither(target.provider, key, body(), options);
         return { ...stored, providerId: target.providerId };
       } catch (error) {
         failure = naming(error, target);

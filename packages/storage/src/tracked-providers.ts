@@ -1,12 +1,15 @@
 import type { Readable } from 'node:stream';
 import type { ProviderCalls, ProviderTarget } from './provider-calls.ts';
-import type {
-  ExpectedObject,
-  ObjectBody,
-  ObjectInfo,
-  PutOptions,
-  StorageProvider,
-  StoredObject,
+import {
+  putEither,
+  type ExpectedObject,
+  type ObjectBody,
+  type ObjectInfo,
+  type PutOptions,
+  type StorageProvider,
+  type StoredObject,
+  type UnhashedObject,
+  type UnhashedPutOptions,
 } from './provider.ts';
 import type { TierOwner, TierProviders } from './tier-store.ts';
 import type { StorageTier } from './tiers.ts';
@@ -32,14 +35,29 @@ export function trackedProviders(
 
 function tracked(target: ProviderTarget, calls: ProviderCalls): StorageProvider {
   const { provider } = target;
+  function put(
+    key: string,
+    body: ObjectBody,
+    options: UnhashedPutOptions,
+  ): Promise<UnhashedObject>;
+  function put(
+    key: string,
+    body: ObjectBody,
+    options?: PutOptions,
+  ): Promise<StoredObject>;
+  function put(
+    key: string,
+    body: ObjectBody,
+    options: PutOptions | UnhashedPutOptions = {},
+  ): Promise<StoredObject | UnhashedObject> {
+    // A long upload is not a hung one: every chunk that goes out is progress.
+    return calls.run(target, 'put', (signal, progress) =>
+      putEither(provider, key, withProgress(body, progress), { ...options, signal }),
+    );
+  }
   return {
     kind: provider.kind,
-    put(key: string, body: ObjectBody, options?: PutOptions): Promise<StoredObject> {
-      // A long upload is not a hung one: every chunk that goes out is progress.
-      return calls.run(target, 'put', (signal, progress) =>
-        provider.put(key, withProgress(body, progress), { ...options, signal }),
-      );
-    },
+    put,
     get(key: string, expected: ExpectedObject): Promise<Readable> {
       return calls.run(target, 'get', () => provider.get(key, expected));
     },

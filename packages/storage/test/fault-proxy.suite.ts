@@ -132,6 +132,27 @@ export function faultSuite(gateway: () => RgwServer): void {
     expect((await read('wrong/1', bytes)).equals(bytes)).toBe(true);
   });
 
+  it('refuses to store or read an object without its SHA-256, which its copies are checked by', async () => {
+    const bytes = randomBytes(100);
+    const unhashed = await caughtAppError(() =>
+      w.objects.put(w.scope, 'media-hot', 'unhashed/1', () => bytes, { digest: 'none' }),
+    );
+    expect(unhashed).toMatchObject({
+      code: 'INVALID_INPUT',
+      reason: 'object_digest_required',
+    });
+    expect(where('unhashed/1')).toEqual([]);
+
+    await put('unhashed/2', bytes);
+    const read = await caughtAppError(() =>
+      w.objects.get(w.scope, 'media-hot', 'unhashed/2', {
+        size: bytes.length,
+        sha256: null,
+      }),
+    );
+    expect(read.reason).toBe('object_digest_required');
+  });
+
   it('copies objects written while A was down back to A, verified, and removes the failover copies', async () => {
     await w.proxy.down();
     const objects = Array.from({ length: 5 }, (_, i) => ({

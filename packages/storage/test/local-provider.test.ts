@@ -170,6 +170,21 @@ describe('the local disk provider', () => {
     expect(late).toMatchObject({ reason: 'checksum_mismatch' });
   });
 
+  it('takes no SHA-256 of a body its caller authenticates, and still checks its length', async () => {
+    const stored = await storage.put('sealed', Buffer.from('sealed bytes'), {
+      digest: 'none',
+    });
+    expect(stored).toEqual({ key: 'sealed', size: 12, sha256: null });
+    const expected = { size: stored.size, sha256: stored.sha256 };
+    expect((await readAll(await storage.get('sealed', expected))).toString()).toBe(
+      'sealed bytes',
+    );
+
+    writeFileSync(path.join(storage.root, 'sealed'), 'cut short');
+    const error = await caughtAppError(() => storage.get('sealed', expected));
+    expect(error).toMatchObject({ reason: 'checksum_mismatch' });
+  });
+
   it('deletes, and deleting a missing object is not an error', async () => {
     const stored = await storage.put('media/a', Buffer.from('x'));
     await storage.delete('media/a');

@@ -151,6 +151,33 @@ export function s3ProviderSuite(
       }
     });
 
+    it('takes no SHA-256 of a body its caller authenticates, and still checks its length', async () => {
+      const chunks = Array.from({ length: 10 * 16 }, () => randomBytes(64 * 1024));
+      const whole = Buffer.concat(chunks);
+      const streamed = await storage.put('backups/sealed.db', Readable.from(chunks), {
+        size: whole.length,
+        digest: 'none',
+      });
+      expect(streamed).toEqual({
+        key: 'backups/sealed.db',
+        size: whole.length,
+        sha256: null,
+      });
+      const small = await storage.put('backups/small.db', Buffer.from('sealed'), {
+        digest: 'none',
+      });
+      expect(small).toMatchObject({ size: 6, sha256: null });
+      const expected = { size: whole.length, sha256: null };
+      expect(
+        (await readAll(await storage.get('backups/sealed.db', expected))).equals(whole),
+      ).toBe(true);
+
+      // The length is all the provider checks: the caller opens the rest.
+      await overwrite('backups/sealed.db', whole.subarray(1));
+      const cut = await caughtAppError(() => storage.get('backups/sealed.db', expected));
+      expect(cut).toMatchObject({ reason: 'checksum_mismatch' });
+    });
+
     it('aborts a multipart upload whose source fails, leaving no object', async () => {
       async function* failing() {
         yield randomBytes(PART_BYTES);

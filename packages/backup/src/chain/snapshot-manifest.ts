@@ -5,8 +5,8 @@ import { sealContext } from './object-names.ts';
 
 /**
  * What a restore needs to trust an uploaded snapshot: where in the chain it
- * stands, the checksums of the file and of its sealed object, and the row
- * counts it must reproduce. Sealed with the backup key like everything else
+ * stands, the sealed object's size (and, from older versions, checksums of
+ * the file and of the sealed object), and the row counts it must reproduce. Sealed with the backup key like everything else
  * in the tier; `keySetup` (non-secret) says which root key opens the file.
  */
 export const snapshotManifestSchema = z.object({
@@ -26,7 +26,15 @@ export const snapshotManifestSchema = z.object({
     .optional(),
   sealed: z.object({
     size: z.number().int().nonnegative(),
-    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    /**
+     * The sealed object's SHA-256: written by versions before 2026-12 and
+     * checked when there. Newer snapshots rely on their sealing alone (see
+     * `snapshotSealContext`), which authenticates every chunk.
+     */
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional(),
   }),
   rowCounts: z.record(z.string(), z.number().int().nonnegative()),
   keySetup: z.looseObject({ mode: z.enum(['file', 'passphrase']), check: z.string() }),
@@ -58,4 +66,23 @@ export function openManifest(
     });
   }
   return parsed.data;
+}
+
+/**
+ * The aad a snapshot's sealed file is bound to. Snapshots whose manifest
+ * has no `sealed.sha256` (all since 2026-12) name their time in it too: two
+ * snapshots at the same point of the chain (nothing shipped between them)
+ * would otherwise open in each other's place, which only that hash told
+ * apart. Older ones keep the aad they were sealed with.
+ */
+export function snapshotSealContext(
+  installationId: string,
+  s: { generation: string; baseSequence: number; atMs: number },
+  sealedSha256?: string,
+): string {
+  const what =
+    sealedSha256 === undefined
+      ? `snapshot/${s.baseSequence}/${s.atMs}`
+      : `snapshot/${s.baseSequence}`;
+  return sealContext(installationId, s.generation, what);
 }

@@ -1,10 +1,14 @@
 import { createReadStream, statSync } from 'node:fs';
 import { Transform } from 'node:stream';
 import { encryptStream, sealedSize, type KeySetup } from '@flowgento/crypto';
-import type { TierStore } from '@flowgento/storage';
+import type { TierStore, UnhashedTierPutResult } from '@flowgento/storage';
 import { verifySnapshotOffThread, type SnapshotFacts } from '../verify-thread.ts';
-import { manifestKey, sealContext, snapshotKey } from './object-names.ts';
-import { sealManifest, type SnapshotManifest } from './snapshot-manifest.ts';
+import { manifestKey, snapshotKey } from './object-names.ts';
+import {
+  sealManifest,
+  snapshotSealContext,
+  type SnapshotManifest,
+} from './snapshot-manifest.ts';
 import { sha256Of } from '../wal/segment.ts';
 import type { SpooledSnapshot } from './spool.ts';
 
@@ -37,16 +41,13 @@ export async function uploadSnapshot(input: {
     baseSequence: spooled.baseSequence,
     atMs: spooled.atMs,
   };
-  const aad = sealContext(
-    input.installationId,
-    spooled.generation,
-    `snapshot/${spooled.baseSequence}`,
-  );
-  // No hash of the plain file: every sealed chunk is authenticated under the
-  // backup key, with its place in the object and the object's name, so a
-  // changed, cut or swapped byte cannot open; the sealed object's SHA-256 is
-  // checked as it downloads. Hashing the plain bytes too cost the snapshot a
-  // second pass over every byte on the event loop.
+  const aad = snapshotSealContext(input.installationId, where);
+  // No hash of the plain file nor of the sealed object: every sealed chunk
+  // is authenticated under the backup key, with its place in the object, a
+  // last-chunk flag and the object's name and time, and the manifest (sealed
+  // too) keeps the sealed size, so a changed, cut or swapped byte cannot
+  // open. Each hash cost a pass over every byte on the event loop, on upload
+  // and again on download, competing with the gateway for the CPU.
   const body = () => {
     let done = 0;
     const counter = new Transform({
@@ -63,10 +64,11 @@ export async function uploadSnapshot(input: {
       .pipe(encryptStream(input.backupKey, { aad, chunkBytes: SNAPSHOT_CHUNK_BYTES }));
   };
   const key = snapshotKey(where);
-  let stored: Awaited<ReturnType<TierStore['put']>>;
+  let stored: UnhashedTierPutResult;
   try {
     stored = await input.tier.put('appliance', 'backup', key, body, {
       size: sealedSize(bytes, SNAPSHOT_CHUNK_BYTES),
+      digest: 'none',
     });
   } catch (error) {
     verification.cancel();
@@ -87,7 +89,7 @@ export async function uploadSnapshot(input: {
     chainSha256: spooled.chainSha256,
     schemaVersion: facts.schemaVersion,
     bytes,
-    sealed: { size: stored.size, sha256: stored.sha256 },
+    sealed: { size: stored.size },
     rowCounts: facts.rowCounts,
     keySetup: { ...input.keySetup },
   };

@@ -1,13 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppError } from '@flowgento/core';
+import { AppError, isAppError } from '@flowgento/core';
 import { decryptBytes } from '@flowgento/crypto';
 import type { TierProviders, TierStore } from '@flowgento/storage';
 import { removeIdleSideFiles } from '@flowgento/store';
 import { snapshotRowCounts, verifySnapshot } from '../create-backup.ts';
 import { leaseKey, sealContext, type SegmentName } from '../chain/object-names.ts';
-import { openManifest, type SnapshotManifest } from '../chain/snapshot-manifest.ts';
+import {
+  openManifest,
+  snapshotSealContext,
+  type SnapshotManifest,
+} from '../chain/snapshot-manifest.ts';
 import { decodeSegment, sha256Of } from '../wal/segment.ts';
 import { downloadSealed, readObject } from './download.ts';
 import { listBackupTier, type TierListing } from './listing.ts';
@@ -118,16 +122,16 @@ export async function restoreToTime(input: {
     const sha256 = await downloadSealed({
       provider: holder(listing, snapshot.snapshot.key),
       key: snapshot.snapshot.key,
-      expected: manifest.sealed,
+      // Without a hash (newer snapshots), the opener authenticates every
+      // chunk and the provider checks the sealed size.
+      expected: { size: manifest.sealed.size, sha256: manifest.sealed.sha256 ?? null },
       backupKey: input.backupKey,
-      aad: sealContext(
-        input.installationId,
-        snapshot.generation,
-        `snapshot/${snapshot.baseSequence}`,
-      ),
+      aad: snapshotSealContext(input.installationId, snapshot, manifest.sealed.sha256),
       path: partial,
       hashPlain: manifest.sha256 !== undefined,
       onProgress: (done, total) => progress('downloading snapshot (bytes)', done, total),
+    }).catch((cause: unknown) => {
+      throw isDamage(cause) ? snapshotDamaged(snapshot, cause) : cause;
     });
     if (sha256 !== manifest.sha256) throw checksumMismatch();
     // The bytes are the ones that passed the integrity check when the
@@ -291,6 +295,24 @@ function checksumMismatch() {
     {
       reason: 'snapshot_checksum_mismatch',
     },
+  );
+}
+
+/** A download that failed on the bytes themselves, not on the way to them. */
+function isDamage(error: unknown): boolean {
+  return (
+    isAppError(error) &&
+    (error.reason === 'sealed_stream_invalid' || error.reason === 'checksum_mismatch')
+  );
+}
+
+function snapshotDamaged(snapshot: { generation: string; atMs: number }, cause: unknown) {
+  return new AppError(
+    'PRECONDITION_FAILED',
+    `The snapshot of generation ${snapshot.generation} taken at ` +
+      `${new Date(snapshot.atMs).toISOString()} is damaged, cut short or not the ` +
+      'object its manifest names: nothing was restored',
+    { reason: 'backup_snapshot_damaged', cause },
   );
 }
 
