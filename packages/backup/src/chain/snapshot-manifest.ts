@@ -6,8 +6,9 @@ import { sealContext } from './object-names.ts';
 /**
  * What a restore needs to trust an uploaded snapshot: where in the chain it
  * stands, the sealed object's size (and, from older versions, checksums of
- * the file and of the sealed object), and the row counts it must reproduce. Sealed with the backup key like everything else
- * in the tier; `keySetup` (non-secret) says which root key opens the file.
+ * the file and of the sealed object), and the row counts it must reproduce.
+ * Sealed with the backup key like everything else in the tier; `keySetup`
+ * (non-secret) says which root key opens the file.
  */
 export const snapshotManifestSchema = z.object({
   format: z.literal(1),
