@@ -106,6 +106,38 @@ describe('migration 067: errors Meta reported that name a contact are sealed', (
   });
 });
 
+describe('numbers written in groups', () => {
+  it('seals an error quoting the number grouped, and erases an old plain one written so', () => {
+    env = tempDatabase();
+    const store = env.open();
+    withVault(store);
+    const ws = store.workspaces.create('Acme');
+    const scoped = store.in(workspaceScope(ws.id));
+    const number = saveTestNumber(scoped);
+    const contactId = scoped.contacts.upsert(NUMBER, 'Ana');
+    const grouped = errorNaming('fmt dandelion from +55 11 98765-0001');
+    expect(scoped.numbers.recordWebhookError(number.id, grouped)).toBe(true);
+    const stored = store.db.prepare('SELECT raw_json FROM whatsapp_errors').pluck().get();
+    expect(stored).not.toContain('dandelion');
+    // As an older version kept it: plain, quoting the number in groups.
+    store.db
+      .prepare(
+        `INSERT INTO whatsapp_errors (id, workspace_id, number_id, code, title, raw_json,
+           received_at, digest) VALUES ('old', ?, ?, 1, 't', ?, 1, 'd-old')`,
+      )
+      .run(ws.id, number.id, '{"details":"to (55) 11 98765.0001 failed"}');
+
+    const target = scoped.erasure.target(contactId)!;
+    expect(store.transaction(() => scoped.erasure.erase(target))).toMatchObject({
+      errors: 2,
+    });
+    expect(store.db.prepare('SELECT count(*) FROM whatsapp_errors').pluck().get()).toBe(
+      0,
+    );
+    store.close();
+  });
+});
+
 function withVault(store: Store): ContactVault {
   vault = ContactVault.open(join(env.dir, 'contact-keys.db'), randomBytes(32));
   store.contactKeys = vault;

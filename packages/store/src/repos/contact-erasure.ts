@@ -2,6 +2,8 @@ import type { Store } from '../store.ts';
 import type { WorkspaceScope } from '../scope.ts';
 import { ContactCipher } from '../contact-seal.ts';
 import { numberAad } from './contacts.ts';
+import { numbersQuoted } from './error-seal.ts';
+import { normalisedWaId } from '../contact-vault.ts';
 
 /** What an erasure removed, by kind; counts only, never content. */
 export interface ErasureCounts {
@@ -159,21 +161,22 @@ export class ContactErasureRepo {
 
   /**
    * Errors kept plain (written before migration 067, or naming several
-   * contacts) that quote the number in their text: matched as a whole run
-   * of digits, so that a longer number merely containing it stays.
+   * contacts) that quote the number, plain or grouped (`numbersQuoted`), as
+   * a whole number: a longer one merely containing it stays. Every plain
+   * row is read (an instr() on the digits misses `+55 11 90000-0004`);
+   * there are few.
    */
   #erasePlainErrors(waId: string): number {
     const ws = this.scope.workspaceId;
-    const candidates = this.store
+    const wanted = normalisedWaId(waId);
+    const rows = this.store
       .statement(
         `SELECT id, raw_json AS rawJson FROM whatsapp_errors
-           WHERE workspace_id = ? AND contact_hash IS NULL AND instr(raw_json, ?) > 0`,
+           WHERE workspace_id = ? AND contact_hash IS NULL`,
       )
-      .all(ws, waId) as { id: string; rawJson: string }[];
-    const escaped = waId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const whole = new RegExp(`(?<!\\d)${escaped}(?!\\d)`);
+      .all(ws) as { id: string; rawJson: string }[];
     let erased = 0;
-    for (const row of candidates.filter((c) => whole.test(c.rawJson))) {
+    for (const row of rows.filter((r) => numbersQuoted(r.rawJson).has(wanted))) {
       erased += this.store
         .statement('DELETE FROM whatsapp_errors WHERE workspace_id = ? AND id = ?')
         .run(ws, row.id).changes;

@@ -14,13 +14,30 @@ export interface StoredWebhookError {
 
 /** Runs of digits as long as a WhatsApp number (E.164: at most 15). */
 const DIGIT_RUNS = /(?<!\d)\d{7,15}(?!\d)/g;
+/** Digits with spaces, dots, dashes or brackets between groups: `+55 11 90000-0004`. */
+const WRITTEN_NUMBERS = /\+?\(?\d[\d ().-]*\d/g;
+
+/**
+ * The numbers a text quotes, as digits: runs of 7 to 15 digits, whether
+ * written plain or grouped with spaces, dots, dashes or brackets (people and
+ * Meta's messages write `+55 11 90000-0004`).
+ */
+export function numbersQuoted(text: string): Set<string> {
+  const found = new Set<string>();
+  for (const [run] of text.matchAll(DIGIT_RUNS)) found.add(run);
+  for (const [written] of text.matchAll(WRITTEN_NUMBERS)) {
+    const digits = written.replace(/\D/g, '');
+    if (digits.length >= 7 && digits.length <= 15) found.add(digits);
+  }
+  return found;
+}
 
 /**
  * Seals an error Meta reported in `value.errors` under the key of the one
  * contact it names (issue 8): its details may quote a customer's number
  * ("Message failed to send to 5511…"), and a snapshot must not keep that
- * readable after the contact's erasure. The number is found as a run of
- * digits anywhere in the error and matched by its keyed hash, stored beside
+ * readable after the contact's erasure. The number is found anywhere in the
+ * error, plain or grouped (`numbersQuoted`), and matched by its keyed hash, stored beside
  * the seal so that an erasure finds the row (`ContactErasureRepo.erase`).
  *
  * An error naming no known contact, or several, is kept as it came (with a
@@ -36,7 +53,7 @@ export function sealWebhookError(
   const digest = cipher.hashNumber(`webhook error\n${error.rawJson}`) ?? null;
   const plain = { ...error, digest, contactHash: null };
   const contacts = new Map<string, string>();
-  for (const [number] of error.rawJson.matchAll(DIGIT_RUNS)) {
+  for (const number of numbersQuoted(error.rawJson)) {
     const hash = cipher.hashNumber(number);
     if (hash === undefined) return plain;
     const contactId = store
