@@ -151,6 +151,12 @@ describe('an erasure while continuous backup runs', () => {
     expect(erasures).toHaveLength(1);
     expect(erasures[0]!.actor).toBe('system');
     expect(erasures[0]!.details).toContain('ledger re-apply after restore');
+    // The erasure the restore went back before is named: by whom, when, why.
+    expect(JSON.parse(erasures[0]!.details)).toMatchObject({
+      first_erased_by: expect.stringMatching(/^user:/),
+      first_reason: 'request by phone',
+      first_erased_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
     const hits = await owner.query<{ results: unknown[] }>('desk.search', {
       query: 'erase',
     });

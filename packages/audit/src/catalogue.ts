@@ -149,7 +149,8 @@ export const AUDIT_EVENTS: Readonly<Record<AuditAction, AuditEventSpec>> = {
     when: 'a contact was erased everywhere (by a member, or by the system re-applying the erasure ledger after a restore)',
     scope: 'workspace',
     target: 'contact',
-    details: 'reason, messages, conversations, media_objects',
+    details:
+      'reason, messages, conversations, media_objects; on a re-apply: first_erased_at, first_erased_by, first_reason',
   },
   'conversation.assigned': {
     area: 'Conversations',

@@ -65,7 +65,12 @@ export class ContactErasureService {
      * restored point still holds was released before that erasure, and
      * with `vaultUntouched` the vault is left as it is.
      */
-    again: { fromLedger?: boolean; vaultUntouched?: boolean } = {},
+    again: {
+      fromLedger?: boolean;
+      vaultUntouched?: boolean;
+      /** The first erasure, as the ledger keeps it (a re-apply). */
+      original?: { erased_at: string; erased_by: string; reason: string };
+    } = {},
   ): Promise<ErasureOutcome> {
     const why = reason.trim();
     if (why.length === 0 || why.length > REASON_MAX) {
@@ -111,6 +116,11 @@ export class ContactErasureService {
           messages: result.messages,
           conversations: result.conversations,
           media_objects: result.mediaObjects,
+          ...(again.original && {
+            first_erased_at: again.original.erased_at,
+            first_erased_by: again.original.erased_by,
+            first_reason: again.original.reason,
+          }),
         },
       });
       return { target, outcome: result, keys: target.mediaKeys };
@@ -232,12 +242,14 @@ export class ContactErasureService {
         hash: this.vault.hashNumber(workspaceId, waId),
       }));
       const back = [...erasedAt].flatMap(([hash, at]) =>
-        [
-          ...erasure.byNumberHash(hash),
-          ...plain.filter((row) => row.hash === hash),
-        ].filter(({ createdAt }) => createdAt <= at),
+        [...erasure.byNumberHash(hash), ...plain.filter((row) => row.hash === hash)]
+          .filter(({ createdAt }) => createdAt <= at)
+          .map(({ contactId }) => ({ contactId, hash })),
       );
-      for (const { contactId } of back) {
+      for (const { contactId, hash } of back) {
+        // The restored log may predate the first erasure's entry: the new
+        // one says who erased the contact, when and why (the ledger's words).
+        const first = this.vault.latestErasure(workspaceId, hash);
         const outcome = await this.erase(
           {
             scope,
@@ -246,7 +258,15 @@ export class ContactErasureService {
           },
           contactId,
           LEDGER_REAPPLY_REASON,
-          { ...options, fromLedger: true },
+          {
+            ...options,
+            fromLedger: true,
+            original: first && {
+              erased_at: new Date(first.erasedAt).toISOString(),
+              erased_by: first.actor,
+              reason: first.reason,
+            },
+          },
         );
         erased.push(outcome);
       }

@@ -201,6 +201,19 @@ export class ContactVault {
    * Per workspace, each erased number's hash and when it was last erased: a
    * contact row made after that (the customer wrote again) is a new contact.
    */
+  /** The ledger's newest entry for a number (who erased it, when, why). */
+  latestErasure(workspaceId: string, numberHash: string): ErasureLedgerEntry | undefined {
+    if (!this.#exists()) return undefined;
+    return this.#db()
+      .prepare(
+        `SELECT workspace_id AS workspaceId, number_hash AS numberHash,
+           erased_at AS erasedAt, actor, reason
+         FROM erasure_ledger WHERE workspace_id = ? AND number_hash = ?
+         ORDER BY erased_at DESC, seq DESC LIMIT 1`,
+      )
+      .get(workspaceId, numberHash) as ErasureLedgerEntry | undefined;
+  }
+
   erasedNumbers(): Map<string, Map<string, number>> {
     if (!this.#exists()) return new Map();
     const rows = this.#db()
