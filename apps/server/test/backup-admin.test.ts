@@ -322,5 +322,6 @@ describe('flowgento backup kit and backup schedule', () => {
     expect(word.code).toBe(2);
     expect(word.stderr).toContain('--hour must be a whole number');
     expect(t.running.services.backup.schedule.current()).toMatchObject({ dailyDays: 40 });
-  });
+    // Five command-line runs, each a process of its own: about 3 s each.
+  }, 60_000);
 });
