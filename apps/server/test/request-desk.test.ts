@@ -142,21 +142,39 @@ describe('the request desk', () => {
     expect(desk.list(acting.scope).find((r) => r.id === id)?.status).toBe('fulfilled');
   });
 
-  it('does not log a request received before the appliance was set up (1970)', () => {
+  it('logs a letter that came before set-up from its true receipt, overdue if so', () => {
+    // The appliance was set up today; the letter came 40 days ago.
+    const receivedAt = clock.now() - 40 * DAY_MS;
+    const { id, dueAt } = desk.log(acting, {
+      kind: 'access',
+      law: 'GDPR',
+      requester: 'Letter from Ola',
+      receivedAt,
+    });
+    expect(dueAt).toBe(addMonths(receivedAt, 1));
+    const logged = desk.list(acting.scope).find((r) => r.id === id);
+    expect(logged).toMatchObject({ receivedAt, urgency: 'overdue' });
+    expect(desk.due(acting.scope).find((r) => r.requestId === id)?.message).toMatch(
+      /^GDPR access request is \d+ days overdue$/,
+    );
+  });
+
+  it('does not log a request received more than a year ago (1970)', () => {
     const before = desk.list(acting.scope).length;
     expect(() =>
       desk.log(acting, { kind: 'access', law: 'GDPR', requester: 'Z', receivedAt: 0 }),
     ).toThrow(
       expect.objectContaining({
         code: 'INVALID_INPUT',
-        reason: 'received_before_setup',
-        message: expect.stringMatching(/^receivedAt: .*before the appliance was set up/),
+        reason: 'received_too_long_ago',
+        message: expect.stringMatching(/^receivedAt: .*more than a year ago \(before /),
       }),
     );
     expect(desk.list(acting.scope)).toHaveLength(before);
   });
 
-  it('does not log a request received in the future', () => {
+  it('does not log a request received in the future, and says why', () => {
+    const before = desk.list(acting.scope).length;
     expect(() =>
       desk.log(acting, {
         kind: 'access',
@@ -164,6 +182,13 @@ describe('the request desk', () => {
         requester: 'H',
         receivedAt: clock.now() + DAY_MS,
       }),
-    ).toThrow(/future/);
+    ).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_INPUT',
+        reason: 'received_in_future',
+        message: 'receivedAt: a request cannot be received in the future',
+      }),
+    );
+    expect(desk.list(acting.scope)).toHaveLength(before);
   });
 });
