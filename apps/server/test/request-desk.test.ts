@@ -63,6 +63,14 @@ describe('the request desk', () => {
       reason: 'x',
     };
     expect(() => desk.extend(acting, id, tooLong)).toThrow(/at most two months/);
+    const future = { ...tooLong, toldAt: clock.now() + DAY_MS };
+    expect(() => desk.extend(acting, id, future)).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_INPUT',
+        reason: 'told_in_future',
+        message: 'toldAt: the requester cannot be told in the future',
+      }),
+    );
     desk.extend(acting, id, { ...tooLong, until: addMonths(received, 3) });
     const extended = desk.list(acting.scope).find((r) => r.id === id)!;
     expect(extended).toMatchObject({ status: 'extended', dueAt: addMonths(received, 3) });
@@ -187,6 +195,20 @@ describe('the request desk', () => {
         code: 'INVALID_INPUT',
         reason: 'received_in_future',
         message: 'receivedAt: a request cannot be received in the future',
+      }),
+    );
+    expect(desk.list(acting.scope)).toHaveLength(before);
+  });
+
+  it('refuses a nomination under the GDPR, which has no such right', () => {
+    const before = desk.list(acting.scope).length;
+    expect(() =>
+      desk.log(acting, { kind: 'nomination', law: 'GDPR', requester: 'N' }),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_INPUT',
+        reason: 'nomination_dpdp_only',
+        message: 'kind: a nomination is a DPDP right; GDPR has no such request',
       }),
     );
     expect(desk.list(acting.scope)).toHaveLength(before);

@@ -57,6 +57,15 @@ export class RequestDesk {
       receivedAt?: number;
     },
   ): { id: string; dueAt: number } {
+    // Nominating someone to act on one's death or incapacity is a DPDP
+    // right (Act s. 14); the GDPR has no such request.
+    if (input.kind === 'nomination' && input.law !== 'DPDP') {
+      throw new AppError(
+        'INVALID_INPUT',
+        `kind: a nomination is a DPDP right; ${input.law} has no such request`,
+        { reason: 'nomination_dpdp_only', details: { field: 'kind' } },
+      );
+    }
     const now = this.clock.now();
     const receivedAt = input.receivedAt ?? now;
     if (receivedAt > now) {
