@@ -152,6 +152,10 @@ describe('continuous backup across a kill', () => {
     ]);
     expect(outcome.code, outcome.stderr).toBe(0);
     expect(outcome.stdout).toContain('swapped in');
+    // The folder the restore was built in is gone with its file.
+    expect(readdirSync(t.config.dataDir).filter((n) => n.startsWith('restore-'))).toEqual(
+      [],
+    );
     // The old file is kept aside, never deleted.
     expect(
       readdirSync(t.config.dataDir).filter(

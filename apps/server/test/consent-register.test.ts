@@ -31,6 +31,7 @@ interface Entry {
   source: string;
   noticeVersion: string | null;
   language: string | null;
+  changedAt: number;
 }
 
 beforeAll(async () => {
@@ -187,6 +188,69 @@ describe('the consent register', () => {
     ]);
   });
 
+  it('leaves an opt-in already given under the same notice as it was, counted unchanged', async () => {
+    const input = {
+      purpose: 'marketing',
+      noticeVersion: '2026-01',
+      language: 'hi',
+      waIds: ['919800000030'],
+    };
+    expect(await owner.mutate('consentRegister.importOptIns', input)).toMatchObject({
+      recorded: 1,
+    });
+    const first = (await register()).entries.find((e) => e.waId === '919800000030')!;
+    const events = () =>
+      app()
+        .appliance.store.db.prepare(
+          'SELECT count(*) FROM consent_events WHERE contact_id = ?',
+        )
+        .pluck()
+        .get(first.contactId) as number;
+    const eventsBefore = events();
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+
+    expect(await owner.mutate('consentRegister.importOptIns', input)).toEqual({
+      recorded: 0,
+      unchanged: 1,
+      refused: [],
+    });
+    const again = (await register()).entries.find((e) => e.waId === '919800000030');
+    expect(again).toEqual(first);
+    expect(events()).toBe(eventsBefore);
+  });
+
+  it('refuses a number that cannot be E.164, per row, and makes no contact for it', async () => {
+    const result = await owner.mutate('consentRegister.importOptIns', {
+      purpose: 'marketing',
+      noticeVersion: '2026-01',
+      language: 'hi',
+      waIds: ['12345', '919800000040', '1234567890123456'],
+    });
+    expect(result).toEqual({
+      recorded: 1,
+      unchanged: 0,
+      refused: [
+        { waId: '12345', reason: 'not_a_number' },
+        { waId: '1234567890123456', reason: 'not_a_number' },
+      ],
+    });
+    const contactsWith = (waId: string) =>
+      app()
+        .appliance.store.db.prepare('SELECT count(*) FROM contacts WHERE wa_id = ?')
+        .pluck()
+        .get(waId);
+    expect(contactsWith('12345')).toBe(0);
+    expect(contactsWith('1234567890123456')).toBe(0);
+    const [audited] = app()
+      .appliance.store.db.prepare(
+        `SELECT details_json FROM audit_log WHERE action = 'consent.imported'
+           ORDER BY seq DESC LIMIT 1`,
+      )
+      .pluck()
+      .all() as string[];
+    expect(JSON.parse(audited!)).toMatchObject({ refused: 2, refusedInvalid: 2 });
+  });
+
   it('refuses to import an erased number or one whose customer withdrew, saying why', async () => {
     const stopped = await customerWrites(
       app(),
@@ -237,6 +301,7 @@ describe('the consent register', () => {
       refused: 2,
       refusedErased: 1,
       refusedWithdrew: 1,
+      refusedInvalid: 0,
     });
     const { entries } = await register();
     expect(entries.find((e) => e.contactId === stopped.contact.id)).toMatchObject({

@@ -85,4 +85,38 @@ describe('the legal holds list', () => {
       .get() as string;
     expect(JSON.parse(details)).toEqual({ reason: 'The tax audit is closed' });
   });
+
+  it('refuses a second hold on a held conversation, naming the first', async () => {
+    const [conversation] = await owner.query<{ id: string }[]>('inbox.conversations');
+    const first = await owner.mutate<{ id: string }>('retention.placeHold', {
+      conversationId: conversation!.id,
+      reason: 'Chargeback dispute',
+    });
+    const before = await holds();
+    const second = await expectApiError(
+      owner.mutate('retention.placeHold', {
+        conversationId: conversation!.id,
+        reason: 'Another dispute',
+      }),
+    );
+    expect(second).toMatchObject({ code: 'CONFLICT', reason: 'legal_hold_exists' });
+    expect(second.message).toBe(
+      `This conversation already has an active legal hold (${first.id}): Chargeback dispute`,
+    );
+    expect(await holds()).toEqual(before);
+  });
+
+  it('says in plain words how long a hold reason must be', async () => {
+    const [conversation] = await owner.query<{ id: string }[]>('inbox.conversations');
+    const before = await holds();
+    const short = await expectApiError(
+      owner.mutate('retention.placeHold', {
+        conversationId: conversation!.id,
+        reason: 'ab',
+      }),
+    );
+    expect(short).toMatchObject({ code: 'BAD_REQUEST' });
+    expect(short.message).toBe('reason: Use at least 3 characters');
+    expect(await holds()).toEqual(before);
+  });
 });

@@ -63,6 +63,14 @@ describe('the request desk', () => {
       reason: 'x',
     };
     expect(() => desk.extend(acting, id, tooLong)).toThrow(/at most two months/);
+    const future = { ...tooLong, toldAt: clock.now() + DAY_MS };
+    expect(() => desk.extend(acting, id, future)).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_INPUT',
+        reason: 'told_in_future',
+        message: 'toldAt: the requester cannot be told in the future',
+      }),
+    );
     desk.extend(acting, id, { ...tooLong, until: addMonths(received, 3) });
     const extended = desk.list(acting.scope).find((r) => r.id === id)!;
     expect(extended).toMatchObject({ status: 'extended', dueAt: addMonths(received, 3) });
@@ -142,21 +150,41 @@ describe('the request desk', () => {
     expect(desk.list(acting.scope).find((r) => r.id === id)?.status).toBe('fulfilled');
   });
 
-  it('does not log a request received before the appliance was set up (1970)', () => {
+  it('logs a letter that came before set-up from its true receipt, overdue if so', () => {
+    // The letter came ten days before the appliance was set up.
+    const store = app().appliance.store;
+    const setUp = store.workspaces.get(store.workspaces.homeId()!)!.createdAt;
+    const receivedAt = setUp - 10 * DAY_MS;
+    const { id, dueAt } = desk.log(acting, {
+      kind: 'access',
+      law: 'GDPR',
+      requester: 'Letter from Ola',
+      receivedAt,
+    });
+    expect(dueAt).toBe(addMonths(receivedAt, 1));
+    const logged = desk.list(acting.scope).find((r) => r.id === id);
+    expect(logged).toMatchObject({ receivedAt, urgency: 'overdue' });
+    expect(desk.due(acting.scope).find((r) => r.requestId === id)?.message).toMatch(
+      /^GDPR access request is \d+ days overdue$/,
+    );
+  });
+
+  it('does not log a request received more than a year ago (1970)', () => {
     const before = desk.list(acting.scope).length;
     expect(() =>
       desk.log(acting, { kind: 'access', law: 'GDPR', requester: 'Z', receivedAt: 0 }),
     ).toThrow(
       expect.objectContaining({
         code: 'INVALID_INPUT',
-        reason: 'received_before_setup',
-        message: expect.stringMatching(/^receivedAt: .*before the appliance was set up/),
+        reason: 'received_too_long_ago',
+        message: expect.stringMatching(/^receivedAt: .*more than a year ago \(before /),
       }),
     );
     expect(desk.list(acting.scope)).toHaveLength(before);
   });
 
-  it('does not log a request received in the future', () => {
+  it('does not log a request received in the future, and says why', () => {
+    const before = desk.list(acting.scope).length;
     expect(() =>
       desk.log(acting, {
         kind: 'access',
@@ -164,6 +192,27 @@ describe('the request desk', () => {
         requester: 'H',
         receivedAt: clock.now() + DAY_MS,
       }),
-    ).toThrow(/future/);
+    ).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_INPUT',
+        reason: 'received_in_future',
+        message: 'receivedAt: a request cannot be received in the future',
+      }),
+    );
+    expect(desk.list(acting.scope)).toHaveLength(before);
+  });
+
+  it('refuses a nomination under the GDPR, which has no such right', () => {
+    const before = desk.list(acting.scope).length;
+    expect(() =>
+      desk.log(acting, { kind: 'nomination', law: 'GDPR', requester: 'N' }),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_INPUT',
+        reason: 'nomination_dpdp_only',
+        message: 'kind: a nomination is a DPDP right; GDPR has no such request',
+      }),
+    );
+    expect(desk.list(acting.scope)).toHaveLength(before);
   });
 });

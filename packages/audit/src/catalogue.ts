@@ -200,7 +200,8 @@ export const AUDIT_EVENTS: Readonly<Record<AuditAction, AuditEventSpec>> = {
     scope: 'workspace',
     target: 'workspace',
     details:
-      'purpose, notice, recorded, unchanged, refused, refusedErased, refusedWithdrew',
+      'purpose, notice, recorded, unchanged, refused, refusedErased, refusedWithdrew, ' +
+      'refusedInvalid',
   },
   'privacy.settings_changed': {
     area: 'Privacy',

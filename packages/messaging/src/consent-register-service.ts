@@ -147,7 +147,9 @@ export class ConsentRegisterService {
    * `import`, in one transaction with one audit entry. A number never seen
    * becomes a contact, so the first message to it finds the consent. A
    * number erased (in the erasure ledger) or that withdrew by its own STOP
-   * is refused, with the reason, and never recorded.
+   * is refused, with the reason, and never recorded; so is a number that
+   * cannot be E.164. One already opted in under the same notice and
+   * language is left as it is (`unchanged`).
    */
   importOptIns(
     acting: MemberActing,
@@ -165,6 +167,12 @@ export class ConsentRegisterService {
       const refused: ImportRefusal[] = [];
       let recorded = 0;
       for (const waId of new Set(input.waIds)) {
+        // E.164 allows at most 15 digits; none shorter than 7 is a real
+        // WhatsApp number, and a contact made for one would never be reached.
+        if (!/^[0-9]{7,15}$/.test(waId)) {
+          refused.push({ waId, reason: 'not_a_number' });
+          continue;
+        }
         const hash = this.ledger?.hashNumber(acting.scope.workspaceId, waId);
         if (hash !== undefined && erased.has(hash)) {
           refused.push({ waId, reason: 'erased' });
@@ -174,6 +182,15 @@ export class ConsentRegisterService {
         const current = known && scoped.consent.get(known.id, input.purpose);
         if (current?.state === 'opted_out' && CUSTOMER_SOURCES.has(current.source)) {
           refused.push({ waId, reason: 'withdrew_by_customer' });
+          continue;
+        }
+        // Already opted in under this very notice: nothing to record, and
+        // the record keeps the day the person actually agreed.
+        if (
+          current?.state === 'opted_in' &&
+          current.noticeVersion === input.noticeVersion &&
+          current.language === input.language
+        ) {
           continue;
         }
         const contactId = known?.id ?? scoped.contacts.upsert(waId, null);
@@ -210,6 +227,7 @@ export class ConsentRegisterService {
           refused: refused.length,
           refusedErased: refusedFor('erased'),
           refusedWithdrew: refusedFor('withdrew_by_customer'),
+          refusedInvalid: refusedFor('not_a_number'),
         },
       });
       return { ...counts, refused };
@@ -305,8 +323,11 @@ export class ConsentRegisterService {
 /** A number an import left out, and why: the member sees each one. */
 export interface ImportRefusal {
   waId: string;
-  /** `erased`: the person asked to be forgotten; `withdrew_by_customer`: their own STOP. */
-  reason: 'erased' | 'withdrew_by_customer';
+  /**
+   * `erased`: the person asked to be forgotten; `withdrew_by_customer`: their
+   * own STOP; `not_a_number`: not 7 to 15 digits, so no WhatsApp number.
+   */
+  reason: 'erased' | 'withdrew_by_customer' | 'not_a_number';
 }
 
 /** Withdrawals the customer made themselves, which no member's list overrides. */

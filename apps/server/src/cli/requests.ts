@@ -31,7 +31,7 @@ const log: Command = {
     requester: { type: 'string', help: 'how the person named themselves (required)' },
     'received-on': {
       type: 'string',
-      help: 'the day the request arrived, YYYY-MM-DD (default: now)',
+      help: 'the day the request arrived, YYYY-MM-DD, at most a year back (default: now)',
     },
     ...workspaceOption,
   },

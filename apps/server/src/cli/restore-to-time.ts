@@ -1,3 +1,4 @@
+import { readdirSync, rmdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AuditLog } from '@flowgento/audit';
 import { restoreToTime, swapInRestored, type PointInTimeReport } from '@flowgento/backup';
@@ -111,6 +112,11 @@ export async function restoreToTimeCommand(input: {
       restoredPath: report.path,
       now: Date.now(),
     });
+    // The folder this command made for the restore is empty once its file
+    // is swapped in; one the admin named with --into is theirs to keep.
+    if (input.into === undefined && readdirSync(intoDir).length === 0) {
+      rmdirSync(intoDir);
+    }
     // Checkpoints taken after the restored time describe the replaced
     // history: kept aside as evidence, or the restored log would look rewritten.
     const checkpoints = dataPaths(config.dataDir).auditCheckpoints;

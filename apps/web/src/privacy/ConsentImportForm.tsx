@@ -123,6 +123,7 @@ export function ConsentImportForm() {
 const REFUSAL_WORDS = {
   erased: 'erased (asked to be forgotten)',
   withdrew_by_customer: 'withdrew by the customer',
+  not_a_number: 'not a WhatsApp number (7 to 15 digits)',
 } as const;
 
 /** What the import did, each refused number named with its reason. */

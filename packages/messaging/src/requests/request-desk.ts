@@ -14,6 +14,7 @@ import type { ContactEraser } from './contact-eraser.ts';
 import { assertNoLegalHold } from '../retention/legal-holds.ts';
 import { correctContact, type ContactCorrection } from './contact-correction.ts';
 import {
+  addMonths,
   DEFAULT_AUTHORITIES,
   dueAtFor,
   extensionRefusal,
@@ -22,6 +23,9 @@ import {
   type Reminder,
   type Urgency,
 } from './request-clock.ts';
+
+/** How far back a request's receipt may be logged. */
+export const RECEIVED_AT_MAX_AGE_MONTHS = 12;
 
 /** A request as the desk shows it: with its urgency at the desk's now. */
 export interface DataRequestView extends DataRequest {
@@ -53,24 +57,35 @@ export class RequestDesk {
       receivedAt?: number;
     },
   ): { id: string; dueAt: number } {
+    // Nominating someone to act on one's death or incapacity is a DPDP
+    // right (Act s. 14); the GDPR has no such request.
+    if (input.kind === 'nomination' && input.law !== 'DPDP') {
+      throw new AppError(
+        'INVALID_INPUT',
+        `kind: a nomination is a DPDP right; ${input.law} has no such request`,
+        { reason: 'nomination_dpdp_only', details: { field: 'kind' } },
+      );
+    }
     const now = this.clock.now();
     const receivedAt = input.receivedAt ?? now;
     if (receivedAt > now) {
-      throw new AppError('INVALID_INPUT', 'A request cannot be received in the future', {
-        details: { field: 'receivedAt' },
-      });
-    }
-    // The appliance's first workspace was made at set-up: no request it
-    // logs was received before that day (a 0 would be 1970, due long ago).
-    const home = this.store.workspaces.homeId();
-    const setUp = home === undefined ? undefined : this.store.workspaces.get(home);
-    const setUpDay = setUp && new Date(setUp.createdAt).toISOString().slice(0, 10);
-    if (setUpDay && receivedAt < Date.parse(`${setUpDay}T00:00:00Z`)) {
       throw new AppError(
         'INVALID_INPUT',
-        `receivedAt: a request cannot be received before the appliance was set up ` +
-          `(${setUpDay})`,
-        { reason: 'received_before_setup', details: { field: 'receivedAt' } },
+        'receivedAt: a request cannot be received in the future',
+        { reason: 'received_in_future', details: { field: 'receivedAt' } },
+      );
+    }
+    // A letter may predate the appliance: the deadline runs from the true
+    // receipt, even if that makes it overdue at once. A year back is far
+    // past every legal period (GDPR three months at most, DPDP 90 days),
+    // and it keeps a mistyped year (or a 0, 1970) out of the desk.
+    const earliest = addMonths(now, -RECEIVED_AT_MAX_AGE_MONTHS);
+    if (receivedAt < earliest) {
+      throw new AppError(
+        'INVALID_INPUT',
+        `receivedAt: a request cannot be logged as received more than a year ago ` +
+          `(before ${new Date(earliest).toISOString().slice(0, 10)})`,
+        { reason: 'received_too_long_ago', details: { field: 'receivedAt' } },
       );
     }
     const dueAt = dueAtFor(input.law, input.kind, receivedAt);
@@ -159,10 +174,8 @@ export class RequestDesk {
       if (input.toldAt > this.clock.now()) {
         throw new AppError(
           'INVALID_INPUT',
-          'The requester cannot be told in the future',
-          {
-            details: { field: 'toldAt' },
-          },
+          'toldAt: the requester cannot be told in the future',
+          { reason: 'told_in_future', details: { field: 'toldAt' } },
         );
       }
       const refusal = extensionRefusal(request, input.toldAt, input.until);

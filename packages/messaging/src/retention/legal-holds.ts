@@ -102,6 +102,23 @@ export class LegalHoldService {
           },
         );
       }
+      // One active hold per contact or conversation: a second would only
+      // need releasing twice; to change the reason, release and place again.
+      const same = scoped.legalHolds
+        .activeFor(target)
+        .find((held) =>
+          target.contactId
+            ? held.contactId === target.contactId
+            : held.conversationId === target.conversationId,
+        );
+      if (same) {
+        const what = target.contactId ? 'contact' : 'conversation';
+        throw new AppError(
+          'CONFLICT',
+          `This ${what} already has an active legal hold (${same.id}): ${same.reason}`,
+          { reason: 'legal_hold_exists', details: { holdId: same.id } },
+        );
+      }
       const hold = scoped.legalHolds.add(target, reason, acting.actor.id);
       this.audit.record({
         workspaceId: acting.scope.workspaceId,
