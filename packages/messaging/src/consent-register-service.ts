@@ -128,10 +128,14 @@ export class ConsentRegisterService {
     });
   }
 
-  /** Records an opt-in; refused without a published notice in that language. */
+  /**
+   * Records an opt-in; refused without a published notice in that language,
+   * and while the customer's own withdrawal stands.
+   */
   recordOptIn(acting: MemberActing, input: OptInInput): void {
     this.change(acting, input.contactId, input.purpose, (scoped) => {
       assertNotice(scoped, input.noticeVersion, input.language);
+      assertNoCustomerWithdrawal(scoped, input.contactId, input.purpose);
       return {
         state: 'opted_in',
         source: input.source,
@@ -326,6 +330,26 @@ export function withdrawalHolds(): AppError {
     'The customer withdrew consent in this same second, and a withdrawal wins a tie: ' +
       'record the opt-in again if they really asked for it',
     { reason: 'withdrawal_holds' },
+  );
+}
+
+/**
+ * Refuses a member's opt-in while the customer's own withdrawal (their STOP,
+ * WhatsApp's stop) stands: a member cannot undo it on their word alone, as
+ * an import cannot (review of issue #8). Once the customer asks again with
+ * START, the member may record their renewed consent under a notice.
+ */
+export function assertNoCustomerWithdrawal(
+  scoped: ScopedStore,
+  contactId: string,
+  purpose: string,
+): void {
+  if (!scoped.consent.customerWithdrawalStands(contactId, purpose)) return;
+  throw new AppError(
+    'RULE_REFUSED',
+    `The customer withdrew ${purpose} consent themselves (STOP): ` +
+      'an opt-in can be recorded only after they ask again with START',
+    { reason: 'withdrew_by_customer' },
   );
 }
 
