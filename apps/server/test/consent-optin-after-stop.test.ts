@@ -134,7 +134,7 @@ describe("a member's opt-in after the customer's STOP", () => {
     expect((await sendSale(thread.id)).state).toBe('sent');
   });
 
-  it("is refused for the workspace's own purpose too, even after a member's withdrawal", async () => {
+  it("is refused for the workspace's own purpose too, and to an import, even after a member's withdrawal", async () => {
     await owner.mutate('consentRegister.savePurpose', {
       purpose: 'surveys',
       description: 'Surveys after a visit',
@@ -151,6 +151,19 @@ describe("a member's opt-in after the customer's STOP", () => {
     await owner.mutate('consentRegister.withdraw', { contactId, purpose: 'surveys' });
     await aSecond();
     await expectWithdrewRefusal(adminOptIn(contactId, 'surveys'), contactId);
+    // Nor does an import get round it, as it did while it read only the
+    // current record (a member's withdrawal).
+    const imported = await owner.mutate('consentRegister.importOptIns', {
+      purpose: 'surveys',
+      noticeVersion: NOTICE.version,
+      language: NOTICE.language,
+      waIds: [from],
+    });
+    expect(imported).toEqual({
+      recorded: 0,
+      unchanged: 0,
+      refused: [{ waId: from, reason: 'withdrew_by_customer' }],
+    });
 
     // Their START answers the STOP that withdrew every purpose.
     await customerSays(from, 'START');

@@ -150,8 +150,8 @@ export class ConsentRegisterService {
    * WhatsApp numbers, all under one notice: each recorded with source
    * `import`, in one transaction with one audit entry. A number never seen
    * becomes a contact, so the first message to it finds the consent. A
-   * number erased (in the erasure ledger) or that withdrew by its own STOP
-   * is refused, with the reason, and never recorded.
+   * number erased (in the erasure ledger) or whose own STOP stands (no
+   * START since) is refused, with the reason, and never recorded.
    */
   importOptIns(
     acting: MemberActing,
@@ -175,8 +175,9 @@ export class ConsentRegisterService {
           continue;
         }
         const known = scoped.contacts.byWaId(waId);
-        const current = known && scoped.consent.get(known.id, input.purpose);
-        if (current?.state === 'opted_out' && CUSTOMER_SOURCES.has(current.source)) {
+        // The rule a member's single opt-in follows: the customer's own STOP
+        // holds until their START, a member's withdrawal on top or not.
+        if (known && scoped.consent.customerWithdrawalStands(known.id, input.purpose)) {
           refused.push({ waId, reason: 'withdrew_by_customer' });
           continue;
         }
@@ -312,13 +313,6 @@ export interface ImportRefusal {
   /** `erased`: the person asked to be forgotten; `withdrew_by_customer`: their own STOP. */
   reason: 'erased' | 'withdrew_by_customer';
 }
-
-/** Withdrawals the customer made themselves, which no member's list overrides. */
-const CUSTOMER_SOURCES: ReadonlySet<string> = new Set([
-  'keyword',
-  'preference_webhook',
-  'opted_out_error',
-]);
 
 /**
  * An opt-in that a withdrawal of the same second outranks (see
