@@ -139,6 +139,24 @@ describe('a STOP in the same second as an opt-in', () => {
     expect((await openThread(agent, thread.id)).marketing?.state).toBe('opted_in');
   });
 
+  it("holds a member's own withdrawal against an opt-in of the same second", async () => {
+    midSecond();
+    const from = nextCustomer();
+    const thread = await customerWrites(app(), agent, phoneNumberId, from, 'Hi');
+    await optIn(thread.id);
+    await agent.mutate('consent.setMarketing', {
+      conversationId: thread.id,
+      state: 'opted_out',
+    });
+    const tie = await expectApiError(optIn(thread.id));
+    expect(tie).toMatchObject({ status: 412, reason: 'withdrawal_holds' });
+    expect(tie.message).toMatch(/^Consent was withdrawn in this same second/);
+    expect((await openThread(agent, thread.id)).marketing).toMatchObject({
+      state: 'opted_out',
+      source: 'agent',
+    });
+  });
+
   it.each([
     ['the START keyword first', ['start', 'stop'] as const],
     ["WhatsApp's stop first", ['stop', 'start'] as const],

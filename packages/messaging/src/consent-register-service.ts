@@ -317,12 +317,14 @@ export interface ImportRefusal {
 /**
  * An opt-in that a withdrawal of the same second outranks (see
  * `ConsentRepo.record`): refused, so the member is not told it was recorded.
+ * A customer's own withdrawal is refused before this, by
+ * `assertNoCustomerWithdrawal`; what is left is a member's.
  */
 export function withdrawalHolds(): AppError {
   return new AppError(
     'RULE_REFUSED',
-    'The customer withdrew consent in this same second, and a withdrawal wins a tie: ' +
-      'record the opt-in again if they really asked for it',
+    'Consent was withdrawn in this same second, and a withdrawal wins a tie: ' +
+      'record the opt-in again in a moment if the customer really asked for it',
     { reason: 'withdrawal_holds' },
   );
 }
