@@ -10,8 +10,9 @@ import {
  * Recording and withdrawing consent in a real browser (review of issue #8):
  * an OWNER records opt-ins to marketing and to the workspace's own purpose
  * from the contact panel, naming the notice; the customer's STOP withdraws
- * both, their START brings back marketing only, under its notice; the
- * Privacy page withdraws marketing in one click.
+ * both, and the panel shows why it refuses to opt them back in; their START
+ * brings back marketing only, under its notice, and lets the OWNER record
+ * surveys again; the Privacy page withdraws marketing in one click.
  */
 const SCREENSHOT = screenshotPath('e2e-consent-controls.png');
 const LIVE_TIMEOUT = 15_000;
@@ -34,7 +35,7 @@ function entry(page: Page, text: string) {
 }
 
 describe('consent controls, end to end in Chromium', () => {
-  it('records opt-ins per purpose, lets STOP withdraw them all and START bring back marketing only', async () => {
+  it('records opt-ins per purpose, lets STOP withdraw them all and refuse them back, and START bring back marketing only', async () => {
     const { page, watch, context } = await ownerWithSimulatedNumber(e2e);
 
     // The notice customers read, and a purpose of the workspace's own.
@@ -62,11 +63,22 @@ describe('consent controls, end to end in Chromium', () => {
       await entry(page, `${purpose}: opted in (admin, notice 2026-01 en`);
     }
 
-    // STOP withdraws both; a START a second later restores marketing only.
+    // STOP withdraws both; the OWNER cannot opt the customer back in on
+    // their own word, and is told why.
     await new Promise((resolve) => setTimeout(resolve, 1100));
     await customerWrites(page, 'STOP');
     await entry(page, 'marketing: opted out (keyword');
     await entry(page, 'surveys: opted out (keyword');
+    await page.getByTestId('consent-record-purpose').selectOption('surveys');
+    await page.getByTestId('consent-record-save').click();
+    await page
+      .getByTestId('consent-record')
+      .getByRole('alert')
+      .filter({ hasText: 'withdrew surveys consent themselves (STOP)' })
+      .waitFor({ timeout: LIVE_TIMEOUT });
+    await entry(page, 'surveys: opted out (keyword');
+
+    // A START a second later restores marketing only.
     await new Promise((resolve) => setTimeout(resolve, 1100));
     await customerWrites(page, 'START');
     await entry(page, 'marketing: opted in (keyword, notice 2026-01 en');
@@ -76,6 +88,10 @@ describe('consent controls, end to end in Chromium', () => {
       .getByTestId('contact-consent-change')
       .filter({ hasText: 'resumed by the customer under their earlier notice' })
       .waitFor({ timeout: LIVE_TIMEOUT });
+    // The customer asked again: the OWNER may record surveys once more.
+    await page.getByTestId('consent-record-purpose').selectOption('surveys');
+    await page.getByTestId('consent-record-save').click();
+    await entry(page, 'surveys: opted in (admin, notice 2026-01 en');
 
     // The Privacy page withdraws marketing in one click.
     await page.getByTestId('nav-privacy').click();
@@ -90,7 +106,10 @@ describe('consent controls, end to end in Chromium', () => {
     expect(await row.getByTestId('consent-withdraw').count()).toBe(0);
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
 
-    expect(watch.problems).toEqual([]);
+    // The refused opt-in answers 412, which Chromium logs, once.
+    const refusal = /Failed to load resource: the server responded with a status of 412/;
+    expect(watch.problems.filter((p) => refusal.test(p))).toHaveLength(1);
+    expect(watch.problems.filter((p) => !refusal.test(p))).toEqual([]);
     await context.close();
   }, 90_000);
 });

@@ -107,9 +107,10 @@ describe('a STOP in the same second as an opt-in', () => {
     midSecond();
     const from = nextCustomer();
     const thread = await customerWrites(app(), agent, phoneNumberId, from, 'STOP');
-    // The agent is told, rather than shown an opt-in that did not take.
+    // The agent is told, rather than shown an opt-in that did not take: the
+    // customer's own STOP stands until they send START.
     const tie = await expectApiError(optIn(thread.id));
-    expect(tie).toMatchObject({ status: 412, reason: 'withdrawal_holds' });
+    expect(tie).toMatchObject({ status: 412, reason: 'withdrew_by_customer' });
     const db = app().appliance.store.db;
     expect(
       db
@@ -125,14 +126,35 @@ describe('a STOP in the same second as an opt-in', () => {
         )
         .raw()
         .get(),
-    ).toEqual(['rule.refused', 'withdrawal_holds']);
+    ).toEqual(['rule.refused', 'withdrew_by_customer']);
     expect((await openThread(agent, thread.id)).marketing?.state).toBe('opted_out');
     await expectSaleRefused(thread.id);
 
-    // A second later, the opt-in is plainly newer and holds.
+    // A second later the customer asks again, and the opt-in holds (the
+    // intake takes no stamp ahead of the real time: wait for it too).
     clock.advance(1000);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await customerWrites(app(), agent, phoneNumberId, from, 'START');
     await optIn(thread.id);
     expect((await openThread(agent, thread.id)).marketing?.state).toBe('opted_in');
+  });
+
+  it("holds a member's own withdrawal against an opt-in of the same second", async () => {
+    midSecond();
+    const from = nextCustomer();
+    const thread = await customerWrites(app(), agent, phoneNumberId, from, 'Hi');
+    await optIn(thread.id);
+    await agent.mutate('consent.setMarketing', {
+      conversationId: thread.id,
+      state: 'opted_out',
+    });
+    const tie = await expectApiError(optIn(thread.id));
+    expect(tie).toMatchObject({ status: 412, reason: 'withdrawal_holds' });
+    expect(tie.message).toMatch(/^Consent was withdrawn in this same second/);
+    expect((await openThread(agent, thread.id)).marketing).toMatchObject({
+      state: 'opted_out',
+      source: 'agent',
+    });
   });
 
   it.each([

@@ -217,3 +217,39 @@ describe('the access export of a customer whose STOP came in the second of their
     ]);
   });
 });
+
+describe('the access export of a customer who wrote STOP, then START, never having opted in', () => {
+  it('counts the START apart, as a request that gave no consent, not as a change', async () => {
+    const customer = { from: '5511955500003', profileName: 'Elisa Rocha' };
+    await simulator().sendCustomerMessage({ ...customer, phoneNumberId, text: 'PARAR' });
+    clock.advance(2000);
+    await simulator().sendCustomerMessage({ ...customer, phoneNumberId, text: 'START' });
+    const list = await owner.query<
+      { id: string; contact: { id: string; waId: string } }[]
+    >('inbox.conversations', { assigned: 'all' });
+    const thread = list.find((c) => c.contact.waId === customer.from)!;
+
+    const { id } = await owner.mutate<{ id: string }>('requests.log', {
+      kind: 'access',
+      law: 'DPDP',
+      requester: 'Elisa Rocha at the counter',
+    });
+    await owner.mutate('requests.verify', {
+      requestId: id,
+      method: 'identity card seen',
+      contactId: thread.contact.id,
+    });
+    const reply = await download(`/api/requests/${id}/export`, owner.cookie!);
+    const files = readStoredZip(reply.body);
+    const json = JSON.parse(files.get('contact.json')!.toString('utf8')) as {
+      consent: ExportedConsent[];
+    };
+    expect(json.consent[0]!.history.map((h) => h.kind).sort()).toEqual([
+      'change',
+      'request',
+    ]);
+    expect(files.get('summary.txt')!.toString('utf8')).toMatch(
+      /marketing: withdrawn on [0-9-]{10}; you wrote a stop or start word on WhatsApp; 1 change and 1 request that gave no consent, listed in contact\.json/,
+    );
+  });
+});

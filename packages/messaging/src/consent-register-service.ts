@@ -128,10 +128,14 @@ export class ConsentRegisterService {
     });
   }
 
-  /** Records an opt-in; refused without a published notice in that language. */
+  /**
+   * Records an opt-in; refused without a published notice in that language,
+   * and while the customer's own withdrawal stands.
+   */
   recordOptIn(acting: MemberActing, input: OptInInput): void {
     this.change(acting, input.contactId, input.purpose, (scoped) => {
       assertNotice(scoped, input.noticeVersion, input.language);
+      assertNoCustomerWithdrawal(scoped, input.contactId, input.purpose);
       return {
         state: 'opted_in',
         source: input.source,
@@ -146,10 +150,10 @@ export class ConsentRegisterService {
    * WhatsApp numbers, all under one notice: each recorded with source
    * `import`, in one transaction with one audit entry. A number never seen
    * becomes a contact, so the first message to it finds the consent. A
-   * number erased (in the erasure ledger) or that withdrew by its own STOP
-   * is refused, with the reason, and never recorded; so is a number that
-   * cannot be E.164. One already opted in under the same notice and
-   * language is left as it is (`unchanged`).
+   * number erased (in the erasure ledger) or whose own STOP stands (no
+   * START since) is refused, with the reason, and never recorded; so is a
+   * number that cannot be E.164. One already opted in under the same notice
+   * and language is left as it is (`unchanged`).
    */
   importOptIns(
     acting: MemberActing,
@@ -179,13 +183,15 @@ export class ConsentRegisterService {
           continue;
         }
         const known = scoped.contacts.byWaId(waId);
-        const current = known && scoped.consent.get(known.id, input.purpose);
-        if (current?.state === 'opted_out' && CUSTOMER_SOURCES.has(current.source)) {
+        // The rule a member's single opt-in follows: the customer's own STOP
+        // holds until their START, a member's withdrawal on top or not.
+        if (known && scoped.consent.customerWithdrawalStands(known.id, input.purpose)) {
           refused.push({ waId, reason: 'withdrew_by_customer' });
           continue;
         }
         // Already opted in under this very notice: nothing to record, and
         // the record keeps the day the person actually agreed.
+        const current = known && scoped.consent.get(known.id, input.purpose);
         if (
           current?.state === 'opted_in' &&
           current.noticeVersion === input.noticeVersion &&
@@ -330,23 +336,38 @@ export interface ImportRefusal {
   reason: 'erased' | 'withdrew_by_customer' | 'not_a_number';
 }
 
-/** Withdrawals the customer made themselves, which no member's list overrides. */
-const CUSTOMER_SOURCES: ReadonlySet<string> = new Set([
-  'keyword',
-  'preference_webhook',
-  'opted_out_error',
-]);
-
 /**
  * An opt-in that a withdrawal of the same second outranks (see
  * `ConsentRepo.record`): refused, so the member is not told it was recorded.
+ * A customer's own withdrawal is refused before this, by
+ * `assertNoCustomerWithdrawal`; what is left is a member's.
  */
 export function withdrawalHolds(): AppError {
   return new AppError(
     'RULE_REFUSED',
-    'The customer withdrew consent in this same second, and a withdrawal wins a tie: ' +
-      'record the opt-in again if they really asked for it',
+    'Consent was withdrawn in this same second, and a withdrawal wins a tie: ' +
+      'record the opt-in again in a moment if the customer really asked for it',
     { reason: 'withdrawal_holds' },
+  );
+}
+
+/**
+ * Refuses a member's opt-in while the customer's own withdrawal (their STOP,
+ * WhatsApp's stop) stands: a member cannot undo it on their word alone, as
+ * an import cannot (review of issue #8). Once the customer asks again with
+ * START, the member may record their renewed consent under a notice.
+ */
+export function assertNoCustomerWithdrawal(
+  scoped: ScopedStore,
+  contactId: string,
+  purpose: string,
+): void {
+  if (!scoped.consent.customerWithdrawalStands(contactId, purpose)) return;
+  throw new AppError(
+    'RULE_REFUSED',
+    `The customer withdrew ${purpose} consent themselves (STOP): ` +
+      'an opt-in can be recorded only after they ask again with START',
+    { reason: 'withdrew_by_customer' },
   );
 }
 

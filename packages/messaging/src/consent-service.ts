@@ -8,7 +8,11 @@ import type {
 } from '@flowgento/store';
 import type { MemberActing } from './conversation-service.ts';
 import type { LiveEvents } from './events.ts';
-import { assertNotice, withdrawalHolds } from './consent-register-service.ts';
+import {
+  assertNoCustomerWithdrawal,
+  assertNotice,
+  withdrawalHolds,
+} from './consent-register-service.ts';
 import {
   checkKeywordLists,
   effectiveKeywords,
@@ -58,6 +62,7 @@ export class ConsentService {
           );
         }
         assertNotice(scoped, notice.version, notice.language);
+        assertNoCustomerWithdrawal(scoped, conversation.contact.id, 'marketing');
       }
       const id = conversation.contact.id;
       const before = scoped.consent.get(id, 'marketing')?.state ?? null;

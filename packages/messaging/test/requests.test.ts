@@ -6,7 +6,10 @@ import {
   extensionRefusal,
   mediaFileName,
   NoteRedactor,
+  noMasks,
   refusalNotice,
+  summaryLines,
+  type ExportDisclosure,
 } from '../src/index.ts';
 
 describe('the note redactor', () => {
@@ -217,5 +220,45 @@ describe('the refusal notice', () => {
       'You can write to us about this decision: Meera Rao, grievance@acme.test.',
       'You have the right to complain to the Data Protection Board of India.',
     ]);
+  });
+});
+
+describe("the export summary's rights", () => {
+  const rights = (disclosure: ExportDisclosure) =>
+    summaryLines({
+      workspaceName: 'Acme Sweets',
+      exportedAt: '2026-12-05',
+      counts: {
+        conversations: 1,
+        messages: 2,
+        files: 0,
+        notes: 0,
+        notesWithheld: 0,
+        notesMasked: 0,
+        masks: noMasks(),
+      },
+      consent: [],
+      recipients: [],
+      disclosure,
+    }).find((section) => section.heading === 'Your rights')!.lines;
+
+  it('never says "write to us" with no address: without a privacy contact it names the workspace', () => {
+    const lines = rights(DEFAULT_DISCLOSURE).join('\n');
+    expect(lines).not.toMatch(/write to us/);
+    expect(lines).toContain(
+      'erased: write to Acme Sweets on WhatsApp (no privacy contact is set)',
+    );
+    expect(lines).toContain('withdraw any consent you gave: reply STOP on WhatsApp;');
+  });
+
+  it('sends the person to the privacy contact once one is set', () => {
+    const lines = rights({
+      ...DEFAULT_DISCLOSURE,
+      privacyContact: { name: 'Priya Rao', email: 'privacy@acme.test', phone: null },
+    }).join('\n');
+    expect(lines).toContain('erased: write to the privacy contact below');
+    expect(lines).toContain(
+      'reply STOP on WhatsApp or write to the privacy contact below;',
+    );
   });
 });

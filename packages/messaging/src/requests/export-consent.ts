@@ -116,9 +116,20 @@ export function consentSummaryLines(consent: readonly ExportedConsent[]): string
         ? `given on ${day}` +
           (c.noticeVersion ? ` (notice ${c.noticeVersion}, ${c.language ?? '?'})` : '')
         : `withdrawn on ${day}`;
-    return (
-      `${c.purpose}: ${state}; ${sourceWords(c.source)}; ` +
-      `${plural(c.history.length, 'change')} listed in contact.json`
-    );
+    return `${c.purpose}: ${state}; ${sourceWords(c.source)}; ${listedWords(c.history)}`;
   });
+}
+
+/**
+ * How many changes the history lists, and apart from them the START
+ * requests: a request gave no consent, so it is not called a change.
+ */
+function listedWords(history: readonly ExportedConsentChange[]): string {
+  const requests = history.filter((change) => change.kind === 'request').length;
+  const changes = plural(history.length - requests, 'change');
+  if (requests === 0) return `${changes} listed in contact.json`;
+  return (
+    `${changes} and ${plural(requests, 'request')} that gave no consent, ` +
+    'listed in contact.json'
+  );
 }

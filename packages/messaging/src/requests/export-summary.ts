@@ -99,7 +99,7 @@ export function summaryLines(input: {
     { heading: 'Why we hold it', lines: [...disclosure.purposes] },
     { heading: 'Your consent', lines: consentSummaryLines(input.consent) },
     { heading: 'How long we keep it', lines: [...disclosure.retention] },
-    { heading: 'Your rights', lines: rightsLines(disclosure) },
+    { heading: 'Your rights', lines: rightsLines(disclosure, input.workspaceName) },
     {
       heading: 'Who it was shared with',
       lines: input.recipients.map(
@@ -116,10 +116,12 @@ export function summaryLines(input: {
  * erasure, restriction and objection, (f) the right to complain; DPDP Act
  * ss. 12-13 correction, erasure, grievance redressal and the Board.
  */
-function rightsLines(disclosure: ExportDisclosure): string[] {
+function rightsLines(disclosure: ExportDisclosure, workspaceName: string): string[] {
+  // Without a privacy contact there is no address to give: the person's own
+  // WhatsApp conversation with the business is the way they have.
   const write = disclosure.privacyContact
     ? 'write to the privacy contact below'
-    : 'write to us';
+    : `write to ${workspaceName} on WhatsApp (no privacy contact is set)`;
   const gdpr = disclosure.authorities.GDPR;
   return [
     `to have wrong or incomplete details corrected (rectification): ${write}; ` +
@@ -127,8 +129,9 @@ function rightsLines(disclosure: ExportDisclosure): string[] {
     `to have your data erased: ${write}; we delete your messages, files, notes ` +
       'and contact record, unless the law obliges us to keep some of it for now',
     'to object to marketing at any time, and to withdraw any consent you gave: ' +
-      'reply STOP on WhatsApp or write to us; withdrawing does not undo what was ' +
-      'done before',
+      'reply STOP on WhatsApp' +
+      (disclosure.privacyContact ? ' or write to the privacy contact below' : '') +
+      '; withdrawing does not undo what was done before',
     'under the GDPR, also to ask us to restrict how we use your data (for ' +
       'example while a correction is checked) and to object to uses based on ' +
       'our legitimate interests',

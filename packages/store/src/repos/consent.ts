@@ -180,6 +180,33 @@ export class ConsentRepo {
     });
   }
 
+  /**
+   * Whether the customer's own latest withdrawal of this purpose (their
+   * STOP, WhatsApp's stop, Meta's 131050) still stands: no START or resume
+   * of theirs came after it. A START is recorded under marketing only, yet
+   * it answers the STOP that withdrew every purpose, so it counts for all.
+   * A START in the STOP's own second does not count: which came first is
+   * unknown, and a withdrawal wins a tie.
+   */
+  customerWithdrawalStands(contactId: string, purpose: ConsentPurpose): boolean {
+    const stands = this.store
+      .statement(
+        `SELECT 1 FROM consent_events w
+         WHERE w.workspace_id = ? AND w.contact_id = ? AND w.purpose = ?
+           AND w.state = 'opted_out'
+           AND w.source IN ('keyword', 'preference_webhook', 'opted_out_error')
+           AND NOT EXISTS (
+             SELECT 1 FROM consent_events s
+             WHERE s.workspace_id = w.workspace_id AND s.contact_id = w.contact_id
+               AND s.purpose IN (w.purpose, 'marketing') AND s.state = 'opted_in'
+               AND s.source IN ('keyword', 'preference_webhook')
+               AND s.occurred_at / 1000 > w.occurred_at / 1000)
+         LIMIT 1`,
+      )
+      .get(this.scope.workspaceId, contactId, purpose);
+    return stands !== undefined;
+  }
+
   /** The purposes a contact is opted in to now, marketing included. */
   optedInPurposes(contactId: string): string[] {
     return this.store
