@@ -111,7 +111,7 @@ describe('the access log of personal data', () => {
 describe('the breach register', () => {
   let breachId: string;
 
-  it('runs the four clocks from the time of awareness, with a reminder before each deadline', async () => {
+  it('runs the five clocks from the time of awareness, with a reminder before each deadline', async () => {
     clock.freeze();
     ({ id: breachId } = await owner.mutate<{ id: string }>('breaches.record', {
       title: 'Agent laptop stolen',
@@ -129,6 +129,7 @@ describe('the breach register', () => {
     expect(first.map((c) => [c.duty, c.state])).toEqual([
       ['cert_in', 'due_soon'],
       ['people', 'running'],
+      ['board_intimation', 'due_now'],
       ['board', 'running'],
       ['gdpr', 'running'],
     ]);

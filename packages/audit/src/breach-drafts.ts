@@ -5,7 +5,13 @@ import type { BreachRecord, BreachRecords } from '@flowgento/store';
 export { plural };
 
 /** The documents a breach calls for, each a list of editable text fields. */
-export const DRAFT_DOCUMENTS = ['people', 'board', 'gdpr', 'cert_in'] as const;
+export const DRAFT_DOCUMENTS = [
+  'people',
+  'board_intimation',
+  'board',
+  'gdpr',
+  'cert_in',
+] as const;
 export type DraftDocument = (typeof DRAFT_DOCUMENTS)[number];
 
 export interface DraftField {
@@ -51,8 +57,8 @@ export function recordCount(affected: AffectedCounts | null): string {
 
 /**
  * The notification contents the rules list, pre-filled from the incident.
- * People: DPDP Rules 2025 rule 7(1). Board: rule 7(2)(b), the 72-hour
- * report. GDPR: article 33(3), written for the supervisory authority. CERT-In:
+ * People: DPDP Rules 2025 rule 7(1). Board: rule 7(2)(a), the intimation
+ * without delay, and rule 7(2)(b), the 72-hour report. GDPR: article 33(3), written for the supervisory authority. CERT-In:
  * the fields of its incident reporting form. An admin's edit (kept in
  * `details` under the field's key) wins over the pre-filled text.
  */
@@ -107,6 +113,22 @@ export function breachDrafts(
         ),
       ],
       ['contact', 'Whom to contact', contact],
+    ],
+    board_intimation: [
+      [
+        'description',
+        'Description of the breach (nature, extent, timing and location)',
+        description,
+      ],
+      [
+        'impact',
+        'Likely impact',
+        or(
+          d('consequences'),
+          'Loss of confidentiality of the WhatsApp messages, numbers and names of ' +
+            'the people affected; the assessment of the impact continues.',
+        ),
+      ],
     ],
     board: [
       ['facts', 'Broad facts of the breach', description],
