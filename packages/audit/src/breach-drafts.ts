@@ -25,8 +25,13 @@ export interface DraftField {
 export interface AffectedCounts {
   /** People still on record, who can be told. */
   resolved: number;
-  /** People erased since: counted, never named. */
+  /** People erased since the breach's awareness: counted, never named. */
   erased: number;
+  /**
+   * People the accesses touched who were already gone before the awareness
+   * (erased earlier): counted apart, so `erased` never claims them.
+   */
+  erasedBefore: number;
   /** The records held for them when they were found; null before counting. */
   records: BreachRecords | null;
 }
@@ -36,13 +41,19 @@ const when = (at: number | null) =>
     ? 'not yet known'
     : new Date(at).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 
-/** "2 people (1 of them since erased)", or a placeholder before the search. */
+/**
+ * "2 people (1 of them erased since the breach became known)", or a
+ * placeholder before the search.
+ */
 export function peopleCount(affected: AffectedCounts | null): string {
   if (!affected) return 'not yet determined';
-  const total = plural(affected.resolved + affected.erased, 'person', 'people');
-  return affected.erased > 0
-    ? `${total} (${affected.erased} of them since erased)`
-    : total;
+  const { resolved, erased, erasedBefore } = affected;
+  const total = plural(resolved + erased + erasedBefore, 'person', 'people');
+  const gone = [
+    erased > 0 ? `${erased} of them erased since the breach became known` : null,
+    erasedBefore > 0 ? `${erasedBefore} erased before it became known` : null,
+  ].filter((part): part is string => part !== null);
+  return gone.length > 0 ? `${total} (${gone.join('; ')})` : total;
 }
 
 /** "12 messages, 1 file and 0 notes", or a placeholder before the count. */
