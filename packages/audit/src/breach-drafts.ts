@@ -69,10 +69,10 @@ export function recordCount(affected: AffectedCounts | null): string {
 /**
  * The notification contents the rules list, pre-filled from the incident.
  * People: DPDP Rules 2025 rule 7(1) and GDPR article 34(2). Board: rule
- * 7(2)(a), the intimation
- * without delay, and rule 7(2)(b), the 72-hour report. GDPR: article 33(3), written for the supervisory authority. CERT-In:
- * the fields of its incident reporting form. An admin's edit (kept in
- * `details` under the field's key) wins over the pre-filled text.
+ * 7(2)(a), the intimation without delay, and rule 7(2)(b), the 72-hour
+ * report. GDPR: article 33(3), written for the supervisory authority.
+ * CERT-In: the fields of its incident reporting form. An admin's edit (kept
+ * in `details` under the field's key) wins over the pre-filled text.
  */
 export function breachDrafts(
   breach: BreachRecord,
