@@ -52,7 +52,16 @@ describe('the breach register, end to end in Chromium', () => {
     await form.getByLabel('Contact point for questions').fill('privacy@acme.test');
     await form.getByRole('button', { name: 'Log breach' }).click();
 
-    // Four clocks; CERT-In is due soon and counts down between two reads.
+    // The Board's intimation is due without delay: due now, counting up
+    // from the awareness, never "not due".
+    const intimation = page.getByTestId('clock-board_intimation');
+    await intimation.waitFor();
+    expect(await intimation.getAttribute('data-state')).toBe('due_now');
+    expect(
+      await page.getByTestId('clock-board_intimation-remaining').textContent(),
+    ).toMatch(/^Due now: 5 h (29|30|31) min \d\d s since you became aware$/);
+
+    // Five clocks; CERT-In is due soon and counts down between two reads.
     const certIn = page.getByTestId('clock-cert_in');
     await certIn.waitFor();
     expect(await certIn.getAttribute('data-state')).toBe('due_soon');
@@ -92,6 +101,15 @@ describe('the breach register, end to end in Chromium', () => {
     await expect
       .poll(() => page.getByTestId('clock-cert_in-remaining').textContent())
       .toContain('CERTIn-2026-8');
+
+    // The Board intimated, with its acknowledgement.
+    await markDone.getByLabel('Notification sent to').selectOption('board_intimation');
+    await markDone.getByLabel(/^Reference/).fill('DPB-INT-2026-3');
+    await markDone.getByRole('button', { name: 'Mark done' }).click();
+    await expect.poll(() => intimation.getAttribute('data-state')).toBe('done');
+    expect(
+      await page.getByTestId('clock-board_intimation-remaining').textContent(),
+    ).toContain('DPB-INT-2026-3');
 
     // The people affected come from the access log; one notice each.
     await page.getByRole('button', { name: 'Find the affected contacts' }).click();

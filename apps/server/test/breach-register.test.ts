@@ -111,7 +111,7 @@ describe('the access log of personal data', () => {
 describe('the breach register', () => {
   let breachId: string;
 
-  it('runs the four clocks from the time of awareness, with a reminder before each deadline', async () => {
+  it('runs the five clocks from the time of awareness, with a reminder before each deadline', async () => {
     clock.freeze();
     ({ id: breachId } = await owner.mutate<{ id: string }>('breaches.record', {
       title: 'Agent laptop stolen',
@@ -129,6 +129,7 @@ describe('the breach register', () => {
     expect(first.map((c) => [c.duty, c.state])).toEqual([
       ['cert_in', 'due_soon'],
       ['people', 'running'],
+      ['board_intimation', 'due_now'],
       ['board', 'running'],
       ['gdpr', 'running'],
     ]);
@@ -193,11 +194,11 @@ describe('the breach register', () => {
   });
 
   it('finds the contacts the access log shows, counts an erased one, and writes a notice to each of the others', async () => {
-    // What erasure leaves: the number that was hashed is gone from the contact.
-    const store = t.running.appliance.store;
-    store.db
-      .prepare(`UPDATE contacts SET wa_id = 'erased', wa_hash = NULL WHERE id = ?`)
-      .run(contactIdOf(store, DEV));
+    // Dev is erased after the breach became known: counted, never named.
+    await owner.mutate('contacts.erase', {
+      contactId: contactIdOf(t.running.appliance.store, DEV),
+      reason: 'Erasure request from Dev',
+    });
 
     const found = await owner.mutate<{ resolved: { waId: string }[]; erased: number }>(
       'breaches.findAffected',
@@ -279,7 +280,7 @@ describe('the breach register', () => {
       expect(breach.details).not.toHaveProperty('affected');
     const nature = after.drafts.gdpr.find((f) => f.key === 'gdpr.nature')!.text;
     expect(nature).toContain(
-      'Approximate number of data subjects concerned: 2 people (2 of them since erased).',
+      'Approximate number of data subjects concerned: 2 people (2 of them erased since the breach became known).',
     );
     // The count of records concerned stays as found: the breach touched them.
     expect(nature).toContain(
@@ -290,7 +291,9 @@ describe('the breach register', () => {
       'breaches.exportReport',
       { breachId },
     );
-    expect(report.text).toContain('People affected: 2 people (2 of them since erased)');
+    expect(report.text).toContain(
+      'People affected: 2 people (2 of them erased since the breach became known)',
+    );
     for (const trace of [CARLA, 'Carla', contact.id]) {
       expect(report.json, trace).not.toContain(trace);
       expect(report.text, trace).not.toContain(trace);
@@ -299,7 +302,7 @@ describe('the breach register', () => {
       'breaches.exportNotices',
       { breachId },
     );
-    expect(notices).toEqual({ notices: [], erased: 2 });
+    expect(notices).toEqual({ notices: [], erased: 2, erasedBefore: 0 });
   });
 
   it('lists what is due or overdue with `flowgento breaches due`, and exits 3 when something is late', async () => {

@@ -25,8 +25,18 @@ export const DUTY_SPECS: readonly DutySpec[] = [
     duty: 'people',
     label: 'People affected',
     basis:
-      'DPDP Rules 2025, rule 7(1): without delay (the hours are the appliance default, not the law)',
+      'DPDP Rules 2025, rule 7(1); GDPR article 34(1) where the breach is likely to ' +
+      'result in a high risk to people: without undue delay (the hours are the ' +
+      'appliance default, not the law)',
     applianceDefault: true,
+  },
+  {
+    duty: 'board_intimation',
+    label: 'Data Protection Board of India: intimation',
+    basis:
+      'DPDP Rules 2025, rule 7(2)(a): without delay on becoming aware, a description ' +
+      'of the breach (nature, extent, timing, location) and its likely impact',
+    applianceDefault: false,
   },
   {
     duty: 'board',
@@ -42,17 +52,23 @@ export const DUTY_SPECS: readonly DutySpec[] = [
   },
 ];
 
-export type ClockState = 'done' | 'overdue' | 'due_soon' | 'running';
+/**
+ * `due_now` is a duty the law wants "without delay": it has no window, so
+ * it is due from the awareness on and is never shown as running or late.
+ */
+export type ClockState = 'done' | 'due_now' | 'overdue' | 'due_soon' | 'running';
 
 export interface BreachClock extends DutySpec {
+  /** For a duty due without delay, the awareness itself. */
   deadline: number;
-  /** Negative once the deadline has passed. */
+  /** Negative once the deadline has passed (for `due_now`: the time since awareness). */
   remainingMs: number;
   state: ClockState;
   done: { at: number; reference: string } | null;
 }
 
 function windowHours(breach: BreachRecord, duty: BreachDuty): number {
+  if (duty === 'board_intimation') return 0;
   if (duty === 'cert_in') return 6;
   if (duty === 'people') return breach.peopleTargetHours;
   return 72;
@@ -75,11 +91,13 @@ export function breachClocks(breach: BreachRecord, now: number): BreachClock[] {
     const done = breach.done[spec.duty] ?? null;
     const state: ClockState = done
       ? 'done'
-      : remainingMs < 0
-        ? 'overdue'
-        : remainingMs <= remindFromMs(windowMs)
-          ? 'due_soon'
-          : 'running';
+      : windowMs === 0
+        ? 'due_now'
+        : remainingMs < 0
+          ? 'overdue'
+          : remainingMs <= remindFromMs(windowMs)
+            ? 'due_soon'
+            : 'running';
     return { ...spec, deadline, remainingMs, state, done };
   });
 }
@@ -93,7 +111,17 @@ export function describeRemaining(remainingMs: number): string {
   return remainingMs < 0 ? `${text} overdue` : `${text} left`;
 }
 
-/** A clock that needs someone's attention: due soon or overdue, not done. */
+/**
+ * What a clock says to a person; a duty due without delay reads "due now,
+ * 0 h 40 min since awareness", never "left" or "overdue".
+ */
+export function describeClock(clock: BreachClock): string {
+  if (clock.state !== 'due_now') return describeRemaining(clock.remainingMs);
+  const since = describeRemaining(-clock.remainingMs).replace(/ left$/, '');
+  return `due now, ${since} since awareness`;
+}
+
+/** A clock that needs someone's attention: due now, due soon or overdue. */
 export interface BreachReminder {
   breachId: string;
   title: string;
@@ -108,7 +136,12 @@ export function dueReminders(
   return breaches
     .flatMap((breach) =>
       breachClocks(breach, now)
-        .filter((clock) => clock.state === 'due_soon' || clock.state === 'overdue')
+        .filter(
+          (clock) =>
+            clock.state === 'due_now' ||
+            clock.state === 'due_soon' ||
+            clock.state === 'overdue',
+        )
         .map((clock) => ({ breachId: breach.id, title: breach.title, clock })),
     )
     .sort((a, b) => a.clock.deadline - b.clock.deadline);

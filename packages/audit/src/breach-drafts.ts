@@ -5,7 +5,13 @@ import type { BreachRecord, BreachRecords } from '@flowgento/store';
 export { plural };
 
 /** The documents a breach calls for, each a list of editable text fields. */
-export const DRAFT_DOCUMENTS = ['people', 'board', 'gdpr', 'cert_in'] as const;
+export const DRAFT_DOCUMENTS = [
+  'people',
+  'board_intimation',
+  'board',
+  'gdpr',
+  'cert_in',
+] as const;
 export type DraftDocument = (typeof DRAFT_DOCUMENTS)[number];
 
 export interface DraftField {
@@ -19,8 +25,13 @@ export interface DraftField {
 export interface AffectedCounts {
   /** People still on record, who can be told. */
   resolved: number;
-  /** People erased since: counted, never named. */
+  /** People erased since the breach's awareness: counted, never named. */
   erased: number;
+  /**
+   * People the accesses touched who were already gone before the awareness
+   * (erased earlier): counted apart, so `erased` never claims them.
+   */
+  erasedBefore: number;
   /** The records held for them when they were found; null before counting. */
   records: BreachRecords | null;
 }
@@ -30,13 +41,19 @@ const when = (at: number | null) =>
     ? 'not yet known'
     : new Date(at).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 
-/** "2 people (1 of them since erased)", or a placeholder before the search. */
+/**
+ * "2 people (1 of them erased since the breach became known)", or a
+ * placeholder before the search.
+ */
 export function peopleCount(affected: AffectedCounts | null): string {
   if (!affected) return 'not yet determined';
-  const total = plural(affected.resolved + affected.erased, 'person', 'people');
-  return affected.erased > 0
-    ? `${total} (${affected.erased} of them since erased)`
-    : total;
+  const { resolved, erased, erasedBefore } = affected;
+  const total = plural(resolved + erased + erasedBefore, 'person', 'people');
+  const gone = [
+    erased > 0 ? `${erased} of them erased since the breach became known` : null,
+    erasedBefore > 0 ? `${erasedBefore} erased before it became known` : null,
+  ].filter((part): part is string => part !== null);
+  return gone.length > 0 ? `${total} (${gone.join('; ')})` : total;
 }
 
 /** "12 messages, 1 file and 0 notes", or a placeholder before the count. */
@@ -51,10 +68,11 @@ export function recordCount(affected: AffectedCounts | null): string {
 
 /**
  * The notification contents the rules list, pre-filled from the incident.
- * People: DPDP Rules 2025 rule 7(1). Board: rule 7(2)(b), the 72-hour
- * report. GDPR: article 33(3), written for the supervisory authority. CERT-In:
- * the fields of its incident reporting form. An admin's edit (kept in
- * `details` under the field's key) wins over the pre-filled text.
+ * People: DPDP Rules 2025 rule 7(1) and GDPR article 34(2). Board: rule
+ * 7(2)(a), the intimation without delay, and rule 7(2)(b), the 72-hour
+ * report. GDPR: article 33(3), written for the supervisory authority.
+ * CERT-In: the fields of its incident reporting form. An admin's edit (kept
+ * in `details` under the field's key) wins over the pre-filled text.
  */
 export function breachDrafts(
   breach: BreachRecord,
@@ -107,6 +125,22 @@ export function breachDrafts(
         ),
       ],
       ['contact', 'Whom to contact', contact],
+    ],
+    board_intimation: [
+      [
+        'description',
+        'Description of the breach (nature, extent, timing and location)',
+        description,
+      ],
+      [
+        'impact',
+        'Likely impact',
+        or(
+          d('consequences'),
+          'Loss of confidentiality of the WhatsApp messages, numbers and names of ' +
+            'the people affected; the assessment of the impact continues.',
+        ),
+      ],
     ],
     board: [
       ['facts', 'Broad facts of the breach', description],
@@ -255,7 +289,7 @@ function gdprLate(breach: BreachRecord, now: number): boolean {
   return at > breach.awareAt + GDPR_WINDOW_MS;
 }
 
-/** One plain-language notice to one affected person (rule 7(1)). */
+/** One plain-language notice to one affected person (rule 7(1); GDPR article 34). */
 export function noticeText(
   fields: readonly DraftField[],
   to: { name: string | null; waId: string },

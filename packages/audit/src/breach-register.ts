@@ -57,7 +57,7 @@ export interface AffectedContact {
   accesses: number;
 }
 
-/** Who was exposed, as it stands now: an erasure since moves one to `erased`. */
+/** Who was exposed, as it stands now: an erasure since awareness moves one to `erased`. */
 export interface AffectedView extends AffectedCounts {
   selection: AffectedSelection;
   /** When the search was run (the records are counted as of then). */
@@ -69,6 +69,13 @@ export interface BreachView {
   clocks: BreachClock[];
   drafts: Record<DraftDocument, DraftField[]>;
   affected: AffectedView | null;
+}
+
+/** The contacts still on record, and the people gone since and before awareness. */
+interface Resolved {
+  resolved: AffectedContact[];
+  erased: number;
+  erasedBefore: number;
 }
 
 /** What `details` keeps of a search: the selection and counts, never who. */
@@ -155,10 +162,11 @@ export class BreachRegister {
     const stored = raw ? (JSON.parse(raw) as StoredAffected) : null;
     let affected: AffectedView | null = null;
     if (stored) {
-      const now = this.resolve(scope, stored.selection);
+      const now = this.resolve(scope, stored.selection, found.awareAt);
       affected = {
         resolved: now.resolved.length,
         erased: now.erased,
+        erasedBefore: now.erasedBefore,
         records: stored.records ?? null,
         selection: stored.selection,
         foundAt: stored.foundAt ?? null,
@@ -246,17 +254,17 @@ export class BreachRegister {
    * The contacts the chosen accesses touched, resolved to today's contacts.
    * An erased contact's pseudonym resolves to nobody: it is counted only.
    */
-  findAffected(
-    acting: BreachActing,
-    id: string,
-    selection: AffectedSelection,
-  ): { resolved: AffectedContact[]; erased: number } {
+  findAffected(acting: BreachActing, id: string, selection: AffectedSelection): Resolved {
     if (selection.from > selection.to) {
       throw new AppError('INVALID_INPUT', 'The window ends before it starts', {
         reason: 'bad_window',
       });
     }
-    const found = this.resolve(acting.scope, selection);
+    const found = this.resolve(
+      acting.scope,
+      selection,
+      this.find(acting.scope, id).awareAt,
+    );
     this.store.transaction(() => {
       const breach = this.find(acting.scope, id);
       const breaches = this.store.in(acting.scope).breaches;
@@ -293,7 +301,7 @@ export class BreachRegister {
       .filter((breach) => !breach.done.people && breach.details[AFFECTED_KEY])
       .filter((breach) => {
         const stored = JSON.parse(breach.details[AFFECTED_KEY]!) as StoredAffected;
-        return this.resolve(scope, stored.selection).resolved.some(
+        return this.resolve(scope, stored.selection, breach.awareAt).resolved.some(
           (c) => c.contactId === contactId,
         );
       })
@@ -311,14 +319,22 @@ export class BreachRegister {
   exportNotices(
     acting: BreachActing,
     id: string,
-  ): { notices: { contactId: string; waId: string; text: string }[]; erased: number } {
+  ): {
+    notices: { contactId: string; waId: string; text: string }[];
+    erased: number;
+    erasedBefore: number;
+  } {
     const view = this.get(acting.scope, id);
     if (!view.affected) {
       throw new AppError('PRECONDITION_FAILED', 'Find the affected contacts first', {
         reason: 'affected_not_found',
       });
     }
-    const found = this.resolve(acting.scope, view.affected.selection);
+    const found = this.resolve(
+      acting.scope,
+      view.affected.selection,
+      view.breach.awareAt,
+    );
     const organisation = this.store.workspaces.get(acting.scope.workspaceId)?.name ?? '';
     const notices = found.resolved.map((c) => ({
       contactId: c.contactId,
@@ -329,13 +345,19 @@ export class BreachRegister {
       this.audited(acting, 'breach.notices_exported', id, { notices: notices.length }),
     );
     this.noteExport(acting, 'breaches.notices', found.resolved);
-    return { notices, erased: found.erased };
+    return { notices, erased: found.erased, erasedBefore: found.erasedBefore };
   }
 
+  /**
+   * Who the selection touched, as it stands now. A pseudonym that names no
+   * contact any more is counted in `erased` only when the access log holds
+   * its erasure after `awareAt`; one gone earlier is `erasedBefore`.
+   */
   private resolve(
     scope: WorkspaceScope,
     selection: AffectedSelection,
-  ): { resolved: AffectedContact[]; erased: number } {
+    awareAt: number,
+  ): Resolved {
     const touched = this.accessLog.contactsTouched(scope, {
       from: selection.from,
       to: selection.to,
@@ -361,13 +383,21 @@ export class BreachRegister {
         .contacts.all()
         .map((c) => [this.accessLog.pseudonymOf(scope, c.waId), c] as const),
     );
+    const erasedSince = new Set(
+      this.accessLog
+        .contactsTouched(scope, { from: awareAt, actions: ['erase'] })
+        .map((t) => t.contactHash),
+    );
     const resolved: AffectedContact[] = [];
     let erased = 0;
+    let erasedBefore = 0;
     for (const t of touched) {
       if (byMember && !byMember.has(t.contactHash)) continue;
       const contact = current.get(t.contactHash);
-      if (!contact) erased++;
-      else {
+      if (!contact) {
+        if (erasedSince.has(t.contactHash)) erased++;
+        else erasedBefore++;
+      } else {
         resolved.push({
           contactId: contact.id,
           waId: contact.waId,
@@ -376,7 +406,7 @@ export class BreachRegister {
         });
       }
     }
-    return { resolved, erased };
+    return { resolved, erased, erasedBefore };
   }
 
   private noteExport(

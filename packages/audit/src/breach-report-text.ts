@@ -2,6 +2,7 @@ import { peopleCount, recordCount, type DraftDocument } from './breach-drafts.ts
 import type { BreachView } from './breach-register.ts';
 
 const TITLES: Record<DraftDocument, string> = {
+  board_intimation: 'Intimation to the Data Protection Board of India (without delay)',
   board: 'Report to the Data Protection Board of India (72 hours)',
   gdpr: 'Notification to the GDPR supervisory authority (article 33)',
   cert_in: 'CERT-In incident report',
@@ -29,7 +30,7 @@ export function reportText(view: BreachView): string {
     `People affected: ${peopleCount(view.affected)}`,
     `Records concerned: ${recordCount(view.affected)}`,
   ];
-  for (const doc of ['board', 'gdpr', 'cert_in', 'people'] as const) {
+  for (const doc of ['board_intimation', 'board', 'gdpr', 'cert_in', 'people'] as const) {
     lines.push('', TITLES[doc], '-'.repeat(TITLES[doc].length));
     for (const f of view.drafts[doc]) lines.push(`${f.label}:`, `  ${f.text}`);
   }

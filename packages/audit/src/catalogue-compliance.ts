@@ -14,7 +14,7 @@ export const COMPLIANCE_EVENTS: Readonly<Record<ComplianceAction, AuditEventSpec
   },
   'breach.duty_done': {
     area: 'Compliance',
-    when: 'a notification duty of a breach (CERT-In, people, Board, GDPR authority) was marked done',
+    when: 'a notification duty of a breach (CERT-In, people, Board intimation, Board report, GDPR authority) was marked done',
     scope: 'workspace',
     target: 'breach',
     details: 'duty, doneAt, previousAt, previousReference, correction',

@@ -24,6 +24,7 @@ const BREACH: BreachRecord = {
 const ONE: AffectedCounts = {
   resolved: 1,
   erased: 0,
+  erasedBefore: 0,
   records: { messages: 1, files: 0, notes: 1 },
 };
 
@@ -44,7 +45,12 @@ describe('the breach notifications', () => {
     expect(all).not.toMatch(/\(s\)|\(es\)/);
     const erasedSince = breachDrafts(BREACH, { ...ONE, resolved: 2, erased: 1 });
     expect(text(erasedSince.board, 'board.notices')).toBe(
-      'Affected: 3 people (1 of them since erased).',
+      'Affected: 3 people (1 of them erased since the breach became known).',
+    );
+    const erasedEarlier = breachDrafts(BREACH, { ...ONE, erased: 1, erasedBefore: 2 });
+    expect(text(erasedEarlier.board, 'board.notices')).toBe(
+      'Affected: 4 people (1 of them erased since the breach became known; ' +
+        '2 erased before it became known).',
     );
   });
 
@@ -57,7 +63,7 @@ describe('the breach notifications', () => {
     expect(notice).not.toMatch(/people|person|erased|Extent/);
     expect(notice).toContain('Occurred: not yet known;');
     expect(text(drafts.board, 'board.notices')).toBe(
-      'Affected: 2 people (1 of them since erased).',
+      'Affected: 2 people (1 of them erased since the breach became known).',
     );
     const nature = text(drafts.gdpr, 'gdpr.nature');
     expect(nature).toContain(
@@ -70,6 +76,7 @@ describe('the breach notifications', () => {
     const gdpr = breachDrafts(BREACH, {
       resolved: 2,
       erased: 1,
+      erasedBefore: 0,
       records: { messages: 340, files: 12, notes: 1 },
     }).gdpr;
     expect(gdpr.map((f) => f.key)).toEqual([
@@ -80,7 +87,7 @@ describe('the breach notifications', () => {
     ]);
     const nature = text(gdpr, 'gdpr.nature');
     expect(nature).toContain(
-      'Approximate number of data subjects concerned: 3 people (1 of them since erased).',
+      'Approximate number of data subjects concerned: 3 people (1 of them erased since the breach became known).',
     );
     expect(nature).toContain(
       'Approximate number of personal data records concerned: 340 messages, 12 files and 1 note',

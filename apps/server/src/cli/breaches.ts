@@ -1,4 +1,4 @@
-import { describeRemaining, dueReminders } from '@flowgento/audit';
+import { describeClock, dueReminders } from '@flowgento/audit';
 import { breachesOfEveryWorkspace } from '@flowgento/store';
 import { openAppliance } from '../appliance.ts';
 import type { Command, CommandGroup } from './commands.ts';
@@ -6,13 +6,15 @@ import { cliContext } from './context.ts';
 import { say } from './output.ts';
 
 const due: Command = {
-  summary: 'List the breach notifications that are due soon or overdue',
+  summary: 'List the breach notifications that are due now, due soon or overdue',
   details: [
     'One line per clock that needs attention, in every workspace, most urgent',
-    'first: CERT-In (6 hours from awareness), the people affected (the',
-    "appliance's default target), the Data Protection Board and the GDPR",
-    'authority (72 hours). A reminder starts when a quarter of the window is',
-    'left, at the latest one hour before. Exits 3 when something is overdue.',
+    "first: the Data Protection Board's intimation (due without delay, so",
+    'listed as due now from awareness until it is marked done), CERT-In (6',
+    "hours from awareness), the people affected (the appliance's default",
+    "target), the Board's detailed report and the GDPR authority (72 hours).",
+    'A reminder starts when a quarter of the window is left, at the latest one',
+    'hour before. Exits 3 when something is overdue.',
     'Works while the appliance runs; reads only.',
   ],
   options: {},
@@ -29,9 +31,10 @@ const due: Command = {
           any = true;
           overdue ||= clock.state === 'overdue';
           const deadline = new Date(clock.deadline).toISOString();
+          const since = clock.state === 'due_now' ? 'aware since' : 'due';
           say(
             `${workspaceName}  ${title} (${breachId})  ${clock.label}: ` +
-              `${describeRemaining(clock.remainingMs)}, due ${deadline}`,
+              `${describeClock(clock)}, ${since} ${deadline}`,
           );
         }
       }

@@ -134,8 +134,14 @@ function summaryOf(affected: NonNullable<Affected>): string {
   const parts = [`${count(affected.resolved, 'contact')} to notify`];
   if (affected.erased > 0) {
     parts.push(
-      `${count(affected.erased, 'person', 'people')} erased since ` +
-        '(counted, never named, cannot be reached)',
+      `${count(affected.erased, 'person', 'people')} erased since you became ` +
+        'aware of the breach (counted, never named, cannot be reached)',
+    );
+  }
+  if (affected.erasedBefore > 0) {
+    parts.push(
+      `${count(affected.erasedBefore, 'person', 'people')} erased before you ` +
+        'became aware of it (counted, never named)',
     );
   }
   const records = affected.records;

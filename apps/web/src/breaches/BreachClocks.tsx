@@ -15,8 +15,15 @@ function remainingText(ms: number): string {
   return ms < 0 ? `${text} overdue` : `${text} left`;
 }
 
+/** "Due now: 0 h 40 min 05 s since you became aware". */
+function sinceText(elapsedMs: number): string {
+  const elapsed = remainingText(elapsedMs).replace(/ left$/, '');
+  return `Due now: ${elapsed} since you became aware`;
+}
+
 const STATE_LABEL = {
   done: 'Done',
+  due_now: 'Due now',
   overdue: 'Overdue',
   due_soon: 'Due soon',
   running: 'Running',
@@ -46,13 +53,16 @@ export function BreachClocks({
         const remaining = clock.remainingMs - elapsed;
         // Between refetches (each minute) only the crossing of the deadline
         // itself is worked out here; the reminder threshold is the server's.
+        // A duty due without delay has no deadline to cross: it stays due now.
         const state = clock.done
           ? 'done'
-          : remaining < 0
-            ? 'overdue'
-            : clock.state === 'running'
-              ? 'running'
-              : 'due_soon';
+          : clock.state === 'due_now'
+            ? 'due_now'
+            : remaining < 0
+              ? 'overdue'
+              : clock.state === 'running'
+                ? 'running'
+                : 'due_soon';
         return (
           <li
             key={clock.duty}
@@ -68,10 +78,13 @@ export function BreachClocks({
             >
               {clock.done
                 ? `Done ${new Date(clock.done.at).toLocaleString()} (${clock.done.reference || 'no reference'})`
-                : remainingText(remaining)}
+                : state === 'due_now'
+                  ? sinceText(-remaining)
+                  : remainingText(remaining)}
             </span>
             <small className="muted">
-              Due {new Date(clock.deadline).toLocaleString()}. {clock.basis}
+              {state === 'due_now' ? 'Due without delay from' : 'Due'}{' '}
+              {new Date(clock.deadline).toLocaleString()}. {clock.basis}
             </small>
           </li>
         );

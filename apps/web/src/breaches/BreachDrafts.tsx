@@ -6,6 +6,7 @@ import { ErrorNote } from '../forms/ErrorNote.tsx';
 type Drafts = Outputs['breaches']['get']['drafts'];
 
 const TITLES: Record<keyof Drafts, string> = {
+  board_intimation: 'Intimation to the Data Protection Board of India (without delay)',
   board: 'Report to the Data Protection Board of India (72 hours)',
   gdpr: 'Notification to the GDPR supervisory authority (article 33)',
   cert_in: 'CERT-In incident report (6 hours)',

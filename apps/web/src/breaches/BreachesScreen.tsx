@@ -61,6 +61,7 @@ function Register() {
                 </button>{' '}
                 <span className="muted small">
                   aware since {new Date(breach.awareAt).toLocaleString()};{' '}
+                  {clocks.filter((c) => c.state === 'due_now').length} due now,{' '}
                   {clocks.filter((c) => c.state === 'overdue').length} overdue,{' '}
                   {clocks.filter((c) => c.state === 'due_soon').length} due soon
                 </span>

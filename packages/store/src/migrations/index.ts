@@ -38,6 +38,7 @@ import { correctedProfileName } from './065-corrected-profile-name.ts';
 import { searchIndexFile } from './066-search-index-file.ts';
 import { sealedWebhookErrors } from './067-sealed-webhook-errors.ts';
 import { customerStartHistory } from './068-customer-start-history.ts';
+import { boardIntimationDuty } from './069-board-intimation-duty.ts';
 
 export interface Migration {
   version: number;
@@ -91,6 +92,7 @@ export const migrations: readonly Migration[] = [
   searchIndexFile,
   sealedWebhookErrors,
   customerStartHistory,
+  boardIntimationDuty,
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;

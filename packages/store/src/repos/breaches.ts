@@ -2,7 +2,13 @@ import { newId } from '@flowgento/core';
 import type { Store } from '../store.ts';
 import { workspaceScope, type WorkspaceScope } from '../scope.ts';
 
-export const BREACH_DUTIES = ['cert_in', 'people', 'board', 'gdpr'] as const;
+export const BREACH_DUTIES = [
+  'cert_in',
+  'people',
+  'board_intimation',
+  'board',
+  'gdpr',
+] as const;
 /** Whom a breach must be reported to: each one is a clock. */
 export type BreachDuty = (typeof BREACH_DUTIES)[number];
 
