@@ -17,6 +17,7 @@ import {
   DEFAULT_AUTHORITIES,
   dueAtFor,
   extensionRefusal,
+  latestExtension,
   remindersAt,
   urgencyOf,
   type Reminder,
@@ -26,6 +27,8 @@ import {
 /** A request as the desk shows it: with its urgency at the desk's now. */
 export interface DataRequestView extends DataRequest {
   urgency: Urgency;
+  /** The latest deadline an extension may set (GDPR only), for the form's last day. */
+  extensionLimit: number | null;
 }
 
 /**
@@ -96,7 +99,12 @@ export class RequestDesk {
     return this.store
       .in(scope)
       .dataRequests.list()
-      .map((request) => ({ ...request, urgency: urgencyOf(request, now) }));
+      .map((request) => ({
+        ...request,
+        urgency: urgencyOf(request, now),
+        extensionLimit:
+          request.law === 'GDPR' ? latestExtension(request.receivedAt) : null,
+      }));
   }
 
   /** Open requests inside a reminder window or overdue, most urgent first. */
