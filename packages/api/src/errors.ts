@@ -1,5 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { isAppError, type AppError, type ErrorCode } from '@flowgento/core';
+import { inputProblemsOf } from './input-errors.ts';
 
 type TrpcCode = TRPCError['code'];
 
@@ -31,13 +32,15 @@ export function appErrorOf(error: unknown): AppError | undefined {
   return undefined;
 }
 
-/** A zod failure as one line naming the field, e.g. `email: Invalid email address`. */
+/**
+ * A zod failure as one line of sentences, each naming its field in words,
+ * e.g. `Privacy contact email must be an email address`.
+ */
 export function describeZodIssues(cause: unknown): string | undefined {
-  const issues = (cause as { issues?: { path: PropertyKey[]; message: string }[] } | null)
-    ?.issues;
-  if (!Array.isArray(issues) || issues.length === 0) return undefined;
-  return issues
+  const problems = inputProblemsOf(cause);
+  if (!problems) return undefined;
+  return problems
     .slice(0, 3)
-    .map((issue) => `${issue.path.map(String).join('.') || 'input'}: ${issue.message}`)
+    .map((problem) => problem.message)
     .join('; ');
 }
