@@ -68,6 +68,10 @@ describe('the Requests page, end to end in Chromium', () => {
     await row.getByTestId('verify-request').click();
     const link = row.getByTestId('download-export');
     await link.waitFor();
+    // The contact the number found, as the CLI names it, before the download.
+    expect(await row.getByTestId('request-contact').textContent()).toBe(
+      '; linked to Priya Nair (+••••••••3210)',
+    );
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
 
     const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);

@@ -55,7 +55,16 @@ export function RequestRow(props: {
         {request.status}
       </span>
       {verified && (
-        <span className="muted small"> identity: {request.verificationMethod}</span>
+        <span className="muted small">
+          {' '}
+          identity: {request.verificationMethod}
+          {request.contact && (
+            <span data-testid="request-contact">
+              ; linked to {request.contact.name ?? 'a contact with no name'}
+              {request.contact.maskedNumber && ` (${request.contact.maskedNumber})`}
+            </span>
+          )}
+        </span>
       )}
       {request.refusalReason && (
         <span className="muted small">

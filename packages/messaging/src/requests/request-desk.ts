@@ -11,7 +11,7 @@ import { memberIdOf, type ComplianceActing } from './acting.ts';
 import { DEFAULT_DISCLOSURE, type ExportDisclosure } from './export-summary.ts';
 import { refusalNotice } from './refusal-notice.ts';
 import type { ContactEraser } from './contact-eraser.ts';
-import { assertNoLegalHold } from '../retention/legal-holds.ts';
+import { assertNoLegalHold, maskedNumber } from '../retention/legal-holds.ts';
 import { correctContact, type ContactCorrection } from './contact-correction.ts';
 import {
   DEFAULT_AUTHORITIES,
@@ -29,6 +29,8 @@ export interface DataRequestView extends DataRequest {
   urgency: Urgency;
   /** The latest deadline an extension may set (GDPR only), for the form's last day. */
   extensionLimit: number | null;
+  /** The contact verification linked, as the legal-holds list shows one; null once erased. */
+  contact: { name: string | null; maskedNumber: string | null } | null;
 }
 
 /**
@@ -96,15 +98,21 @@ export class RequestDesk {
 
   list(scope: WorkspaceScope): DataRequestView[] {
     const now = this.clock.now();
-    return this.store
-      .in(scope)
-      .dataRequests.list()
-      .map((request) => ({
+    const scoped = this.store.in(scope);
+    return scoped.dataRequests.list().map((request) => {
+      const contact = request.contactId
+        ? scoped.contacts.get(request.contactId)
+        : undefined;
+      return {
         ...request,
         urgency: urgencyOf(request, now),
         extensionLimit:
           request.law === 'GDPR' ? latestExtension(request.receivedAt) : null,
-      }));
+        contact: contact
+          ? { name: contact.profileName, maskedNumber: maskedNumber(contact.waId) }
+          : null,
+      };
+    });
   }
 
   /** Open requests inside a reminder window or overdue, most urgent first. */
