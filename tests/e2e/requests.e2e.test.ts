@@ -21,7 +21,13 @@ describe('the Requests page, end to end in Chromium', () => {
   it('logs an access request, verifies identity and downloads the export', async () => {
     const app = e2e.running;
     const { page, watch, context, number } = await ownerWithSimulatedNumber(e2e, {
-      context: { viewport: { width: 1280, height: 900 }, acceptDownloads: true },
+      context: {
+        viewport: { width: 1280, height: 900 },
+        acceptDownloads: true,
+        // UTC+14: the browser's today is always a day whose UTC noon is still
+        // ahead, so a form that sends date fields as UTC noon is caught.
+        timezoneId: 'Pacific/Kiritimati',
+      },
     });
     const customer = {
       phoneNumberId: number.phoneNumberId,
@@ -62,6 +68,10 @@ describe('the Requests page, end to end in Chromium', () => {
     await row.getByTestId('verify-request').click();
     const link = row.getByTestId('download-export');
     await link.waitFor();
+    // The contact the number found, as the CLI names it, before the download.
+    expect(await row.getByTestId('request-contact').textContent()).toBe(
+      '; linked to Priya Nair (+••••••••3210)',
+    );
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
 
     const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
@@ -84,6 +94,34 @@ describe('the Requests page, end to end in Chromium', () => {
         timeout: LIVE_TIMEOUT,
       })
       .toBe('fulfilled');
+
+    // A GDPR request received and extended today, the requester told today.
+    await page
+      .getByLabel('Who asked (as they named themselves)')
+      .fill('Arjun Rao, by letter');
+    await page.getByLabel('Law').selectOption('GDPR');
+    await page.getByTestId('log-request').click();
+    const gdpr = page.getByTestId('request').filter({ hasText: 'Arjun Rao' });
+    await gdpr.getByRole('button', { name: 'Extend' }).click();
+    const [today, inTwoMonths] = await page.evaluate(() =>
+      [0, 60].map((days) => {
+        const at = new Date();
+        at.setDate(at.getDate() + days);
+        const pad = (n: number) => String(n).padStart(2, '0');
+        return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}`;
+      }),
+    );
+    await gdpr.getByLabel('Requester told on').fill(today!);
+    await gdpr.getByLabel('New deadline').fill(inTwoMonths!);
+    await gdpr.getByLabel('Reason').fill('Many years of messages to gather');
+    await gdpr.getByRole('button', { name: 'Record extension' }).click();
+    await expect
+      .poll(() => gdpr.getByTestId('request-status').textContent())
+      .toBe('extended');
+    expect(await gdpr.getByTestId('request-due').textContent()).toContain(
+      `due ${inTwoMonths}`,
+    );
+    expect(await gdpr.textContent()).toContain(`received ${today}`);
     expect(watch.problems).toEqual([]);
     await context.close();
   });

@@ -131,7 +131,7 @@ describe('a GDPR refusal', () => {
         owner.mutate('requests.setAuthority', { law: 'GDPR', ...input }),
       );
       expect(error.code).toBe('BAD_REQUEST');
-      expect(error.message).toMatch(/^(name|contact): /);
+      expect(error.message).toMatch(/^(Give the authority its full name|Contact: )/);
     }
     const { authorities } = await owner.query<{ authorities: { GDPR: string | null } }>(
       'requests.list',

@@ -204,7 +204,12 @@ export class ApiClient {
       result?: { data: T };
       error?: {
         message: string;
-        data: { code: string; httpStatus: number; reason: string | null };
+        data: {
+          code: string;
+          httpStatus: number;
+          reason: string | null;
+          field?: string | null;
+        };
       };
     };
     if (json.error)
@@ -213,6 +218,7 @@ export class ApiClient {
         json.error.data.code,
         reply.status,
         json.error.data.reason,
+        json.error.data.field ?? null,
       );
     return json.result!.data;
   }
@@ -224,6 +230,8 @@ export class ApiError extends Error {
     readonly code: string,
     readonly status: number,
     readonly reason: string | null,
+    /** The refused input's path, as the error formatter names it for forms. */
+    readonly field: string | null = null,
   ) {
     super(message);
   }

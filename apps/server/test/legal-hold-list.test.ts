@@ -65,11 +65,11 @@ describe('the legal holds list', () => {
       owner.mutate('retention.releaseHold', { holdId: listed!.id, reason: ' ' }),
     );
     expect(missing).toMatchObject({ code: 'BAD_REQUEST' });
-    expect(missing.message).toMatch(/reason: Say why the hold is released/);
+    expect(missing.message).toMatch(/Say why the hold is released/);
     const short = await expectApiError(
       owner.mutate('retention.releaseHold', { holdId: listed!.id, reason: 'ok' }),
     );
-    expect(short.message).toMatch(/reason: The reason is too short/);
+    expect(short.message).toMatch(/The reason is too short/);
     expect((await holds())[0]!.releasedAt).toBeNull();
 
     await owner.mutate('retention.releaseHold', {

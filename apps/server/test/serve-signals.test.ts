@@ -22,7 +22,11 @@ interface LogLine {
  * `npm start`, and once it is up sends what Ctrl-C brings: SIGINT to the
  * group, then the SIGTERM that scripts/start.mjs passes on to its child.
  */
-async function serveThenCtrlC(): Promise<{ code: number | null; lines: LogLine[] }> {
+async function serveThenCtrlC(): Promise<{
+  code: number | null;
+  lines: LogLine[];
+  out: string;
+}> {
   dir = mkdtempSync(join(tmpdir(), 'fg-signals-'));
   const child = spawn(process.execPath, [BIN, 'serve'], {
     detached: true,
@@ -55,7 +59,7 @@ async function serveThenCtrlC(): Promise<{ code: number | null; lines: LogLine[]
     .split('\n')
     .filter((line) => line.startsWith('{'))
     .map((line) => JSON.parse(line) as LogLine);
-  return { code, lines };
+  return { code, lines, out };
 }
 
 describe('stopping the appliance with Ctrl-C', () => {
@@ -67,5 +71,16 @@ describe('stopping the appliance with Ctrl-C', () => {
     expect(lines.filter((l) => l.level >= 50)).toEqual([]);
     expect(lines.filter((l) => l.msg === 'shutting down')).toHaveLength(1);
     expect(code).toBe(0);
+  }, 60_000);
+});
+
+describe('the start banner', () => {
+  it('names the address the appliance listens on, not localhost', async () => {
+    const { out } = await serveThenCtrlC();
+
+    // FLOWGENTO_HOST=127.0.0.1: localhost may resolve to ::1, where nothing listens.
+    expect(out).toMatch(/^ {4}Open {8}https:\/\/127\.0\.0\.1:\d+$/m);
+    expect(out).toMatch(/^ {4}CA cert {5}https:\/\/127\.0\.0\.1:\d+\/ca\.crt$/m);
+    expect(out).not.toContain('localhost');
   }, 60_000);
 });

@@ -315,7 +315,7 @@ describe('the simulator panel', () => {
       }),
     );
     expect(error.status).toBe(400);
-    expect(error.message).toMatch(/kind/);
+    expect(error.message).toMatch(/^Kind must be one of: /);
     expect(tableDigests(app(), ['sessions'])).toEqual(before);
   });
 });

@@ -1,5 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { isAppError, type AppError, type ErrorCode } from '@flowgento/core';
+import { inputProblemsOf } from './input-errors.ts';
 
 type TrpcCode = TRPCError['code'];
 
@@ -31,48 +32,15 @@ export function appErrorOf(error: unknown): AppError | undefined {
   return undefined;
 }
 
-interface ZodIssueLike {
-  path: PropertyKey[];
-  message: string;
-  code?: string;
-  origin?: string;
-  minimum?: number | bigint;
-  maximum?: number | bigint;
-}
-
-/** A zod failure as one line naming the field, e.g. `email: Invalid email address`. */
-export function describeZodIssues(cause: unknown): string | undefined {
-  const issues = (cause as { issues?: ZodIssueLike[] } | null)?.issues;
-  if (!Array.isArray(issues) || issues.length === 0) return undefined;
-  return issues
-    .slice(0, 3)
-    .map((issue) => `${issue.path.map(String).join('.') || 'input'}: ${wordingOf(issue)}`)
-    .join('; ');
-}
-
 /**
- * Zod's own length and range wording ("Too small: expected string to have
- * >=3 characters") in plain words; a message a schema gave is kept.
+ * A zod failure as one line of sentences, each naming its field in words,
+ * e.g. `Privacy contact email must be an email address`.
  */
-function wordingOf(issue: ZodIssueLike): string {
-  const limit = issue.code === 'too_small' ? issue.minimum : issue.maximum;
-  if (!/^Too (small|big):/.test(issue.message) || limit === undefined) {
-    return issue.message;
-  }
-  const n = Number(limit);
-  const least = issue.code === 'too_small';
-  switch (issue.origin) {
-    case 'string':
-      if (least && n === 1) return 'Cannot be empty';
-      return `Use ${least ? 'at least' : 'at most'} ${n} character${n === 1 ? '' : 's'}`;
-    case 'array':
-    case 'set':
-      return `Give ${least ? 'at least' : 'at most'} ${n} item${n === 1 ? '' : 's'}`;
-    case 'number':
-    case 'int':
-    case 'bigint':
-      return `Must be ${least ? 'at least' : 'at most'} ${n}`;
-    default:
-      return issue.message;
-  }
+export function describeZodIssues(cause: unknown): string | undefined {
+  const problems = inputProblemsOf(cause);
+  if (!problems) return undefined;
+  return problems
+    .slice(0, 3)
+    .map((problem) => problem.message)
+    .join('; ');
 }

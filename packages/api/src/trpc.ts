@@ -4,6 +4,7 @@ import type { AuditAction } from '@flowgento/audit';
 import { AppError } from '@flowgento/core';
 import type { ApiContext } from './context.ts';
 import { appErrorOf, describeZodIssues, toTrpcError } from './errors.ts';
+import { inputProblemsOf } from './input-errors.ts';
 
 /**
  * What a procedure needs: a permission from the matrix, `authenticated` (any
@@ -51,6 +52,7 @@ const t = initTRPC
       const app = appErrorOf(error);
       const zodMessage =
         error.code === 'BAD_REQUEST' ? describeZodIssues(error.cause) : undefined;
+      const appField = app?.details?.field;
       // A failure that is not ours (a database error, a bug) says nothing of
       // itself to the client; the transport logs it with the request id.
       const hidden =
@@ -63,6 +65,13 @@ const t = initTRPC
           httpStatus: shape.data.httpStatus,
           path: shape.data.path,
           reason: app?.reason ?? null,
+          // The refused input's path (`privacyContact.email`), for a form to
+          // mark the field; the message already names it in words.
+          field: zodMessage
+            ? (inputProblemsOf(error.cause)?.[0]?.field ?? null)
+            : typeof appField === 'string'
+              ? appField
+              : null,
         },
       };
     },

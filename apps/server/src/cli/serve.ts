@@ -27,13 +27,13 @@ export const serve: Command = {
       passphrase: handoff?.kind === 'passphrase' ? handoff.passphrase : undefined,
       passphraseFromDesktop: handoff?.kind === 'passphrase',
     });
-    const shownPort = running.port;
+    const shown = shownAddress(config.host, running.port);
 
     say('');
     say('  Flowgento Appliance is running');
-    say(`    Open        https://localhost:${shownPort}`);
+    say(`    Open        ${shown}`);
     for (const url of running.lanUrls) say(`    On the LAN  ${url}`);
-    say(`    CA cert     https://localhost:${shownPort}/ca.crt`);
+    say(`    CA cert     ${shown}/ca.crt`);
     if (running.webhookListenerUrl) {
       say(
         `    Webhook     ${running.webhookListenerUrl}/webhooks/whatsapp (publish only this)`,
@@ -112,4 +112,15 @@ async function keyChannelOf(
     );
   }
   return openKeyChannel(fd);
+}
+
+/**
+ * Where to open the appliance on this machine: the address it listens on,
+ * which its certificate covers. Only on every interface (the default) is
+ * localhost sure to reach it; bound to one address, localhost may resolve to
+ * the other loopback family, where nothing listens.
+ */
+export function shownAddress(host: string, port: number): string {
+  if (host === '0.0.0.0' || host === '::') return `https://localhost:${port}`;
+  return `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }

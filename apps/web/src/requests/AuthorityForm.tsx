@@ -44,7 +44,7 @@ export function AuthorityForm({
           label="Your lead supervisory authority (GDPR)"
           name="authorityName"
           required
-          minLength={5}
+          minLength={2}
           maxLength={150}
         />
         <Field

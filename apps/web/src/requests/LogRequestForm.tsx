@@ -3,6 +3,7 @@ import { useTRPC, type Inputs } from '../api.ts';
 import { ErrorNote } from '../forms/ErrorNote.tsx';
 import { Field } from '../forms/Field.tsx';
 import { field, readForm } from '../forms/form-data.ts';
+import { instantOfPastDay } from './day-times.ts';
 
 type LogInput = Inputs['requests']['log'];
 const KINDS: LogInput['kind'][] = [
@@ -36,10 +37,7 @@ export function LogRequestForm() {
             kind: field(v, 'kind') as LogInput['kind'],
             law: field(v, 'law') as LogInput['law'],
             requester: field(v, 'requester'),
-            // Noon of the day, or now for today's morning: never the future.
-            receivedAt: received
-              ? Math.min(Date.parse(`${received}T12:00:00Z`), Date.now())
-              : undefined,
+            receivedAt: received ? instantOfPastDay(received) : undefined,
           });
           event.currentTarget.reset();
         }}

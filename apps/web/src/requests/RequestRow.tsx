@@ -4,6 +4,11 @@ import { reasonOf, useTRPC, type Outputs } from '../api.ts';
 import { ErrorNote } from '../forms/ErrorNote.tsx';
 import { field, readForm } from '../forms/form-data.ts';
 import { VerifyForm } from './VerifyForm.tsx';
+import {
+  instantOfDeadlineDay,
+  instantOfPastDay,
+  localDayOf as day,
+} from './day-times.ts';
 
 type Request = Outputs['requests']['list']['requests'][number];
 
@@ -15,8 +20,6 @@ const URGENCY_STYLE: Record<Request['urgency'], { color: string; label: string }
   on_track: { color: '#2e7d32', label: 'on track' },
   closed: { color: '#666', label: 'closed' },
 };
-
-const day = (at: number) => new Date(at).toISOString().slice(0, 10);
 
 /** One request: its clock, and the next steps its state allows. */
 export function RequestRow(props: {
@@ -52,7 +55,16 @@ export function RequestRow(props: {
         {request.status}
       </span>
       {verified && (
-        <span className="muted small"> identity: {request.verificationMethod}</span>
+        <span className="muted small">
+          {' '}
+          identity: {request.verificationMethod}
+          {request.contact && (
+            <span data-testid="request-contact">
+              ; linked to {request.contact.name ?? 'a contact with no name'}
+              {request.contact.maskedNumber && ` (${request.contact.maskedNumber})`}
+            </span>
+          )}
+        </span>
       )}
       {request.refusalReason && (
         <span className="muted small">
@@ -105,8 +117,8 @@ export function RequestRow(props: {
                 const v = readForm(event);
                 extend.mutate({
                   requestId: request.id,
-                  toldAt: Date.parse(`${field(v, 'toldOn')}T12:00:00Z`),
-                  until: Date.parse(`${field(v, 'until')}T12:00:00Z`),
+                  toldAt: instantOfPastDay(field(v, 'toldOn')),
+                  until: instantOfDeadlineDay(field(v, 'until'), request.extensionLimit),
                   reason: field(v, 'reason'),
                 });
               }}

@@ -11,6 +11,12 @@ const requestInput = z.object({ requestId: field.id });
 const time = z.number().int().nonnegative();
 
 /**
+ * Authorities are widely known by acronyms (CNIL, ICO, AEPD, BfDI): two to
+ * ten letters, at least two of them capitals, so 'abc' is still refused.
+ */
+const AUTHORITY_ACRONYM = /^(?=(?:\P{Lu}*\p{Lu}){2})\p{L}{2,10}$/u;
+
+/**
  * How a person reaches the authority a refusal names: a web address, an
  * e-mail address, or a postal address (a street line with a number and a
  * town, so at least a comma or a new line).
@@ -143,9 +149,11 @@ export const requestsRouter = router({
         name: z
           .string()
           .trim()
-          .min(5, 'Give the authority its full name')
           .max(150)
-          .regex(/\p{L}{3}/u, 'Give the authority its full name'),
+          .refine(
+            (v) => (v.length >= 5 && /\p{L}{3}/u.test(v)) || AUTHORITY_ACRONYM.test(v),
+            'Give the authority its full name or its acronym, e.g. CNIL',
+          ),
         contact: authorityContact,
       }),
     )

@@ -45,6 +45,11 @@ export function dueAtFor(
     : receivedAt + DPDP_RESPONSE_DAYS * DAY_MS;
 }
 
+/** The latest deadline a GDPR extension may set for a request received at `receivedAt`. */
+export function latestExtension(receivedAt: number): number {
+  return addMonths(receivedAt, 1 + GDPR_EXTENSION_MONTHS);
+}
+
 /** Why an extension is refused, or null when it may be recorded. */
 export function extensionRefusal(
   request: Pick<DataRequest, 'law' | 'receivedAt' | 'extendedUntil'>,
@@ -61,7 +66,7 @@ export function extensionRefusal(
     return 'The requester must be told of an extension within the first month';
   }
   if (until <= firstMonthEnds) return 'An extension must end after the first month';
-  if (until > addMonths(request.receivedAt, 1 + GDPR_EXTENSION_MONTHS)) {
+  if (until > latestExtension(request.receivedAt)) {
     return 'An extension can add at most two months';
   }
   return null;

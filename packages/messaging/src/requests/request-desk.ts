@@ -11,13 +11,14 @@ import { memberIdOf, type ComplianceActing } from './acting.ts';
 import { DEFAULT_DISCLOSURE, type ExportDisclosure } from './export-summary.ts';
 import { refusalNotice } from './refusal-notice.ts';
 import type { ContactEraser } from './contact-eraser.ts';
-import { assertNoLegalHold } from '../retention/legal-holds.ts';
+import { assertNoLegalHold, maskedNumber } from '../retention/legal-holds.ts';
 import { correctContact, type ContactCorrection } from './contact-correction.ts';
 import {
   addMonths,
   DEFAULT_AUTHORITIES,
   dueAtFor,
   extensionRefusal,
+  latestExtension,
   remindersAt,
   urgencyOf,
   type Reminder,
@@ -30,6 +31,10 @@ export const RECEIVED_AT_MAX_AGE_MONTHS = 12;
 /** A request as the desk shows it: with its urgency at the desk's now. */
 export interface DataRequestView extends DataRequest {
   urgency: Urgency;
+  /** The latest deadline an extension may set (GDPR only), for the form's last day. */
+  extensionLimit: number | null;
+  /** The contact verification linked, as the legal-holds list shows one; null once erased. */
+  contact: { name: string | null; maskedNumber: string | null } | null;
 }
 
 /**
@@ -108,10 +113,21 @@ export class RequestDesk {
 
   list(scope: WorkspaceScope): DataRequestView[] {
     const now = this.clock.now();
-    return this.store
-      .in(scope)
-      .dataRequests.list()
-      .map((request) => ({ ...request, urgency: urgencyOf(request, now) }));
+    const scoped = this.store.in(scope);
+    return scoped.dataRequests.list().map((request) => {
+      const contact = request.contactId
+        ? scoped.contacts.get(request.contactId)
+        : undefined;
+      return {
+        ...request,
+        urgency: urgencyOf(request, now),
+        extensionLimit:
+          request.law === 'GDPR' ? latestExtension(request.receivedAt) : null,
+        contact: contact
+          ? { name: contact.profileName, maskedNumber: maskedNumber(contact.waId) }
+          : null,
+      };
+    });
   }
 
   /** Open requests inside a reminder window or overdue, most urgent first. */
