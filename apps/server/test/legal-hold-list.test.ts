@@ -116,7 +116,7 @@ describe('the legal holds list', () => {
       }),
     );
     expect(short).toMatchObject({ code: 'BAD_REQUEST' });
-    expect(short.message).toBe('reason: Use at least 3 characters');
+    expect(short.message).toBe('Reason must be at least 3 characters');
     expect(await holds()).toEqual(before);
   });
 });
