@@ -56,6 +56,11 @@ export interface ProcessingInputs {
   backup: BackupRetention;
   /** The page cipher of the database file, read from the open database. */
   databaseCipher: DatabaseCipher;
+  /**
+   * When each masking switch now on was last turned on (ms), as the audit
+   * log shows; missing when that entry is no longer kept.
+   */
+  maskedSince?: Partial<Record<MaskingSwitch, number>>;
   generatedAt: number;
 }
 
@@ -80,6 +85,31 @@ export interface ProcessingRecord {
 }
 
 const MEDIA_KINDS = ['image', 'audio', 'video', 'document', 'sticker'] as const;
+
+/** The settings that mask numbers in message text before it is stored. */
+export type MaskingSwitch = 'maskCardNumbers' | 'maskIdentityNumbers';
+
+/**
+ * The message-text line: what is masked, since when, and that masking
+ * never reached back: messages stored before a switch was turned on keep
+ * their numbers.
+ */
+function messageTextKept(inputs: ProcessingInputs): string {
+  const { settings, maskedSince = {} } = inputs;
+  const day = (at: number | undefined) =>
+    at === undefined ? '' : ` since ${new Date(at).toISOString().slice(0, 10)}`;
+  const masked = [
+    settings.maskCardNumbers ? `card numbers${day(maskedSince.maskCardNumbers)}` : null,
+    settings.maskIdentityNumbers
+      ? `identity numbers (Aadhaar, PAN)${day(maskedSince.maskIdentityNumbers)}`
+      : null,
+  ].filter((m) => m !== null);
+  if (masked.length === 0) return 'yes';
+  return (
+    `yes, with ${masked.join(' and ')} masked; messages stored before ` +
+    'masking was turned on stay as they were'
+  );
+}
 
 /** The record for one workspace, from its live settings. */
 export function recordOfProcessing(inputs: ProcessingInputs): ProcessingRecord {
@@ -123,10 +153,7 @@ export function recordOfProcessing(inputs: ProcessingInputs): ProcessingRecord {
           ? 'not kept for new messages; names stored before the switch was turned on are kept'
           : 'yes',
       },
-      {
-        category: 'Message text',
-        kept: masked.length > 0 ? `yes, with ${masked.join(' and ')} masked` : 'yes',
-      },
+      { category: 'Message text', kept: messageTextKept(inputs) },
       {
         category: 'Media files',
         kept: keptMedia.length > 0 ? keptMedia.join(', ') : 'none',

@@ -126,4 +126,23 @@ describe('the record of processing', () => {
       expect.stringMatching(/^local: .*on premises/),
     );
   });
+
+  it('says messages stored before masking was turned on stay as they were, and since when', () => {
+    const masking = {
+      ...INPUTS,
+      settings: { ...INPUTS.settings, maskCardNumbers: true },
+    };
+    const kept = (inputs: ProcessingInputs) =>
+      recordOfProcessing(inputs).dataCategories.find((c) => c.category === 'Message text')
+        ?.kept;
+    expect(kept(INPUTS)).toBe('yes');
+    expect(kept(masking)).toBe(
+      'yes, with card numbers masked; messages stored before masking was turned on stay as they were',
+    );
+    expect(
+      kept({ ...masking, maskedSince: { maskCardNumbers: Date.UTC(2026, 10, 3, 9) } }),
+    ).toBe(
+      'yes, with card numbers since 2026-11-03 masked; messages stored before masking was turned on stay as they were',
+    );
+  });
 });
