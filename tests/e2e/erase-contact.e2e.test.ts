@@ -30,6 +30,10 @@ describe('erasing a contact, end to end in Chromium', () => {
 
     await page.getByRole('button', { name: 'Erase this contact…' }).click();
     const confirm = page.getByTestId('confirm-erase-contact');
+    // The reason outlives the contact: the dialog says what not to put in it.
+    expect(await page.getByTestId('erase-contact-reason-hint').textContent()).toContain(
+      'leave out names, e-mail addresses and phone numbers',
+    );
     await page.getByTestId('erase-contact-reason').fill('Request by email, 3 May');
     await page.getByTestId('erase-contact-number').fill('5511987650002');
     expect(await confirm.isDisabled()).toBe(true);

@@ -217,6 +217,7 @@ describe('the record of processing, as the appliance really runs', () => {
         safeguards: string[];
         retention: { category: string; period: string }[];
         recipients: { name: string; role: string }[];
+        transfers: string[];
       };
       markdown: string;
     }>('privacy.record');
@@ -241,6 +242,17 @@ describe('the record of processing, as the appliance really runs', () => {
     const exportNames = [...shared.matchAll(/^ {2}- ([^:]+):/gm)].map((m) => m[1]);
     expect(exportNames.length).toBeGreaterThan(1);
     expect(record.recipients.map((r) => r.name)).toEqual(exportNames);
+    // Art 30(1)(e): each recipient is a transfer line too, under its name.
+    expect(record.transfers.map((line) => line.split(/[,:]/)[0])).toEqual(
+      exportNames.map((name) => name!.split(/[,:]/)[0]),
+    );
+    // No rule on contacts here: the record says so rather than leaving them out.
+    expect(periods.get('Contacts (WhatsApp number and profile name)')).toBe(
+      'no limit set',
+    );
+    expect(periods.get('Consent register')).toBe(
+      'no limit set; deleted with their contact',
+    );
   });
 });
 

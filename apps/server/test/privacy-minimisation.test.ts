@@ -259,6 +259,11 @@ describe('minimisation', () => {
       category: 'Contact profile name',
       kept: 'not kept for new messages; names stored before the switch was turned on are kept',
     });
+    // Masking never reaches back: the record says so, with the day it began.
+    const text = record.dataCategories.find((c) => c.category === 'Message text');
+    expect(text?.kept).toMatch(
+      /^yes, with card numbers since \d{4}-\d{2}-\d{2} and identity numbers \(Aadhaar, PAN\) since \d{4}-\d{2}-\d{2} masked; messages stored before masking was turned on stay as they were$/,
+    );
     expect(record.controllerContacts.grievanceOfficer?.name).toBe('Arjun Menon');
     expect(markdown).toContain('Masked before storage: card numbers');
 

@@ -9,6 +9,7 @@ import {
   type WorkspaceScope,
 } from '@flowgento/store';
 import { removeMediaObjects, type MediaObjects } from './media-objects.ts';
+import { maskReason } from './reason-masking.ts';
 import { accessActorOf } from './requests/acting.ts';
 import { assertNoLegalHold } from './retention/legal-holds.ts';
 
@@ -82,14 +83,21 @@ export class ContactErasureService {
     }
     if (!again.fromLedger) assertNoLegalHold(this.store.in(acting.scope), { contactId });
 
-    const { target, outcome, keys } = this.store.transaction(() => {
-      const erasure = this.store.in(acting.scope).erasure;
+    const { target, outcome, keys, stored } = this.store.transaction(() => {
+      const scoped = this.store.in(acting.scope);
+      const erasure = scoped.erasure;
       const target = erasure.target(contactId);
       if (!target) {
         throw new AppError('NOT_FOUND', 'No such contact in this workspace', {
           reason: 'contact_not_found',
         });
       }
+      // The audit entry and the ledger outlive the contact: no name or
+      // number typed into the reason may outlive it with them.
+      const stored = maskReason(why, {
+        waId: target.waId,
+        profileName: scoped.contacts.get(contactId)?.profileName ?? null,
+      });
       // In the erasure's transaction, before the rows go: the entry's
       // pseudonym is made from the number.
       this.accessLog?.recordNow(acting.scope, {
@@ -112,7 +120,7 @@ export class ContactErasureService {
         target: { type: 'contact', id: contactId },
         origin: acting.origin,
         details: {
-          reason: why,
+          reason: stored,
           messages: result.messages,
           conversations: result.conversations,
           media_objects: result.mediaObjects,
@@ -123,7 +131,7 @@ export class ContactErasureService {
           }),
         },
       });
-      return { target, outcome: result, keys: target.mediaKeys };
+      return { target, outcome: result, keys: target.mediaKeys, stored };
     });
 
     // The search index's log held the erased words' pages until now.
@@ -140,7 +148,7 @@ export class ContactErasureService {
         target.numberHash ?? this.vault.hashNumber(acting.scope.workspaceId, target.waId),
       erasedAt: this.clock.now(),
       actor: acting.actor.type === 'user' ? `user:${acting.actor.id}` : acting.actor.type,
-      reason: why,
+      reason: stored,
     });
     this.vault.destroyContactKey(acting.scope.workspaceId, contactId);
     if (this.objects) await removeMediaObjects(this.objects, acting.scope, keys);

@@ -11,6 +11,7 @@ import type { MemberActing } from './conversation-service.ts';
 import {
   recordOfProcessing,
   type BackupRetention,
+  type MaskingSwitch,
   type ProcessingRecord,
   type RetentionRuleInput,
   type StorageRecipient,
@@ -90,10 +91,12 @@ export class PrivacyService {
     const workspace = this.store.workspaces.get(scope.workspaceId);
     if (!workspace) throw new AppError('NOT_FOUND', 'Workspace not found');
     const scoped = this.store.in(scope);
+    const settings = scoped.privacy.get();
     return recordOfProcessing({
       workspaceName: workspace.name,
       messagingHost: this.sources.messagingHost,
-      settings: scoped.privacy.get(),
+      settings,
+      maskedSince: this.maskedSince(scope, settings),
       purposes: [
         { purpose: 'marketing', description: 'Marketing templates and offers' },
         ...scoped.consentRegister.purposes(),
@@ -106,4 +109,40 @@ export class PrivacyService {
       generatedAt: this.clock.now(),
     });
   }
+
+  /**
+   * When each masking switch that is on was turned on: the newest
+   * `privacy.settings_changed` entry that changed it (the settings keep no
+   * date). A switch whose entry the audit retention has pruned has none.
+   */
+  private maskedSince(
+    scope: WorkspaceScope,
+    settings: PrivacySettings,
+  ): Partial<Record<MaskingSwitch, number>> {
+    const wanted = MASKING_SWITCHES.filter((key) => settings[key]);
+    const since: Partial<Record<MaskingSwitch, number>> = {};
+    let beforeSeq: number | undefined;
+    while (wanted.some((key) => since[key] === undefined)) {
+      const page = this.audit.list(scope, {
+        action: 'privacy.settings_changed',
+        limit: 100,
+        beforeSeq,
+      });
+      for (const entry of page) {
+        const { changed: named } = entry.details;
+        const changed = typeof named === 'string' ? named.split(', ') : [];
+        for (const key of wanted) {
+          if (since[key] === undefined && changed.includes(key)) since[key] = entry.at;
+        }
+      }
+      if (page.length < 100) break;
+      beforeSeq = page.at(-1)!.seq;
+    }
+    return since;
+  }
 }
+
+const MASKING_SWITCHES: readonly MaskingSwitch[] = [
+  'maskCardNumbers',
+  'maskIdentityNumbers',
+];

@@ -56,6 +56,11 @@ export interface ProcessingInputs {
   backup: BackupRetention;
   /** The page cipher of the database file, read from the open database. */
   databaseCipher: DatabaseCipher;
+  /**
+   * When each masking switch now on was last turned on (ms), as the audit
+   * log shows; missing when that entry is no longer kept.
+   */
+  maskedSince?: Partial<Record<MaskingSwitch, number>>;
   generatedAt: number;
 }
 
@@ -66,16 +71,45 @@ export interface ProcessingRecord {
     privacyContact: PrivacyPerson | null;
     grievanceOfficer: PrivacyPerson | null;
   };
+  /** Whose data it is (GDPR Art 30(1)(c)). */
+  dataSubjects: string[];
   dataCategories: { category: string; kept: string }[];
   purposes: { purpose: string; basis: string }[];
   recipients: { name: string; role: string; region: string; host: string }[];
   regions: string[];
+  /** Where data goes outside the appliance, and where that is (Art 30(1)(e)). */
+  transfers: string[];
   retention: { category: string; period: string }[];
   minimisation: string[];
   safeguards: string[];
 }
 
 const MEDIA_KINDS = ['image', 'audio', 'video', 'document', 'sticker'] as const;
+
+/** The settings that mask numbers in message text before it is stored. */
+export type MaskingSwitch = 'maskCardNumbers' | 'maskIdentityNumbers';
+
+/**
+ * The message-text line: what is masked, since when, and that masking
+ * never reached back: messages stored before a switch was turned on keep
+ * their numbers.
+ */
+function messageTextKept(inputs: ProcessingInputs): string {
+  const { settings, maskedSince = {} } = inputs;
+  const day = (at: number | undefined) =>
+    at === undefined ? '' : ` since ${new Date(at).toISOString().slice(0, 10)}`;
+  const masked = [
+    settings.maskCardNumbers ? `card numbers${day(maskedSince.maskCardNumbers)}` : null,
+    settings.maskIdentityNumbers
+      ? `identity numbers (Aadhaar, PAN)${day(maskedSince.maskIdentityNumbers)}`
+      : null,
+  ].filter((m) => m !== null);
+  if (masked.length === 0) return 'yes';
+  return (
+    `yes, with ${masked.join(' and ')} masked; messages stored before ` +
+    'masking was turned on stay as they were'
+  );
+}
 
 /** The record for one workspace, from its live settings. */
 export function recordOfProcessing(inputs: ProcessingInputs): ProcessingRecord {
@@ -106,6 +140,10 @@ export function recordOfProcessing(inputs: ProcessingInputs): ProcessingRecord {
       privacyContact: settings.privacyContact,
       grievanceOfficer: settings.grievanceOfficer,
     },
+    dataSubjects: [
+      "Customers who write to the workspace's WhatsApp numbers, or are written to",
+      'Members of the workspace (its staff who sign in)',
+    ],
     dataCategories: [
       { category: 'Contact WhatsApp number', kept: 'yes' },
       {
@@ -115,10 +153,7 @@ export function recordOfProcessing(inputs: ProcessingInputs): ProcessingRecord {
           ? 'not kept for new messages; names stored before the switch was turned on are kept'
           : 'yes',
       },
-      {
-        category: 'Message text',
-        kept: masked.length > 0 ? `yes, with ${masked.join(' and ')} masked` : 'yes',
-      },
+      { category: 'Message text', kept: messageTextKept(inputs) },
       {
         category: 'Media files',
         kept: keptMedia.length > 0 ? keptMedia.join(', ') : 'none',
@@ -136,6 +171,7 @@ export function recordOfProcessing(inputs: ProcessingInputs): ProcessingRecord {
     ],
     recipients,
     regions: [...new Set(recipients.map((r) => r.region))],
+    transfers: transfersOf(inputs),
     retention: retentionLines(inputs),
     minimisation: [
       settings.droppedMedia.length > 0
@@ -156,6 +192,24 @@ export function recordOfProcessing(inputs: ProcessingInputs): ProcessingRecord {
       'Append-only audit log with a hash chain and checkpoints',
     ],
   };
+}
+
+/**
+ * Each place data goes beyond the appliance: Meta's Cloud API, which
+ * carries every message, and each storage provider configured, by its name
+ * and its region and endpoint host as configured (never its credentials).
+ */
+function transfersOf(inputs: ProcessingInputs): string[] {
+  return [
+    `${META_RECIPIENT.name}, processor: the Cloud API (${inputs.messagingHost}) ` +
+      'carries every message, wherever Meta operates it',
+    ...inputs.providers.map((p) =>
+      p.kind === 'local'
+        ? `${p.name}: the appliance's own disk, on premises; no transfer`
+        : `${p.name}, processor (${p.role}): region ${p.region ?? 'not stated'}, ` +
+          `endpoint ${p.endpointHost ?? 'not stated'}`,
+    ),
+  ];
 }
 
 /** The database's page cipher, as it is in use, in words. */
@@ -185,12 +239,7 @@ function retentionLines(
     ? `access log ${accessRule.keepDays} days`
     : 'access log kept until a retention rule is set (at least 180 days)';
   return [
-    ...inputs.retentionRules
-      .filter((r) => r.id !== 'audit_log' && r.id !== 'security_log')
-      .map((r) => ({
-        category: r.category,
-        period: `${r.keepDays} days${r.note ? ` (${r.note})` : ''}`,
-      })),
+    ...personalDataLines(inputs.retentionRules),
     { category: 'Audit log', period: `${audit.period} (${audit.basis})` },
     {
       category: SECURITY_LOGS,
@@ -202,6 +251,44 @@ function retentionLines(
         `changes ${changesDays} days, daily snapshots ${dailyDays} days, ` +
         `monthly snapshots ${monthlyMonths} months`,
     },
+  ];
+}
+
+/** No rule limits how long these are kept. */
+export const NO_LIMIT = 'no limit set';
+
+/** The categories of personal data a rule may limit, as the record names them. */
+const RULED_CATEGORIES = [
+  { id: 'conversations', category: 'Conversations and their messages' },
+  { id: 'media', category: 'Files sent in conversations' },
+  { id: 'inactive_contacts', category: 'Contacts (WhatsApp number and profile name)' },
+] as const;
+
+/**
+ * Every category of personal data, with its rule's period or `NO_LIMIT`:
+ * a record that listed only the categories with a rule would hide that the
+ * rest is kept without limit. Notes and consent records have no rule of
+ * their own; they go with their contact.
+ */
+function personalDataLines(
+  rules: readonly RetentionRuleInput[],
+): { category: string; period: string }[] {
+  const period = (r: RetentionRuleInput | undefined) =>
+    r ? `${r.keepDays} days${r.note ? ` (${r.note})` : ''}` : NO_LIMIT;
+  const known = new Set<string>(['audit_log', 'security_log']);
+  for (const c of RULED_CATEGORIES) known.add(c.id);
+  const withContact = `${NO_LIMIT}; deleted with their contact`;
+  return [
+    ...RULED_CATEGORIES.map((c) => ({
+      category: c.category,
+      period: period(rules.find((r) => r.id === c.id)),
+    })),
+    { category: 'Internal notes by agents', period: withContact },
+    { category: 'Consent register', period: withContact },
+    // A rule the record has no row for still shows, under its own name.
+    ...rules
+      .filter((r) => r.id === undefined || !known.has(r.id))
+      .map((r) => ({ category: r.category, period: period(r) })),
   ];
 }
 
@@ -250,6 +337,9 @@ export function recordAsMarkdown(record: ProcessingRecord): string {
     `- Privacy contact: ${person(record.controllerContacts.privacyContact)}`,
     `- Grievance officer: ${person(record.controllerContacts.grievanceOfficer)}`,
     '',
+    '## Data subjects',
+    ...record.dataSubjects.map((d) => `- ${d}`),
+    '',
     '## Data categories',
     table(
       ['Category', 'Kept'],
@@ -267,6 +357,9 @@ export function recordAsMarkdown(record: ProcessingRecord): string {
       ['Recipient', 'Role', 'Region', 'Host'],
       record.recipients.map((r) => [r.name, r.role, r.region, r.host]),
     ),
+    '',
+    '## Transfers',
+    ...record.transfers.map((t) => `- ${t}`),
     '',
     '## Retention',
     table(

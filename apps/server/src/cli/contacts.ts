@@ -132,7 +132,10 @@ const erase: Command = {
   options: {
     workspace: { type: 'string', help: 'the workspace, by id or name' },
     number: { type: 'string', help: "the contact's WhatsApp number (wa_id), digits" },
-    reason: { type: 'string', help: 'why, e.g. the request reference' },
+    reason: {
+      type: 'string',
+      help: 'why, e.g. the request reference; names, e-mails and numbers are masked',
+    },
     'acknowledge-open-breach': {
       type: 'boolean',
       help: 'erase even though an open breach affects the contact',

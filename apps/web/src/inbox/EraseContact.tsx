@@ -57,7 +57,7 @@ export function EraseContact(props: { contactId: string; waId: string }) {
         />
       </label>
       <label className="small">
-        Reason (kept in the audit log)
+        Reason (kept in the audit log after the contact is gone)
         <input
           value={reason}
           maxLength={500}
@@ -65,6 +65,11 @@ export function EraseContact(props: { contactId: string; waId: string }) {
           data-testid="erase-contact-reason"
         />
       </label>
+      <p className="small muted" data-testid="erase-contact-reason-hint">
+        Give a request number or the grounds, not the person: leave out names, e-mail
+        addresses and phone numbers. Any that are typed are masked before the reason is
+        kept.
+      </p>
       {breachWarning && (
         <label className="small" data-testid="erase-contact-breach">
           <input

@@ -68,6 +68,9 @@ function HoldItem({ hold }: { hold: Hold }) {
               onChange={(e) => setReason(e.target.value)}
             />
           </label>
+          <span className="small muted">
+            No names, e-mail addresses or phone numbers: they are masked.
+          </span>
           <button type="submit" disabled={release.isPending}>
             Release
           </button>

@@ -244,7 +244,7 @@ function yearOf(date: string, noteYear: number | null): number | null {
 }
 
 /** Whole words only (Unicode-aware), so "Ann" does not match inside "Annual". */
-function wordsPattern(words: string[], flags: string): RegExp | null {
+export function wordsPattern(words: string[], flags: string): RegExp | null {
   if (words.length === 0) return null;
   const alternatives = words.map(escape).join('|');
   return new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives})(?![\\p{L}\\p{N}])`, flags);

@@ -7,6 +7,7 @@ import type {
   Store,
   WorkspaceScope,
 } from '@flowgento/store';
+import { maskReason } from '../reason-masking.ts';
 
 export interface HoldActing {
   scope: WorkspaceScope;
@@ -91,7 +92,8 @@ export class LegalHoldService {
       const scoped = this.store.in(acting.scope);
       const known = target.contactId
         ? scoped.contacts.get(target.contactId)
-        : target.conversationId && scoped.conversations.get(target.conversationId);
+        : target.conversationId &&
+          scoped.conversations.get(target.conversationId)?.contact;
       if (!known || (target.contactId && target.conversationId)) {
         throw new AppError(
           'NOT_FOUND',
@@ -119,7 +121,9 @@ export class LegalHoldService {
           { reason: 'legal_hold_exists', details: { holdId: same.id } },
         );
       }
-      const hold = scoped.legalHolds.add(target, reason, acting.actor.id);
+      // The hold and its audit entry outlive the contact it keeps.
+      const masked = maskReason(reason, known);
+      const hold = scoped.legalHolds.add(target, masked, acting.actor.id);
       this.audit.record({
         workspaceId: acting.scope.workspaceId,
         actor: acting.actor,
@@ -129,7 +133,7 @@ export class LegalHoldService {
         details: {
           contactId: hold.contactId,
           conversationId: hold.conversationId,
-          reason,
+          reason: masked,
         },
       });
       return hold;
@@ -151,7 +155,7 @@ export class LegalHoldService {
         action: 'legal_hold.released',
         target: { type: 'legal_hold', id: holdId },
         origin: acting.origin,
-        details: { reason },
+        details: { reason: maskReason(reason) },
       });
     });
   }
