@@ -162,6 +162,22 @@ describe('the breach register', () => {
       }),
     );
     expect(future.message).toMatch(/future/);
+    // Nor long ago: 1970 (a 0 typed for a time) would put every clock
+    // decades overdue, and a logged breach cannot be taken back.
+    const ancient = await expectApiError(
+      owner.mutate('breaches.record', {
+        title: 'x',
+        awareAt: 1000,
+        occurredAt: null,
+        nature: 'x',
+        categories: '',
+        systems: '',
+        measures: '',
+        contactPoint: 'x',
+      }),
+    );
+    expect(ancient).toMatchObject({ status: 400, reason: 'aware_too_long_ago' });
+    expect(ancient.message).toMatch(/more than a year ago/);
 
     // A breach cannot have happened after one learnt of it, nor in the future.
     const listed = (await owner.query<unknown[]>('breaches.list')).length;

@@ -92,6 +92,9 @@ const AFFECTED_KEY = 'affected';
  * pre-filled notifications, the contacts the access log says were exposed,
  * and the exports. Every change is audited in its own transaction.
  */
+/** How far back a breach's awareness may be logged: a year (366 days). */
+const AWARE_AT_MAX_AGE_MS = 366 * 24 * 3600 * 1000;
+
 export class BreachRegister {
   constructor(
     private readonly store: Store,
@@ -107,6 +110,18 @@ export class BreachRegister {
         {
           reason: 'aware_in_future',
         },
+      );
+    }
+    // Awareness is logged as it happens: a year back is far past every
+    // notification window, and keeps a mistyped year (or a 0, 1970) from
+    // putting every clock centuries overdue with no way to correct it.
+    const earliest = this.store.clock.now() - AWARE_AT_MAX_AGE_MS;
+    if (input.awareAt < earliest) {
+      throw new AppError(
+        'INVALID_INPUT',
+        'The time of awareness cannot be more than a year ago ' +
+          `(before ${new Date(earliest).toISOString().slice(0, 10)})`,
+        { reason: 'aware_too_long_ago', details: { field: 'awareAt' } },
       );
     }
     // A breach cannot have happened after the moment one learnt of it, nor
