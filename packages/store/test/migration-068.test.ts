@@ -86,7 +86,7 @@ describe('migration 068: an old START or resume gives consent only as today', ()
     event(db, 'webhook', 'w2', 'opted_in', 'preference_webhook', 2000);
     record(db, 'webhook', 'opted_in', 'preference_webhook', 2000);
 
-    expect(migrate(db)).toEqual([68]);
+    expect(migrate(db, 68)).toEqual([68]);
     expect(schemaVersion(db)).toBe(68);
 
     const kinds = db
@@ -170,7 +170,7 @@ describe('migration 068: an old START or resume gives consent only as today', ()
     event(db, 'c', 'e5', 'opted_out', 'keyword', 3000);
     record(db, 'c', 'opted_out', 'keyword', 3000);
 
-    expect(migrate(db)).toEqual([68]);
+    expect(migrate(db, 68)).toEqual([68]);
     expect(
       db
         .prepare(
