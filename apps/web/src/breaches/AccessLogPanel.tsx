@@ -56,6 +56,9 @@ export function AccessLogPanel() {
       )}
       <ErrorNote error={verify.error} />
       {log.isError && <p className="error">{errorText(log.error)}</p>}
+      <p className="muted">
+        A member reading the same contact again within 60 seconds is one entry.
+      </p>
       <table>
         <thead>
           <tr>
