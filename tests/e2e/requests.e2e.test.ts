@@ -57,7 +57,11 @@ describe('the Requests page, end to end in Chromium', () => {
     await page
       .getByLabel('Who asked (as they named themselves)')
       .fill('Priya Nair, by email');
+    // Nomination is a DPDP right: offered only once that law is chosen.
+    const kinds = () => page.getByLabel('Kind').locator('option').allTextContents();
+    expect(await kinds()).not.toContain('nomination');
     await page.getByLabel('Law').selectOption('DPDP');
+    expect(await kinds()).toContain('nomination');
     await page.getByTestId('log-request').click();
     const row = page.getByTestId('request').first();
     await expect.poll(() => row.getByTestId('request-status').textContent()).toBe('open');

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTRPC, type Inputs } from '../api.ts';
 import { ErrorNote } from '../forms/ErrorNote.tsx';
@@ -13,11 +14,15 @@ const KINDS: LogInput['kind'][] = [
   'grievance',
   'nomination',
 ];
+/** Nomination is a right under the DPDP Act only; the server refuses it under GDPR. */
+const kindsUnder = (law: LogInput['law']) =>
+  law === 'DPDP' ? KINDS : KINDS.filter((kind) => kind !== 'nomination');
 
 /** Logs a request as it arrived; its clock starts on the day received. */
 export function LogRequestForm() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  const [law, setLaw] = useState<LogInput['law']>('GDPR');
   const log = useMutation(
     trpc.requests.log.mutationOptions({
       onSuccess: () =>
@@ -40,6 +45,7 @@ export function LogRequestForm() {
             receivedAt: received ? instantOfPastDay(received) : undefined,
           });
           event.currentTarget.reset();
+          setLaw('GDPR');
         }}
       >
         <Field
@@ -51,7 +57,7 @@ export function LogRequestForm() {
         <div className="field">
           <label htmlFor="request-kind">Kind</label>
           <select id="request-kind" name="kind" defaultValue="access">
-            {KINDS.map((kind) => (
+            {kindsUnder(law).map((kind) => (
               <option key={kind} value={kind}>
                 {kind}
               </option>
@@ -60,7 +66,12 @@ export function LogRequestForm() {
         </div>
         <div className="field">
           <label htmlFor="request-law">Law</label>
-          <select id="request-law" name="law" defaultValue="GDPR">
+          <select
+            id="request-law"
+            name="law"
+            value={law}
+            onChange={(event) => setLaw(event.target.value as LogInput['law'])}
+          >
             <option value="GDPR">GDPR</option>
             <option value="DPDP">DPDP (India)</option>
           </select>
