@@ -71,6 +71,15 @@ describe('finding the people a breach affected, with some of them erased', () =>
     );
     expect(found.resolved.map((c) => c.waId)).toEqual([CHLOE]);
     expect(found).toMatchObject({ erased: 1, erasedBefore: 1 });
+    // The audit entry of the lookup keeps both counts (counts only).
+    const [entry] = t.running.appliance.store.db
+      .prepare(
+        `SELECT details_json FROM audit_log WHERE action = 'breach.affected_found'
+         ORDER BY rowid DESC LIMIT 1`,
+      )
+      .pluck()
+      .all() as string[];
+    expect(JSON.parse(entry!)).toMatchObject({ resolved: 1, erased: 1, erasedBefore: 1 });
 
     const view = await owner.query<{
       affected: Affected;

@@ -295,6 +295,7 @@ export class BreachRegister {
       this.audited(acting, 'breach.affected_found', id, {
         resolved: found.resolved.length,
         erased: found.erased,
+        erasedBefore: found.erasedBefore,
       });
     });
     this.noteExport(acting, 'breaches.affected', found.resolved);

@@ -31,7 +31,7 @@ export const COMPLIANCE_EVENTS: Readonly<Record<ComplianceAction, AuditEventSpec
     when: 'the contacts a breach affected were looked up in the access log',
     scope: 'workspace',
     target: 'breach',
-    details: 'resolved, erased',
+    details: 'resolved, erased, erasedBefore',
   },
   'breach.report_exported': {
     area: 'Compliance',
