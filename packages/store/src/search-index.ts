@@ -54,12 +54,10 @@ export interface SearchIndexRefresh {
  */
 export class SearchIndex {
   readonly #store: Store;
-  readonly #file: SearchIndexFile;
   readonly #timer: NodeJS.Timeout;
 
-  private constructor(store: Store, file: SearchIndexFile) {
+  private constructor(store: Store) {
     this.#store = store;
-    this.#file = file;
     // Connections run with their own checkpoints off (the backup engine
     // checkpoints flowgento.db alone), so this file's log is kept short here.
     this.#timer = setInterval(() => this.checkpoint('PASSIVE'), 5_000);
@@ -110,7 +108,7 @@ export class SearchIndex {
       .get();
     if (!made) db.exec(SCHEMA);
     db.exec(TRIGGERS);
-    const index = new SearchIndex(store, file);
+    const index = new SearchIndex(store);
     store.searchIndex = index;
     return index;
   }
@@ -232,11 +230,6 @@ export class SearchIndex {
       db.exec('DETACH DATABASE search');
     }
     if (this.#store.searchIndex === this) this.#store.searchIndex = undefined;
-  }
-
-  /** The file, for a rebuild from scratch (restore removes it). */
-  get path(): string {
-    return this.#file.path;
   }
 }
 

@@ -38,7 +38,8 @@ describe('migration 066 (search index in its own file), encrypted', () => {
         )
         .all(),
     ).toEqual([]);
-    // The tables' pages were zeroed as they were freed (secure_delete).
+    // The database runs with secure_delete: the dropped tables' pages were
+    // zeroed as they were freed.
     expect(db.pragma('secure_delete', { simple: true })).toBe(1);
 
     migrate(db);
