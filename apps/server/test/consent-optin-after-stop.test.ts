@@ -13,6 +13,7 @@ import {
   templateNamed,
   MARKETING_NOTICE,
   startConsentAppliance,
+  nextSecond,
 } from './outbound-support.ts';
 
 /**
@@ -39,11 +40,9 @@ afterAll(() => t.cleanup());
  */
 async function customerSays(from: string, text: string) {
   const thread = await customerWrites(app(), agent, phoneNumberId, from, text);
-  await aSecond();
+  await nextSecond();
   return thread;
 }
-
-const aSecond = () => new Promise((resolve) => setTimeout(resolve, 1100));
 
 const agentOptIn = (conversationId: string) =>
   agent.mutate('consent.setMarketing', {
@@ -143,13 +142,13 @@ describe("a member's opt-in after the customer's STOP", () => {
     const thread = await customerSays(from, 'Hi');
     const contactId = thread.contact.id;
     await adminOptIn(contactId, 'surveys');
-    await aSecond();
+    await nextSecond();
     await customerSays(from, 'STOP');
 
     await expectWithdrewRefusal(adminOptIn(contactId, 'surveys'), contactId);
     // A withdrawal by a member on top does not clear the customer's own.
     await owner.mutate('consentRegister.withdraw', { contactId, purpose: 'surveys' });
-    await aSecond();
+    await nextSecond();
     await expectWithdrewRefusal(adminOptIn(contactId, 'surveys'), contactId);
     // Nor does an import get round it, as it did while it read only the
     // current record (a member's withdrawal).

@@ -9,7 +9,7 @@ import {
   type ApiClient,
   type TestAppliance,
 } from './harness.ts';
-import { customerWrites } from './outbound-support.ts';
+import { customerWrites, nextSecond } from './outbound-support.ts';
 
 /**
  * The consent register through the running appliance (issue #8, part 5):
@@ -207,7 +207,7 @@ describe('the consent register', () => {
         .pluck()
         .get(first.contactId) as number;
     const eventsBefore = events();
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await nextSecond();
 
     expect(await owner.mutate('consentRegister.importOptIns', input)).toEqual({
       recorded: 0,

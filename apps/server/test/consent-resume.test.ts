@@ -13,6 +13,7 @@ import {
   templateNamed,
   MARKETING_NOTICE,
   startConsentAppliance,
+  nextSecond,
 } from './outbound-support.ts';
 
 /**
@@ -58,7 +59,6 @@ afterAll(() => t.cleanup());
  * The next step a second on, as a person would take it: Meta stamps whole
  * seconds, and a START in its STOP's own second loses to it.
  */
-const later = () => new Promise((resolve) => setTimeout(resolve, 1100));
 
 /** A member's opt-in, a few seconds before what the customer does next. */
 async function optInEarlier(record: () => Promise<unknown>) {
@@ -114,7 +114,7 @@ describe("a customer's START", () => {
     async (channel) => {
       const from = nextCustomer();
       const thread = await customerWrites(app(), agent, phoneNumberId, from, 'Hi');
-      await later();
+      await nextSecond();
       await channels[channel].start(from);
 
       expect((await openThread(agent, thread.id)).marketing).toBeNull();
@@ -126,9 +126,9 @@ describe("a customer's START", () => {
       ]);
 
       // Nor does it lift a STOP of consent that was never given.
-      await later();
+      await nextSecond();
       await channels[channel].stop(from);
-      await later();
+      await nextSecond();
       await channels[channel].start(from);
       expect((await openThread(agent, thread.id)).marketing?.state).toBe('opted_out');
       await expectSaleRefused(thread.id, 'contact_opted_out_marketing');
@@ -149,7 +149,7 @@ describe("a customer's START", () => {
       );
       await channels[channel].stop(from);
       await expectSaleRefused(thread.id, 'contact_opted_out_marketing');
-      await later();
+      await nextSecond();
       await channels[channel].start(from);
 
       expect((await openThread(agent, thread.id)).marketing).toMatchObject({
@@ -194,7 +194,7 @@ describe("a customer's STOP", () => {
         );
       expect(await stateOf()).toEqual({ marketing: 'opted_out', surveys: 'opted_out' });
 
-      await later();
+      await nextSecond();
       await channels[channel].start(from);
       expect(await stateOf()).toEqual({ marketing: 'opted_in', surveys: 'opted_out' });
     },

@@ -16,6 +16,7 @@ import {
   templateNamed,
   MARKETING_NOTICE,
   startConsentAppliance,
+  nextSecond,
 } from './outbound-support.ts';
 
 /**
@@ -133,7 +134,7 @@ describe('a STOP in the same second as an opt-in', () => {
     // A second later the customer asks again, and the opt-in holds (the
     // intake takes no stamp ahead of the real time: wait for it too).
     clock.advance(1000);
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await nextSecond();
     await customerWrites(app(), agent, phoneNumberId, from, 'START');
     await optIn(thread.id);
     expect((await openThread(agent, thread.id)).marketing?.state).toBe('opted_in');

@@ -120,6 +120,13 @@ export function jobOf(app: RunningAppliance, messageId: string) {
     | undefined;
 }
 
+/**
+ * Waits past the next whole second: Meta stamps webhooks in whole seconds
+ * (and intake takes no stamp ahead of the real time), and within one second
+ * a withdrawal wins, so consent steps a test means in order must not tie.
+ */
+export const nextSecond = () => new Promise((resolve) => setTimeout(resolve, 1100));
+
 /** The marketing notice the consent tests publish and record opt-ins against. */
 export const MARKETING_NOTICE = {
   version: 'v1',
