@@ -5,3 +5,4 @@ export * from './ids.ts';
 export * from './clock.ts';
 export * from './metrics.ts';
 export * from './plural.ts';
+export * from './phone-numbers.ts';

@@ -1,4 +1,4 @@
-import { AppError, type Clock } from '@flowgento/core';
+import { AppError, NUMBER_DIGITS, type Clock } from '@flowgento/core';
 import type { AccessLog, AuditLog } from '@flowgento/audit';
 import type {
   ContactVault,
@@ -18,6 +18,9 @@ import {
   type RegisterEntry,
   type RegisterFormat,
 } from './consent-register-export.ts';
+
+/** A number as an import gives it: digits only, as many as E.164 allows. */
+const WA_NUMBER = new RegExp(`^[0-9]{${NUMBER_DIGITS.min},${NUMBER_DIGITS.max}}$`);
 
 export type { RegisterEntry, RegisterFormat } from './consent-register-export.ts';
 
@@ -171,9 +174,8 @@ export class ConsentRegisterService {
       const refused: ImportRefusal[] = [];
       let recorded = 0;
       for (const waId of new Set(input.waIds)) {
-        // E.164 allows at most 15 digits; none shorter than 7 is a real
-        // WhatsApp number, and a contact made for one would never be reached.
-        if (!/^[0-9]{7,15}$/.test(waId)) {
+        // A contact made for a number that cannot be E.164 would never be reached.
+        if (!WA_NUMBER.test(waId)) {
           refused.push({ waId, reason: 'not_a_number' });
           continue;
         }

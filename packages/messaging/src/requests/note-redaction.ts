@@ -1,3 +1,4 @@
+import { NUMBER_DIGITS, PHONE_LIKE } from '@flowgento/core';
 import {
   ANY_DATE,
   BARE_YEAR,
@@ -54,8 +55,6 @@ const MIN_NAME_LENGTH = 3;
 const MIN_LOCAL_DIGITS = 8;
 /** Shorter digit runs are order numbers, amounts and times, not phones. */
 const MIN_PHONE_DIGITS = 8;
-/** E.164 numbers have at most 15 digits. */
-const MAX_PHONE_DIGITS = 15;
 
 export const MASKS = {
   phone: '[phone number withheld]',
@@ -215,14 +214,12 @@ export class NoteRedactor {
   private isOtherPhone(run: string): boolean {
     if (DATE.test(run.trim())) return false;
     const digits = numberOf(run);
-    if (digits.length < MIN_PHONE_DIGITS || digits.length > MAX_PHONE_DIGITS)
+    if (digits.length < MIN_PHONE_DIGITS || digits.length > NUMBER_DIGITS.max)
       return false;
     return !(digits === this.subjectNumber || this.subjectNumber.endsWith(digits));
   }
 }
 
-/** Digit runs as people type numbers: spaces, dashes, dots and brackets between. */
-const PHONE_LIKE = /\+?\d[\d\s().-]{5,}\d/g;
 /** 2026-12-05, 05.12.2026, 5/12/26: a date, not a number to mask. */
 const DATE = /^(\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4})$/;
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(\.[\p{L}\p{N}-]+)+/gu;

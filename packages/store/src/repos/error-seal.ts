@@ -1,3 +1,4 @@
+import { NUMBER_DIGITS, PHONE_LIKE } from '@flowgento/core';
 import type { Store } from '../store.ts';
 import { ContactCipher, columnAad } from '../contact-seal.ts';
 
@@ -12,22 +13,22 @@ export interface StoredWebhookError {
   contactHash: string | null;
 }
 
-/** Runs of digits as long as a WhatsApp number (E.164: at most 15). */
-const DIGIT_RUNS = /(?<!\d)\d{7,15}(?!\d)/g;
-/** Digits with spaces, dots, dashes or brackets between groups: `+55 11 90000-0004`. */
-const WRITTEN_NUMBERS = /\+?\(?\d[\d ().-]*\d/g;
+/** Unbroken runs of digits: two numbers side by side are two runs. */
+const DIGIT_RUNS = /\d+/g;
 
 /**
- * The numbers a text quotes, as digits: runs of 7 to 15 digits, whether
- * written plain or grouped with spaces, dots, dashes or brackets (people and
- * Meta's messages write `+55 11 90000-0004`).
+ * The numbers a text quotes, as digits: written plain or grouped with
+ * spaces, dots, dashes or brackets (`PHONE_LIKE`), of a WhatsApp number's
+ * length.
  */
 export function numbersQuoted(text: string): Set<string> {
   const found = new Set<string>();
-  for (const [run] of text.matchAll(DIGIT_RUNS)) found.add(run);
-  for (const [written] of text.matchAll(WRITTEN_NUMBERS)) {
-    const digits = written.replace(/\D/g, '');
-    if (digits.length >= 7 && digits.length <= 15) found.add(digits);
+  const written = [...text.matchAll(PHONE_LIKE)].map(([run]) => run.replace(/\D/g, ''));
+  const runs = [...text.matchAll(DIGIT_RUNS)].map(([run]) => run);
+  for (const digits of [...runs, ...written]) {
+    if (digits.length >= NUMBER_DIGITS.min && digits.length <= NUMBER_DIGITS.max) {
+      found.add(digits);
+    }
   }
   return found;
 }
