@@ -24,6 +24,8 @@ import {
   type DraftField,
 } from './breach-drafts.ts';
 import { checkDone, utc } from './breach-done.ts';
+import { checkBreachTimes } from './breach-times.ts';
+import { resolveAffected, type Resolved } from './breach-affected.ts';
 import { reportText } from './breach-report-text.ts';
 
 /** Scope, actor and origin of an admin's step (the messaging `MemberActing`). */
@@ -71,13 +73,6 @@ export interface BreachView {
   affected: AffectedView | null;
 }
 
-/** The contacts still on record, and the people gone since and before awareness. */
-interface Resolved {
-  resolved: AffectedContact[];
-  erased: number;
-  erasedBefore: number;
-}
-
 /** What `details` keeps of a search: the selection and counts, never who. */
 interface StoredAffected {
   selection: AffectedSelection;
@@ -92,9 +87,6 @@ const AFFECTED_KEY = 'affected';
  * pre-filled notifications, the contacts the access log says were exposed,
  * and the exports. Every change is audited in its own transaction.
  */
-/** How far back a breach's awareness may be logged: a year (366 days). */
-const AWARE_AT_MAX_AGE_MS = 366 * 24 * 3600 * 1000;
-
 export class BreachRegister {
   constructor(
     private readonly store: Store,
@@ -103,46 +95,7 @@ export class BreachRegister {
   ) {}
 
   record(acting: BreachActing, input: BreachInput): { id: string } {
-    if (input.awareAt > this.store.clock.now()) {
-      throw new AppError(
-        'INVALID_INPUT',
-        'The time of awareness cannot be in the future',
-        {
-          reason: 'aware_in_future',
-        },
-      );
-    }
-    // Awareness is logged as it happens: a year back is far past every
-    // notification window, and keeps a mistyped year (or a 0, 1970) from
-    // putting every clock centuries overdue with no way to correct it.
-    const earliest = this.store.clock.now() - AWARE_AT_MAX_AGE_MS;
-    if (input.awareAt < earliest) {
-      throw new AppError(
-        'INVALID_INPUT',
-        'The time of awareness cannot be more than a year ago ' +
-          `(before ${new Date(earliest).toISOString().slice(0, 10)})`,
-        { reason: 'aware_too_long_ago', details: { field: 'awareAt' } },
-      );
-    }
-    // A breach cannot have happened after the moment one learnt of it, nor
-    // after now: either would misstate the record the authorities receive.
-    if (input.occurredAt !== null && input.occurredAt > this.store.clock.now()) {
-      throw new AppError(
-        'INVALID_INPUT',
-        'The time of the breach cannot be in the future',
-        {
-          reason: 'occurred_in_future',
-          details: { field: 'occurredAt' },
-        },
-      );
-    }
-    if (input.occurredAt !== null && input.occurredAt > input.awareAt) {
-      throw new AppError(
-        'INVALID_INPUT',
-        'The time of the breach cannot be after the time of awareness',
-        { reason: 'occurred_after_awareness', details: { field: 'occurredAt' } },
-      );
-    }
+    checkBreachTimes(input, this.store.clock.now());
     return this.store.transaction(() => {
       const id = this.store.in(acting.scope).breaches.add({
         ...input,
@@ -177,7 +130,13 @@ export class BreachRegister {
     const stored = raw ? (JSON.parse(raw) as StoredAffected) : null;
     let affected: AffectedView | null = null;
     if (stored) {
-      const now = this.resolve(scope, stored.selection, found.awareAt);
+      const now = resolveAffected(
+        this.store,
+        this.accessLog,
+        scope,
+        stored.selection,
+        found.awareAt,
+      );
       affected = {
         resolved: now.resolved.length,
         erased: now.erased,
@@ -275,7 +234,9 @@ export class BreachRegister {
         reason: 'bad_window',
       });
     }
-    const found = this.resolve(
+    const found = resolveAffected(
+      this.store,
+      this.accessLog,
       acting.scope,
       selection,
       this.find(acting.scope, id).awareAt,
@@ -317,9 +278,13 @@ export class BreachRegister {
       .filter((breach) => !breach.done.people && breach.details[AFFECTED_KEY])
       .filter((breach) => {
         const stored = JSON.parse(breach.details[AFFECTED_KEY]!) as StoredAffected;
-        return this.resolve(scope, stored.selection, breach.awareAt).resolved.some(
-          (c) => c.contactId === contactId,
-        );
+        return resolveAffected(
+          this.store,
+          this.accessLog,
+          scope,
+          stored.selection,
+          breach.awareAt,
+        ).resolved.some((c) => c.contactId === contactId);
       })
       .map((breach) => ({ id: breach.id, title: breach.title }));
   }
@@ -346,7 +311,9 @@ export class BreachRegister {
         reason: 'affected_not_found',
       });
     }
-    const found = this.resolve(
+    const found = resolveAffected(
+      this.store,
+      this.accessLog,
       acting.scope,
       view.affected.selection,
       view.breach.awareAt,
@@ -362,67 +329,6 @@ export class BreachRegister {
     );
     this.noteExport(acting, 'breaches.notices', found.resolved);
     return { notices, erased: found.erased, erasedBefore: found.erasedBefore };
-  }
-
-  /**
-   * Who the selection touched, as it stands now. A pseudonym that names no
-   * contact any more is counted in `erased` only when the access log holds
-   * its erasure after `awareAt`; one gone earlier is `erasedBefore`.
-   */
-  private resolve(
-    scope: WorkspaceScope,
-    selection: AffectedSelection,
-    awareAt: number,
-  ): Resolved {
-    const touched = this.accessLog.contactsTouched(scope, {
-      from: selection.from,
-      to: selection.to,
-      actions: selection.actions,
-    });
-    const byMember = selection.memberIds.length
-      ? new Set(
-          selection.memberIds.flatMap((actorId) =>
-            this.accessLog
-              .contactsTouched(scope, {
-                from: selection.from,
-                to: selection.to,
-                actions: selection.actions,
-                actorId,
-              })
-              .map((t) => t.contactHash),
-          ),
-        )
-      : null;
-    const current = new Map(
-      this.store
-        .in(scope)
-        .contacts.all()
-        .map((c) => [this.accessLog.pseudonymOf(scope, c.waId), c] as const),
-    );
-    const erasedSince = new Set(
-      this.accessLog
-        .contactsTouched(scope, { from: awareAt, actions: ['erase'] })
-        .map((t) => t.contactHash),
-    );
-    const resolved: AffectedContact[] = [];
-    let erased = 0;
-    let erasedBefore = 0;
-    for (const t of touched) {
-      if (byMember && !byMember.has(t.contactHash)) continue;
-      const contact = current.get(t.contactHash);
-      if (!contact) {
-        if (erasedSince.has(t.contactHash)) erased++;
-        else erasedBefore++;
-      } else {
-        resolved.push({
-          contactId: contact.id,
-          waId: contact.waId,
-          name: contact.profileName,
-          accesses: t.accesses,
-        });
-      }
-    }
-    return { resolved, erased, erasedBefore };
   }
 
   private noteExport(
