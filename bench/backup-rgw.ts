@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,7 +43,11 @@ export async function startBenchRgw(memstoreBytes: number): Promise<BenchRgw> {
         ['-c', join(dir, 'ceph.conf'), 'gc', 'process', '--include-all'],
         { stdio: 'ignore', timeout: 120_000 },
       ),
-    stop: () => execFileSync('bash', [`${SCRIPTS}stop-rgw.sh`, dir], { stdio: 'ignore' }),
+    stop: () => {
+      execFileSync('bash', [`${SCRIPTS}stop-rgw.sh`, dir], { stdio: 'ignore' });
+      // Its logs and keyring: each bench run left a folder behind.
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 

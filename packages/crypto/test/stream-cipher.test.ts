@@ -9,6 +9,7 @@ import {
   encryptStream,
   newStreamKey,
   sealedSize,
+  SizedSealer,
 } from '../src/stream-cipher.ts';
 
 const aad = 'media/object-1';
@@ -99,5 +100,62 @@ describe('sealed streams', () => {
       reason: 'sealed_stream_invalid',
     });
     expect(Buffer.concat(out).equals(plain.subarray(0, chunkBytes))).toBe(true);
+  });
+
+  describe('with the length known up front', () => {
+    /** Seals from one buffer that is overwritten after every chunk, as a file reader reuses it. */
+    function sealReusing(plain: Buffer, size: number): Buffer {
+      const sealer = new SizedSealer(key, { aad, chunkBytes: size }, plain.length);
+      const scratch = Buffer.alloc(size);
+      const out = [Buffer.from(sealer.header)];
+      for (let at = 0, i = 0; i < sealer.chunks; i += 1) {
+        const length = sealer.nextLength;
+        plain.copy(scratch, 0, at, at + length);
+        out.push(...sealer.seal(scratch.subarray(0, length)).map((b) => Buffer.from(b)));
+        scratch.fill(0xee);
+        at += length;
+      }
+      return Buffer.concat(out);
+    }
+
+    it.each([
+      [0, chunkBytes],
+      [1, chunkBytes],
+      [1024, chunkBytes],
+      [1025, chunkBytes],
+      [5 * 1024 + 7, chunkBytes],
+      // Chunks wider than the cipher's 64 KiB input pieces.
+      [300 * 1024 + 5, 256 * 1024],
+      [512 * 1024, 256 * 1024],
+    ])(
+      'seals %i bytes into what the stream opener opens, at the predicted size',
+      (length, size) => {
+        const input = randomBytes(length);
+        const out = sealReusing(input, size);
+        expect(out.length).toBe(sealedSize(length, size));
+        // equals(): toEqual compares a Buffer byte by byte, seconds for 512 KiB.
+        expect(decryptBytes(key, out, { aad }).equals(input)).toBe(true);
+      },
+    );
+
+    it('marks the last chunk, so a sealed object cut at a chunk border fails', () => {
+      const input = randomBytes(3 * chunkBytes);
+      const out = sealReusing(input, chunkBytes);
+      expect(() =>
+        decryptBytes(key, out.subarray(0, header + 2 * sealedChunk), { aad }),
+      ).toThrow(expect.objectContaining({ reason: 'sealed_stream_invalid' }));
+    });
+
+    it('refuses a chunk of another length, and any chunk past the last', () => {
+      const sealer = new SizedSealer(key, { aad, chunkBytes }, chunkBytes + 10);
+      expect(() => sealer.seal(Buffer.alloc(10))).toThrow(
+        expect.objectContaining({ reason: 'sealed_length_mismatch' }),
+      );
+      sealer.seal(Buffer.alloc(chunkBytes));
+      sealer.seal(Buffer.alloc(10));
+      expect(() => sealer.seal(Buffer.alloc(0))).toThrow(
+        expect.objectContaining({ reason: 'sealed_length_mismatch' }),
+      );
+    });
   });
 });

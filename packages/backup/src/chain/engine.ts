@@ -1,4 +1,3 @@
-import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isAppError, type Logger } from '@flowgento/core';
 import type { KeySetup } from '@flowgento/crypto';
@@ -10,6 +9,7 @@ import { nextDailySnapshot } from './next-snapshot.ts';
 import { parseObjectName } from './object-names.ts';
 import { WalShipper, type ChainPoint, type ShippedSegment } from './shipper.ts';
 import { SPOOL_FOLDER, Spool } from './spool.ts';
+import { LiveSnapshot } from './live-snapshot.ts';
 import { drainSpool } from './uploader.ts';
 import type { SnapshotManifest } from './snapshot-manifest.ts';
 import type { ByteProgress } from './snapshot-upload.ts';
@@ -50,6 +50,8 @@ export interface BackupEngineOptions {
   checkpointEveryMs?: number;
   /** How often retention runs (also after each snapshot upload). */
   retentionEveryMs?: number;
+  /** How long checkpoints wait for a snapshot's upload before it is copied. */
+  copySnapshotAfterMs?: number;
   /**
    * Awaited before each snapshot or batch of segments goes up; a throw
    * keeps them spooled and is retried like a failed upload. The server
@@ -72,7 +74,7 @@ const CUT_BYTES = 8 * 1024 * 1024;
  * Continuous backup of the encrypted database: a snapshot at the start of
  * each generation and daily at the schedule's hour, and every commit
  * shipped in between. Synchronous steps (reading the log, checkpointing)
- * run on a timer; the copy and the uploads run beside them.
+ * run on a timer; snapshots and uploads run beside them.
  */
 export class BackupEngine implements BackupStatusSource {
   private readonly shipper: WalShipper;
@@ -81,7 +83,10 @@ export class BackupEngine implements BackupStatusSource {
   private readonly timer: NodeJS.Timeout;
   private readonly retentionTimer: NodeJS.Timeout;
   private retention: Promise<void> | null = null;
-  private copying: Promise<void> | null = null;
+  /** Set while a snapshot holds the database file: no checkpoint then. */
+  private snapshotHolds: Promise<void> | null = null;
+  /** The snapshot being copied, until an upload pass takes it. */
+  private live: LiveSnapshot | undefined;
   private draining: Promise<void> | null = null;
   private retryAt = 0;
   private failures = 0;
@@ -203,7 +208,7 @@ export class BackupEngine implements BackupStatusSource {
    * a reader held the checkpoint up; the next regular one finishes the job.
    */
   checkpointNow(): boolean {
-    if (this.copying || this.stopped) return false;
+    if (this.snapshotHolds || this.stopped) return false;
     const point = this.shipper.checkpoint();
     this.lastCheckpoint = this.now();
     return point !== null;
@@ -212,8 +217,10 @@ export class BackupEngine implements BackupStatusSource {
   /** Resolves once everything seen so far is in the backup tier (tests, shutdown). */
   async flush(): Promise<void> {
     this.shipper.cut();
-    await this.copying;
+    // A snapshot lets the file go once uploaded: its upload starts now.
     this.retryAt = 0;
+    this.kick();
+    await this.snapshotHolds;
     this.kick();
     await this.draining;
     if (this.spool.entries().length > 0) this.kick();
@@ -226,7 +233,9 @@ export class BackupEngine implements BackupStatusSource {
     this.stopped = true;
     clearInterval(this.timer);
     clearInterval(this.retentionTimer);
-    await this.copying;
+    // A snapshot no upload has taken yet is copied now, for the last pass.
+    if (this.live) void this.live.keep().catch(() => undefined);
+    await this.snapshotHolds;
     await this.retention;
     this.shipper.close();
     this.retryAt = 0;
@@ -246,14 +255,14 @@ export class BackupEngine implements BackupStatusSource {
   private step(): void {
     const now = this.now();
     if (!this.shipper.generation) {
-      if (!this.copying) this.startGeneration();
+      if (!this.snapshotHolds) this.startGeneration();
       return;
     }
     if (!this.shipper.observe()) return;
     // The backup tier now starts with another provider: a chain split
     // across two places could be restored from neither alone, so the new
     // first provider gets a generation of its own, snapshot first.
-    if (!this.copying && this.firstBackupProvider() !== this.generationTarget) {
+    if (!this.snapshotHolds && this.firstBackupProvider() !== this.generationTarget) {
       this.shipper.cut();
       this.options.logger.info(
         { from: this.generationTarget, to: this.firstBackupProvider() },
@@ -266,7 +275,7 @@ export class BackupEngine implements BackupStatusSource {
       this.state.snapshotTakenAt !== null &&
       now >= nextDailySnapshot(this.state.snapshotTakenAt, this.options.schedule());
     const every = this.options.checkpointEveryMs ?? 5000;
-    if (!this.copying && (due || now - this.lastCheckpoint >= every)) {
+    if (!this.snapshotHolds && (due || now - this.lastCheckpoint >= every)) {
       const point = this.shipper.checkpoint();
       this.lastCheckpoint = now;
       this.lastCut = now;
@@ -293,18 +302,28 @@ export class BackupEngine implements BackupStatusSource {
     return this.options.providers.providersOf('appliance', 'backup')[0]?.providerId;
   }
 
-  /** Copies the file while no checkpoint runs: writers only append to the log. */
+  /**
+   * Holds checkpoints (writers only append to the log) and uploads the
+   * file as it stands, checked beside it; see `LiveSnapshot` for when it
+   * gets a copy in the spool instead. Checkpoints resume once it lets the
+   * file go.
+   */
   private snapshotAt(point: ChainPoint | null): void {
     if (!point) return;
     this.state.snapshotTakenAt = point.atMs;
-    const target = this.spool.snapshotPath(point);
-    this.copying = copyFile(this.options.databasePath, `${target}.partial`)
-      .then(() => this.spool.complete(target))
-      .catch((error: unknown) => this.fail(error))
-      .finally(() => {
-        this.copying = null;
-        this.kick();
-      });
+    const live = new LiveSnapshot(
+      { kind: 'snapshot', ...point, path: this.spool.snapshotPath(point) },
+      this.options.databasePath,
+      this.spool,
+      this.options.databaseKey,
+      this.options.copySnapshotAfterMs,
+    );
+    this.live = live;
+    this.snapshotHolds = live.released.finally(() => {
+      this.snapshotHolds = null;
+      this.kick();
+    });
+    this.kick();
   }
 
   private kick(): void {
@@ -317,6 +336,11 @@ export class BackupEngine implements BackupStatusSource {
       installationId: this.options.installationId,
       keySetup: this.options.keySetup,
       beforeUpload: this.options.beforeUpload,
+      takeLiveSnapshot: () => {
+        const live = this.live;
+        this.live = undefined;
+        return live;
+      },
       listener: {
         segmentUploaded: ({ key, toMs }) => {
           this.state.lastShippedAt = this.now();

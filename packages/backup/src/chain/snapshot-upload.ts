@@ -1,8 +1,12 @@
-import { createReadStream, statSync } from 'node:fs';
-import { Transform } from 'node:stream';
-import { encryptStream, sealedSize, type KeySetup } from '@flowgento/crypto';
+import { statSync } from 'node:fs';
+import { sealedSize, SizedSealer, type KeySetup } from '@flowgento/crypto';
 import type { TierStore, UnhashedTierPutResult } from '@flowgento/storage';
-import { verifySnapshotOffThread, type SnapshotFacts } from '../verify-thread.ts';
+import {
+  verifySnapshotOffThread,
+  type RunningVerification,
+  type SnapshotFacts,
+} from '../verify-thread.ts';
+import { fileReader, type LiveSnapshot, type SnapshotReader } from './live-snapshot.ts';
 import { manifestKey, snapshotKey } from './object-names.ts';
 import {
   sealManifest,
@@ -23,9 +27,13 @@ export type ByteProgress = (done: number, total: number) => void;
  * then writes its manifest. The manifest goes last and only after both, so
  * a snapshot cut off half-way or failing its check has none and is never
  * chosen by a restore (a failed check also removes the uploaded object).
+ *
+ * With `live`, the snapshot is read from the database file itself (see
+ * `LiveSnapshot`), and the check is the one it started.
  */
 export async function uploadSnapshot(input: {
   spooled: SpooledSnapshot;
+  live?: LiveSnapshot;
   tier: TierStore;
   backupKey: Buffer;
   databaseKey: Buffer;
@@ -33,9 +41,11 @@ export async function uploadSnapshot(input: {
   keySetup: KeySetup;
   onProgress?: ByteProgress;
 }): Promise<SnapshotManifest> {
-  const { spooled } = input;
-  const verification = verifySnapshotOffThread(spooled.path, input.databaseKey);
-  const bytes = statSync(spooled.path).size;
+  const { spooled, live } = input;
+  const verification: RunningVerification = live
+    ? { facts: live.checked, cancel: () => undefined }
+    : verifySnapshotOffThread(spooled.path, input.databaseKey);
+  const bytes = live ? live.bytes : statSync(spooled.path).size;
   const where = {
     generation: spooled.generation,
     baseSequence: spooled.baseSequence,
@@ -48,21 +58,17 @@ export async function uploadSnapshot(input: {
   // too) keeps the sealed size, so a changed, cut or swapped byte cannot
   // open. Each hash cost a pass over every byte on the event loop, on upload
   // and again on download, competing with the gateway for the CPU.
-  const body = () => {
-    let done = 0;
-    const counter = new Transform({
-      transform(chunk: Buffer, _encoding, next) {
-        done += chunk.length;
-        input.onProgress?.(done, bytes);
-        next(null, chunk);
-      },
+  const body = () =>
+    sealedFile({
+      reader: live ? live.reader() : fileReader(spooled.path),
+      bytes,
+      sealer: new SizedSealer(
+        input.backupKey,
+        { aad, chunkBytes: SNAPSHOT_CHUNK_BYTES },
+        bytes,
+      ),
+      onProgress: input.onProgress,
     });
-    // Reads of a whole sealed chunk: the default 64 KiB reads cost more
-    // CPU in stream overhead than the file system read itself.
-    return createReadStream(spooled.path, { highWaterMark: SNAPSHOT_CHUNK_BYTES })
-      .pipe(counter)
-      .pipe(encryptStream(input.backupKey, { aad, chunkBytes: SNAPSHOT_CHUNK_BYTES }));
-  };
   const key = snapshotKey(where);
   let stored: UnhashedTierPutResult;
   try {
@@ -101,4 +107,31 @@ export async function uploadSnapshot(input: {
     () => sealed,
   );
   return manifest;
+}
+
+/**
+ * The sealed object, read one chunk at a time into one reused buffer (the
+ * sealer is done with it when it returns): a new buffer for every read cost
+ * a page fault per 4 KiB.
+ */
+async function* sealedFile(input: {
+  reader: SnapshotReader;
+  bytes: number;
+  sealer: SizedSealer;
+  onProgress?: ByteProgress;
+}): AsyncGenerator<Buffer> {
+  const { sealer, reader } = input;
+  try {
+    yield sealer.header;
+    const buffer = Buffer.allocUnsafeSlow(sealer.chunkBytes);
+    for (let at = 0, chunk = 0; chunk < sealer.chunks; chunk += 1) {
+      const length = sealer.nextLength;
+      await reader.read(buffer.subarray(0, length), at);
+      at += length;
+      input.onProgress?.(at, input.bytes);
+      yield* sealer.seal(buffer.subarray(0, length));
+    }
+  } finally {
+    await reader.close();
+  }
 }

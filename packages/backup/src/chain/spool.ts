@@ -8,14 +8,16 @@ import {
   rmSync,
   writeSync,
 } from 'node:fs';
+import { open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
  * The local spool in the data folder: sealed segments wait here, on disk
- * and fsynced, until the backup tier has them. Checkpoints therefore never
- * wait for the network, and a provider outage (or a restart) loses nothing.
- * Snapshot copies wait here too, as the database file (still encrypted
- * with the database key) until they are sealed and uploaded.
+ * and fsynced, until the backup tier has them. Checkpoints therefore wait
+ * for the network only as long as `LiveSnapshot` lets them, and a provider
+ * outage (or a restart) loses nothing. A snapshot whose upload was slow or
+ * failed waits here too, as a copy of the database file (still encrypted
+ * with the database key), until it is sealed and uploaded.
  */
 export const SPOOL_FOLDER = 'backup-spool';
 
@@ -41,13 +43,17 @@ const SNAPSHOT_FILE = /^snap-(\d{13}-[0-9a-f]{8})-(\d+)-(\d{13})-([0-9a-f]{64})\
 export class Spool {
   constructor(readonly dir: string) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    // Copies cut off by a crash are useless: the next generation takes its own.
+    // Copies cut off by a crash are useless: the next generation takes its
+    // own. A check's link to the database file must not outlive the check.
     const names = new Set(readdirSync(dir));
     for (const name of names) {
-      if (name.endsWith('.partial')) rmSync(join(dir, name), { force: true });
+      if (name.endsWith('.partial') || name.endsWith('.check')) {
+        rmSync(join(dir, name), { force: true });
+      }
       // Side files of a snapshot copy that is gone (left by older versions).
       const side = SQLITE_SIDE_FILES.find((suffix) => name.endsWith(suffix));
-      if (side && !names.has(name.slice(0, -side.length))) {
+      const base = side && name.slice(0, -side.length);
+      if (base && (!names.has(base) || /\.(partial|check)$/.test(base))) {
         rmSync(join(dir, name), { force: true });
       }
     }
@@ -68,7 +74,7 @@ export class Spool {
     this.syncFolder();
   }
 
-  /** Where a snapshot copy is written (as `.partial`, then `complete`d). */
+  /** Where a snapshot copy goes (written as `.partial`, then named). */
   snapshotPath(p: {
     generation: string;
     baseSequence: number;
@@ -81,14 +87,23 @@ export class Spool {
     );
   }
 
-  complete(partialPath: string): void {
-    const fd = openSync(`${partialPath}.partial`, 'r+');
+  /**
+   * Makes a written `.partial` copy durable, on the thread pool: the 1 GiB
+   * bench copy took seconds to reach the disk, which held the event loop,
+   * and so the upload beside it, when synchronous.
+   */
+  async syncPartial(target: string): Promise<void> {
+    const file = await open(`${target}.partial`, 'r+');
     try {
-      fsyncSync(fd);
+      await file.sync();
     } finally {
-      closeSync(fd);
+      await file.close();
     }
-    renameSync(`${partialPath}.partial`, partialPath);
+  }
+
+  /** Gives a durable `.partial` copy its name: an entry from now on. */
+  name(target: string): void {
+    renameSync(`${target}.partial`, target);
     this.syncFolder();
   }
 
@@ -125,6 +140,17 @@ export class Spool {
   remove(path: string): void {
     rmSync(path, { force: true });
     for (const suffix of SQLITE_SIDE_FILES) rmSync(`${path}${suffix}`, { force: true });
+    this.syncFolder();
+  }
+
+  /**
+   * `remove` for a snapshot copy, on the thread pool: freeing a gigabyte's
+   * pages took most of a second, which would hold up the event loop.
+   */
+  async discard(path: string): Promise<void> {
+    await Promise.all(
+      ['', ...SQLITE_SIDE_FILES].map((suffix) => rm(`${path}${suffix}`, { force: true })),
+    );
     this.syncFolder();
   }
 

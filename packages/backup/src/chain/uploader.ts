@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { KeySetup } from '@flowgento/crypto';
 import type { TierStore } from '@flowgento/storage';
 import { parseObjectName } from './object-names.ts';
+import type { LiveSnapshot } from './live-snapshot.ts';
 import type { Spool, SpooledSegment } from './spool.ts';
 import { uploadSnapshot, type ByteProgress } from './snapshot-upload.ts';
 import type { SnapshotManifest } from './snapshot-manifest.ts';
@@ -33,9 +34,39 @@ export async function drainSpool(input: {
   listener: UploadListener;
   /** Awaited before each upload (see `BackupEngineOptions.beforeUpload`). */
   beforeUpload?: () => Promise<void>;
+  /**
+   * A snapshot read from the database file, handed out once: it goes
+   * first. If its upload fails, it is copied into the spool and waits there
+   * for the next pass like any other.
+   */
+  takeLiveSnapshot?: () => LiveSnapshot | undefined;
 }): Promise<void> {
   const taken = new Set<string>();
   for (;;) {
+    const live = input.takeLiveSnapshot?.();
+    if (live) {
+      taken.add(live.spooled.path);
+      let manifest: SnapshotManifest;
+      try {
+        await input.beforeUpload?.();
+        manifest = await uploadSnapshot({
+          spooled: live.spooled,
+          live,
+          tier: input.tier,
+          backupKey: input.backupKey,
+          databaseKey: input.databaseKey,
+          installationId: input.installationId,
+          keySetup: input.keySetup,
+          onProgress: input.listener.snapshotProgress,
+        });
+      } catch (error) {
+        await live.failed();
+        throw error;
+      }
+      input.listener.snapshotUploaded(manifest);
+      await live.uploaded();
+      continue;
+    }
     const entries = input.spool.entries().filter((e) => !taken.has(e.path));
     if (entries.length === 0) return;
     const [first] = entries;

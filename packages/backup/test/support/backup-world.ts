@@ -21,7 +21,8 @@ export const KEY_SETUP = { mode: 'file', check: 'test-check' } as const;
 
 /**
  * A real encrypted database in a temporary data folder, its backup tier
- * (the local disk provider, plus any given, all listed), and an engine.
+ * (the providers given, then the local disk provider unless `localTier` is
+ * false, all listed), and an engine.
  */
 export class BackupWorld {
   readonly dir = mkdtempSync(join(tmpdir(), 'fg-backup-'));
@@ -35,7 +36,10 @@ export class BackupWorld {
   readonly tier: OrderedTierStore;
   engine: BackupEngine | undefined;
 
-  constructor(extra: { id: string; provider: StorageProvider }[] = []) {
+  constructor(
+    extra: { id: string; provider: StorageProvider }[] = [],
+    options: { localTier?: boolean } = {},
+  ) {
     mkdirSync(this.dataDir, { recursive: true });
     this.db = openEncryptedDatabase({
       path: this.databasePath,
@@ -43,10 +47,13 @@ export class BackupWorld {
       autoCheckpoint: false,
     });
     migrate(this.db);
-    const list = [
-      ...extra.map(({ id, provider }) => ({ providerId: id, provider })),
-      { providerId: 'local', provider: new LocalDiskProvider(join(this.dir, 'tier')) },
-    ];
+    const list = extra.map(({ id, provider }) => ({ providerId: id, provider }));
+    if (options.localTier ?? true) {
+      list.push({
+        providerId: 'local',
+        provider: new LocalDiskProvider(join(this.dir, 'tier')),
+      });
+    }
     this.providers = { providersOf: () => list };
     this.tier = new OrderedTierStore(this.providers);
   }
