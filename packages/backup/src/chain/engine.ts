@@ -275,14 +275,22 @@ export class BackupEngine implements BackupStatusSource {
       this.state.snapshotTakenAt !== null &&
       now >= nextDailySnapshot(this.state.snapshotTakenAt, this.options.schedule());
     const every = this.options.checkpointEveryMs ?? 5000;
+    let checkpointed = false;
     if (!this.snapshotHolds && (due || now - this.lastCheckpoint >= every)) {
       const point = this.shipper.checkpoint();
-      this.lastCheckpoint = now;
-      this.lastCut = now;
-      if (point && due) this.snapshotAt(point);
-    } else if (
-      now - this.lastCut >= (this.options.cutEveryMs ?? 1000) ||
-      this.shipper.pendingBytes >= CUT_BYTES
+      // Writers were busy: nothing was done, and the next turn tries again.
+      checkpointed = !this.shipper.lockWasBusy;
+      if (checkpointed) {
+        this.lastCheckpoint = now;
+        this.lastCut = now;
+        if (point && due) this.snapshotAt(point);
+      }
+    }
+    // A checkpoint cuts what it ships; otherwise a cut is due by time or size.
+    if (
+      !checkpointed &&
+      (now - this.lastCut >= (this.options.cutEveryMs ?? 1000) ||
+        this.shipper.pendingBytes >= CUT_BYTES)
     ) {
       this.shipper.cut();
       this.lastCut = now;

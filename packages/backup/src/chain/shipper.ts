@@ -31,6 +31,16 @@ export interface ShippedSegment {
 }
 
 /**
+ * How long holding writers off may wait for a writer's commit. The wait
+ * blocks this thread, and so every upload on it: at 1,000 commits a second a
+ * writer holds the lock most of the time, and a 1 s wait that then gave up
+ * stalled shipping for that second (the lag bench's p99 rose past 5 s). A
+ * busy try is repeated at the next turn instead.
+ */
+const LOCK_WAIT_MS = 25;
+const CLOSE_WAIT_MS = 5000;
+
+/**
  * Ships the WAL: reads committed frames as they appear, seals them into
  * segments with the backup key and writes them to the spool. It is the only
  * checkpointer while backups run; every checkpoint it takes is done with
@@ -40,6 +50,8 @@ export interface ShippedSegment {
  * this thread in its busy handler, and that writer would stall us.
  */
 export class WalShipper {
+  /** Whether the last try to hold writers off found them busy (nothing was done). */
+  lockWasBusy = false;
   private readonly lockDb: Db;
   private readonly checkpointDb: Db;
   private readonly tail: WalTail;
@@ -68,7 +80,7 @@ export class WalShipper {
         autoCheckpoint: false,
       });
       // A writer's commit is short; waiting longer than this means skip a turn.
-      db.pragma('busy_timeout = 1000');
+      db.pragma(`busy_timeout = ${LOCK_WAIT_MS}`);
       return db;
     };
     this.lockDb = open();
@@ -155,6 +167,7 @@ export class WalShipper {
    * checkpoint copied every frame back, else null (a reader held it up).
    */
   checkpoint(): ChainPoint | null {
+    this.lockWasBusy = false;
     if (!this.chain) return null;
     return this.locked(() => {
       if (!this.observe()) return null;
@@ -187,11 +200,12 @@ export class WalShipper {
   /** Ships what is left, with writers held off; the connections close. */
   close(): void {
     if (this.lockDb.open && this.chain) {
+      // The last ship may wait longer: nothing else runs on this thread now.
       this.locked(() => {
         this.observe();
         this.cut();
         return null;
-      });
+      }, CLOSE_WAIT_MS);
     }
     this.lockDb.close();
     this.checkpointDb.close();
@@ -230,12 +244,17 @@ export class WalShipper {
     return complete;
   }
 
-  private locked<T>(work: () => T | null): T | null {
+  private locked<T>(work: () => T | null, waitMs = LOCK_WAIT_MS): T | null {
+    this.lockWasBusy = false;
+    if (waitMs !== LOCK_WAIT_MS) this.lockDb.pragma(`busy_timeout = ${waitMs}`);
     try {
       this.lockDb.exec('BEGIN IMMEDIATE');
     } catch (error) {
-      if ((error as { code?: string }).code === 'SQLITE_BUSY') return null;
-      throw error;
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
+      this.lockWasBusy = true;
+      return null;
+    } finally {
+      if (waitMs !== LOCK_WAIT_MS) this.lockDb.pragma(`busy_timeout = ${LOCK_WAIT_MS}`);
     }
     try {
       return work();
