@@ -42,9 +42,10 @@ export function startEngine(
 }
 
 /**
- * One generation's first snapshot as the engine takes it: checkpoint, copy
- * into the spool, sealed streamed upload with the integrity check on a
- * second thread meanwhile, manifest. Timed from the engine's start to its `snapshot.completed`.
+ * One generation's first snapshot as the engine takes it: checkpoint, the
+ * file sealed and uploaded as it stands with the integrity check in another
+ * process meanwhile, manifest. Timed from the engine's start to its
+ * `snapshot.completed`.
  */
 export async function snapshotRun(setup: BenchBackupSetup, scratch: string) {
   const dataDir = join(scratch, `engine-${randomUUID()}`);
@@ -77,9 +78,9 @@ export async function snapshotRun(setup: BenchBackupSetup, scratch: string) {
     rmSync(dataDir, { recursive: true, force: true });
   }
   const phases: Phases = {
-    'copy into the spool': (uploadFrom - started) / 1000,
+    'start: checkpoint, first read': (uploadFrom - started) / 1000,
     'seal + upload, integrity check beside it': (readAll - uploadFrom) / 1000,
-    'last part, hash, manifest': (end - readAll) / 1000,
+    'last part, check, manifest': (end - readAll) / 1000,
   };
   return { seconds: (end - started) / 1000, phases };
 }

@@ -4,9 +4,9 @@
  *
  * Throughput, against a baseline measured in the same run on the same
  * gateway with the same client settings: one raw PutObject and GetObject of
- * the database file's bytes, then the engine's snapshot and upload (copy,
- * sealed upload as one streamed PutObject with the integrity check on a
- * second thread, manifest) and a restore of it into a new folder (download,
+ * the database file's bytes, then the engine's snapshot and upload (the
+ * file sealed as one streamed PutObject, its integrity check in another
+ * process meanwhile, manifest) and a restore of it into a new folder (download,
  * row counts, replay, integrity check). Target: at least 70% of the raw rate,
  * medians of --runs runs, which alternate whether raw or engine goes first.
  *
