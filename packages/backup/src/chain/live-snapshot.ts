@@ -44,6 +44,7 @@ export class LiveSnapshot {
   private uploadSettled = false;
   private checkSettled = false;
   private readersOnFile = 0;
+  private copyReading = false;
   private release: () => void = () => undefined;
   private readonly timer: NodeJS.Timeout;
 
@@ -117,7 +118,15 @@ export class LiveSnapshot {
     this.copying ??= (async () => {
       const partial = `${this.spooled.path}.partial`;
       try {
-        await copyFile(this.databasePath, partial);
+        // The copy reads the file too: it is not let go under it, or an
+        // upload that ends meanwhile would leave a torn copy to be named.
+        this.copyReading = true;
+        try {
+          await copyFile(this.databasePath, partial);
+        } finally {
+          this.copyReading = false;
+          this.maybeRelease();
+        }
         await this.spool.syncPartial(this.spooled.path);
         this.spool.name(this.spooled.path);
       } catch (error) {
@@ -154,7 +163,7 @@ export class LiveSnapshot {
   }
 
   private maybeRelease(): void {
-    if (!this.checkSettled || this.readersOnFile > 0) return;
+    if (!this.checkSettled || this.readersOnFile > 0 || this.copyReading) return;
     if (this.uploadSettled || this.copied) this.release();
   }
 }
