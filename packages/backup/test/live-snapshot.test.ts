@@ -103,6 +103,22 @@ function snapshots(events: BackupEvent[]): SnapshotManifest[] {
 
 const spoolNames = (w: BackupWorld) => readdirSync(join(w.dataDir, SPOOL_FOLDER));
 
+/**
+ * The snapshot in the tier restores exactly `expected` at its own time, and
+ * nothing of it stays in the spool: no copy, no link to the database.
+ */
+async function expectSnapshotOf(
+  w: BackupWorld,
+  events: BackupEvent[],
+  expected: string[],
+) {
+  const [manifest] = snapshots(events);
+  expect(manifest!.rowCounts.workspaces).toBe(expected.length);
+  const report = await w.restore(manifest!.atMs);
+  w.readRestored(report.path, (db) => expect(workspaceIds(db)).toEqual(expected));
+  expect(spoolNames(w).filter((n) => n.startsWith('snap-'))).toEqual([]);
+}
+
 async function until(condition: () => boolean, what: string): Promise<void> {
   for (let waited = 0; !condition(); waited += 20) {
     if (waited > 10_000) throw new Error(`timed out waiting until ${what}`);
@@ -125,13 +141,7 @@ describe('a snapshot read from the database file', () => {
     expect(engine.checkpointNow()).toBe(false);
     held.provider.open();
     await engine.flush();
-
-    const [manifest] = snapshots(events);
-    expect(manifest!.rowCounts.workspaces).toBe(expected.length);
-    const report = await world.restore(manifest!.atMs);
-    world.readRestored(report.path, (db) => expect(workspaceIds(db)).toEqual(expected));
-    // Nothing of it stays in the spool: no copy, no link to the database.
-    expect(spoolNames(world).filter((n) => n.startsWith('snap-'))).toEqual([]);
+    await expectSnapshotOf(world, events, expected);
   });
 
   it('gets a copy when the upload is slow, and checkpoints go on while it finishes', async () => {
@@ -155,11 +165,7 @@ describe('a snapshot read from the database file', () => {
     await until(() => engine.checkpointNow(), 'a checkpoint runs');
     held.provider.open();
     await engine.flush();
-
-    const [manifest] = snapshots(events);
-    const report = await world.restore(manifest!.atMs);
-    world.readRestored(report.path, (db) => expect(workspaceIds(db)).toEqual(expected));
-    expect(spoolNames(world).filter((n) => n.startsWith('snap-'))).toEqual([]);
+    await expectSnapshotOf(world, events, expected);
   });
 
   it('leaves a copy in the spool when the upload fails, which the next pass sends', async () => {
@@ -179,11 +185,7 @@ describe('a snapshot read from the database file', () => {
     expect(snapshots(events)).toEqual([]);
 
     await engine.flush();
-    const [manifest] = snapshots(events);
-    expect(manifest!.rowCounts.workspaces).toBe(expected.length);
-    const report = await world.restore(manifest!.atMs);
-    world.readRestored(report.path, (db) => expect(workspaceIds(db)).toEqual(expected));
-    expect(spoolNames(world).filter((n) => n.startsWith('snap-'))).toEqual([]);
+    await expectSnapshotOf(world, events, expected);
   });
 });
 

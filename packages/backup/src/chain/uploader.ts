@@ -3,7 +3,7 @@ import type { KeySetup } from '@flowgento/crypto';
 import type { TierStore } from '@flowgento/storage';
 import { parseObjectName } from './object-names.ts';
 import type { LiveSnapshot } from './live-snapshot.ts';
-import type { Spool, SpooledSegment } from './spool.ts';
+import type { Spool, SpooledSegment, SpooledSnapshot } from './spool.ts';
 import { uploadSnapshot, type ByteProgress } from './snapshot-upload.ts';
 import type { SnapshotManifest } from './snapshot-manifest.ts';
 
@@ -42,6 +42,17 @@ export async function drainSpool(input: {
   takeLiveSnapshot?: () => LiveSnapshot | undefined;
 }): Promise<void> {
   const taken = new Set<string>();
+  const send = (spooled: SpooledSnapshot, live?: LiveSnapshot) =>
+    uploadSnapshot({
+      spooled,
+      live,
+      tier: input.tier,
+      backupKey: input.backupKey,
+      databaseKey: input.databaseKey,
+      installationId: input.installationId,
+      keySetup: input.keySetup,
+      onProgress: input.listener.snapshotProgress,
+    });
   for (;;) {
     const live = input.takeLiveSnapshot?.();
     if (live) {
@@ -49,16 +60,7 @@ export async function drainSpool(input: {
       let manifest: SnapshotManifest;
       try {
         await input.beforeUpload?.();
-        manifest = await uploadSnapshot({
-          spooled: live.spooled,
-          live,
-          tier: input.tier,
-          backupKey: input.backupKey,
-          databaseKey: input.databaseKey,
-          installationId: input.installationId,
-          keySetup: input.keySetup,
-          onProgress: input.listener.snapshotProgress,
-        });
+        manifest = await send(live.spooled, live);
       } catch (error) {
         await live.failed();
         throw error;
@@ -72,15 +74,7 @@ export async function drainSpool(input: {
     const [first] = entries;
     await input.beforeUpload?.();
     if (first!.kind === 'snapshot') {
-      const manifest = await uploadSnapshot({
-        spooled: first!,
-        tier: input.tier,
-        backupKey: input.backupKey,
-        databaseKey: input.databaseKey,
-        installationId: input.installationId,
-        keySetup: input.keySetup,
-        onProgress: input.listener.snapshotProgress,
-      });
+      const manifest = await send(first!);
       input.spool.remove(first!.path);
       taken.add(first!.path);
       input.listener.snapshotUploaded(manifest);
