@@ -9,7 +9,7 @@ import {
   type UnhashedObject,
   type UnhashedPutOptions,
 } from '@flowgento/storage';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { bodyChunks } from '../../storage/src/checksum.ts';
 import type { BackupEvent } from '../src/chain/engine.ts';
 import { parseObjectName } from '../src/chain/object-names.ts';
@@ -186,6 +186,49 @@ describe('a snapshot read from the database file', () => {
 
     await engine.flush();
     await expectSnapshotOf(world, events, expected);
+  });
+});
+
+describe('a snapshot that can be neither uploaded nor kept', () => {
+  it('is reported, and a new generation starts with a new snapshot', async () => {
+    const held = heldWorld(true);
+    world = held.world;
+    world.write('before', 3000);
+    held.provider.failNext = true;
+    // The disk is full when the failed upload's copy is made.
+    const full = vi
+      .spyOn(Spool.prototype, 'syncPartial')
+      .mockRejectedValueOnce(
+        Object.assign(new Error('no space left on device'), { code: 'ENOSPC' }),
+      );
+    const events: BackupEvent[] = [];
+    const engine = world.start({ onEvent: (e) => events.push(e) });
+    try {
+      await until(() => events.length > 0, 'the snapshot fails');
+    } finally {
+      full.mockRestore();
+    }
+    expect(events[0]).toMatchObject({
+      type: 'snapshot.failed',
+      reason: 'backup_snapshot_lost',
+    });
+    // No copy was kept (its check may still be reading through the link).
+    expect(spoolNames(world).filter((n) => /^snap-.*\.db$/.test(n))).toEqual([]);
+
+    world.write('after', 10);
+    // Once the old check has let the file go, the next turn begins the new
+    // generation; a flush sends its snapshot without waiting for the backoff.
+    await until(() => {
+      void engine.flush();
+      return snapshots(events).length > 0;
+    }, 'the snapshot of the new generation is up');
+    await engine.flush();
+    const [manifest] = snapshots(events);
+    const report = await world.restore(Date.now());
+    expect(report.manifest.generation).toBe(manifest!.generation);
+    world.readRestored(report.path, (db) =>
+      expect(workspaceIds(db)).toEqual(workspaceIds(world!.db)),
+    );
   });
 });
 

@@ -10,7 +10,7 @@ import { parseObjectName } from './object-names.ts';
 import { WalShipper, type ChainPoint, type ShippedSegment } from './shipper.ts';
 import { SPOOL_FOLDER, Spool } from './spool.ts';
 import { LiveSnapshot } from './live-snapshot.ts';
-import { drainSpool } from './uploader.ts';
+import { drainSpool, SNAPSHOT_LOST } from './uploader.ts';
 import type { SnapshotManifest } from './snapshot-manifest.ts';
 import type { ByteProgress } from './snapshot-upload.ts';
 
@@ -85,7 +85,9 @@ export class BackupEngine implements BackupStatusSource {
   private retention: Promise<void> | null = null;
   /** Set while a snapshot holds the database file: no checkpoint then. */
   private snapshotHolds: Promise<void> | null = null;
-  /** The snapshot being copied, until an upload pass takes it. */
+  /** Set when a snapshot could be neither uploaded nor kept: a new generation is due. */
+  private snapshotLost = false;
+  /** The snapshot taken, until an upload pass takes it. */
   private live: LiveSnapshot | undefined;
   private draining: Promise<void> | null = null;
   private retryAt = 0;
@@ -259,6 +261,15 @@ export class BackupEngine implements BackupStatusSource {
       return;
     }
     if (!this.shipper.observe()) return;
+    // Its snapshot is lost (see `SNAPSHOT_LOST`): this generation's segments
+    // could never be restored, so a new one begins, snapshot first.
+    if (!this.snapshotHolds && this.snapshotLost) {
+      this.snapshotLost = false;
+      this.shipper.cut();
+      this.options.logger.warn({}, 'backup snapshot lost: starting a new generation');
+      this.startGeneration();
+      return;
+    }
     // The backup tier now starts with another provider: a chain split
     // across two places could be restored from neither alone, so the new
     // first provider gets a generation of its own, snapshot first.
@@ -386,9 +397,11 @@ export class BackupEngine implements BackupStatusSource {
         this.failures += 1;
         this.retryAt = this.now() + Math.min(60_000, 1000 * 2 ** this.failures);
         this.fail(error, true);
+        const lost = isAppError(error) && error.reason === SNAPSHOT_LOST;
+        if (lost) this.snapshotLost = true;
         // Audited once per outage, not at every retry.
         const snapshotWaiting = this.spool.entries()[0]?.kind === 'snapshot';
-        if (snapshotWaiting && this.failures === 1) {
+        if ((snapshotWaiting && this.failures === 1) || lost) {
           const reason = this.state.lastError?.reason ?? 'internal';
           this.options.onEvent?.({
             type: 'snapshot.failed',

@@ -45,6 +45,7 @@ export class LiveSnapshot {
   private checkSettled = false;
   private readersOnFile = 0;
   private copyReading = false;
+  private inTier = false;
   private release: () => void = () => undefined;
   private readonly timer: NodeJS.Timeout;
 
@@ -127,6 +128,9 @@ export class LiveSnapshot {
           this.copyReading = false;
           this.maybeRelease();
         }
+        // Once the upload is in the tier, a copy is never named: a crash
+        // would have it sent again for nothing.
+        if (this.inTier) throw new Error('the snapshot is in the tier');
         await this.spool.syncPartial(this.spooled.path);
         this.spool.name(this.spooled.path);
       } catch (error) {
@@ -141,16 +145,23 @@ export class LiveSnapshot {
 
   /** The upload is in the tier: the database file and any copy are let go. */
   async uploaded(): Promise<void> {
+    this.inTier = true;
     this.settle();
     await this.copying?.catch(() => undefined);
     await this.released;
     await this.spool.discard(this.spooled.path);
   }
 
-  /** The upload failed: the copy is made (if it is not yet) for the next attempt. */
-  async failed(): Promise<void> {
+  /**
+   * The upload failed: the copy is made (if it is not yet) for the next
+   * attempt. False when it could not be (a full disk): the snapshot is lost.
+   */
+  async failed(): Promise<boolean> {
     try {
       await this.keep();
+      return true;
+    } catch {
+      return false;
     } finally {
       this.settle();
     }

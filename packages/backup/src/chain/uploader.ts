@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { AppError } from '@flowgento/core';
 import type { KeySetup } from '@flowgento/crypto';
 import type { TierStore } from '@flowgento/storage';
 import { parseObjectName } from './object-names.ts';
@@ -62,8 +63,8 @@ export async function drainSpool(input: {
         await input.beforeUpload?.();
         manifest = await send(live.spooled, live);
       } catch (error) {
-        await live.failed();
-        throw error;
+        if (await live.failed()) throw error;
+        throw snapshotLost(error);
       }
       input.listener.snapshotUploaded(manifest);
       await live.uploaded();
@@ -114,4 +115,19 @@ async function uploadInOrder(
       toMs: name?.kind === 'segment' ? name.toMs : 0,
     });
   }
+}
+
+/**
+ * A snapshot whose upload failed and whose copy could not be made either:
+ * its generation cannot be restored, so the engine starts a new one.
+ */
+export const SNAPSHOT_LOST = 'backup_snapshot_lost';
+
+function snapshotLost(cause: unknown): AppError {
+  return new AppError(
+    'UPSTREAM_FAILED',
+    'The snapshot could not be uploaded, nor copied into the spool for a later ' +
+      'attempt (is the disk full?): a new generation starts with a new snapshot',
+    { reason: SNAPSHOT_LOST, cause },
+  );
 }
