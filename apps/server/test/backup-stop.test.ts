@@ -80,8 +80,9 @@ describe('stopping the appliance while backup ships', () => {
     writeFileSync(segFolder, 'in the way');
     await deliverText(t.running, { text: 'left behind', from: '15550003333' });
     await t.stop();
+    // One segment or more, as the cuts fell: each must go up after the start.
     const left = spooled(t);
-    expect(left).toHaveLength(1);
+    expect(left.length).toBeGreaterThan(0);
 
     rmSync(segFolder);
     renameSync(`${segFolder}.aside`, segFolder);
@@ -89,8 +90,9 @@ describe('stopping the appliance while backup ships', () => {
     await t.running.backup!.flush();
 
     expect(spooled(t)).toEqual([]);
-    const name = left[0]!.split('+').at(-1)!;
-    expect(segmentsInTier(t, generation)).toContain(name);
+    for (const entry of left) {
+      expect(segmentsInTier(t, generation)).toContain(entry.split('+').at(-1)!);
+    }
     expect(t.running.backup!.status().lastError).toBeNull();
   }, 90_000);
 });

@@ -7,7 +7,12 @@ import type { BackupSchedule } from '../schedule.ts';
 import type { BackupStatus, BackupStatusSource } from '../status.ts';
 import { nextDailySnapshot } from './next-snapshot.ts';
 import { parseObjectName } from './object-names.ts';
-import { WalShipper, type ChainPoint, type ShippedSegment } from './shipper.ts';
+import {
+  REQUESTED_WAIT_MS,
+  WalShipper,
+  type ChainPoint,
+  type ShippedSegment,
+} from './shipper.ts';
 import { SPOOL_FOLDER, Spool } from './spool.ts';
 import { LiveSnapshot } from './live-snapshot.ts';
 import { drainSpool, SNAPSHOT_LOST } from './uploader.ts';
@@ -211,7 +216,9 @@ export class BackupEngine implements BackupStatusSource {
    */
   checkpointNow(): boolean {
     if (this.snapshotHolds || this.stopped) return false;
-    const point = this.shipper.checkpoint();
+    // Once, and for an erasure: it may hold this thread as long as before.
+    const point = this.shipper.checkpoint(REQUESTED_WAIT_MS);
+    if (this.shipper.lockWasBusy) return false;
     this.lastCheckpoint = this.now();
     return point !== null;
   }

@@ -39,6 +39,8 @@ export interface ShippedSegment {
  */
 const LOCK_WAIT_MS = 25;
 const CLOSE_WAIT_MS = 5000;
+/** A checkpoint asked for at once (after an erasure) may wait as before. */
+export const REQUESTED_WAIT_MS = 1000;
 
 /**
  * Ships the WAL: reads committed frames as they appear, seals them into
@@ -166,14 +168,14 @@ export class WalShipper {
    * Returns the chain point the database file now stands for when the
    * checkpoint copied every frame back, else null (a reader held it up).
    */
-  checkpoint(): ChainPoint | null {
+  checkpoint(waitMs = LOCK_WAIT_MS): ChainPoint | null {
     this.lockWasBusy = false;
     if (!this.chain) return null;
     return this.locked(() => {
       if (!this.observe()) return null;
       this.cut();
       return this.fullCheckpoint() ? this.point() : null;
-    });
+    }, waitMs);
   }
 
   /**
