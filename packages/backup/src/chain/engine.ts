@@ -68,10 +68,11 @@ export interface BackupEngineOptions {
 
 const LAG_SAMPLES = 120;
 /**
- * Under load a segment is cut as soon as this much was read, not only every
- * cutEveryMs: at 1,000 commits a second of ~11 pages each a one-second
- * segment is 45 MB, and sealing, spooling and sending that much at once
- * made the first commits in it wait behind the last.
+ * A segment is cut as soon as it would carry this much, not only every
+ * cutEveryMs: sealing, spooling and sending a large one at once made the
+ * first commits in it wait behind the last. (Commits seen together keep
+ * one image per page, so a steady load rarely comes near it; a bulk
+ * change that writes many distinct pages does.)
  */
 const CUT_BYTES = 8 * 1024 * 1024;
 

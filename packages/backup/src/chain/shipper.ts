@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { encryptBytes } from '@flowgento/crypto';
 import { openEncryptedDatabase, type Db } from '@flowgento/store';
-import { WalTail } from '../wal/wal-tail.ts';
+import { PendingCommits } from '../wal/pending-commits.ts';
 import type { WalFrame } from '../wal/wal-format.ts';
+import { WalTail } from '../wal/wal-tail.ts';
 import {
   GENESIS_SHA256,
   encodeSegment,
@@ -59,8 +60,7 @@ export class WalShipper {
   private readonly tail: WalTail;
   private chain: { generation: string; sequence: number; previousSha: string } | null =
     null;
-  private frames: WalFrame[] = [];
-  private commits: SegmentHeader['commits'] = [];
+  private readonly pending = new PendingCommits();
   private lastCommitAt = 0;
 
   constructor(
@@ -96,12 +96,12 @@ export class WalShipper {
 
   /** Bytes of page images observed but not yet cut into a segment. */
   get pendingBytes(): number {
-    return this.frames.length * (this.tail.pageSize ?? 0);
+    return this.pending.frameCount * (this.tail.pageSize ?? 0);
   }
 
   /** Commits observed but not yet cut into a segment, oldest first. */
   get pendingSince(): number | null {
-    return this.commits[0]?.at ?? null;
+    return this.pending.since;
   }
 
   /**
@@ -125,7 +125,8 @@ export class WalShipper {
   cut(): void {
     const chain = this.chain;
     const pageSize = this.tail.pageSize;
-    if (!chain || this.commits.length === 0 || !pageSize) return;
+    if (!chain || this.pending.count === 0 || !pageSize) return;
+    const { frames, commits, transactions } = this.pending.take();
     const sequence = chain.sequence + 1;
     const header: SegmentHeader = {
       format: 1,
@@ -133,9 +134,9 @@ export class WalShipper {
       sequence,
       previousSha256: chain.previousSha,
       pageSize,
-      commits: this.commits,
+      commits,
     };
-    const plain = encodeSegment(header, this.frames);
+    const plain = encodeSegment(header, frames);
     const sealed = encryptBytes(this.input.backupKey, plain, {
       aad: sealContext(
         this.input.installationId,
@@ -145,9 +146,9 @@ export class WalShipper {
     });
     const segment = {
       sequence,
-      fromMs: this.commits[0]!.at,
-      toMs: this.commits.at(-1)!.at,
-      commits: this.commits.length,
+      fromMs: commits[0]!.at,
+      toMs: commits.at(-1)!.at,
+      commits: transactions,
     };
     const key = segmentKey({
       generation: chain.generation,
@@ -158,8 +159,6 @@ export class WalShipper {
     });
     this.input.spool.addSegment(key, sealed);
     this.chain = { ...chain, sequence, previousSha: sha256Of(plain) };
-    this.frames = [];
-    this.commits = [];
     this.input.onSegment({ key, ...segment });
   }
 
@@ -193,8 +192,7 @@ export class WalShipper {
         sequence: 0,
         previousSha: GENESIS_SHA256,
       };
-      this.frames = [];
-      this.commits = [];
+      this.pending.clear();
       return this.point();
     });
   }
@@ -214,17 +212,10 @@ export class WalShipper {
   }
 
   private take(frames: WalFrame[]): void {
-    for (const frame of frames) {
-      this.frames.push(frame);
-      if (frame.commitPages === 0) continue;
-      // Stamped when seen: within one polling interval after the commit.
-      this.lastCommitAt = Math.max(this.lastCommitAt, this.input.now());
-      this.commits.push({
-        endFrame: this.frames.length,
-        dbPages: frame.commitPages,
-        at: this.lastCommitAt,
-      });
-    }
+    if (frames.length === 0) return;
+    // Stamped when seen: within one polling interval after the commit.
+    this.lastCommitAt = Math.max(this.lastCommitAt, this.input.now());
+    this.pending.add(frames, this.lastCommitAt);
   }
 
   private point(): ChainPoint {

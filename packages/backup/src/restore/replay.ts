@@ -12,6 +12,7 @@ export class FrameReplay {
   private pageSize: number | undefined;
   /** The last commit laid on: its time and the database size it left. */
   lastCommit: { at: number; dbPages: number } | undefined;
+  /** The log's commits laid on (a point of several counts each). */
   commits = 0;
   stopped = false;
 
@@ -47,7 +48,7 @@ export class FrameReplay {
       }
       from = commit.endFrame;
       this.lastCommit = { at: commit.at, dbPages: commit.dbPages };
-      this.commits += 1;
+      this.commits += commit.transactions ?? 1;
     }
     return true;
   }

@@ -4,7 +4,8 @@ import { z } from 'zod';
 
 /**
  * A shipped segment: the frames of consecutive commits, in log order, with
- * what a restore needs to replay them. `previousSha256` is the SHA-256 of
+ * what a restore needs to replay them (see `PendingCommits` for commits
+ * that share a time). `previousSha256` is the SHA-256 of
  * the previous segment's bytes (before sealing), so segments form a hash
  * chain: one missing, replaced or reordered breaks it.
  *
@@ -17,13 +18,19 @@ export const segmentHeaderSchema = z.object({
   sequence: z.number().int().positive(),
   previousSha256: z.string().regex(/^[0-9a-f]{64}$/),
   pageSize: z.number().int().min(512).max(65536),
-  /** One per commit: its last frame (1-based, within this segment), size, time. */
+  /**
+   * One per point a restore can stop at: its last frame (1-based, within
+   * this segment), the database size it leaves, its time, and how many of
+   * the log's commits it stands for (absent: one). Commits seen at the same
+   * time are one point, carrying the last image of each page they wrote.
+   */
   commits: z
     .array(
       z.object({
         endFrame: z.number().int().positive(),
         dbPages: z.number().int().positive(),
         at: z.number().int().nonnegative(),
+        transactions: z.number().int().min(2).optional(),
       }),
     )
     .min(1),
