@@ -45,6 +45,23 @@ describe('commits waiting to be cut into a segment', () => {
     expect(pending.frameCount).toBe(0);
   });
 
+  it('keeps copies of the images, not the whole read they were sliced from', () => {
+    const read = Buffer.alloc(PAGE * 100, 5);
+    const frames = Array.from({ length: 100 }, (_, i) => ({
+      pageNumber: 1 + (i % 3),
+      commitPages: 3,
+      page: read.subarray(i * PAGE, (i + 1) * PAGE),
+    }));
+    const pending = new PendingCommits();
+    pending.add(frames, 100);
+    const taken = pending.take();
+    expect(taken.frames).toHaveLength(3);
+    for (const image of taken.frames) {
+      expect(image.page.buffer).not.toBe(read.buffer);
+      expect(image.page.equals(Buffer.alloc(PAGE, 5))).toBe(true);
+    }
+  });
+
   it('refuses frames that end inside a commit, and keeps what it held', () => {
     const pending = new PendingCommits();
     pending.add([frame(1, 1, 1)], 100);

@@ -68,11 +68,12 @@ export interface BackupEngineOptions {
 
 const LAG_SAMPLES = 120;
 /**
- * A segment is cut as soon as it would carry this much, not only every
- * cutEveryMs: sealing, spooling and sending a large one at once made the
- * first commits in it wait behind the last. (Commits seen together keep
- * one image per page, so a steady load rarely comes near it; a bulk
- * change that writes many distinct pages does.)
+ * A segment is cut at the turn that finds it would carry this much, not
+ * only every cutEveryMs: sealing, spooling and sending a large one at once
+ * made the first commits in it wait behind the last. (Commits seen
+ * together keep one image per page, so a steady load rarely comes near it;
+ * a bulk change that writes many distinct pages does, and one transaction
+ * is never split, however large.)
  */
 const CUT_BYTES = 8 * 1024 * 1024;
 

@@ -52,13 +52,16 @@ export class PendingCommits {
       point = undefined;
       this.pointPages = new Map();
     }
+    const kept = new Set<number>();
     for (const frame of frames) {
       const image = { pageNumber: frame.pageNumber, page: frame.page };
       const index = this.pointPages.get(frame.pageNumber);
       if (index === undefined) {
         this.pointPages.set(frame.pageNumber, this.frames.length);
+        kept.add(this.frames.length);
         this.frames.push(image);
       } else {
+        kept.add(index);
         this.frames[index] = image;
       }
       if (frame.commitPages === 0) continue;
@@ -71,6 +74,12 @@ export class PendingCommits {
         point = { endFrame: this.frames.length, dbPages: frame.commitPages, at };
         this.commits.push(point);
       }
+    }
+    // The images kept are slices of the whole read; copied, the read goes,
+    // and what is held is what `frameCount` says.
+    for (const index of kept) {
+      const image = this.frames[index]!;
+      image.page = Buffer.from(image.page);
     }
   }
 

@@ -30,7 +30,7 @@ export const segmentHeaderSchema = z.object({
         endFrame: z.number().int().positive(),
         dbPages: z.number().int().positive(),
         at: z.number().int().nonnegative(),
-        transactions: z.number().int().min(2).optional(),
+        transactions: z.number().int().positive().optional(),
       }),
     )
     .min(1),
