@@ -5,8 +5,7 @@ import type { TierProviders, TierStore } from '@flowgento/storage';
 import { enforceRetention } from '../retention/job.ts';
 import type { BackupSchedule } from '../schedule.ts';
 import type { BackupStatus, BackupStatusSource } from '../status.ts';
-import { nextDailySnapshot } from './next-snapshot.ts';
-import { parseObjectName } from './object-names.ts';
+import { EngineState, messageOf } from './engine-state.ts';
 import {
   REQUESTED_WAIT_MS,
   WalShipper,
@@ -66,7 +65,6 @@ export interface BackupEngineOptions {
   beforeUpload?: () => Promise<void>;
 }
 
-const LAG_SAMPLES = 120;
 /**
  * A segment is cut at the turn that finds it would carry this much, not
  * only every cutEveryMs: sealing, spooling and sending a large one at once
@@ -106,25 +104,7 @@ export class BackupEngine implements BackupStatusSource {
   private stopped = false;
   /** Segments cut but not yet uploaded, by key (only with onSegmentUploaded). */
   private readonly cutSegments = new Map<string, ShippedSegment>();
-  private readonly state: {
-    /** When the newest snapshot was copied: the daily schedule counts from it. */
-    snapshotTakenAt: number | null;
-    /** The newest snapshot whose manifest is in the tier: what the screen shows. */
-    lastSnapshot: { atMs: number; generation: string } | null;
-    lastShippedAt: number | null;
-    shippedTo: number | null;
-    lastError: BackupStatus['lastError'];
-    lagHistory: BackupStatus['lagHistory'];
-    window: Pick<BackupStatus, 'restorableFrom' | 'points'>;
-  } = {
-    snapshotTakenAt: null,
-    lastSnapshot: null,
-    lastShippedAt: null,
-    shippedTo: null,
-    lastError: null,
-    lagHistory: [],
-    window: { restorableFrom: null, points: [] },
-  };
+  private readonly state: EngineState;
 
   /** The backup tier's first provider when this generation began. */
   private generationTarget: string | undefined;
@@ -144,6 +124,7 @@ export class BackupEngine implements BackupStatusSource {
         this.kick();
       },
     });
+    this.state = new EngineState(this.spool, this.shipper, this.now, options.schedule);
     this.timer = setInterval(() => this.tick(), options.observeEveryMs ?? 200);
     this.timer.unref();
     this.retentionTimer = setInterval(
@@ -156,38 +137,7 @@ export class BackupEngine implements BackupStatusSource {
   }
 
   status(): BackupStatus {
-    const segments = this.spool.entries().filter((e) => e.kind === 'segment');
-    const pending = segments.length;
-    // The oldest change not yet in the tier: the first spooled segment's
-    // first commit (even before any segment was ever shipped), else what
-    // was read but not cut yet.
-    const first = segments[0] && parseObjectName(segments[0].key);
-    const spooledFrom =
-      first?.kind === 'segment'
-        ? first.fromMs
-        : pending > 0
-          ? this.state.shippedTo
-          : null;
-    const oldest = spooledFrom ?? this.shipper.pendingSince;
-    const lagMs =
-      this.shipper.generation === null ? null : oldest === null ? 0 : this.now() - oldest;
-    const taken = this.state.snapshotTakenAt;
-    return {
-      // A snapshot counts once its manifest is in the tier: before that,
-      // nothing of its generation can be restored.
-      generation: this.state.lastSnapshot?.generation ?? null,
-      lastSnapshotAt: this.state.lastSnapshot?.atMs ?? null,
-      nextSnapshotAt:
-        taken === null ? null : nextDailySnapshot(taken, this.options.schedule()),
-      lastShippedAt: this.state.lastShippedAt,
-      lagMs,
-      pendingSegments: pending,
-      restorableFrom: this.state.window.restorableFrom,
-      restorableTo: lagMs === 0 ? this.now() : this.state.shippedTo,
-      points: this.state.window.points,
-      lastError: this.state.lastError,
-      lagHistory: [...this.state.lagHistory],
-    };
+    return this.state.status();
   }
 
   /** Applies the schedule to the tier now; failures are reported in the status. */
@@ -291,9 +241,8 @@ export class BackupEngine implements BackupStatusSource {
       this.startGeneration();
       return;
     }
-    const due =
-      this.state.snapshotTakenAt !== null &&
-      now >= nextDailySnapshot(this.state.snapshotTakenAt, this.options.schedule());
+    const next = this.state.nextSnapshotAt();
+    const due = next !== null && now >= next;
     const every = this.options.checkpointEveryMs ?? 5000;
     let checkpointed = false;
     if (!this.snapshotHolds && (due || now - this.lastCheckpoint >= every)) {
@@ -315,7 +264,7 @@ export class BackupEngine implements BackupStatusSource {
       this.shipper.cut();
       this.lastCut = now;
     }
-    this.sampleLag();
+    this.state.sampleLag();
   }
 
   private startGeneration(): void {
@@ -426,46 +375,6 @@ export class BackupEngine implements BackupStatusSource {
 
   private fail(error: unknown, fromUpload = false): void {
     this.errorFromUpload = fromUpload;
-    const reason = isAppError(error) ? (error.reason ?? error.code) : 'internal';
-    const provider = providerOf(error);
-    this.state.lastError = {
-      reason,
-      message: messageOf(error),
-      at: this.now(),
-      ...(provider && { provider }),
-    };
-    if (provider) {
-      // A provider outage is routine: retried with backoff, shown on the
-      // Backups screen. A warning that says which and why; the stack only
-      // for whoever turns on debug.
-      const providerId = isAppError(error) ? error.details?.providerId : undefined;
-      this.options.logger.warn(
-        { reason, provider, providerId, failures: this.failures },
-        'backup upload failed; will retry',
-      );
-      this.options.logger.debug({ err: error, reason }, 'backup upload failure detail');
-      return;
-    }
-    this.options.logger.error({ err: error, reason }, 'backup step failed');
+    this.state.failed(error, this.options.logger, this.failures);
   }
-
-  private sampleLag(): void {
-    const lag = this.status().lagMs;
-    if (lag === null) return;
-    const history = this.state.lagHistory;
-    const now = this.now();
-    if (history.length > 0 && now - history.at(-1)!.at < 10_000) return;
-    history.push({ at: now, lagMs: lag });
-    if (history.length > LAG_SAMPLES) history.shift();
-  }
-}
-
-/** The storage provider a failure names (the tier store adds it), if any. */
-function providerOf(error: unknown): string | undefined {
-  const provider = isAppError(error) ? error.details?.provider : undefined;
-  return typeof provider === 'string' ? provider : undefined;
-}
-
-function messageOf(error: unknown): string {
-  return isAppError(error) ? error.message : 'The backup step failed unexpectedly';
 }
