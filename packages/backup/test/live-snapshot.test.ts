@@ -211,6 +211,8 @@ describe('a snapshot that can be neither uploaded nor kept', () => {
     expect(events[0]).toMatchObject({
       type: 'snapshot.failed',
       reason: 'backup_snapshot_lost',
+      // Why the copy failed, so the operator knows what to free.
+      message: expect.stringContaining('(ENOSPC)'),
     });
     // No copy was kept (its check may still be reading through the link).
     expect(spoolNames(world).filter((n) => /^snap-.*\.db$/.test(n))).toEqual([]);

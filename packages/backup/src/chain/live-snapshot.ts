@@ -154,14 +154,15 @@ export class LiveSnapshot {
 
   /**
    * The upload failed: the copy is made (if it is not yet) for the next
-   * attempt. False when it could not be (a full disk): the snapshot is lost.
+   * attempt. Resolves to why it could not be (a full disk), null once it is
+   * kept: without it the snapshot is lost.
    */
-  async failed(): Promise<boolean> {
+  async failed(): Promise<unknown> {
     try {
       await this.keep();
-      return true;
-    } catch {
-      return false;
+      return null;
+    } catch (error) {
+      return error ?? new Error('the copy failed');
     } finally {
       this.settle();
     }

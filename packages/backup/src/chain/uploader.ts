@@ -63,8 +63,9 @@ export async function drainSpool(input: {
         await input.beforeUpload?.();
         manifest = await send(live.spooled, live);
       } catch (error) {
-        if (await live.failed()) throw error;
-        throw snapshotLost(error);
+        const copyFailure = await live.failed();
+        if (copyFailure === null) throw error;
+        throw snapshotLost(error, copyFailure);
       }
       input.listener.snapshotUploaded(manifest);
       await live.uploaded();
@@ -123,11 +124,15 @@ async function uploadInOrder(
  */
 export const SNAPSHOT_LOST = 'backup_snapshot_lost';
 
-function snapshotLost(cause: unknown): AppError {
+function snapshotLost(cause: unknown, copyFailure: unknown): AppError {
+  // The system's error code (ENOSPC, EACCES) says why; its message would
+  // name the data folder's path.
+  const code = (copyFailure as { code?: unknown } | null)?.code;
+  const why = typeof code === 'string' ? code : 'the copy failed';
   return new AppError(
     'UPSTREAM_FAILED',
-    'The snapshot could not be uploaded, nor copied into the spool for a later ' +
-      'attempt (is the disk full?): a new generation starts with a new snapshot',
+    `The snapshot could not be uploaded, nor copied into the spool for a later ` +
+      `attempt (${why}): a new generation starts with a new snapshot`,
     { reason: SNAPSHOT_LOST, cause },
   );
 }
